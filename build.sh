@@ -1,0 +1,48 @@
+#!/bin/sh
+# parity's one entry point for setting up, building and checking.
+#   ./build.sh demo   install what is missing, build, run the demo on the sample
+#   ./build.sh test   install what is missing, build (warnings as errors), run
+#                     the whole test suite
+#   ./build.sh asan   the same suite under AddressSanitizer + UBSan
+#   ./build.sh build  install and build only
+set -eu
+cd "$(dirname "$0")"
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+deps() {
+    sh .ci/install-deps
+}
+
+configure_and_build() {
+    dir=$1
+    shift
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+    cmake --build "$dir" -j "$JOBS"
+}
+
+case "${1:-}" in
+demo)
+    deps
+    configure_and_build build
+    ./build/parity demo --out parity-demo
+    ;;
+test)
+    deps
+    configure_and_build build -DPARITY_WERROR=ON
+    ctest --test-dir build --output-on-failure -j "$JOBS"
+    ;;
+asan)
+    deps
+    configure_and_build build-asan -DPARITY_WERROR=ON -DPARITY_SANITIZE=ON
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        ctest --test-dir build-asan --output-on-failure -j "$JOBS"
+    ;;
+build)
+    deps
+    configure_and_build build
+    ;;
+*)
+    echo "usage: ./build.sh demo | test | asan | build" >&2
+    exit 64
+    ;;
+esac

@@ -1,0 +1,62 @@
+/*
+ * cli.h: the command table and the helpers every subcommand shares: strict
+ * number parsing, option errors with "did you mean" suggestions, JSON value
+ * formatting and the mapping of library errors to exit statuses.
+ */
+#ifndef PARITY_CLI_H
+#define PARITY_CLI_H
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "parity.h"
+
+/* One subcommand: argv[0] is the command name, options follow. */
+typedef int (*cli_run_fn)(int argc, char **argv);
+
+typedef struct cli_command {
+	const char *name;    /* as typed: "ratio" */
+	cli_run_fn run;      /* returns the process exit status */
+	const char *summary; /* one line for `parity --help` */
+} cli_command;
+
+int cmd_ratio(int argc, char **argv);
+int cmd_pool(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_analyse(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+/* The closest of `candidates` (NULL-terminated) to `word` within a small
+ * edit distance, or NULL when none is close. */
+const char *cli_closest(const char *word, const char *const *candidates);
+
+/*
+ * Parse the next option like getopt_long, but never print: an unknown or
+ * malformed option is reported by cli_usage_error (with a suggestion from
+ * `longopts`) and returned as '?'. Reset with optind = 0 before the first
+ * call for a command. `command` names the subcommand in messages.
+ */
+int cli_getopt(const char *command, int argc, char **argv,
+               const char *shortopts, const struct option *longopts);
+
+/* Print "parity COMMAND: MESSAGE" and "Try 'parity COMMAND --help'." to
+ * stderr; returns 64 (EX_USAGE). */
+int cli_usage_error(const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Print the library's last error as "parity COMMAND: error: ..." and return
+ * the exit status for `rc`. */
+int cli_fail(const char *command, int rc);
+
+/* Strict parsing: the whole string must be a number in range. 0 or -1. */
+int cli_parse_u64(const char *text, uint64_t *out);
+int cli_parse_double(const char *text, double *out);
+
+/* JSON values for command output: the library's writers (parity/analyse.h),
+ * so the CLI and results.json format numbers the same way. */
+#define cli_json_double parity_json_double
+#define cli_json_string parity_json_string
+
+#endif

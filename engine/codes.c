@@ -1,0 +1,284 @@
+/*
+ * codes.c: NHS ethnic category, disability and sex code lists with the
+ * built-in label maps. Everything is matched on a normalised key so that
+ * case, spacing, punctuation and dash style do not matter.
+ */
+#include "parity/codes.h"
+
+#include "parity/common.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+void parity_code_key(char *out, size_t size, const char *label)
+{
+	size_t used = 0;
+	if (size == 0)
+		return;
+	for (const unsigned char *p = (const unsigned char *)label; *p; p++) {
+		const char *piece = NULL;
+		char one[2] = {0, 0};
+		if (isalnum(*p) && *p < 0x80) {
+			one[0] = (char)tolower(*p);
+			piece = one;
+		} else if (*p == '&') {
+			piece = "and";
+		} else {
+			continue; /* spaces, dashes (ASCII or UTF-8), punctuation */
+		}
+		size_t len = strlen(piece);
+		if (used + len + 1 > size)
+			break;
+		memcpy(out + used, piece, len);
+		used += len;
+	}
+	out[used] = '\0';
+}
+
+struct label_map {
+	const char *key;  /* normalised label */
+	const char *code; /* canonical code */
+};
+
+/* National ethnic categories and their labels (NHS Data Dictionary). */
+static const struct {
+	const char *code;
+	const char *label;
+} ethnic_codes[] = {
+	{"A", "White - British"},
+	{"B", "White - Irish"},
+	{"C", "White - Any other White background"},
+	{"D", "Mixed - White and Black Caribbean"},
+	{"E", "Mixed - White and Black African"},
+	{"F", "Mixed - White and Asian"},
+	{"G", "Mixed - Any other mixed background"},
+	{"H", "Asian or Asian British - Indian"},
+	{"J", "Asian or Asian British - Pakistani"},
+	{"K", "Asian or Asian British - Bangladeshi"},
+	{"L", "Asian or Asian British - Any other Asian background"},
+	{"M", "Black or Black British - Caribbean"},
+	{"N", "Black or Black British - African"},
+	{"P", "Black or Black British - Any other Black background"},
+	{"R", "Other - Chinese"},
+	{"S", "Other - Any other ethnic group"},
+	{"Z", "Not stated"},
+	{"X", "Not known"},
+};
+
+/* Other spellings seen in extracts, as normalised keys. */
+static const struct label_map ethnic_aliases[] = {
+	{"british", "A"}, {"whitebritish", "A"}, {"whiteenglish", "A"},
+	{"whitescottish", "A"}, {"whitewelsh", "A"},
+	{"whiteenglishwelshscottishnorthernirishorbritish", "A"},
+	{"englishwelshscottishnorthernirishorbritish", "A"},
+	{"irish", "B"}, {"whiteirish", "B"},
+	{"anyotherwhitebackground", "C"}, {"whiteother", "C"},
+	{"otherwhite", "C"}, {"whiteanyother", "C"},
+	{"whitegypsyoririshtraveller", "C"}, {"gypsyoririshtraveller", "C"},
+	{"whiteunspecified", "C"},
+	{"whiteandblackcaribbean", "D"}, {"mixedwhiteblackcaribbean", "D"},
+	{"whiteandblackafrican", "E"}, {"mixedwhiteblackafrican", "E"},
+	{"whiteandasian", "F"}, {"mixedwhiteasian", "F"},
+	{"anyothermixedbackground", "G"}, {"mixedother", "G"},
+	{"othermixed", "G"}, {"mixedanyother", "G"},
+	{"anyothermixedormultipleethnicbackground", "G"},
+	{"indian", "H"}, {"asianindian", "H"}, {"asianorasianbritishindian", "H"},
+	{"pakistani", "J"}, {"asianpakistani", "J"},
+	{"bangladeshi", "K"}, {"asianbangladeshi", "K"},
+	{"anyotherasianbackground", "L"}, {"asianother", "L"},
+	{"otherasian", "L"}, {"asiananyother", "L"},
+	{"caribbean", "M"}, {"blackcaribbean", "M"},
+	{"african", "N"}, {"blackafrican", "N"},
+	{"anyotherblackbackground", "P"}, {"blackother", "P"},
+	{"otherblack", "P"}, {"blackanyother", "P"},
+	{"anyotherblackafricanorcaribbeanbackground", "P"},
+	{"chinese", "R"}, {"otherchinese", "R"}, {"asianchinese", "R"},
+	{"asianorasianbritishchinese", "R"},
+	{"anyotherethnicgroup", "S"}, {"otherethnicgroup", "S"},
+	{"other", "S"}, {"otheranyother", "S"}, {"arab", "S"},
+	{"otherethnicgrouparab", "S"},
+	{"notstated", "Z"}, {"notdeclared", "Z"}, {"prefernottosay", "Z"},
+	{"notgiven", "Z"}, {"declined", "Z"}, {"unspecified", "Z"},
+	{"notknown", "X"}, {"unknown", "X"}, {"99", "X"}, {"x", "X"},
+	{"notrecorded", "X"},
+};
+
+static const char *find_alias(const struct label_map *map, size_t count,
+                              const char *key)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(map[i].key, key) == 0)
+			return map[i].code;
+	return NULL;
+}
+
+static int is_national_ethnic_letter(char c)
+{
+	return c >= 'A' && c <= 'S' && c != 'I' && c != 'O' && c != 'Q';
+}
+
+static int put_code(char *out, size_t size, const char *code)
+{
+	if (size < strlen(code) + 1)
+		return parity_error_set(PARITY_EINTERNAL, "code buffer too small");
+	strcpy(out, code);
+	return 0;
+}
+
+/* Skip leading and trailing blanks: returns the length of the trimmed span. */
+static size_t trimmed(const char **value)
+{
+	const char *s = *value;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t len = strlen(s);
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	*value = s;
+	return len;
+}
+
+int parity_code_ethnic(char *out, size_t size, const char *value)
+{
+	const char *s = value;
+	size_t len = trimmed(&s);
+	char key[128];
+
+	if (len == 0) /* a blank is "not stated", counted as data quality */
+		return put_code(out, size, PARITY_CODE_NOT_STATED);
+
+	/* A bare code: one letter, or a letter and a local sub-code letter or
+	 * digit ("C2", "LH"), or 99. */
+	if (len == 1 || len == 2) {
+		char first = (char)toupper((unsigned char)s[0]);
+		if (len == 2 && s[0] == '9' && s[1] == '9')
+			return put_code(out, size, PARITY_CODE_NOT_KNOWN);
+		if (len == 1 && first == 'Z')
+			return put_code(out, size, PARITY_CODE_NOT_STATED);
+		if (len == 1 && first == 'X')
+			return put_code(out, size, PARITY_CODE_NOT_KNOWN);
+		if (is_national_ethnic_letter(first) &&
+		    (len == 1 || isalnum((unsigned char)s[1]))) {
+			char code[2] = {first, '\0'};
+			return put_code(out, size, code);
+		}
+		if (len == 2 && first == 'Z')
+			return put_code(out, size, PARITY_CODE_NOT_STATED);
+	}
+
+	parity_code_key(key, sizeof key, s);
+	for (size_t i = 0; i < sizeof ethnic_codes / sizeof ethnic_codes[0]; i++) {
+		char label_key[128];
+		parity_code_key(label_key, sizeof label_key, ethnic_codes[i].label);
+		if (strcmp(key, label_key) == 0)
+			return put_code(out, size, ethnic_codes[i].code);
+	}
+	const char *alias = find_alias(ethnic_aliases,
+	                               sizeof ethnic_aliases / sizeof ethnic_aliases[0],
+	                               key);
+	if (alias)
+		return put_code(out, size, alias);
+
+	/* ESR style: a code, a space, then the label ("A White - British",
+	 * "C2 White Northern Irish"). Trust the code when a label follows. */
+	size_t code_len = strcspn(s, " \t");
+	if ((code_len == 1 || code_len == 2) && code_len < len) {
+		char first = (char)toupper((unsigned char)s[0]);
+		if (code_len == 2 && s[0] == '9' && s[1] == '9')
+			return put_code(out, size, PARITY_CODE_NOT_KNOWN);
+		if (first == 'Z')
+			return put_code(out, size, PARITY_CODE_NOT_STATED);
+		if (is_national_ethnic_letter(first))
+			return put_code(out, size, (char[2]){first, '\0'});
+	}
+	return parity_error_set(PARITY_EDATA, "unknown ethnic category \"%.*s\"",
+	                        (int)(len > 80 ? 80 : len), s);
+}
+
+const char *parity_ethnic_label(const char *code)
+{
+	for (size_t i = 0; i < sizeof ethnic_codes / sizeof ethnic_codes[0]; i++)
+		if (strcmp(ethnic_codes[i].code, code) == 0)
+			return ethnic_codes[i].label;
+	return NULL;
+}
+
+char parity_ethnic_group(const char *code)
+{
+	if (!code || !code[0] || code[1])
+		return 'U';
+	if (code[0] >= 'A' && code[0] <= 'C')
+		return 'W';
+	if (is_national_ethnic_letter(code[0]))
+		return 'B';
+	return 'U';
+}
+
+static const struct label_map disability_aliases[] = {
+	{"y", "Y"}, {"yes", "Y"}, {"disabled", "Y"}, {"true", "Y"},
+	{"yesdisabled", "Y"}, {"xx", "Y"}, {"disability", "Y"},
+	{"n", "N"}, {"no", "N"}, {"nn", "N"}, {"notdisabled", "N"},
+	{"nondisabled", "N"}, {"nodisability", "N"}, {"false", "N"},
+	{"z", "Z"}, {"zz", "Z"}, {"notdeclared", "Z"}, {"notstated", "Z"},
+	{"prefernottosay", "Z"}, {"unknown", "Z"}, {"notknown", "Z"},
+	{"unspecified", "Z"}, {"undeclared", "Z"}, {"declined", "Z"},
+	{"", "Z"},
+};
+
+int parity_code_disability(char *out, size_t size, const char *value)
+{
+	char key[64];
+	parity_code_key(key, sizeof key, value);
+	/* NHS disability codes 01-10 name kinds of disability. */
+	if (strlen(key) == 2 && isdigit((unsigned char)key[0]) &&
+	    isdigit((unsigned char)key[1])) {
+		int kind = (key[0] - '0') * 10 + (key[1] - '0');
+		if (kind >= 1 && kind <= 10)
+			return put_code(out, size, "Y");
+	}
+	const char *alias = find_alias(disability_aliases,
+	                               sizeof disability_aliases / sizeof disability_aliases[0],
+	                               key);
+	if (alias)
+		return put_code(out, size, alias);
+	return parity_error_set(PARITY_EDATA, "unknown disability value \"%.80s\"",
+	                        value);
+}
+
+static const struct label_map sex_aliases[] = {
+	{"m", "M"}, {"male", "M"}, {"man", "M"}, {"1", "M"},
+	{"f", "F"}, {"female", "F"}, {"woman", "F"}, {"2", "F"},
+	{"z", "Z"}, {"x", "Z"}, {"9", "Z"}, {"0", "Z"}, {"notstated", "Z"},
+	{"notknown", "Z"}, {"unknown", "Z"}, {"prefernottosay", "Z"},
+	{"indeterminate", "Z"}, {"notspecified", "Z"}, {"", "Z"},
+};
+
+int parity_code_sex(char *out, size_t size, const char *value)
+{
+	char key[64];
+	parity_code_key(key, sizeof key, value);
+	const char *alias = find_alias(sex_aliases,
+	                               sizeof sex_aliases / sizeof sex_aliases[0], key);
+	if (alias)
+		return put_code(out, size, alias);
+	return parity_error_set(PARITY_EDATA, "unknown sex value \"%.80s\"", value);
+}
+
+int parity_code_yesno(int *out, const char *value)
+{
+	char key[16];
+	parity_code_key(key, sizeof key, value);
+	if (!strcmp(key, "y") || !strcmp(key, "yes") || !strcmp(key, "true") ||
+	    !strcmp(key, "1")) {
+		*out = 1;
+		return 0;
+	}
+	if (!strcmp(key, "n") || !strcmp(key, "no") || !strcmp(key, "false") ||
+	    !strcmp(key, "0")) {
+		*out = 0;
+		return 0;
+	}
+	return parity_error_set(PARITY_EDATA, "expected Y or N, found \"%.40s\"",
+	                        value);
+}

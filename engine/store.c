@@ -1,0 +1,244 @@
+/*
+ * store.c: the SQLite count store: opening and creating it (owner-only
+ * permissions), the schema and its migrations, and error translation for
+ * the modules that read and write it.
+ */
+#include "store_internal.h"
+
+#include "parity/common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct parity_store {
+	sqlite3 *db;     /* the connection */
+	char *path;      /* as given to parity_store_open */
+};
+
+/*
+ * Schema version 1.
+ * files:    every file ingested, by content digest; `active` is 0 once a
+ *           re-delivery has replaced all of it.
+ * coverage: which organisation and month each file holds data for, so a
+ *           corrected re-delivery can be recognised and replace exactly that.
+ * cells:    the count cube. One row per distinct combination of kind,
+ *           month, organisation, characteristics and job attributes within a
+ *           flush; queries always SUM, so a combination may appear more than
+ *           once. Unused attributes are ''. No person-level identifier.
+ * rejects:  rows refused, counted by file and reason.
+ * quality:  per file and characteristic, rows not stated or not known.
+ */
+static const char schema_v1[] =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE files("
+	" id INTEGER PRIMARY KEY,"
+	" sha256 TEXT NOT NULL UNIQUE,"
+	" kind TEXT NOT NULL,"
+	" path TEXT NOT NULL,"
+	" rows_read INTEGER NOT NULL DEFAULT 0,"
+	" rows_accepted INTEGER NOT NULL DEFAULT 0,"
+	" rows_rejected INTEGER NOT NULL DEFAULT 0,"
+	" first_month INTEGER, last_month INTEGER,"
+	" ingested_at TEXT NOT NULL,"
+	" active INTEGER NOT NULL DEFAULT 1);"
+	"CREATE TABLE coverage("
+	" file_id INTEGER NOT NULL REFERENCES files(id),"
+	" organisation TEXT NOT NULL, month INTEGER NOT NULL,"
+	" PRIMARY KEY(file_id, organisation, month)) WITHOUT ROWID;"
+	"CREATE TABLE cells("
+	" file_id INTEGER NOT NULL REFERENCES files(id),"
+	" kind TEXT NOT NULL, month INTEGER NOT NULL, organisation TEXT NOT NULL,"
+	" ethnic_category TEXT NOT NULL, sex TEXT NOT NULL, disability TEXT NOT NULL,"
+	" age_band TEXT NOT NULL, pay_band TEXT NOT NULL, staff_group TEXT NOT NULL,"
+	" contract TEXT NOT NULL, process TEXT NOT NULL, grounds TEXT NOT NULL,"
+	" sexual_orientation TEXT NOT NULL, religion TEXT NOT NULL,"
+	" rows INTEGER NOT NULL, shortlisted INTEGER NOT NULL,"
+	" appointed INTEGER NOT NULL);"
+	"CREATE INDEX cells_by_kind ON cells(kind, month, organisation);"
+	"CREATE INDEX cells_by_file ON cells(file_id);"
+	"CREATE TABLE rejects("
+	" file_id INTEGER NOT NULL REFERENCES files(id),"
+	" reason TEXT NOT NULL, count INTEGER NOT NULL,"
+	" PRIMARY KEY(file_id, reason)) WITHOUT ROWID;"
+	"CREATE TABLE quality("
+	" file_id INTEGER NOT NULL REFERENCES files(id),"
+	" characteristic TEXT NOT NULL, not_stated INTEGER NOT NULL,"
+	" not_known INTEGER NOT NULL, total INTEGER NOT NULL,"
+	" PRIMARY KEY(file_id, characteristic)) WITHOUT ROWID;"
+	"INSERT INTO meta(key, value) VALUES('schema_version', '1');";
+
+sqlite3 *store_db(parity_store *store)
+{
+	return store->db;
+}
+
+int store_fail(parity_store *store, int rc, const char *what)
+{
+	const char *path = store ? store->path : "database";
+	const char *msg = store && store->db ? sqlite3_errmsg(store->db)
+	                                     : sqlite3_errstr(rc);
+	int primary = rc & 0xff;
+	if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+		return parity_error_set(PARITY_EBUSY,
+		                        "%s: %s: the database is in use by another "
+		                        "parity process; try again when it has finished",
+		                        path, what);
+	if (primary == SQLITE_FULL)
+		return parity_error_set(PARITY_EIO, "%s: %s: the disk is full", path, what);
+	if (primary == SQLITE_NOMEM)
+		return parity_error_set(PARITY_ENOMEM, "%s: %s: out of memory", path, what);
+	if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+		return parity_error_set(PARITY_EIO,
+		                        "%s: %s: not a parity database or damaged (%s)",
+		                        path, what, msg);
+	return parity_error_set(PARITY_EIO, "%s: %s: %s", path, what, msg);
+}
+
+int store_exec(parity_store *store, const char *sql, const char *what)
+{
+	int rc = sqlite3_exec(store->db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : store_fail(store, rc, what);
+}
+
+int store_prepare(parity_store *store, sqlite3_stmt **out, const char *sql)
+{
+	int rc = sqlite3_prepare_v2(store->db, sql, -1, out, NULL);
+	return rc == SQLITE_OK ? 0 : store_fail(store, rc, "preparing a query");
+}
+
+/* Read the schema version: 0 for an empty database. */
+static int read_version(parity_store *store, int *version)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+	*version = 0;
+	rc = sqlite3_prepare_v2(store->db,
+	                        "SELECT count(*) FROM sqlite_master WHERE name='meta'",
+	                        -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(store, rc, "reading the schema");
+	rc = sqlite3_step(stmt);
+	int has_meta = rc == SQLITE_ROW && sqlite3_column_int(stmt, 0) > 0;
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return store_fail(store, rc, "reading the schema");
+	if (!has_meta) {
+		/* An SQLite file with other tables is not ours. */
+		rc = sqlite3_prepare_v2(store->db, "SELECT count(*) FROM sqlite_master",
+		                        -1, &stmt, NULL);
+		if (rc != SQLITE_OK)
+			return store_fail(store, rc, "reading the schema");
+		rc = sqlite3_step(stmt);
+		int tables = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
+		sqlite3_finalize(stmt);
+		if (tables > 0)
+			return parity_error_set(PARITY_EDATA,
+			                        "%s: this SQLite file is not a parity database",
+			                        store->path);
+		return 0;
+	}
+	rc = sqlite3_prepare_v2(store->db,
+	                        "SELECT value FROM meta WHERE key='schema_version'",
+	                        -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(store, rc, "reading the schema version");
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*version = atoi((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+/* Bring the schema up to PARITY_STORE_SCHEMA_VERSION in one transaction. */
+static int migrate(parity_store *store)
+{
+	int version = 0, rc;
+	if ((rc = store_exec(store, "BEGIN IMMEDIATE", "starting the schema update")))
+		return rc;
+	if ((rc = read_version(store, &version)))
+		goto fail;
+	if (version > PARITY_STORE_SCHEMA_VERSION) {
+		rc = parity_error_set(PARITY_EDATA,
+		                      "%s: written by a newer parity (schema %d; this one "
+		                      "knows %d): upgrade parity", store->path, version,
+		                      PARITY_STORE_SCHEMA_VERSION);
+		goto fail;
+	}
+	if (version < 1 && (rc = store_exec(store, schema_v1, "creating the schema")))
+		goto fail;
+	/* Later versions add their steps here: if (version < 2) ... */
+	return store_exec(store, "COMMIT", "saving the schema");
+fail:
+	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int parity_store_open(parity_store **out, const char *path, int create)
+{
+	parity_store *store = NULL;
+	int rc;
+	*out = NULL;
+	if (!path || !*path)
+		return parity_error_set(PARITY_EUSAGE, "no database path given");
+
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		if (errno != ENOENT)
+			return parity_error_set(PARITY_EIO, "%s: %s", path, strerror(errno));
+		if (!create)
+			return parity_error_set(PARITY_ENOINPUT,
+			                        "%s: no such database (ingest an extract first)",
+			                        path);
+		/* Create it owner-only before SQLite opens it. */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		if (fd < 0 && errno != EEXIST)
+			return parity_error_set(PARITY_EIO, "%s: cannot create: %s", path,
+			                        strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	} else if (!S_ISREG(st.st_mode)) {
+		return parity_error_set(PARITY_EIO, "%s: not a regular file", path);
+	}
+
+	store = calloc(1, sizeof *store);
+	if (!store || !(store->path = strdup(path))) {
+		free(store);
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	}
+	rc = sqlite3_open_v2(path, &store->db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc != SQLITE_OK) {
+		rc = store_fail(store, rc, "opening");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(store->db, 1);
+	/* Rollback journal (no -wal side file), synchronous so a crash never
+	 * leaves a half-applied file. */
+	if ((rc = store_exec(store, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
+	                            "PRAGMA journal_mode=DELETE;",
+	                     "setting up")))
+		goto fail;
+	if ((rc = migrate(store)))
+		goto fail;
+	*out = store;
+	return 0;
+fail:
+	parity_store_close(store);
+	return rc;
+}
+
+void parity_store_close(parity_store *store)
+{
+	if (!store)
+		return;
+	sqlite3_close(store->db);
+	free(store->path);
+	free(store);
+}
+
+const char *parity_store_path(const parity_store *store)
+{
+	return store->path;
+}

@@ -1,0 +1,36 @@
+/*
+ * util.h: small file-system helpers private to the library: creating
+ * folders, and writing a file under a temporary name that is renamed into
+ * place only when complete (so a failure never leaves half a file).
+ */
+#ifndef PARITY_UTIL_H
+#define PARITY_UTIL_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+/* Create `path` and its missing parents with `mode`. 0 or PARITY_EIO. */
+int util_mkdirs(const char *path, mode_t mode);
+
+/* A file being written under a temporary name beside its final path. */
+typedef struct util_atomic_file {
+	FILE *file;        /* open for writing */
+	char final[4096];  /* where it goes on commit */
+	char temp[4096];   /* where it is while being written */
+} util_atomic_file;
+
+/* Open `final` for writing through a temporary file created with `mode`
+ * (e.g. 0600). 0 or PARITY_EIO naming the file. */
+int util_atomic_open(util_atomic_file *out, const char *final, mode_t mode);
+
+/* Flush, fsync and rename into place. On failure the temporary file is
+ * removed and PARITY_EIO returned. Either way the file is closed. */
+int util_atomic_commit(util_atomic_file *file);
+
+/* Close and remove the temporary file without publishing it. NULL-safe. */
+void util_atomic_abort(util_atomic_file *file);
+
+/* Join `dir` and `name` into `out`; PARITY_EUSAGE if it does not fit. */
+int util_path_join(char *out, size_t size, const char *dir, const char *name);
+
+#endif

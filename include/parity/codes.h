@@ -1,0 +1,60 @@
+/*
+ * parity/codes.h: the NHS code lists (ethnic category, disability, sex) and
+ * the built-in maps from the labels real extracts carry to canonical codes.
+ * Matching ignores case, spacing, punctuation and dash style.
+ */
+#ifndef PARITY_CODES_H
+#define PARITY_CODES_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Canonical code for "not stated" in every characteristic. */
+#define PARITY_CODE_NOT_STATED "Z"
+/** Canonical code for "not known" (ethnic category 99 / X). */
+#define PARITY_CODE_NOT_KNOWN "X"
+
+/**
+ * Reduce a label to its matching key: lower case, letters and digits only,
+ * '&' read as "and". "White - British", "WHITE BRITISH" and "White–British"
+ * all give "whitebritish". Writes at most `size` bytes including the NUL.
+ */
+void parity_code_key(char *out, size_t size, const char *label);
+
+/**
+ * Map an ethnic category code or label to its canonical national code: one
+ * letter A-S, "Z" (not stated) or "X" (not known, from 99 or X). Local
+ * sub-codes ("C2", "LH") and ESR-style "A White - British" roll up to their
+ * first character. Returns 0 and fills `out` (at least 2 bytes), or
+ * PARITY_EDATA when nothing matches.
+ */
+int parity_code_ethnic(char *out, size_t size, const char *value);
+
+/** The label of a canonical ethnic code ("A" -> "White - British"), or NULL. */
+const char *parity_ethnic_label(const char *code);
+
+/** Ethnic grouping of a canonical code: 'W' White (A-C), 'B' BME (D-S),
+ *  'U' not stated or not known. */
+char parity_ethnic_group(const char *code);
+
+/**
+ * Map a disability value (NHS codes 01-10, XX, NN, ZZ; Yes/No/Not declared
+ * and their spellings) to "Y", "N" or "Z". Returns 0 or PARITY_EDATA.
+ */
+int parity_code_disability(char *out, size_t size, const char *value);
+
+/** Map a sex value (M/F, Male/Female, 1/2, and not stated/known forms) to
+ *  "M", "F" or "Z". Returns 0 or PARITY_EDATA. */
+int parity_code_sex(char *out, size_t size, const char *value);
+
+/** Map a yes/no value (Y/N, Yes/No, True/False, 1/0) to 1 or 0 in *out.
+ *  Returns 0 or PARITY_EDATA. */
+int parity_code_yesno(int *out, const char *value);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,71 @@
+/*
+ * parity/report.h: rendering. Receives computed results and draws charts
+ * and the PDF board report with cairo and pango; computes no statistics.
+ */
+#ifndef PARITY_REPORT_H
+#define PARITY_REPORT_H
+
+#include "parity/analyse.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Report settings. Zero-initialise, then set what you need. */
+typedef struct parity_report_options {
+	const char *title;        /**< document title; NULL for the default */
+	const char *author;       /**< PDF author metadata; NULL for "parity" */
+	const char *organisation; /**< shown in the page header; NULL = all */
+	unsigned suppress_below;  /**< counts 1..suppress_below-1 shown as "<N"; 0 = off */
+} parity_report_options;
+
+/**
+ * Write `out_dir`/board-report.pdf from `results`, and beside it each
+ * indicator's chart by organisation as PNG and SVG
+ * (`out_dir`/wres2-by-organisation.png and .svg for WRES2). `out_dir` and
+ * its parents are created if missing; `options` may be NULL for the defaults.
+ * Each file is written to a temporary name and renamed into place, so a
+ * failure never leaves half a file. Rows of other periods than
+ * results->period, and strata other than "organisation" and "overall", are
+ * left out. With options->suppress_below = 5, counts of 1-4 print as "<5"
+ * and further cells as "[c]" where a total would reveal them. Returns 0,
+ * PARITY_EUSAGE for a missing argument, PARITY_EDATA when `results` holds no
+ * rows to report, PARITY_ENOMEM, or PARITY_EIO with a message naming the
+ * file.
+ */
+int parity_report_write(const parity_results *results,
+                        const parity_report_options *options,
+                        const char *out_dir);
+
+/** Image formats for the standalone charts. */
+typedef enum parity_chart_format {
+	PARITY_CHART_PNG = 0, /**< 144 dpi bitmap */
+	PARITY_CHART_SVG      /**< vector, sizes in points */
+} parity_chart_format;
+
+/**
+ * Write the ratio chart by organisation for `indicator` ("WRES2") in the
+ * results' period to `path`: each organisation's relative likelihood with
+ * its confidence interval on a log scale, the overall ratio as a diamond,
+ * the 0.80-1.25 band shaded. Written via a temporary file renamed into
+ * place. Returns 0, PARITY_EUSAGE for a missing argument, PARITY_EDATA when
+ * no row has that indicator, or PARITY_EIO with a message naming `path`.
+ */
+int parity_chart_write_ratio(const parity_results *results,
+                             const char *indicator,
+                             const parity_report_options *options,
+                             parity_chart_format format, const char *path);
+
+/**
+ * Release the font caches that pango and cairo keep for the life of the
+ * process, so that leak checkers (AddressSanitizer) see a clean exit.
+ * Optional; call at most once, at exit, after the last report or chart:
+ * nothing may be drawn afterwards. fontconfig keeps its configuration
+ * (a few hundred bytes) until FcFini(), which needs fontconfig linked.
+ */
+void parity_report_cleanup(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

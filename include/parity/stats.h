@@ -1,0 +1,382 @@
+/*
+ * parity/stats.h: relative likelihood ratios with confidence intervals,
+ * significance tests, the non-adverse band, the low-count rule, and (see
+ * below) pooling, change between ratios, funnel limits and Kline's compound
+ * ratio. Formulas and references: DOMAIN.md sections 3-5 and the README.
+ *
+ * Notation follows the papers: x1 of n1 in group 1 (the numerator rate)
+ * against x2 of n2 in group 2. Infinite values are IEEE INFINITY; a missing
+ * estimate is flagged, never NaN.
+ */
+#ifndef PARITY_STATS_H
+#define PARITY_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Confidence interval method for a ratio of two proportions. */
+typedef enum parity_ci_method {
+	PARITY_CI_KOOPMAN = 0,   /**< Koopman asymptotic score (default) */
+	PARITY_CI_KATZ,          /**< Katz log */
+	PARITY_CI_ADJUSTED_LOG,  /**< Walter/Pettigrew: x+0.5, n+0.5 everywhere */
+	PARITY_CI_MN             /**< Miettinen-Nurminen score */
+} parity_ci_method;
+
+/** Where a ratio lies against the 0.80-1.25 non-adverse band. */
+typedef enum parity_band {
+	PARITY_BAND_NONE = 0, /**< no estimate */
+	PARITY_BAND_BELOW,    /**< ratio < 0.80 */
+	PARITY_BAND_INSIDE,   /**< 0.80 <= ratio <= 1.25 */
+	PARITY_BAND_ABOVE     /**< ratio > 1.25 */
+} parity_band;
+
+/** Settings that every ratio computation takes. */
+typedef struct parity_stats_settings {
+	parity_ci_method method; /**< interval method */
+	double level;            /**< confidence level in (0,1), e.g. 0.95 */
+	uint64_t low_count_min;  /**< low-count threshold: see parity_ratio_low_count() */
+} parity_stats_settings;
+
+/** Fill `out` with the defaults: Koopman, 0.95, low_count_min 10. */
+void parity_stats_settings_default(parity_stats_settings *out);
+
+/** One ratio with its interval, tests and flags. */
+typedef struct parity_ratio {
+	uint64_t x1, n1;      /**< group 1: reached the outcome, base */
+	uint64_t x2, n2;      /**< group 2: reached the outcome, base */
+	parity_ci_method method; /**< the interval method used */
+	double level;         /**< the confidence level used */
+	int estimable;        /**< 0 when no estimate exists (x1 = x2 = 0, or n = 0) */
+	double ratio;         /**< (x1/n1)/(x2/n2); 0 or INFINITY allowed */
+	double ci_low;        /**< lower limit; 0 allowed */
+	double ci_high;       /**< upper limit; INFINITY allowed */
+	double p_fisher;      /**< Fisher's exact two-sided p (R convention) */
+	double p_midp;        /**< mid-p two-sided */
+	double p_chisq;       /**< Pearson chi-square p, no continuity correction */
+	parity_band band;     /**< position against 0.80-1.25 */
+	int excludes_one;     /**< 1 when the interval lies wholly above or below 1 */
+	int low_count;        /**< 1 when the counts are too few for a conclusion */
+	uint64_t low_count_min; /**< the threshold low_count was judged against */
+} parity_ratio;
+
+/**
+ * Compute the ratio of x1/n1 to x2/n2 with the settings' interval method and
+ * level, all three p-values, the band and the flags. `settings` may be NULL
+ * for the defaults. Returns 0, or PARITY_EUSAGE (with a message naming the
+ * bad argument) when x > n, a count exceeds PARITY_STATS_MAX_COUNT, or the
+ * level is outside (0,1).
+ *
+ * Zero cells: x1 = 0 gives ratio 0 and ci_low 0; x2 = 0 gives ratio INFINITY
+ * and ci_high INFINITY (Katz, which cannot bound the other side either,
+ * then reports 0 to INFINITY). x1 = x2 = 0, n1 = 0 or n2 = 0 give
+ * estimable = 0 with ratio 0, ci_low 0, ci_high INFINITY, band NONE and
+ * excludes_one 0: test `estimable` before printing the ratio. The p-values
+ * are always defined (1 for a table with an empty margin).
+ */
+int parity_ratio_compute(parity_ratio *out, uint64_t x1, uint64_t n1,
+                         uint64_t x2, uint64_t n2,
+                         const parity_stats_settings *settings);
+
+/** The method's name as used on the command line: "koopman", "katz", ... */
+const char *parity_ci_method_name(parity_ci_method method);
+
+/** Parse a command-line method name; returns 0 or PARITY_EUSAGE. */
+int parity_ci_method_parse(parity_ci_method *out, const char *name);
+
+/** "below", "inside", "above" or "none". */
+const char *parity_band_name(parity_band band);
+
+/**
+ * Write one plain sentence about `r` into `buf` (snprintf semantics; returns
+ * what snprintf returns), e.g. "White shortlisted applicants were 1.61 times
+ * as likely as BME shortlisted applicants to be appointed (95% CI 1.40 to
+ * 1.85)." `group1`, `group2` and `outcome` supply the words ("White
+ * shortlisted applicants", "BME shortlisted applicants", "to be appointed").
+ * Zero, infinite and missing estimates and low-count results get their own
+ * honest wording ("too few cases to draw a conclusion"); never "% more likely"
+ * or "times more likely".
+ * Details: the verb is "were" when group1's last word is plural
+ * ("applicants", "staff", "people"), else "was"; NULL or empty words become
+ * "Group 1", "group 2" and "to reach the outcome"; a result with no
+ * estimate says why ("No ratio can be estimated ...") instead of carrying
+ * the low-count warning; ratios print with 2 decimals (2 significant
+ * digits below 0.1, whole numbers from 100).
+ */
+int parity_ratio_sentence(char *buf, size_t size, const parity_ratio *r,
+                          const char *group1, const char *group2,
+                          const char *outcome);
+
+/*
+ * ---- Building blocks ------------------------------------------------------
+ * parity_ratio_compute() is made of these; call them directly when only one
+ * part is needed.
+ */
+
+/** The largest count accepted (10^12: far more people than exist). */
+#define PARITY_STATS_MAX_COUNT UINT64_C(1000000000000)
+
+/** The two-sided normal quantile for `level` in (0,1): 1.959963984540054 for 0.95. */
+double parity_stats_z(double level);
+
+/** A ratio estimate with its interval from one method. */
+typedef struct parity_interval {
+	int estimable;  /**< 0: no estimate (x1 = x2 = 0 or an empty base) */
+	double ratio;   /**< point estimate (adjusted log: its own estimate) */
+	double low;     /**< lower limit, >= 0 */
+	double high;    /**< upper limit, may be INFINITY */
+} parity_interval;
+
+/**
+ * The ratio of x1/n1 to x2/n2 and its `level` interval by `method`.
+ * Katz: ln R +/- z*sqrt(1/x1 - 1/n1 + 1/x2 - 1/n2); with a zero count it
+ * cannot bound the interval and gives 0 to INFINITY. Adjusted log: the same
+ * with x+0.5 and n+0.5 in every term, the estimate included. Koopman and
+ * Miettinen-Nurminen: score intervals found by Brent's method on ln(phi);
+ * x1 = 0 gives a lower limit of 0, x2 = 0 an upper limit of INFINITY.
+ * Not estimable (all methods): x1 = x2 = 0, n1 = 0 or n2 = 0; then ratio 0,
+ * low 0, high INFINITY. Returns 0 or PARITY_EUSAGE (x > n, a count above
+ * PARITY_STATS_MAX_COUNT, level outside (0,1), unknown method).
+ */
+int parity_ratio_interval(parity_interval *out, uint64_t x1, uint64_t n1,
+                          uint64_t x2, uint64_t n2, parity_ci_method method,
+                          double level);
+
+/**
+ * Where `ratio` lies against 0.80-1.25 (both ends inside); PARITY_BAND_NONE
+ * when `estimable` is 0.
+ */
+parity_band parity_band_classify(double ratio, int estimable);
+
+/**
+ * The low-count rule: 1 when x1 + x2 < min_count (too few people reached
+ * the outcome in both groups together), or n1 < min_count, or n2 < min_count
+ * (a group too small to compare); otherwise 0. min_count 0 switches it off.
+ */
+int parity_ratio_low_count(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2,
+                           uint64_t min_count);
+
+/**
+ * Fisher's exact test of the 2x2 table x1, n1-x1 / x2, n2-x2. Two-sided p as
+ * R's fisher.test: the sum of the hypergeometric probabilities no larger
+ * than the observed one times (1 + 1e-7). Mid-p as R epitools: twice the
+ * smaller of P(X < x1) + P(X = x1)/2 and P(X > x1) + P(X = x1)/2. Sums
+ * outward from the observed value and the mode and stops when terms fall
+ * below 1e-20 of the running sum, so n up to 10^12 costs milliseconds.
+ * Either output may be NULL. Returns 0 or PARITY_EUSAGE (x > n, too large).
+ */
+int parity_test_fisher(double *p_two_sided, double *p_midp, uint64_t x1,
+                       uint64_t n1, uint64_t x2, uint64_t n2);
+
+/**
+ * Pearson's chi-square test of the same table without continuity
+ * correction (1 df). A table with an empty margin (no one, or everyone,
+ * reached the outcome; or an empty group) gives statistic 0 and p 1.
+ * `statistic` may be NULL. Returns 0 or PARITY_EUSAGE.
+ */
+int parity_test_chisq(double *p, double *statistic, uint64_t x1, uint64_t n1,
+                      uint64_t x2, uint64_t n2);
+
+/** A ratio on the log scale with its standard error (delta method). */
+typedef struct parity_log_ratio {
+	int estimable;    /**< 0 when x1 = x2 = 0, n1 = 0 or n2 = 0 */
+	int adjusted;     /**< 1 when a zero count forced the x+0.5 form */
+	double log_ratio; /**< ln of the estimate */
+	double se;        /**< standard error of log_ratio; 0 when x1 = n1 and x2 = n2 */
+} parity_log_ratio;
+
+/**
+ * The log-scale rule used wherever a ratio must be combined with others
+ * (homogeneity, change, funnel, Kline): the Katz log estimate and variance
+ * 1/x1 - 1/n1 + 1/x2 - 1/n2 when x1 > 0 and x2 > 0; with one zero count, the
+ * adjusted-log estimate and variance (x+0.5, n+0.5 in every term), marked
+ * `adjusted`. Returns 0 or PARITY_EUSAGE.
+ */
+int parity_ratio_log_scale(parity_log_ratio *out, uint64_t x1, uint64_t n1,
+                           uint64_t x2, uint64_t n2);
+
+/*
+ * ---- Pooling over strata: Mantel-Haenszel and homogeneity ------------------
+ */
+
+/** One stratum's (organisation's, year's, step's) counts. */
+typedef struct parity_stratum {
+	uint64_t x1, n1; /**< group 1: reached the outcome, base */
+	uint64_t x2, n2; /**< group 2: reached the outcome, base */
+} parity_stratum;
+
+/** A Mantel-Haenszel pooled ratio with its homogeneity test. */
+typedef struct parity_pooled {
+	double level;           /**< confidence level used */
+	size_t strata;          /**< strata given */
+	size_t informative;     /**< strata with n1, n2 > 0 and x1 + x2 > 0 */
+	int estimable;          /**< 0 when no stratum has a case in either group */
+	double ratio;           /**< RLR_MH; 0 or INFINITY allowed */
+	double ci_low;          /**< Greenland-Robins lower limit */
+	double ci_high;         /**< Greenland-Robins upper limit; may be INFINITY */
+	double log_se;          /**< SE of ln RLR_MH; INFINITY when ratio is 0 or INFINITY */
+	double z;               /**< ln RLR_MH / log_se (0 when not finite) */
+	double p;               /**< two-sided normal p for RLR_MH = 1 */
+	parity_band band;       /**< position against 0.80-1.25 */
+	int excludes_one;       /**< 1 when the interval lies wholly above or below 1 */
+	int homogeneity_estimable; /**< 0 when fewer than 2 strata enter Q or RLR_MH is 0/inf */
+	double q;               /**< Woolf-type Q (0 when not estimable) */
+	unsigned int df;        /**< strata in Q minus 1 */
+	double p_homogeneity;   /**< P(chi-square_df >= Q); 1 when not estimable */
+	size_t q_strata;        /**< strata that entered Q */
+	size_t q_adjusted;      /**< of those, strata with a zero count (x+0.5 form) */
+} parity_pooled;
+
+/**
+ * Pool `count` strata: RLR_MH = sum(x1k n2k / Nk) / sum(x2k n1k / Nk),
+ * Greenland-Robins variance of its log, the `level` interval, and the
+ * Woolf-type homogeneity Q = sum wk (ln Rk - ln RLR_MH)^2 with wk =
+ * 1/se_k^2 from parity_ratio_log_scale(): strata with one zero count enter
+ * with their adjusted-log estimate and variance; strata with no estimate or
+ * zero variance (x = n in both groups) are left out and df reduced.
+ * If the numerator sum is 0 the ratio is 0 (interval 0 to INFINITY); if the
+ * denominator sum is 0 it is INFINITY (interval 0 to INFINITY). Returns 0 or
+ * PARITY_EUSAGE (NULL strata with count > 0, bad counts naming the stratum,
+ * level outside (0,1)).
+ */
+int parity_pool_mh(parity_pooled *out, const parity_stratum *strata,
+                   size_t count, double level);
+
+/*
+ * ---- Change between ratios (Altman & Bland, BMJ 2003;326:219) -------------
+ */
+
+/** A published ratio with its interval, for when the counts are unknown. */
+typedef struct parity_ratio_ci {
+	double ratio;   /**< the estimate, > 0 */
+	double ci_low;  /**< lower limit, > 0 */
+	double ci_high; /**< upper limit, finite */
+	double level;   /**< the interval's level, e.g. 0.95 */
+} parity_ratio_ci;
+
+/** The ratio of two ratios, first / second. */
+typedef struct parity_change {
+	int estimable;    /**< 0 when either ratio has no finite log-scale estimate */
+	double level;     /**< level of the interval below */
+	double log_diff;  /**< d = ln R1 - ln R2 */
+	double se;        /**< SE(d) = sqrt(SE1^2 + SE2^2) */
+	double ratio;     /**< exp(d), the ratio of ratios */
+	double ci_low;    /**< exp(d - z SE(d)) */
+	double ci_high;   /**< exp(d + z SE(d)) */
+	double z;         /**< d / SE(d); 0 when SE(d) = 0 and d = 0 */
+	double p;         /**< two-sided normal p for no change */
+} parity_change;
+
+/**
+ * Ratio of ratios from two published ratios with intervals: each SE is
+ * (ln ci_high - ln ci_low) / (2 z) with z for that interval's own level.
+ * A zero or infinite estimate or limit gives estimable = 0. Returns 0, or
+ * PARITY_EUSAGE for a NaN, a negative value, limits that do not enclose the
+ * estimate, or a level outside (0,1).
+ */
+int parity_change_from_ci(parity_change *out, const parity_ratio_ci *first,
+                          const parity_ratio_ci *second, double level);
+
+/**
+ * Ratio of ratios from two computed ratios, using their counts and the
+ * log-scale rule of parity_ratio_log_scale() (Katz SE; adjusted log for a
+ * zero count), whatever interval method `first` and `second` used.
+ * Returns 0 or PARITY_EUSAGE.
+ */
+int parity_change_from_ratios(parity_change *out, const parity_ratio *first,
+                              const parity_ratio *second, double level);
+
+/*
+ * ---- Funnel plots (Spiegelhalter, Stat Med 2005;24:1185) ------------------
+ * Each unit (organisation) is plotted as its ln ratio against its precision
+ * 1/se^2; control limits are ln target +/- z sqrt(se^2 + tau2).
+ */
+
+/** Over-dispersion handling for funnel limits. */
+typedef enum parity_funnel_adjust {
+	PARITY_FUNNEL_PLAIN = 0, /**< no adjustment: tau2 = 0 */
+	PARITY_FUNNEL_ADDITIVE   /**< additive random effects: tau2 from winsorised z */
+} parity_funnel_adjust;
+
+/** One unit on the funnel plot (output of parity_funnel_compute). */
+typedef struct parity_funnel_point {
+	int estimable;    /**< 0: no estimate or se = 0; not plotted, not used */
+	double ratio;     /**< exp(log_ratio) */
+	double log_ratio; /**< from parity_ratio_log_scale() */
+	double se;        /**< its standard error */
+	double z;         /**< (log_ratio - ln target) / sqrt(se^2 + tau2) */
+	int outside95;    /**< -1 below the 95% limits, +1 above, 0 within */
+	int outside998;   /**< the same for the 99.8% limits */
+} parity_funnel_point;
+
+/** The funnel's centre and over-dispersion. */
+typedef struct parity_funnel {
+	double target;        /**< the pooled value the limits surround */
+	size_t units;         /**< estimable units used */
+	double phi;           /**< winsorised (10%) mean of z^2 before adjustment */
+	double p_overdispersion; /**< P(chi-square_{I-1} >= I phi) */
+	double tau2;          /**< between-unit variance added; 0 when plain */
+	parity_funnel_adjust adjust; /**< the adjustment asked for */
+} parity_funnel;
+
+/**
+ * Place `count` units (their counts in `units`) around `target` (e.g. the
+ * Mantel-Haenszel ratio; > 0 and finite). `points` is a caller array of
+ * `count` entries, filled in order. With PARITY_FUNNEL_ADDITIVE, tau2 =
+ * max(0, (I phi - (I - 1)) / (sum w - sum w^2 / sum w)), w = 1/se^2, where
+ * phi is the mean of the squared z-scores winsorised at their 10th and 90th
+ * percentiles. Returns 0 or PARITY_EUSAGE.
+ */
+int parity_funnel_compute(parity_funnel *out, parity_funnel_point *points,
+                          const parity_stratum *units, size_t count,
+                          double target, parity_funnel_adjust adjust);
+
+/**
+ * The control limits (ratio scale) at standard error `se` for a two-sided
+ * `level` (0.95 and 0.998 for the usual pair): exp(ln target -/+ z
+ * sqrt(se^2 + tau2)). For drawing the funnel's curves. Returns 0 or
+ * PARITY_EUSAGE (se < 0, level outside (0,1)).
+ */
+int parity_funnel_limits(double *low, double *high, const parity_funnel *funnel,
+                         double se, double level);
+
+/*
+ * ---- Kline's compound ratio over successive steps -------------------------
+ */
+
+/** The product of step ratios along a career ladder. */
+typedef struct parity_compound {
+	int estimable;      /**< 0 when a step has no estimate */
+	double level;       /**< level of the interval */
+	size_t steps;       /**< steps multiplied */
+	size_t adjusted_steps; /**< steps with a zero count (x+0.5 form) */
+	double ratio;       /**< product of the step ratios */
+	double ci_low;      /**< exp(sum ln Rk - z sqrt(sum se_k^2)) */
+	double ci_high;     /**< exp(sum ln Rk + z sqrt(sum se_k^2)) */
+	double log_se;      /**< sqrt(sum se_k^2) */
+} parity_compound;
+
+/**
+ * Kline's compound ratio from step counts (each step: x of n in each group
+ * moved up from that step). Each step's log ratio and SE follow
+ * parity_ratio_log_scale(); the interval assumes the steps are independent
+ * (different people, or successive decisions with independent sampling
+ * error), so their log variances add. Returns 0 or PARITY_EUSAGE.
+ */
+int parity_compound_ratio(parity_compound *out, const parity_stratum *steps,
+                          size_t count, double level);
+
+/**
+ * The same from published step ratios with intervals (SE from each interval
+ * as in parity_change_from_ci()). Returns 0 or PARITY_EUSAGE.
+ */
+int parity_compound_from_ci(parity_compound *out, const parity_ratio_ci *steps,
+                            size_t count, double level);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,699 @@
+/*
+ * chart.c: the ratio (forest) chart: labels, markers with interval whiskers
+ * on a log axis, the 0.80-1.25 band, a line at 1, figures and a legend;
+ * drawn into any cairo context or written alone as PNG or SVG.
+ */
+#include "chart.h"
+
+#include "draw.h"
+#include "parity/common.h"
+
+#include <cairo-svg.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BAND_LOW 0.80
+#define BAND_HIGH 1.25
+#define AXIS_MIN 0.02
+#define AXIS_MAX 50.0
+#define INTERVAL_SPAN_MIN 0.1 /* intervals stretch the axis this far, no more */
+#define INTERVAL_SPAN_MAX 10.0
+#define OVERALL_GAP 6.0
+#define MAX_TICKS 24
+
+static const draw_font label_font = {8.5, 0, 0, 0};
+static const draw_font label_bold = {8.5, 1, 0, 0};
+static const draw_font small_font = {8.0, 0, 0, 0};
+static const draw_font small_italic = {8.0, 0, 1, 0};
+static const draw_font title_font = {10.0, 1, 0, 0};
+
+/* ---- axis range and ticks ---------------------------------------------- */
+
+/* The largest of 1, 2, 5 x 10^k not above v (round_up: smallest not below). */
+static double nice_value(double v, int round_up)
+{
+	static const double steps[] = {1, 2, 5, 10};
+	double decade = pow(10, floor(log10(v)));
+	double m = v / decade;
+	if (round_up) {
+		for (size_t i = 0; i < 4; i++)
+			if (m <= steps[i] * (1 + 1e-9))
+				return steps[i] * decade;
+		return 10 * decade;
+	}
+	for (size_t i = 4; i-- > 0;)
+		if (m >= steps[i] * (1 - 1e-9))
+			return steps[i] * decade;
+	return decade;
+}
+
+void chart_ratio_range(double *out_low, double *out_high,
+                       const chart_ratio_item *items, size_t count)
+{
+	double lo = BAND_LOW, hi = BAND_HIGH;
+	for (size_t i = 0; i < count; i++) {
+		const chart_ratio_item *it = &items[i];
+		if (!it->estimable)
+			continue;
+		if (isfinite(it->ratio) && it->ratio > 0) {
+			lo = fmin(lo, it->ratio);
+			hi = fmax(hi, it->ratio);
+		}
+		/* Intervals widen the axis only so far: one enormous interval
+		 * from a handful of cases must not squash every other row. */
+		if (isfinite(it->ci_low) && it->ci_low > 0)
+			lo = fmin(lo, fmax(it->ci_low, INTERVAL_SPAN_MIN));
+		if (isfinite(it->ci_high) && it->ci_high > 0)
+			hi = fmax(hi, fmin(it->ci_high, INTERVAL_SPAN_MAX));
+	}
+	lo = fmax(lo / 1.1, AXIS_MIN);
+	hi = fmin(hi * 1.1, AXIS_MAX);
+	*out_low = nice_value(lo, 0);
+	*out_high = nice_value(hi, 1);
+}
+
+/* Horizontal position of ratio v on the log axis (v within the range). */
+static double axis_x(double v, double lo, double hi, double x0, double w)
+{
+	return x0 + (log(v) - log(lo)) / (log(hi) - log(lo)) * w;
+}
+
+/*
+ * Choose tick values for [lo, hi] whose labels do not collide, most
+ * important first: 1, the ends, powers of ten, 2 and 5 x 10^k, then the
+ * band edges. Writes up to `cap` values to `out`; returns how many.
+ */
+static size_t pick_ticks(double *out, size_t cap, cairo_t *cr, double lo,
+                         double hi, double x0, double w)
+{
+	double candidates[64];
+	size_t n = 0;
+	candidates[n++] = 1;
+	candidates[n++] = lo;
+	candidates[n++] = hi;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int k = -2; k <= 2 && n < 60; k++) {
+			double decade = pow(10, k);
+			if (pass == 0) {
+				candidates[n++] = decade;
+			} else {
+				candidates[n++] = 2 * decade;
+				candidates[n++] = 5 * decade;
+			}
+		}
+	}
+	candidates[n++] = BAND_LOW;
+	candidates[n++] = BAND_HIGH;
+
+	double left[MAX_TICKS], right[MAX_TICKS];
+	size_t kept = 0;
+	for (size_t i = 0; i < n && kept < cap && kept < MAX_TICKS; i++) {
+		double v = candidates[i];
+		if (v < lo * (1 - 1e-9) || v > hi * (1 + 1e-9))
+			continue;
+		char text[16];
+		double tw = 0;
+		snprintf(text, sizeof text, "%g", v);
+		draw_text_size(&tw, NULL, cr, 0, small_font, 0, text);
+		double cx = axis_x(v, lo, hi, x0, w);
+		double a = cx - tw / 2 - 5, b = cx + tw / 2 + 5;
+		int clash = 0;
+		for (size_t j = 0; j < kept && !clash; j++)
+			clash = fabs(out[j] - v) < 1e-9 * v ||
+			        (a < right[j] && b > left[j]);
+		if (clash)
+			continue;
+		out[kept] = v;
+		left[kept] = a;
+		right[kept] = b;
+		kept++;
+	}
+	return kept;
+}
+
+/* ---- layout -------------------------------------------------------------- */
+
+enum legend_kind {
+	LEGEND_POINT, LEGEND_LOW, LEGEND_OVERALL, LEGEND_INTERVAL, LEGEND_BAND,
+	LEGEND_ARROW, LEGEND_KINDS
+};
+
+#define LEGEND_SYMBOL 14.0
+#define LEGEND_SPACING 14.0
+
+/* Where everything goes; computed the same way for measuring and drawing. */
+typedef struct geometry {
+	double x, y, w;
+	double title_h;
+	double head_y, head_h;        /* column headings */
+	double label_w;               /* label column: x .. x+label_w */
+	double plot_x, plot_w;        /* the axis */
+	double num_x, num_w;          /* the figures column */
+	double rows_y, row_h;         /* first row's top, height of each */
+	double axis_y;                /* the axis line (below the last row) */
+	double ticks_y, axis_title_y, hints_y;
+	double legend_y, legend_h;
+	double total_h;
+	double lo, hi;                /* axis range */
+	int legend[LEGEND_KINDS];     /* which legend entries appear */
+	char legend_text[LEGEND_KINDS][96];
+	double legend_x[LEGEND_KINDS], legend_dy[LEGEND_KINDS];
+} geometry;
+
+/* The figures for one row: "1.61 (1.40 to 1.85)" or "no estimate". */
+static void item_figures(char *buf, size_t size, const chart_ratio_item *it)
+{
+	char r[24], ci[56];
+	if (!it->estimable) {
+		snprintf(buf, size, "no estimate");
+		return;
+	}
+	snprintf(buf, size, "%s (%s)", draw_format_ratio(r, sizeof r, it->ratio),
+	         draw_format_interval(ci, sizeof ci, it->ci_low, it->ci_high));
+}
+
+/* Top of row i: rows run down from rows_y, with a gap before the first
+ * overall row that follows organisation rows. */
+static double row_top(const geometry *g, const chart_ratio_item *items,
+                      size_t i)
+{
+	double y = g->rows_y + (double)i * g->row_h;
+	for (size_t j = 1; j <= i; j++) {
+		if (items[j].overall && !items[j - 1].overall) {
+			y += OVERALL_GAP;
+			break;
+		}
+	}
+	return y;
+}
+
+static int interval_clipped(const chart_ratio_item *it, double lo, double hi)
+{
+	return it->estimable && (!(it->ci_low >= lo) || !(it->ci_high <= hi) ||
+	                         !(it->ratio >= lo) || !(it->ratio <= hi));
+}
+
+/* Lay the legend's entries out in lines within the chart's width. */
+static void layout_legend(geometry *g, cairo_t *cr,
+                          const chart_ratio_style *s,
+                          const chart_ratio_item *items, size_t count)
+{
+	const char *overall_label = "All";
+	for (size_t i = 0; i < count; i++) {
+		if (!items[i].estimable)
+			continue;
+		if (items[i].overall) {
+			g->legend[LEGEND_OVERALL] = 1;
+			overall_label = items[i].label;
+		} else if (items[i].low_count) {
+			g->legend[LEGEND_LOW] = 1;
+		} else {
+			g->legend[LEGEND_POINT] = 1;
+		}
+		if (interval_clipped(&items[i], g->lo, g->hi))
+			g->legend[LEGEND_ARROW] = 1;
+	}
+	g->legend[LEGEND_INTERVAL] = 1;
+	g->legend[LEGEND_BAND] = 1;
+
+	snprintf(g->legend_text[LEGEND_POINT], 96, "%s",
+	         s->label_heading ? s->label_heading : "Estimate");
+	snprintf(g->legend_text[LEGEND_LOW], 96,
+	         "Too few cases to draw a conclusion");
+	snprintf(g->legend_text[LEGEND_OVERALL], 96, "%s", overall_label);
+	snprintf(g->legend_text[LEGEND_INTERVAL], 96,
+	         "%g%% confidence interval", (s->level > 0 ? s->level : 0.95) * 100);
+	snprintf(g->legend_text[LEGEND_BAND], 96,
+	         "Non-adverse range 0.80 to 1.25");
+	snprintf(g->legend_text[LEGEND_ARROW], 96,
+	         "Interval continues beyond the axis");
+
+	double line_h = draw_line_height(cr, small_font) + 3;
+	double cx = 0, cy = 0;
+	for (int k = 0; k < LEGEND_KINDS; k++) {
+		if (!g->legend[k])
+			continue;
+		double tw = 0;
+		draw_text_size(&tw, NULL, cr, 0, small_font, 0, g->legend_text[k]);
+		double need = LEGEND_SYMBOL + 4 + tw;
+		if (cx > 0 && cx + need > g->w) {
+			cx = 0;
+			cy += line_h;
+		}
+		g->legend_x[k] = cx;
+		g->legend_dy[k] = cy;
+		cx += need + LEGEND_SPACING;
+	}
+	g->legend_h = cy + line_h;
+}
+
+static void layout(geometry *g, cairo_t *cr, double x, double y, double w,
+                   const chart_ratio_style *s, const chart_ratio_item *items,
+                   size_t count)
+{
+	memset(g, 0, sizeof *g);
+	g->x = x;
+	g->y = y;
+	g->w = w;
+	g->row_h = s->row_height > 0 ? fmax(s->row_height, CHART_ROW_MIN)
+	                             : CHART_ROW_DEFAULT;
+	if (s->axis_low > 0 && s->axis_high > s->axis_low) {
+		g->lo = s->axis_low;
+		g->hi = s->axis_high;
+	} else {
+		chart_ratio_range(&g->lo, &g->hi, items, count);
+	}
+
+	double cy = y;
+	if (s->title) {
+		double h = 0;
+		draw_text_size(NULL, &h, cr, w, title_font, 0, s->title);
+		g->title_h = h + 8;
+		cy += g->title_h;
+	}
+
+	double widest = 0, tw = 0;
+	draw_text_size(&widest, NULL, cr, 0, label_bold, 0,
+	               s->label_heading ? s->label_heading : "");
+	for (size_t i = 0; i < count; i++) {
+		draw_text_size(&tw, NULL, cr, 0,
+		               items[i].overall ? label_bold : label_font, 0,
+		               items[i].label ? items[i].label : "");
+		widest = fmax(widest, tw);
+	}
+	g->label_w = fmin(fmax(widest + 10, 50), w * 0.3);
+
+	char figures[96], heading[48];
+	snprintf(heading, sizeof heading, "Ratio (%g%% CI)",
+	         (s->level > 0 ? s->level : 0.95) * 100);
+	draw_text_size(&widest, NULL, cr, 0, label_bold, 0, heading);
+	for (size_t i = 0; i < count; i++) {
+		item_figures(figures, sizeof figures, &items[i]);
+		draw_text_size(&tw, NULL, cr, 0,
+		               items[i].overall ? label_bold : label_font, 0,
+		               figures);
+		widest = fmax(widest, tw);
+	}
+	g->num_w = fmin(widest + 6, w * 0.3);
+	g->num_x = x + w - g->num_w;
+	g->plot_x = x + g->label_w + 6;
+	g->plot_w = g->num_x - 12 - g->plot_x;
+
+	g->head_y = cy;
+	g->head_h = draw_line_height(cr, label_bold) + 5;
+	cy += g->head_h;
+	g->rows_y = cy;
+	cy = count ? row_top(g, items, count - 1) + g->row_h : cy;
+	g->axis_y = cy;
+	cy += 5;
+	g->ticks_y = cy;
+	cy += draw_line_height(cr, small_font) + 1;
+	g->axis_title_y = cy;
+	cy += draw_line_height(cr, small_font) + 2;
+	if (s->group1 && s->group2) {
+		g->hints_y = cy;
+		cy += draw_line_height(cr, small_font) + 2;
+	}
+	cy += 6;
+	g->legend_y = cy;
+	layout_legend(g, cr, s, items, count);
+	cy += g->legend_h;
+	g->total_h = cy - y;
+}
+
+double chart_ratio_height(cairo_t *cr, double width,
+                          const chart_ratio_style *style,
+                          const chart_ratio_item *items, size_t count)
+{
+	geometry g;
+	layout(&g, cr, 0, 0, width, style, items, count);
+	return g.total_h;
+}
+
+/* ---- markers ----------------------------------------------------------- */
+
+/* Fill the current path with `fill` (or white when hollow) and outline it. */
+static void fill_and_outline(cairo_t *cr, draw_colour fill, draw_colour line,
+                             int hollow)
+{
+	draw_colour_set(cr, hollow ? DRAW_WHITE : fill);
+	cairo_fill_preserve(cr);
+	draw_colour_set(cr, line);
+	cairo_set_line_width(cr, hollow ? 1.3 : 0.8);
+	cairo_stroke(cr);
+}
+
+static void marker_circle(cairo_t *cr, double cx, double cy, double r,
+                          int hollow)
+{
+	cairo_new_path(cr);
+	cairo_arc(cr, cx, cy, r, 0, 2 * 3.14159265358979324);
+	fill_and_outline(cr, DRAW_BLUE, DRAW_BLUE, hollow);
+}
+
+static void marker_diamond(cairo_t *cr, double cx, double cy, double r,
+                           int hollow)
+{
+	cairo_new_path(cr);
+	cairo_move_to(cr, cx, cy - r);
+	cairo_line_to(cr, cx + r, cy);
+	cairo_line_to(cr, cx, cy + r);
+	cairo_line_to(cr, cx - r, cy);
+	cairo_close_path(cr);
+	fill_and_outline(cr, DRAW_ORANGE, DRAW_BLACK, hollow);
+}
+
+/* A triangle with its tip at (tip_x, cy) pointing left (dir -1) or right. */
+static void arrow_head(cairo_t *cr, double tip_x, double cy, int dir,
+                       double len, double half)
+{
+	cairo_new_path(cr);
+	cairo_move_to(cr, tip_x, cy);
+	cairo_line_to(cr, tip_x - dir * len, cy - half);
+	cairo_line_to(cr, tip_x - dir * len, cy + half);
+	cairo_close_path(cr);
+	cairo_fill(cr);
+}
+
+/* ---- drawing ----------------------------------------------------------- */
+
+/* The whisker and marker of one estimable row centred on height cy. */
+static void draw_estimate(cairo_t *cr, const geometry *g,
+                          const chart_ratio_item *it, double cy)
+{
+	double x0 = g->plot_x, x1 = g->plot_x + g->plot_w;
+	int clip_left = !(it->ci_low >= g->lo);
+	int clip_right = !(it->ci_high <= g->hi);
+	double a = clip_left ? x0 : axis_x(it->ci_low, g->lo, g->hi, x0, g->plot_w);
+	double b = clip_right ? x1 : axis_x(it->ci_high, g->lo, g->hi, x0, g->plot_w);
+	draw_colour line = it->overall ? DRAW_BLACK : DRAW_BLUE;
+
+	draw_colour_set(cr, line);
+	cairo_set_line_width(cr, it->overall ? 1.4 : 1.2);
+	cairo_move_to(cr, clip_left ? a + 4 : a, cy);
+	cairo_line_to(cr, clip_right ? b - 4 : b, cy);
+	if (!clip_left) {
+		cairo_move_to(cr, a, cy - 2.5);
+		cairo_line_to(cr, a, cy + 2.5);
+	}
+	if (!clip_right) {
+		cairo_move_to(cr, b, cy - 2.5);
+		cairo_line_to(cr, b, cy + 2.5);
+	}
+	cairo_stroke(cr);
+	if (clip_left)
+		arrow_head(cr, x0, cy, -1, 6, 3);
+	if (clip_right)
+		arrow_head(cr, x1, cy, 1, 6, 3);
+
+	/* An estimate beyond the axis (0, infinity or just far out) sits at
+	 * the edge as a larger arrowhead; its figure says which value. */
+	if (!(it->ratio >= g->lo) || !(it->ratio <= g->hi)) {
+		int dir = it->ratio > g->hi ? 1 : -1;
+		double tip = dir > 0 ? x1 + 2 : x0 - 2;
+		draw_colour fill = it->overall ? DRAW_ORANGE : DRAW_BLUE;
+		cairo_new_path(cr);
+		cairo_move_to(cr, tip, cy);
+		cairo_line_to(cr, tip - dir * 8, cy - 4.5);
+		cairo_line_to(cr, tip - dir * 8, cy + 4.5);
+		cairo_close_path(cr);
+		fill_and_outline(cr, fill, it->overall ? DRAW_BLACK : DRAW_BLUE,
+		                 it->low_count && !it->overall);
+		return;
+	}
+	double px = axis_x(it->ratio, g->lo, g->hi, x0, g->plot_w);
+	double r = fmin(g->row_h * 0.28, 4.0);
+	if (it->overall)
+		marker_diamond(cr, px, cy, r * 1.6, 0);
+	else
+		marker_circle(cr, px, cy, r, it->low_count);
+}
+
+/* Symbol for legend entry `k` in a LEGEND_SYMBOL-wide box centred on cy. */
+static void legend_symbol(cairo_t *cr, int k, double x, double cy)
+{
+	double mid = x + LEGEND_SYMBOL / 2;
+	switch (k) {
+	case LEGEND_POINT: marker_circle(cr, mid, cy, 3.5, 0); break;
+	case LEGEND_LOW: marker_circle(cr, mid, cy, 3.5, 1); break;
+	case LEGEND_OVERALL: marker_diamond(cr, mid, cy, 5, 0); break;
+	case LEGEND_INTERVAL:
+		draw_colour_set(cr, DRAW_BLUE);
+		cairo_set_line_width(cr, 1.2);
+		cairo_move_to(cr, x, cy);
+		cairo_line_to(cr, x + LEGEND_SYMBOL, cy);
+		cairo_move_to(cr, x, cy - 2.5);
+		cairo_line_to(cr, x, cy + 2.5);
+		cairo_move_to(cr, x + LEGEND_SYMBOL, cy - 2.5);
+		cairo_line_to(cr, x + LEGEND_SYMBOL, cy + 2.5);
+		cairo_stroke(cr);
+		break;
+	case LEGEND_BAND:
+		draw_colour_set_alpha(cr, DRAW_SKY_BLUE, 0.35);
+		cairo_rectangle(cr, x, cy - 5, LEGEND_SYMBOL, 10);
+		cairo_fill(cr);
+		break;
+	case LEGEND_ARROW:
+		draw_colour_set(cr, DRAW_BLUE);
+		cairo_set_line_width(cr, 1.2);
+		cairo_move_to(cr, x, cy);
+		cairo_line_to(cr, x + LEGEND_SYMBOL - 4, cy);
+		cairo_stroke(cr);
+		arrow_head(cr, x + LEGEND_SYMBOL, cy, 1, 6, 3);
+		break;
+	default: break;
+	}
+}
+
+/* Stripes, band, gridlines and the line at 1 behind the rows. */
+static void draw_background(cairo_t *cr, const geometry *g,
+                            const chart_ratio_item *items, size_t count,
+                            const double *ticks, size_t tick_count)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (i % 2 == 0 || items[i].overall)
+			continue;
+		draw_colour_set(cr, DRAW_PALE_GREY);
+		cairo_rectangle(cr, g->x, row_top(g, items, i), g->w, g->row_h);
+		cairo_fill(cr);
+	}
+	double top = g->rows_y, height = g->axis_y - g->rows_y;
+	double b0 = axis_x(fmax(BAND_LOW, g->lo), g->lo, g->hi, g->plot_x, g->plot_w);
+	double b1 = axis_x(fmin(BAND_HIGH, g->hi), g->lo, g->hi, g->plot_x, g->plot_w);
+	draw_colour_set_alpha(cr, DRAW_SKY_BLUE, 0.35);
+	cairo_rectangle(cr, b0, top, b1 - b0, height);
+	cairo_fill(cr);
+
+	draw_colour_set(cr, DRAW_MID_GREY);
+	cairo_set_line_width(cr, 0.4);
+	for (size_t t = 0; t < tick_count; t++) {
+		double tx = axis_x(ticks[t], g->lo, g->hi, g->plot_x, g->plot_w);
+		cairo_move_to(cr, tx, top);
+		cairo_line_to(cr, tx, g->axis_y);
+	}
+	cairo_stroke(cr);
+
+	double one = axis_x(1, g->lo, g->hi, g->plot_x, g->plot_w);
+	draw_colour_set(cr, DRAW_BLACK);
+	cairo_set_line_width(cr, 1.0);
+	cairo_move_to(cr, one, top - 2);
+	cairo_line_to(cr, one, g->axis_y);
+	cairo_stroke(cr);
+}
+
+/* Axis line, ticks, tick labels, axis title and the direction hints. */
+static void draw_axis(cairo_t *cr, const geometry *g,
+                      const chart_ratio_style *s, const double *ticks,
+                      size_t tick_count)
+{
+	draw_colour_set(cr, DRAW_BLACK);
+	cairo_set_line_width(cr, 0.8);
+	cairo_move_to(cr, g->plot_x, g->axis_y);
+	cairo_line_to(cr, g->plot_x + g->plot_w, g->axis_y);
+	for (size_t t = 0; t < tick_count; t++) {
+		double tx = axis_x(ticks[t], g->lo, g->hi, g->plot_x, g->plot_w);
+		cairo_move_to(cr, tx, g->axis_y);
+		cairo_line_to(cr, tx, g->axis_y + 3);
+	}
+	cairo_stroke(cr);
+	for (size_t t = 0; t < tick_count; t++) {
+		char text[16];
+		snprintf(text, sizeof text, "%g", ticks[t]);
+		draw_text(cr, axis_x(ticks[t], g->lo, g->hi, g->plot_x, g->plot_w),
+		          g->ticks_y, 0, small_font, DRAW_ALIGN_CENTRE, text);
+	}
+	draw_text(cr, g->plot_x + g->plot_w / 2, g->axis_title_y, 0, label_bold,
+	          DRAW_ALIGN_CENTRE, "Relative likelihood (log scale)");
+	if (!s->group1 || !s->group2)
+		return;
+
+	/* "<- BME more likely to be appointed | White more likely ... ->",
+	 * split at 1; the outcome words are dropped when they do not fit. */
+	double one = axis_x(1, g->lo, g->hi, g->plot_x, g->plot_w);
+	char left[160], right[160];
+	double lw = 0, rw = 0;
+	for (int with_outcome = 1; with_outcome >= 0; with_outcome--) {
+		const char *outcome = with_outcome && s->outcome ? s->outcome : "";
+		const char *sep = *outcome ? " " : "";
+		snprintf(left, sizeof left, "\u2190 %s more likely%s%s", s->group2,
+		         sep, outcome);
+		snprintf(right, sizeof right, "%s more likely%s%s \u2192", s->group1,
+		         sep, outcome);
+		draw_text_size(&lw, NULL, cr, 0, small_italic, 0, left);
+		draw_text_size(&rw, NULL, cr, 0, small_italic, 0, right);
+		if (one - 6 - lw >= g->x && one + 6 + rw <= g->x + g->w)
+			break;
+	}
+	double lx = fmax(one - 6 - lw, g->x);
+	double rx = fmin(one + 6, g->x + g->w - rw);
+	draw_colour_set(cr, DRAW_GREY);
+	draw_text(cr, lx, g->hints_y, 0, small_italic, 0, left);
+	draw_text(cr, rx, g->hints_y, 0, small_italic, 0, right);
+	draw_colour_set(cr, DRAW_BLACK);
+}
+
+void chart_ratio_draw(cairo_t *cr, double x, double y, double width,
+                      const chart_ratio_style *s,
+                      const chart_ratio_item *items, size_t count)
+{
+	geometry g;
+	double ticks[MAX_TICKS];
+	char figures[96], heading[48];
+
+	cairo_save(cr);
+	layout(&g, cr, x, y, width, s, items, count);
+	size_t tick_count = pick_ticks(ticks, MAX_TICKS, cr, g.lo, g.hi,
+	                               g.plot_x, g.plot_w);
+
+	draw_colour_set(cr, DRAW_BLACK);
+	if (s->title)
+		draw_text(cr, x, y, width, title_font, 0, s->title);
+
+	/* Column headings and a rule under them. */
+	draw_text(cr, x, g.head_y, g.label_w, label_bold, DRAW_ELLIPSIZE,
+	          s->label_heading ? s->label_heading : "");
+	snprintf(heading, sizeof heading, "Ratio (%g%% CI)",
+	         (s->level > 0 ? s->level : 0.95) * 100);
+	draw_text(cr, x + width, g.head_y, 0, label_bold, DRAW_ALIGN_RIGHT,
+	          heading);
+	draw_colour_set(cr, DRAW_MID_GREY);
+	cairo_set_line_width(cr, 0.6);
+	cairo_move_to(cr, x, g.rows_y - 1.5);
+	cairo_line_to(cr, x + width, g.rows_y - 1.5);
+	cairo_stroke(cr);
+
+	draw_background(cr, &g, items, count, ticks, tick_count);
+
+	for (size_t i = 0; i < count; i++) {
+		const chart_ratio_item *it = &items[i];
+		double top = row_top(&g, items, i);
+		double cy = top + g.row_h / 2;
+		draw_font font = it->overall ? label_bold : label_font;
+		double lh = draw_line_height(cr, font);
+
+		if (it->overall && i > 0 && !items[i - 1].overall) {
+			draw_colour_set(cr, DRAW_BLACK);
+			cairo_set_line_width(cr, 0.6);
+			cairo_move_to(cr, x, top - OVERALL_GAP / 2);
+			cairo_line_to(cr, x + width, top - OVERALL_GAP / 2);
+			cairo_stroke(cr);
+		}
+		draw_colour_set(cr, DRAW_BLACK);
+		draw_text(cr, x, cy - lh / 2, g.label_w - 4, font, DRAW_ELLIPSIZE,
+		          it->label ? it->label : "");
+		item_figures(figures, sizeof figures, it);
+		draw_text(cr, g.num_x, cy - lh / 2, g.num_w, font,
+		          DRAW_ALIGN_RIGHT | DRAW_ELLIPSIZE, figures);
+		if (it->estimable) {
+			draw_estimate(cr, &g, it, cy);
+			continue;
+		}
+		/* No estimate: say so on the axis, on a white patch. */
+		double tw = 0, th = 0;
+		double one = axis_x(1, g.lo, g.hi, g.plot_x, g.plot_w);
+		draw_text_size(&tw, &th, cr, 0, small_italic, 0, "no estimate");
+		draw_colour_set(cr, DRAW_WHITE);
+		cairo_rectangle(cr, one - tw / 2 - 3, cy - th / 2, tw + 6, th);
+		cairo_fill(cr);
+		draw_colour_set(cr, DRAW_GREY);
+		draw_text(cr, one, cy - th / 2, 0, small_italic, DRAW_ALIGN_CENTRE,
+		          "no estimate");
+	}
+
+	draw_axis(cr, &g, s, ticks, tick_count);
+
+	double lh = draw_line_height(cr, small_font);
+	for (int k = 0; k < LEGEND_KINDS; k++) {
+		if (!g.legend[k])
+			continue;
+		double lx = x + g.legend_x[k];
+		double ly = g.legend_y + g.legend_dy[k];
+		legend_symbol(cr, k, lx, ly + lh / 2);
+		draw_colour_set(cr, DRAW_BLACK);
+		draw_text(cr, lx + LEGEND_SYMBOL + 4, ly, 0, small_font, 0,
+		          g.legend_text[k]);
+	}
+	cairo_restore(cr);
+}
+
+/* ---- standalone files ---------------------------------------------------- */
+
+#define FILE_MARGIN 12.0
+#define PNG_SCALE 2.0 /* 144 dpi */
+
+int chart_ratio_write(const char *path, parity_chart_format format,
+                      double width, const chart_ratio_style *style,
+                      const chart_ratio_item *items, size_t count)
+{
+	draw_output out;
+	cairo_surface_t *surface = NULL;
+	cairo_t *cr = NULL;
+	cairo_status_t status = CAIRO_STATUS_SUCCESS;
+	int rc = 0;
+
+	/* Measure on a scratch surface: hinting is off, so text measures
+	 * the same here as on the real one. */
+	cairo_surface_t *scratch = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
+	cairo_t *measure = cairo_create(scratch);
+	draw_context_setup(measure);
+	double height = chart_ratio_height(measure, width, style, items, count);
+	cairo_destroy(measure);
+	cairo_surface_destroy(scratch);
+
+	double page_w = width + 2 * FILE_MARGIN;
+	double page_h = height + 2 * FILE_MARGIN;
+
+	rc = draw_output_open(&out, path);
+	if (rc)
+		return rc;
+
+	if (format == PARITY_CHART_SVG) {
+		surface = cairo_svg_surface_create_for_stream(draw_output_write, &out,
+		                                              page_w, page_h);
+	} else {
+		surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
+		                                     (int)ceil(page_w * PNG_SCALE),
+		                                     (int)ceil(page_h * PNG_SCALE));
+	}
+	cr = cairo_create(surface);
+	draw_context_setup(cr);
+	if (format != PARITY_CHART_SVG)
+		cairo_scale(cr, PNG_SCALE, PNG_SCALE);
+	draw_colour_set(cr, DRAW_WHITE);
+	cairo_paint(cr);
+	chart_ratio_draw(cr, FILE_MARGIN, FILE_MARGIN, width, style, items, count);
+
+	status = cairo_status(cr);
+	if (status == CAIRO_STATUS_SUCCESS && format != PARITY_CHART_SVG)
+		status = cairo_surface_write_to_png_stream(surface, draw_output_write,
+		                                           &out);
+	cairo_destroy(cr);
+	cairo_surface_finish(surface);
+	if (status == CAIRO_STATUS_SUCCESS)
+		status = cairo_surface_status(surface);
+	cairo_surface_destroy(surface);
+
+	return draw_output_close(&out, status);
+}

@@ -1,0 +1,527 @@
+/*
+ * draw.c: page and text helpers over cairo and pango: palette, fonts,
+ * wrapped text, flowing pages with header and footer, tables across pages,
+ * number formatting, and output files written atomically.
+ */
+#include "draw.h"
+
+#include "parity/common.h"
+#include "util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const uint32_t palette[DRAW_COLOUR_COUNT] = {
+	[DRAW_BLACK] = 0x000000,
+	[DRAW_ORANGE] = 0xE69F00,
+	[DRAW_SKY_BLUE] = 0x56B4E9,
+	[DRAW_GREEN] = 0x009E73,
+	[DRAW_YELLOW] = 0xF0E442,
+	[DRAW_BLUE] = 0x0072B2,
+	[DRAW_VERMILLION] = 0xD55E00,
+	[DRAW_PURPLE] = 0xCC79A7,
+	[DRAW_GREY] = 0x505050,
+	[DRAW_MID_GREY] = 0xB0B0B0,
+	[DRAW_PALE_GREY] = 0xF0F0F0,
+	[DRAW_WHITE] = 0xFFFFFF,
+};
+
+void draw_colour_set_alpha(cairo_t *cr, draw_colour c, double alpha)
+{
+	uint32_t rgb = palette[c < DRAW_COLOUR_COUNT ? c : DRAW_BLACK];
+	cairo_set_source_rgba(cr, (double)((rgb >> 16) & 0xFF) / 255.0,
+	                      (double)((rgb >> 8) & 0xFF) / 255.0,
+	                      (double)(rgb & 0xFF) / 255.0, alpha);
+}
+
+void draw_colour_set(cairo_t *cr, draw_colour c)
+{
+	draw_colour_set_alpha(cr, c, 1.0);
+}
+
+void draw_context_setup(cairo_t *cr)
+{
+	cairo_font_options_t *options = cairo_font_options_create();
+	cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE);
+	cairo_set_font_options(cr, options);
+	cairo_font_options_destroy(options);
+}
+
+/* ---- text ------------------------------------------------------------- */
+
+/* A pango layout of `text` for `cr`; the caller unrefs it. */
+static PangoLayout *make_layout(cairo_t *cr, double width, draw_font font,
+                                unsigned flags, const char *text)
+{
+	PangoLayout *layout = pango_cairo_create_layout(cr);
+	PangoFontDescription *desc = pango_font_description_new();
+	double size = font.size < DRAW_MIN_FONT_PT ? DRAW_MIN_FONT_PT : font.size;
+
+	pango_font_description_set_family(desc, DRAW_FONT_FAMILY);
+	/* Absolute size is in user units, which are points on every surface
+	 * the report draws on, so no resolution conversion sneaks in. */
+	pango_font_description_set_absolute_size(desc, size * PANGO_SCALE);
+	pango_font_description_set_weight(desc, font.bold ? PANGO_WEIGHT_BOLD
+	                                                  : PANGO_WEIGHT_NORMAL);
+	pango_font_description_set_style(desc, font.italic ? PANGO_STYLE_ITALIC
+	                                                   : PANGO_STYLE_NORMAL);
+	if (font.condensed)
+		pango_font_description_set_stretch(desc, PANGO_STRETCH_CONDENSED);
+	pango_layout_set_font_description(layout, desc);
+	pango_font_description_free(desc);
+
+	if (width > 0) {
+		pango_layout_set_width(layout, (int)(width * PANGO_SCALE));
+		if (flags & DRAW_ELLIPSIZE)
+			pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END);
+		else
+			pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+		if (flags & DRAW_ALIGN_CENTRE)
+			pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER);
+		else if (flags & DRAW_ALIGN_RIGHT)
+			pango_layout_set_alignment(layout, PANGO_ALIGN_RIGHT);
+	}
+	if (flags & DRAW_MARKUP)
+		pango_layout_set_markup(layout, text, -1);
+	else
+		pango_layout_set_text(layout, text, -1);
+	return layout;
+}
+
+void draw_text_size(double *out_width, double *out_height, cairo_t *cr,
+                    double width, draw_font font, unsigned flags,
+                    const char *text)
+{
+	PangoLayout *layout = make_layout(cr, width, font, flags, text);
+	PangoRectangle logical;
+	pango_layout_get_extents(layout, NULL, &logical);
+	if (out_width)
+		*out_width = (double)logical.width / PANGO_SCALE;
+	if (out_height)
+		*out_height = (double)logical.height / PANGO_SCALE;
+	g_object_unref(layout);
+}
+
+double draw_text(cairo_t *cr, double x, double y, double width,
+                 draw_font font, unsigned flags, const char *text)
+{
+	PangoLayout *layout = make_layout(cr, width, font, flags, text);
+	PangoRectangle logical;
+	pango_layout_get_extents(layout, NULL, &logical);
+	double w = (double)logical.width / PANGO_SCALE;
+	double h = (double)logical.height / PANGO_SCALE;
+
+	if (width <= 0) {
+		if (flags & DRAW_ALIGN_CENTRE)
+			x -= w / 2;
+		else if (flags & DRAW_ALIGN_RIGHT)
+			x -= w;
+	}
+	cairo_move_to(cr, x, y);
+	pango_cairo_show_layout(cr, layout);
+	cairo_new_path(cr);
+	g_object_unref(layout);
+	return h;
+}
+
+double draw_line_height(cairo_t *cr, draw_font font)
+{
+	double h = 0;
+	draw_text_size(NULL, &h, cr, 0, font, 0, "Ag");
+	return h;
+}
+
+/* ---- numbers ---------------------------------------------------------- */
+
+char *draw_format_count(char *buf, size_t size, uint64_t value)
+{
+	char digits[32];
+	char grouped[48];
+	int len = snprintf(digits, sizeof digits, "%llu",
+	                   (unsigned long long)value);
+	size_t out = 0;
+	for (int i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			grouped[out++] = ',';
+		grouped[out++] = digits[i];
+	}
+	grouped[out] = '\0';
+	snprintf(buf, size, "%s", grouped);
+	return buf;
+}
+
+char *draw_format_ratio(char *buf, size_t size, double value)
+{
+	if (isnan(value))
+		snprintf(buf, size, "-");
+	else if (isinf(value))
+		snprintf(buf, size, "%s", value > 0 ? "\u221E" : "-\u221E");
+	else if (value > 0 && value < 0.005)
+		snprintf(buf, size, "<0.01");
+	else
+		snprintf(buf, size, "%.2f", value);
+	return buf;
+}
+
+char *draw_format_interval(char *buf, size_t size, double low, double high)
+{
+	char lo[24], hi[24];
+	snprintf(buf, size, "%s to %s", draw_format_ratio(lo, sizeof lo, low),
+	         draw_format_ratio(hi, sizeof hi, high));
+	return buf;
+}
+
+char *draw_format_rate(char *buf, size_t size, uint64_t x, uint64_t n)
+{
+	if (n == 0)
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "%.1f%%", 100.0 * (double)x / (double)n);
+	return buf;
+}
+
+/* ---- pages ------------------------------------------------------------ */
+
+#define MARGIN_SIDE 42.0
+#define HEADER_TEXT_Y 26.0
+#define HEADER_RULE_Y 42.0
+#define CONTENT_TOP 58.0
+#define FOOTER_RULE_FROM_BOTTOM 40.0
+#define CONTENT_BOTTOM_FROM_BOTTOM 52.0
+
+static const draw_font header_font = {8.0, 0, 0, 0};
+static const draw_font header_bold = {8.0, 1, 0, 0};
+
+void draw_doc_init(draw_doc *doc, cairo_t *cr, int pages_total,
+                   const char *header_left, const char *header_right,
+                   const char *footer_left)
+{
+	memset(doc, 0, sizeof *doc);
+	doc->cr = cr;
+	doc->width = DRAW_A4_WIDTH;
+	doc->height = DRAW_A4_HEIGHT;
+	doc->left = MARGIN_SIDE;
+	doc->right = DRAW_A4_WIDTH - MARGIN_SIDE;
+	doc->top = CONTENT_TOP;
+	doc->bottom = DRAW_A4_HEIGHT - CONTENT_BOTTOM_FROM_BOTTOM;
+	doc->y = doc->top;
+	doc->pages_total = pages_total;
+	doc->header_left = header_left ? header_left : "";
+	doc->header_right = header_right ? header_right : "";
+	doc->footer_left = footer_left ? footer_left : "";
+}
+
+/* The running header (title left; organisation and period right) and the
+ * footer (producer left, "Page N of M" right), with a rule each. */
+static void page_furniture(draw_doc *doc)
+{
+	cairo_t *cr = doc->cr;
+	double half = (doc->right - doc->left) / 2 - 6;
+	char page[64];
+
+	draw_colour_set(cr, DRAW_BLACK);
+	draw_text(cr, doc->left, HEADER_TEXT_Y, half, header_bold,
+	          DRAW_ELLIPSIZE, doc->header_left);
+	draw_text(cr, doc->right - half, HEADER_TEXT_Y, half, header_font,
+	          DRAW_ELLIPSIZE | DRAW_ALIGN_RIGHT, doc->header_right);
+
+	double footer_rule = doc->height - FOOTER_RULE_FROM_BOTTOM;
+	draw_colour_set(cr, DRAW_MID_GREY);
+	cairo_set_line_width(cr, 0.6);
+	cairo_move_to(cr, doc->left, HEADER_RULE_Y);
+	cairo_line_to(cr, doc->right, HEADER_RULE_Y);
+	cairo_move_to(cr, doc->left, footer_rule);
+	cairo_line_to(cr, doc->right, footer_rule);
+	cairo_stroke(cr);
+
+	if (doc->pages_total > 0)
+		snprintf(page, sizeof page, "Page %d of %d", doc->page,
+		         doc->pages_total);
+	else
+		snprintf(page, sizeof page, "Page %d", doc->page);
+	draw_colour_set(cr, DRAW_GREY);
+	draw_text(cr, doc->left, footer_rule + 6, half, header_font,
+	          DRAW_ELLIPSIZE, doc->footer_left);
+	draw_text(cr, doc->right, footer_rule + 6, 0, header_font,
+	          DRAW_ALIGN_RIGHT, page);
+	draw_colour_set(cr, DRAW_BLACK);
+}
+
+void draw_doc_new_page(draw_doc *doc)
+{
+	if (doc->page > 0)
+		cairo_show_page(doc->cr);
+	doc->page++;
+	doc->y = doc->top;
+	page_furniture(doc);
+}
+
+void draw_doc_finish(draw_doc *doc)
+{
+	if (doc->page > 0)
+		cairo_show_page(doc->cr);
+}
+
+double draw_doc_space_left(const draw_doc *doc)
+{
+	return doc->bottom - doc->y;
+}
+
+double draw_doc_page_space(const draw_doc *doc)
+{
+	return doc->bottom - doc->top;
+}
+
+void draw_doc_need(draw_doc *doc, double height)
+{
+	if (doc->page == 0 || (doc->y + height > doc->bottom && doc->y > doc->top))
+		draw_doc_new_page(doc);
+}
+
+void draw_doc_text(draw_doc *doc, draw_font font, unsigned flags,
+                   draw_colour colour, const char *text)
+{
+	double width = doc->right - doc->left;
+	double h = 0;
+	draw_text_size(NULL, &h, doc->cr, width, font, flags, text);
+	draw_doc_need(doc, h);
+	draw_colour_set(doc->cr, colour);
+	doc->y += draw_text(doc->cr, doc->left, doc->y, width, font, flags, text);
+	draw_colour_set(doc->cr, DRAW_BLACK);
+}
+
+void draw_doc_heading(draw_doc *doc, double size, const char *text)
+{
+	draw_font font = {size, 1, 0, 0};
+	double h = 0;
+	draw_text_size(NULL, &h, doc->cr, doc->right - doc->left, font, 0, text);
+	/* Keep a heading with at least a few lines of what follows it. */
+	draw_doc_need(doc, h + 60);
+	draw_doc_text(doc, font, 0, DRAW_BLACK, text);
+	doc->y += size * 0.4;
+}
+
+void draw_doc_gap(draw_doc *doc, double height)
+{
+	if (doc->y + height > doc->bottom)
+		doc->y = doc->bottom;
+	else
+		doc->y += height;
+}
+
+/* ---- tables ----------------------------------------------------------- */
+
+#define CELL_PAD 3.0
+
+/* Total width of columns first .. first+count-1. */
+static double columns_width(const draw_table *t, size_t first, size_t count)
+{
+	double w = 0;
+	for (size_t i = first; i < first + count && i < t->column_count; i++)
+		w += t->columns[i].width;
+	return w;
+}
+
+/* Width of the longest space-separated word of `text` in `font`. */
+static double longest_word(cairo_t *cr, draw_font font, const char *text)
+{
+	char word[128];
+	double widest = 0;
+	while (*text) {
+		size_t len = strcspn(text, " \n");
+		if (len > 0) {
+			double w = 0;
+			snprintf(word, sizeof word, "%.*s", (int)len, text);
+			draw_text_size(&w, NULL, cr, 0, font, 0, word);
+			if (w > widest)
+				widest = w;
+		}
+		text += len;
+		if (*text)
+			text++;
+	}
+	return widest;
+}
+
+void draw_table_fit(draw_column *columns, cairo_t *cr, const draw_table *t,
+                    double total_width)
+{
+	draw_font bold = t->font;
+	bold.bold = 1;
+	double sum = 0;
+	for (size_t c = 0; c < t->column_count; c++) {
+		double widest = longest_word(cr, bold, columns[c].heading);
+		for (size_t r = 0; r < t->row_count; r++) {
+			int is_bold = t->row_flags && (t->row_flags[r] & DRAW_ROW_BOLD);
+			double w = 0;
+			draw_text_size(&w, NULL, cr, 0, is_bold ? bold : t->font, 0,
+			               t->cells[r * t->column_count + c].text);
+			if (w > widest)
+				widest = w;
+		}
+		columns[c].width = ceil(widest + 2 * CELL_PAD + 1);
+		sum += columns[c].width;
+	}
+	if (t->column_count == 0)
+		return;
+	if (sum <= total_width) {
+		double extra = (total_width - sum) / (double)t->column_count;
+		for (size_t c = 0; c < t->column_count; c++)
+			columns[c].width += extra;
+		return;
+	}
+	double others = sum - columns[0].width;
+	columns[0].width = fmax(total_width - others, 40.0);
+	sum = others + columns[0].width;
+	if (sum > total_width)
+		for (size_t c = 0; c < t->column_count; c++)
+			columns[c].width *= total_width / sum;
+}
+
+/* Height of the heading block (spans, column headings, rule). */
+static double headings_height(cairo_t *cr, const draw_table *t,
+                              double *out_span_height)
+{
+	draw_font bold = t->font;
+	bold.bold = 1;
+	double tallest = 0;
+	for (size_t i = 0; i < t->column_count; i++) {
+		double h = 0;
+		draw_text_size(NULL, &h, cr, t->columns[i].width - 2 * CELL_PAD,
+		               bold, t->columns[i].align, t->columns[i].heading);
+		if (h > tallest)
+			tallest = h;
+	}
+	double span = t->span_count ? draw_line_height(cr, bold) + 4 : 0;
+	if (out_span_height)
+		*out_span_height = span;
+	return span + tallest + 4;
+}
+
+/* Draw the heading block at the cursor and move the cursor below it. */
+static void draw_headings(draw_doc *doc, const draw_table *t)
+{
+	cairo_t *cr = doc->cr;
+	draw_font bold = t->font;
+	bold.bold = 1;
+	double span_h = 0;
+	double total = headings_height(cr, t, &span_h);
+	double y = doc->y;
+
+	draw_colour_set(cr, DRAW_BLACK);
+	for (size_t s = 0; s < t->span_count; s++) {
+		const draw_span *span = &t->spans[s];
+		double x = doc->left + columns_width(t, 0, span->first);
+		double w = columns_width(t, span->first, span->count);
+		draw_text(cr, x + CELL_PAD, y, w - 2 * CELL_PAD, bold,
+		          DRAW_ALIGN_CENTRE | DRAW_ELLIPSIZE, span->heading);
+		cairo_set_line_width(cr, 0.6);
+		cairo_move_to(cr, x + CELL_PAD, y + span_h - 2);
+		cairo_line_to(cr, x + w - CELL_PAD, y + span_h - 2);
+		cairo_stroke(cr);
+	}
+	double x = doc->left;
+	double body = total - span_h - 4;
+	for (size_t i = 0; i < t->column_count; i++) {
+		const draw_column *col = &t->columns[i];
+		double h = 0;
+		draw_text_size(NULL, &h, cr, col->width - 2 * CELL_PAD, bold,
+		               col->align, col->heading);
+		/* Bottom-align headings so one- and two-line ones share a base. */
+		draw_text(cr, x + CELL_PAD, y + span_h + body - h,
+		          col->width - 2 * CELL_PAD, bold, col->align, col->heading);
+		x += col->width;
+	}
+	cairo_set_line_width(cr, 0.9);
+	cairo_move_to(cr, doc->left, y + total - 1);
+	cairo_line_to(cr, doc->left + columns_width(t, 0, t->column_count),
+	              y + total - 1);
+	cairo_stroke(cr);
+	doc->y = y + total;
+}
+
+void draw_doc_table(draw_doc *doc, const draw_table *t)
+{
+	cairo_t *cr = doc->cr;
+	double row_h = draw_line_height(cr, t->font) + 4;
+	double head_h = headings_height(cr, t, NULL);
+	double width = columns_width(t, 0, t->column_count);
+
+	/* Start where the headings and a few rows fit. */
+	size_t first_rows = t->row_count < 3 ? t->row_count : 3;
+	draw_doc_need(doc, head_h + row_h * (double)first_rows);
+	draw_headings(doc, t);
+
+	for (size_t r = 0; r < t->row_count; r++) {
+		unsigned flags = t->row_flags ? t->row_flags[r] : 0;
+		if (doc->y + row_h > doc->bottom) {
+			draw_doc_new_page(doc);
+			draw_headings(doc, t);
+		}
+		if (r % 2 == 1) {
+			draw_colour_set(cr, DRAW_PALE_GREY);
+			cairo_rectangle(cr, doc->left, doc->y, width, row_h);
+			cairo_fill(cr);
+		}
+		draw_colour_set(cr, DRAW_BLACK);
+		if (flags & DRAW_ROW_BOLD) {
+			cairo_set_line_width(cr, 0.6);
+			cairo_move_to(cr, doc->left, doc->y);
+			cairo_line_to(cr, doc->left + width, doc->y);
+			cairo_stroke(cr);
+		}
+		draw_font font = t->font;
+		font.bold = (flags & DRAW_ROW_BOLD) != 0;
+		double x = doc->left;
+		for (size_t c = 0; c < t->column_count; c++) {
+			const draw_column *col = &t->columns[c];
+			draw_text(cr, x + CELL_PAD, doc->y + 2,
+			          col->width - 2 * CELL_PAD, font,
+			          col->align | DRAW_ELLIPSIZE,
+			          t->cells[r * t->column_count + c].text);
+			x += col->width;
+		}
+		doc->y += row_h;
+	}
+	cairo_set_line_width(cr, 0.6);
+	cairo_move_to(cr, doc->left, doc->y);
+	cairo_line_to(cr, doc->left + width, doc->y);
+	cairo_stroke(cr);
+}
+
+/* ---- output files ----------------------------------------------------- */
+
+int draw_output_open(draw_output *out, const char *path)
+{
+	memset(out, 0, sizeof *out);
+	return util_atomic_open(&out->atomic, path, 0644);
+}
+
+cairo_status_t draw_output_write(void *closure, const unsigned char *data,
+                                 unsigned int length)
+{
+	draw_output *out = closure;
+	if (out->write_errno)
+		return CAIRO_STATUS_WRITE_ERROR;
+	errno = 0;
+	if (fwrite(data, 1, length, out->atomic.file) != length) {
+		out->write_errno = errno ? errno : EIO;
+		return CAIRO_STATUS_WRITE_ERROR;
+	}
+	return CAIRO_STATUS_SUCCESS;
+}
+
+int draw_output_close(draw_output *out, cairo_status_t status)
+{
+	if (status == CAIRO_STATUS_SUCCESS && !out->write_errno)
+		return util_atomic_commit(&out->atomic);
+	util_atomic_abort(&out->atomic);
+	return parity_error_set(PARITY_EIO, "%s: cannot write: %s",
+	                        out->atomic.final,
+	                        out->write_errno ? strerror(out->write_errno)
+	                                         : cairo_status_to_string(status));
+}

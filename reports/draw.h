@@ -1,0 +1,221 @@
+/*
+ * draw.h: page and text helpers over cairo and pango for the report and its
+ * charts: fonts, the Okabe-Ito palette, wrapped text, pages that flow with a
+ * header and footer, tables that continue across pages, number formatting
+ * and atomic (temporary file, then rename) output files.
+ */
+#ifndef PARITY_DRAW_H
+#define PARITY_DRAW_H
+
+#include <cairo.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util.h"
+
+/* A4 portrait in points (1/72 inch), the unit of every length here. */
+#define DRAW_A4_WIDTH 595.2756
+#define DRAW_A4_HEIGHT 841.8898
+
+/* Nothing is ever set smaller than this, whatever a caller asks for. */
+#define DRAW_MIN_FONT_PT 8.0
+
+#define DRAW_FONT_FAMILY "DejaVu Sans"
+
+/* The Okabe-Ito palette (Okabe & Ito 2008; Wong, Nat Methods 2011;8:441),
+ * distinguishable with the common colour-vision deficiencies, plus greys. */
+typedef enum draw_colour {
+	DRAW_BLACK = 0,
+	DRAW_ORANGE,
+	DRAW_SKY_BLUE,
+	DRAW_GREEN,
+	DRAW_YELLOW,
+	DRAW_BLUE,
+	DRAW_VERMILLION,
+	DRAW_PURPLE,
+	DRAW_GREY,       /* secondary text */
+	DRAW_MID_GREY,   /* rules, gridlines */
+	DRAW_PALE_GREY,  /* stripes, panels */
+	DRAW_WHITE,
+	DRAW_COLOUR_COUNT
+} draw_colour;
+
+/* Set the cairo source to palette colour `c` (opaque, or with `alpha`). */
+void draw_colour_set(cairo_t *cr, draw_colour c);
+void draw_colour_set_alpha(cairo_t *cr, draw_colour c, double alpha);
+
+/* A font: DejaVu Sans at `size` points (raised to DRAW_MIN_FONT_PT). */
+typedef struct draw_font {
+	double size; /* points */
+	int bold;    /* 1 for bold */
+	int italic;  /* 1 for italic */
+	int condensed; /* 1 for DejaVu Sans Condensed (dense tables) */
+} draw_font;
+
+/* Flags for draw_text and draw_text_size. */
+enum {
+	DRAW_ALIGN_LEFT = 0,
+	DRAW_ALIGN_CENTRE = 1 << 0, /* x is the centre when width <= 0 */
+	DRAW_ALIGN_RIGHT = 1 << 1,  /* x is the right edge when width <= 0 */
+	DRAW_MARKUP = 1 << 2,       /* text is pango markup */
+	DRAW_ELLIPSIZE = 1 << 3     /* one line, cut with "..." to width */
+};
+
+/*
+ * Prepare a fresh cairo context for text: metric hinting off, so that text
+ * measures the same on PDF, SVG and image surfaces. Call once per context.
+ */
+void draw_context_setup(cairo_t *cr);
+
+/*
+ * Draw `text` with its top-left corner at (x, y) in the current source
+ * colour, wrapped at word boundaries to `width` points (or cut to one line
+ * with DRAW_ELLIPSIZE); width <= 0 sets one unwrapped line anchored as the
+ * alignment flag says. Returns the height used, in points.
+ */
+double draw_text(cairo_t *cr, double x, double y, double width,
+                 draw_font font, unsigned flags, const char *text);
+
+/* Measure what draw_text would draw: width and height in points (either
+ * output may be NULL). */
+void draw_text_size(double *out_width, double *out_height, cairo_t *cr,
+                    double width, draw_font font, unsigned flags,
+                    const char *text);
+
+/* Height of one line of `font`, in points. */
+double draw_line_height(cairo_t *cr, draw_font font);
+
+/* ---- number formatting ---------------------------------------------------
+ * The report's single voice for numbers. All write into `buf` with
+ * snprintf semantics and return `buf`. */
+
+/* 1234567 -> "1,234,567". */
+char *draw_format_count(char *buf, size_t size, uint64_t value);
+
+/* A ratio with two decimals: "1.61"; "0" -> "0.00"; tiny positive values
+ * "<0.01"; INFINITY -> "∞"; NaN -> "-". */
+char *draw_format_ratio(char *buf, size_t size, double value);
+
+/* An interval "1.40 to 1.85" (limits as draw_format_ratio). */
+char *draw_format_interval(char *buf, size_t size, double low, double high);
+
+/* A percentage of x in n with one decimal: "19.0%"; n = 0 -> "-". */
+char *draw_format_rate(char *buf, size_t size, uint64_t x, uint64_t n);
+
+/* ---- pages ---------------------------------------------------------------*/
+
+/* A document being laid out, page by page, top to bottom. */
+typedef struct draw_doc {
+	cairo_t *cr;             /* borrowed; the surface's pages are A4 */
+	double width, height;    /* page size */
+	double left, right;      /* content box x range */
+	double top, bottom;      /* content box y range (below header, above footer) */
+	double y;                /* the cursor: where the next block starts */
+	int page;                /* current page number, 0 before the first */
+	int pages_total;         /* from a counting pass; 0 while counting */
+	const char *header_left;  /* borrowed: document title */
+	const char *header_right; /* borrowed: organisation and period */
+	const char *footer_left;  /* borrowed: producer line */
+} draw_doc;
+
+/* Start laying out on `cr` (A4, standard margins). `pages_total` is the
+ * page count for "Page N of M" (0 while counting it). Strings are borrowed. */
+void draw_doc_init(draw_doc *doc, cairo_t *cr, int pages_total,
+                   const char *header_left, const char *header_right,
+                   const char *footer_left);
+
+/* End the current page (if any) and start a new one with header and footer. */
+void draw_doc_new_page(draw_doc *doc);
+
+/* End the last page. */
+void draw_doc_finish(draw_doc *doc);
+
+/* Start a new page unless `height` points fit below the cursor. */
+void draw_doc_need(draw_doc *doc, double height);
+
+/* Points left below the cursor on this page, and on an empty page. */
+double draw_doc_space_left(const draw_doc *doc);
+double draw_doc_page_space(const draw_doc *doc);
+
+/* Text blocks at the cursor, full content width; the cursor moves down.
+ * A paragraph that does not fit starts on a new page. */
+void draw_doc_text(draw_doc *doc, draw_font font, unsigned flags,
+                   draw_colour colour, const char *text);
+void draw_doc_heading(draw_doc *doc, double size, const char *text);
+void draw_doc_gap(draw_doc *doc, double height);
+
+/* ---- tables --------------------------------------------------------------*/
+
+/* One table cell's text. */
+typedef struct draw_cell {
+	char text[72];
+} draw_cell;
+
+typedef struct draw_column {
+	const char *heading; /* may wrap onto two lines */
+	double width;        /* points */
+	unsigned align;      /* DRAW_ALIGN_* */
+} draw_column;
+
+/* A heading spanning columns first .. first+count-1, above their own. */
+typedef struct draw_span {
+	size_t first, count;
+	const char *heading;
+} draw_span;
+
+enum {
+	DRAW_ROW_BOLD = 1 << 0,      /* a total row: bold, with a rule above */
+};
+
+typedef struct draw_table {
+	const draw_column *columns;
+	size_t column_count;
+	const draw_span *spans;      /* may be NULL */
+	size_t span_count;
+	const draw_cell *cells;      /* row_count x column_count, row-major */
+	const unsigned *row_flags;   /* row_count DRAW_ROW_* flags, or NULL */
+	size_t row_count;
+	draw_font font;
+} draw_table;
+
+/*
+ * Size `columns` (the table's own array) to `total_width`: each column gets
+ * room for its widest cell and the longest word of its heading (so headings
+ * wrap only between words); spare width is shared out evenly, and a
+ * shortfall is taken from column 0 (the labels, which are then cut with
+ * "...") and, only if that is not enough, from every column alike.
+ */
+void draw_table_fit(draw_column *columns, cairo_t *cr, const draw_table *table,
+                    double total_width);
+
+/* Draw `table` at the cursor, continuing on new pages as needed with the
+ * headings repeated; the cursor ends below the table. */
+void draw_doc_table(draw_doc *doc, const draw_table *table);
+
+/* ---- output files --------------------------------------------------------*/
+
+/* A file that cairo writes through a stream, under a temporary name that is
+ * renamed into place on success (engine/util.h does the file work). */
+typedef struct draw_output {
+	util_atomic_file atomic; /* the temporary file and the final path */
+	int write_errno;         /* first write error, 0 if none */
+} draw_output;
+
+/* Open a temporary file beside `path`. Returns 0 or PARITY_EIO naming
+ * `path`. */
+int draw_output_open(draw_output *out, const char *path);
+
+/* The cairo write callback; `closure` is a draw_output. */
+cairo_status_t draw_output_write(void *closure, const unsigned char *data,
+                                 unsigned int length);
+
+/*
+ * Finish: when `status` (the surface's final cairo status) is success and
+ * every write went through, flush, sync and rename into place; otherwise
+ * remove the temporary file. Returns 0, or PARITY_EIO with a message naming
+ * the final path and the cause (the write error, or cairo's).
+ */
+int draw_output_close(draw_output *out, cairo_status_t status);
+
+#endif

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# demo.sh: `parity demo` end to end on the shipped sample: the PDF opens, and
+# its per-organisation WRES 2 ratios equal ratios counted independently from
+# sample-data/recruitment.csv with awk (latest complete financial year,
+# 2025/26: White = A, B, C; BME = every other stated code; Z, 99, X and
+# blanks excluded).
+source "$(dirname "$0")/lib.sh"
+
+do_cmd_test 1.1 0 "board-report.pdf" "$PARITY" demo --out demo
+check 1.2 "PDF exists and opens" bash -c "pdfinfo demo/board-report.pdf > pdfinfo.txt"
+check 1.3 "results.csv exists" test -s demo/results.csv
+pdftotext -layout demo/board-report.pdf demo.txt
+
+# Independent counts: org -> white shortlisted/appointed, BME shortlisted/appointed
+awk -F, 'NR > 1 && $3 >= "2025-04-01" && $3 <= "2026-03-31" && $10 == "Y" {
+    g = "B"
+    if ($4 == "A" || $4 == "B" || $4 == "C") g = "W"
+    if ($4 == "Z" || $4 == "99" || $4 == "X" || $4 == "") g = "U"
+    if (g == "U") next
+    n[$2, g]++; if ($11 == "Y") x[$2, g]++; orgs[$2] = 1
+    n["ALL", g]++; if ($11 == "Y") x["ALL", g]++
+} END {
+    orgs["ALL"] = 1
+    for (o in orgs) {
+        r = (x[o, "W"] / n[o, "W"]) / (x[o, "B"] / n[o, "B"])
+        printf "%s %.10f %.2f\n", o, r, r
+    }
+}' "$SRC/sample-data/recruitment.csv" | sort > expected.txt
+check 2.0 "six organisations and the total counted" test "$(wc -l < expected.txt)" = 7
+
+while read -r org exact rounded; do
+    if [ "$org" = ALL ]; then
+        got=$(awk -F, '$1 == "WRES2" && $5 == "overall" { print $14 }' demo/results.csv)
+    else
+        got=$(awk -F, -v o="$org" '$1 == "WRES2" && $6 == o { print $14 }' demo/results.csv)
+        check "2.$org.pdf" "PDF shows $org with ratio $rounded" \
+            grep -Eq "$org.*$rounded" demo.txt
+    fi
+    check "2.$org.csv" "results.csv ratio for $org ($got) equals $exact" \
+        awk -v a="$got" -v b="$exact" 'BEGIN { d = a - b; exit !(d < 1e-9 && d > -1e-9) }'
+done < expected.txt
+check 3.1 "PDF names the period" grep -q "2025/26" demo.txt
+check 3.2 "PDF says how sure: confidence interval" grep -qi "confidence interval\|95% CI" demo.txt
+check 3.3 "PDF never says 'times more likely'" bash -c "! grep -qi 'times more likely' demo.txt"
+# Running the demo again gives the same results (a fresh database each time)
+cp demo/results.csv first.csv
+do_cmd_test 4.1 0 "" "$PARITY" demo --out demo
+check 4.2 "repeatable results" cmp -s first.csv demo/results.csv
+finish

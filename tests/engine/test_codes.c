@@ -1,0 +1,96 @@
+/*
+ * test_codes.c: the NHS code lists and label matching (DOMAIN.md section 2).
+ */
+#include "harness.h"
+#include "parity.h"
+
+static const char *ethnic(const char *value)
+{
+	static char out[4];
+	if (parity_code_ethnic(out, sizeof out, value) != 0)
+		return "?";
+	return out;
+}
+
+static void test_codes_ethnic_national_codes(void)
+{
+	CHECK_STR(ethnic("A"), "A");
+	CHECK_STR(ethnic("n"), "N");
+	CHECK_STR(ethnic(" S "), "S");
+	CHECK_STR(ethnic("Z"), "Z");
+	CHECK_STR(ethnic("99"), "X");
+	CHECK_STR(ethnic("X"), "X");
+	CHECK_STR(ethnic(""), "Z"); /* blank: not stated, counted as data quality */
+	/* I, O and Q are not NHS categories */
+	CHECK_STR(ethnic("I"), "?");
+	CHECK_STR(ethnic("Q"), "?");
+	CHECK_STR(ethnic("T"), "?");
+}
+
+static void test_codes_ethnic_local_subcodes_roll_up(void)
+{
+	CHECK_STR(ethnic("C2"), "C");
+	CHECK_STR(ethnic("LH"), "L");
+	CHECK_STR(ethnic("A White - British"), "A");
+	CHECK_STR(ethnic("C3 White Unspecified"), "C");
+	CHECK_STR(ethnic("99 Not Known"), "X");
+}
+
+static void test_codes_ethnic_labels_ignore_case_spacing_dashes(void)
+{
+	CHECK_STR(ethnic("White - British"), "A");
+	CHECK_STR(ethnic("WHITE BRITISH"), "A");
+	CHECK_STR(ethnic("White\xe2\x80\x93" "British"), "A"); /* en dash */
+	CHECK_STR(ethnic("Black or Black British - African"), "N");
+	CHECK_STR(ethnic("black or black british: african"), "N");
+	CHECK_STR(ethnic("Asian or Asian British - Indian"), "H");
+	CHECK_STR(ethnic("Mixed - White & Asian"), "F");
+	CHECK_STR(ethnic("Chinese"), "R");
+	CHECK_STR(ethnic("Not stated"), "Z");
+	CHECK_STR(ethnic("Prefer not to say"), "Z");
+	CHECK_STR(ethnic("Whte British"), "?");
+}
+
+static void test_codes_ethnic_groups(void)
+{
+	CHECK(parity_ethnic_group("A") == 'W');
+	CHECK(parity_ethnic_group("B") == 'W');
+	CHECK(parity_ethnic_group("C") == 'W');
+	CHECK(parity_ethnic_group("D") == 'B');
+	CHECK(parity_ethnic_group("S") == 'B');
+	CHECK(parity_ethnic_group("Z") == 'U');
+	CHECK(parity_ethnic_group("X") == 'U');
+	CHECK_STR(parity_ethnic_label("N"), "Black or Black British - African");
+}
+
+static void test_codes_disability_and_sex(void)
+{
+	char out[4];
+	CHECK(parity_code_disability(out, sizeof out, "Yes") == 0 && !strcmp(out, "Y"));
+	CHECK(parity_code_disability(out, sizeof out, "07") == 0 && !strcmp(out, "Y"));
+	CHECK(parity_code_disability(out, sizeof out, "XX") == 0 && !strcmp(out, "Y"));
+	CHECK(parity_code_disability(out, sizeof out, "NN") == 0 && !strcmp(out, "N"));
+	CHECK(parity_code_disability(out, sizeof out, "No") == 0 && !strcmp(out, "N"));
+	CHECK(parity_code_disability(out, sizeof out, "ZZ") == 0 && !strcmp(out, "Z"));
+	CHECK(parity_code_disability(out, sizeof out, "Not declared") == 0 &&
+	      !strcmp(out, "Z"));
+	CHECK(parity_code_disability(out, sizeof out, "11") == PARITY_EDATA);
+	CHECK(parity_code_sex(out, sizeof out, "Female") == 0 && !strcmp(out, "F"));
+	CHECK(parity_code_sex(out, sizeof out, "m") == 0 && !strcmp(out, "M"));
+	CHECK(parity_code_sex(out, sizeof out, "wombat") == PARITY_EDATA);
+	int yes = -1;
+	CHECK(parity_code_yesno(&yes, "Yes") == 0 && yes == 1);
+	CHECK(parity_code_yesno(&yes, "n") == 0 && yes == 0);
+	CHECK(parity_code_yesno(&yes, "maybe") == PARITY_EDATA);
+}
+
+int main(void)
+{
+	parity_init();
+	RUN(test_codes_ethnic_national_codes);
+	RUN(test_codes_ethnic_local_subcodes_roll_up);
+	RUN(test_codes_ethnic_labels_ignore_case_spacing_dashes);
+	RUN(test_codes_ethnic_groups);
+	RUN(test_codes_disability_and_sex);
+	return HARNESS_REPORT();
+}

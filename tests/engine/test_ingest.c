@@ -1,0 +1,333 @@
+/*
+ * test_ingest.c: ingest into the count store: counts equal those taken by
+ * hand from the test extracts (tests/data/ingest), rejects with their line
+ * numbers, repeated and refused files leaving the store unchanged, mappings
+ * and encodings.
+ */
+#include "harness.h"
+#include "parity.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DATA PARITY_SOURCE_DIR "/tests/data/ingest/"
+
+static char dir[64];
+static char db_path[128];
+
+/* Remove the previous test's folder (ours, made by mkdtemp). */
+static void remove_dir(void)
+{
+	char command[128];
+	if (!dir[0])
+		return;
+	snprintf(command, sizeof command, "rm -rf '%s'", dir);
+	if (system(command) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+	dir[0] = '\0';
+}
+
+static void fresh_dir(void)
+{
+	remove_dir();
+	snprintf(dir, sizeof dir, "/tmp/parity-ingest-XXXXXX");
+	if (!mkdtemp(dir))
+		abort();
+	snprintf(db_path, sizeof db_path, "%s/test.db", dir);
+}
+
+/* One integer from an SQL query on the test database (-1 on error). */
+static long long query(const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *stmt = NULL;
+	long long value = -1;
+	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+	    sqlite3_step(stmt) == SQLITE_ROW)
+		value = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return value;
+}
+
+static int ingest(parity_ingest_summary *summary, const char *file,
+                  parity_kind kind, const parity_mapping *mapping, double share,
+                  int windows1252)
+{
+	parity_store *store = NULL;
+	parity_ingest_options options;
+	int rc = parity_store_open(&store, db_path, 1);
+	if (rc)
+		return rc;
+	parity_ingest_options_default(&options, kind);
+	options.mapping = mapping;
+	options.rejects_dir = dir;
+	options.windows1252 = windows1252;
+	if (share >= 0)
+		options.max_reject_share = share;
+	rc = parity_ingest_file(summary, store, file, &options);
+	parity_store_close(store);
+	return rc;
+}
+
+/* The whole database file, for byte-for-byte comparisons. */
+static char *slurp(const char *path, size_t *size)
+{
+	FILE *in = fopen(path, "rb");
+	if (!in)
+		return NULL;
+	fseek(in, 0, SEEK_END);
+	long length = ftell(in);
+	fseek(in, 0, SEEK_SET);
+	char *data = malloc((size_t)length + 1);
+	if (data && fread(data, 1, (size_t)length, in) != (size_t)length) {
+		free(data);
+		data = NULL;
+	}
+	fclose(in);
+	*size = (size_t)length;
+	return data;
+}
+
+static void test_ingest_canonical_counts_match_hand_counts(void)
+{
+	parity_ingest_summary s;
+	fresh_dir();
+	CHECK(ingest(&s, DATA "canonical.csv", PARITY_KIND_RECRUITMENT, NULL, -1, 0) == 0);
+	CHECK(s.rows_read == 12 && s.rows_accepted == 12 && s.rows_rejected == 0);
+	/* Hand counts from canonical.csv: R0A White (A, B) shortlisted
+	 * APP-01/02/03 = 3, appointed APP-01/03 = 2; BME shortlisted APP-04/05
+	 * = 2, appointed APP-05 = 1; R0B White shortlisted APP-08/12 = 2, both
+	 * appointed; BME (M) shortlisted 2, appointed 0. */
+	CHECK(query("SELECT sum(shortlisted) FROM cells WHERE organisation='R0A' AND "
+	            "ethnic_category IN ('A','B','C')") == 3);
+	CHECK(query("SELECT sum(appointed) FROM cells WHERE organisation='R0A' AND "
+	            "ethnic_category IN ('A','B','C')") == 2);
+	CHECK(query("SELECT sum(shortlisted) FROM cells WHERE organisation='R0A' AND "
+	            "ethnic_category NOT IN ('A','B','C','Z','X')") == 2);
+	CHECK(query("SELECT sum(appointed) FROM cells WHERE organisation='R0A' AND "
+	            "ethnic_category NOT IN ('A','B','C','Z','X')") == 1);
+	CHECK(query("SELECT sum(shortlisted) FROM cells WHERE organisation='R0B' AND "
+	            "ethnic_category IN ('A','B','C')") == 2);
+	CHECK(query("SELECT sum(appointed) FROM cells WHERE organisation='R0B' AND "
+	            "ethnic_category = 'M'") == 0);
+	CHECK(query("SELECT sum(rows) FROM cells") == 12);
+	/* 99 is "not known" (X), Z "not stated": one each */
+	CHECK(query("SELECT not_stated FROM quality WHERE characteristic="
+	            "'ethnic_category'") == 1);
+	CHECK(query("SELECT not_known FROM quality WHERE characteristic="
+	            "'ethnic_category'") == 1);
+	/* No person-level identifier is stored anywhere */
+	CHECK(query("SELECT count(*) FROM cells WHERE organisation LIKE 'APP-%' OR "
+	            "staff_group LIKE 'APP-%'") == 0);
+	/* Owner-only permissions */
+	struct stat st;
+	CHECK(stat(db_path, &st) == 0 && (st.st_mode & 077) == 0);
+}
+
+static void test_ingest_same_file_twice_changes_nothing(void)
+{
+	parity_ingest_summary s;
+	size_t before_size = 0, after_size = 0;
+	fresh_dir();
+	CHECK(ingest(&s, DATA "canonical.csv", PARITY_KIND_RECRUITMENT, NULL, -1, 0) == 0);
+	char *before = slurp(db_path, &before_size);
+	CHECK(ingest(&s, DATA "canonical.csv", PARITY_KIND_RECRUITMENT, NULL, -1, 0) == 0);
+	CHECK(s.already_ingested == 1);
+	char *after = slurp(db_path, &after_size);
+	CHECK(before && after && before_size == after_size &&
+	      memcmp(before, after, before_size) == 0);
+	CHECK(query("SELECT count(*) FROM files") == 1);
+	free(before);
+	free(after);
+}
+
+static void test_ingest_rejects_keep_line_numbers_and_reasons(void)
+{
+	parity_ingest_summary s;
+	fresh_dir();
+	/* Allow any share so the good rows are stored and the bad listed. */
+	CHECK(ingest(&s, DATA "broken.csv", PARITY_KIND_RECRUITMENT, NULL, 1.0, 0) == 0);
+	CHECK(s.rows_read == 7 && s.rows_accepted == 2 && s.rows_rejected == 5);
+	CHECK(query("SELECT sum(rows) FROM cells") == 2);
+	CHECK(query("SELECT sum(count) FROM rejects") == 5);
+	FILE *in = fopen(s.rejects_path, "r");
+	CHECK(in != NULL);
+	if (!in)
+		return;
+	char line[512];
+	const char *expect[] = {"line,reason,application_id", "3,", "4,", "5,", "6,", "7,"};
+	const char *reason[] = {NULL, "not a real calendar date", "appointed is Y",
+	                        "first on line 2", "organisation is blank", "11"};
+	for (int i = 0; i < 6; i++) {
+		CHECK(fgets(line, sizeof line, in) != NULL);
+		CHECK(strncmp(line, expect[i], strlen(expect[i])) == 0);
+		if (reason[i])
+			CHECK(strstr(line, reason[i]) != NULL);
+	}
+	CHECK(fgets(line, sizeof line, in) == NULL);
+	fclose(in);
+}
+
+static void test_ingest_refused_file_leaves_store_unchanged(void)
+{
+	parity_ingest_summary s;
+	size_t before_size = 0, after_size = 0;
+	fresh_dir();
+	CHECK(ingest(&s, DATA "canonical.csv", PARITY_KIND_RECRUITMENT, NULL, -1, 0) == 0);
+	char *before = slurp(db_path, &before_size);
+	/* 5 of 7 rows bad: far over the default 1% */
+	CHECK(ingest(&s, DATA "broken.csv", PARITY_KIND_RECRUITMENT, NULL, -1, 0) ==
+	      PARITY_EDATA);
+	CHECK(s.refused == 1);
+	CHECK(strstr(parity_error_last(), "5 of 7 rows") != NULL);
+	CHECK(s.rejects_path[0] != '\0'); /* the rejects are still kept */
+	char *after = slurp(db_path, &after_size);
+	CHECK(before && after && before_size == after_size &&
+	      memcmp(before, after, before_size) == 0);
+	free(before);
+	free(after);
+	parity_error_clear();
+}
+
+static void test_ingest_unknown_value_is_an_error_naming_it(void)
+{
+	parity_ingest_summary s;
+	fresh_dir();
+	/* awkward.csv with only the column mapping: "White Polish" and
+	 * "Declined to specify" are known to nothing. */
+	FILE *out = fopen("/tmp/parity-columns-only.ini", "w");
+	CHECK(out != NULL);
+	if (!out)
+		return;
+	fputs("[settings]\ndelimiter = semicolon\n[columns]\n"
+	      "application_id = Applicant Ref\norganisation = Trust\n"
+	      "date = Application Date\nethnic_category = Ethnic Origin\nsex = Gender\n"
+	      "disability = Disabled?\nage_band = Age Group\npay_band = AfC Band\n"
+	      "staff_group = Staff Group\nshortlisted = Shortlisted?\n"
+	      "appointed = Offered?\n", out);
+	fclose(out);
+	parity_mapping *mapping = NULL;
+	CHECK(parity_mapping_load(&mapping, "/tmp/parity-columns-only.ini") == 0);
+	CHECK(ingest(&s, DATA "awkward.csv", PARITY_KIND_RECRUITMENT, mapping, -1, 0) ==
+	      PARITY_EDATA);
+	const char *message = parity_error_last();
+	CHECK(strstr(message, "\"White Polish\" on 1 row") != NULL);
+	CHECK(strstr(message, "column 'ethnic_category'") != NULL);
+	CHECK(strstr(message, "line 6") != NULL);
+	CHECK(query("SELECT count(*) FROM files") == 0);
+	parity_mapping_free(mapping);
+	unlink("/tmp/parity-columns-only.ini");
+	parity_error_clear();
+}
+
+static void test_ingest_awkward_extract_through_mapping(void)
+{
+	parity_ingest_summary s;
+	parity_mapping *mapping = NULL;
+	fresh_dir();
+	CHECK(parity_mapping_load(&mapping, DATA "awkward.ini") == 0);
+	CHECK(ingest(&s, DATA "awkward.csv", PARITY_KIND_RECRUITMENT, mapping, -1, 0) == 0);
+	CHECK(s.rows_accepted == 6 && s.rows_rejected == 0);
+	/* White: 1001, 1002 (A), 1005 (C via the mapping): shortlisted 3,
+	 * appointed 2 (1001, 1005). BME: 1003 (N), 1004 (H): 2 and 1. */
+	CHECK(query("SELECT sum(shortlisted) FROM cells WHERE ethnic_category IN "
+	            "('A','B','C')") == 3);
+	CHECK(query("SELECT sum(appointed) FROM cells WHERE ethnic_category IN "
+	            "('A','B','C')") == 2);
+	CHECK(query("SELECT sum(shortlisted) FROM cells WHERE ethnic_category IN "
+	            "('H','N')") == 2);
+	CHECK(query("SELECT count(*) FROM cells WHERE pay_band = '6'") >= 1);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE disability = 'Z'") == 1);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE ethnic_category = 'Z'") == 1);
+	/* 15/04/2024 is April 2024: month index 2024*12+3 */
+	CHECK(query("SELECT min(month) FROM cells") == 2024 * 12 + 3);
+	parity_mapping_free(mapping);
+}
+
+static void test_ingest_windows1252_needs_declaring(void)
+{
+	parity_ingest_summary s;
+	fresh_dir();
+	CHECK(ingest(&s, DATA "cp1252.csv", PARITY_KIND_RECRUITMENT, NULL, -1, 0) ==
+	      PARITY_EDATA);
+	CHECK(strstr(parity_error_last(), "cp1252.csv:2:") != NULL);
+	CHECK(ingest(&s, DATA "cp1252.csv", PARITY_KIND_RECRUITMENT, NULL, -1, 1) == 0);
+	CHECK(query("SELECT count(*) FROM cells WHERE staff_group = 'Caf\xc3\xa9 staff'") == 2);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE ethnic_category IN ('B','R')") == 2);
+}
+
+static void test_ingest_redelivery_needs_replace(void)
+{
+	parity_ingest_summary s;
+	fresh_dir();
+	CHECK(ingest(&s, DATA "canonical.csv", PARITY_KIND_RECRUITMENT, NULL, -1, 0) == 0);
+	/* A corrected file for the same organisation-months (different bytes). */
+	FILE *in = fopen(DATA "canonical.csv", "r");
+	char fixed[160];
+	snprintf(fixed, sizeof fixed, "%s/canonical-fixed.csv", dir);
+	FILE *out = fopen(fixed, "w");
+	CHECK(in && out);
+	if (!in || !out)
+		return;
+	char line[512];
+	while (fgets(line, sizeof line, in))
+		if (!strstr(line, "APP-12")) /* the correction drops one row */
+			fputs(line, out);
+	fclose(in);
+	fclose(out);
+	CHECK(ingest(&s, fixed, PARITY_KIND_RECRUITMENT, NULL, -1, 0) == PARITY_EDATA);
+	CHECK(strstr(parity_error_last(), "--replace") != NULL);
+	CHECK(query("SELECT sum(rows) FROM cells") == 12);
+
+	parity_store *store = NULL;
+	parity_ingest_options options;
+	CHECK(parity_store_open(&store, db_path, 0) == 0);
+	parity_ingest_options_default(&options, PARITY_KIND_RECRUITMENT);
+	options.replace = 1;
+	options.rejects_dir = dir;
+	CHECK(parity_ingest_file(&s, store, fixed, &options) == 0);
+	parity_store_close(store);
+	CHECK(s.replaced == 1);
+	/* The corrected delivery's 11 rows replace the old months; APP-12's
+	 * month (2025-03) came only from the old file and stays. */
+	CHECK(query("SELECT sum(rows) FROM cells") == 12);
+	CHECK(query("SELECT count(*) FROM files WHERE active = 1") == 2);
+	parity_error_clear();
+}
+
+static void test_ingest_missing_required_column(void)
+{
+	parity_ingest_summary s;
+	fresh_dir();
+	char path[160];
+	snprintf(path, sizeof path, "%s/nocol.csv", dir);
+	FILE *out = fopen(path, "w");
+	CHECK(out != NULL);
+	if (!out)
+		return;
+	fputs("application_id,organisation,date,sex\nA1,R0A,2024-04-01,F\n", out);
+	fclose(out);
+	CHECK(ingest(&s, path, PARITY_KIND_RECRUITMENT, NULL, -1, 0) == PARITY_EDATA);
+	CHECK(strstr(parity_error_last(), "required column 'ethnic_category'") != NULL);
+	parity_error_clear();
+}
+
+int main(void)
+{
+	parity_init();
+	RUN(test_ingest_canonical_counts_match_hand_counts);
+	RUN(test_ingest_same_file_twice_changes_nothing);
+	RUN(test_ingest_rejects_keep_line_numbers_and_reasons);
+	RUN(test_ingest_refused_file_leaves_store_unchanged);
+	RUN(test_ingest_unknown_value_is_an_error_naming_it);
+	RUN(test_ingest_awkward_extract_through_mapping);
+	RUN(test_ingest_windows1252_needs_declaring);
+	RUN(test_ingest_redelivery_needs_replace);
+	RUN(test_ingest_missing_required_column);
+	remove_dir();
+	return HARNESS_REPORT();
+}

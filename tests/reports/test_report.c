@@ -1,0 +1,657 @@
+/*
+ * test_report.c: the rendering layer: small-number suppression, number
+ * formatting, the chart's axis, and the board report and chart files
+ * (written atomically, readable by poppler, suppressed, errors reported).
+ */
+#include "chart.h"
+#include "draw.h"
+#include "suppress.h"
+
+#include "harness.h"
+#include "parity.h"
+
+#include <dirent.h>
+#include <fontconfig/fontconfig.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* ---- helpers --------------------------------------------------------------- */
+
+/* Append one row, its ratio computed by the statistics module. */
+static void add_row(parity_results *res, const char *kind, const char *stratum,
+                    uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2)
+{
+	if (res->count >= res->capacity) {
+		CHECK(res->count < res->capacity);
+		return;
+	}
+	parity_result_row *row = &res->rows[res->count++];
+	memset(row, 0, sizeof *row);
+	snprintf(row->indicator, sizeof row->indicator, "WRES2");
+	snprintf(row->grouping, sizeof row->grouping, "white_bme");
+	snprintf(row->group1, sizeof row->group1, "White");
+	snprintf(row->group2, sizeof row->group2, "BME");
+	snprintf(row->stratum_kind, sizeof row->stratum_kind, "%s", kind);
+	snprintf(row->stratum, sizeof row->stratum, "%s", stratum);
+	snprintf(row->period, sizeof row->period, "2025/26");
+	int rc = parity_ratio_compute(&row->ratio, x1, n1, x2, n2, &res->settings);
+	CHECK(rc == 0);
+}
+
+/*
+ * A result set of `orgs` organisations (R0A, R0B, ...) with varied counts,
+ * plus the overall row summing them. Organisation 0 is 27/39 vs 7/21, whose
+ * ratio is 2.076923 (DOMAIN.md section 5): printed "2.08".
+ */
+static parity_results *make_results(size_t orgs)
+{
+	parity_results *res = calloc(1, sizeof *res);
+	res->capacity = orgs + 1;
+	res->rows = calloc(res->capacity, sizeof *res->rows);
+	snprintf(res->period, sizeof res->period, "2025/26");
+	parity_stats_settings_default(&res->settings);
+	res->excluded_not_stated = 37;
+	uint64_t sx1 = 0, sn1 = 0, sx2 = 0, sn2 = 0;
+	for (size_t i = 0; i < orgs; i++) {
+		char code[16];
+		snprintf(code, sizeof code, "R%c%c", (char)('0' + (i / 26) % 10),
+		         (char)('A' + i % 26));
+		uint64_t n1 = 39, x1 = 27, n2 = 21, x2 = 7;
+		if (i > 0) {
+			n1 = 60 + 17 * i % 140;
+			x1 = n1 / (3 + i % 4);
+			n2 = 25 + 11 * i % 90;
+			x2 = n2 / (4 + i % 5);
+		}
+		add_row(res, "organisation", code, x1, n1, x2, n2);
+		sx1 += x1, sn1 += n1, sx2 += x2, sn2 += n2;
+	}
+	add_row(res, "overall", "All organisations", sx1, sn1, sx2, sn2);
+	return res;
+}
+
+static void free_results(parity_results *res)
+{
+	free(res->rows);
+	free(res);
+}
+
+static int have_tool(const char *tool)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", tool);
+	return system(cmd) == 0;
+}
+
+/* Run `cmd` and return its standard output (malloc'd), or NULL. */
+static char *run(const char *cmd)
+{
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return NULL;
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	size_t got;
+	while ((got = fread(buf + len, 1, cap - len - 1, p)) > 0) {
+		len += got;
+		if (cap - len < 2) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+		}
+	}
+	buf[len] = '\0';
+	if (pclose(p) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static char *make_dir(void)
+{
+	char *dir = strdup("/tmp/parity-report-test-XXXXXX");
+	CHECK(mkdtemp(dir) != NULL);
+	return dir;
+}
+
+/* Names in `dir`, sorted, space-separated (for "no temporary file left"). */
+static void list_dir(char *out, size_t size, const char *dir)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "ls -A '%s' | tr '\\n' ' '", dir);
+	char *text = run(cmd);
+	snprintf(out, size, "%s", text ? text : "?");
+	free(text);
+}
+
+static void remove_dir(char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[1024];
+	while (d && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' && (!e->d_name[1] ||
+		    (e->d_name[1] == '.' && !e->d_name[2])))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+	free(dir);
+}
+
+static int starts_with_file(const char *path, const char *magic, size_t len)
+{
+	char buf[16] = {0};
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	size_t got = fread(buf, 1, len, f);
+	fclose(f);
+	return got == len && memcmp(buf, magic, len) == 0;
+}
+
+static int pdf_pages(const char *pdf)
+{
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "pdfinfo '%s' 2>/dev/null", pdf);
+	char *info = run(cmd);
+	int pages = -1;
+	const char *p = info ? strstr(info, "Pages:") : NULL;
+	if (p)
+		pages = atoi(p + 6);
+	free(info);
+	return pages;
+}
+
+/* True when pdfinfo output `info` has the line "<field>:   <value>". */
+static int info_is(const char *info, const char *field, const char *value)
+{
+	char key[64];
+	snprintf(key, sizeof key, "\n%s:", field);
+	if (!info)
+		return 0;
+	const char *p;
+	if (strncmp(info, key + 1, strlen(key + 1)) == 0) {
+		p = info + strlen(key + 1);
+	} else {
+		p = strstr(info, key);
+		if (!p)
+			return 0;
+		p += strlen(key);
+	}
+	while (*p == ' ')
+		p++;
+	size_t len = strlen(value);
+	return strncmp(p, value, len) == 0 && (p[len] == '\n' || !p[len]);
+}
+
+/* Write the report for `res` into a new folder; returns the folder. */
+static char *write_report(const parity_results *res, unsigned suppress_below)
+{
+	char *dir = make_dir();
+	parity_report_options opt = {0};
+	opt.title = "Test board report";
+	opt.author = "Equality team";
+	opt.suppress_below = suppress_below;
+	int rc = parity_report_write(res, &opt, dir);
+	if (rc)
+		fprintf(stderr, "parity_report_write: %s\n", parity_error_last());
+	CHECK(rc == 0);
+	return dir;
+}
+
+/* ---- suppression ----------------------------------------------------------- */
+
+/* Columns: shortlisted, appointed; rows: three organisations + total. */
+static const suppress_pair pairs[] = {{1, 0}};
+
+static void test_suppress_off_shows_everything(void)
+{
+	const uint64_t counts[] = {10, 3, 20, 1, 30, 4};
+	suppress_mark marks[6];
+	suppress_table t = {counts, 3, 2, 2, pairs, 1, 0};
+	suppress_apply(marks, &t);
+	for (size_t i = 0; i < 6; i++)
+		CHECK(marks[i] == SUPPRESS_SHOWN);
+}
+
+static void test_suppress_primary_cells(void)
+{
+	/* No total row: 1-4 hidden, 0 and 5 shown. */
+	const uint64_t counts[] = {40, 0, 40, 4, 40, 5, 40, 1};
+	suppress_mark marks[8];
+	suppress_table t = {counts, 4, 2, SUPPRESS_NO_TOTAL, NULL, 0, 5};
+	suppress_apply(marks, &t);
+	CHECK(marks[1] == SUPPRESS_SHOWN);
+	CHECK(marks[3] == SUPPRESS_PRIMARY);
+	CHECK(marks[5] == SUPPRESS_SHOWN);
+	CHECK(marks[7] == SUPPRESS_PRIMARY);
+	CHECK(marks[0] == SUPPRESS_SHOWN);
+}
+
+static void test_suppress_secondary_next_smallest(void)
+{
+	/* Appointed 3, 9, 12 with total 24: 3 is hidden, and 24-9-12 would
+	 * give it back, so the next smallest (9) is hidden too; 12 and the
+	 * total stay. Shortlisted (40, 50, 60, 150) all shown. */
+	const uint64_t counts[] = {40, 3, 50, 9, 60, 12, 150, 24};
+	suppress_mark marks[8];
+	suppress_table t = {counts, 4, 2, 3, NULL, 0, 5};
+	suppress_apply(marks, &t);
+	CHECK(marks[1] == SUPPRESS_PRIMARY);
+	CHECK(marks[3] == SUPPRESS_SECONDARY);
+	CHECK(marks[5] == SUPPRESS_SHOWN);
+	CHECK(marks[7] == SUPPRESS_SHOWN);
+	CHECK(marks[0] == SUPPRESS_SHOWN && marks[2] == SUPPRESS_SHOWN);
+}
+
+static void test_suppress_secondary_skips_zero(void)
+{
+	/* Appointed 0, 2, 15, 7 (total 24): 2 is hidden; the partner is 7,
+	 * not the 0 (hiding a zero protects little). */
+	const uint64_t counts[] = {30, 0, 30, 2, 30, 15, 30, 7, 120, 24};
+	suppress_mark marks[10];
+	suppress_table t = {counts, 5, 2, 4, NULL, 0, 5};
+	suppress_apply(marks, &t);
+	CHECK(marks[1] == SUPPRESS_SHOWN);
+	CHECK(marks[3] == SUPPRESS_PRIMARY);
+	CHECK(marks[7] == SUPPRESS_SECONDARY);
+	CHECK(marks[5] == SUPPRESS_SHOWN);
+}
+
+static void test_suppress_two_primaries_need_no_partner(void)
+{
+	const uint64_t counts[] = {30, 2, 30, 3, 30, 15, 90, 20};
+	suppress_mark marks[8];
+	suppress_table t = {counts, 4, 2, 3, NULL, 0, 5};
+	suppress_apply(marks, &t);
+	CHECK(marks[1] == SUPPRESS_PRIMARY && marks[3] == SUPPRESS_PRIMARY);
+	CHECK(marks[5] == SUPPRESS_SHOWN && marks[7] == SUPPRESS_SHOWN);
+}
+
+static void test_suppress_difference_within_row(void)
+{
+	/* 10 shortlisted, 8 appointed: showing both reveals the 2 not
+	 * appointed, so the appointed count is hidden. Row 2 (40, 20) is then
+	 * the only other part, and is hidden to protect it via the total. */
+	const uint64_t counts[] = {10, 8, 40, 20, 50, 28};
+	suppress_mark marks[6];
+	suppress_table t = {counts, 3, 2, 2, pairs, 1, 5};
+	suppress_apply(marks, &t);
+	CHECK(marks[0] == SUPPRESS_SHOWN);
+	CHECK(marks[1] == SUPPRESS_SECONDARY);
+	CHECK(marks[3] == SUPPRESS_SECONDARY);
+	CHECK(marks[5] == SUPPRESS_SHOWN);
+}
+
+static void test_suppress_single_part_equals_total(void)
+{
+	/* One organisation: its row equals the total, so both are hidden
+	 * together (primary), and nothing else needs to be. */
+	const uint64_t counts[] = {30, 3, 30, 3};
+	suppress_mark marks[4];
+	suppress_table t = {counts, 2, 2, 1, pairs, 1, 5};
+	suppress_apply(marks, &t);
+	CHECK(marks[1] == SUPPRESS_PRIMARY && marks[3] == SUPPRESS_PRIMARY);
+	CHECK(marks[0] == SUPPRESS_SHOWN && marks[2] == SUPPRESS_SHOWN);
+}
+
+/* ---- formatting and axis ---------------------------------------------------- */
+
+static void test_format_numbers(void)
+{
+	char buf[64];
+	CHECK_STR(draw_format_count(buf, sizeof buf, 0), "0");
+	CHECK_STR(draw_format_count(buf, sizeof buf, 999), "999");
+	CHECK_STR(draw_format_count(buf, sizeof buf, 1234567), "1,234,567");
+	CHECK_STR(draw_format_ratio(buf, sizeof buf, 2.076923077), "2.08");
+	CHECK_STR(draw_format_ratio(buf, sizeof buf, 0), "0.00");
+	CHECK_STR(draw_format_ratio(buf, sizeof buf, 0.001), "<0.01");
+	CHECK_STR(draw_format_ratio(buf, sizeof buf, INFINITY), "\u221E");
+	CHECK_STR(draw_format_interval(buf, sizeof buf, 1.4, 1.85), "1.40 to 1.85");
+	CHECK_STR(draw_format_rate(buf, sizeof buf, 27, 39), "69.2%");
+	CHECK_STR(draw_format_rate(buf, sizeof buf, 0, 0), "-");
+}
+
+static void test_chart_range(void)
+{
+	double lo, hi;
+	chart_ratio_item inside[] = {{"A", 1.1, 0.9, 1.2, 1, 0, 0}};
+	chart_ratio_range(&lo, &hi, inside, 1);
+	CHECK_NEAR(lo, 0.5, 1e-12); /* 0.8 / 1.1 rounds down to 0.5 */
+	CHECK_NEAR(hi, 2, 1e-12);   /* 1.25 * 1.1 rounds up to 2 */
+
+	/* An infinite upper limit and a zero lower limit do not stretch the
+	 * axis beyond 0.1 .. 10 (before padding and rounding). */
+	chart_ratio_item wide[] = {{"A", 3, 0, INFINITY, 1, 0, 0}};
+	chart_ratio_range(&lo, &hi, wide, 1);
+	CHECK_NEAR(lo, 0.5, 1e-12);
+	CHECK_NEAR(hi, 5, 1e-12);
+	chart_ratio_item far[] = {{"A", 2, 0.05, 60, 1, 0, 0}};
+	chart_ratio_range(&lo, &hi, far, 1);
+	CHECK_NEAR(lo, 0.05, 1e-12); /* 0.1 / 1.1 -> 0.05 */
+	CHECK_NEAR(hi, 20, 1e-12);   /* 10 * 1.1 -> 20 */
+}
+
+/* ---- the report ---------------------------------------------------------- */
+
+static void test_report_writes_pdf(void)
+{
+	parity_results *res = make_results(6);
+	char *dir = write_report(res, 0);
+	char pdf[600], listing[600];
+	snprintf(pdf, sizeof pdf, "%s/board-report.pdf", dir);
+	CHECK(starts_with_file(pdf, "%PDF", 4));
+	list_dir(listing, sizeof listing, dir);
+	CHECK_STR(listing, "board-report.pdf wres2-by-organisation.png "
+	          "wres2-by-organisation.svg ");
+
+	if (have_tool("pdfinfo")) {
+		/* Summary, organisation chart + table, methods. */
+		CHECK(pdf_pages(pdf) == 3);
+		char cmd[700];
+		snprintf(cmd, sizeof cmd, "pdfinfo '%s'", pdf);
+		char *info = run(cmd);
+		CHECK(info_is(info, "Title", "Test board report"));
+		CHECK(info_is(info, "Author", "Equality team"));
+		CHECK(info_is(info, "Creator", "parity " PARITY_VERSION_STRING));
+		CHECK(info_is(info, "Page size", "595.276 x 841.89 pts (A4)"));
+		free(info);
+	}
+	if (have_tool("pdftotext")) {
+		char cmd[700];
+		snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' -", pdf);
+		char *text = run(cmd);
+		CHECK(text != NULL);
+		if (text) {
+			CHECK(strstr(text, "R0A") && strstr(text, "R0F"));
+			CHECK(strstr(text, "2.08")); /* 27/39 vs 7/21 */
+			CHECK(strstr(text, "Page 1 of 3") && strstr(text, "Page 3 of 3"));
+			CHECK(strstr(text, "times as likely"));
+			CHECK(!strstr(text, "times more likely"));
+			CHECK(!strstr(text, "% more likely"));
+			CHECK(strstr(text, "Relative likelihood (log scale)"));
+			CHECK(strstr(text, "Fisher"));
+			CHECK(strstr(text, "Koopman"));
+			CHECK(strstr(text, "not stated or not known"));
+			CHECK(!strstr(text, "nan") && !strstr(text, "NaN"));
+		}
+		free(text);
+	}
+	if (have_tool("pdffonts")) {
+		char cmd[700];
+		snprintf(cmd, sizeof cmd, "pdffonts '%s'", pdf);
+		char *fonts = run(cmd);
+		CHECK(fonts && strstr(fonts, "DejaVuSans"));
+		CHECK(fonts && !strstr(fonts, " no  ")); /* every font embedded */
+		free(fonts);
+	}
+	remove_dir(dir);
+	free_results(res);
+}
+
+/* True when a table line (one starting with an organisation code) in the
+ * pdftotext -layout output shows a bare count of 1..4. */
+static int table_shows_small_count(const char *text)
+{
+	const char *line = text;
+	while (line && *line) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		char buf[512];
+		snprintf(buf, sizeof buf, "%.*s", (int)(len < 511 ? len : 511), line);
+		char *p = buf;
+		while (*p == ' ')
+			p++;
+		if (p[0] == 'R' && p[1] == '0' && p[2] >= 'A' && p[2] <= 'Z') {
+			for (char *tok = strtok(p, " "); tok; tok = strtok(NULL, " "))
+				if (strlen(tok) == 1 && tok[0] >= '1' && tok[0] <= '4')
+					return 1;
+		}
+		line = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+static void test_report_suppresses_small_counts(void)
+{
+	parity_results *res = make_results(4);
+	/* R0B: 3 of 40 White appointed and 2 of 30 BME; R0C: 4 BME
+	 * appointed. Overall recomputed as the sum. */
+	res->count = 0;
+	add_row(res, "organisation", "R0A", 27, 39, 7, 21);
+	add_row(res, "organisation", "R0B", 3, 40, 2, 30);
+	add_row(res, "organisation", "R0C", 20, 60, 4, 35);
+	add_row(res, "organisation", "R0D", 18, 50, 9, 44);
+	add_row(res, "overall", "All organisations", 68, 189, 22, 130);
+	if (have_tool("pdftotext")) {
+		char *dir = write_report(res, 0);
+		char cmd[700];
+		snprintf(cmd, sizeof cmd, "pdftotext -layout '%s/board-report.pdf' -",
+		         dir);
+		char *text = run(cmd);
+		/* The check can see small counts when they are there... */
+		CHECK(text && table_shows_small_count(text));
+		free(text);
+		remove_dir(dir);
+
+		dir = write_report(res, 5);
+		snprintf(cmd, sizeof cmd, "pdftotext -layout '%s/board-report.pdf' -",
+		         dir);
+		text = run(cmd);
+		/* ...and with suppression there are none, "<5" and "[c]" instead. */
+		CHECK(text && !table_shows_small_count(text));
+		CHECK(text && strstr(text, "<5"));
+		CHECK(text && strstr(text, "[c]"));
+		free(text);
+		remove_dir(dir);
+	}
+	free_results(res);
+}
+
+static void test_report_summary_keeps_suppressed_counts_out(void)
+{
+	/* One organisation with 3 of 30 and 2 of 20 appointed: the engine's
+	 * low-count sentence would quote "5 reached the outcome", so with
+	 * suppression on the summary uses wording without counts. */
+	parity_results *res = make_results(1);
+	res->count = 0;
+	add_row(res, "organisation", "R0A", 3, 30, 2, 20);
+	add_row(res, "overall", "All organisations", 3, 30, 2, 20);
+	CHECK(res->rows[1].ratio.low_count);
+	if (have_tool("pdftotext")) {
+		char *dir = write_report(res, 5);
+		char cmd[700];
+		snprintf(cmd, sizeof cmd, "pdftotext '%s/board-report.pdf' -", dir);
+		char *text = run(cmd);
+		CHECK(text && strstr(text, "too small to publish"));
+		CHECK(text && !strstr(text, "reached the outcome across"));
+		CHECK(text && strstr(text, "Too few cases to draw a conclusion"));
+		free(text);
+		remove_dir(dir);
+	}
+	free_results(res);
+}
+
+static void test_report_unwritable_folder(void)
+{
+	char *dir = make_dir();
+	char file[600], target[700], listing[600];
+	snprintf(file, sizeof file, "%s/plain-file", dir);
+	FILE *f = fopen(file, "w");
+	CHECK(f != NULL);
+	if (f)
+		fclose(f);
+	/* A folder under a regular file fails with ENOTDIR, even as root. */
+	snprintf(target, sizeof target, "%s/sub", file);
+	parity_results *res = make_results(3);
+	parity_report_options opt = {0};
+	int rc = parity_report_write(res, &opt, target);
+	CHECK(rc == PARITY_EIO);
+	CHECK(strstr(parity_error_last(), "plain-file") != NULL);
+	list_dir(listing, sizeof listing, dir);
+	CHECK_STR(listing, "plain-file ");
+	free_results(res);
+	remove_dir(dir);
+}
+
+static void test_report_bad_arguments(void)
+{
+	parity_results *res = make_results(1);
+	CHECK(parity_report_write(NULL, NULL, "/tmp") == PARITY_EUSAGE);
+	CHECK(parity_report_write(res, NULL, NULL) == PARITY_EUSAGE);
+	parity_results empty = {0};
+	CHECK(parity_report_write(&empty, NULL, "/tmp") == PARITY_EDATA);
+	free_results(res);
+}
+
+static void test_report_one_and_forty_organisations(void)
+{
+	size_t sizes[] = {1, 40};
+	for (size_t k = 0; k < 2; k++) {
+		parity_results *res = make_results(sizes[k]);
+		char *dir = write_report(res, 5);
+		char pdf[600];
+		snprintf(pdf, sizeof pdf, "%s/board-report.pdf", dir);
+		CHECK(starts_with_file(pdf, "%PDF", 4));
+		if (have_tool("pdfinfo")) {
+			int pages = pdf_pages(pdf);
+			/* 40: the chart and the table each take a page. */
+			CHECK(pages == (sizes[k] == 1 ? 3 : 4));
+		}
+		if (have_tool("pdftotext") && sizes[k] == 40) {
+			char cmd[700];
+			snprintf(cmd, sizeof cmd, "pdftotext '%s' -", pdf);
+			char *text = run(cmd);
+			CHECK(text && strstr(text, "R1N")); /* the 40th */
+			free(text);
+		}
+		remove_dir(dir);
+		free_results(res);
+	}
+}
+
+static void test_report_infinite_and_missing_estimates(void)
+{
+	parity_results *res = make_results(4);
+	res->count = 0;
+	add_row(res, "organisation", "R0A", 27, 39, 7, 21);
+	add_row(res, "organisation", "R0B", 3, 4, 0, 2);  /* ratio infinite */
+	add_row(res, "organisation", "R0C", 0, 16, 15, 72); /* ratio 0 */
+	add_row(res, "organisation", "R0D", 0, 10, 0, 12); /* no estimate */
+	add_row(res, "overall", "All organisations", 30, 69, 22, 107);
+	CHECK(isinf(res->rows[1].ratio.ci_high));
+	CHECK(!res->rows[3].ratio.estimable);
+	char *dir = write_report(res, 0);
+	if (have_tool("pdftotext")) {
+		char cmd[700];
+		snprintf(cmd, sizeof cmd, "pdftotext '%s/board-report.pdf' -", dir);
+		char *text = run(cmd);
+		CHECK(text && strstr(text, "\u221E"));
+		CHECK(text && strstr(text, "no estimate"));
+		CHECK(text && !strstr(text, "nan") && !strstr(text, "inf "));
+		free(text);
+	}
+	remove_dir(dir);
+	free_results(res);
+}
+
+/* Write the report for `res` into `dir` from a child process, whose cairo
+ * starts from the same state as its siblings' (SVG ids count up per
+ * process). Returns 1 on success. */
+static int write_report_in_child(const parity_results *res, const char *dir)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		parity_report_options opt = {0};
+		opt.suppress_below = 5;
+		_exit(parity_report_write(res, &opt, dir) == 0 ? 0 : 1);
+	}
+	int status = 0;
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       WEXITSTATUS(status) == 0;
+}
+
+/* Same results and SOURCE_DATE_EPOCH: byte-identical files. */
+static void test_report_reproducible(void)
+{
+	parity_results *res = make_results(5);
+	char *a = make_dir(), *b = make_dir();
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	CHECK(write_report_in_child(res, a));
+	CHECK(write_report_in_child(res, b));
+	unsetenv("SOURCE_DATE_EPOCH");
+	const char *names[] = {"board-report.pdf", "wres2-by-organisation.png",
+	                       "wres2-by-organisation.svg"};
+	for (size_t i = 0; i < 3; i++) {
+		char cmd[1400];
+		snprintf(cmd, sizeof cmd, "cmp -s '%s/%s' '%s/%s'", a, names[i], b,
+		         names[i]);
+		CHECK(system(cmd) == 0);
+	}
+	if (have_tool("pdfinfo")) {
+		char cmd[700];
+		snprintf(cmd, sizeof cmd, "pdfinfo -isodates '%s/board-report.pdf'", a);
+		char *info = run(cmd);
+		/* 1700000000 s after the epoch is 2023-11-14 22:13:20 UTC. */
+		CHECK(info_is(info, "CreationDate", "2023-11-14T22:13:20Z"));
+		free(info);
+	}
+	remove_dir(a);
+	remove_dir(b);
+	free_results(res);
+}
+
+static void test_chart_files(void)
+{
+	parity_results *res = make_results(5);
+	char *dir = make_dir();
+	char png[600], svg[600], listing[600];
+	snprintf(png, sizeof png, "%s/chart.png", dir);
+	snprintf(svg, sizeof svg, "%s/chart.svg", dir);
+	CHECK(parity_chart_write_ratio(res, "WRES2", NULL, PARITY_CHART_PNG,
+	                               png) == 0);
+	CHECK(parity_chart_write_ratio(res, "WRES2", NULL, PARITY_CHART_SVG,
+	                               svg) == 0);
+	CHECK(starts_with_file(png, "\x89PNG", 4));
+	CHECK(starts_with_file(svg, "<?xml", 5));
+	CHECK(parity_chart_write_ratio(res, "WRES9", NULL, PARITY_CHART_PNG,
+	                               png) == PARITY_EDATA);
+	list_dir(listing, sizeof listing, dir);
+	CHECK_STR(listing, "chart.png chart.svg ");
+	remove_dir(dir);
+	free_results(res);
+}
+
+int main(void)
+{
+	parity_init();
+	RUN(test_suppress_off_shows_everything);
+	RUN(test_suppress_primary_cells);
+	RUN(test_suppress_secondary_next_smallest);
+	RUN(test_suppress_secondary_skips_zero);
+	RUN(test_suppress_two_primaries_need_no_partner);
+	RUN(test_suppress_difference_within_row);
+	RUN(test_suppress_single_part_equals_total);
+	RUN(test_format_numbers);
+	RUN(test_chart_range);
+	RUN(test_report_writes_pdf);
+	RUN(test_report_suppresses_small_counts);
+	RUN(test_report_summary_keeps_suppressed_counts_out);
+	RUN(test_report_unwritable_folder);
+	RUN(test_report_bad_arguments);
+	RUN(test_report_one_and_forty_organisations);
+	RUN(test_report_infinite_and_missing_estimates);
+	RUN(test_report_reproducible);
+	RUN(test_chart_files);
+	/* Release every font cache so that LeakSanitizer sees a clean exit. */
+	parity_report_cleanup();
+	FcFini();
+	return HARNESS_REPORT();
+}
