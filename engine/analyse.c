@@ -1,38 +1,30 @@
 /*
- * analyse.c: computes the indicators from the count store. Reads summed
- * counts for a period, splits them into the indicator's two groups, and
- * hands each stratum (each organisation, and all together) to the
- * statistics module. No formula lives here: only counting and grouping.
+ * analyse.c: the analysis driver. Loads each measure for the period (and
+ * its rolling window), then builds the standard indicators with their
+ * breakdowns (organisation, pay band, staff group, each pooled by
+ * Mantel-Haenszel), funnel positions, Kline's compound ratio, the
+ * comparisons, the trend series and the cohorts. No formula lives here:
+ * only counting, grouping and calls into the statistics module.
  */
-#include "parity/analyse.h"
+#include "analyse_internal.h"
 
-#include "parity/codes.h"
 #include "parity/common.h"
-#include "parity/period.h"
-#include "store_internal.h"
 
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const parity_indicator_info indicators[] = {
-	{"WRES2", "WRES indicator 2: appointment from shortlisting", "shortlisted",
-	 "appointed", "White shortlisted applicants", "BME shortlisted applicants",
-	 "to be appointed", 1},
-};
-
-const parity_indicator_info *parity_indicator_info_find(const char *code)
-{
-	for (size_t i = 0; i < sizeof indicators / sizeof indicators[0]; i++)
-		if (code && !strcmp(indicators[i].code, code))
-			return &indicators[i];
-	return NULL;
-}
+#define MAX_ROLLING_YEARS 10
 
 void parity_analyse_options_default(parity_analyse_options *out)
 {
 	memset(out, 0, sizeof *out);
 	parity_stats_settings_default(&out->settings);
+	out->rolling_years = 2;
+	out->cohort_window_months = 12;
+	out->kline_from = "5";
 }
 
 void parity_results_free(parity_results *results)
@@ -40,54 +32,164 @@ void parity_results_free(parity_results *results)
 	if (!results)
 		return;
 	free(results->rows);
+	free(results->trend);
+	free(results->cohorts);
+	free(results->marks);
+	free(results->notes);
 	free(results);
 }
 
-/* Append a zeroed row; NULL when memory runs out (error set). */
-static parity_result_row *add_row(parity_results *results)
+/* ---- rows ------------------------------------------------------------------ */
+
+parity_result_row *rows_add(parity_result_row **rows, size_t *count,
+                            size_t *capacity)
 {
-	if (results->count == results->capacity) {
-		size_t capacity = results->capacity ? results->capacity * 2 : 16;
-		parity_result_row *rows = realloc(results->rows, capacity * sizeof *rows);
-		if (!rows) {
+	if (*count == *capacity) {
+		size_t grown_capacity = *capacity ? *capacity * 2 : 16;
+		parity_result_row *grown = realloc(*rows, grown_capacity * sizeof *grown);
+		if (!grown) {
 			parity_error_set(PARITY_ENOMEM, "out of memory");
 			return NULL;
 		}
-		results->rows = rows;
-		results->capacity = capacity;
+		*rows = grown;
+		*capacity = grown_capacity;
 	}
-	parity_result_row *row = &results->rows[results->count++];
+	parity_result_row *row = &(*rows)[(*count)++];
 	memset(row, 0, sizeof *row);
 	return row;
 }
 
-/*
- * The latest financial year that the store's recruitment data covers to
- * its last month: the default period when none is asked for.
- */
-static int latest_complete_year(parity_store *store, parity_period *out)
+int results_note(parity_results *results, const char *fmt, ...)
 {
-	sqlite3_stmt *stmt = NULL;
-	int rc = store_prepare(store, &stmt,
-	                       "SELECT min(month), max(month) FROM cells "
-	                       "WHERE kind = 'recruitment'");
-	if (rc)
-		return rc;
-	int step = sqlite3_step(stmt);
-	if (step != SQLITE_ROW) {
-		sqlite3_finalize(stmt);
-		return store_fail(store, step, "finding the latest period");
+	char (*grown)[200] = realloc(results->notes,
+	                             (results->note_count + 1) * sizeof *grown);
+	if (!grown)
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	results->notes = grown;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(results->notes[results->note_count], sizeof results->notes[0], fmt, ap);
+	va_end(ap);
+	results->note_count++;
+	return 0;
+}
+
+void row_flag(parity_result_row *row, const char *flag)
+{
+	size_t used = strlen(row->flags);
+	if (used + strlen(flag) + 2 > sizeof row->flags)
+		return;
+	snprintf(row->flags + used, sizeof row->flags - used, "%s%s", used ? ";" : "",
+	         flag);
+}
+
+/* Fields of a ratio with no test: NaN p-values, the settings' method. */
+static void ratio_untested(parity_ratio *r, const parity_stratum *c,
+                           const parity_stats_settings *settings)
+{
+	memset(r, 0, sizeof *r);
+	r->x1 = c->x1;
+	r->n1 = c->n1;
+	r->x2 = c->x2;
+	r->n2 = c->n2;
+	r->method = settings->method;
+	r->level = settings->level;
+	r->ci_high = INFINITY;
+	r->p_fisher = r->p_midp = r->p_chisq = NAN;
+	r->low_count_min = settings->low_count_min;
+	r->low_count = parity_ratio_low_count(c->x1, c->n1, c->x2, c->n2,
+	                                      settings->low_count_min);
+}
+
+static int counts_possible(const parity_stratum *c)
+{
+	return c->x1 <= c->n1 && c->x2 <= c->n2;
+}
+
+int row_crude(parity_result_row *row, const group_sum *s,
+              const parity_stats_settings *settings)
+{
+	snprintf(row->estimate, sizeof row->estimate, "crude");
+	snprintf(row->interval, sizeof row->interval, "%s",
+	         parity_ci_method_name(settings->method));
+	if (!counts_possible(&s->counts)) {
+		/* More cases than headcount (people who left before the snapshot,
+		 * in a small stratum): no ratio can be made of it. */
+		ratio_untested(&row->ratio, &s->counts, settings);
+		row_flag(row, "outcome_exceeds_base");
+		return 0;
 	}
-	if (sqlite3_column_type(stmt, 1) == SQLITE_NULL) {
-		sqlite3_finalize(stmt);
+	return parity_ratio_compute(&row->ratio, s->counts.x1, s->counts.n1,
+	                            s->counts.x2, s->counts.n2, settings);
+}
+
+void row_pooled(parity_result_row *row, const parity_pooled *pool,
+                const parity_stratum *total, const parity_stats_settings *settings)
+{
+	ratio_untested(&row->ratio, total, settings);
+	row->ratio.level = pool->level;
+	row->ratio.estimable = pool->estimable;
+	row->ratio.ratio = pool->ratio;
+	row->ratio.ci_low = pool->ci_low;
+	row->ratio.ci_high = pool->ci_high;
+	row->ratio.band = pool->band;
+	row->ratio.excludes_one = pool->excludes_one;
+	row->pool = *pool;
+	row->pooled = 1;
+	snprintf(row->estimate, sizeof row->estimate, "mantel-haenszel");
+	snprintf(row->interval, sizeof row->interval, "greenland-robins");
+}
+
+void row_context(parity_result_row *row, const tally *t, const group_sum *s)
+{
+	snprintf(row->measure, sizeof row->measure, "%s", measure_get(t->m)->name);
+	snprintf(row->window, sizeof row->window, "%s", t->label);
+	row->window_first_month = t->first_month;
+	row->window_last_month = t->last_month;
+	row->window_periods = t->periods;
+	snprintf(row->snapshots, sizeof row->snapshots, "%s", t->snapshots);
+	if (s) {
+		row->excluded_not_stated_base = s->unknown_base;
+		row->excluded_not_stated_outcome = s->unknown_outcome;
+		row->excluded_bank_base = s->bank_base;
+		row->excluded_bank_outcome = s->bank_outcome;
+		row->outcome_without_contract = s->no_contract_outcome;
+	}
+	if (t->periods < t->periods_asked)
+		row_flag(row, "window_incomplete");
+	if (t->partial)
+		row_flag(row, "period_partly_covered");
+	if (t->stale_snapshot)
+		row_flag(row, "headcount_before_period");
+	if (t->outcome_no_headcount)
+		row_flag(row, "outcome_without_headcount");
+}
+
+/* ---- the period -------------------------------------------------------------- */
+
+/*
+ * The default period: the latest financial year that the recruitment data
+ * covers to its last month (or, without recruitment data, the disciplinary
+ * and training data); if the newest year is still open, the one before.
+ */
+static int latest_complete_year(parity_store *store, const char *organisation,
+                                parity_period *out)
+{
+	int first = 0, last = 0, found = 0;
+	static const measure order[] = {M_APPOINTMENT, M_DISCIPLINARY, M_TRAINING};
+	for (size_t i = 0; i < sizeof order / sizeof order[0] && !found; i++) {
+		int rc = tally_span(store, order[i], organisation, &first, &last);
+		if (rc < 0)
+			return rc;
+		found = rc == 0;
+	}
+	if (!found)
 		return parity_error_set(PARITY_EDATA,
-		                        "%s: holds no recruitment data yet: ingest a "
-		                        "recruitment extract first",
-		                        parity_store_path(store));
-	}
-	int first = sqlite3_column_int(stmt, 0);
-	int last = sqlite3_column_int(stmt, 1);
-	sqlite3_finalize(stmt);
+		                        "%s: holds no recruitment, disciplinary or training "
+		                        "data%s%s yet: ingest an extract first",
+		                        parity_store_path(store),
+		                        organisation ? " for organisation " : "",
+		                        organisation ? organisation : "");
 	parity_period_financial_year(out, last);
 	if (out->last_month != last) {
 		/* The newest year is still open: take the one before, if any. */
@@ -99,160 +201,514 @@ static int latest_complete_year(parity_store *store, parity_period *out)
 	return 0;
 }
 
-/* Counts for one stratum of WRES 2. */
-typedef struct wres2_counts {
-	char organisation[64];
-	uint64_t white_shortlisted, white_appointed;
-	uint64_t bme_shortlisted, bme_appointed;
-	uint64_t unknown_shortlisted;
-} wres2_counts;
-
-static int fill_row(parity_results *results, const parity_analyse_options *options,
-                    const char *kind, const char *stratum, const wres2_counts *c)
-{
-	parity_result_row *row = add_row(results);
-	if (!row)
-		return PARITY_ENOMEM;
-	snprintf(row->indicator, sizeof row->indicator, "WRES2");
-	snprintf(row->grouping, sizeof row->grouping, "white_bme");
-	snprintf(row->group1, sizeof row->group1, "White");
-	snprintf(row->group2, sizeof row->group2, "BME");
-	snprintf(row->stratum_kind, sizeof row->stratum_kind, "%s", kind);
-	snprintf(row->stratum, sizeof row->stratum, "%s", stratum);
-	snprintf(row->period, sizeof row->period, "%s", results->period);
-	return parity_ratio_compute(&row->ratio, c->white_appointed, c->white_shortlisted,
-	                            c->bme_appointed, c->bme_shortlisted,
-	                            &options->settings);
-}
-
-/*
- * WRES 2: of shortlisted applicants, the rate appointed for White (A-C)
- * against BME (every other stated category), per organisation and over all.
- * Not stated and not known are excluded from both groups and counted.
- */
-static int analyse_wres2(parity_results *results, parity_store *store,
+/* Load every measure for `period`: the rolling window for rolling measures. */
+static int load_measures(tally tallies[M_COUNT], parity_store *store, strpool *pool,
                          const parity_period *period,
                          const parity_analyse_options *options)
 {
-	sqlite3_stmt *stmt = NULL;
-	wres2_counts *orgs = NULL;
-	size_t org_count = 0;
-	wres2_counts all;
-	int rc = store_prepare(store, &stmt,
-	                       "SELECT organisation, ethnic_category, sum(shortlisted), "
-	                       "sum(appointed) FROM cells WHERE kind = 'recruitment' AND "
-	                       "month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR organisation = ?3) "
-	                       "GROUP BY organisation, ethnic_category "
-	                       "ORDER BY organisation");
+	parity_period window[MAX_ROLLING_YEARS];
+	int rc = 0;
+	for (int m = 0; m < M_COUNT; m++)
+		memset(&tallies[m], 0, sizeof tallies[m]);
+	for (int m = 0; m < M_COUNT && !rc; m++) {
+		unsigned years = measure_get((measure)m)->rolling ? options->rolling_years : 1;
+		size_t n = window_periods(window, period, years);
+		rc = tally_load(&tallies[m], store, pool, (measure)m, window, n,
+		                options->organisation);
+	}
 	if (rc)
-		return rc;
-	memset(&all, 0, sizeof all);
-	sqlite3_bind_int(stmt, 1, period->first_month);
-	sqlite3_bind_int(stmt, 2, period->last_month);
-	if (options->organisation)
-		sqlite3_bind_text(stmt, 3, options->organisation, -1, SQLITE_STATIC);
-	int step;
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *org = (const char *)sqlite3_column_text(stmt, 0);
-		const char *code = (const char *)sqlite3_column_text(stmt, 1);
-		uint64_t shortlisted = (uint64_t)sqlite3_column_int64(stmt, 2);
-		uint64_t appointed = (uint64_t)sqlite3_column_int64(stmt, 3);
-		if (!org_count || strcmp(orgs[org_count - 1].organisation, org) != 0) {
-			wres2_counts *grown = realloc(orgs, (org_count + 1) * sizeof *grown);
-			if (!grown) {
-				rc = parity_error_set(PARITY_ENOMEM, "out of memory");
-				goto done;
-			}
-			orgs = grown;
-			memset(&orgs[org_count], 0, sizeof orgs[org_count]);
-			snprintf(orgs[org_count].organisation,
-			         sizeof orgs[org_count].organisation, "%s", org);
-			org_count++;
-		}
-		wres2_counts *c = &orgs[org_count - 1];
-		switch (parity_ethnic_group(code)) {
-		case 'W':
-			c->white_shortlisted += shortlisted;
-			c->white_appointed += appointed;
-			break;
-		case 'B':
-			c->bme_shortlisted += shortlisted;
-			c->bme_appointed += appointed;
-			break;
-		default:
-			c->unknown_shortlisted += shortlisted;
-			break;
-		}
-	}
-	if (step != SQLITE_DONE) {
-		rc = store_fail(store, step, "reading recruitment counts");
-		goto done;
-	}
-	if (org_count == 0) {
-		rc = parity_error_set(PARITY_EDATA,
-		                      "%s: no recruitment data for %s%s%s",
-		                      parity_store_path(store), period->label,
-		                      options->organisation ? " and organisation " : "",
-		                      options->organisation ? options->organisation : "");
-		goto done;
-	}
-	for (size_t i = 0; i < org_count; i++) {
-		all.white_shortlisted += orgs[i].white_shortlisted;
-		all.white_appointed += orgs[i].white_appointed;
-		all.bme_shortlisted += orgs[i].bme_shortlisted;
-		all.bme_appointed += orgs[i].bme_appointed;
-		all.unknown_shortlisted += orgs[i].unknown_shortlisted;
-	}
-	results->excluded_not_stated = all.unknown_shortlisted;
-	if ((rc = fill_row(results, options, "overall",
-	                   org_count == 1 ? orgs[0].organisation : "All organisations",
-	                   &all)))
-		goto done;
-	if (org_count > 1)
-		for (size_t i = 0; i < org_count && !rc; i++)
-			rc = fill_row(results, options, "organisation", orgs[i].organisation,
-			              &orgs[i]);
-done:
-	sqlite3_finalize(stmt);
-	free(orgs);
+		for (int m = 0; m < M_COUNT; m++)
+			tally_free(&tallies[m]);
 	return rc;
 }
 
+/* ---- the standard indicators ---------------------------------------------- */
+
+/* What every row of one standard indicator shares. */
+typedef struct indicator_run {
+	parity_results *results;
+	const parity_indicator_info *info;
+	const tally *t;
+	grouping g;
+	const parity_analyse_options *options;
+	parity_result_row **rows;  /* where the rows go (main or trend) */
+	size_t *count;
+	size_t *capacity;
+	const char *period;        /* the rows' period label */
+} indicator_run;
+
+static parity_result_row *indicator_row(indicator_run *run, const char *kind,
+                                        const char *stratum, const group_sum *s)
+{
+	parity_result_row *row = rows_add(run->rows, run->count, run->capacity);
+	if (!row)
+		return NULL;
+	snprintf(row->indicator, sizeof row->indicator, "%s", run->info->code);
+	snprintf(row->grouping, sizeof row->grouping, "%s", run->g.name);
+	snprintf(row->characteristic, sizeof row->characteristic, "%s",
+	         run->g.characteristic);
+	snprintf(row->group1, sizeof row->group1, "%s", run->g.label1);
+	snprintf(row->group2, sizeof row->group2, "%s", run->g.label2);
+	snprintf(row->stratum_kind, sizeof row->stratum_kind, "%s", kind);
+	snprintf(row->stratum, sizeof row->stratum, "%s", stratum);
+	snprintf(row->period, sizeof row->period, "%s", run->period);
+	row_context(row, run->t, s);
+	return row;
+}
+
+/* A stratum value as a label: "" becomes "not recorded". */
+static const char *stratum_label(const strpool *pool, uint32_t key)
+{
+	const char *text = strpool_get(pool, key);
+	return text[0] ? text : "not recorded";
+}
+
+/* Sum the exclusions of `sums` into one group_sum for a pooled row. */
+static void sum_all(group_sum *total, const group_sum *sums, size_t n)
+{
+	memset(total, 0, sizeof *total);
+	for (size_t i = 0; i < n; i++) {
+		total->unknown_base += sums[i].unknown_base;
+		total->unknown_outcome += sums[i].unknown_outcome;
+		total->bank_base += sums[i].bank_base;
+		total->bank_outcome += sums[i].bank_outcome;
+		total->no_contract_outcome += sums[i].no_contract_outcome;
+	}
+}
+
+/* Place each organisation row on the funnel around the pooled ratio. */
+static int funnel_place(indicator_run *run, size_t first_row, const group_sum *sums,
+                        size_t n, size_t pooled_row)
+{
+	parity_stratum *units = calloc(n, sizeof *units);
+	parity_funnel_point *points = calloc(n, sizeof *points);
+	size_t *rows = calloc(n, sizeof *rows);
+	size_t used = 0;
+	int rc = 0;
+	if (!units || !points || !rows) {
+		rc = parity_error_set(PARITY_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!counts_possible(&sums[i].counts))
+			continue;
+		units[used] = sums[i].counts;
+		rows[used] = first_row + i;
+		used++;
+	}
+	parity_result_row *pooled = &(*run->rows)[pooled_row];
+	double target = pooled->pool.ratio;
+	if (!used || !pooled->pool.estimable || !(target > 0) || isinf(target))
+		goto done; /* no centre to draw the funnel around */
+	parity_funnel fit;
+	if ((rc = parity_funnel_compute(&fit, points, units, used, target,
+	                                run->options->funnel_adjust)))
+		goto done;
+	pooled->funnel_fit = fit;
+	for (size_t i = 0; i < used; i++) {
+		parity_result_row *row = &(*run->rows)[rows[i]];
+		row->funnel = points[i];
+		if (!points[i].estimable)
+			continue;
+		row->funnel_placed = 1;
+		if ((rc = parity_funnel_limits(&row->funnel_low95, &row->funnel_high95, &fit,
+		                               points[i].se, 0.95)) ||
+		    (rc = parity_funnel_limits(&row->funnel_low998, &row->funnel_high998,
+		                               &fit, points[i].se, 0.998)))
+			goto done;
+	}
+done:
+	free(units);
+	free(points);
+	free(rows);
+	return rc;
+}
+
+/*
+ * One breakdown: a row per value of `dim`, then the Mantel-Haenszel pooled
+ * row with the homogeneity test. `crude` is the overall row's ratio, to
+ * warn when pooling reverses its direction (Simpson's paradox).
+ * `funnel`: place the strata on a funnel plot (organisations).
+ */
+static int breakdown(indicator_run *run, int dim, const char *kind,
+                     const char *pooled_label, const parity_ratio *crude, int funnel,
+                     group_sum **sums_out, size_t *count_out)
+{
+	group_sum *sums = NULL;
+	parity_stratum *strata = NULL;
+	size_t n = 0, used = 0;
+	int rc = tally_sum(&sums, &n, run->t, &run->g, dim, run->options->include_bank);
+	if (rc)
+		return rc;
+	size_t first_row = *run->count;
+	for (size_t i = 0; i < n && !rc; i++) {
+		parity_result_row *row = indicator_row(run, kind,
+		                                       stratum_label(run->t->pool, sums[i].key),
+		                                       &sums[i]);
+		if (!row) {
+			rc = PARITY_ENOMEM;
+			break;
+		}
+		rc = row_crude(row, &sums[i], &run->options->settings);
+	}
+	if (rc || n < 2)
+		goto done;
+
+	strata = calloc(n, sizeof *strata);
+	if (!strata) {
+		rc = parity_error_set(PARITY_ENOMEM, "out of memory");
+		goto done;
+	}
+	parity_stratum total = {0, 0, 0, 0};
+	for (size_t i = 0; i < n; i++) {
+		if (!counts_possible(&sums[i].counts))
+			continue; /* flagged on its own row; cannot be pooled */
+		strata[used++] = sums[i].counts;
+		total.x1 += sums[i].counts.x1;
+		total.n1 += sums[i].counts.n1;
+		total.x2 += sums[i].counts.x2;
+		total.n2 += sums[i].counts.n2;
+	}
+	parity_pooled pool;
+	if ((rc = parity_pool_mh(&pool, strata, used, run->options->settings.level)))
+		goto done;
+	group_sum excluded;
+	sum_all(&excluded, sums, n);
+	parity_result_row *row = indicator_row(run, kind, pooled_label, &excluded);
+	if (!row) {
+		rc = PARITY_ENOMEM;
+		goto done;
+	}
+	row_pooled(row, &pool, &total, &run->options->settings);
+	if (used < n)
+		row_flag(row, "strata_left_out");
+	if (crude && crude->estimable && pool.estimable && crude->ratio > 0 &&
+	    pool.ratio > 0 && !isinf(crude->ratio) && !isinf(pool.ratio) &&
+	    ((crude->ratio > 1 && pool.ratio < 1) || (crude->ratio < 1 && pool.ratio > 1))) {
+		row->direction_reversed = 1;
+		row_flag(row, "direction_reversed");
+	}
+	if (funnel)
+		rc = funnel_place(run, first_row, sums, n, *run->count - 1);
+done:
+	free(strata);
+	if (!rc && sums_out) {
+		*sums_out = sums;
+		*count_out = n;
+	} else {
+		free(sums);
+	}
+	return rc;
+}
+
+/*
+ * Kline's compound ratio: for a ladder starting at band `from`, the product
+ * of the appointment ratios for posts at each higher Agenda for Change band
+ * in turn (5 to 6, 6 to 7, ...), one row per top band reached. A band with
+ * nobody shortlisted in either group is not a step and is skipped.
+ */
+static int kline_rows(indicator_run *run, const group_sum *bands, size_t n)
+{
+	const char *from = run->options->kline_from ? run->options->kline_from : "5";
+	int from_rank = afc_band_rank(from);
+	parity_stratum steps[16];
+	char names[sizeof ((parity_result_row *)0)->steps] = "";
+	size_t count = 0;
+	int low = 0, rc = 0;
+	for (size_t i = 0; i < n && count < 16 && !rc; i++) {
+		const char *band = strpool_get(run->t->pool, bands[i].key);
+		int rank = afc_band_rank(band);
+		const parity_stratum *c = &bands[i].counts;
+		if (rank <= from_rank || !c->n1 || !c->n2 || !counts_possible(c))
+			continue;
+		steps[count++] = *c;
+		size_t used = strlen(names);
+		snprintf(names + used, sizeof names - used, "%s%s", used ? ";" : "", band);
+		low |= parity_ratio_low_count(c->x1, c->n1, c->x2, c->n2,
+		                              run->options->settings.low_count_min);
+		parity_compound compound;
+		if ((rc = parity_compound_ratio(&compound, steps, count,
+		                                run->options->settings.level)))
+			break;
+		char stratum[64];
+		snprintf(stratum, sizeof stratum, "band %s to %s", from, band);
+		parity_result_row *row = indicator_row(run, "kline", stratum, NULL);
+		if (!row)
+			return PARITY_ENOMEM;
+		parity_stratum none = {0, 0, 0, 0};
+		ratio_untested(&row->ratio, &none, &run->options->settings);
+		row->ratio.level = compound.level;
+		row->ratio.estimable = compound.estimable;
+		row->ratio.ratio = compound.ratio;
+		row->ratio.ci_low = compound.ci_low;
+		row->ratio.ci_high = compound.ci_high;
+		row->ratio.band = parity_band_classify(compound.ratio, compound.estimable);
+		row->ratio.excludes_one = compound.estimable &&
+		                          (compound.ci_low > 1 || compound.ci_high < 1);
+		row->ratio.low_count = low;
+		row->compound = compound;
+		snprintf(row->steps, sizeof row->steps, "%s", names);
+		snprintf(row->estimate, sizeof row->estimate, "kline-compound");
+		snprintf(row->interval, sizeof row->interval, "log-sum");
+	}
+	return rc;
+}
+
+/*
+ * One standard indicator from its measure's tally: the overall row, then
+ * the organisation, pay band and staff group breakdowns (with Kline's
+ * compound ratio for appointment indicators). `full` 0 gives only the
+ * overall and organisation rows (the trend series).
+ */
+static int standard_indicator(indicator_run *run, int full)
+{
+	group_sum *all = NULL, *orgs = NULL, *bands = NULL;
+	size_t all_count = 0, org_count = 0, band_count = 0;
+	int rc;
+	grouping_standard(&run->g, run->info);
+	if ((rc = tally_sum(&all, &all_count, run->t, &run->g, -1,
+	                    run->options->include_bank)))
+		return rc;
+	if ((rc = tally_sum(&orgs, &org_count, run->t, &run->g, D_ORG,
+	                    run->options->include_bank)))
+		goto done;
+	const char *overall_label = org_count == 1
+	                                    ? strpool_get(run->t->pool, orgs[0].key)
+	                                    : "All organisations";
+	parity_result_row *row = indicator_row(run, "overall", overall_label, &all[0]);
+	if (!row) {
+		rc = PARITY_ENOMEM;
+		goto done;
+	}
+	size_t overall_index = *run->count - 1;
+	if ((rc = row_crude(row, &all[0], &run->options->settings)))
+		goto done;
+	parity_ratio crude = (*run->rows)[overall_index].ratio;
+	if (run->rows == &run->results->rows && !strcmp(run->info->code, "WRES2"))
+		run->results->excluded_not_stated = all[0].unknown_base;
+	if (org_count > 1 &&
+	    (rc = breakdown(run, D_ORG, "organisation", "All organisations (pooled)",
+	                    &crude, full, NULL, NULL)))
+		goto done;
+	if (!full)
+		goto done;
+	if ((rc = breakdown(run, D_PAY, "pay_band", "All pay bands (pooled)", &crude, 0,
+	                    &bands, &band_count)))
+		goto done;
+	if ((rc = breakdown(run, D_GROUP, "staff_group", "All staff groups (pooled)",
+	                    &crude, 0, NULL, NULL)))
+		goto done;
+	if (!strcmp(run->info->measure, "appointment"))
+		rc = kline_rows(run, bands, band_count);
+done:
+	free(all);
+	free(orgs);
+	free(bands);
+	return rc;
+}
+
+static measure measure_of(const parity_indicator_info *info)
+{
+	for (int m = 0; m < M_COUNT; m++)
+		if (!strcmp(measure_get((measure)m)->name, info->measure))
+			return (measure)m;
+	return M_APPOINTMENT;
+}
+
+/* ---- trend ------------------------------------------------------------------ */
+
+/* One row set per financial year the data runs to the end of, for every
+ * standard indicator: the overall row, each organisation's and their
+ * pooled row. */
+static int trend_series(parity_results *results, parity_store *store, strpool *pool,
+                        const parity_analyse_options *options)
+{
+	int first = 0, last = 0, found = 0, rc = 0;
+	int spans[M_COUNT][2];
+	int has[M_COUNT];
+	for (int m = 0; m < M_COUNT; m++) {
+		rc = tally_span(store, (measure)m, options->organisation, &spans[m][0],
+		                &spans[m][1]);
+		if (rc < 0)
+			return rc;
+		has[m] = rc == 0;
+		rc = 0;
+		if (!has[m])
+			continue;
+		if (!found || spans[m][0] < first)
+			first = spans[m][0];
+		if (!found || spans[m][1] > last)
+			last = spans[m][1];
+		found = 1;
+	}
+	if (!found)
+		return 0;
+	parity_period year;
+	parity_period_financial_year(&year, first);
+	for (; year.first_month <= last && !rc;
+	     parity_period_financial_year(&year, year.last_month + 1)) {
+		tally tallies[M_COUNT];
+		if ((rc = load_measures(tallies, store, pool, &year, options)))
+			return rc;
+		for (size_t i = 0; parity_indicator_info_at(i) && !rc; i++) {
+			const parity_indicator_info *info = parity_indicator_info_at(i);
+			measure m = measure_of(info);
+			/* Finished years only: the data runs to the year's end (a
+			 * year the data starts part-way through is flagged). */
+			if (!has[m] || year.last_month > spans[m][1] || !tallies[m].periods ||
+			    !tallies[m].count)
+				continue;
+			indicator_run run = {
+				.results = results, .info = info, .t = &tallies[m],
+				.options = options, .rows = &results->trend,
+				.count = &results->trend_count,
+				.capacity = &results->trend_capacity, .period = year.label,
+			};
+			rc = standard_indicator(&run, 0);
+		}
+		for (int m = 0; m < M_COUNT; m++)
+			tally_free(&tallies[m]);
+	}
+	return rc;
+}
+
+/* ---- the run ---------------------------------------------------------------- */
+
+static int check_options(const parity_analyse_options *options)
+{
+	if (options->rolling_years > MAX_ROLLING_YEARS)
+		return parity_error_set(PARITY_EUSAGE, "rolling window of %u years: at most "
+		                        "%d", options->rolling_years, MAX_ROLLING_YEARS);
+	if (options->cohort_window_months > 120)
+		return parity_error_set(PARITY_EUSAGE, "cohort window of %u months: at most "
+		                        "120", options->cohort_window_months);
+	if (options->kline_from && afc_band_rank(options->kline_from) < 0)
+		return parity_error_set(PARITY_EUSAGE, "Kline ladder start \"%.20s\" is not an "
+		                        "Agenda for Change band (2-9, 8a-8d)",
+		                        options->kline_from);
+	if (options->reference_count > PARITY_MAX_REFERENCES)
+		return parity_error_set(PARITY_EUSAGE, "too many reference categories");
+	for (size_t i = 0; i < options->reference_count; i++) {
+		const parity_reference *r = &options->references[i];
+		int known = 0;
+		for (int d = D_ETHNIC; d < D_COUNT; d++)
+			if (r->characteristic && d != D_PAY && d != D_GROUP && d != D_CONTRACT &&
+			    !strcmp(r->characteristic, dimension_column(d)))
+				known = 1;
+		if (!known || !r->code || !r->code[0])
+			return parity_error_set(PARITY_EUSAGE,
+			                        "reference \"%.40s\": use ethnic_category, sex, "
+			                        "disability, age_band, sexual_orientation or "
+			                        "religion with a code",
+			                        r->characteristic ? r->characteristic : "");
+	}
+	return 0;
+}
+
 int parity_analyse_run(parity_results **out, parity_store *store,
-                       const parity_analyse_options *options)
+                       const parity_analyse_options *given)
 {
 	parity_results *results = NULL;
-	parity_analyse_options defaults;
+	parity_analyse_options options;
 	parity_period period;
-	int rc;
+	strpool pool;
+	tally tallies[M_COUNT];
+	int rc, loaded = 0;
 
 	*out = NULL;
 	if (!store)
 		return parity_error_set(PARITY_EUSAGE, "parity_analyse_run: no store");
-	if (!options) {
-		parity_analyse_options_default(&defaults);
-		options = &defaults;
-	}
-	if (options->period)
-		rc = parity_period_parse(&period, options->period);
+	if (given)
+		options = *given;
 	else
-		rc = latest_complete_year(store, &period);
+		parity_analyse_options_default(&options);
+	if (options.rolling_years == 0)
+		options.rolling_years = 2;
+	if (options.cohort_window_months == 0)
+		options.cohort_window_months = 12;
+	if (!options.kline_from)
+		options.kline_from = "5";
+	if ((rc = check_options(&options)))
+		return rc;
+	if (options.period)
+		rc = parity_period_parse(&period, options.period);
+	else
+		rc = latest_complete_year(store, options.organisation, &period);
 	if (rc)
 		return rc;
 
+	memset(&pool, 0, sizeof pool);
 	results = calloc(1, sizeof *results);
 	if (!results)
 		return parity_error_set(PARITY_ENOMEM, "out of memory");
 	snprintf(results->period, sizeof results->period, "%s", period.label);
-	if (options->organisation)
+	if (options.organisation)
 		snprintf(results->organisation, sizeof results->organisation, "%s",
-		         options->organisation);
-	results->settings = options->settings;
+		         options.organisation);
+	results->settings = options.settings;
+	results->first_month = period.first_month;
+	results->last_month = period.last_month;
+	results->rolling_years = options.rolling_years;
+	results->cohort_window_months = options.cohort_window_months;
+	results->include_bank = options.include_bank;
 
-	if ((rc = analyse_wres2(results, store, &period, options))) {
-		parity_results_free(results);
-		return rc;
+	if ((rc = load_measures(tallies, store, &pool, &period, &options)))
+		goto fail;
+	loaded = 1;
+	int any = 0;
+	for (size_t i = 0; parity_indicator_info_at(i) && !rc; i++) {
+		const parity_indicator_info *info = parity_indicator_info_at(i);
+		const tally *t = &tallies[measure_of(info)];
+		if (!t->periods || !t->count) {
+			rc = results_note(results, "%s: no %s data for %s%s%s", info->code,
+			                  measure_get(measure_of(info))->name, period.label,
+			                  options.organisation ? " and organisation " : "",
+			                  options.organisation ? options.organisation : "");
+			continue;
+		}
+		indicator_run run = {
+			.results = results, .info = info, .t = t, .options = &options,
+			.rows = &results->rows, .count = &results->count,
+			.capacity = &results->capacity, .period = period.label,
+		};
+		rc = standard_indicator(&run, 1);
+		any = 1;
 	}
+	if (rc)
+		goto fail;
+	if (!any) {
+		rc = parity_error_set(PARITY_EDATA, "%s: no data for %s%s%s",
+		                      parity_store_path(store), period.label,
+		                      options.organisation ? " and organisation " : "",
+		                      options.organisation ? options.organisation : "");
+		goto fail;
+	}
+	if (!options.no_comparisons) {
+		unsigned noted = 0;
+		const char *label = options.organisation ? options.organisation
+		                                         : "All organisations";
+		for (int m = 0; m < M_COUNT && !rc; m++)
+			if (tallies[m].periods && tallies[m].count)
+				rc = comparisons_add(results, &tallies[m], label, &options, &noted);
+		if (rc)
+			goto fail;
+	}
+	for (int m = 0; m < M_COUNT; m++)
+		tally_free(&tallies[m]);
+	loaded = 0;
+	if (!options.no_trend && (rc = trend_series(results, store, &pool, &options)))
+		goto fail;
+	if (options.cohorts && (rc = cohorts_evaluate(results, store, &pool, &options)))
+		goto fail;
+	cohorts_mark_trend(results);
+	strpool_free(&pool);
 	*out = results;
 	return 0;
+fail:
+	if (loaded)
+		for (int m = 0; m < M_COUNT; m++)
+			tally_free(&tallies[m]);
+	strpool_free(&pool);
+	parity_results_free(results);
+	return rc;
 }

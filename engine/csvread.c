@@ -1,41 +1,88 @@
 /*
- * csvread.c: streaming CSV reading over libcsv, line by line so that every
- * record knows the physical line it starts on, with encoding checks, limits
- * and the file digest computed as the bytes go past.
+ * csvread.c: streaming CSV reading. Splits the input into physical lines
+ * (so every record knows its line and the byte offset of that line), checks
+ * the encoding, and parses each line either directly (no quotes: split at
+ * the delimiter and trim as libcsv does) or through libcsv. Records are
+ * collected in batches, which a second thread can fill while the caller
+ * consumes the previous ones.
  */
 #include "csvread.h"
 
 #include "parity/common.h"
-#include "sha256.h"
+#include "sha256_fast.h"
 
 #include <csv.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DEFAULT_MAX_FIELD (1u << 20)
 #define DEFAULT_MAX_COLUMNS 1024
 #define MAX_LINE (64u << 20)
+#define BLOCK_SIZE (1u << 18)     /* bytes read at a time */
+#define BATCH_TEXT (1u << 18)     /* a batch is handed over past this much text */
+#define CURSOR_BLOCK (1u << 14)
+#define BATCHES 4                 /* batches in flight when threaded */
 
-typedef struct reader {
-	const char *path;
-	const csvread_options *options;
-	size_t max_field, max_columns;
-	csvread_fn fn;
-	void *context;
-	int error;            /* first error from a callback or a limit */
+/* Byte classes for the direct split; 0 is an ordinary byte. */
+enum { C_DELIM = 1, C_QUOTE = 2, C_CR = 4, C_NUL = 8, C_HIGH = 16 };
 
-	uint64_t line;        /* physical line being fed */
-	uint64_t record_line; /* line the pending record started on */
-	int record_pending;   /* bytes of a record fed, record not yet ended */
-	uint64_t records;
+/* One record's place in a batch. */
+typedef struct batch_record {
+	uint64_t line;
+	uint64_t offset;
+	uint32_t ordinal;
+	size_t first;         /* index of its first field */
+	size_t count;
+} batch_record;
 
-	char *text;           /* the current record's fields, NUL-separated */
+/* Parsed records: their fields' text (NUL-terminated) and positions. */
+typedef struct batch {
+	char *text;
 	size_t text_used, text_size;
-	size_t *offsets;      /* start of each field in `text` */
-	char **fields;        /* pointers handed to the callback */
-	size_t count, fields_size, pointers_size;
-} reader;
+	size_t *starts, *lengths;   /* each field's offset in `text`, length */
+	size_t fields, fields_size;
+	batch_record *records;
+	size_t count, records_size;
+} batch;
+
+typedef struct parser {
+	const char *path;
+	size_t max_field, max_columns;
+	int windows1252;
+	char delimiter;       /* 0 until detected */
+	unsigned char cls[256];
+	FILE *in;
+	int hashing;          /* compute the digest (csvread_file only) */
+	sha256_ctx sha;
+	uint64_t bytes;
+	int had_bom;
+	int started;          /* the first block was seen (BOM check) */
+	int at_eof;
+	int finished;         /* csv_fini done: nothing more will come */
+
+	char *block;          /* bytes read, not yet split into lines */
+	size_t block_size, block_pos, block_len;
+	char *line_buf;       /* a line that straddles blocks */
+	size_t line_used, line_size;
+	char *conv;           /* Windows-1252 converted to UTF-8 */
+	size_t conv_size;
+
+	struct csv_parser csv;
+	int csv_ready;
+	uint64_t line;        /* physical line being parsed (1-based) */
+	uint64_t line_offset; /* byte offset of that line's start */
+	uint64_t record_line; /* where the record being parsed starts */
+	uint64_t record_offset;
+	uint32_t record_ordinal;
+	uint32_t ends_on_line;/* records that ended on the current line */
+	size_t record_first;  /* batch field index where it starts */
+	batch *out;           /* where libcsv's callbacks put fields */
+	int error;            /* first error from a libcsv callback */
+} parser;
+
+/* ---- buffers ------------------------------------------------------------- */
 
 static int grow(void **buffer, size_t *size, size_t need, size_t unit)
 {
@@ -52,65 +99,64 @@ static int grow(void **buffer, size_t *size, size_t need, size_t unit)
 	return 0;
 }
 
-static void on_field(void *data, size_t len, void *state)
+static void batch_clear(batch *b)
 {
-	reader *r = state;
-	if (r->error)
-		return;
-	if (len > r->max_field) {
-		r->error = parity_error_set(PARITY_EDATA,
-		                            "%s:%llu: a field is %zu bytes long, over the "
-		                            "limit of %zu: is this really a CSV extract?",
-		                            r->path, (unsigned long long)r->record_line,
-		                            len, r->max_field);
-		return;
-	}
-	if (r->count >= r->max_columns) {
-		r->error = parity_error_set(PARITY_EDATA,
-		                            "%s:%llu: more than %zu columns in one row: check "
-		                            "the delimiter and the quoting",
-		                            r->path, (unsigned long long)r->record_line,
-		                            r->max_columns);
-		return;
-	}
-	if (grow((void **)&r->text, &r->text_size, r->text_used + len + 1, 1) ||
-	    grow((void **)&r->offsets, &r->fields_size, r->count + 1, sizeof(size_t))) {
-		r->error = parity_error_set(PARITY_ENOMEM, "out of memory reading %s",
-		                            r->path);
-		return;
-	}
-	if (len)
-		memcpy(r->text + r->text_used, data, len);
-	r->text[r->text_used + len] = '\0';
-	r->offsets[r->count++] = r->text_used;
-	r->text_used += len + 1;
+	b->text_used = b->fields = b->count = 0;
 }
 
-static void on_record(int terminator, void *state)
+static void batch_free(batch *b)
 {
-	reader *r = state;
-	(void)terminator;
-	if (r->error) {
-		r->count = r->text_used = 0;
-		return;
-	}
-	if (grow((void **)&r->fields, &r->pointers_size, r->count + 1,
-	         sizeof(char *))) {
-		r->error = parity_error_set(PARITY_ENOMEM, "out of memory reading %s",
-		                            r->path);
-		return;
-	}
-	for (size_t i = 0; i < r->count; i++)
-		r->fields[i] = r->text + r->offsets[i];
-	r->fields[r->count] = NULL;
-	csvread_record record = {r->record_line, r->fields, r->count};
-	r->records++;
-	int rc = r->fn(r->context, &record);
-	if (rc)
-		r->error = rc;
-	r->count = r->text_used = 0;
-	r->record_pending = 0;
+	free(b->text);
+	free(b->starts);
+	free(b->lengths);
+	free(b->records);
+	memset(b, 0, sizeof *b);
 }
+
+static int no_memory(const parser *p)
+{
+	return parity_error_set(PARITY_ENOMEM, "out of memory reading %s", p->path);
+}
+
+/* Room for `text` more bytes and `fields` more fields. */
+static int batch_reserve(parser *p, batch *b, size_t text, size_t fields)
+{
+	if (grow((void **)&b->text, &b->text_size, b->text_used + text, 1))
+		return no_memory(p);
+	if (b->fields + fields <= b->fields_size)
+		return 0;
+	/* starts and lengths share fields_size */
+	size_t size = b->fields_size ? b->fields_size : 64;
+	while (size < b->fields + fields)
+		size *= 2;
+	size_t *starts = realloc(b->starts, size * sizeof *starts);
+	if (!starts)
+		return no_memory(p);
+	b->starts = starts;
+	size_t *lengths = realloc(b->lengths, size * sizeof *lengths);
+	if (!lengths)
+		return no_memory(p);
+	b->lengths = lengths;
+	b->fields_size = size;
+	return 0;
+}
+
+static int batch_add_record(parser *p, batch *b, uint64_t line, uint64_t offset,
+                            uint32_t ordinal, size_t first)
+{
+	if (grow((void **)&b->records, &b->records_size, b->count + 1,
+	         sizeof(batch_record)))
+		return no_memory(p);
+	batch_record *r = &b->records[b->count++];
+	r->line = line;
+	r->offset = offset;
+	r->ordinal = ordinal;
+	r->first = first;
+	r->count = b->fields - first;
+	return 0;
+}
+
+/* ---- encodings ----------------------------------------------------------- */
 
 /* Length of the valid UTF-8 sequence at p (1-4), or 0 if invalid. */
 static size_t utf8_sequence(const unsigned char *p, size_t left)
@@ -148,6 +194,28 @@ static size_t utf8_sequence(const unsigned char *p, size_t left)
 	return n;
 }
 
+static int check_utf8(const parser *p, const char *line, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)line;
+	for (size_t i = 0; i < len;) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t n = utf8_sequence(s + i, len - i);
+		if (!n)
+			return parity_error_set(PARITY_EDATA,
+			                        "%s:%llu: column %zu bytes in: invalid UTF-8 "
+			                        "(byte 0x%02X); if the file came from Excel "
+			                        "on Windows, declare it with --encoding "
+			                        "windows-1252",
+			                        p->path, (unsigned long long)p->line, i + 1,
+			                        s[i]);
+		i += n;
+	}
+	return 0;
+}
+
 /* Windows-1252 code points for bytes 0x80-0x9f (0 where undefined). */
 static const unsigned short cp1252_high[32] = {
 	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
@@ -156,23 +224,24 @@ static const unsigned short cp1252_high[32] = {
 	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
 };
 
-/* Convert a Windows-1252 line to UTF-8 in *out. Returns 0, or -1 with
- * the offending byte in *bad for an undefined byte, or -2 for no memory. */
-static int from_cp1252(char **out, size_t *out_size, size_t *out_len,
-                       const unsigned char *in, size_t len, unsigned *bad)
+/* Convert a Windows-1252 line to UTF-8 in p->conv; *out_len its length. */
+static int from_cp1252(parser *p, const unsigned char *in, size_t len,
+                       size_t *out_len)
 {
-	if (grow((void **)out, out_size, len * 3 + 1, 1))
-		return -2;
-	unsigned char *o = (unsigned char *)*out;
+	if (grow((void **)&p->conv, &p->conv_size, len * 3 + 1, 1))
+		return no_memory(p);
+	unsigned char *o = (unsigned char *)p->conv;
 	size_t j = 0;
 	for (size_t i = 0; i < len; i++) {
 		unsigned cp = in[i];
 		if (cp >= 0x80 && cp <= 0x9f) {
 			cp = cp1252_high[cp - 0x80];
-			if (!cp) {
-				*bad = in[i];
-				return -1;
-			}
+			if (!cp)
+				return parity_error_set(PARITY_EDATA,
+				                        "%s:%llu: byte 0x%02X is not a "
+				                        "Windows-1252 character: check the "
+				                        "file's encoding", p->path,
+				                        (unsigned long long)p->line, in[i]);
 		}
 		if (cp < 0x80) {
 			o[j++] = (unsigned char)cp;
@@ -212,206 +281,684 @@ static char detect_delimiter(const char *line, size_t len)
 	return ',';
 }
 
-/* Check, convert and feed one physical line (with its newline) to libcsv. */
-static int feed_line(reader *r, struct csv_parser *parser, const char *line,
-                     size_t len, char **conv, size_t *conv_size,
-                     csvread_result *result)
+static void set_delimiter(parser *p, char delimiter)
 {
-	const char *data = line;
-	size_t data_len = len;
+	p->delimiter = delimiter;
+	memset(p->cls, 0, sizeof p->cls);
+	for (unsigned c = 0x80; c < 0x100; c++)
+		p->cls[c] = C_HIGH;
+	p->cls[0] = C_NUL;
+	p->cls['"'] = C_QUOTE;
+	p->cls['\r'] = C_CR;
+	p->cls[(unsigned char)delimiter] = C_DELIM;
+	if (p->csv_ready)
+		csv_set_delim(&p->csv, (unsigned char)delimiter);
+}
 
-	if (memchr(line, '\0', len))
+/* ---- libcsv's callbacks --------------------------------------------------- */
+
+static int field_limits(parser *p, size_t len, size_t count)
+{
+	if (len > p->max_field)
+		return parity_error_set(PARITY_EDATA,
+		                        "%s:%llu: a field is %zu bytes long, over the "
+		                        "limit of %zu: is this really a CSV extract?",
+		                        p->path, (unsigned long long)p->record_line,
+		                        len, p->max_field);
+	if (count > p->max_columns)
+		return parity_error_set(PARITY_EDATA,
+		                        "%s:%llu: more than %zu columns in one row: check "
+		                        "the delimiter and the quoting",
+		                        p->path, (unsigned long long)p->record_line,
+		                        p->max_columns);
+	return 0;
+}
+
+static void on_field(void *data, size_t len, void *state)
+{
+	parser *p = state;
+	batch *b = p->out;
+	if (p->error)
+		return;
+	if ((p->error = field_limits(p, len, b->fields - p->record_first + 1)))
+		return;
+	if ((p->error = batch_reserve(p, b, len + 1, 1)))
+		return;
+	if (len)
+		memcpy(b->text + b->text_used, data, len);
+	b->text[b->text_used + len] = '\0';
+	b->starts[b->fields] = b->text_used;
+	b->lengths[b->fields++] = len;
+	b->text_used += len + 1;
+}
+
+static void on_record(int terminator, void *state)
+{
+	parser *p = state;
+	(void)terminator;
+	if (p->error)
+		return;
+	p->error = batch_add_record(p, p->out, p->record_line, p->record_offset,
+	                            p->record_ordinal, p->record_first);
+	p->record_first = p->out->fields;
+	/* The next record, if it starts on this line, comes after this one. */
+	p->ends_on_line++;
+	p->record_line = p->line;
+	p->record_offset = p->line_offset;
+	p->record_ordinal = p->ends_on_line;
+}
+
+/* ---- lines ----------------------------------------------------------------- */
+
+/*
+ * Split a line that holds no quote and no bare carriage return at the
+ * delimiter, trimming spaces and tabs around each field as libcsv does; a
+ * line of nothing but spaces is no record, as in libcsv. `s` is the line
+ * without its line end. Returns 1 when done, 0 when the line needs libcsv,
+ * or a negative error. `validated`: the bytes are known to be UTF-8.
+ */
+static int split_line(parser *p, batch *b, const char *s, size_t n, int validated)
+{
+	int rc = batch_reserve(p, b, n + 1, 0);
+	if (rc)
+		return rc;
+	char *dst = b->text + b->text_used;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+	size_t first = b->fields, start = 0;
+	unsigned flags = 0;
+	const unsigned char *u = (const unsigned char *)dst;
+	for (size_t i = 0; i <= n; i++) {
+		unsigned k = i < n ? p->cls[u[i]] : C_DELIM;
+		if (!k)
+			continue;
+		if (k != C_DELIM) {
+			flags |= k;
+			continue;
+		}
+		if (flags & (C_QUOTE | C_CR | C_NUL))
+			break;
+		size_t a = start, z = i;
+		while (a < z && (dst[a] == ' ' || dst[a] == '\t') && dst[a] != p->delimiter)
+			a++;
+		while (z > a && (dst[z - 1] == ' ' || dst[z - 1] == '\t') &&
+		       dst[z - 1] != p->delimiter)
+			z--;
+		if (b->fields == b->fields_size &&
+		    (rc = batch_reserve(p, b, n + 1, b->fields - first + 1)))
+			return rc;
+		dst = b->text + b->text_used;
+		dst[z] = '\0';
+		b->starts[b->fields] = b->text_used + a;
+		b->lengths[b->fields++] = z - a;
+		start = i + 1;
+	}
+	if (flags & C_NUL) {
+		b->fields = first;
 		return parity_error_set(PARITY_EDATA,
 		                        "%s:%llu: the line holds a NUL byte: the file is "
 		                        "binary or damaged; export it again as CSV",
-		                        r->path, (unsigned long long)r->line);
-	if (r->options && r->options->windows1252) {
-		unsigned bad = 0;
-		int rc = from_cp1252(conv, conv_size, &data_len,
-		                     (const unsigned char *)line, len, &bad);
-		if (rc == -2)
-			return parity_error_set(PARITY_ENOMEM, "out of memory reading %s",
-			                        r->path);
-		if (rc == -1)
-			return parity_error_set(PARITY_EDATA,
-			                        "%s:%llu: byte 0x%02X is not a Windows-1252 "
-			                        "character: check the file's encoding",
-			                        r->path, (unsigned long long)r->line, bad);
-		data = *conv;
-	} else {
-		const unsigned char *p = (const unsigned char *)line;
-		for (size_t i = 0; i < len;) {
-			size_t n = utf8_sequence(p + i, len - i);
-			if (!n)
-				return parity_error_set(PARITY_EDATA,
-				                        "%s:%llu: column %zu bytes in: invalid UTF-8 "
-				                        "(byte 0x%02X); if the file came from Excel "
-				                        "on Windows, declare it with --encoding "
-				                        "windows-1252",
-				                        r->path, (unsigned long long)r->line, i + 1,
-				                        p[i]);
-			i += n;
-		}
+		                        p->path, (unsigned long long)p->line);
 	}
+	if (flags & (C_QUOTE | C_CR)) {
+		b->fields = first;
+		return 0;
+	}
+	if ((flags & C_HIGH) && !validated && (rc = check_utf8(p, s, n))) {
+		b->fields = first;
+		return rc;
+	}
+	size_t count = b->fields - first;
+	if (count == 1 && b->lengths[first] == 0) {
+		/* A blank line (or only spaces): libcsv makes no record of it. */
+		b->fields = first;
+		return 1;
+	}
+	for (size_t f = first; f < b->fields; f++)
+		if ((rc = field_limits(p, b->lengths[f], f - first + 1))) {
+			b->fields = first;
+			return rc;
+		}
+	b->text_used += n + 1;
+	if ((rc = batch_add_record(p, b, p->line, p->line_offset, 0, first)))
+		return rc;
+	p->record_first = b->fields;
+	return 1;
+}
 
-	if (result->delimiter == 0) {
-		result->delimiter = detect_delimiter(data, data_len);
-		csv_set_delim(parser, (unsigned char)result->delimiter);
+/* Parse one physical line (with its "\n" when it has one) into `b`. */
+static int do_line(parser *p, batch *b, const char *raw, size_t raw_len)
+{
+	const char *data = raw;
+	size_t len = raw_len;
+	int rc, validated = 0;
+
+	if (!p->delimiter)
+		set_delimiter(p, detect_delimiter(raw, raw_len));
+	if (p->windows1252) {
+		if (memchr(raw, '\0', raw_len))
+			return parity_error_set(PARITY_EDATA,
+			                        "%s:%llu: the line holds a NUL byte: the file "
+			                        "is binary or damaged; export it again as CSV",
+			                        p->path, (unsigned long long)p->line);
+		if ((rc = from_cp1252(p, (const unsigned char *)raw, raw_len, &len)))
+			return rc;
+		data = p->conv;
+		validated = 1;
 	}
-	if (!r->record_pending) {
-		size_t blank = 0;
-		while (blank < data_len && (data[blank] == '\r' || data[blank] == '\n'))
-			blank++;
-		if (blank < data_len) {
-			r->record_pending = 1;
-			r->record_line = r->line;
+	p->out = b;
+	p->ends_on_line = 0;
+	int pending = p->csv.pstate != 0; /* inside a quoted field */
+	if (!pending) {
+		p->record_line = p->line;
+		p->record_offset = p->line_offset;
+		p->record_ordinal = 0;
+		p->record_first = b->fields;
+		size_t n = len;
+		if (n && data[n - 1] == '\n') {
+			n--;
+			if (n && data[n - 1] == '\r')
+				n--;
 		}
+		rc = split_line(p, b, data, n, validated);
+		if (rc)
+			return rc < 0 ? rc : 0;
 	}
-	if (csv_parse(parser, data, data_len, on_field, on_record, r) != data_len &&
-	    !r->error)
+	if (memchr(data, '\0', len))
+		return parity_error_set(PARITY_EDATA,
+		                        "%s:%llu: the line holds a NUL byte: the file is "
+		                        "binary or damaged; export it again as CSV",
+		                        p->path, (unsigned long long)p->line);
+	if (!validated && (rc = check_utf8(p, data, len)))
+		return rc;
+	if (csv_parse(&p->csv, data, len, on_field, on_record, p) != len && !p->error)
 		return parity_error_set(PARITY_EDATA,
 		                        "%s:%llu: %s: check the quoting on this row "
 		                        "(a quote inside a field must be doubled)",
-		                        r->path, (unsigned long long)r->line,
-		                        csv_strerror(csv_error(parser)));
-	return r->error;
+		                        p->path, (unsigned long long)p->line,
+		                        csv_strerror(csv_error(&p->csv)));
+	return p->error;
+}
+
+/* After the last line: let libcsv finish a record left open. */
+static int finish(parser *p, batch *b)
+{
+	p->out = b;
+	p->finished = 1;
+	if (csv_fini(&p->csv, on_field, on_record, p) != 0 && !p->error)
+		return parity_error_set(PARITY_EDATA,
+		                        "%s:%llu: a quoted field that starts on this line is "
+		                        "never closed: add the missing quote",
+		                        p->path, (unsigned long long)p->record_line);
+	return p->error;
+}
+
+/* Read the next block; at the end of the file, set at_eof. */
+static int read_block(parser *p)
+{
+	size_t got = fread(p->block, 1, p->block_size, p->in);
+	if (got == 0) {
+		if (ferror(p->in))
+			return parity_error_set(PARITY_EIO, "%s: read error: %s", p->path,
+			                        strerror(errno));
+		p->at_eof = 1;
+		return 0;
+	}
+	if (p->hashing)
+		sha256_fast_update(&p->sha, p->block, got);
+	p->bytes += got;
+	p->block_pos = 0;
+	p->block_len = got;
+	if (!p->started) {
+		p->started = 1;
+		if (got >= 3 && (unsigned char)p->block[0] == 0xef &&
+		    (unsigned char)p->block[1] == 0xbb && (unsigned char)p->block[2] == 0xbf) {
+			p->had_bom = 1;
+			p->block_pos = 3;
+			p->line_offset = 3;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Parse into `b` until it holds at least `min_records` records and
+ * `min_text` bytes of text and ends on a record boundary, or the file ends.
+ * Returns 0, 1 at the end of the file (b may still hold records), or a
+ * negative error (b holds the complete records before the damage).
+ */
+static int produce(parser *p, batch *b, size_t min_text, size_t min_records)
+{
+	int rc;
+	for (;;) {
+		if (p->finished)
+			return 1;
+		if (b->count >= min_records && b->text_used >= min_text &&
+		    p->csv.pstate == 0)
+			return 0;
+		if (p->block_pos == p->block_len) {
+			if (!p->at_eof && (rc = read_block(p)))
+				return rc;
+			if (p->at_eof) {
+				if (p->line_used) {
+					rc = do_line(p, b, p->line_buf, p->line_used);
+					p->line_used = 0;
+					if (rc)
+						return rc;
+				}
+				if ((rc = finish(p, b)))
+					return rc;
+				return 1;
+			}
+			continue;
+		}
+		const char *start = p->block + p->block_pos;
+		size_t left = p->block_len - p->block_pos;
+		const char *nl = memchr(start, '\n', left);
+		size_t piece = nl ? (size_t)(nl - start) + 1 : left;
+		if (p->line_used + piece > MAX_LINE)
+			return parity_error_set(PARITY_EDATA,
+			                        "%s:%llu: a line longer than %u MiB: is "
+			                        "this really a CSV extract?", p->path,
+			                        (unsigned long long)p->line, MAX_LINE >> 20);
+		p->block_pos += piece;
+		if (!nl) {
+			if (grow((void **)&p->line_buf, &p->line_size, p->line_used + piece, 1))
+				return no_memory(p);
+			memcpy(p->line_buf + p->line_used, start, piece);
+			p->line_used += piece;
+			continue;
+		}
+		size_t line_len = piece;
+		if (p->line_used) {
+			if (grow((void **)&p->line_buf, &p->line_size, p->line_used + piece, 1))
+				return no_memory(p);
+			memcpy(p->line_buf + p->line_used, start, piece);
+			line_len = p->line_used + piece;
+			start = p->line_buf;
+			p->line_used = 0;
+		}
+		rc = do_line(p, b, start, line_len);
+		p->line++;
+		p->line_offset += line_len;
+		if (rc)
+			return rc;
+	}
+}
+
+/* ---- the parser's life ---------------------------------------------------- */
+
+static int parser_open(parser *p, const char *path, const csvread_options *options,
+                       size_t block_size)
+{
+	memset(p, 0, sizeof *p);
+	p->path = path;
+	p->max_field = options && options->max_field ? options->max_field
+	                                             : DEFAULT_MAX_FIELD;
+	p->max_columns = options && options->max_columns ? options->max_columns
+	                                                 : DEFAULT_MAX_COLUMNS;
+	p->windows1252 = options && options->windows1252;
+	p->line = 1;
+	p->in = fopen(path, "rb");
+	if (!p->in)
+		return parity_error_set(errno == ENOENT ? PARITY_ENOINPUT : PARITY_EIO,
+		                        "%s: cannot open: %s", path, strerror(errno));
+	if (csv_init(&p->csv, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	p->csv_ready = 1;
+	if (options && options->delimiter)
+		set_delimiter(p, options->delimiter);
+	p->block_size = block_size;
+	if (!(p->block = malloc(block_size)))
+		return no_memory(p);
+	return 0;
+}
+
+static void parser_close(parser *p)
+{
+	if (p->csv_ready)
+		csv_free(&p->csv);
+	if (p->in)
+		fclose(p->in);
+	free(p->block);
+	free(p->line_buf);
+	free(p->conv);
+	memset(p, 0, sizeof *p);
+}
+
+/* ---- delivering records ----------------------------------------------------- */
+
+typedef struct deliverer {
+	csvread_fn fn;
+	void *context;
+	char **fields;
+	size_t *lengths;
+	size_t size;
+	uint64_t records;
+} deliverer;
+
+/* Call the callback for each record of `b`. Returns 0, 1 when the callback
+ * asked to stop, or its error. */
+static int deliver(deliverer *d, batch *b, const char *path)
+{
+	for (size_t i = 0; i < b->count; i++) {
+		const batch_record *r = &b->records[i];
+		if (r->count + 1 > d->size) {
+			size_t size = d->size ? d->size : 16;
+			while (size < r->count + 1)
+				size *= 2;
+			char **fields = realloc(d->fields, size * sizeof *fields);
+			if (fields)
+				d->fields = fields;
+			size_t *lengths = realloc(d->lengths, size * sizeof *lengths);
+			if (lengths)
+				d->lengths = lengths;
+			if (!fields || !lengths)
+				return parity_error_set(PARITY_ENOMEM, "out of memory reading %s",
+				                        path);
+			d->size = size;
+		}
+		for (size_t f = 0; f < r->count; f++) {
+			d->fields[f] = b->text + b->starts[r->first + f];
+			d->lengths[f] = b->lengths[r->first + f];
+		}
+		d->fields[r->count] = NULL;
+		csvread_record record = {r->line, d->fields, r->count, d->lengths,
+		                         r->ordinal, r->offset};
+		d->records++;
+		int rc = d->fn(d->context, &record);
+		if (rc)
+			return rc < 0 ? rc : 1;
+	}
+	return 0;
+}
+
+/* ---- the second thread ---------------------------------------------------- */
+
+typedef struct pipeline {
+	parser *p;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	batch batches[BATCHES];
+	batch *full[BATCHES];     /* filled, in order */
+	size_t full_head, full_count;
+	batch *spare[BATCHES];    /* free to fill */
+	size_t spare_count;
+	int done;                 /* the parser has finished (or failed) */
+	int cancel;               /* the consumer has stopped */
+	int error;                /* the parser's error */
+	char message[2048];
+} pipeline;
+
+static void *parse_thread(void *arg)
+{
+	pipeline *q = arg;
+	int rc = 0;
+	for (;;) {
+		pthread_mutex_lock(&q->lock);
+		while (!q->spare_count && !q->cancel)
+			pthread_cond_wait(&q->changed, &q->lock);
+		if (q->cancel) {
+			pthread_mutex_unlock(&q->lock);
+			break;
+		}
+		batch *b = q->spare[--q->spare_count];
+		pthread_mutex_unlock(&q->lock);
+
+		batch_clear(b);
+		rc = produce(q->p, b, BATCH_TEXT, 1);
+
+		pthread_mutex_lock(&q->lock);
+		q->full[(q->full_head + q->full_count) % BATCHES] = b;
+		q->full_count++;
+		if (rc < 0) {
+			q->error = rc;
+			snprintf(q->message, sizeof q->message, "%s", parity_error_last());
+		}
+		if (rc)
+			q->done = 1;
+		pthread_cond_broadcast(&q->changed);
+		pthread_mutex_unlock(&q->lock);
+		if (rc)
+			break;
+	}
+	pthread_mutex_lock(&q->lock);
+	q->done = 1;
+	pthread_cond_broadcast(&q->changed);
+	pthread_mutex_unlock(&q->lock);
+	return NULL;
+}
+
+/* Parse on a second thread, delivering on this one. */
+static int run_threaded(parser *p, deliverer *d)
+{
+	pipeline q;
+	pthread_t thread;
+	int rc = 0;
+	memset(&q, 0, sizeof q);
+	q.p = p;
+	for (size_t i = 0; i < BATCHES; i++)
+		q.spare[q.spare_count++] = &q.batches[i];
+	if (pthread_mutex_init(&q.lock, NULL))
+		return parity_error_set(PARITY_ENOMEM, "cannot start reading %s", p->path);
+	if (pthread_cond_init(&q.changed, NULL)) {
+		pthread_mutex_destroy(&q.lock);
+		return parity_error_set(PARITY_ENOMEM, "cannot start reading %s", p->path);
+	}
+	if (pthread_create(&thread, NULL, parse_thread, &q)) {
+		pthread_cond_destroy(&q.changed);
+		pthread_mutex_destroy(&q.lock);
+		return parity_error_set(PARITY_ENOMEM, "cannot start reading %s", p->path);
+	}
+	for (;;) {
+		pthread_mutex_lock(&q.lock);
+		while (!q.full_count && !q.done)
+			pthread_cond_wait(&q.changed, &q.lock);
+		if (!q.full_count) {
+			if (q.error) {
+				rc = parity_error_set(q.error, "%s", q.message);
+			}
+			pthread_mutex_unlock(&q.lock);
+			break;
+		}
+		batch *b = q.full[q.full_head];
+		q.full_head = (q.full_head + 1) % BATCHES;
+		q.full_count--;
+		pthread_mutex_unlock(&q.lock);
+
+		rc = deliver(d, b, p->path);
+
+		pthread_mutex_lock(&q.lock);
+		q.spare[q.spare_count++] = b;
+		if (rc)
+			q.cancel = 1;
+		pthread_cond_broadcast(&q.changed);
+		pthread_mutex_unlock(&q.lock);
+		if (rc)
+			break;
+	}
+	pthread_join(thread, NULL);
+	pthread_cond_destroy(&q.changed);
+	pthread_mutex_destroy(&q.lock);
+	for (size_t i = 0; i < BATCHES; i++)
+		batch_free(&q.batches[i]);
+	return rc;
+}
+
+/* Parse and deliver on this thread. */
+static int run_inline(parser *p, deliverer *d)
+{
+	batch b;
+	int rc;
+	memset(&b, 0, sizeof b);
+	do {
+		batch_clear(&b);
+		rc = produce(p, &b, BATCH_TEXT, 1);
+		int drc = deliver(d, &b, p->path);
+		if (drc) {
+			rc = drc;
+			break;
+		}
+	} while (rc == 0);
+	batch_free(&b);
+	return rc;
 }
 
 int csvread_file(csvread_result *result, const char *path,
                  const csvread_options *options, csvread_fn fn, void *context)
 {
 	csvread_result local;
-	struct csv_parser parser;
-	int parser_ready = 0;
-	FILE *in = NULL;
-	char *chunk = NULL, *line = NULL, *conv = NULL;
-	size_t line_used = 0, line_size = 0, conv_size = 0;
-	sha256_ctx sha;
-	int rc = 0;
-	reader r;
+	parser p;
+	deliverer d;
+	int rc;
 
 	if (!result)
 		result = &local;
 	memset(result, 0, sizeof *result);
-	memset(&r, 0, sizeof r);
-	r.path = path;
-	r.options = options;
-	r.fn = fn;
-	r.context = context;
-	r.max_field = options && options->max_field ? options->max_field
-	                                             : DEFAULT_MAX_FIELD;
-	r.max_columns = options && options->max_columns ? options->max_columns
-	                                                : DEFAULT_MAX_COLUMNS;
-	result->delimiter = options ? options->delimiter : 0;
-
-	in = fopen(path, "rb");
-	if (!in) {
-		rc = parity_error_set(errno == ENOENT ? PARITY_ENOINPUT : PARITY_EIO,
-		                      "%s: cannot open: %s", path, strerror(errno));
+	memset(&d, 0, sizeof d);
+	d.fn = fn;
+	d.context = context;
+	rc = parser_open(&p, path, options, BLOCK_SIZE);
+	if (rc)
 		goto done;
-	}
-	if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-		rc = parity_error_set(PARITY_ENOMEM, "out of memory");
+	p.hashing = 1;
+	sha256_init(&p.sha);
+	if (options && options->threaded)
+		rc = run_threaded(&p, &d);
+	else
+		rc = run_inline(&p, &d);
+	if (rc == 1)
+		rc = 0; /* the end of the file, or the callback stopped */
+	if (rc)
 		goto done;
-	}
-	parser_ready = 1;
-	if (result->delimiter)
-		csv_set_delim(&parser, (unsigned char)result->delimiter);
-	chunk = malloc(1 << 18);
-	if (!chunk) {
-		rc = parity_error_set(PARITY_ENOMEM, "out of memory");
-		goto done;
-	}
-	sha256_init(&sha);
-	r.line = 1;
-	int first = 1;
-	size_t got;
-	while ((got = fread(chunk, 1, 1 << 18, in)) > 0) {
-		sha256_update(&sha, chunk, got);
-		result->bytes += got;
-		size_t start = 0;
-		if (first) {
-			first = 0;
-			if (got >= 3 && (unsigned char)chunk[0] == 0xef &&
-			    (unsigned char)chunk[1] == 0xbb && (unsigned char)chunk[2] == 0xbf) {
-				result->had_bom = 1;
-				start = 3;
-			}
-		}
-		while (start < got) {
-			char *nl = memchr(chunk + start, '\n', got - start);
-			size_t piece = nl ? (size_t)(nl - (chunk + start)) + 1 : got - start;
-			if (line_used + piece > MAX_LINE) {
-				rc = parity_error_set(PARITY_EDATA,
-				                      "%s:%llu: a line longer than %u MiB: is "
-				                      "this really a CSV extract?",
-				                      path, (unsigned long long)r.line,
-				                      MAX_LINE >> 20);
-				goto done;
-			}
-			if (line_used == 0 && nl) {
-				/* Whole line in the chunk: feed it without copying. */
-				rc = feed_line(&r, &parser, chunk + start, piece, &conv,
-				               &conv_size, result);
-			} else {
-				if (grow((void **)&line, &line_size, line_used + piece, 1)) {
-					rc = parity_error_set(PARITY_ENOMEM, "out of memory");
-					goto done;
-				}
-				memcpy(line + line_used, chunk + start, piece);
-				line_used += piece;
-				if (nl) {
-					rc = feed_line(&r, &parser, line, line_used, &conv,
-					               &conv_size, result);
-					line_used = 0;
-				}
-			}
-			if (rc)
-				goto done;
-			if (nl)
-				r.line++;
-			start += piece;
-		}
-	}
-	if (ferror(in)) {
-		rc = parity_error_set(PARITY_EIO, "%s: read error: %s", path,
-		                      strerror(errno));
-		goto done;
-	}
-	if (line_used && (rc = feed_line(&r, &parser, line, line_used, &conv,
-	                                 &conv_size, result)))
-		goto done;
-	if (csv_fini(&parser, on_field, on_record, &r) != 0 && !r.error) {
-		rc = parity_error_set(PARITY_EDATA,
-		                      "%s:%llu: a quoted field that starts on this line is "
-		                      "never closed: add the missing quote",
-		                      path, (unsigned long long)r.record_line);
-		goto done;
-	}
-	if (r.error) {
-		rc = r.error;
-		goto done;
-	}
-	sha256_final_hex(&sha, result->sha256);
-	result->records = r.records;
+	sha256_final_hex(&p.sha, result->sha256);
+	result->bytes = p.bytes;
+	result->records = d.records;
+	result->delimiter = p.delimiter;
+	result->had_bom = p.had_bom;
 done:
-	if (parser_ready)
-		csv_free(&parser);
-	if (in)
-		fclose(in);
-	free(chunk);
-	free(line);
-	free(conv);
-	free(r.text);
-	free(r.offsets);
-	free(r.fields);
+	parser_close(&p);
+	free(d.fields);
+	free(d.lengths);
 	return rc;
 }
 
+/* ---- cursors ----------------------------------------------------------------- */
+
+struct csvread_cursor {
+	parser p;
+	batch b;
+	size_t next;           /* next record of `b` to return */
+	int end;               /* the parser reached the end of the file */
+	char **fields;
+	size_t *lengths;
+	size_t size;
+	csvread_record record;
+};
+
+int csvread_cursor_open(csvread_cursor **out, const char *path,
+                        const csvread_options *options)
+{
+	*out = NULL;
+	csvread_cursor *c = calloc(1, sizeof *c);
+	if (!c)
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	int rc = parser_open(&c->p, path, options, CURSOR_BLOCK);
+	if (rc) {
+		csvread_cursor_free(c);
+		return rc;
+	}
+	c->p.started = 1; /* seeks give line starts past any byte-order mark */
+	*out = c;
+	return 0;
+}
+
+int csvread_cursor_seek(csvread_cursor *c, uint64_t offset, uint64_t line)
+{
+	parser *p = &c->p;
+	if (fseeko(p->in, (off_t)offset, SEEK_SET) != 0)
+		return parity_error_set(PARITY_EIO, "%s: cannot seek: %s", p->path,
+		                        strerror(errno));
+	csv_free(&p->csv);
+	p->csv_ready = 0;
+	if (csv_init(&p->csv, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	p->csv_ready = 1;
+	csv_set_delim(&p->csv, (unsigned char)p->delimiter);
+	p->at_eof = p->finished = 0;
+	p->block_pos = p->block_len = p->line_used = 0;
+	p->line = line;
+	p->line_offset = offset;
+	p->error = 0;
+	batch_clear(&c->b);
+	c->next = 0;
+	c->end = 0;
+	return 0;
+}
+
+int csvread_cursor_next(csvread_cursor *c, const csvread_record **out)
+{
+	*out = NULL;
+	while (c->next == c->b.count) {
+		if (c->end)
+			return 0;
+		if (c->p.csv.pstate == 0)
+			batch_clear(&c->b);
+		c->next = c->b.count;
+		int rc = produce(&c->p, &c->b, 0, c->b.count + 1);
+		if (rc < 0)
+			return rc;
+		if (rc == 1)
+			c->end = 1;
+	}
+	const batch_record *r = &c->b.records[c->next++];
+	if (r->count + 1 > c->size) {
+		size_t size = r->count + 16;
+		char **fields = realloc(c->fields, size * sizeof *fields);
+		if (fields)
+			c->fields = fields;
+		size_t *lengths = realloc(c->lengths, size * sizeof *lengths);
+		if (lengths)
+			c->lengths = lengths;
+		if (!fields || !lengths)
+			return parity_error_set(PARITY_ENOMEM, "out of memory");
+		c->size = size;
+	}
+	for (size_t f = 0; f < r->count; f++) {
+		c->fields[f] = c->b.text + c->b.starts[r->first + f];
+		c->lengths[f] = c->b.lengths[r->first + f];
+	}
+	c->fields[r->count] = NULL;
+	c->record.line = r->line;
+	c->record.fields = c->fields;
+	c->record.count = r->count;
+	c->record.lengths = c->lengths;
+	c->record.ordinal = r->ordinal;
+	c->record.offset = r->offset;
+	*out = &c->record;
+	return 1;
+}
+
+void csvread_cursor_free(csvread_cursor *c)
+{
+	if (!c)
+		return;
+	parser_close(&c->p);
+	batch_free(&c->b);
+	free(c->fields);
+	free(c->lengths);
+	free(c);
+}
+
+/* ---- writing ------------------------------------------------------------------ */
+
 void csvread_write_field(FILE *out, const char *field)
 {
-	if (!field[strcspn(field, ",;\t\"\r\n")]) {
-		fputs(field, out);
+	size_t len = strlen(field);
+	int edge = len && (field[0] == ' ' || field[0] == '\t' ||
+	                   field[len - 1] == ' ' || field[len - 1] == '\t');
+	if (!edge && !field[strcspn(field, ",;\t\"\r\n")]) {
+		fwrite(field, 1, len, out);
 		return;
 	}
 	fputc('"', out);
@@ -421,6 +968,41 @@ void csvread_write_field(FILE *out, const char *field)
 		fputc(*p, out);
 	}
 	fputc('"', out);
+}
+
+void csvread_write_text(FILE *out, const char *text)
+{
+	char c = text[0];
+	if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' ||
+	    c == '\'') {
+		size_t len = strlen(text);
+		char small[256];
+		char *safe = len + 2 <= sizeof small ? small : malloc(len + 2);
+		if (safe) {
+			safe[0] = '\'';
+			memcpy(safe + 1, text, len + 1);
+			csvread_write_field(out, safe);
+			if (safe != small)
+				free(safe);
+			return;
+		}
+		fputs("\"'", out); /* no memory: quote by hand */
+		for (const char *p = text; *p; p++) {
+			if (*p == '"')
+				fputc('"', out);
+			fputc(*p, out);
+		}
+		fputc('"', out);
+		return;
+	}
+	csvread_write_field(out, text);
+}
+
+char *csvread_unneutralise(char *text)
+{
+	if (text[0] == '\'')
+		memmove(text, text + 1, strlen(text));
+	return text;
 }
 
 void csvread_write_record(FILE *out, char *const *fields, size_t count)

@@ -1,26 +1,27 @@
 /*
- * ingest.c: turns one HR extract into counts in the store. Resolves the
- * header against the kind's canonical columns (through a mapping when one is
- * given), validates and codes every row, writes refused rows to a rejects
- * CSV, aggregates accepted rows into cells held in a bounded hash table that
- * is flushed to SQLite, and commits the file as a single transaction.
+ * ingest.c: turns one HR extract (or an aggregate counts file) into counts
+ * in the store. Reads the file (parsing on a second thread), applies each
+ * coded row to a bounded table of cells that is flushed to SQLite in sorted
+ * multi-row INSERTs, keeps (id hash, position) pairs for the duplicate check
+ * done after the read, and commits the file as a single transaction.
  */
 #include "parity/ingest.h"
 
-#include "csvread.h"
 #include "ingest_internal.h"
-#include "mapping.h"
 #include "parity/codes.h"
 #include "parity/common.h"
 #include "parity/period.h"
-#include "store_internal.h"
-#include "util.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#define DEFAULT_FLUSH_CELLS 131072
+#define DEFAULT_ID_RUN 262144
+#define MEMO_LIMIT (16u << 20)   /* bytes of memos and values kept between flushes */
+#define CHECKPOINT_MAX 65536
+#define BATCH_ROWS 64            /* cells per INSERT statement */
 
 static const char *const kind_names[PARITY_KIND_COUNT_] = {
 	"recruitment", "workforce", "disciplinary", "training",
@@ -28,6 +29,8 @@ static const char *const kind_names[PARITY_KIND_COUNT_] = {
 
 const char *parity_kind_name(parity_kind kind)
 {
+	if (kind == PARITY_KIND_COUNTS)
+		return "counts";
 	return (unsigned)kind < PARITY_KIND_COUNT_ ? kind_names[kind] : "unknown";
 }
 
@@ -38,9 +41,13 @@ int parity_kind_parse(parity_kind *out, const char *name)
 			*out = (parity_kind)i;
 			return 0;
 		}
+	if (name && !strcmp(name, "counts")) {
+		*out = PARITY_KIND_COUNTS;
+		return 0;
+	}
 	return parity_error_set(PARITY_EUSAGE,
 	                        "unknown kind '%s': use recruitment, workforce, "
-	                        "disciplinary or training", name ? name : "");
+	                        "disciplinary, training or counts", name ? name : "");
 }
 
 void parity_ingest_options_default(parity_ingest_options *out, parity_kind kind)
@@ -50,601 +57,441 @@ void parity_ingest_options_default(parity_ingest_options *out, parity_kind kind)
 	out->max_reject_share = 0.01;
 }
 
-/* ---- columns ----------------------------------------------------------- */
-
-enum need { OPTIONAL, EXPECTED, REQUIRED };
-
-typedef struct column_spec {
-	int field;          /* enum field */
-	const char *name;   /* canonical header */
-	enum need need;     /* REQUIRED: refuse the file without it; EXPECTED:
-	                       warn and count every row as not stated */
-} column_spec;
-
-static const column_spec recruitment_columns[] = {
-	{F_ID, "application_id", REQUIRED}, {F_ORG, "organisation", REQUIRED},
-	{F_DATE, "date", REQUIRED}, {F_ETHNIC, "ethnic_category", REQUIRED},
-	{F_SEX, "sex", EXPECTED}, {F_DISABILITY, "disability", EXPECTED},
-	{F_AGE, "age_band", EXPECTED}, {F_PAY, "pay_band", EXPECTED},
-	{F_GROUP, "staff_group", EXPECTED}, {F_SHORTLISTED, "shortlisted", REQUIRED},
-	{F_APPOINTED, "appointed", REQUIRED}, {F_VACANCY, "vacancy_id", OPTIONAL},
-	{F_ORIENTATION, "sexual_orientation", OPTIONAL},
-	{F_RELIGION, "religion", OPTIONAL}, {-1, NULL, OPTIONAL},
-};
-static const column_spec workforce_columns[] = {
-	{F_ID, "staff_id", REQUIRED}, {F_ORG, "organisation", REQUIRED},
-	{F_DATE, "snapshot_date", REQUIRED}, {F_ETHNIC, "ethnic_category", REQUIRED},
-	{F_SEX, "sex", EXPECTED}, {F_DISABILITY, "disability", EXPECTED},
-	{F_AGE, "age_band", EXPECTED}, {F_PAY, "pay_band", EXPECTED},
-	{F_GROUP, "staff_group", EXPECTED}, {F_CONTRACT, "contract", EXPECTED},
-	{F_ORIENTATION, "sexual_orientation", OPTIONAL},
-	{F_RELIGION, "religion", OPTIONAL}, {-1, NULL, OPTIONAL},
-};
-static const column_spec disciplinary_columns[] = {
-	{F_ID, "case_id", REQUIRED}, {F_STAFF_ID, "staff_id", OPTIONAL},
-	{F_ORG, "organisation", REQUIRED}, {F_DATE, "date_entered", REQUIRED},
-	{F_PROCESS, "process", REQUIRED}, {F_GROUNDS, "grounds", EXPECTED},
-	{F_ETHNIC, "ethnic_category", REQUIRED}, {F_SEX, "sex", EXPECTED},
-	{F_DISABILITY, "disability", EXPECTED}, {F_AGE, "age_band", EXPECTED},
-	{F_PAY, "pay_band", EXPECTED}, {F_GROUP, "staff_group", EXPECTED},
-	{F_CONTRACT, "contract", OPTIONAL},
-	{F_ORIENTATION, "sexual_orientation", OPTIONAL},
-	{F_RELIGION, "religion", OPTIONAL}, {-1, NULL, OPTIONAL},
-};
-static const column_spec training_columns[] = {
-	{F_ID, "staff_id", REQUIRED}, {F_ORG, "organisation", REQUIRED},
-	{F_DATE, "date", REQUIRED}, {F_ETHNIC, "ethnic_category", REQUIRED},
-	{F_SEX, "sex", EXPECTED}, {F_DISABILITY, "disability", EXPECTED},
-	{F_AGE, "age_band", EXPECTED}, {F_PAY, "pay_band", EXPECTED},
-	{F_GROUP, "staff_group", EXPECTED}, {F_CONTRACT, "contract", OPTIONAL},
-	{F_ORIENTATION, "sexual_orientation", OPTIONAL},
-	{F_RELIGION, "religion", OPTIONAL}, {-1, NULL, OPTIONAL},
-};
-
-static const column_spec *columns_for(parity_kind kind)
-{
-	switch (kind) {
-	case PARITY_KIND_RECRUITMENT: return recruitment_columns;
-	case PARITY_KIND_WORKFORCE: return workforce_columns;
-	case PARITY_KIND_DISCIPLINARY: return disciplinary_columns;
-	case PARITY_KIND_TRAINING: return training_columns;
-	default: return NULL;
-	}
-}
-
-/* ---- the ingest state ---------------------------------------------------- */
-
-/* A value that nothing maps, with how often and where it was first seen. */
-typedef struct unknown_value {
-	int field;
-	char value[96];
-	uint64_t rows;
-	uint64_t first_line;
-} unknown_value;
-
-#define MAX_UNKNOWN 64
-#define MAX_REASONS 32
-
-typedef struct reject_reason {
-	char reason[64];
-	uint64_t count;
-} reject_reason;
-
-typedef struct ingest {
-	parity_store *store;
-	const parity_ingest_options *options;
-	const parity_mapping *mapping;
-	const char *path;
-	const column_spec *spec;
-	int64_t file_id;
-
-	int header_done;
-	size_t header_count;          /* fields in the header */
-	char **header;                /* copies of the header fields */
-	int column_of[F_COUNT_];      /* header index of each field, -1 if absent */
-	const char *column_name[F_COUNT_]; /* canonical name of each field */
-
-	cell_table cells;             /* pending aggregated cells */
-	id_set ids;                   /* ids seen, for duplicates */
-	coverage_set coverage;        /* organisation-months seen */
-
-	parity_ingest_summary *summary;
-	util_atomic_file rejects;     /* rejects CSV, opened on first reject */
-	int rejects_open;
-	reject_reason reasons[MAX_REASONS];
-	size_t reason_count;
-	unknown_value unknown[MAX_UNKNOWN];
-	size_t unknown_count;
-	uint64_t unknown_more;        /* distinct unknown values beyond MAX_UNKNOWN */
-	uint64_t not_stated[F_COUNT_]; /* accepted rows not stated, per field */
-	uint64_t not_known[F_COUNT_];  /* accepted rows not known, per field */
-	int first_month, last_month;
-	time_t last_progress;
-} ingest;
-
-/* ---- rejects ------------------------------------------------------------- */
-
-static void count_reason(ingest *in, const char *reason)
-{
-	for (size_t i = 0; i < in->reason_count; i++)
-		if (!strcmp(in->reasons[i].reason, reason)) {
-			in->reasons[i].count++;
-			return;
-		}
-	if (in->reason_count < MAX_REASONS) {
-		reject_reason *r = &in->reasons[in->reason_count++];
-		snprintf(r->reason, sizeof r->reason, "%s", reason);
-		r->count = 1;
-	}
-}
-
-/*
- * Refuse one row: count it under `reason` (a short category used in the
- * quality summary) and write it to the rejects CSV with its line number, the
- * full explanation `detail`, and the row's own fields as they were read.
- */
-static int reject_row(ingest *in, const csvread_record *record,
-                      const char *reason, const char *detail)
-{
-	parity_ingest_summary *s = in->summary;
-	s->rows_rejected++;
-	count_reason(in, reason);
-	if (!s->first_reject[0])
-		snprintf(s->first_reject, sizeof s->first_reject, "line %llu: %s",
-		         (unsigned long long)record->line, detail);
-	if (!in->rejects_open) {
-		const char *dir = in->options->rejects_dir ? in->options->rejects_dir : ".";
-		const char *base = strrchr(in->path, '/');
-		base = base ? base + 1 : in->path;
-		char name[512];
-		snprintf(name, sizeof name, "%.400s.rejects.csv", base);
-		int rc = util_mkdirs(dir, 0700);
-		if (!rc)
-			rc = util_path_join(s->rejects_path, sizeof s->rejects_path, dir, name);
-		if (!rc)
-			rc = util_atomic_open(&in->rejects, s->rejects_path, 0600);
-		if (rc) {
-			s->rejects_path[0] = '\0';
-			return rc;
-		}
-		in->rejects_open = 1;
-		fputs("line,reason", in->rejects.file);
-		for (size_t i = 0; i < in->header_count; i++) {
-			fputc(',', in->rejects.file);
-			csvread_write_field(in->rejects.file, in->header[i]);
-		}
-		fputc('\n', in->rejects.file);
-	}
-	fprintf(in->rejects.file, "%llu,", (unsigned long long)record->line);
-	csvread_write_field(in->rejects.file, detail);
-	for (size_t i = 0; i < record->count; i++) {
-		fputc(',', in->rejects.file);
-		csvread_write_field(in->rejects.file, record->fields[i]);
-	}
-	fputc('\n', in->rejects.file);
-	return 0;
-}
-
-/* ---- header ------------------------------------------------------------ */
-
-static int resolve_header(ingest *in, const csvread_record *record)
-{
-	char key[256], other[256];
-	in->header_count = record->count;
-	in->header = calloc(record->count ? record->count : 1, sizeof *in->header);
-	if (!in->header)
-		return parity_error_set(PARITY_ENOMEM, "out of memory");
-	for (size_t i = 0; i < record->count; i++)
-		if (!(in->header[i] = strdup(record->fields[i])))
-			return parity_error_set(PARITY_ENOMEM, "out of memory");
-
-	for (int f = 0; f < F_COUNT_; f++)
-		in->column_of[f] = -1;
-	for (const column_spec *c = in->spec; c->name; c++) {
-		const char *source = mapping_source_column(in->mapping, c->name);
-		const char *wanted = source ? source : c->name;
-		in->column_name[c->field] = c->name;
-		parity_code_key(key, sizeof key, wanted);
-		for (size_t i = 0; i < record->count; i++) {
-			parity_code_key(other, sizeof other, record->fields[i]);
-			if (strcmp(key, other) != 0)
-				continue;
-			if (in->column_of[c->field] >= 0)
-				return parity_error_set(PARITY_EDATA,
-				                        "%s:%llu: column '%s' appears twice (columns "
-				                        "%d and %zu): remove or rename one",
-				                        in->path, (unsigned long long)record->line,
-				                        record->fields[i], in->column_of[c->field] + 1,
-				                        i + 1);
-			in->column_of[c->field] = (int)i;
-		}
-		if (in->column_of[c->field] >= 0)
-			continue;
-		if (source)
-			return parity_error_set(PARITY_EDATA,
-			                        "%s: the mapping %s says '%s' is in column '%s', "
-			                        "but the header has no such column",
-			                        in->path, in->mapping->path, c->name, source);
-		if (c->need == REQUIRED)
-			return parity_error_set(PARITY_EDATA,
-			                        "%s:%llu: required column '%s' is missing from "
-			                        "this %s extract (header starts \"%.60s%s\"): "
-			                        "rename the column, or map it in a mapping file "
-			                        "('parity mapping --suggest' drafts one)",
-			                        in->path, (unsigned long long)record->line, c->name,
-			                        parity_kind_name(in->options->kind),
-			                        record->count ? record->fields[0] : "",
-			                        record->count > 1 ? ",..." : "");
-		if (c->need == EXPECTED) {
-			size_t used = strlen(in->summary->missing_columns);
-			snprintf(in->summary->missing_columns + used,
-			         sizeof in->summary->missing_columns - used, "%s%s",
-			         used ? ", " : "", c->name);
-		}
-	}
-	in->header_done = 1;
-	return 0;
-}
-
-/* ---- values ------------------------------------------------------------- */
-
-/* A field's value with surrounding blanks removed, in place; "" if the
- * column is absent. */
-static const char *field_value(const ingest *in, const csvread_record *record,
-                               int field)
-{
-	int column = in->column_of[field];
-	if (column < 0 || (size_t)column >= record->count)
-		return "";
-	char *s = record->fields[column];
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t len = strlen(s);
-	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		s[--len] = '\0';
-	return s;
-}
-
-/* Remember a value nothing maps, for the file-level error. */
-static void note_unknown(ingest *in, int field, const char *value, uint64_t line)
-{
-	for (size_t i = 0; i < in->unknown_count; i++) {
-		unknown_value *u = &in->unknown[i];
-		if (u->field == field && !strncmp(u->value, value, sizeof u->value - 1)) {
-			u->rows++;
-			return;
-		}
-	}
-	if (in->unknown_count == MAX_UNKNOWN) {
-		in->unknown_more++;
-		return;
-	}
-	unknown_value *u = &in->unknown[in->unknown_count++];
-	u->field = field;
-	snprintf(u->value, sizeof u->value, "%s", value);
-	u->rows = 1;
-	u->first_line = line;
-}
-
-/*
- * Code one characteristic: the mapping first, then the built-in list.
- * Returns 1 when coded, 0 when nothing maps it (noted, and the row is not
- * counted unless the mapping sends unknown values to "not stated").
- */
-static int code_characteristic(ingest *in, char *out, size_t size, int field,
-                               const char *value, uint64_t line)
-{
-	const char *mapped = mapping_value_code(in->mapping, in->column_name[field], value);
-	if (mapped) {
-		snprintf(out, size, "%s", mapped);
-		return 1;
-	}
-	int rc;
-	if (field == F_ETHNIC)
-		rc = parity_code_ethnic(out, size, value);
-	else if (field == F_SEX)
-		rc = parity_code_sex(out, size, value);
-	else
-		rc = parity_code_disability(out, size, value);
-	if (rc == 0)
-		return 1;
-	parity_error_clear();
-	if (in->mapping && in->mapping->unknown_as_not_stated) {
-		snprintf(out, size, "%s", PARITY_CODE_NOT_STATED);
-		return 1;
-	}
-	note_unknown(in, field, value, line);
-	return 0;
-}
-
-/* Free-text attributes (age band, pay band, staff group, ...): the mapping's
- * code, else the value itself, with blanks meaning not stated. */
-static void code_attribute(ingest *in, char *out, size_t size, int field,
-                           const char *value)
-{
-	const char *mapped = mapping_value_code(in->mapping, in->column_name[field], value);
-	if (mapped) {
-		snprintf(out, size, "%s", mapped);
-		return;
-	}
-	if (!value[0] || in->column_of[field] < 0) {
-		snprintf(out, size, "%s", PARITY_CODE_NOT_STATED);
-		return;
-	}
-	char key[128];
-	parity_code_key(key, sizeof key, value);
-	if (field == F_PAY && !strncmp(key, "band", 4) && key[4]) {
-		/* "Band 5", "band 8a" -> "5", "8a" */
-		snprintf(out, size, "%.60s", key + 4);
-		return;
-	}
-	if (field == F_CONTRACT) {
-		if (strstr(key, "bank"))
-			snprintf(out, size, "bank");
-		else if (strstr(key, "fixed") || strstr(key, "temporary"))
-			snprintf(out, size, "fixed_term");
-		else if (strstr(key, "permanent"))
-			snprintf(out, size, "permanent");
-		else
-			snprintf(out, size, "%.60s", key);
-		return;
-	}
-	if (field == F_GROUNDS) {
-		if (strstr(key, "performance"))
-			snprintf(out, size, "performance");
-		else if (strstr(key, "conduct"))
-			snprintf(out, size, "conduct");
-		else if (strstr(key, "health") || strstr(key, "sickness"))
-			snprintf(out, size, "ill_health");
-		else
-			snprintf(out, size, "other");
-		return;
-	}
-	if (!strcmp(key, "notstated") || !strcmp(key, "prefernottosay") ||
-	    !strcmp(key, "notknown") || !strcmp(key, "unknown") || !strcmp(key, "z")) {
-		snprintf(out, size, "%s", PARITY_CODE_NOT_STATED);
-		return;
-	}
-	snprintf(out, size, "%.*s", (int)(size - 1), value);
-}
-
-/* An organisation code must be short and plain: it names folders and rows. */
-static const char *check_organisation(const char *org)
-{
-	if (!org[0])
-		return "organisation is blank";
-	if (strlen(org) > 63)
-		return "organisation code is longer than 63 characters";
-	for (const unsigned char *p = (const unsigned char *)org; *p; p++) {
-		if (*p == '/' || *p == '\\')
-			return "organisation code contains a path separator";
-		if (*p < 0x20 || *p == 0x7f)
-			return "organisation code contains a control character";
-	}
-	if (!strcmp(org, ".") || !strcmp(org, ".."))
-		return "organisation code is not a name";
-	return NULL;
-}
-
 /* ---- flushing ------------------------------------------------------------ */
 
-static int flush_cells(ingest *in)
+/* Column order of cells after file_id and kind. */
+static const char *const dimension_columns[F_DIMENSIONS_] = {
+	"organisation", "ethnic_category", "sex", "disability", "age_band", "pay_band",
+	"staff_group", "contract", "process", "grounds", "sexual_orientation", "religion",
+};
+
+/* Rank of each kind's name in byte order, as SQLite sorts the index. */
+static unsigned kind_rank(int kind)
 {
-	sqlite3_stmt *stmt = NULL;
-	char buffer[2100];
-	const char *dims[F_DIMENSIONS_];
-	int rc = 0;
-	if (in->cells.count == 0)
-		return 0;
-	rc = store_prepare(in->store, &stmt,
-	                   "INSERT INTO cells(file_id, kind, month, organisation, "
-	                   "ethnic_category, sex, disability, age_band, pay_band, "
-	                   "staff_group, contract, process, grounds, sexual_orientation, "
-	                   "religion, rows, shortlisted, appointed) VALUES(?,?,?,?,?,?,?,"
-	                   "?,?,?,?,?,?,?,?,?,?,?)");
-	if (rc)
-		return rc;
-	const char *kind = parity_kind_name(in->options->kind);
-	for (size_t i = 0; i < in->cells.capacity && !rc; i++) {
-		const cell_entry *e = &in->cells.entries[i];
-		if (!e->key_length)
-			continue;
-		cells_split(&in->cells, e, buffer, dims);
-		sqlite3_bind_int64(stmt, 1, in->file_id);
-		sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_STATIC);
-		sqlite3_bind_int(stmt, 3, e->month);
-		for (int d = 0; d < F_DIMENSIONS_; d++)
-			sqlite3_bind_text(stmt, 4 + d, dims[d], -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 4 + F_DIMENSIONS_, (sqlite3_int64)e->counts.rows);
-		sqlite3_bind_int64(stmt, 5 + F_DIMENSIONS_,
-		                   (sqlite3_int64)e->counts.shortlisted);
-		sqlite3_bind_int64(stmt, 6 + F_DIMENSIONS_, (sqlite3_int64)e->counts.appointed);
-		int step = sqlite3_step(stmt);
-		if (step != SQLITE_DONE)
-			rc = store_fail(in->store, step, "storing counts");
-		sqlite3_reset(stmt);
-		in->summary->cells++;
+	switch (kind) {
+	case PARITY_KIND_DISCIPLINARY: return 0;
+	case PARITY_KIND_RECRUITMENT: return 1;
+	case PARITY_KIND_TRAINING: return 2;
+	default: return 3;
 	}
-	sqlite3_finalize(stmt);
-	cells_clear(&in->cells);
+}
+
+/* "INSERT INTO cells(...) VALUES (...),(...)" for `rows` cells, with the
+ * file id, the kind (for extracts) and the always-empty dimensions as
+ * constants. */
+static int prepare_insert(ingest *in, sqlite3_stmt **out, size_t rows)
+{
+	size_t size = 512 + rows * 128;
+	char *sql = malloc(size);
+	if (!sql)
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	size_t used = (size_t)snprintf(sql, size, "INSERT INTO cells(file_id, kind, "
+	                               "month");
+	for (int d = 0; d < F_DIMENSIONS_; d++)
+		used += (size_t)snprintf(sql + used, size - used, ", %s", dimension_columns[d]);
+	used += (size_t)snprintf(sql + used, size - used,
+	                         ", rows, shortlisted, appointed) VALUES ");
+	int counts = in->options->kind == PARITY_KIND_COUNTS;
+	for (size_t r = 0; r < rows; r++) {
+		used += (size_t)snprintf(sql + used, size - used, "%s(%lld,", r ? "," : "",
+		                         (long long)in->file_id);
+		if (counts)
+			used += (size_t)snprintf(sql + used, size - used, "?,");
+		else
+			used += (size_t)snprintf(sql + used, size - used, "'%s',",
+			                         parity_kind_name(in->options->kind));
+		used += (size_t)snprintf(sql + used, size - used, "?");
+		for (int d = 0; d < F_DIMENSIONS_; d++)
+			used += (size_t)snprintf(sql + used, size - used, "%s",
+			                         in->constant_empty & (1u << d) ? ",''" : ",?");
+		used += (size_t)snprintf(sql + used, size - used, ",?,?,?)");
+	}
+	int rc = store_prepare(in->store, out, sql);
+	free(sql);
 	return rc;
 }
 
-/* ---- rows ---------------------------------------------------------------- */
+/* Bind one cell's values from parameter `p` on; returns the next one. */
+static int bind_cell(ingest *in, sqlite3_stmt *stmt, int p, const cell_entry *e)
+{
+	if (in->options->kind == PARITY_KIND_COUNTS)
+		sqlite3_bind_text(stmt, p++, parity_kind_name((parity_kind)e->key.kind), -1,
+		                  SQLITE_STATIC);
+	sqlite3_bind_int(stmt, p++, e->key.month);
+	for (int d = 0; d < F_DIMENSIONS_; d++) {
+		if (in->constant_empty & (1u << d))
+			continue;
+		uint32_t v = e->key.dims[d];
+		sqlite3_bind_text(stmt, p++, dict_text(&in->values, v),
+		                  (int)dict_length(&in->values, v), SQLITE_STATIC);
+	}
+	sqlite3_bind_int64(stmt, p++, e->rows);
+	sqlite3_bind_int64(stmt, p++, e->shortlisted);
+	sqlite3_bind_int64(stmt, p++, e->appointed);
+	return p;
+}
+
+/* The order to insert cells in: by kind, month and organisation, the
+ * order of the cells_by_kind index, so that index pages are visited once
+ * per flush rather than once per cell. Returns a malloc'd index array. */
+static uint32_t *insertion_order(ingest *in, const cell_table *t)
+{
+	size_t n = t->count, orgs = 0;
+	uint32_t *order = malloc(n * sizeof *order);
+	uint64_t *keys = malloc(2 * n * sizeof *keys);
+	uint32_t *rank = calloc(in->values.count ? in->values.count : 1, sizeof *rank);
+	uint32_t *org_ids = malloc((n ? n : 1) * sizeof *org_ids);
+	uint32_t *spare = malloc(n * sizeof *spare);
+	if (!order || !keys || !rank || !org_ids || !spare)
+		goto fail;
+	/* Rank the organisations present by their text. */
+	for (size_t i = 0; i < n; i++) {
+		uint32_t org = t->entries[i].key.dims[F_ORG];
+		if (!rank[org]) {
+			rank[org] = 1;
+			org_ids[orgs++] = org;
+		}
+	}
+	for (size_t i = 1; i < orgs; i++) { /* insertion sort by text: few orgs */
+		uint32_t v = org_ids[i];
+		size_t j = i;
+		while (j > 0 && strcmp(dict_text(&in->values, org_ids[j - 1]),
+		                       dict_text(&in->values, v)) > 0) {
+			org_ids[j] = org_ids[j - 1];
+			j--;
+		}
+		org_ids[j] = v;
+		if (orgs > 4096)
+			break; /* too many for insertion: order by id is good enough */
+	}
+	for (size_t i = 0; i < orgs; i++)
+		rank[org_ids[i]] = (uint32_t)i;
+	/* LSD radix sort of (kind, month, organisation rank) keys, 11 bits a
+	 * pass, skipping passes where every key has the same digit. */
+	uint64_t *key = keys, *key_spare = keys + n;
+	for (size_t i = 0; i < n; i++) {
+		const cell_entry *e = &t->entries[i];
+		key[i] = (uint64_t)kind_rank(e->key.kind) << 60 |
+		         (uint64_t)(uint32_t)e->key.month << 32 | rank[e->key.dims[F_ORG]];
+		order[i] = (uint32_t)i;
+	}
+	for (unsigned shift = 0; shift < 64; shift += 11) {
+		size_t count[2048] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[(key[i] >> shift) & 2047]++;
+		if (n && count[(key[0] >> shift) & 2047] == n)
+			continue;
+		size_t sum = 0;
+		for (size_t b = 0; b < 2048; b++) {
+			size_t c = count[b];
+			count[b] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++) {
+			size_t to = count[(key[i] >> shift) & 2047]++;
+			key_spare[to] = key[i];
+			spare[to] = order[i];
+		}
+		uint64_t *tk = key;
+		key = key_spare;
+		key_spare = tk;
+		uint32_t *to = order;
+		order = spare;
+		spare = to;
+	}
+	free(keys);
+	free(rank);
+	free(org_ids);
+	free(spare);
+	return order;
+fail:
+	free(order);
+	free(keys);
+	free(rank);
+	free(org_ids);
+	free(spare);
+	return NULL;
+}
+
+/* Take `e` back from the cells this file already wrote: read the rows of
+ * that cell, delete them and write their sum less `e` (if anything is left). */
+static int apply_fix(ingest *in, sqlite3_stmt *select, sqlite3_stmt *erase,
+                     const cell_entry *e)
+{
+	sqlite3_stmt *stmts[2] = {select, erase};
+	for (int s = 0; s < 2; s++) {
+		sqlite3_stmt *stmt = stmts[s];
+		sqlite3_bind_int64(stmt, 1, in->file_id);
+		sqlite3_bind_text(stmt, 2, parity_kind_name((parity_kind)e->key.kind), -1,
+		                  SQLITE_STATIC);
+		sqlite3_bind_int(stmt, 3, e->key.month);
+		for (int d = 0; d < F_DIMENSIONS_; d++)
+			sqlite3_bind_text(stmt, 4 + d, dict_text(&in->values, e->key.dims[d]),
+			                  (int)dict_length(&in->values, e->key.dims[d]),
+			                  SQLITE_STATIC);
+	}
+	int64_t rows = e->rows, shortlisted = e->shortlisted, appointed = e->appointed;
+	int64_t found = 0;
+	int step;
+	while ((step = sqlite3_step(select)) == SQLITE_ROW) {
+		rows += sqlite3_column_int64(select, 0);
+		shortlisted += sqlite3_column_int64(select, 1);
+		appointed += sqlite3_column_int64(select, 2);
+		found++;
+	}
+	sqlite3_reset(select);
+	if (step != SQLITE_DONE)
+		return store_fail(in->store, step, "correcting counts");
+	if (rows < 0 || shortlisted < 0 || appointed < 0)
+		return parity_error_set(PARITY_EIO, "%s: internal error: taking back a "
+		                        "duplicate row left a negative count", in->path);
+	step = sqlite3_step(erase);
+	sqlite3_reset(erase);
+	if (step != SQLITE_DONE)
+		return store_fail(in->store, step, "correcting counts");
+	in->summary->cells -= (uint64_t)found;
+	if (!rows && !shortlisted && !appointed)
+		return 0;
+	cell_entry left = *e;
+	left.rows = rows;
+	left.shortlisted = shortlisted;
+	left.appointed = appointed;
+	bind_cell(in, in->insert_one, 1, &left);
+	step = sqlite3_step(in->insert_one);
+	sqlite3_reset(in->insert_one);
+	if (step != SQLITE_DONE)
+		return store_fail(in->store, step, "correcting counts");
+	in->summary->cells++;
+	return 0;
+}
+
+static int prepare_fix(ingest *in, sqlite3_stmt **out, const char *verb)
+{
+	char sql[1024];
+	size_t used = (size_t)snprintf(sql, sizeof sql, "%s FROM cells WHERE file_id = ?1 "
+	                               "AND kind = ?2 AND month = ?3", verb);
+	for (int d = 0; d < F_DIMENSIONS_; d++)
+		used += (size_t)snprintf(sql + used, sizeof sql - used, " AND %s = ?%d",
+		                         dimension_columns[d], 4 + d);
+	return store_prepare(in->store, out, sql);
+}
+
+/*
+ * Write the cells of `table` to the store and empty it. With `fixing`,
+ * the cells are counts to take back from what this file already wrote.
+ * Afterwards, when the memos and interned values have grown past their
+ * limit, they are forgotten too (they will be rebuilt as rows need them).
+ */
+int ingest_flush(ingest *in, cell_table *table, int fixing)
+{
+	sqlite3_stmt *select = NULL, *erase = NULL;
+	uint32_t *order = NULL;
+	int rc = 0;
+	if (table->count == 0)
+		goto forget;
+	if (!in->insert_one && ((rc = prepare_insert(in, &in->insert_one, 1)) ||
+	                        (rc = prepare_insert(in, &in->insert_many, BATCH_ROWS))))
+		goto done;
+	if (fixing) {
+		if ((rc = prepare_fix(in, &select, "SELECT rows, shortlisted, appointed")) ||
+		    (rc = prepare_fix(in, &erase, "DELETE")))
+			goto done;
+		for (size_t i = 0; i < table->count && !rc; i++)
+			rc = apply_fix(in, select, erase, &table->entries[i]);
+		goto done;
+	}
+	if (!(order = insertion_order(in, table))) {
+		rc = parity_error_set(PARITY_ENOMEM, "out of memory storing counts");
+		goto done;
+	}
+	size_t i = 0, n = table->count;
+	while (i < n && !rc) {
+		/* Gather up to BATCH_ROWS non-empty cells: a full batch goes in one
+		 * statement, the remainder one by one. */
+		const cell_entry *batch[BATCH_ROWS];
+		size_t got = 0;
+		while (i < n && got < BATCH_ROWS) {
+			const cell_entry *e = &table->entries[order[i++]];
+			if (e->rows || e->shortlisted || e->appointed)
+				batch[got++] = e;
+		}
+		int many = got == BATCH_ROWS;
+		for (size_t k = 0; k < (many ? 1 : got) && !rc; k++) {
+			sqlite3_stmt *stmt = many ? in->insert_many : in->insert_one;
+			int p = 1;
+			for (size_t j = many ? 0 : k; j < (many ? got : k + 1); j++)
+				p = bind_cell(in, stmt, p, batch[j]);
+			int step = sqlite3_step(stmt);
+			sqlite3_reset(stmt);
+			if (step != SQLITE_DONE)
+				rc = store_fail(in->store, step, "storing counts");
+		}
+		in->summary->cells += got;
+	}
+done:
+	sqlite3_finalize(select);
+	sqlite3_finalize(erase);
+	free(order);
+	if (rc)
+		return rc;
+	cells_clear(table);
+forget:
+	if (in->cells.count == 0 && in->fixes.count == 0) {
+		size_t bytes = dict_bytes(&in->values);
+		for (int f = 0; f < F_COUNT_; f++)
+			bytes += memo_bytes(&in->memos[f]);
+		if (bytes > MEMO_LIMIT) {
+			dict_clear(&in->values);
+			for (int f = 0; f < F_COUNT_; f++)
+				memo_clear(&in->memos[f]);
+			if ((rc = dict_intern(&in->values, &in->empty_id, "", 0)))
+				return rc;
+			in->last_valid = 0;
+		}
+	}
+	return 0;
+}
+
+/* ---- rows ------------------------------------------------------------------ */
+
+/* Note where a record starts outside any other, every so many lines, so
+ * that a row can be re-read later without reading the file from the top. */
+static int note_checkpoint(ingest *in, const csvread_record *record)
+{
+	if (record->ordinal != 0)
+		return 0;
+	if (in->checkpoint_count &&
+	    record->line < in->checkpoints[in->checkpoint_count - 1].line +
+	                   in->checkpoint_every)
+		return 0;
+	if (in->checkpoint_count == CHECKPOINT_MAX) {
+		/* Keep every other one: memory stays bounded, re-reads get longer. */
+		for (size_t i = 0; i < CHECKPOINT_MAX / 2; i++)
+			in->checkpoints[i] = in->checkpoints[2 * i];
+		in->checkpoint_count = CHECKPOINT_MAX / 2;
+		in->checkpoint_every *= 2;
+		return 0;
+	}
+	if (in->checkpoint_count == in->checkpoint_size) {
+		size_t size = in->checkpoint_size ? in->checkpoint_size * 2 : 256;
+		checkpoint *c = realloc(in->checkpoints, size * sizeof *c);
+		if (!c)
+			return parity_error_set(PARITY_ENOMEM, "out of memory");
+		in->checkpoints = c;
+		in->checkpoint_size = size;
+	}
+	in->checkpoints[in->checkpoint_count].line = record->line;
+	in->checkpoints[in->checkpoint_count++].offset = record->offset;
+	return 0;
+}
+
+/* The not stated / not known tallies for one counted (or taken back) row. */
+static void tally_quality(ingest *in, const cell_key *key, int64_t rows)
+{
+	static const int tracked[] = {F_ETHNIC, F_SEX, F_DISABILITY, F_AGE, F_PAY,
+	                              F_GROUP, F_ORIENTATION, F_RELIGION};
+	for (size_t i = 0; i < sizeof tracked / sizeof tracked[0]; i++) {
+		int f = tracked[i];
+		const char *code = dict_text(&in->values, key->dims[f]);
+		size_t length = dict_length(&in->values, key->dims[f]);
+		if (ingest_is_not_stated(code, length))
+			in->not_stated[f] += rows;
+		else if (ingest_is_not_known(code, length))
+			in->not_known[f] += rows;
+	}
+}
+
+/* Add a counted row: to its cell, its organisation-month and the
+ * data-quality tallies. */
+static int count_row(ingest *in, const pending_cell *r)
+{
+	int rc;
+	if ((rc = cells_add_hashed(&in->cells, &r->key, r->hash, r->rows, r->shortlisted,
+	                           r->appointed)))
+		return rc;
+	uint32_t org = r->key.dims[F_ORG];
+	if (in->last_valid && in->last_org == org && in->last_month == r->key.month &&
+	    in->last_kind == r->key.kind) {
+		in->coverage.items[in->last_coverage].rows += r->rows;
+	} else {
+		if ((rc = coverage_add(&in->coverage, &in->last_coverage, r->key.kind,
+		                       dict_text(&in->values, org), r->key.month, r->rows)))
+			return rc;
+		in->last_org = org;
+		in->last_month = r->key.month;
+		in->last_kind = r->key.kind;
+		in->last_valid = 1;
+	}
+	tally_quality(in, &r->key, r->rows);
+	return 0;
+}
+
+/* Add every row still waiting for its cell. */
+static int drain_pending(ingest *in)
+{
+	int rc = 0;
+	while (in->pending_count && !rc) {
+		rc = count_row(in, &in->pending[in->pending_head]);
+		in->pending_head = (in->pending_head + 1) % PENDING_CELLS;
+		in->pending_count--;
+	}
+	return rc;
+}
+
+/* Queue a decoded row: hint its cell's slot into the cache now, its entry
+ * a few rows later, and add it a few rows after that. */
+static int queue_row(ingest *in, const row *r)
+{
+	size_t at = (in->pending_head + in->pending_count) % PENDING_CELLS;
+	pending_cell *p = &in->pending[at];
+	p->key = r->key;
+	p->hash = cells_hash(&p->key);
+	p->rows = r->rows;
+	p->shortlisted = r->shortlisted;
+	p->appointed = r->appointed;
+	cells_prefetch_slot(&in->cells, p->hash);
+	/* The row queued half a ring ago (a hint only: early on it is stale). */
+	cells_prefetch_entry(&in->cells,
+	                     in->pending[(at + PENDING_CELLS / 2) % PENDING_CELLS].hash);
+	in->pending_count++;
+	if (in->pending_count < PENDING_CELLS)
+		return 0;
+	int rc = count_row(in, &in->pending[in->pending_head]);
+	in->pending_head = (in->pending_head + 1) % PENDING_CELLS;
+	in->pending_count--;
+	return rc;
+}
+
+int ingest_uncount(ingest *in, const row *r)
+{
+	size_t index;
+	int rc = cells_add(&in->fixes, &r->key, -r->rows, -r->shortlisted, -r->appointed);
+	if (!rc)
+		rc = coverage_add(&in->coverage, &index, r->key.kind,
+		                  dict_text(&in->values, r->key.dims[F_ORG]), r->key.month,
+		                  -r->rows);
+	if (rc)
+		return rc;
+	in->last_valid = 0;
+	tally_quality(in, &r->key, -r->rows);
+	size_t limit = in->options->flush_cells ? in->options->flush_cells
+	                                        : DEFAULT_FLUSH_CELLS;
+	if (in->fixes.count >= limit)
+		return ingest_flush(in, &in->fixes, 1);
+	return 0;
+}
 
 static int on_record(void *context, const csvread_record *record)
 {
 	ingest *in = context;
-	char detail[400];
-	char codes[F_DIMENSIONS_][72];
-	const char *dims[F_DIMENSIONS_];
-	parity_kind kind = in->options->kind;
+	row r;
 	int rc;
 
+	if ((rc = note_checkpoint(in, record)))
+		return rc;
 	if (!in->header_done)
-		return resolve_header(in, record);
+		return ingest_resolve_header(in, record);
 	in->summary->rows_read++;
-
-	if (record->count != in->header_count) {
-		snprintf(detail, sizeof detail, "row has %zu fields but the header has %zu",
-		         record->count, in->header_count);
-		return reject_row(in, record, "wrong number of fields", detail);
-	}
-	const char *id = field_value(in, record, F_ID);
-	if (!id[0]) {
-		snprintf(detail, sizeof detail, "column '%s' is blank",
-		         in->column_name[F_ID]);
-		return reject_row(in, record, "missing id", detail);
-	}
-	const char *org = field_value(in, record, F_ORG);
-	const char *problem = check_organisation(org);
-	if (problem)
-		return reject_row(in, record, "bad organisation", problem);
-
-	parity_date date;
-	const char *date_text = field_value(in, record, F_DATE);
-	if (!date_text[0]) {
-		snprintf(detail, sizeof detail, "column '%s' is blank", in->column_name[F_DATE]);
-		return reject_row(in, record, "missing date", detail);
-	}
-	if (parity_date_parse(&date, date_text) != 0) {
-		snprintf(detail, sizeof detail, "column '%s': %s", in->column_name[F_DATE],
-		         parity_error_last());
-		parity_error_clear();
-		return reject_row(in, record, "invalid date", detail);
-	}
-	int month = parity_date_month_index(&date);
-
-	int shortlisted = 0, appointed = 0;
-	if (kind == PARITY_KIND_RECRUITMENT) {
-		const int outcome_fields[2] = {F_SHORTLISTED, F_APPOINTED};
-		int *outcome_values[2] = {&shortlisted, &appointed};
-		for (int k = 0; k < 2; k++) {
-			int field = outcome_fields[k];
-			const char *value = field_value(in, record, field);
-			const char *mapped = mapping_value_code(in->mapping,
-			                                        in->column_name[field], value);
-			if (parity_code_yesno(outcome_values[k], mapped ? mapped : value)) {
-				parity_error_clear();
-				snprintf(detail, sizeof detail,
-				         "column '%s': expected Y or N, found \"%.60s\"",
-				         in->column_name[field], value);
-				return reject_row(in, record, "invalid outcome", detail);
-			}
-		}
-		if (appointed && !shortlisted)
-			return reject_row(in, record, "appointed but not shortlisted",
-			                  "appointed is Y but shortlisted is N");
-	}
-
-	memset(codes, 0, sizeof codes);
-	if (kind == PARITY_KIND_DISCIPLINARY) {
-		char key[64];
-		parity_code_key(key, sizeof key, field_value(in, record, F_PROCESS));
-		const char *mapped = mapping_value_code(in->mapping, "process",
-		                                        field_value(in, record, F_PROCESS));
-		if (mapped)
-			parity_code_key(key, sizeof key, mapped);
-		if (strstr(key, "disciplinary") || strstr(key, "conduct"))
-			snprintf(codes[F_PROCESS], sizeof codes[F_PROCESS], "disciplinary");
-		else if (strstr(key, "capability"))
-			snprintf(codes[F_PROCESS], sizeof codes[F_PROCESS], "capability");
-		else {
-			snprintf(detail, sizeof detail,
-			         "column 'process': expected disciplinary or capability, "
-			         "found \"%.60s\"", field_value(in, record, F_PROCESS));
-			return reject_row(in, record, "invalid process", detail);
-		}
-	}
-
-	/* Duplicates: the id within the file (per snapshot for workforce, per
-	 * financial year for training, where a person counts once). */
-	char id_key[512];
-	size_t id_len;
-	if (kind == PARITY_KIND_WORKFORCE) {
-		id_len = (size_t)snprintf(id_key, sizeof id_key, "%.200s\x1f%d-%d-%d", id,
-		                          date.year, date.month, date.day);
-	} else if (kind == PARITY_KIND_TRAINING) {
-		parity_period fy;
-		parity_period_financial_year(&fy, month);
-		id_len = (size_t)snprintf(id_key, sizeof id_key, "%.200s\x1f%s\x1f%s", id,
-		                          org, fy.label);
-	} else {
-		id_len = (size_t)snprintf(id_key, sizeof id_key, "%.400s", id);
-	}
-	if (id_len >= sizeof id_key)
-		id_len = sizeof id_key - 1;
-	uint64_t first_line = 0;
-	rc = ids_add(&in->ids, id_key, id_len, record->line, &first_line);
-	if (rc < 0)
-		return rc;
-	if (rc == 1) {
-		if (kind == PARITY_KIND_TRAINING) {
-			/* A further access by the same person in the year: valid, but
-			 * WRES 4 counts people, so it adds nothing. */
-			in->summary->rows_accepted++;
-			in->summary->repeat_rows++;
-			return 0;
-		}
-		snprintf(detail, sizeof detail, "duplicate %s \"%.60s\"%s (first on line %llu)",
-		         in->column_name[F_ID], id,
-		         kind == PARITY_KIND_WORKFORCE ? " on the same snapshot" : "",
-		         (unsigned long long)first_line);
-		return reject_row(in, record, "duplicate id", detail);
-	}
-
-	/* Characteristics. */
-	int coded = 1;
-	const int characteristics[3] = {F_ETHNIC, F_SEX, F_DISABILITY};
-	for (int k = 0; k < 3; k++) {
-		int field = characteristics[k];
-		const char *value = field_value(in, record, field);
-		if (in->column_of[field] < 0) {
-			snprintf(codes[field], sizeof codes[field], "%s", PARITY_CODE_NOT_STATED);
-			continue;
-		}
-		if (!code_characteristic(in, codes[field], sizeof codes[field], field, value,
-		                         record->line))
-			coded = 0;
-	}
-	if (!coded)
-		return 0; /* the file will be refused for its unknown values */
-
-	const int attributes[] = {F_AGE, F_PAY, F_GROUP, F_CONTRACT, F_GROUNDS,
-	                          F_ORIENTATION, F_RELIGION};
-	for (size_t k = 0; k < sizeof attributes / sizeof attributes[0]; k++) {
-		int field = attributes[k];
-		if (in->column_of[field] < 0 && field != F_AGE && field != F_PAY &&
-		    field != F_GROUP && !(field == F_CONTRACT && kind == PARITY_KIND_WORKFORCE) &&
-		    !(field == F_GROUNDS && kind == PARITY_KIND_DISCIPLINARY))
-			continue; /* an optional column absent: no attribute, "" */
-		code_attribute(in, codes[field], sizeof codes[field], field,
-		               field_value(in, record, field));
-	}
-	snprintf(codes[F_ORG], sizeof codes[F_ORG], "%s", org);
-
-	for (int d = 0; d < F_DIMENSIONS_; d++)
-		dims[d] = codes[d];
-	for (int f = 0; f < F_DIMENSIONS_; f++) {
-		if (!strcmp(codes[f], PARITY_CODE_NOT_STATED))
-			in->not_stated[f]++;
-		else if (!strcmp(codes[f], PARITY_CODE_NOT_KNOWN))
-			in->not_known[f]++;
-	}
-	cell_counts delta = {1, (uint64_t)shortlisted, (uint64_t)appointed};
-	if ((rc = cells_add(&in->cells, month, dims, &delta)))
-		return rc;
-	if ((rc = coverage_add(&in->coverage, org, month)))
-		return rc;
-	if (month < in->first_month || !in->first_month)
-		in->first_month = month;
-	if (month > in->last_month)
-		in->last_month = month;
-	in->summary->rows_accepted++;
-
-	size_t limit = in->options->flush_cells ? in->options->flush_cells : 200000;
-	if (in->cells.count >= limit && (rc = flush_cells(in)))
-		return rc;
 	if (in->options->progress && (in->summary->rows_read & 0xffff) == 0) {
 		time_t now = time(NULL);
 		if (now != in->last_progress) {
@@ -653,6 +500,26 @@ static int on_record(void *context, const csvread_record *record)
 			        (unsigned long long)in->summary->rows_read);
 		}
 	}
+	if ((rc = ingest_decode(in, record, &r)))
+		return rc;
+	if (r.status == ROW_REJECT)
+		return ingest_reject(in, NULL, record, r.reason, r.detail);
+	if (record->line >= (1ull << 40) || record->ordinal >= (1u << 24))
+		return parity_error_set(PARITY_EDATA, "%s:%llu: too many records on one "
+		                        "line or too many lines: split the file",
+		                        in->path, (unsigned long long)record->line);
+	if ((rc = idparts_add(&in->ids, r.id_hash, record->line << 24 | record->ordinal)))
+		return rc;
+	if (r.status == ROW_UNKNOWN)
+		return 0; /* the file will be refused for its unknown values */
+	if ((rc = queue_row(in, &r)))
+		return rc;
+	in->summary->rows_accepted++;
+	size_t limit = in->options->flush_cells ? in->options->flush_cells
+	                                        : DEFAULT_FLUSH_CELLS;
+	if (in->cells.count >= limit &&
+	    ((rc = drain_pending(in)) || (rc = ingest_flush(in, &in->cells, 0))))
+		return rc;
 	return 0;
 }
 
@@ -704,24 +571,24 @@ static int refuse_unknown(ingest *in)
 	return parity_error_set(PARITY_EDATA, "%s", message);
 }
 
-/* Earlier deliveries of the same kind holding any organisation-month this
- * file holds: replace those parts when asked, refuse otherwise. */
+/* Earlier deliveries holding any (kind, organisation, month) this file
+ * holds: replace those parts when asked, refuse otherwise. */
 static int handle_overlap(ingest *in)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc = store_prepare(in->store, &stmt,
-	                       "SELECT f.id, f.path, c.organisation, c.month, "
+	                       "SELECT f.id, f.path, c.organisation, c.month, c.kind, "
 	                       "count(*) OVER (PARTITION BY f.id) "
 	                       "FROM coverage c JOIN coverage mine "
-	                       " ON mine.organisation = c.organisation AND "
+	                       " ON mine.kind = c.kind AND "
+	                       "    mine.organisation = c.organisation AND "
 	                       "    mine.month = c.month AND mine.file_id = ?1 "
 	                       "JOIN files f ON f.id = c.file_id "
-	                       "WHERE f.kind = ?2 AND c.file_id <> ?1 "
-	                       "ORDER BY f.id, c.organisation, c.month");
+	                       "WHERE c.file_id <> ?1 "
+	                       "ORDER BY f.id, c.kind, c.organisation, c.month");
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, in->file_id);
-	sqlite3_bind_text(stmt, 2, parity_kind_name(in->options->kind), -1, SQLITE_STATIC);
 	int step = sqlite3_step(stmt);
 	if (step == SQLITE_DONE) {
 		sqlite3_finalize(stmt);
@@ -739,39 +606,35 @@ static int handle_overlap(ingest *in)
 		                      "delivered (%lld organisation-month%s overlap). If "
 		                      "this file is a corrected re-delivery, ingest it again "
 		                      "with --replace; otherwise remove the overlapping rows",
-		                      in->path, parity_kind_name(in->options->kind),
+		                      in->path, (const char *)sqlite3_column_text(stmt, 4),
 		                      (const char *)sqlite3_column_text(stmt, 2), month,
 		                      (const char *)sqlite3_column_text(stmt, 1),
-		                      (long long)sqlite3_column_int64(stmt, 4),
-		                      sqlite3_column_int64(stmt, 4) == 1 ? "" : "s");
+		                      (long long)sqlite3_column_int64(stmt, 5),
+		                      sqlite3_column_int64(stmt, 5) == 1 ? "" : "s");
 		sqlite3_finalize(stmt);
 		return rc;
 	}
 	sqlite3_finalize(stmt);
 	/* Replace: drop the old cells and coverage for exactly these
-	 * organisation-months; a file left with nothing becomes inactive. */
+	 * kind-organisation-months; a file left with nothing becomes inactive. */
 	static const char *const replace_sql[] = {
-		"DELETE FROM cells WHERE file_id <> ?1 AND kind = ?2 AND "
-		" (organisation, month) IN (SELECT organisation, month FROM coverage "
-		"  WHERE file_id = ?1)",
-		"UPDATE files SET active = 0 WHERE id <> ?1 AND kind = ?2 AND id IN "
+		"DELETE FROM cells WHERE file_id <> ?1 AND (kind, organisation, month) IN "
+		" (SELECT kind, organisation, month FROM coverage WHERE file_id = ?1)",
+		"UPDATE files SET active = 0 WHERE id <> ?1 AND id IN "
 		" (SELECT c.file_id FROM coverage c JOIN coverage mine ON "
-		"  mine.organisation = c.organisation AND mine.month = c.month AND "
-		"  mine.file_id = ?1) AND NOT EXISTS (SELECT 1 FROM coverage c2 WHERE "
-		"  c2.file_id = files.id AND NOT EXISTS (SELECT 1 FROM coverage m2 "
-		"  WHERE m2.file_id = ?1 AND m2.organisation = c2.organisation AND "
-		"  m2.month = c2.month))",
-		"DELETE FROM coverage WHERE file_id <> ?1 AND file_id IN (SELECT id FROM "
-		" files WHERE kind = ?2) AND (organisation, month) IN (SELECT "
-		" organisation, month FROM coverage WHERE file_id = ?1)",
+		"  mine.kind = c.kind AND mine.organisation = c.organisation AND "
+		"  mine.month = c.month AND mine.file_id = ?1) AND NOT EXISTS (SELECT 1 "
+		"  FROM coverage c2 WHERE c2.file_id = files.id AND NOT EXISTS (SELECT 1 "
+		"  FROM coverage m2 WHERE m2.file_id = ?1 AND m2.kind = c2.kind AND "
+		"  m2.organisation = c2.organisation AND m2.month = c2.month))",
+		"DELETE FROM coverage WHERE file_id <> ?1 AND (kind, organisation, month) IN "
+		" (SELECT kind, organisation, month FROM coverage WHERE file_id = ?1)",
 	};
 	for (size_t i = 0; i < 3; i++) {
 		rc = store_prepare(in->store, &stmt, replace_sql[i]);
 		if (rc)
 			return rc;
 		sqlite3_bind_int64(stmt, 1, in->file_id);
-		sqlite3_bind_text(stmt, 2, parity_kind_name(in->options->kind), -1,
-		                  SQLITE_STATIC);
 		step = sqlite3_step(stmt);
 		if (i == 0)
 			in->summary->replaced = sqlite3_changes(store_db(in->store)) > 0;
@@ -785,16 +648,27 @@ static int handle_overlap(ingest *in)
 static int save_file_details(ingest *in, const char *sha)
 {
 	sqlite3_stmt *stmt = NULL;
+	int first_month = 0, last_month = 0;
+	int64_t counted = 0;
 	int rc = store_prepare(in->store, &stmt,
-	                       "INSERT INTO coverage(file_id, organisation, month) "
-	                       "VALUES(?,?,?)");
+	                       "INSERT INTO coverage(file_id, kind, organisation, month) "
+	                       "VALUES(?,?,?,?)");
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < in->coverage.count && !rc; i++) {
+		const coverage_item *c = &in->coverage.items[i];
+		if (c->rows <= 0)
+			continue; /* every row of it was taken back */
+		counted += c->rows;
+		if (!first_month || c->month < first_month)
+			first_month = c->month;
+		if (c->month > last_month)
+			last_month = c->month;
 		sqlite3_bind_int64(stmt, 1, in->file_id);
-		sqlite3_bind_text(stmt, 2, in->coverage.items[i].organisation, -1,
+		sqlite3_bind_text(stmt, 2, parity_kind_name((parity_kind)c->kind), -1,
 		                  SQLITE_STATIC);
-		sqlite3_bind_int(stmt, 3, in->coverage.items[i].month);
+		sqlite3_bind_text(stmt, 3, c->organisation, -1, SQLITE_STATIC);
+		sqlite3_bind_int(stmt, 4, c->month);
 		int step = sqlite3_step(stmt);
 		if (step != SQLITE_DONE)
 			rc = store_fail(in->store, step, "recording coverage");
@@ -827,8 +701,7 @@ static int save_file_details(ingest *in, const char *sha)
 		sqlite3_bind_text(stmt, 2, in->column_name[f], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 3, (sqlite3_int64)in->not_stated[f]);
 		sqlite3_bind_int64(stmt, 4, (sqlite3_int64)in->not_known[f]);
-		sqlite3_bind_int64(stmt, 5, (sqlite3_int64)(in->summary->rows_accepted -
-		                                             in->summary->repeat_rows));
+		sqlite3_bind_int64(stmt, 5, (sqlite3_int64)counted);
 		int step = sqlite3_step(stmt);
 		sqlite3_finalize(stmt);
 		if (step != SQLITE_DONE)
@@ -846,8 +719,8 @@ static int save_file_details(ingest *in, const char *sha)
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)in->summary->rows_read);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)in->summary->rows_accepted);
 	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)in->summary->rows_rejected);
-	sqlite3_bind_int(stmt, 5, in->first_month);
-	sqlite3_bind_int(stmt, 6, in->last_month);
+	sqlite3_bind_int(stmt, 5, first_month);
+	sqlite3_bind_int(stmt, 6, last_month);
 	sqlite3_bind_int64(stmt, 7, in->file_id);
 	int step = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
@@ -873,6 +746,54 @@ static int already_ingested(parity_store *store, const char *sha, int64_t self,
 	return 0;
 }
 
+/* Record the file with a provisional digest (the real one is known only at
+ * the end of the read); sets in->file_id. */
+static int insert_file(ingest *in)
+{
+	char provisional[96];
+	snprintf(provisional, sizeof provisional, "pending-%ld-%p", (long)getpid(),
+	         (void *)in);
+	char when[32];
+	time_t now = time(NULL);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	sqlite3_stmt *stmt = NULL;
+	int rc = store_prepare(in->store, &stmt,
+	                       "INSERT INTO files(sha256, kind, path, ingested_at) "
+	                       "VALUES(?,?,?,?)");
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, provisional, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, parity_kind_name(in->options->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, in->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, when, -1, SQLITE_TRANSIENT);
+	int step = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (step != SQLITE_DONE)
+		return store_fail(in->store, step, "recording the file");
+	in->file_id = sqlite3_last_insert_rowid(store_db(in->store));
+	return 0;
+}
+
+static void ingest_free(ingest *in)
+{
+	if (in->header) {
+		for (size_t i = 0; i < in->header_count; i++)
+			free(in->header[i]);
+		free(in->header);
+	}
+	sqlite3_finalize(in->insert_many);
+	sqlite3_finalize(in->insert_one);
+	cells_free(&in->cells);
+	cells_free(&in->fixes);
+	dict_free(&in->values);
+	for (int f = 0; f < F_COUNT_; f++)
+		memo_free(&in->memos[f]);
+	coverage_free(&in->coverage);
+	idparts_free(&in->ids);
+	free(in->checkpoints);
+	free(in->key_buffer);
+}
+
 int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
                        const char *path, const parity_ingest_options *options)
 {
@@ -885,7 +806,7 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 	memset(&in, 0, sizeof in);
 	if (!store || !path || !options)
 		return parity_error_set(PARITY_EUSAGE, "parity_ingest_file: missing argument");
-	in.spec = columns_for(options->kind);
+	in.spec = ingest_columns_for(options->kind);
 	if (!in.spec)
 		return parity_error_set(PARITY_EUSAGE, "unknown extract kind %d",
 		                        (int)options->kind);
@@ -897,10 +818,15 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 	in.mapping = options->mapping;
 	in.path = path;
 	in.summary = summary;
+	in.checkpoint_every = 64;
+	idparts_init(&in.ids, options->id_run ? options->id_run : DEFAULT_ID_RUN);
+	if ((rc = dict_intern(&in.values, &in.empty_id, "", 0)))
+		goto done;
 
 	memset(&csv, 0, sizeof csv);
 	csv.delimiter = options->delimiter;
 	csv.windows1252 = options->windows1252;
+	csv.threaded = !options->single_thread;
 	if (in.mapping && !csv.delimiter)
 		csv.delimiter = in.mapping->delimiter;
 	if (in.mapping && in.mapping->windows1252)
@@ -909,32 +835,8 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 	if ((rc = store_exec(store, "BEGIN IMMEDIATE", "starting to ingest")))
 		goto done;
 	in_transaction = 1;
-	{
-		/* A provisional digest keeps the UNIQUE column satisfied until the
-		 * real one is known at the end of the read. */
-		char provisional[96];
-		snprintf(provisional, sizeof provisional, "pending-%ld-%p", (long)getpid(),
-		         (void *)&in);
-		char when[32];
-		time_t now = time(NULL);
-		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-		sqlite3_stmt *stmt = NULL;
-		if ((rc = store_prepare(store, &stmt,
-		                        "INSERT INTO files(sha256, kind, path, ingested_at) "
-		                        "VALUES(?,?,?,?)")))
-			goto done;
-		sqlite3_bind_text(stmt, 1, provisional, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(stmt, 2, parity_kind_name(options->kind), -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 3, path, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 4, when, -1, SQLITE_TRANSIENT);
-		int step = sqlite3_step(stmt);
-		sqlite3_finalize(stmt);
-		if (step != SQLITE_DONE) {
-			rc = store_fail(store, step, "recording the file");
-			goto done;
-		}
-		in.file_id = sqlite3_last_insert_rowid(store_db(store));
-	}
+	if ((rc = insert_file(&in)))
+		goto done;
 
 	rc = csvread_file(&read, path, &csv, on_record, &in);
 	if (options->progress && summary->rows_read >= 0x10000)
@@ -942,6 +844,7 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 		        (unsigned long long)summary->rows_read);
 	if (rc)
 		goto done;
+	in.delimiter = read.delimiter;
 	snprintf(summary->sha256, sizeof summary->sha256, "%s", read.sha256);
 	if (!in.header_done) {
 		rc = parity_error_set(PARITY_EDATA, "%s: the file is empty: export it again "
@@ -954,6 +857,7 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 	if (duplicate) {
 		summary->already_ingested = 1;
 		summary->rows_rejected = 0;
+		summary->cells = 0;
 		util_atomic_abort(&in.rejects);
 		in.rejects_open = 0;
 		summary->rejects_path[0] = '\0';
@@ -964,6 +868,10 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 		                      path);
 		goto done;
 	}
+	if ((rc = drain_pending(&in)) || (rc = ingest_flush(&in, &in.cells, 0)) ||
+	    (rc = ingest_resolve_duplicates(&in)) ||
+	    (rc = ingest_flush(&in, &in.fixes, 1)))
+		goto done;
 	if (in.unknown_count) {
 		rc = refuse_unknown(&in);
 		goto done;
@@ -983,18 +891,24 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 		                      summary->first_reject);
 		goto done;
 	}
-	if ((rc = flush_cells(&in)))
-		goto done;
 	if ((rc = save_file_details(&in, read.sha256)))
 		goto done;
+	sqlite3_finalize(in.insert_many);
+	sqlite3_finalize(in.insert_one);
+	in.insert_many = in.insert_one = NULL;
 	if ((rc = store_exec(store, "COMMIT", "saving the file")))
 		goto done;
 	in_transaction = 0;
 done:
+	sqlite3_finalize(in.insert_many);
+	sqlite3_finalize(in.insert_one);
+	in.insert_many = in.insert_one = NULL;
 	if (in_transaction)
 		sqlite3_exec(store_db(store), "ROLLBACK", NULL, NULL, NULL);
 	if (rc && rc != PARITY_EBUSY && rc != PARITY_EIO && rc != PARITY_ENOMEM)
 		summary->refused = 1;
+	if (rc)
+		summary->cells = 0;
 	if (in.rejects_open) {
 		/* Keep the rejects even when the file was refused: the user fixes
 		 * the rows from this list. */
@@ -1004,13 +918,6 @@ done:
 		if (wrc)
 			summary->rejects_path[0] = '\0';
 	}
-	if (in.header) {
-		for (size_t i = 0; i < in.header_count; i++)
-			free(in.header[i]);
-		free(in.header);
-	}
-	cells_free(&in.cells);
-	ids_free(&in.ids);
-	coverage_free(&in.coverage);
+	ingest_free(&in);
 	return rc;
 }

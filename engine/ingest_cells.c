@@ -1,8 +1,10 @@
 /*
- * ingest_cells.c: the bounded structures ingest aggregates into: a hash
- * table of count cells (flushed to the store when full), a set of id hashes
- * for duplicate detection, and the organisation-months a file covers.
+ * ingest_cells.c: the bounded in-memory structures ingest aggregates into:
+ * interned coded values, per-column memos of raw values already coded, the
+ * table of count cells (flushed to the store when full), and the
+ * organisation-months a file covers.
  */
+#define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE */
 #include "ingest_internal.h"
 
 #include "parity/common.h"
@@ -10,193 +12,430 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#define BIG (1u << 20)  /* tables from this size are mapped, in huge pages */
+
+/* Memory for a big table: mapped directly and, where the kernel allows,
+ * backed by 2 MiB pages, so that random probes do not also miss the TLB.
+ * Zeroed. NULL when out of memory. */
+static void *table_alloc(size_t bytes)
+{
+	if (bytes < BIG)
+		return calloc(1, bytes);
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	               -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+static void table_free(void *p, size_t bytes)
+{
+	if (!p)
+		return;
+	if (bytes < BIG)
+		free(p);
+	else
+		munmap(p, bytes);
+}
 
 uint64_t ingest_hash(const void *data, size_t length)
 {
 	const unsigned char *p = data;
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < length; i++) {
-		h ^= p[i];
-		h *= 1099511628211ull;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)length * 0xff51afd7ed558ccdull);
+	while (length >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+		h ^= h >> 29;
+		p += 8;
+		length -= 8;
 	}
-	/* Final mix so that similar keys spread over the table. */
+	if (length) {
+		uint64_t w = 0;
+		memcpy(&w, p, length);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+		h ^= h >> 29;
+	}
+	/* Final avalanche (MurmurHash3's fmix64), so every bit counts. */
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 33;
 	return h ? h : 1;
 }
 
-static int cells_grow(cell_table *t)
+static int out_of_memory(void)
 {
-	size_t capacity = t->capacity ? t->capacity * 2 : 4096;
-	cell_entry *entries = calloc(capacity, sizeof *entries);
-	if (!entries)
-		return parity_error_set(PARITY_ENOMEM, "out of memory aggregating cells");
-	for (size_t i = 0; i < t->capacity; i++) {
-		cell_entry *e = &t->entries[i];
-		if (!e->key_length)
-			continue;
-		size_t j = e->hash & (capacity - 1);
-		while (entries[j].key_length)
-			j = (j + 1) & (capacity - 1);
-		entries[j] = *e;
+	return parity_error_set(PARITY_ENOMEM, "out of memory aggregating cells");
+}
+
+/* Append `length` bytes and a NUL to an arena; *offset is where. */
+static int arena_put(char **arena, size_t *used, size_t *size, const char *text,
+                     size_t length, size_t *offset)
+{
+	if (*used + length + 1 > *size) {
+		size_t n = *size ? *size : 1 << 12;
+		while (n < *used + length + 1)
+			n *= 2;
+		char *p = realloc(*arena, n);
+		if (!p)
+			return out_of_memory();
+		*arena = p;
+		*size = n;
 	}
-	free(t->entries);
-	t->entries = entries;
-	t->capacity = capacity;
+	memcpy(*arena + *used, text, length);
+	(*arena)[*used + length] = '\0';
+	*offset = *used;
+	*used += length + 1;
 	return 0;
 }
 
-int cells_add(cell_table *t, int month, const char *const *dims,
-              const cell_counts *delta)
+/* ---- interned strings ----------------------------------------------------- */
+
+static int dict_grow(dict *d)
 {
-	char key[2048];
-	size_t len = 0;
-	for (int i = 0; i < F_DIMENSIONS_; i++) {
-		size_t l = strlen(dims[i]);
-		if (len + l + 1 >= sizeof key)
-			return parity_error_set(PARITY_EDATA, "row values too long to count");
-		memcpy(key + len, dims[i], l);
-		len += l;
-		key[len++] = '\x1f';
+	size_t slot_count = d->slot_count ? d->slot_count * 2 : 256;
+	uint32_t *slots = calloc(slot_count, sizeof *slots);
+	if (!slots)
+		return out_of_memory();
+	for (size_t i = 0; i < d->count; i++) {
+		size_t j = d->entries[i].hash & (slot_count - 1);
+		while (slots[j])
+			j = (j + 1) & (slot_count - 1);
+		slots[j] = (uint32_t)i + 1;
 	}
-	uint64_t h = ingest_hash(key, len) ^ (uint64_t)(unsigned)month * 0x9e3779b97f4a7c15ull;
-	if (!h)
-		h = 1;
-	if ((t->count + 1) * 4 > t->capacity * 3) {
+	free(d->slots);
+	d->slots = slots;
+	d->slot_count = slot_count;
+	return 0;
+}
+
+int dict_intern(dict *d, uint32_t *id, const char *text, size_t length)
+{
+	uint64_t h = ingest_hash(text, length);
+	if ((d->count + 1) * 2 > d->slot_count) {
+		int rc = dict_grow(d);
+		if (rc)
+			return rc;
+	}
+	size_t j = h & (d->slot_count - 1);
+	while (d->slots[j]) {
+		const dict_entry *e = &d->entries[d->slots[j] - 1];
+		if (e->hash == h && e->length == length &&
+		    memcmp(d->arena + e->offset, text, length) == 0) {
+			*id = d->slots[j] - 1;
+			return 0;
+		}
+		j = (j + 1) & (d->slot_count - 1);
+	}
+	if (d->count == d->size) {
+		size_t size = d->size ? d->size * 2 : 256;
+		dict_entry *entries = realloc(d->entries, size * sizeof *entries);
+		if (!entries)
+			return out_of_memory();
+		d->entries = entries;
+		d->size = size;
+	}
+	dict_entry *e = &d->entries[d->count];
+	int rc = arena_put(&d->arena, &d->arena_used, &d->arena_size, text, length,
+	                   &e->offset);
+	if (rc)
+		return rc;
+	e->hash = h;
+	e->length = (uint32_t)length;
+	d->slots[j] = (uint32_t)d->count + 1;
+	*id = (uint32_t)d->count++;
+	return 0;
+}
+
+size_t dict_bytes(const dict *d)
+{
+	return d->size * sizeof *d->entries + d->slot_count * sizeof *d->slots +
+	       d->arena_size;
+}
+
+void dict_clear(dict *d)
+{
+	if (d->slots)
+		memset(d->slots, 0, d->slot_count * sizeof *d->slots);
+	d->count = 0;
+	d->arena_used = 0;
+}
+
+void dict_free(dict *d)
+{
+	free(d->entries);
+	free(d->slots);
+	free(d->arena);
+	memset(d, 0, sizeof *d);
+}
+
+/* ---- memos ------------------------------------------------------------------ */
+
+/* Where a key goes. A key of up to 16 bytes is held as two words read
+ * with overlapping loads (as wyhash reads short keys): for a given length
+ * the two words determine the bytes, so comparing them compares the keys.
+ * Longer keys are hashed by ingest_hash and kept in the arena. */
+typedef struct memo_key {
+	uint64_t a, b, hash;
+	int inline_key;
+} memo_key;
+
+static uint64_t load32(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static uint64_t load64(const char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static uint64_t short_hash(uint64_t a, uint64_t b, size_t length)
+{
+	uint64_t h = (a * 0x9e3779b97f4a7c15ull) ^ (b * 0xc2b2ae3d27d4eb4full) ^
+	             ((uint64_t)length * 0x165667b19e3779f9ull);
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return h ^ (h >> 32);
+}
+
+static memo_key memo_key_of(const char *key, size_t length)
+{
+	memo_key k = {0, 0, 0, length <= 16};
+	if (length > 16) {
+		k.hash = ingest_hash(key, length);
+		k.a = k.hash;
+		return k;
+	}
+	if (length >= 8) {
+		k.a = load64(key);
+		k.b = load64(key + length - 8);
+	} else if (length >= 4) {
+		k.a = load32(key) | load32(key + length - 4) << 32;
+	} else if (length) {
+		k.a = (uint64_t)(unsigned char)key[0] |
+		      (uint64_t)(unsigned char)key[length / 2] << 8 |
+		      (uint64_t)(unsigned char)key[length - 1] << 16;
+	}
+	k.hash = short_hash(k.a, k.b, length);
+	return k;
+}
+
+static int memo_matches(const memo *m, const memo_entry *e, const memo_key *k,
+                        const char *key, size_t length)
+{
+	if (e->length != length || e->a != k->a)
+		return 0;
+	if (k->inline_key)
+		return e->b == k->b;
+	return memcmp(m->arena + e->b, key, length) == 0;
+}
+
+int memo_get(const memo *m, const char *key, size_t length, uint64_t *value)
+{
+	if (!m->slot_count)
+		return 0;
+	memo_key k = memo_key_of(key, length);
+	size_t j = k.hash & (m->slot_count - 1);
+	for (;;) {
+		const memo_entry *e = &m->entries[j];
+		if (!e->used)
+			return 0;
+		if (memo_matches(m, e, &k, key, length)) {
+			*value = e->value;
+			return 1;
+		}
+		j = (j + 1) & (m->slot_count - 1);
+	}
+}
+
+static int memo_grow(memo *m)
+{
+	size_t slot_count = m->slot_count ? m->slot_count * 2 : 64;
+	memo_entry *entries = calloc(slot_count, sizeof *entries);
+	if (!entries)
+		return out_of_memory();
+	for (size_t i = 0; i < m->slot_count; i++) {
+		const memo_entry *e = &m->entries[i];
+		if (!e->used)
+			continue;
+		uint64_t hash = e->length <= 16 ? short_hash(e->a, e->b, e->length) : e->a;
+		size_t j = hash & (slot_count - 1);
+		while (entries[j].used)
+			j = (j + 1) & (slot_count - 1);
+		entries[j] = *e;
+	}
+	free(m->entries);
+	m->entries = entries;
+	m->slot_count = slot_count;
+	return 0;
+}
+
+int memo_put(memo *m, const char *key, size_t length, uint64_t value)
+{
+	if ((m->count + 1) * 2 > m->slot_count) {
+		int rc = memo_grow(m);
+		if (rc)
+			return rc;
+	}
+	memo_key k = memo_key_of(key, length);
+	size_t j = k.hash & (m->slot_count - 1);
+	while (m->entries[j].used) {
+		memo_entry *e = &m->entries[j];
+		if (memo_matches(m, e, &k, key, length)) {
+			e->value = value;
+			return 0;
+		}
+		j = (j + 1) & (m->slot_count - 1);
+	}
+	memo_entry *e = &m->entries[j];
+	e->a = k.a;
+	e->b = k.b;
+	if (!k.inline_key) {
+		size_t offset;
+		int rc = arena_put(&m->arena, &m->arena_used, &m->arena_size, key, length,
+		                   &offset);
+		if (rc)
+			return rc;
+		e->b = offset;
+	}
+	e->length = (uint32_t)length;
+	e->value = value;
+	e->used = 1;
+	m->count++;
+	return 0;
+}
+
+size_t memo_bytes(const memo *m)
+{
+	return m->slot_count * sizeof *m->entries + m->arena_size;
+}
+
+void memo_clear(memo *m)
+{
+	if (m->entries)
+		memset(m->entries, 0, m->slot_count * sizeof *m->entries);
+	m->count = 0;
+	m->arena_used = 0;
+}
+
+void memo_free(memo *m)
+{
+	free(m->entries);
+	free(m->arena);
+	memset(m, 0, sizeof *m);
+}
+
+/* ---- cells -------------------------------------------------------------------- */
+
+static int cells_grow(cell_table *t)
+{
+	size_t slot_count = t->slot_count ? t->slot_count * 2 : 4096;
+	uint64_t *slots = table_alloc(slot_count * sizeof *slots);
+	if (!slots)
+		return out_of_memory();
+	for (size_t i = 0; i < t->count; i++) {
+		uint64_t h = t->entries[i].hash;
+		size_t j = h & (slot_count - 1);
+		while (slots[j])
+			j = (j + 1) & (slot_count - 1);
+		slots[j] = (h & 0xffffffff00000000ull) | (uint64_t)(i + 1);
+	}
+	table_free(t->slots, t->slot_count * sizeof *t->slots);
+	t->slots = slots;
+	t->slot_count = slot_count;
+	return 0;
+}
+
+uint64_t cells_hash(const cell_key *key)
+{
+	return ingest_hash(key, sizeof *key);
+}
+
+int cells_add(cell_table *t, const cell_key *key, int64_t rows, int64_t shortlisted,
+              int64_t appointed)
+{
+	return cells_add_hashed(t, key, cells_hash(key), rows, shortlisted, appointed);
+}
+
+int cells_add_hashed(cell_table *t, const cell_key *key, uint64_t h, int64_t rows,
+                     int64_t shortlisted, int64_t appointed)
+{
+	uint64_t tag = h & 0xffffffff00000000ull;
+	if ((t->count + 1) * 2 > t->slot_count) {
 		int rc = cells_grow(t);
 		if (rc)
 			return rc;
 	}
-	size_t j = h & (t->capacity - 1);
-	for (;;) {
-		cell_entry *e = &t->entries[j];
-		if (!e->key_length)
-			break;
-		if (e->hash == h && e->month == month && e->key_length == len &&
-		    memcmp(t->arena + e->key_offset, key, len) == 0) {
-			e->counts.rows += delta->rows;
-			e->counts.shortlisted += delta->shortlisted;
-			e->counts.appointed += delta->appointed;
-			return 0;
+	/* The slot holds the hash's top half, so a probe reads an entry only
+	 * when that matches: one cache miss per row, not one per probe. */
+	size_t j = h & (t->slot_count - 1);
+	uint64_t v;
+	while ((v = t->slots[j]) != 0) {
+		if ((v & 0xffffffff00000000ull) == tag) {
+			cell_entry *e = &t->entries[(v & 0xffffffffu) - 1];
+			if (memcmp(&e->key, key, sizeof *key) == 0) {
+				e->rows += rows;
+				e->shortlisted += shortlisted;
+				e->appointed += appointed;
+				return 0;
+			}
 		}
-		j = (j + 1) & (t->capacity - 1);
+		j = (j + 1) & (t->slot_count - 1);
 	}
-	if (t->arena_used + len > t->arena_size) {
-		size_t size = t->arena_size ? t->arena_size * 2 : 1 << 16;
-		while (size < t->arena_used + len)
-			size *= 2;
-		char *arena = realloc(t->arena, size);
-		if (!arena)
-			return parity_error_set(PARITY_ENOMEM, "out of memory aggregating cells");
-		t->arena = arena;
-		t->arena_size = size;
+	if (t->count == t->size) {
+		size_t size = t->size ? t->size * 2 : 1024;
+		cell_entry *entries = table_alloc(size * sizeof *entries);
+		if (!entries)
+			return out_of_memory();
+		if (t->count)
+			memcpy(entries, t->entries, t->count * sizeof *entries);
+		table_free(t->entries, t->size * sizeof *t->entries);
+		t->entries = entries;
+		t->size = size;
 	}
-	memcpy(t->arena + t->arena_used, key, len);
-	cell_entry *e = &t->entries[j];
+	cell_entry *e = &t->entries[t->count];
+	e->key = *key;
 	e->hash = h;
-	e->key_offset = t->arena_used;
-	e->key_length = (uint32_t)len;
-	e->month = month;
-	e->counts = *delta;
-	t->arena_used += len;
-	t->count++;
+	e->rows = rows;
+	e->shortlisted = shortlisted;
+	e->appointed = appointed;
+	t->slots[j] = tag | (uint64_t)++t->count;
 	return 0;
 }
 
 void cells_clear(cell_table *t)
 {
-	if (t->entries)
-		memset(t->entries, 0, t->capacity * sizeof *t->entries);
+	if (t->slots)
+		memset(t->slots, 0, t->slot_count * sizeof *t->slots);
 	t->count = 0;
-	t->arena_used = 0;
 }
 
 void cells_free(cell_table *t)
 {
-	free(t->entries);
-	free(t->arena);
+	table_free(t->entries, t->size * sizeof *t->entries);
+	table_free(t->slots, t->slot_count * sizeof *t->slots);
 	memset(t, 0, sizeof *t);
 }
 
-void cells_split(const cell_table *t, const cell_entry *e, char *buffer,
-                 const char *dims[F_DIMENSIONS_])
-{
-	memcpy(buffer, t->arena + e->key_offset, e->key_length);
-	buffer[e->key_length] = '\0';
-	char *p = buffer;
-	for (int i = 0; i < F_DIMENSIONS_; i++) {
-		dims[i] = p;
-		char *sep = strchr(p, '\x1f');
-		if (sep) {
-			*sep = '\0';
-			p = sep + 1;
-		}
-	}
-}
+/* ---- coverage ------------------------------------------------------------------ */
 
-static int ids_grow(id_set *s)
-{
-	size_t capacity = s->capacity ? s->capacity * 2 : 1 << 14;
-	uint64_t *hashes = calloc(capacity, sizeof *hashes);
-	uint64_t *lines = calloc(capacity, sizeof *lines);
-	if (!hashes || !lines) {
-		free(hashes);
-		free(lines);
-		return parity_error_set(PARITY_ENOMEM, "out of memory checking duplicates");
-	}
-	for (size_t i = 0; i < s->capacity; i++) {
-		if (!s->hashes[i])
-			continue;
-		size_t j = s->hashes[i] & (capacity - 1);
-		while (hashes[j])
-			j = (j + 1) & (capacity - 1);
-		hashes[j] = s->hashes[i];
-		lines[j] = s->lines[i];
-	}
-	free(s->hashes);
-	free(s->lines);
-	s->hashes = hashes;
-	s->lines = lines;
-	s->capacity = capacity;
-	return 0;
-}
-
-int ids_add(id_set *s, const char *id, size_t length, uint64_t line,
-            uint64_t *first_line)
-{
-	if ((s->count + 1) * 4 > s->capacity * 3) {
-		int rc = ids_grow(s);
-		if (rc)
-			return rc;
-	}
-	uint64_t h = ingest_hash(id, length);
-	size_t j = h & (s->capacity - 1);
-	while (s->hashes[j]) {
-		if (s->hashes[j] == h) {
-			*first_line = s->lines[j];
-			return 1;
-		}
-		j = (j + 1) & (s->capacity - 1);
-	}
-	s->hashes[j] = h;
-	s->lines[j] = line;
-	s->count++;
-	return 0;
-}
-
-void ids_free(id_set *s)
-{
-	free(s->hashes);
-	free(s->lines);
-	memset(s, 0, sizeof *s);
-}
-
-/* Index slot for (organisation, month) in the coverage hash. */
-static uint64_t coverage_hash(const char *organisation, int month)
+static uint64_t coverage_hash(int kind, const char *organisation, int month)
 {
 	return ingest_hash(organisation, strlen(organisation)) ^
-	       ((uint64_t)(unsigned)month * 0x9e3779b97f4a7c15ull);
+	       ((uint64_t)(unsigned)month * 0x9e3779b97f4a7c15ull) ^
+	       ((uint64_t)(unsigned)kind << 56);
 }
 
 static int coverage_grow(coverage_set *s)
@@ -206,7 +445,8 @@ static int coverage_grow(coverage_set *s)
 	if (!slots)
 		return parity_error_set(PARITY_ENOMEM, "out of memory");
 	for (size_t i = 0; i < s->count; i++) {
-		size_t j = coverage_hash(s->items[i].organisation, s->items[i].month) &
+		const coverage_item *c = &s->items[i];
+		size_t j = coverage_hash(c->kind, c->organisation, c->month) &
 		           (slots_size - 1);
 		while (slots[j])
 			j = (j + 1) & (slots_size - 1);
@@ -218,18 +458,23 @@ static int coverage_grow(coverage_set *s)
 	return 0;
 }
 
-int coverage_add(coverage_set *s, const char *organisation, int month)
+int coverage_add(coverage_set *s, size_t *index, int kind, const char *organisation,
+                 int month, int64_t rows)
 {
 	if ((s->count + 1) * 2 > s->slots_size) {
 		int rc = coverage_grow(s);
 		if (rc)
 			return rc;
 	}
-	size_t j = coverage_hash(organisation, month) & (s->slots_size - 1);
+	size_t j = coverage_hash(kind, organisation, month) & (s->slots_size - 1);
 	while (s->slots[j]) {
 		coverage_item *c = &s->items[s->slots[j] - 1];
-		if (c->month == month && !strcmp(c->organisation, organisation))
+		if (c->month == month && c->kind == kind &&
+		    !strcmp(c->organisation, organisation)) {
+			c->rows += rows;
+			*index = s->slots[j] - 1;
 			return 0;
+		}
 		j = (j + 1) & (s->slots_size - 1);
 	}
 	if (s->count == s->capacity) {
@@ -242,8 +487,11 @@ int coverage_add(coverage_set *s, const char *organisation, int month)
 	}
 	coverage_item *c = &s->items[s->count++];
 	snprintf(c->organisation, sizeof c->organisation, "%s", organisation);
+	c->kind = kind;
 	c->month = month;
+	c->rows = rows;
 	s->slots[j] = s->count;
+	*index = s->count - 1;
 	return 0;
 }
 

@@ -1,14 +1,23 @@
 /*
- * ingest_internal.h: the canonical fields of an extract row and the
- * bounded in-memory structures ingest aggregates into before flushing to the
- * store: the cell table, the set of ids seen (for duplicates) and the set of
- * organisation-months a file covers. Private to the library.
+ * ingest_internal.h: what the ingest files share: the canonical fields of
+ * an extract row, the bounded in-memory structures rows are aggregated into
+ * (interned values, per-column memos, the cell table, the organisation-months
+ * covered), the external sorter behind duplicate detection, and the ingest
+ * state itself. Private to the library.
  */
 #ifndef PARITY_INGEST_INTERNAL_H
 #define PARITY_INGEST_INTERNAL_H
 
+#include "csvread.h"
+#include "mapping.h"
+#include "parity/ingest.h"
+#include "store_internal.h"
+#include "util.h"
+
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <time.h>
 
 /* Canonical fields of an extract row. The dimension fields, in the order
  * of the store's cells columns, come first. */
@@ -17,62 +26,149 @@ enum field {
 	F_CONTRACT, F_PROCESS, F_GROUNDS, F_ORIENTATION, F_RELIGION,
 	F_DIMENSIONS_,                 /* number of dimension fields */
 	F_ID = F_DIMENSIONS_, F_STAFF_ID, F_DATE, F_SHORTLISTED, F_APPOINTED,
-	F_VACANCY, F_COUNT_
+	F_VACANCY, F_KIND, F_MONTH, F_ROWS, F_COUNT_
 };
 
-/* Counts held for one cell. */
-typedef struct cell_counts {
-	uint64_t rows;        /* rows in the cell (applications, staff, cases) */
-	uint64_t shortlisted; /* of which shortlisted (recruitment) */
-	uint64_t appointed;   /* of which appointed (recruitment) */
-} cell_counts;
+/* FNV-style 64-bit hash with a final avalanche, never 0. */
+uint64_t ingest_hash(const void *data, size_t length);
 
-/* One cell: a month and the dimension values, joined by 0x1f in `key`. */
-typedef struct cell_entry {
+/* ---- interned strings ----------------------------------------------------- */
+
+/* Every coded value of the current flush, once, with a small id. */
+typedef struct dict_entry {
 	uint64_t hash;
-	size_t key_offset;    /* into the table's arena */
-	uint32_t key_length;
-	int month;
-	cell_counts counts;
+	size_t offset;        /* into the arena; NUL-terminated there */
+	uint32_t length;
+} dict_entry;
+
+typedef struct dict {
+	dict_entry *entries;  /* by id */
+	size_t count, size;
+	uint32_t *slots;      /* id + 1, 0 when empty */
+	size_t slot_count;    /* a power of two */
+	char *arena;
+	size_t arena_used, arena_size;
+} dict;
+
+/* Intern `length` bytes; *id is stable until dict_clear. 0 or ENOMEM. */
+int dict_intern(dict *d, uint32_t *id, const char *text, size_t length);
+static inline const char *dict_text(const dict *d, uint32_t id)
+{
+	return d->arena + d->entries[id].offset;
+}
+static inline uint32_t dict_length(const dict *d, uint32_t id)
+{
+	return d->entries[id].length;
+}
+size_t dict_bytes(const dict *d);
+void dict_clear(dict *d);
+void dict_free(dict *d);
+
+/* ---- memos: raw value -> coded result, per column ------------------------- */
+
+typedef struct memo_entry {
+	uint64_t a, b;        /* a key of up to 16 bytes itself (zero padded);
+	                         longer: its hash and its offset in the arena */
+	uint64_t value;
+	uint32_t length;
+	uint32_t used;        /* 0: an empty slot */
+} memo_entry;
+
+typedef struct memo {
+	memo_entry *entries;  /* open addressing */
+	size_t slot_count, count;
+	char *arena;          /* keys longer than 16 bytes */
+	size_t arena_used, arena_size;
+} memo;
+
+/* Look the raw value up: 1 with *value set, or 0. */
+int memo_get(const memo *m, const char *key, size_t length, uint64_t *value);
+/* Remember a value. 0 or ENOMEM. */
+int memo_put(memo *m, const char *key, size_t length, uint64_t value);
+size_t memo_bytes(const memo *m);
+void memo_clear(memo *m);
+void memo_free(memo *m);
+
+/* ---- cells ------------------------------------------------------------------ */
+
+/* A cell's identity: its kind, month and every dimension, as interned ids. */
+typedef struct cell_key {
+	int32_t kind;
+	int32_t month;
+	uint32_t dims[F_DIMENSIONS_];
+} cell_key;
+
+typedef struct cell_entry {
+	cell_key key;
+	uint64_t hash;
+	int64_t rows;         /* rows in the cell (applications, staff, cases) */
+	int64_t shortlisted;  /* of which shortlisted (recruitment) */
+	int64_t appointed;    /* of which appointed (recruitment) */
 } cell_entry;
 
 typedef struct cell_table {
-	cell_entry *entries;  /* open addressing; empty when key_length == 0 */
-	size_t capacity;      /* a power of two */
-	size_t count;
-	char *arena;          /* keys */
-	size_t arena_used, arena_size;
+	cell_entry *entries;  /* dense, in order of arrival */
+	size_t count, size;
+	uint64_t *slots;      /* hash's top 32 bits << 32 | entry index + 1; 0 empty */
+	size_t slot_count;    /* a power of two */
 } cell_table;
 
-/* Add `delta` to the cell for `month` and `dims` (F_DIMENSIONS_ strings).
- * Returns 0 or PARITY_ENOMEM. */
-int cells_add(cell_table *table, int month, const char *const *dims,
-              const cell_counts *delta);
-/* Forget every cell (keeping the allocation). */
+/* Add counts to the cell `key`. 0 or PARITY_ENOMEM. */
+int cells_add(cell_table *table, const cell_key *key, int64_t rows,
+              int64_t shortlisted, int64_t appointed);
+/* The same with the key's hash (cells_hash) already worked out. */
+uint64_t cells_hash(const cell_key *key);
+int cells_add_hashed(cell_table *table, const cell_key *key, uint64_t hash,
+                     int64_t rows, int64_t shortlisted, int64_t appointed);
+/* Hints that the cell with this hash is wanted soon: its slot, then (once
+ * the slot is in the cache) its entry. The table is too big for the cache,
+ * so rows are added a few behind their decoding. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/* GCC drops a __builtin_prefetch whose address depends on a load it
+ * cannot see a use of; an asm statement it must keep. */
+#define CELLS_PREFETCH(p) __asm__ volatile("prefetcht0 %0" : : "m"(*(const char *)(p)))
+#else
+#define CELLS_PREFETCH(p) __builtin_prefetch(p)
+#endif
+static inline void cells_prefetch_slot(const cell_table *t, uint64_t hash)
+{
+	if (t->slot_count)
+		CELLS_PREFETCH(&t->slots[hash & (t->slot_count - 1)]);
+}
+static inline void cells_prefetch_entry(const cell_table *t, uint64_t hash)
+{
+	if (!t->slot_count)
+		return;
+	uint64_t v = t->slots[hash & (t->slot_count - 1)];
+	size_t index = (size_t)(v & 0xffffffffu);
+	if (index && index <= t->count) {
+		const char *e = (const char *)&t->entries[index - 1];
+		CELLS_PREFETCH(e);
+		CELLS_PREFETCH(e + 64);
+		CELLS_PREFETCH(e + sizeof(cell_entry) - 1);
+	}
+}
+
+/* A counted row waiting for its cell to reach the cache. */
+typedef struct pending_cell {
+	cell_key key;
+	uint64_t hash;
+	int64_t rows, shortlisted, appointed;
+} pending_cell;
+
+#define PENDING_CELLS 16
 void cells_clear(cell_table *table);
 void cells_free(cell_table *table);
-/* Split a cell's key back into its dimension strings, in place in `buffer`
- * (at least key_length + 1 bytes). */
-void cells_split(const cell_table *table, const cell_entry *entry, char *buffer,
-                 const char *dims[F_DIMENSIONS_]);
 
-/* A set of 64-bit id hashes with the line each was first seen on. */
-typedef struct id_set {
-	uint64_t *hashes;     /* 0 marks an empty slot */
-	uint64_t *lines;
-	size_t capacity, count;
-} id_set;
+/* ---- coverage --------------------------------------------------------------- */
 
-/* Add the id; if it was there already, set *first_line to where it was first
- * seen and return 1. Returns 0 when new, PARITY_ENOMEM on failure. */
-int ids_add(id_set *set, const char *id, size_t length, uint64_t line,
-            uint64_t *first_line);
-void ids_free(id_set *set);
-
-/* The organisation-months a file holds data for. */
+/* The organisation-months a file holds data for, per kind, with the rows
+ * counted in each (so a row taken back leaves no empty month behind). */
 typedef struct coverage_item {
 	char organisation[64];
+	int kind;
 	int month;
+	int64_t rows;
 } coverage_item;
 
 typedef struct coverage_set {
@@ -82,10 +178,196 @@ typedef struct coverage_set {
 	size_t slots_size;
 } coverage_set;
 
-int coverage_add(coverage_set *set, const char *organisation, int month);
+/* Add `rows` to (kind, organisation, month); *index is set to the item. */
+int coverage_add(coverage_set *set, size_t *index, int kind,
+                 const char *organisation, int month, int64_t rows);
 void coverage_free(coverage_set *set);
 
-/* FNV-1a, 64-bit, never 0. */
-uint64_t ingest_hash(const void *data, size_t length);
+/* ---- the external sorter ---------------------------------------------------- */
+
+typedef struct sort_entry {
+	uint64_t key;
+	uint64_t value;
+} sort_entry;
+
+typedef struct sort_run sort_run;
+
+/*
+ * Pairs sorted by (key, value) in bounded memory: `capacity` pairs are held
+ * and sorted in memory; more spill as sorted runs to an unlinked temporary
+ * file (in $TMPDIR, else /tmp) and are merged when read back.
+ */
+typedef struct sorter {
+	sort_entry *buffer;
+	size_t used, capacity;
+	FILE *spill;
+	uint64_t spilled;     /* pairs written to `spill` */
+	sort_run *runs;
+	size_t run_count, runs_size;
+	size_t *heap;         /* merge: run indexes, smallest first */
+	size_t heap_count;
+} sorter;
+
+void sorter_init(sorter *s, size_t capacity);
+int sorter_add(sorter *s, uint64_t key, uint64_t value);
+/* Stop adding and start reading back. */
+int sorter_finish(sorter *s);
+/* The next pair in order: 1, 0 at the end, or a negative error. */
+int sorter_next(sorter *s, sort_entry *out);
+void sorter_free(sorter *s);
+
+/*
+ * (id hash, position) pairs split into ID_PARTS partitions by the hash's
+ * top bits. Each partition keeps `per` pairs in memory; a full partition
+ * spills them as a chunk to an unlinked temporary file. Loading a
+ * partition gives back its pairs in the order they were added, so
+ * duplicates can be looked for one partition (1/256th of the ids) at a time.
+ */
+#define ID_PART_BITS 8
+#define ID_PARTS (1u << ID_PART_BITS)
+
+typedef struct id_parts {
+	sort_entry *buffer;            /* ID_PARTS * per pairs */
+	size_t per;
+	size_t fill[ID_PARTS];         /* pairs in each partition's buffer */
+	uint64_t *chunks[ID_PARTS];    /* where each spilled chunk starts (pairs) */
+	size_t chunk_count[ID_PARTS], chunk_size[ID_PARTS];
+	FILE *spill;
+	uint64_t spilled;              /* pairs in the temporary file */
+} id_parts;
+
+/* Hold about `memory_entries` pairs in memory (at least one a partition). */
+int idparts_init(id_parts *p, size_t memory_entries);
+int idparts_add(id_parts *p, uint64_t hash, uint64_t position);
+/* Partition `i`'s pairs, in the order added, into *entries (grown as
+ * needed; *size is its capacity). */
+int idparts_load(id_parts *p, size_t i, sort_entry **entries, size_t *count,
+                 size_t *size);
+void idparts_free(id_parts *p);
+
+/* ---- the ingest state ---------------------------------------------------------- */
+
+enum need { OPTIONAL, EXPECTED, REQUIRED };
+
+typedef struct column_spec {
+	int field;          /* enum field */
+	const char *name;   /* canonical header */
+	enum need need;     /* REQUIRED: refuse the file without it; EXPECTED:
+	                       warn and count every row as not stated */
+} column_spec;
+
+/* A value that nothing maps, with how often and where it was first seen. */
+typedef struct unknown_value {
+	int field;
+	char value[96];
+	uint64_t rows;
+	uint64_t first_line;
+} unknown_value;
+
+#define MAX_UNKNOWN 64
+#define MAX_REASONS 32
+
+typedef struct reject_reason {
+	char reason[64];
+	uint64_t count;
+} reject_reason;
+
+/* A line where a record starts outside any other: a place to re-read from. */
+typedef struct checkpoint {
+	uint64_t line;
+	uint64_t offset;
+} checkpoint;
+
+/* One row, validated and coded, or why not. */
+enum row_status { ROW_OK, ROW_REJECT, ROW_UNKNOWN };
+
+typedef struct row {
+	enum row_status status;
+	const char *reason;       /* ROW_REJECT: a short category */
+	char detail[400];         /* ROW_REJECT: the full explanation */
+	cell_key key;             /* ROW_OK */
+	int64_t rows, shortlisted, appointed; /* ROW_OK: what the row adds */
+	uint64_t id_hash;         /* ROW_OK and ROW_UNKNOWN: identity for duplicates */
+	uint32_t date;            /* the row's date as y*10000 + m*100 + d */
+	const char *organisation; /* borrowed from the record */
+	unsigned unknown;         /* ROW_UNKNOWN: bit per field nothing maps */
+	const char *id;           /* the id as read, for messages */
+} row;
+
+typedef struct ingest {
+	parity_store *store;
+	const parity_ingest_options *options;
+	const parity_mapping *mapping;
+	const char *path;
+	const column_spec *spec;
+	int64_t file_id;
+	char delimiter;               /* as read: cursors re-read with it */
+
+	int header_done;
+	size_t header_count;          /* fields in the header */
+	char **header;                /* copies of the header fields */
+	int column_of[F_COUNT_];      /* header index of each field, -1 if absent */
+	const char *column_name[F_COUNT_]; /* canonical name of each field */
+	unsigned constant_empty;      /* dimensions '' on every row (bit per field) */
+
+	dict values;                  /* interned coded values */
+	memo memos[F_COUNT_];         /* raw value -> coded result, per column */
+	uint32_t empty_id;            /* the id of "" in `values` */
+	cell_table cells;             /* pending aggregated cells */
+	pending_cell pending[PENDING_CELLS]; /* rows decoded, not yet added */
+	size_t pending_head, pending_count;
+	cell_table fixes;             /* counts to take back (late duplicates) */
+	coverage_set coverage;        /* organisation-months seen */
+	int last_kind, last_month;    /* the previous row's coverage item */
+	uint32_t last_org;
+	size_t last_coverage;
+	int last_valid;
+
+	id_parts ids;                 /* (id hash, position) of every row counted */
+	checkpoint *checkpoints;
+	size_t checkpoint_count, checkpoint_size;
+	uint64_t checkpoint_every;    /* lines between checkpoints */
+	char *key_buffer;             /* scratch for composite id keys */
+	size_t key_size;
+	int replaying;                /* decoding a row again: no side effects */
+
+	sqlite3_stmt *insert_many;    /* INSERT of BATCH_ROWS cells */
+	sqlite3_stmt *insert_one;
+
+	parity_ingest_summary *summary;
+	util_atomic_file rejects;     /* rejects CSV, opened on first reject */
+	int rejects_open;
+	uint64_t first_reject_line;
+	reject_reason reasons[MAX_REASONS];
+	size_t reason_count;
+	unknown_value unknown[MAX_UNKNOWN];
+	size_t unknown_count;
+	uint64_t unknown_more;        /* distinct unknown values beyond MAX_UNKNOWN */
+	int64_t not_stated[F_COUNT_]; /* counted rows not stated, per field */
+	int64_t not_known[F_COUNT_];  /* counted rows not known, per field */
+	time_t last_progress;
+} ingest;
+
+/* ingest_rows.c: header resolution, and each row validated and coded. */
+const column_spec *ingest_columns_for(parity_kind kind);
+int ingest_resolve_header(ingest *in, const csvread_record *record);
+int ingest_decode(ingest *in, const csvread_record *record, row *out);
+/* The exact identity of a decoded row (id, with the snapshot or the
+ * organisation and year where those qualify it), in in->key_buffer. */
+int ingest_identity(ingest *in, const csvread_record *record, const row *decoded,
+                    const char **key, size_t *length);
+int ingest_is_not_stated(const char *code, size_t length);
+int ingest_is_not_known(const char *code, size_t length);
+
+/* ingest_dups.c: duplicates found after the read, and their rejects. */
+int ingest_reject(ingest *in, FILE *out, const csvread_record *record,
+                  const char *reason, const char *detail);
+int ingest_resolve_duplicates(ingest *in);
+
+/* ingest.c: the store side. Write a table of cells (with `fixing`: counts
+ * to take back from what this file wrote) and empty it. */
+int ingest_flush(ingest *in, cell_table *table, int fixing);
+/* Take a counted row back (a duplicate found after the read). */
+int ingest_uncount(ingest *in, const row *r);
 
 #endif

@@ -47,10 +47,23 @@ static int fail_at(load_state *st, int line, const char *fmt, const char *a,
 	return 0;
 }
 
+/* A target still saying TODO: a draft from 'parity mapping --suggest' that
+ * the user has not finished. Refused so that it never ingests silently. */
+static int is_todo(const char *target)
+{
+	char key[16];
+	parity_code_key(key, sizeof key, target);
+	return strcmp(key, "todo") == 0;
+}
+
 static int add_column(load_state *st, const char *canonical, const char *source,
                       int line)
 {
 	parity_mapping *m = st->mapping;
+	if (is_todo(source))
+		return fail_at(st, line, "[columns]: '%s' still says TODO: replace it "
+		               "with the name of a column in the file, or put ';' in "
+		               "front of the line%s", canonical, "");
 	if (!is_canonical(canonical))
 		return fail_at(st, line,
 		               "[columns]: '%s' is not a column parity knows%s (see "
@@ -110,6 +123,10 @@ static int add_value(load_state *st, const char *column, const char *value,
 {
 	parity_mapping *m = st->mapping;
 	char code[64];
+	if (is_todo(target))
+		return fail_at(st, line, "[%s]: '%s' still says TODO: replace it with "
+		               "a code (the draft's comments list the codes this column "
+		               "accepts)", column, value);
 	if (canonical_target(code, sizeof code, column, target) != 0)
 		return fail_at(st, line, "[%s]: '%s' is not a code this column accepts",
 		               column, target);
@@ -187,8 +204,23 @@ static char *read_line(char *buffer, int size, void *stream)
 {
 	line_reader *reader = stream;
 	char *got = fgets(buffer, size, reader->in);
-	if (got)
-		reader->state->line++;
+	if (!got)
+		return NULL;
+	reader->state->line++;
+	/* libinih would read the rest of a longer line as a line of its own,
+	 * and complain about that instead: stop here and say why. */
+	size_t len = strlen(buffer);
+	if (size > 1 && len == (size_t)size - 1 && buffer[len - 1] != '\n') {
+		int next = fgetc(reader->in);
+		if (next != EOF) {
+			char limit[16];
+			snprintf(limit, sizeof limit, "%d", size - 2);
+			fail_at(reader->state, reader->state->line, "the line is longer than "
+			        "%s characters, the most a mapping file line may have%s: "
+			        "shorten it or split a comment over several lines", limit, "");
+			return NULL;
+		}
+	}
 	return got;
 }
 

@@ -1,7 +1,9 @@
 /*
  * results.c: writes analysis results as machine-readable files (CSV and
- * JSON) for researchers and downstream tools. Each file is written to a
- * temporary name and renamed into place.
+ * JSON: the results, the trend series and the cohort results) for
+ * researchers and downstream tools, and finds or selects rows for
+ * renderers. Each file is written to a temporary name and renamed into
+ * place.
  */
 #include "parity/analyse.h"
 
@@ -57,6 +59,87 @@ void parity_json_string(FILE *out, const char *text)
 	fputc('"', out);
 }
 
+/* ---- finding rows ------------------------------------------------------------- */
+
+static int matches(const char *want, const char *have)
+{
+	return !want || !strcmp(want, have);
+}
+
+const parity_result_row *parity_results_find(const parity_results *results,
+                                             const parity_result_row *after,
+                                             const char *indicator,
+                                             const char *stratum_kind,
+                                             const char *stratum,
+                                             const char *period, int pooled)
+{
+	if (!results || !results->count)
+		return NULL;
+	size_t start = 0;
+	if (after) {
+		if (after < results->rows || after >= results->rows + results->count)
+			return NULL;
+		start = (size_t)(after - results->rows) + 1;
+	}
+	for (size_t i = start; i < results->count; i++) {
+		const parity_result_row *row = &results->rows[i];
+		if (matches(indicator, row->indicator) &&
+		    matches(stratum_kind, row->stratum_kind) && matches(stratum, row->stratum) &&
+		    matches(period, row->period) && (pooled < 0 || row->pooled == !!pooled))
+			return row;
+	}
+	return NULL;
+}
+
+static int in_list(const char *const *list, const char *text)
+{
+	if (!list)
+		return 1;
+	for (; *list; list++)
+		if (!strcmp(*list, text))
+			return 1;
+	return 0;
+}
+
+int parity_results_select(parity_results **out, const parity_results *results,
+                          const char *const *indicators,
+                          const char *const *stratum_kinds, int keep_pooled)
+{
+	*out = NULL;
+	if (!results)
+		return parity_error_set(PARITY_EUSAGE, "parity_results_select: no results");
+	parity_results *view = calloc(1, sizeof *view);
+	if (!view)
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	*view = *results;
+	view->rows = NULL;
+	view->count = view->capacity = 0;
+	view->trend = NULL;
+	view->trend_count = view->trend_capacity = 0;
+	view->cohorts = NULL;
+	view->cohort_count = view->cohort_capacity = 0;
+	view->marks = NULL;
+	view->mark_count = 0;
+	view->notes = NULL;
+	view->note_count = 0;
+	view->rows = calloc(results->count ? results->count : 1, sizeof *view->rows);
+	if (!view->rows) {
+		free(view);
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	}
+	view->capacity = results->count ? results->count : 1;
+	for (size_t i = 0; i < results->count; i++) {
+		const parity_result_row *row = &results->rows[i];
+		if (in_list(indicators, row->indicator) &&
+		    in_list(stratum_kinds, row->stratum_kind) && (keep_pooled || !row->pooled))
+			view->rows[view->count++] = *row;
+	}
+	*out = view;
+	return 0;
+}
+
+/* ---- CSV ---------------------------------------------------------------------- */
+
 /* A text cell, neutralised against spreadsheet formula injection: a
  * leading quote is added (and documented) so the original is recoverable by
  * removing it. */
@@ -64,7 +147,7 @@ static void csv_text(FILE *out, const char *text)
 {
 	if (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
 	    text[0] == '\t' || text[0] == '\r') {
-		char safe[256];
+		char safe[600];
 		snprintf(safe, sizeof safe, "'%s", text);
 		csvread_write_field(out, safe);
 		return;
@@ -82,59 +165,144 @@ static void csv_number(FILE *out, double value)
 		fputs(shortest(value), out);
 }
 
+/* ",value" with the comma first; NaN or `present` 0 leave it empty. */
+static void csv_next_number(FILE *out, double value, int present)
+{
+	fputc(',', out);
+	if (present)
+		csv_number(out, value);
+}
+
+static void csv_next_u64(FILE *out, uint64_t value)
+{
+	fprintf(out, ",%llu", (unsigned long long)value);
+}
+
+static void csv_next_text(FILE *out, const char *text)
+{
+	fputc(',', out);
+	csv_text(out, text);
+}
+
 static double rate(uint64_t x, uint64_t n)
 {
 	return n ? (double)x / (double)n : NAN;
 }
 
-int parity_results_write_csv(const parity_results *results, const char *path)
+static const char *row_method(const parity_result_row *row)
+{
+	return row->interval[0] ? row->interval : parity_ci_method_name(row->ratio.method);
+}
+
+static const char results_header[] =
+	"indicator,grouping,group1,group2,stratum_kind,stratum,period,"
+	"x1,n1,rate1,x2,n2,rate2,ratio,ci_low,ci_high,method,level,"
+	"p_fisher,p_midp,p_chisq,band,excludes_one,low_count,estimable,"
+	"measure,characteristic,window,window_periods,snapshots,estimate,pooled,"
+	"p_pooled,strata,q,df,p_homogeneity,direction_reversed,"
+	"funnel_z,funnel_outside95,funnel_outside998,funnel_low95,funnel_high95,"
+	"funnel_low998,funnel_high998,funnel_target,funnel_tau2,"
+	"funnel_p_overdispersion,kline_steps,excluded_not_stated_base,"
+	"excluded_not_stated_outcome,excluded_bank_base,excluded_bank_outcome,"
+	"outcome_without_contract,flags";
+
+static void csv_row(FILE *out, const parity_result_row *row, int trend)
+{
+	const parity_ratio *r = &row->ratio;
+	const char *text[] = {row->indicator, row->grouping, row->group1, row->group2,
+	                      row->stratum_kind, row->stratum, row->period};
+	for (size_t t = 0; t < sizeof text / sizeof text[0]; t++) {
+		csv_text(out, text[t]);
+		fputc(',', out);
+	}
+	fprintf(out, "%llu,%llu,", (unsigned long long)r->x1, (unsigned long long)r->n1);
+	csv_number(out, rate(r->x1, r->n1));
+	fprintf(out, ",%llu,%llu,", (unsigned long long)r->x2, (unsigned long long)r->n2);
+	csv_number(out, rate(r->x2, r->n2));
+	csv_next_number(out, r->ratio, r->estimable);
+	csv_next_number(out, r->ci_low, r->estimable);
+	csv_next_number(out, r->ci_high, r->estimable);
+	csv_next_text(out, row_method(row));
+	csv_next_number(out, r->level, 1);
+	csv_next_number(out, r->p_fisher, 1);
+	csv_next_number(out, r->p_midp, 1);
+	csv_next_number(out, r->p_chisq, 1);
+	fprintf(out, ",%s,%d,%d,%d", parity_band_name(r->band), r->excludes_one,
+	        r->low_count, r->estimable);
+
+	csv_next_text(out, row->measure);
+	csv_next_text(out, row->characteristic);
+	csv_next_text(out, row->window);
+	fprintf(out, ",%u", row->window_periods);
+	csv_next_text(out, row->snapshots);
+	csv_next_text(out, row->estimate);
+	fprintf(out, ",%d", row->pooled);
+	const parity_pooled *p = &row->pool;
+	csv_next_number(out, p->p, row->pooled);
+	fputc(',', out);
+	if (row->pooled)
+		fprintf(out, "%zu", p->strata);
+	int homogeneity = row->pooled && p->homogeneity_estimable;
+	csv_next_number(out, p->q, homogeneity);
+	fputc(',', out);
+	if (homogeneity)
+		fprintf(out, "%u", p->df);
+	csv_next_number(out, p->p_homogeneity, homogeneity);
+	fprintf(out, ",%d", row->direction_reversed);
+
+	const parity_funnel_point *f = &row->funnel;
+	csv_next_number(out, f->z, row->funnel_placed);
+	fputc(',', out);
+	if (row->funnel_placed)
+		fprintf(out, "%d", f->outside95);
+	fputc(',', out);
+	if (row->funnel_placed)
+		fprintf(out, "%d", f->outside998);
+	csv_next_number(out, row->funnel_low95, row->funnel_placed);
+	csv_next_number(out, row->funnel_high95, row->funnel_placed);
+	csv_next_number(out, row->funnel_low998, row->funnel_placed);
+	csv_next_number(out, row->funnel_high998, row->funnel_placed);
+	int fit = row->funnel_fit.target > 0;
+	csv_next_number(out, row->funnel_fit.target, fit);
+	csv_next_number(out, row->funnel_fit.tau2, fit);
+	csv_next_number(out, row->funnel_fit.p_overdispersion, fit);
+	csv_next_text(out, row->steps);
+	csv_next_u64(out, row->excluded_not_stated_base);
+	csv_next_u64(out, row->excluded_not_stated_outcome);
+	csv_next_u64(out, row->excluded_bank_base);
+	csv_next_u64(out, row->excluded_bank_outcome);
+	csv_next_u64(out, row->outcome_without_contract);
+	csv_next_text(out, row->flags);
+	if (trend)
+		csv_next_text(out, row->cohorts);
+	fputc('\n', out);
+}
+
+static int write_rows_csv(const parity_result_row *rows, size_t count, int trend,
+                          const char *path)
 {
 	util_atomic_file file;
 	int rc = util_atomic_open(&file, path, 0600);
 	if (rc)
 		return rc;
-	FILE *out = file.file;
-	fputs("indicator,grouping,group1,group2,stratum_kind,stratum,period,"
-	      "x1,n1,rate1,x2,n2,rate2,ratio,ci_low,ci_high,method,level,"
-	      "p_fisher,p_midp,p_chisq,band,excludes_one,low_count,estimable\n", out);
-	for (size_t i = 0; i < results->count; i++) {
-		const parity_result_row *row = &results->rows[i];
-		const parity_ratio *r = &row->ratio;
-		const char *text[] = {row->indicator, row->grouping, row->group1, row->group2,
-		                      row->stratum_kind, row->stratum, row->period};
-		for (size_t t = 0; t < sizeof text / sizeof text[0]; t++) {
-			csv_text(out, text[t]);
-			fputc(',', out);
-		}
-		fprintf(out, "%llu,%llu,", (unsigned long long)r->x1,
-		        (unsigned long long)r->n1);
-		csv_number(out, rate(r->x1, r->n1));
-		fprintf(out, ",%llu,%llu,", (unsigned long long)r->x2,
-		        (unsigned long long)r->n2);
-		csv_number(out, rate(r->x2, r->n2));
-		fputc(',', out);
-		if (r->estimable) {
-			csv_number(out, r->ratio);
-			fputc(',', out);
-			csv_number(out, r->ci_low);
-			fputc(',', out);
-			csv_number(out, r->ci_high);
-		} else {
-			fputs(",,", out);
-		}
-		fprintf(out, ",%s,", parity_ci_method_name(r->method));
-		csv_number(out, r->level);
-		fputc(',', out);
-		csv_number(out, r->p_fisher);
-		fputc(',', out);
-		csv_number(out, r->p_midp);
-		fputc(',', out);
-		csv_number(out, r->p_chisq);
-		fprintf(out, ",%s,%d,%d,%d\n", parity_band_name(r->band), r->excludes_one,
-		        r->low_count, r->estimable);
-	}
+	fputs(results_header, file.file);
+	fputs(trend ? ",cohorts\n" : "\n", file.file);
+	for (size_t i = 0; i < count; i++)
+		csv_row(file.file, &rows[i], trend);
 	return util_atomic_commit(&file);
 }
+
+int parity_results_write_csv(const parity_results *results, const char *path)
+{
+	return write_rows_csv(results->rows, results->count, 0, path);
+}
+
+int parity_results_write_trend_csv(const parity_results *results, const char *path)
+{
+	return write_rows_csv(results->trend, results->trend_count, 1, path);
+}
+
+/* ---- JSON --------------------------------------------------------------------- */
 
 static void json_field_u64(FILE *out, const char *name, uint64_t value, int comma)
 {
@@ -157,6 +325,148 @@ static void json_field_text(FILE *out, const char *name, const char *value, int 
 		fputs(", ", out);
 }
 
+static void json_field_bool(FILE *out, const char *name, int value, int comma)
+{
+	fprintf(out, "\"%s\": %s%s", name, value ? "true" : "false", comma ? ", " : "");
+}
+
+static void json_row(FILE *out, const parity_result_row *row, int trend)
+{
+	const parity_ratio *r = &row->ratio;
+	fputc('{', out);
+	json_field_text(out, "indicator", row->indicator, 1);
+	json_field_text(out, "grouping", row->grouping, 1);
+	json_field_text(out, "group1", row->group1, 1);
+	json_field_text(out, "group2", row->group2, 1);
+	json_field_text(out, "stratum_kind", row->stratum_kind, 1);
+	json_field_text(out, "stratum", row->stratum, 1);
+	json_field_text(out, "period", row->period, 1);
+	json_field_u64(out, "x1", r->x1, 1);
+	json_field_u64(out, "n1", r->n1, 1);
+	json_field_double(out, "rate1", rate(r->x1, r->n1), 1);
+	json_field_u64(out, "x2", r->x2, 1);
+	json_field_u64(out, "n2", r->n2, 1);
+	json_field_double(out, "rate2", rate(r->x2, r->n2), 1);
+	json_field_double(out, "ratio", r->estimable ? r->ratio : NAN, 1);
+	json_field_double(out, "ci_low", r->estimable ? r->ci_low : NAN, 1);
+	json_field_double(out, "ci_high", r->estimable ? r->ci_high : NAN, 1);
+	json_field_text(out, "method", row_method(row), 1);
+	json_field_double(out, "level", r->level, 1);
+	json_field_double(out, "p_fisher", r->p_fisher, 1);
+	json_field_double(out, "p_midp", r->p_midp, 1);
+	json_field_double(out, "p_chisq", r->p_chisq, 1);
+	json_field_text(out, "band", parity_band_name(r->band), 1);
+	json_field_bool(out, "excludes_one", r->excludes_one, 1);
+	json_field_bool(out, "low_count", r->low_count, 1);
+	json_field_bool(out, "estimable", r->estimable, 1);
+	json_field_text(out, "measure", row->measure, 1);
+	json_field_text(out, "characteristic", row->characteristic, 1);
+	json_field_text(out, "window", row->window, 1);
+	json_field_u64(out, "window_periods", row->window_periods, 1);
+	json_field_text(out, "snapshots", row->snapshots, 1);
+	json_field_text(out, "estimate", row->estimate, 1);
+	json_field_bool(out, "pooled", row->pooled, 1);
+	if (row->pooled) {
+		const parity_pooled *p = &row->pool;
+		fputs("\"pool\": {", out);
+		json_field_double(out, "p", p->p, 1);
+		json_field_double(out, "z", p->z, 1);
+		json_field_double(out, "log_se", p->log_se, 1);
+		json_field_u64(out, "strata", p->strata, 1);
+		json_field_u64(out, "informative", p->informative, 1);
+		json_field_bool(out, "homogeneity_estimable", p->homogeneity_estimable, 1);
+		json_field_double(out, "q", p->homogeneity_estimable ? p->q : NAN, 1);
+		json_field_u64(out, "df", p->df, 1);
+		json_field_double(out, "p_homogeneity",
+		                  p->homogeneity_estimable ? p->p_homogeneity : NAN, 1);
+		json_field_bool(out, "direction_reversed", row->direction_reversed, 0);
+		fputs("}, ", out);
+	}
+	if (row->funnel_fit.target > 0) {
+		fputs("\"funnel_fit\": {", out);
+		json_field_double(out, "target", row->funnel_fit.target, 1);
+		json_field_u64(out, "units", row->funnel_fit.units, 1);
+		json_field_double(out, "phi", row->funnel_fit.phi, 1);
+		json_field_double(out, "p_overdispersion", row->funnel_fit.p_overdispersion, 1);
+		json_field_double(out, "tau2", row->funnel_fit.tau2, 0);
+		fputs("}, ", out);
+	}
+	if (row->funnel_placed) {
+		fputs("\"funnel\": {", out);
+		json_field_double(out, "log_ratio", row->funnel.log_ratio, 1);
+		json_field_double(out, "se", row->funnel.se, 1);
+		json_field_double(out, "z", row->funnel.z, 1);
+		fprintf(out, "\"outside95\": %d, \"outside998\": %d, ", row->funnel.outside95,
+		        row->funnel.outside998);
+		json_field_double(out, "low95", row->funnel_low95, 1);
+		json_field_double(out, "high95", row->funnel_high95, 1);
+		json_field_double(out, "low998", row->funnel_low998, 1);
+		json_field_double(out, "high998", row->funnel_high998, 0);
+		fputs("}, ", out);
+	}
+	if (row->steps[0]) {
+		fputs("\"kline\": {", out);
+		json_field_text(out, "steps", row->steps, 1);
+		json_field_u64(out, "adjusted_steps", row->compound.adjusted_steps, 1);
+		json_field_double(out, "log_se", row->compound.log_se, 0);
+		fputs("}, ", out);
+	}
+	fputs("\"exclusions\": {", out);
+	json_field_u64(out, "not_stated_base", row->excluded_not_stated_base, 1);
+	json_field_u64(out, "not_stated_outcome", row->excluded_not_stated_outcome, 1);
+	json_field_u64(out, "bank_base", row->excluded_bank_base, 1);
+	json_field_u64(out, "bank_outcome", row->excluded_bank_outcome, 1);
+	json_field_u64(out, "outcome_without_contract", row->outcome_without_contract, 0);
+	fputs("}, ", out);
+	if (trend)
+		json_field_text(out, "cohorts", row->cohorts, 1);
+	json_field_text(out, "flags", row->flags, 0);
+	fputc('}', out);
+}
+
+static void json_rows(FILE *out, const char *name, const parity_result_row *rows,
+                      size_t count, int trend)
+{
+	fprintf(out, "\n  \"%s\": [", name);
+	for (size_t i = 0; i < count; i++) {
+		fputs(i ? ",\n    " : "\n    ", out);
+		json_row(out, &rows[i], trend);
+	}
+	fputs("\n  ]", out);
+}
+
+static void json_marks(FILE *out, const parity_results *results)
+{
+	fputs("\n  \"cohort_marks\": [", out);
+	for (size_t i = 0; i < results->mark_count; i++) {
+		const parity_cohort_mark *m = &results->marks[i];
+		fputs(i ? ",\n    {" : "\n    {", out);
+		json_field_text(out, "cohort_id", m->cohort_id, 1);
+		json_field_text(out, "name", m->name, 1);
+		json_field_text(out, "organisations", m->organisations, 1);
+		json_field_text(out, "start_date", m->start_date, 1);
+		json_field_text(out, "end_date", m->end_date, 0);
+		fputc('}', out);
+	}
+	fputs("]", out);
+}
+
+/* The header fields every JSON file shares. */
+static void json_context(FILE *out, const parity_results *results)
+{
+	json_field_text(out, "engine_version", parity_version(), 1);
+	json_field_text(out, "period", results->period, 1);
+	json_field_text(out, "organisation", results->organisation, 1);
+	fputs("\n  \"settings\": {", out);
+	json_field_text(out, "method", parity_ci_method_name(results->settings.method), 1);
+	json_field_double(out, "level", results->settings.level, 1);
+	json_field_u64(out, "low_count_min", results->settings.low_count_min, 1);
+	json_field_u64(out, "rolling_years", results->rolling_years, 1);
+	json_field_u64(out, "cohort_window_months", results->cohort_window_months, 1);
+	json_field_bool(out, "include_bank", results->include_bank, 0);
+	fputs("},\n  ", out);
+}
+
 int parity_results_write_json(const parity_results *results, const char *path)
 {
 	util_atomic_file file;
@@ -165,45 +475,172 @@ int parity_results_write_json(const parity_results *results, const char *path)
 		return rc;
 	FILE *out = file.file;
 	fputs("{\n  ", out);
-	json_field_text(out, "engine_version", parity_version(), 1);
-	json_field_text(out, "period", results->period, 1);
-	json_field_text(out, "organisation", results->organisation, 1);
-	fputs("\n  \"settings\": {", out);
-	json_field_text(out, "method", parity_ci_method_name(results->settings.method), 1);
-	json_field_double(out, "level", results->settings.level, 1);
-	json_field_u64(out, "low_count_min", results->settings.low_count_min, 0);
-	fputs("},\n  ", out);
+	json_context(out, results);
 	json_field_u64(out, "excluded_not_stated", results->excluded_not_stated, 1);
-	fputs("\n  \"rows\": [", out);
+	/* Every exclusion of each standard indicator's overall row. */
+	fputs("\n  \"exclusions\": [", out);
+	int first = 1;
 	for (size_t i = 0; i < results->count; i++) {
 		const parity_result_row *row = &results->rows[i];
-		const parity_ratio *r = &row->ratio;
-		fputs(i ? ",\n    {" : "\n    {", out);
+		if (strcmp(row->stratum_kind, "overall") || !parity_indicator_info_find(row->indicator))
+			continue;
+		const parity_indicator_info *info = parity_indicator_info_find(row->indicator);
+		fputs(first ? "\n    {" : ",\n    {", out);
+		first = 0;
 		json_field_text(out, "indicator", row->indicator, 1);
-		json_field_text(out, "grouping", row->grouping, 1);
-		json_field_text(out, "group1", row->group1, 1);
-		json_field_text(out, "group2", row->group2, 1);
-		json_field_text(out, "stratum_kind", row->stratum_kind, 1);
-		json_field_text(out, "stratum", row->stratum, 1);
-		json_field_text(out, "period", row->period, 1);
-		json_field_u64(out, "x1", r->x1, 1);
-		json_field_u64(out, "n1", r->n1, 1);
-		json_field_double(out, "rate1", rate(r->x1, r->n1), 1);
-		json_field_u64(out, "x2", r->x2, 1);
-		json_field_u64(out, "n2", r->n2, 1);
-		json_field_double(out, "rate2", rate(r->x2, r->n2), 1);
-		json_field_double(out, "ratio", r->estimable ? r->ratio : NAN, 1);
-		json_field_double(out, "ci_low", r->estimable ? r->ci_low : NAN, 1);
-		json_field_double(out, "ci_high", r->estimable ? r->ci_high : NAN, 1);
-		json_field_text(out, "method", parity_ci_method_name(r->method), 1);
-		json_field_double(out, "level", r->level, 1);
-		json_field_double(out, "p_fisher", r->p_fisher, 1);
-		json_field_double(out, "p_midp", r->p_midp, 1);
-		json_field_double(out, "p_chisq", r->p_chisq, 1);
-		json_field_text(out, "band", parity_band_name(r->band), 1);
-		fprintf(out, "\"excludes_one\": %s, \"low_count\": %s, \"estimable\": %s}",
-		        r->excludes_one ? "true" : "false", r->low_count ? "true" : "false",
-		        r->estimable ? "true" : "false");
+		json_field_text(out, "base", info->base_label, 1);
+		json_field_u64(out, "not_stated_or_not_known_base", row->excluded_not_stated_base, 1);
+		json_field_u64(out, "not_stated_or_not_known_outcome",
+		               row->excluded_not_stated_outcome, 1);
+		json_field_u64(out, "bank_base", row->excluded_bank_base, 1);
+		json_field_u64(out, "bank_outcome", row->excluded_bank_outcome, 1);
+		json_field_u64(out, "outcome_without_contract_counted",
+		               row->outcome_without_contract, 0);
+		fputc('}', out);
+	}
+	fputs("],\n  \"notes\": [", out);
+	for (size_t i = 0; i < results->note_count; i++) {
+		fputs(i ? ", " : "", out);
+		parity_json_string(out, results->notes[i]);
+	}
+	fputs("],", out);
+	json_rows(out, "rows", results->rows, results->count, 0);
+	fputs("\n}\n", out);
+	return util_atomic_commit(&file);
+}
+
+int parity_results_write_trend_json(const parity_results *results, const char *path)
+{
+	util_atomic_file file;
+	int rc = util_atomic_open(&file, path, 0600);
+	if (rc)
+		return rc;
+	FILE *out = file.file;
+	fputs("{\n  ", out);
+	json_context(out, results);
+	json_marks(out, results);
+	fputc(',', out);
+	json_rows(out, "rows", results->trend, results->trend_count, 1);
+	fputs("\n}\n", out);
+	return util_atomic_commit(&file);
+}
+
+/* ---- cohorts ------------------------------------------------------------------- */
+
+static const char cohorts_header[] =
+	"cohort_id,cohort_name,indicator,arm,organisations,before_window,"
+	"after_window,before_x1,before_n1,before_x2,before_n2,before_ratio,"
+	"before_ci_low,before_ci_high,after_x1,after_n1,after_x2,after_n2,"
+	"after_ratio,after_ci_low,after_ci_high,ratio_of_ratios,ci_low,ci_high,"
+	"log_diff,se,z,p,level,verdict,statement,note\n";
+
+/* A pooled window: ratio and interval when estimable. */
+static void csv_pool(FILE *out, const parity_stratum *c, const parity_pooled *p,
+                     int present)
+{
+	if (present) {
+		csv_next_u64(out, c->x1);
+		csv_next_u64(out, c->n1);
+		csv_next_u64(out, c->x2);
+		csv_next_u64(out, c->n2);
+	} else {
+		fputs(",,,,", out);
+	}
+	int e = present && p->estimable;
+	csv_next_number(out, p->ratio, e);
+	csv_next_number(out, p->ci_low, e);
+	csv_next_number(out, p->ci_high, e);
+}
+
+int parity_results_write_cohorts_csv(const parity_results *results, const char *path)
+{
+	util_atomic_file file;
+	int rc = util_atomic_open(&file, path, 0600);
+	if (rc)
+		return rc;
+	FILE *out = file.file;
+	fputs(cohorts_header, out);
+	for (size_t i = 0; i < results->cohort_count; i++) {
+		const parity_cohort_result *c = &results->cohorts[i];
+		int arm = strcmp(c->arm, "difference") != 0;
+		const parity_change *ch = &c->change;
+		csv_text(out, c->cohort_id);
+		csv_next_text(out, c->cohort_name);
+		csv_next_text(out, c->indicator);
+		csv_next_text(out, c->arm);
+		csv_next_text(out, c->organisations);
+		csv_next_text(out, c->before_window);
+		csv_next_text(out, c->after_window);
+		csv_pool(out, &c->before_counts, &c->before, arm);
+		csv_pool(out, &c->after_counts, &c->after, arm);
+		csv_next_number(out, ch->ratio, ch->estimable);
+		csv_next_number(out, ch->ci_low, ch->estimable);
+		csv_next_number(out, ch->ci_high, ch->estimable);
+		csv_next_number(out, ch->log_diff, ch->estimable);
+		csv_next_number(out, ch->se, ch->estimable);
+		csv_next_number(out, ch->z, ch->estimable);
+		csv_next_number(out, ch->p, ch->estimable);
+		csv_next_number(out, results->settings.level, 1);
+		csv_next_text(out, c->verdict);
+		csv_next_text(out, c->statement);
+		csv_next_text(out, c->note);
+		fputc('\n', out);
+	}
+	return util_atomic_commit(&file);
+}
+
+static void json_pool(FILE *out, const char *name, const parity_stratum *c,
+                      const parity_pooled *p)
+{
+	fprintf(out, "\"%s\": {", name);
+	json_field_u64(out, "x1", c->x1, 1);
+	json_field_u64(out, "n1", c->n1, 1);
+	json_field_u64(out, "x2", c->x2, 1);
+	json_field_u64(out, "n2", c->n2, 1);
+	json_field_double(out, "ratio", p->estimable ? p->ratio : NAN, 1);
+	json_field_double(out, "ci_low", p->estimable ? p->ci_low : NAN, 1);
+	json_field_double(out, "ci_high", p->estimable ? p->ci_high : NAN, 1);
+	json_field_u64(out, "strata", p->strata, 0);
+	fputs("}, ", out);
+}
+
+int parity_results_write_cohorts_json(const parity_results *results, const char *path)
+{
+	util_atomic_file file;
+	int rc = util_atomic_open(&file, path, 0600);
+	if (rc)
+		return rc;
+	FILE *out = file.file;
+	fputs("{\n  ", out);
+	json_context(out, results);
+	json_marks(out, results);
+	fputs(",\n  \"results\": [", out);
+	for (size_t i = 0; i < results->cohort_count; i++) {
+		const parity_cohort_result *c = &results->cohorts[i];
+		const parity_change *ch = &c->change;
+		fputs(i ? ",\n    {" : "\n    {", out);
+		json_field_text(out, "cohort_id", c->cohort_id, 1);
+		json_field_text(out, "cohort_name", c->cohort_name, 1);
+		json_field_text(out, "indicator", c->indicator, 1);
+		json_field_text(out, "arm", c->arm, 1);
+		json_field_text(out, "organisations", c->organisations, 1);
+		json_field_text(out, "before_window", c->before_window, 1);
+		json_field_text(out, "after_window", c->after_window, 1);
+		if (strcmp(c->arm, "difference")) {
+			json_pool(out, "before", &c->before_counts, &c->before);
+			json_pool(out, "after", &c->after_counts, &c->after);
+		}
+		json_field_double(out, "ratio_of_ratios", ch->estimable ? ch->ratio : NAN, 1);
+		json_field_double(out, "ci_low", ch->estimable ? ch->ci_low : NAN, 1);
+		json_field_double(out, "ci_high", ch->estimable ? ch->ci_high : NAN, 1);
+		json_field_double(out, "log_diff", ch->estimable ? ch->log_diff : NAN, 1);
+		json_field_double(out, "se", ch->estimable ? ch->se : NAN, 1);
+		json_field_double(out, "z", ch->estimable ? ch->z : NAN, 1);
+		json_field_double(out, "p", ch->estimable ? ch->p : NAN, 1);
+		json_field_text(out, "verdict", c->verdict, 1);
+		json_field_text(out, "statement", c->statement, 1);
+		json_field_text(out, "note", c->note, 0);
+		fputc('}', out);
 	}
 	fputs("\n  ]\n}\n", out);
 	return util_atomic_commit(&file);

@@ -23,12 +23,14 @@ struct parity_store {
  * Schema version 1.
  * files:    every file ingested, by content digest; `active` is 0 once a
  *           re-delivery has replaced all of it.
- * coverage: which organisation and month each file holds data for, so a
- *           corrected re-delivery can be recognised and replace exactly that.
+ * coverage: which kind, organisation and month each file holds data for
+ *           (a counts file holds several kinds), so a corrected re-delivery
+ *           can be recognised and replace exactly that.
  * cells:    the count cube. One row per distinct combination of kind,
  *           month, organisation, characteristics and job attributes within a
  *           flush; queries always SUM, so a combination may appear more than
- *           once. Unused attributes are ''. No person-level identifier.
+ *           once (never with a negative or all-zero count). Unused attributes
+ *           are ''. No person-level identifier.
  * rejects:  rows refused, counted by file and reason.
  * quality:  per file and characteristic, rows not stated or not known.
  */
@@ -47,8 +49,9 @@ static const char schema_v1[] =
 	" active INTEGER NOT NULL DEFAULT 1);"
 	"CREATE TABLE coverage("
 	" file_id INTEGER NOT NULL REFERENCES files(id),"
-	" organisation TEXT NOT NULL, month INTEGER NOT NULL,"
-	" PRIMARY KEY(file_id, organisation, month)) WITHOUT ROWID;"
+	" kind TEXT NOT NULL, organisation TEXT NOT NULL, month INTEGER NOT NULL,"
+	" PRIMARY KEY(file_id, kind, organisation, month)) WITHOUT ROWID;"
+	"CREATE INDEX coverage_by_cell ON coverage(kind, organisation, month);"
 	"CREATE TABLE cells("
 	" file_id INTEGER NOT NULL REFERENCES files(id),"
 	" kind TEXT NOT NULL, month INTEGER NOT NULL, organisation TEXT NOT NULL,"
@@ -152,6 +155,57 @@ static int read_version(parity_store *store, int *version)
 	return 0;
 }
 
+/*
+ * Schema version 2 adds the run history (engine/history.c).
+ * runs:        one per analysis run: when it started and finished, the
+ *              engine version, the settings (JSON), the period, its status
+ *              ("running", "ok", "failed") and any error message.
+ * run_results: the result rows of each run (section "results" or "trend").
+ * run_cohorts: the cohort results of each run.
+ */
+static const char schema_v2[] =
+	"CREATE TABLE runs("
+	" id INTEGER PRIMARY KEY,"
+	" started TEXT NOT NULL, finished TEXT,"
+	" engine_version TEXT NOT NULL, settings TEXT NOT NULL,"
+	" period TEXT, status TEXT NOT NULL, message TEXT);"
+	"CREATE TABLE run_results("
+	" run_id INTEGER NOT NULL REFERENCES runs(id),"
+	" section TEXT NOT NULL, indicator TEXT NOT NULL, grouping TEXT NOT NULL,"
+	" group1 TEXT NOT NULL, group2 TEXT NOT NULL, stratum_kind TEXT NOT NULL,"
+	" stratum TEXT NOT NULL, period TEXT NOT NULL, window_label TEXT NOT NULL,"
+	" x1 INTEGER NOT NULL, n1 INTEGER NOT NULL, x2 INTEGER NOT NULL,"
+	" n2 INTEGER NOT NULL, ratio REAL, ci_low REAL, ci_high REAL, p REAL,"
+	" estimate TEXT NOT NULL, pooled INTEGER NOT NULL, flags TEXT NOT NULL);"
+	"CREATE INDEX run_results_by_run ON run_results(run_id);"
+	"CREATE TABLE run_cohorts("
+	" run_id INTEGER NOT NULL REFERENCES runs(id),"
+	" cohort_id TEXT NOT NULL, indicator TEXT NOT NULL, arm TEXT NOT NULL,"
+	" organisations TEXT NOT NULL, before_window TEXT NOT NULL,"
+	" after_window TEXT NOT NULL, before_ratio REAL, after_ratio REAL,"
+	" ratio REAL, ci_low REAL, ci_high REAL, p REAL, verdict TEXT NOT NULL);"
+	"CREATE INDEX run_cohorts_by_run ON run_cohorts(run_id);"
+	"UPDATE meta SET value = '2' WHERE key = 'schema_version';";
+
+/*
+ * Schema version 3 records the unattended monthly runs (engine/run_history.c):
+ * which command made each run, the month it reports for, its warnings and
+ * a summary of its files, and one row per inbox file event (new data,
+ * corrected delivery, duplicate skipped, quarantined), so changes.txt can be
+ * rebuilt for a month whatever the number of runs in it.
+ */
+static const char schema_v3[] =
+	"ALTER TABLE runs ADD COLUMN command TEXT NOT NULL DEFAULT 'analyse';"
+	"ALTER TABLE runs ADD COLUMN month TEXT;"
+	"ALTER TABLE runs ADD COLUMN warnings INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE runs ADD COLUMN files TEXT;"
+	"CREATE TABLE run_files("
+	" run_id INTEGER NOT NULL REFERENCES runs(id),"
+	" month TEXT NOT NULL, name TEXT NOT NULL, sha256 TEXT NOT NULL,"
+	" kind TEXT NOT NULL, event TEXT NOT NULL, detail TEXT NOT NULL);"
+	"CREATE INDEX run_files_by_month ON run_files(month);"
+	"UPDATE meta SET value = '3' WHERE key = 'schema_version';";
+
 /* Bring the schema up to PARITY_STORE_SCHEMA_VERSION in one transaction. */
 static int migrate(parity_store *store)
 {
@@ -169,7 +223,11 @@ static int migrate(parity_store *store)
 	}
 	if (version < 1 && (rc = store_exec(store, schema_v1, "creating the schema")))
 		goto fail;
-	/* Later versions add their steps here: if (version < 2) ... */
+	if (version < 2 && (rc = store_exec(store, schema_v2, "adding the run history")))
+		goto fail;
+	if (version < 3 && (rc = store_exec(store, schema_v3, "adding run records")))
+		goto fail;
+	/* Later versions add their steps here: if (version < 4) ... */
 	return store_exec(store, "COMMIT", "saving the schema");
 fail:
 	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
@@ -208,7 +266,10 @@ int parity_store_open(parity_store **out, const char *path, int create)
 		free(store);
 		return parity_error_set(PARITY_ENOMEM, "out of memory");
 	}
-	rc = sqlite3_open_v2(path, &store->db, SQLITE_OPEN_READWRITE, NULL);
+	/* One connection is never used by two threads at once, so SQLite's own
+	 * locking of it is only overhead (every bind took a mutex). */
+	rc = sqlite3_open_v2(path, &store->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	                     NULL);
 	if (rc != SQLITE_OK) {
 		rc = store_fail(store, rc, "opening");
 		goto fail;
@@ -217,7 +278,7 @@ int parity_store_open(parity_store **out, const char *path, int create)
 	/* Rollback journal (no -wal side file), synchronous so a crash never
 	 * leaves a half-applied file. */
 	if ((rc = store_exec(store, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
-	                            "PRAGMA journal_mode=DELETE;",
+	                            "PRAGMA journal_mode=DELETE; PRAGMA cache_size=-8192;",
 	                     "setting up")))
 		goto fail;
 	if ((rc = migrate(store)))

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ini.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -120,4 +121,40 @@ void util_atomic_abort(util_atomic_file *file)
 	if (file->temp[0])
 		unlink(file->temp);
 	file->temp[0] = '\0';
+}
+
+typedef struct ini_state {
+	FILE *in;
+	util_ini_handler handler;
+	void *user;
+	int line;
+	int stopped;
+} ini_state;
+
+static char *ini_read_line(char *buffer, int size, void *stream)
+{
+	ini_state *st = stream;
+	char *got = fgets(buffer, size, st->in);
+	if (got)
+		st->line++;
+	return got;
+}
+
+static int ini_entry(void *user, const char *section, const char *name,
+                     const char *value)
+{
+	ini_state *st = user;
+	if (st->handler(st->user, section, name, value, st->line))
+		return 1;
+	st->stopped = 1;
+	return 0;
+}
+
+int util_ini_parse(FILE *in, util_ini_handler handler, void *user)
+{
+	ini_state st = {in, handler, user, 0, 0};
+	int rc = ini_parse_stream(ini_read_line, &st, ini_entry, &st);
+	if (st.stopped)
+		return -1;
+	return rc;
 }

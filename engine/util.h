@@ -33,4 +33,14 @@ void util_atomic_abort(util_atomic_file *file);
 /* Join `dir` and `name` into `out`; PARITY_EUSAGE if it does not fit. */
 int util_path_join(char *out, size_t size, const char *dir, const char *name);
 
+/* An INI entry handler that is told the line number (Debian's libinih is
+ * built without INI_HANDLER_LINENO). Return non-zero to go on, 0 to stop. */
+typedef int (*util_ini_handler)(void *user, const char *section,
+                                const char *name, const char *value, int line);
+
+/* Parse INI from `in` with libinih, counting lines for the handler.
+ * Returns 0, the first line with a syntax error, or -1 when the handler
+ * stopped the parse (the handler has set the error). */
+int util_ini_parse(FILE *in, util_ini_handler handler, void *user);
+
 #endif

@@ -12,6 +12,9 @@
 #include "parity/store.h"
 #include "parity/ingest.h"
 #include "parity/analyse.h"
+#include "parity/check.h"
+#include "parity/quality.h"
 #include "parity/report.h"
+#include "parity/run.h"
 
 #endif

@@ -1,27 +1,26 @@
 /*
  * chart.c: the ratio (forest) chart: labels, markers with interval whiskers
- * on a log axis, the 0.80-1.25 band, a line at 1, figures and a legend;
+ * on a log axis, the 0.80-1.25 band, a line at 1, figures and a legend, the
+ * overall row as a diamond (spanning its interval when pooled) and a note;
  * drawn into any cairo context or written alone as PNG or SVG.
  */
 #include "chart.h"
 
+#include "chart_parts.h"
 #include "draw.h"
 #include "parity/common.h"
 
-#include <cairo-svg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define BAND_LOW 0.80
-#define BAND_HIGH 1.25
-#define AXIS_MIN 0.02
-#define AXIS_MAX 50.0
+#define BAND_LOW CHART_BAND_LOW
+#define BAND_HIGH CHART_BAND_HIGH
 #define INTERVAL_SPAN_MIN 0.1 /* intervals stretch the axis this far, no more */
 #define INTERVAL_SPAN_MAX 10.0
 #define OVERALL_GAP 6.0
-#define MAX_TICKS 24
+#define MAX_TICKS CHART_MAX_TICKS
 
 static const draw_font label_font = {8.5, 0, 0, 0};
 static const draw_font label_bold = {8.5, 1, 0, 0};
@@ -30,24 +29,6 @@ static const draw_font small_italic = {8.0, 0, 1, 0};
 static const draw_font title_font = {10.0, 1, 0, 0};
 
 /* ---- axis range and ticks ---------------------------------------------- */
-
-/* The largest of 1, 2, 5 x 10^k not above v (round_up: smallest not below). */
-static double nice_value(double v, int round_up)
-{
-	static const double steps[] = {1, 2, 5, 10};
-	double decade = pow(10, floor(log10(v)));
-	double m = v / decade;
-	if (round_up) {
-		for (size_t i = 0; i < 4; i++)
-			if (m <= steps[i] * (1 + 1e-9))
-				return steps[i] * decade;
-		return 10 * decade;
-	}
-	for (size_t i = 4; i-- > 0;)
-		if (m >= steps[i] * (1 - 1e-9))
-			return steps[i] * decade;
-	return decade;
-}
 
 void chart_ratio_range(double *out_low, double *out_high,
                        const chart_ratio_item *items, size_t count)
@@ -68,69 +49,13 @@ void chart_ratio_range(double *out_low, double *out_high,
 		if (isfinite(it->ci_high) && it->ci_high > 0)
 			hi = fmax(hi, fmin(it->ci_high, INTERVAL_SPAN_MAX));
 	}
-	lo = fmax(lo / 1.1, AXIS_MIN);
-	hi = fmin(hi * 1.1, AXIS_MAX);
-	*out_low = nice_value(lo, 0);
-	*out_high = nice_value(hi, 1);
+	chart_log_range(out_low, out_high, lo, hi);
 }
 
 /* Horizontal position of ratio v on the log axis (v within the range). */
 static double axis_x(double v, double lo, double hi, double x0, double w)
 {
 	return x0 + (log(v) - log(lo)) / (log(hi) - log(lo)) * w;
-}
-
-/*
- * Choose tick values for [lo, hi] whose labels do not collide, most
- * important first: 1, the ends, powers of ten, 2 and 5 x 10^k, then the
- * band edges. Writes up to `cap` values to `out`; returns how many.
- */
-static size_t pick_ticks(double *out, size_t cap, cairo_t *cr, double lo,
-                         double hi, double x0, double w)
-{
-	double candidates[64];
-	size_t n = 0;
-	candidates[n++] = 1;
-	candidates[n++] = lo;
-	candidates[n++] = hi;
-	for (int pass = 0; pass < 2; pass++) {
-		for (int k = -2; k <= 2 && n < 60; k++) {
-			double decade = pow(10, k);
-			if (pass == 0) {
-				candidates[n++] = decade;
-			} else {
-				candidates[n++] = 2 * decade;
-				candidates[n++] = 5 * decade;
-			}
-		}
-	}
-	candidates[n++] = BAND_LOW;
-	candidates[n++] = BAND_HIGH;
-
-	double left[MAX_TICKS], right[MAX_TICKS];
-	size_t kept = 0;
-	for (size_t i = 0; i < n && kept < cap && kept < MAX_TICKS; i++) {
-		double v = candidates[i];
-		if (v < lo * (1 - 1e-9) || v > hi * (1 + 1e-9))
-			continue;
-		char text[16];
-		double tw = 0;
-		snprintf(text, sizeof text, "%g", v);
-		draw_text_size(&tw, NULL, cr, 0, small_font, 0, text);
-		double cx = axis_x(v, lo, hi, x0, w);
-		double a = cx - tw / 2 - 5, b = cx + tw / 2 + 5;
-		int clash = 0;
-		for (size_t j = 0; j < kept && !clash; j++)
-			clash = fabs(out[j] - v) < 1e-9 * v ||
-			        (a < right[j] && b > left[j]);
-		if (clash)
-			continue;
-		out[kept] = v;
-		left[kept] = a;
-		right[kept] = b;
-		kept++;
-	}
-	return kept;
 }
 
 /* ---- layout -------------------------------------------------------------- */
@@ -155,7 +80,9 @@ typedef struct geometry {
 	double axis_y;                /* the axis line (below the last row) */
 	double ticks_y, axis_title_y, hints_y;
 	double legend_y, legend_h;
+	double note_y, note_h;        /* the note line(s) under the legend */
 	double total_h;
+	int pooled;                   /* the overall diamond spans its interval */
 	double lo, hi;                /* axis range */
 	int legend[LEGEND_KINDS];     /* which legend entries appear */
 	char legend_text[LEGEND_KINDS][96];
@@ -207,6 +134,7 @@ static void layout_legend(geometry *g, cairo_t *cr,
 		if (items[i].overall) {
 			g->legend[LEGEND_OVERALL] = 1;
 			overall_label = items[i].label;
+			g->pooled = s->pooled;
 		} else if (items[i].low_count) {
 			g->legend[LEGEND_LOW] = 1;
 		} else {
@@ -222,7 +150,12 @@ static void layout_legend(geometry *g, cairo_t *cr,
 	         s->label_heading ? s->label_heading : "Estimate");
 	snprintf(g->legend_text[LEGEND_LOW], 96,
 	         "Too few cases to draw a conclusion");
-	snprintf(g->legend_text[LEGEND_OVERALL], 96, "%s", overall_label);
+	if (g->pooled)
+		snprintf(g->legend_text[LEGEND_OVERALL], 96,
+		         "%s: pooled ratio, the diamond spans its interval",
+		         overall_label);
+	else
+		snprintf(g->legend_text[LEGEND_OVERALL], 96, "%s", overall_label);
 	snprintf(g->legend_text[LEGEND_INTERVAL], 96,
 	         "%g%% confidence interval", (s->level > 0 ? s->level : 0.95) * 100);
 	snprintf(g->legend_text[LEGEND_BAND], 96,
@@ -320,6 +253,14 @@ static void layout(geometry *g, cairo_t *cr, double x, double y, double w,
 	g->legend_y = cy;
 	layout_legend(g, cr, s, items, count);
 	cy += g->legend_h;
+	if (s->note && *s->note) {
+		double h = 0;
+		cy += 3;
+		draw_text_size(NULL, &h, cr, w, small_font, 0, s->note);
+		g->note_y = cy;
+		g->note_h = h;
+		cy += h;
+	}
 	g->total_h = cy - y;
 }
 
@@ -379,11 +320,58 @@ static void arrow_head(cairo_t *cr, double tip_x, double cy, int dir,
 
 /* ---- drawing ----------------------------------------------------------- */
 
+/*
+ * A pooled overall estimate: a diamond whose side points are the interval's
+ * limits and whose top and bottom sit at the estimate, cut at the axis ends
+ * with an arrowhead where the interval runs on.
+ */
+static void draw_pooled(cairo_t *cr, const geometry *g,
+                        const chart_ratio_item *it, double cy)
+{
+	double x0 = g->plot_x, x1 = g->plot_x + g->plot_w;
+	int clip_left = !(it->ci_low >= g->lo);
+	int clip_right = !(it->ci_high <= g->hi);
+	double px = axis_x(it->ratio, g->lo, g->hi, x0, g->plot_w);
+	double a = clip_left ? fmin(x0, px) - 40
+	                     : axis_x(it->ci_low, g->lo, g->hi, x0, g->plot_w);
+	double b = clip_right ? fmax(x1, px) + 40
+	                      : axis_x(it->ci_high, g->lo, g->hi, x0, g->plot_w);
+	double h = fmin(g->row_h * 0.36, 5.5);
+
+	cairo_save(cr);
+	cairo_rectangle(cr, x0, cy - h - 1, x1 - x0, 2 * h + 2);
+	cairo_clip(cr);
+	cairo_new_path(cr);
+	cairo_move_to(cr, a, cy);
+	cairo_line_to(cr, px, cy - h);
+	cairo_line_to(cr, b, cy);
+	cairo_line_to(cr, px, cy + h);
+	cairo_close_path(cr);
+	fill_and_outline(cr, DRAW_ORANGE, DRAW_BLACK, 0);
+	cairo_restore(cr);
+
+	/* The estimate itself, so a narrow diamond still shows its centre. */
+	draw_colour_set(cr, DRAW_BLACK);
+	cairo_set_line_width(cr, 1.0);
+	cairo_move_to(cr, px, cy - h - 1.5);
+	cairo_line_to(cr, px, cy + h + 1.5);
+	cairo_stroke(cr);
+	if (clip_left)
+		arrow_head(cr, x0 - 1, cy, -1, 6, 3);
+	if (clip_right)
+		arrow_head(cr, x1 + 1, cy, 1, 6, 3);
+}
+
 /* The whisker and marker of one estimable row centred on height cy. */
 static void draw_estimate(cairo_t *cr, const geometry *g,
                           const chart_ratio_item *it, double cy)
 {
 	double x0 = g->plot_x, x1 = g->plot_x + g->plot_w;
+	if (it->overall && g->pooled && it->ratio >= g->lo &&
+	    it->ratio <= g->hi) {
+		draw_pooled(cr, g, it, cy);
+		return;
+	}
 	int clip_left = !(it->ci_low >= g->lo);
 	int clip_right = !(it->ci_high <= g->hi);
 	double a = clip_left ? x0 : axis_x(it->ci_low, g->lo, g->hi, x0, g->plot_w);
@@ -432,13 +420,26 @@ static void draw_estimate(cairo_t *cr, const geometry *g,
 }
 
 /* Symbol for legend entry `k` in a LEGEND_SYMBOL-wide box centred on cy. */
-static void legend_symbol(cairo_t *cr, int k, double x, double cy)
+static void legend_symbol(cairo_t *cr, int k, double x, double cy,
+                          int pooled)
 {
 	double mid = x + LEGEND_SYMBOL / 2;
 	switch (k) {
 	case LEGEND_POINT: marker_circle(cr, mid, cy, 3.5, 0); break;
 	case LEGEND_LOW: marker_circle(cr, mid, cy, 3.5, 1); break;
-	case LEGEND_OVERALL: marker_diamond(cr, mid, cy, 5, 0); break;
+	case LEGEND_OVERALL:
+		if (pooled) {
+			cairo_new_path(cr);
+			cairo_move_to(cr, x - 1, cy);
+			cairo_line_to(cr, mid, cy - 4.5);
+			cairo_line_to(cr, x + LEGEND_SYMBOL + 1, cy);
+			cairo_line_to(cr, mid, cy + 4.5);
+			cairo_close_path(cr);
+			fill_and_outline(cr, DRAW_ORANGE, DRAW_BLACK, 0);
+		} else {
+			marker_diamond(cr, mid, cy, 5, 0);
+		}
+		break;
 	case LEGEND_INTERVAL:
 		draw_colour_set(cr, DRAW_BLUE);
 		cairo_set_line_width(cr, 1.2);
@@ -564,8 +565,8 @@ void chart_ratio_draw(cairo_t *cr, double x, double y, double width,
 
 	cairo_save(cr);
 	layout(&g, cr, x, y, width, s, items, count);
-	size_t tick_count = pick_ticks(ticks, MAX_TICKS, cr, g.lo, g.hi,
-	                               g.plot_x, g.plot_w);
+	size_t tick_count = chart_log_ticks(ticks, MAX_TICKS, cr, g.lo, g.hi,
+	                                    g.plot_w, 0);
 
 	draw_colour_set(cr, DRAW_BLACK);
 	if (s->title)
@@ -630,70 +631,64 @@ void chart_ratio_draw(cairo_t *cr, double x, double y, double width,
 			continue;
 		double lx = x + g.legend_x[k];
 		double ly = g.legend_y + g.legend_dy[k];
-		legend_symbol(cr, k, lx, ly + lh / 2);
+		legend_symbol(cr, k, lx, ly + lh / 2, g.pooled);
 		draw_colour_set(cr, DRAW_BLACK);
 		draw_text(cr, lx + LEGEND_SYMBOL + 4, ly, 0, small_font, 0,
 		          g.legend_text[k]);
+	}
+	if (g.note_h > 0) {
+		draw_colour_set(cr, DRAW_GREY);
+		draw_text(cr, x, g.note_y, width, small_font, 0, s->note);
 	}
 	cairo_restore(cr);
 }
 
 /* ---- standalone files ---------------------------------------------------- */
 
-#define FILE_MARGIN 12.0
-#define PNG_SCALE 2.0 /* 144 dpi */
+/* The ratio chart's style and rows, for the shared file writer. */
+typedef struct ratio_chart {
+	const chart_ratio_style *style;
+	const chart_ratio_item *items;
+	size_t count;
+} ratio_chart;
+
+static double ratio_measure(cairo_t *cr, double width, const void *chart)
+{
+	const ratio_chart *c = chart;
+	return chart_ratio_height(cr, width, c->style, c->items, c->count);
+}
+
+static void ratio_paint(cairo_t *cr, double x, double y, double width,
+                        const void *chart)
+{
+	const ratio_chart *c = chart;
+	chart_ratio_draw(cr, x, y, width, c->style, c->items, c->count);
+}
 
 int chart_ratio_write(const char *path, parity_chart_format format,
                       double width, const chart_ratio_style *style,
                       const chart_ratio_item *items, size_t count)
 {
-	draw_output out;
-	cairo_surface_t *surface = NULL;
-	cairo_t *cr = NULL;
-	cairo_status_t status = CAIRO_STATUS_SUCCESS;
-	int rc = 0;
+	ratio_chart chart = {style, items, count};
+	return chart_write_file(path, format, width, ratio_measure, ratio_paint,
+	                        &chart);
+}
 
-	/* Measure on a scratch surface: hinting is off, so text measures
-	 * the same here as on the real one. */
-	cairo_surface_t *scratch = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
-	cairo_t *measure = cairo_create(scratch);
-	draw_context_setup(measure);
-	double height = chart_ratio_height(measure, width, style, items, count);
-	cairo_destroy(measure);
-	cairo_surface_destroy(scratch);
-
-	double page_w = width + 2 * FILE_MARGIN;
-	double page_h = height + 2 * FILE_MARGIN;
-
-	rc = draw_output_open(&out, path);
-	if (rc)
-		return rc;
-
-	if (format == PARITY_CHART_SVG) {
-		surface = cairo_svg_surface_create_for_stream(draw_output_write, &out,
-		                                              page_w, page_h);
-	} else {
-		surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
-		                                     (int)ceil(page_w * PNG_SCALE),
-		                                     (int)ceil(page_h * PNG_SCALE));
+void chart_format_homogeneity(char *buf, size_t size, double q, int df,
+                              double p)
+{
+	char pv[24];
+	if (!isfinite(q) || df < 1) {
+		snprintf(buf, size, "Homogeneity: not computed");
+		return;
 	}
-	cr = cairo_create(surface);
-	draw_context_setup(cr);
-	if (format != PARITY_CHART_SVG)
-		cairo_scale(cr, PNG_SCALE, PNG_SCALE);
-	draw_colour_set(cr, DRAW_WHITE);
-	cairo_paint(cr);
-	chart_ratio_draw(cr, FILE_MARGIN, FILE_MARGIN, width, style, items, count);
-
-	status = cairo_status(cr);
-	if (status == CAIRO_STATUS_SUCCESS && format != PARITY_CHART_SVG)
-		status = cairo_surface_write_to_png_stream(surface, draw_output_write,
-		                                           &out);
-	cairo_destroy(cr);
-	cairo_surface_finish(surface);
-	if (status == CAIRO_STATUS_SUCCESS)
-		status = cairo_surface_status(surface);
-	cairo_surface_destroy(surface);
-
-	return draw_output_close(&out, status);
+	if (isnan(p))
+		snprintf(pv, sizeof pv, "p = -");
+	else if (p < 0.001)
+		snprintf(pv, sizeof pv, "p < 0.001");
+	else if (p < 0.01)
+		snprintf(pv, sizeof pv, "p = %.3f", p);
+	else
+		snprintf(pv, sizeof pv, "p = %.2f", p);
+	snprintf(buf, size, "Homogeneity: Q = %.1f, df = %d, %s", q, df, pv);
 }

@@ -1,7 +1,8 @@
 /*
  * chart.h: charts drawn into any cairo context (a PDF page, a PNG image or
- * an SVG file). The ratio (forest) chart shows each stratum's relative
- * likelihood as a marker with its confidence interval on a log scale.
+ * an SVG file): the ratio (forest) chart by stratum, the trend over periods,
+ * the funnel plot and the recruitment pipeline. Each takes plain arrays of
+ * the structs below and computes nothing: the statistics come precomputed.
  */
 #ifndef PARITY_CHART_H
 #define PARITY_CHART_H
@@ -10,6 +11,7 @@
 
 #include <cairo.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* One row of the ratio chart. */
 typedef struct chart_ratio_item {
@@ -33,6 +35,11 @@ typedef struct chart_ratio_style {
 	double axis_low;           /* axis range; 0 for one that fits the items */
 	double axis_high;
 	double row_height;         /* points per row; 0 for CHART_ROW_DEFAULT */
+	const char *note;          /* grey line(s) under the legend, or NULL:
+	                              e.g. chart_format_homogeneity's text */
+	int pooled;                /* 1: the overall rows are pooled ratios
+	                              (Mantel-Haenszel): each diamond spans
+	                              its interval */
 } chart_ratio_style;
 
 #define CHART_ROW_DEFAULT 16.0
@@ -64,5 +71,218 @@ void chart_ratio_draw(cairo_t *cr, double x, double y, double width,
 int chart_ratio_write(const char *path, parity_chart_format format,
                       double width, const chart_ratio_style *style,
                       const chart_ratio_item *items, size_t count);
+
+/* The homogeneity note for a pooled chart: "Homogeneity: Q = 3.2, df = 5,
+ * p = 0.67" (p below 0.01 with three decimals, "p < 0.001" below that;
+ * "Homogeneity: not computed" for a non-finite Q or df < 1). */
+void chart_format_homogeneity(char *buf, size_t size, double q, int df,
+                              double p);
+
+/* ---- trend over periods ----------------------------------------------------
+ * An indicator's ratio in each period (categories of equal width, e.g. five
+ * financial years) on a log scale: one line of markers per series with its
+ * interval as a shaded ribbon, the 0.80-1.25 band, a line at 1, and cohorts
+ * as hatched spans placed by month. */
+
+/* A month as one number: CHART_MONTH(2022, 4) is April 2022. */
+#define CHART_MONTH(year, month) ((year) * 12 + (month) - 1)
+
+/* One period on the horizontal axis: a category and the months it covers. */
+typedef struct chart_period {
+	const char *label; /* borrowed: "2021/22" */
+	int first_month;   /* CHART_MONTH of its first month */
+	int last_month;    /* CHART_MONTH of its last month (inclusive) */
+} chart_period;
+
+/* One series' estimate in one period. */
+typedef struct chart_trend_point {
+	double ratio;   /* point estimate; 0 and INFINITY allowed */
+	double ci_low;  /* 0 allowed */
+	double ci_high; /* INFINITY allowed */
+	int estimable;  /* 0: a gap in the line, noted "no estimate" */
+	int low_count;  /* 1: hollow marker, "too few cases" */
+} chart_trend_point;
+
+/* One line: the overall ratio or one organisation's. */
+typedef struct chart_trend_series {
+	const char *label;               /* borrowed: "All organisations" */
+	const chart_trend_point *points; /* borrowed: one per period */
+	int overall;                     /* 1: a heavier line */
+} chart_trend_series;
+
+/* A mentoring cohort (or any programme) as a span of months. */
+typedef struct chart_cohort {
+	const char *label; /* borrowed: "Cohort 1" */
+	int first_month;   /* CHART_MONTH, inclusive */
+	int last_month;
+} chart_cohort;
+
+/* What the trend chart shows. Series after the sixth repeat a colour (in
+ * another shape); more than a few series will not read well. */
+typedef struct chart_trend {
+	const chart_period *periods;      /* in time order */
+	size_t period_count;
+	const chart_trend_series *series;
+	size_t series_count;
+	const chart_cohort *cohorts;      /* may be NULL */
+	size_t cohort_count;
+} chart_trend;
+
+/* Words and sizes for the trend chart. Zero-initialise, then set. */
+typedef struct chart_trend_style {
+	const char *title;         /* bold line above the chart, or NULL */
+	const char *period_label;  /* axis title: "Financial year"; NULL "Period" */
+	const char *group1;        /* numerator group, "White"; NULL: no hint */
+	const char *group2;        /* comparison group, "BME" */
+	const char *outcome;       /* "to be appointed", or NULL */
+	const char *cohort_legend; /* legend for the spans; NULL "Mentoring cohort" */
+	double level;              /* confidence level, e.g. 0.95 */
+	double axis_low;           /* axis range; 0 for one that fits */
+	double axis_high;
+	double plot_height;        /* points; 0 for CHART_TREND_HEIGHT */
+	const char *note;          /* grey line(s) at the foot, or NULL */
+} chart_trend_style;
+
+#define CHART_TREND_HEIGHT 190.0
+
+/* The log axis range that fits every series, as chart_ratio_range does. */
+void chart_trend_range(double *out_low, double *out_high,
+                       const chart_trend *trend);
+
+/* Height in points that chart_trend_draw uses at this width. */
+double chart_trend_height(cairo_t *cr, double width,
+                          const chart_trend_style *style,
+                          const chart_trend *trend);
+
+/* Draw the trend chart with its top-left corner at (x, y), `width` wide.
+ * Errors stick to `cr`. */
+void chart_trend_draw(cairo_t *cr, double x, double y, double width,
+                      const chart_trend_style *style, const chart_trend *trend);
+
+/* Write the trend chart alone to `path` (as chart_ratio_write). */
+int chart_trend_write(const char *path, parity_chart_format format,
+                      double width, const chart_trend_style *style,
+                      const chart_trend *trend);
+
+/* ---- funnel plot (Spiegelhalter, Stat Med 2005;24:1185) --------------------
+ * Each unit's ratio (log scale) against its size, with the 95% and 99.8%
+ * control limits around the pooled value. Units outside the limits get
+ * another marker shape; with many units only those outside are labelled. */
+
+/* One organisation on the funnel. */
+typedef struct chart_funnel_unit {
+	const char *label; /* borrowed: organisation code "R0A" */
+	double size;       /* horizontal: the precision measure named in
+	                      the style's size_label */
+	double ratio;      /* vertical; 0 and INFINITY drawn as edge arrows */
+	int estimable;     /* 0: not plotted; named in a note */
+	int outside95;     /* -1 below the 95% limits, +1 above, 0 within
+	                      (parity_funnel_point.outside95) */
+	int outside998;    /* the same for the 99.8% limits */
+} chart_funnel_unit;
+
+/* The control limits at one size (from parity_funnel_limits). */
+typedef struct chart_funnel_limit {
+	double size;    /* horizontal, as chart_funnel_unit.size */
+	double low95;   /* ratios; 0 and INFINITY allowed */
+	double high95;
+	double low998;
+	double high998;
+} chart_funnel_limit;
+
+/* What the funnel plot shows. */
+typedef struct chart_funnel {
+	const chart_funnel_unit *units;
+	size_t unit_count;
+	const chart_funnel_limit *limits; /* ascending size; drawn as curves */
+	size_t limit_count;
+	double target;                    /* the pooled value (> 0, finite) */
+} chart_funnel;
+
+/* Words and sizes for the funnel plot. Zero-initialise, then set. */
+typedef struct chart_funnel_style {
+	const char *title;        /* bold line above the chart, or NULL */
+	const char *size_label;   /* horizontal axis title; NULL: "Precision
+	                             (1/SE² of the log ratio)" */
+	const char *target_label; /* legend for the centre line; NULL:
+	                             "Pooled ratio" */
+	const char *unit_noun;    /* "organisations" (NULL: that), for notes */
+	const char *group1;       /* numerator group, "White"; NULL: no hint */
+	const char *group2;       /* comparison group, "BME" */
+	const char *outcome;      /* "to be appointed", or NULL */
+	double axis_low;          /* ratio axis range; 0 for one that fits */
+	double axis_high;
+	double size_max;          /* horizontal axis end; 0 for one that fits */
+	double plot_height;       /* points; 0 for CHART_FUNNEL_HEIGHT */
+	size_t label_all_max;     /* label every unit up to this many units
+	                             (0: CHART_FUNNEL_LABEL_ALL); above it only
+	                             those outside the 95% limits */
+	const char *note;         /* grey line(s) at the foot, or NULL */
+} chart_funnel_style;
+
+#define CHART_FUNNEL_HEIGHT 230.0
+#define CHART_FUNNEL_LABEL_ALL 15
+
+/* Height in points that chart_funnel_draw uses at this width. */
+double chart_funnel_height(cairo_t *cr, double width,
+                           const chart_funnel_style *style,
+                           const chart_funnel *funnel);
+
+/* Draw the funnel plot with its top-left corner at (x, y), `width` wide.
+ * Errors stick to `cr`. */
+void chart_funnel_draw(cairo_t *cr, double x, double y, double width,
+                       const chart_funnel_style *style,
+                       const chart_funnel *funnel);
+
+/* Write the funnel plot alone to `path` (as chart_ratio_write). */
+int chart_funnel_write(const char *path, parity_chart_format format,
+                       double width, const chart_funnel_style *style,
+                       const chart_funnel *funnel);
+
+/* ---- recruitment pipeline --------------------------------------------------
+ * For each stage (shortlisted of applicants, appointed of shortlisted,
+ * appointed of applicants) a block of horizontal bars, one per group, each
+ * named and labelled with its percentage. */
+
+/* One group's counts through recruitment. */
+typedef struct chart_pipeline_group {
+	const char *label;    /* borrowed: "White", "BME", "Not stated" */
+	uint64_t applied;     /* applications */
+	uint64_t shortlisted; /* of which shortlisted */
+	uint64_t appointed;   /* of which appointed */
+} chart_pipeline_group;
+
+#define CHART_PIPELINE_STAGES 3
+
+/* Words and sizes for the pipeline chart. Zero-initialise, then set. */
+typedef struct chart_pipeline_style {
+	const char *title;       /* bold line above the chart, or NULL */
+	const char *stage_labels[CHART_PIPELINE_STAGES]; /* NULL: defaults
+	                            "Shortlisted, as % of applicants", ... */
+	uint64_t few_cases;      /* a bar whose base is below this is hollow,
+	                            "too few cases"; 0: never */
+	int show_counts;         /* 1: "23.4% (57 of 243)"; counts print as
+	                            given, so suppress before asking */
+	double bar_height;       /* points; 0 for CHART_BAR_DEFAULT */
+	const char *note;        /* grey line(s) at the foot, or NULL */
+} chart_pipeline_style;
+
+#define CHART_BAR_DEFAULT 13.0
+
+/* Height in points that chart_pipeline_draw uses at this width. */
+double chart_pipeline_height(cairo_t *cr, double width,
+                             const chart_pipeline_style *style,
+                             const chart_pipeline_group *groups, size_t count);
+
+/* Draw the pipeline chart with its top-left corner at (x, y), `width`
+ * wide. Errors stick to `cr`. */
+void chart_pipeline_draw(cairo_t *cr, double x, double y, double width,
+                         const chart_pipeline_style *style,
+                         const chart_pipeline_group *groups, size_t count);
+
+/* Write the pipeline chart alone to `path` (as chart_ratio_write). */
+int chart_pipeline_write(const char *path, parity_chart_format format,
+                         double width, const chart_pipeline_style *style,
+                         const chart_pipeline_group *groups, size_t count);
 
 #endif

@@ -23,10 +23,16 @@ typedef struct cli_command {
 
 int cmd_ratio(int argc, char **argv);
 int cmd_pool(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
+int cmd_mapping(int argc, char **argv);
+int cmd_quality(int argc, char **argv);
 int cmd_analyse(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_history(int argc, char **argv);
 
 /* The closest of `candidates` (NULL-terminated) to `word` within a small
  * edit distance, or NULL when none is close. */

@@ -1,10 +1,13 @@
 /*
  * cmd_analyse.c: `parity analyse`: compute the indicators from a database
- * and write results.csv and results.json.
+ * (with breakdowns, comparisons, trend and, given a cohort file, the
+ * mentoring cohorts) and write the results files; the run is kept in the
+ * database's history.
  */
 #include "cli.h"
 #include "pipeline.h"
 
+#include <string.h>
 #include <sysexits.h>
 
 static void usage(FILE *out)
@@ -12,9 +15,15 @@ static void usage(FILE *out)
 	fprintf(out,
 	        "Usage: parity analyse --db DB --out DIR [options]\n"
 	        "\n"
-	        "Compute the indicators from the database and write DIR/results.csv and\n"
-	        "DIR/results.json: one row per indicator, grouping, stratum and period,\n"
-	        "with counts, rates, ratio, confidence interval, p-values and flags.\n"
+	        "Compute the indicators (WRES 2, 3, 4 and WDES 2, 3) from the database,\n"
+	        "with breakdowns by organisation, pay band and staff group (each with a\n"
+	        "Mantel-Haenszel pooled ratio and homogeneity test), funnel positions,\n"
+	        "Kline's compound ratio across pay bands, every characteristic compared\n"
+	        "category by category, and the trend by financial year. Writes\n"
+	        "DIR/results.csv and .json (one row per indicator, grouping, group,\n"
+	        "stratum and period, with raw counts), DIR/trend.csv and .json, and with\n"
+	        "--cohorts DIR/cohorts.csv and .json. Prints the run id under which the\n"
+	        "run is kept in the database.\n"
 	        "\n"
 	        "Options:\n"
 	        "  --db DB               the database (required)\n"
@@ -22,8 +31,56 @@ static void usage(FILE *out)
 	        "  --period P            2024/25, 2024, 2024-Q1, 2024-03 or R12-2025-03\n"
 	        "                        (default: the latest complete financial year)\n"
 	        "  --org CODE            one organisation only\n"
+	        "  --window-years N      WRES 3 and WDES 3 count N periods ending with P\n"
+	        "                        (default 2: this year and the one before; 1 off)\n"
+	        "  --include-bank        count bank staff (default: excluded, as WRES says)\n"
+	        "  --cohorts FILE        mentoring cohorts CSV: cohort_id,name,\n"
+	        "                        organisations,start_date,end_date[,pairs]\n"
+	        "  --cohort-window M     months before the start and after the end\n"
+	        "                        compared for each cohort (default 12)\n"
+	        "  --reference C=CODE    the reference category of characteristic C, e.g.\n"
+	        "                        age_band=35-44 (repeatable; defaults: ethnic\n"
+	        "                        category A, sex M, disability N, others the\n"
+	        "                        largest category)\n"
+	        "  --kline-from BAND     first band of Kline's ladder (default 5)\n"
+	        "  --funnel-adjust A     funnel limits: plain (default) or additive\n"
+	        "                        (widened for over-dispersion)\n"
+	        "  --no-trend            skip the trend series\n"
+	        "  --no-comparisons      skip the per-characteristic comparisons\n"
 	        CLI_STATS_HELP
 	        "  -h, --help            show this help\n");
+}
+
+enum {
+	OPT_WINDOW_YEARS = 0x200, OPT_INCLUDE_BANK, OPT_COHORTS, OPT_COHORT_WINDOW,
+	OPT_REFERENCE, OPT_KLINE_FROM, OPT_FUNNEL, OPT_NO_TREND, OPT_NO_COMPARISONS,
+};
+
+static int small_number(const char *option, const char *arg, unsigned min,
+                        unsigned max, unsigned *out)
+{
+	uint64_t value;
+	if (cli_parse_u64(arg, &value) || value < min || value > max)
+		return cli_usage_error("analyse", "%s '%s': give a whole number from %u "
+		                       "to %u", option, arg, min, max);
+	*out = (unsigned)value;
+	return 0;
+}
+
+static int reference_option(parity_analyse_options *options, char *arg)
+{
+	char *eq = strchr(arg, '=');
+	if (!eq || eq == arg || !eq[1])
+		return cli_usage_error("analyse", "--reference '%s': write CHARACTERISTIC="
+		                       "CODE, e.g. age_band=35-44", arg);
+	if (options->reference_count == PARITY_MAX_REFERENCES)
+		return cli_usage_error("analyse", "--reference: at most %d",
+		                       PARITY_MAX_REFERENCES);
+	*eq = '\0';
+	parity_reference *r = &options->references[options->reference_count++];
+	r->characteristic = arg;
+	r->code = eq + 1;
+	return 0;
 }
 
 int cmd_analyse(int argc, char **argv)
@@ -33,13 +90,23 @@ int cmd_analyse(int argc, char **argv)
 		{"out", required_argument, NULL, 'o'},
 		{"period", required_argument, NULL, 'p'},
 		{"org", required_argument, NULL, 'g'},
+		{"window-years", required_argument, NULL, OPT_WINDOW_YEARS},
+		{"include-bank", no_argument, NULL, OPT_INCLUDE_BANK},
+		{"cohorts", required_argument, NULL, OPT_COHORTS},
+		{"cohort-window", required_argument, NULL, OPT_COHORT_WINDOW},
+		{"reference", required_argument, NULL, OPT_REFERENCE},
+		{"kline-from", required_argument, NULL, OPT_KLINE_FROM},
+		{"funnel-adjust", required_argument, NULL, OPT_FUNNEL},
+		{"no-trend", no_argument, NULL, OPT_NO_TREND},
+		{"no-comparisons", no_argument, NULL, OPT_NO_COMPARISONS},
 		CLI_STATS_LONGOPTS,
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *db_path = NULL, *out_dir = NULL;
+	const char *db_path = NULL, *out_dir = NULL, *cohorts_path = NULL;
 	parity_analyse_options options;
 	parity_store *store = NULL;
+	parity_cohorts *cohorts = NULL;
 	int c;
 
 	parity_analyse_options_default(&options);
@@ -50,6 +117,33 @@ int cmd_analyse(int argc, char **argv)
 		case 'o': out_dir = optarg; break;
 		case 'p': options.period = optarg; break;
 		case 'g': options.organisation = optarg; break;
+		case OPT_WINDOW_YEARS:
+			if (small_number("--window-years", optarg, 1, 10, &options.rolling_years))
+				return EX_USAGE;
+			break;
+		case OPT_INCLUDE_BANK: options.include_bank = 1; break;
+		case OPT_COHORTS: cohorts_path = optarg; break;
+		case OPT_COHORT_WINDOW:
+			if (small_number("--cohort-window", optarg, 1, 120,
+			                 &options.cohort_window_months))
+				return EX_USAGE;
+			break;
+		case OPT_REFERENCE:
+			if (reference_option(&options, optarg))
+				return EX_USAGE;
+			break;
+		case OPT_KLINE_FROM: options.kline_from = optarg; break;
+		case OPT_FUNNEL:
+			if (!strcmp(optarg, "plain"))
+				options.funnel_adjust = PARITY_FUNNEL_PLAIN;
+			else if (!strcmp(optarg, "additive"))
+				options.funnel_adjust = PARITY_FUNNEL_ADDITIVE;
+			else
+				return cli_usage_error("analyse", "--funnel-adjust '%s': use plain "
+				                       "or additive", optarg);
+			break;
+		case OPT_NO_TREND: options.no_trend = 1; break;
+		case OPT_NO_COMPARISONS: options.no_comparisons = 1; break;
 		case 'h': usage(stdout); return 0;
 		case OPT_METHOD:
 		case OPT_LEVEL:
@@ -72,7 +166,17 @@ int cmd_analyse(int argc, char **argv)
 	int rc = parity_store_open(&store, db_path, 0);
 	if (rc)
 		return cli_fail("analyse", rc);
-	int status = cli_write_outputs("analyse", store, &options, NULL, out_dir);
+	if (cohorts_path) {
+		if ((rc = parity_cohorts_load(&cohorts, cohorts_path, store))) {
+			parity_store_close(store);
+			return cli_fail("analyse", rc);
+		}
+		for (size_t i = 0; i < cohorts->warning_count; i++)
+			fprintf(stderr, "parity analyse: warning: %s\n", cohorts->warnings[i]);
+		options.cohorts = cohorts;
+	}
+	int status = cli_write_outputs("analyse", store, &options, NULL, out_dir, NULL);
+	parity_cohorts_free(cohorts);
 	parity_store_close(store);
 	return status;
 }

@@ -120,11 +120,22 @@ int cmd_demo(int argc, char **argv)
 
 	parity_analyse_options analyse;
 	parity_report_options report;
+	parity_cohorts *cohorts = NULL;
 	parity_analyse_options_default(&analyse);
+	snprintf(path, sizeof path, "%s/cohorts.csv", sample);
+	if (access(path, R_OK) == 0) {
+		if ((rc = parity_cohorts_load(&cohorts, path, store))) {
+			status = cli_fail("demo", rc);
+			parity_store_close(store);
+			return status;
+		}
+		analyse.cohorts = cohorts;
+	}
 	memset(&report, 0, sizeof report);
 	report.suppress_below = 5;
 	report.title = "Workforce equality board report (synthetic sample)";
-	status = cli_write_outputs("demo", store, &analyse, &report, out_dir);
+	status = cli_write_outputs("demo", store, &analyse, &report, out_dir, NULL);
+	parity_cohorts_free(cohorts);
 	parity_store_close(store);
 	if (status == 0) {
 		char absolute[PATH_MAX];

@@ -23,7 +23,8 @@ static void usage(FILE *out)
 	        "Options:\n"
 	        "  --db DB               the database file (required)\n"
 	        "  --kind KIND           recruitment, workforce, disciplinary or training\n"
-	        "                        (required unless the mapping file names it)\n"
+	        "                        (required unless the mapping file names it), or\n"
+	        "                        counts: an aggregate file from 'parity export'\n"
 	        "  --map FILE            mapping file: column names and values (INI)\n"
 	        "  --replace             let a corrected re-delivery replace the earlier\n"
 	        "                        delivery for the same organisations and months\n"
@@ -124,14 +125,16 @@ int cmd_ingest(int argc, char **argv)
 	if (kind_name) {
 		if (parity_kind_parse(&kind, kind_name)) {
 			static const char *const kinds[] = {"recruitment", "workforce",
-			                                    "disciplinary", "training", NULL};
+			                                    "disciplinary", "training",
+			                                    "counts", NULL};
 			const char *close = cli_closest(kind_name, kinds);
 			parity_mapping_free(mapping);
 			if (close)
 				return cli_usage_error("ingest", "unknown kind '%s'; did you mean "
 				                       "'%s'?", kind_name, close);
 			return cli_usage_error("ingest", "unknown kind '%s': use recruitment, "
-			                       "workforce, disciplinary or training", kind_name);
+			                       "workforce, disciplinary, training or counts",
+			                       kind_name);
 		}
 	} else if (!parity_mapping_kind(mapping, &kind)) {
 		parity_mapping_free(mapping);

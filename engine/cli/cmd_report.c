@@ -88,7 +88,7 @@ int cmd_report(int argc, char **argv)
 	int rc = parity_store_open(&store, db_path, 0);
 	if (rc)
 		return cli_fail("report", rc);
-	int status = cli_write_outputs("report", store, &options, &report, out_dir);
+	int status = cli_write_outputs("report", store, &options, &report, out_dir, NULL);
 	parity_store_close(store);
 	return status;
 }

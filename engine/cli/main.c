@@ -13,11 +13,17 @@
 
 static const cli_command commands[] = {
 	{"demo", cmd_demo, "run the whole pipeline on the shipped sample data"},
+	{"run", cmd_run, "the unattended monthly run, from a configuration file"},
+	{"history", cmd_history, "list the runs kept in a database"},
 	{"ingest", cmd_ingest, "validate HR extracts and add their counts to a database"},
+	{"mapping", cmd_mapping, "draft a mapping file for a new extract (--suggest)"},
+	{"quality", cmd_quality, "data-quality summary of the files in a database"},
 	{"analyse", cmd_analyse, "compute the indicators from a database"},
+	{"check", cmd_check, "recompute the ratios in a WRES-style submission"},
 	{"report", cmd_report, "write the PDF board report from a database"},
 	{"ratio", cmd_ratio, "one relative likelihood ratio with interval and tests"},
 	{"pool", cmd_pool, "Mantel-Haenszel pooled ratio over strata in a CSV file"},
+	{"export", cmd_export, "write the count cube as an aggregate CSV (--counts)"},
 	{NULL, NULL, NULL},
 };
 

@@ -46,15 +46,83 @@ int cli_stats_option(const char *command, int option, const char *arg,
 	}
 }
 
+/* Write one results file; 0 or the library's error. */
+typedef int (*writer_fn)(const parity_results *results, const char *path);
+
+static int write_file(writer_fn writer, const parity_results *results,
+                      const char *out_dir, const char *name)
+{
+	char path[4096];
+	int n = snprintf(path, sizeof path, "%s/%s", out_dir, name);
+	if (n < 0 || (size_t)n >= sizeof path)
+		return parity_error_set(PARITY_EUSAGE, "%s: the output path is too long",
+		                        out_dir);
+	return writer(results, path);
+}
+
+/* The board report draws the WRES 2 organisation and overall rows (not
+ * the pooled rows, breakdowns or comparisons) until it learns the rest. */
+static int write_report(const parity_results *results,
+                        const parity_report_options *report_options, const char *out_dir)
+{
+	static const char *const indicators[] = {"WRES2", NULL};
+	static const char *const kinds[] = {"organisation", "overall", NULL};
+	parity_results *view = NULL;
+	int rc = parity_results_select(&view, results, indicators, kinds, 0);
+	if (!rc)
+		rc = parity_report_write(view, report_options, out_dir);
+	parity_results_free(view);
+	return rc;
+}
+
+/* What the run printed about each standard indicator: its sentence, and
+ * what was left out. */
+static void print_summary(const parity_results *results)
+{
+	for (size_t i = 0; i < results->count; i++) {
+		const parity_result_row *row = &results->rows[i];
+		const parity_ratio *r = &row->ratio;
+		const parity_indicator_info *info = parity_indicator_info_find(row->indicator);
+		if (strcmp(row->stratum_kind, "overall") != 0 || !info)
+			continue;
+		char sentence[512];
+		parity_ratio_sentence(sentence, sizeof sentence, r, info->group1_phrase,
+		                      info->group2_phrase, info->outcome_phrase);
+		printf("%s %s, %s: %s\n", row->indicator, row->period, row->stratum, sentence);
+		if (strcmp(row->window, row->period))
+			printf("  (counted over %s)\n", row->window);
+		if (row->excluded_not_stated_base || row->excluded_not_stated_outcome ||
+		    row->excluded_bank_base || row->excluded_bank_outcome)
+			printf("  left out: %llu %s and %llu %s with %s not stated or not "
+			       "known; %llu %s and %llu %s on bank contracts\n",
+			       (unsigned long long)row->excluded_not_stated_base, info->base_label,
+			       (unsigned long long)row->excluded_not_stated_outcome,
+			       info->outcome_label,
+			       strcmp(row->grouping, "white_bme") ? "disability" : "ethnicity",
+			       (unsigned long long)row->excluded_bank_base, info->base_label,
+			       (unsigned long long)row->excluded_bank_outcome, info->outcome_label);
+		if (row->outcome_without_contract)
+			printf("  counted as not bank: %llu %s with no contract recorded\n",
+			       (unsigned long long)row->outcome_without_contract,
+			       info->outcome_label);
+	}
+	for (size_t i = 0; i < results->note_count; i++)
+		printf("note: %s\n", results->notes[i]);
+	for (size_t i = 0; i < results->cohort_count; i++)
+		printf("%s\n", results->cohorts[i].statement);
+}
+
 int cli_write_outputs(const char *command, parity_store *store,
                       const parity_analyse_options *analyse_options,
                       const parity_report_options *report_options,
-                      const char *out_dir)
+                      const char *out_dir, int64_t *run_id_out)
 {
 	parity_results *results = NULL;
-	char path[4096];
+	int64_t run_id = 0;
 	int rc;
 
+	if (run_id_out)
+		*run_id_out = 0;
 	if (mkdir(out_dir, 0700) != 0) {
 		struct stat st;
 		if (stat(out_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -63,37 +131,50 @@ int cli_write_outputs(const char *command, parity_store *store,
 			return cli_fail(command, PARITY_EIO);
 		}
 	}
-	rc = parity_analyse_run(&results, store, analyse_options);
-	if (rc)
+	if ((rc = parity_history_begin(&run_id, store, analyse_options)))
 		return cli_fail(command, rc);
-	snprintf(path, sizeof path, "%s/results.csv", out_dir);
-	rc = parity_results_write_csv(results, path);
-	if (!rc) {
-		snprintf(path, sizeof path, "%s/results.json", out_dir);
-		rc = parity_results_write_json(results, path);
-	}
+	if (run_id_out)
+		*run_id_out = run_id;
+	if ((rc = parity_run_label(store, run_id, command)))
+		return cli_fail(command, rc);
+	rc = parity_analyse_run(&results, store, analyse_options);
+	if (!rc)
+		rc = write_file(parity_results_write_csv, results, out_dir, "results.csv");
+	if (!rc)
+		rc = write_file(parity_results_write_json, results, out_dir, "results.json");
+	if (!rc)
+		rc = write_file(parity_results_write_trend_csv, results, out_dir, "trend.csv");
+	if (!rc)
+		rc = write_file(parity_results_write_trend_json, results, out_dir, "trend.json");
+	if (!rc && analyse_options && analyse_options->cohorts)
+		rc = write_file(parity_results_write_cohorts_csv, results, out_dir,
+		                "cohorts.csv");
+	if (!rc && analyse_options && analyse_options->cohorts)
+		rc = write_file(parity_results_write_cohorts_json, results, out_dir,
+		                "cohorts.json");
 	if (!rc && report_options)
-		rc = parity_report_write(results, report_options, out_dir);
+		rc = write_report(results, report_options, out_dir);
 	if (rc) {
+		/* Keep the failure in the history; the first error is the one shown. */
+		char message[512];
+		snprintf(message, sizeof message, "%s", parity_error_last());
+		parity_history_finish(store, run_id, NULL, "failed", message);
+		parity_error_set(rc, "%s", message);
 		parity_results_free(results);
 		return cli_fail(command, rc);
 	}
-	for (size_t i = 0; i < results->count; i++) {
-		const parity_result_row *row = &results->rows[i];
-		const parity_ratio *r = &row->ratio;
-		if (strcmp(row->stratum_kind, "overall") != 0)
-			continue;
-		const parity_indicator_info *info = parity_indicator_info_find(row->indicator);
-		char sentence[512];
-		parity_ratio_sentence(sentence, sizeof sentence, r,
-		                      info ? info->group1_phrase : row->group1,
-		                      info ? info->group2_phrase : row->group2,
-		                      info ? info->outcome_phrase : "to reach the outcome");
-		printf("%s %s, %s: %s\n", row->indicator, row->period, row->stratum, sentence);
+	if ((rc = parity_history_finish(store, run_id, results, "ok", NULL))) {
+		parity_results_free(results);
+		return cli_fail(command, rc);
 	}
+	print_summary(results);
 	printf("results: %s/results.csv, %s/results.json\n", out_dir, out_dir);
+	printf("trend: %s/trend.csv, %s/trend.json\n", out_dir, out_dir);
+	if (analyse_options && analyse_options->cohorts)
+		printf("cohorts: %s/cohorts.csv, %s/cohorts.json\n", out_dir, out_dir);
 	if (report_options)
 		printf("board report: %s/board-report.pdf\n", out_dir);
+	printf("run id: %lld (kept in %s)\n", (long long)run_id, parity_store_path(store));
 	parity_results_free(results);
 	return 0;
 }

@@ -29,12 +29,16 @@ enum {
 int cli_stats_option(const char *command, int option, const char *arg,
                      parity_stats_settings *settings);
 
-/* Analyse `store`, write results.csv and results.json into `out_dir`, and
- * the board report too when `report_options` is not NULL. Prints what was
- * written. Returns the exit status. */
+/* Analyse `store` (the run kept in its history), write results.csv,
+ * results.json, trend.csv and trend.json into `out_dir` (cohorts.csv and
+ * cohorts.json when the options carry cohorts), and the board report too
+ * when `report_options` is not NULL. Prints the headline sentences, what
+ * was written and the run id. The run's id in the history goes to *run_id
+ * (when not NULL; 0 if the run could not be recorded). Returns the exit
+ * status. */
 int cli_write_outputs(const char *command, parity_store *store,
                       const parity_analyse_options *analyse_options,
                       const parity_report_options *report_options,
-                      const char *out_dir);
+                      const char *out_dir, int64_t *run_id);
 
 #endif

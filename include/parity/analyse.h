@@ -1,16 +1,20 @@
 /*
  * parity/analyse.h: the indicators computed from the count store. Each
  * result row is one indicator for one grouping, pair of groups, stratum
- * (an organisation, or all organisations) and period, carrying its counts
- * and the full parity_ratio from the statistics module.
+ * (an organisation, a pay band, a staff group, or all organisations) and
+ * period, carrying its counts and the full parity_ratio from the statistics
+ * module. Also: trend series, mentoring cohorts (before/after and
+ * difference-in-differences) and the run history kept in the database.
  */
 #ifndef PARITY_ANALYSE_H
 #define PARITY_ANALYSE_H
 
+#include "parity/period.h"
 #include "parity/stats.h"
 #include "parity/store.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #ifdef __cplusplus
@@ -27,23 +31,125 @@ typedef struct parity_indicator_info {
 	const char *group2_phrase; /**< "BME shortlisted applicants" */
 	const char *outcome_phrase; /**< "to be appointed" */
 	int higher_is_worse_for_group2; /**< 1: a ratio above 1 means group 2 is worse off */
+	const char *measure;       /**< "appointment", "disciplinary", "capability", "training" */
+	const char *grouping;      /**< "white_bme" or "disability" */
+	const char *group1;        /**< "White": the group whose rate is the numerator */
+	const char *group2;        /**< "BME" */
+	int rolling;               /**< 1: counted over the rolling window (WRES 3, WDES 3) */
 } parity_indicator_info;
 
 /** The description of indicator `code` ("WRES2"), or NULL if unknown. */
 const parity_indicator_info *parity_indicator_info_find(const char *code);
 
+/** The standard indicators in order (WRES2, WRES3, WRES4, WDES2, WDES3);
+ *  `index` past the end gives NULL. */
+const parity_indicator_info *parity_indicator_info_at(size_t index);
+
 /** One indicator for one stratum and period. */
 typedef struct parity_result_row {
-	char indicator[16];   /**< "WRES2", ... */
-	char grouping[32];    /**< "white_bme", ... */
+	char indicator[16];   /**< "WRES2", ...; or a measure name for comparisons */
+	char grouping[32];    /**< "white_bme", "disability", "ethnic_category", ... */
 	char group1[48];      /**< numerator group label, e.g. "White" */
 	char group2[48];      /**< comparison group label, e.g. "BME" */
-	char stratum_kind[24]; /**< "overall" or "organisation" */
-	char stratum[64];     /**< "All organisations" or an organisation code */
-	char period[24];      /**< e.g. "2024/25" */
+	char stratum_kind[24]; /**< "overall", "organisation", "pay_band", "staff_group", "kline" */
+	char stratum[64];     /**< "All organisations", an organisation code, a band, ... */
+	char period[24];      /**< e.g. "2024/25": the period analysed */
 	parity_ratio ratio;   /**< counts (x1,n1,x2,n2), estimate, interval, tests */
 	int pooled;           /**< 1 when the row is a Mantel-Haenszel pooled ratio */
+	/* Added with the full analyses; the fields above are unchanged. */
+	char measure[16];     /**< "appointment", "disciplinary", "capability", "training" */
+	char characteristic[40]; /**< "ethnic_category", "disability", "ethnic_category*sex" */
+	char window[40];      /**< months counted: "2025/26", "2024/25 to 2025/26" */
+	int window_first_month; /**< month index of the first month counted */
+	int window_last_month;  /**< month index of the last month counted */
+	unsigned window_periods; /**< periods of the window that were counted */
+	char snapshots[64];   /**< headcount measures: snapshot months used ("2025-03") */
+	char estimate[24];    /**< "crude", "mantel-haenszel" or "kline-compound" */
+	char interval[24];    /**< interval actually used: "koopman", ..., "greenland-robins", "log-sum" */
+	parity_pooled pool;   /**< pooled rows: Mantel-Haenszel with homogeneity test */
+	int direction_reversed; /**< pooled rows: crude and pooled ratios on opposite sides of 1 */
+	parity_compound compound; /**< kline rows: the compound ratio */
+	char steps[64];       /**< kline rows: the bands multiplied, ';'-separated */
+	int funnel_placed;    /**< organisation rows: 1 when placed on the funnel */
+	parity_funnel_point funnel; /**< its position (z, outside95, outside998) */
+	double funnel_low95, funnel_high95;   /**< 95% limits at this unit's SE */
+	double funnel_low998, funnel_high998; /**< 99.8% limits at this unit's SE */
+	parity_funnel funnel_fit; /**< pooled organisation row: the funnel's centre */
+	uint64_t excluded_not_stated_base;    /**< base left out: characteristic not stated, not known or absent */
+	uint64_t excluded_not_stated_outcome; /**< outcome left out for the same reason */
+	uint64_t excluded_bank_base;          /**< base left out: bank contracts */
+	uint64_t excluded_bank_outcome;       /**< outcome left out: bank contracts */
+	uint64_t outcome_without_contract;    /**< outcome counted with no contract recorded */
+	char flags[96];       /**< ';'-separated notes, e.g. "window_incomplete" */
+	char cohorts[64];     /**< trend rows: "RMC1:before", "RMC1:during", "RMC1:after" */
 } parity_result_row;
+
+/** A mentoring cohort read from a cohort file. */
+typedef struct parity_cohort {
+	char id[64];           /**< "RMC1" */
+	char name[128];        /**< "Reciprocal mentoring cohort 1" */
+	char (*organisations)[64]; /**< owned array of organisation codes */
+	size_t organisation_count; /**< entries in `organisations` */
+	parity_date start;     /**< first day of the programme */
+	parity_date end;       /**< last day of the programme */
+	long pairs;            /**< mentoring pairs, -1 when not given */
+	uint64_t line;         /**< line of the cohort file */
+} parity_cohort;
+
+/** The cohorts of one file, with the warnings found reading it. */
+typedef struct parity_cohorts {
+	parity_cohort *items;  /**< owned array of `count` cohorts */
+	size_t count;          /**< cohorts read */
+	char (*warnings)[256]; /**< owned: "cohorts.csv:3: unknown organisation ..." */
+	size_t warning_count;  /**< entries in `warnings` */
+} parity_cohorts;
+
+/**
+ * Read a cohort file: CSV with the header
+ * cohort_id,name,organisations,start_date,end_date[,pairs], organisations
+ * ';'-separated. Returns 0 with *out for the caller to free with
+ * parity_cohorts_free(); PARITY_ENOINPUT when the file is missing;
+ * PARITY_EDATA naming the line for an end before the start, a bad date, a
+ * missing column, a duplicate id, an empty organisation list, or a path
+ * separator or control character in a code. When `store` is given, an
+ * organisation it holds no data for becomes a warning (not an error).
+ */
+int parity_cohorts_load(parity_cohorts **out, const char *path, parity_store *store);
+
+/** Free cohorts; NULL is allowed. */
+void parity_cohorts_free(parity_cohorts *cohorts);
+
+/** One arm of one cohort's evaluation for one indicator. */
+typedef struct parity_cohort_result {
+	char cohort_id[64];    /**< "RMC1" */
+	char cohort_name[128]; /**< "Reciprocal mentoring cohort 1" */
+	char indicator[16];    /**< "WRES2", ... */
+	char arm[16];          /**< "cohort", "comparators" or "difference" */
+	char organisations[512]; /**< the arm's organisations, ';'-separated */
+	char before_window[40]; /**< "2022-04 to 2023-03" */
+	char after_window[40];  /**< "2024-04 to 2025-03" */
+	int before_first_month, before_last_month; /**< month indexes */
+	int after_first_month, after_last_month;   /**< month indexes */
+	parity_stratum before_counts; /**< summed counts before (x1,n1,x2,n2) */
+	parity_stratum after_counts;  /**< summed counts after */
+	parity_pooled before;  /**< Mantel-Haenszel over the arm's organisations, before */
+	parity_pooled after;   /**< the same after */
+	parity_change change;  /**< after/before; "difference": cohort's over comparators' */
+	char verdict[32];      /**< "improved", "worsened", "no detectable change", "no estimate" */
+	char statement[480];   /**< the plain sentence with the figures */
+	char note[200];        /**< why there is no estimate, or a caution */
+} parity_cohort_result;
+
+/** A cohort's dates, copied into the results so trend charts can mark them. */
+typedef struct parity_cohort_mark {
+	char cohort_id[64];    /**< "RMC1" */
+	char name[128];        /**< the cohort's name */
+	char organisations[512]; /**< ';'-separated */
+	int start_month;       /**< month index of the start date */
+	int end_month;         /**< month index of the end date */
+	char start_date[16];   /**< "2023-04-01" */
+	char end_date[16];     /**< "2024-03-31" */
+} parity_cohort_mark;
 
 /** A set of result rows with the context they were computed in. */
 typedef struct parity_results {
@@ -54,13 +160,50 @@ typedef struct parity_results {
 	char organisation[64];   /**< the organisation filter, "" for all */
 	parity_stats_settings settings; /**< settings every ratio used */
 	uint64_t excluded_not_stated; /**< shortlisted rows with ethnicity not stated / unknown */
+	/* Added with the full analyses; the fields above are unchanged. */
+	int first_month;         /**< the period's first month index */
+	int last_month;          /**< the period's last month index */
+	unsigned rolling_years;  /**< periods in the WRES 3 / WDES 3 window */
+	unsigned cohort_window_months; /**< length of the before and after windows */
+	int include_bank;        /**< 1: bank staff were counted */
+	parity_result_row *trend; /**< owned: one row per indicator, stratum and financial year */
+	size_t trend_count;      /**< trend rows in use */
+	size_t trend_capacity;   /**< trend rows allocated */
+	parity_cohort_result *cohorts; /**< owned: cohort results */
+	size_t cohort_count;     /**< cohort results in use */
+	size_t cohort_capacity;  /**< cohort results allocated */
+	parity_cohort_mark *marks; /**< owned: the cohorts' dates */
+	size_t mark_count;       /**< entries in `marks` */
+	char (*notes)[200];      /**< owned: what was not computed and why */
+	size_t note_count;       /**< entries in `notes` */
 } parity_results;
 
-/** What to analyse. Zero-initialise, then set what you need. */
+/** A reference category chosen for a characteristic. */
+typedef struct parity_reference {
+	const char *characteristic; /**< "age_band" */
+	const char *code;           /**< "35-44" */
+} parity_reference;
+
+/** The most reference categories an options struct can hold. */
+#define PARITY_MAX_REFERENCES 8
+
+/** What to analyse. Zero-initialise, then set what you need (0 and NULL
+ *  mean the default), or call parity_analyse_options_default(). */
 typedef struct parity_analyse_options {
 	const char *period;       /**< "2024/25"; NULL for the latest complete financial year */
 	const char *organisation; /**< NULL for every organisation */
 	parity_stats_settings settings; /**< interval method, level, low-count rule */
+	/* Added with the full analyses. */
+	unsigned rolling_years;   /**< WRES 3 / WDES 3 window in periods (0: 2; 1: no window) */
+	int include_bank;         /**< 1: count bank staff (default 0: excluded) */
+	const parity_cohorts *cohorts; /**< cohorts to evaluate, or NULL; borrowed */
+	unsigned cohort_window_months; /**< before/after window (0: 12) */
+	parity_funnel_adjust funnel_adjust; /**< funnel over-dispersion (default plain) */
+	const char *kline_from;   /**< Kline ladder's first band (NULL: "5") */
+	int no_trend;             /**< 1: skip the trend series */
+	int no_comparisons;       /**< 1: skip the per-characteristic comparisons */
+	parity_reference references[PARITY_MAX_REFERENCES]; /**< chosen references */
+	size_t reference_count;   /**< entries in `references` */
 } parity_analyse_options;
 
 /** Fill `out` with defaults (latest period, all organisations, default stats). */
@@ -68,9 +211,15 @@ void parity_analyse_options_default(parity_analyse_options *out);
 
 /**
  * Compute the indicators in `store` for the options' period and
- * organisation. On success *out is a new result set the caller frees with
- * parity_results_free(). Returns 0, PARITY_EDATA when the store holds no data
- * for the period, or PARITY_EIO on a database error.
+ * organisation: the five standard indicators with breakdowns by
+ * organisation, pay band and staff group (each with a Mantel-Haenszel
+ * pooled row), funnel positions, Kline's compound ratio, comparisons for
+ * every characteristic, intersections, the trend series and, when
+ * options->cohorts is set, the cohort evaluation. On success *out is a new
+ * result set the caller frees with parity_results_free(). An indicator
+ * whose data is missing is left out with a note in results->notes.
+ * Returns 0, PARITY_EUSAGE for bad options, PARITY_EDATA when the store
+ * holds no data for the period, or PARITY_EIO on a database error.
  */
 int parity_analyse_run(parity_results **out, parity_store *store,
                        const parity_analyse_options *options);
@@ -79,9 +228,35 @@ int parity_analyse_run(parity_results **out, parity_store *store,
 void parity_results_free(parity_results *results);
 
 /**
+ * The first row of `results` (main rows, not trend) matching every non-NULL
+ * argument; `pooled` -1 matches either. Borrowed; NULL when none matches.
+ * `after` continues a search after that row (NULL to start at the top).
+ */
+const parity_result_row *parity_results_find(const parity_results *results,
+                                             const parity_result_row *after,
+                                             const char *indicator,
+                                             const char *stratum_kind,
+                                             const char *stratum,
+                                             const char *period, int pooled);
+
+/**
+ * A new result set holding copies of the rows of `results` whose indicator
+ * is one of `indicators` (NULL-terminated; NULL for all) and whose
+ * stratum kind is one of `stratum_kinds` (NULL-terminated; NULL for all),
+ * leaving pooled rows out when `keep_pooled` is 0. Context fields are
+ * copied; trend, cohorts and notes are not. The caller frees *out with
+ * parity_results_free(). Returns 0 or PARITY_ENOMEM.
+ */
+int parity_results_select(parity_results **out, const parity_results *results,
+                          const char *const *indicators,
+                          const char *const *stratum_kinds, int keep_pooled);
+
+/**
  * Write the rows as CSV to `path` (atomically, mode 0600): one row per
  * indicator x grouping x group x stratum x period, with counts, rates, ratio,
- * interval, method, level, p-values, band and flags. Infinite values are
+ * interval, method, level, p-values, band and flags, then the pooling,
+ * funnel, window and exclusion columns. Counts are raw (not suppressed):
+ * this is the internal, machine-readable output. Infinite values are
  * written "inf"; a missing estimate leaves the cell empty. Cells that begin
  * with =, +, -, @, tab or CR are prefixed with a single quote so that a
  * spreadsheet does not run them. Returns 0 or PARITY_EIO.
@@ -92,11 +267,63 @@ int parity_results_write_csv(const parity_results *results, const char *path);
  *  Infinity is the string "inf"; a missing estimate is null. */
 int parity_results_write_json(const parity_results *results, const char *path);
 
+/** The trend rows as CSV (the results.csv columns plus `cohorts`). */
+int parity_results_write_trend_csv(const parity_results *results, const char *path);
+
+/** The trend rows and cohort marks as JSON. */
+int parity_results_write_trend_json(const parity_results *results, const char *path);
+
+/** The cohort results as CSV: one row per cohort, indicator and arm. */
+int parity_results_write_cohorts_csv(const parity_results *results, const char *path);
+
+/** The cohort results and marks as JSON. */
+int parity_results_write_cohorts_json(const parity_results *results, const char *path);
+
 /** Write a double as JSON to `out`: a number, "inf"/"-inf", or null for NaN. */
 void parity_json_double(FILE *out, double value);
 
 /** Write `text` as a JSON string with escapes. */
 void parity_json_string(FILE *out, const char *text);
+
+/*
+ * ---- Run history ----------------------------------------------------------
+ * Each analysis run is kept in the database (tables runs and run_results),
+ * so results accumulate over time.
+ */
+
+/** One run as listed from the history. */
+typedef struct parity_run_record {
+	int64_t id;            /**< the run id */
+	char started[32];      /**< "2026-03-05T10:00:00Z" */
+	char finished[32];     /**< "" while running */
+	char engine_version[24]; /**< parity_version() of the run */
+	char period[24];       /**< the period analysed */
+	char status[16];       /**< "running", "ok" or "failed" */
+	uint64_t rows;         /**< result rows kept */
+} parity_run_record;
+
+/**
+ * Record the start of a run with its settings; *run_id is its id. Returns
+ * 0, PARITY_EIO or PARITY_EBUSY.
+ */
+int parity_history_begin(int64_t *run_id, parity_store *store,
+                         const parity_analyse_options *options);
+
+/**
+ * Finish run `run_id`: keep every row of `results` (main, trend, cohort;
+ * may be NULL after a failure), the period, and `status` ("ok" or
+ * "failed") with `message` (may be NULL). Returns 0, PARITY_EIO or
+ * PARITY_EBUSY.
+ */
+int parity_history_finish(parity_store *store, int64_t run_id,
+                          const parity_results *results, const char *status,
+                          const char *message);
+
+/**
+ * List the runs kept, oldest first. *out is an array of *count records the
+ * caller frees with free(). Returns 0 or PARITY_EIO.
+ */
+int parity_history_list(parity_run_record **out, size_t *count, parity_store *store);
 
 #ifdef __cplusplus
 }

@@ -17,7 +17,7 @@ extern "C" {
 typedef struct parity_store parity_store;
 
 /** The schema version this build writes and migrates to. */
-#define PARITY_STORE_SCHEMA_VERSION 1
+#define PARITY_STORE_SCHEMA_VERSION 3
 
 /**
  * Open the store at `path`, creating it (mode 0600) when `create` is
@@ -33,6 +33,37 @@ void parity_store_close(parity_store *store);
 
 /** The path the store was opened with. Borrowed. */
 const char *parity_store_path(const parity_store *store);
+
+/** What an aggregate export wrote. */
+typedef struct parity_export_summary {
+	uint64_t cells;          /**< rows written, one per distinct cell */
+	uint64_t rows;           /**< the sum of their `rows` counts */
+	uint64_t suppressed;     /**< counts written as "<N" (small) */
+	uint64_t withheld;       /**< counts written as "*" (would reveal a small one) */
+} parity_export_summary;
+
+/**
+ * Write the store's count cube to `path` as an aggregate counts CSV: one
+ * row per distinct cell, with the columns kind, month (YYYY-MM),
+ * organisation, ethnic_category, sex, disability, age_band, pay_band,
+ * staff_group, contract, process, grounds, sexual_orientation, religion,
+ * rows, shortlisted, appointed, sorted by those columns. Text cells that a
+ * spreadsheet would run as a formula get a leading single quote.
+ *
+ * With `suppress` = 0 the file is exact and ingests again as kind
+ * "counts" (parity_ingest_file), giving the same cube. With `suppress`
+ * N >= 2, for publishing: every count from 1 to N-1 is written "<N", and a
+ * count whose difference from another count in its row (rows - shortlisted,
+ * shortlisted - appointed, rows - appointed) would be from 1 to N-1 is
+ * written "*", so no small number can be worked out from the row; the file
+ * starts with a comment line saying so and cannot be ingested.
+ *
+ * The file is written under a temporary name, mode 0600, and renamed into
+ * place when complete. Returns 0, PARITY_EUSAGE (bad arguments, suppress
+ * 1), PARITY_EIO or PARITY_EBUSY; *summary says what was written.
+ */
+int parity_store_export_counts(parity_export_summary *summary, parity_store *store,
+                               const char *path, uint64_t suppress);
 
 #ifdef __cplusplus
 }

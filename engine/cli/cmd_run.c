@@ -1,0 +1,500 @@
+/*
+ * cmd_run.c: `parity run`: the unattended monthly job. Takes the lock,
+ * ingests each new file in the inbox (archive on success, quarantine with
+ * an error report on failure), analyses the latest complete period, writes
+ * a dated output folder with the report and a list of what changed, and
+ * logs every event.
+ */
+#include "cli.h"
+#include "pipeline.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "Usage: parity run --config FILE [--dry-run] [--date YYYY-MM-DD]\n"
+	        "       parity run --config FILE --print-config\n"
+	        "\n"
+	        "The unattended monthly run. Ingests each new file in the inbox: a file\n"
+	        "already ingested (same SHA-256) is skipped and archived; an ingested file\n"
+	        "moves to archive/YYYY-MM/; a refused file moves to quarantine/ with\n"
+	        "NAME.error.txt beside it. Then analyses the latest complete period and\n"
+	        "writes OUTPUT/YYYY-MM/ with the board report, charts, results files and\n"
+	        "changes.txt. Every event is logged, with a timestamp and level, to\n"
+	        "stderr and to the log file. A file's kind comes from the inbox subfolder\n"
+	        "it is in (inbox/recruitment/...) or the start of its name\n"
+	        "(recruitment-2026-10.csv).\n"
+	        "\n"
+	        "Options:\n"
+	        "  --config FILE         the run's configuration (INI; see 'man parity')\n"
+	        "  --print-config        print the settings in force, defaults included\n"
+	        "  --dry-run             say what would happen; change nothing\n"
+	        "  --date YYYY-MM-DD     the run's date, naming the dated folders\n"
+	        "                        (default: today)\n"
+	        "  -q, --quiet           log to the log file only\n"
+	        "  -h, --help            show this help\n"
+	        "\n"
+	        "Exit status: 0 success; 65 partly succeeded (some files quarantined; the\n"
+	        "report was still written); 66 the configuration or inbox is missing;\n"
+	        "74 failed (I/O or database); 75 another run holds the lock.\n");
+}
+
+/* What happened to the inbox files this run. */
+typedef struct run_tally {
+	unsigned ingested, corrected, skipped, quarantined;
+	parity_run_event *events; /* one per file, recorded with the run */
+	size_t count, capacity;
+} run_tally;
+
+/* Remember what happened to `f`: `event` is new, corrected, skipped or
+ * quarantined; `detail` the counts or the reason. */
+static void note(run_tally *t, const parity_inbox_file *f, const char *sha,
+                 const char *event, const char *detail)
+{
+	if (t->count == t->capacity) {
+		size_t capacity = t->capacity ? t->capacity * 2 : 16;
+		parity_run_event *grown = realloc(t->events, capacity * sizeof *grown);
+		if (!grown)
+			return; /* the log still has it */
+		t->events = grown;
+		t->capacity = capacity;
+	}
+	parity_run_event *e = &t->events[t->count++];
+	memset(e, 0, sizeof *e);
+	snprintf(e->name, sizeof e->name, "%s", f->name);
+	snprintf(e->sha256, sizeof e->sha256, "%s", sha ? sha : "");
+	snprintf(e->kind, sizeof e->kind, "%s",
+	         f->kind_known ? parity_kind_name(f->kind) : "");
+	snprintf(e->event, sizeof e->event, "%s", event);
+	/* Long messages are cut: the log has them whole. */
+	size_t len = strlen(detail);
+	if (len >= sizeof e->detail)
+		len = sizeof e->detail - 1;
+	memcpy(e->detail, detail, len);
+	e->detail[len] = '\0';
+}
+
+/* Write NAME.error.txt beside a quarantined file: what was wrong and what
+ * to do, in words for the person who delivered it. */
+static void write_error_report(const char *quarantined, const char *message,
+                               const char *rejects)
+{
+	char path[PARITY_PATH_MAX + 16];
+	snprintf(path, sizeof path, "%s.error.txt", quarantined);
+	FILE *out = fopen(path, "w");
+	if (!out)
+		return;
+	fprintf(out, "parity could not ingest this file.\n\n%s\n", message);
+	if (rejects && rejects[0])
+		fprintf(out, "\nThe rows that failed a check are listed, with line numbers "
+		        "and reasons, in:\n%s\n", rejects);
+	fprintf(out, "\nFix the file and put it back in the inbox; the next run will "
+	        "take it.\n");
+	fclose(out);
+}
+
+/* Load each kind's mapping once. Returns 0 or the error code. */
+static int load_mappings(parity_mapping *mappings[PARITY_KIND_COUNT_],
+                         const parity_run_config *config, parity_log *log)
+{
+	for (unsigned k = 0; k < PARITY_KIND_COUNT_; k++) {
+		mappings[k] = NULL;
+		if (!config->mapping[k][0])
+			continue;
+		int rc = parity_mapping_load(&mappings[k], config->mapping[k]);
+		if (rc) {
+			parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Ingest one inbox file into `store` and move it on. In a dry run `store`
+ * is a scratch database, so the checks run but nothing real changes and
+ * nothing moves. Returns 0 when the file was taken or skipped, 1 when it
+ * was quarantined, or a negative error that stops the run.
+ */
+static int take_file(run_tally *tally, parity_store *store, parity_store *real,
+                     const parity_inbox_file *f,
+                     parity_mapping *mappings[PARITY_KIND_COUNT_],
+                     const parity_run_config *config, const char *month,
+                     int dry_run, parity_log *log)
+{
+	char archive_dir[PARITY_PATH_MAX], moved[PARITY_PATH_MAX];
+	snprintf(archive_dir, sizeof archive_dir, "%.4080s/%.7s", config->archive, month);
+	if (!f->kind_known) {
+		const char *why = "cannot tell what kind of extract this is: put it in "
+		                  "an inbox subfolder named recruitment, workforce, "
+		                  "disciplinary or training, or start its name with the kind";
+		parity_log_write(log, PARITY_LOG_WARN, "%s: %s", f->name, why);
+		note(tally, f, NULL, "quarantined", why);
+		tally->quarantined++;
+		if (dry_run)
+			return 1;
+		if (parity_file_move(moved, f->path, config->quarantine) == 0)
+			write_error_report(moved, why, NULL);
+		return 1;
+	}
+
+	if (dry_run && real) {
+		/* The scratch store cannot know what the real one holds. */
+		int known = 0;
+		if (parity_run_file_known(real, f->path, &known) == 0 && known) {
+			parity_log_write(log, PARITY_LOG_INFO, "%s: already ingested: would skip "
+			                 "and archive it", f->name);
+			note(tally, f, NULL, "skipped", "already ingested (a duplicate delivery)");
+			tally->skipped++;
+			return 0;
+		}
+	}
+	parity_ingest_options options;
+	parity_ingest_summary summary;
+	parity_ingest_options_default(&options, f->kind);
+	options.mapping = mappings[f->kind];
+	options.replace = config->replace_redeliveries;
+	options.max_reject_share = config->max_reject_share;
+	options.rejects_dir = dry_run ? NULL : config->quarantine;
+	char scratch_rejects[64] = "";
+	if (dry_run) {
+		snprintf(scratch_rejects, sizeof scratch_rejects, "/tmp/parity-dry-XXXXXX");
+		if (!mkdtemp(scratch_rejects))
+			scratch_rejects[0] = '\0';
+		options.rejects_dir = scratch_rejects[0] ? scratch_rejects : ".";
+	}
+	int rc = parity_ingest_file(&summary, store, f->path, &options);
+	if (scratch_rejects[0]) {
+		char rejects[PARITY_PATH_MAX];
+		if (summary.rejects_path[0]) {
+			snprintf(rejects, sizeof rejects, "%s", summary.rejects_path);
+			unlink(rejects);
+		}
+		rmdir(scratch_rejects);
+	}
+	const char *kind = parity_kind_name(f->kind);
+	if (rc == PARITY_EIO || rc == PARITY_EBUSY || rc == PARITY_ENOMEM) {
+		parity_log_write(log, PARITY_LOG_ERROR, "%s: %s", f->name, parity_error_last());
+		return rc;
+	}
+	if (rc) {
+		char message[2048];
+		snprintf(message, sizeof message, "%s", parity_error_last());
+		parity_log_write(log, PARITY_LOG_WARN, "%s (%s): refused: %s", f->name, kind,
+		                 message);
+		note(tally, f, summary.sha256, "quarantined", message);
+		tally->quarantined++;
+		if (dry_run)
+			return 1;
+		if (parity_file_move(moved, f->path, config->quarantine) == 0)
+			write_error_report(moved, message, summary.rejects_path);
+		else
+			parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
+		return 1;
+	}
+	if (summary.already_ingested) {
+		parity_log_write(log, PARITY_LOG_INFO, "%s (%s): already ingested (SHA-256 "
+		                 "%.12s), skipped", f->name, kind, summary.sha256);
+		note(tally, f, summary.sha256, "skipped",
+		     "already ingested (a duplicate delivery)");
+		tally->skipped++;
+	} else {
+		char counts[200];
+		snprintf(counts, sizeof counts, "%llu rows, %llu stored, %llu rejected",
+		         (unsigned long long)summary.rows_read,
+		         (unsigned long long)summary.rows_accepted,
+		         (unsigned long long)summary.rows_rejected);
+		parity_log_write(log, PARITY_LOG_INFO, "%s (%s): %s%s%s", f->name, kind, counts,
+		                 summary.replaced ? "; replaced an earlier delivery" : "",
+		                 dry_run ? " (dry run: checked, not stored)" : "");
+		if (summary.rows_rejected)
+			parity_log_write(log, PARITY_LOG_WARN, "%s: rejected rows are listed in %s",
+			                 f->name, dry_run ? "the rejects file (dry run: not kept)"
+			                                  : summary.rejects_path);
+		if (summary.replaced) {
+			char detail[300];
+			snprintf(detail, sizeof detail, "%s; replaced the earlier delivery for "
+			         "the same organisations and months", counts);
+			note(tally, f, summary.sha256, "corrected", detail);
+			tally->corrected++;
+		} else {
+			note(tally, f, summary.sha256, "new", counts);
+			tally->ingested++;
+		}
+	}
+	if (dry_run)
+		return 0;
+	if (parity_file_move(moved, f->path, archive_dir) != 0) {
+		parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
+		return PARITY_EIO;
+	}
+	return 0;
+}
+
+/* Is `name` a dated output folder ("2026-11")? */
+static int is_month_name(const char *name)
+{
+	return strlen(name) == 7 && name[4] == '-' && name[0] >= '1' && name[0] <= '9';
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Remove a dated output folder and the files in it (no deeper). */
+static void remove_output(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	char path[PARITY_PATH_MAX];
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(path, sizeof path, "%.3800s/%.250s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+/* Keep the newest `keep` dated output folders. */
+static void apply_retention(const parity_run_config *config, parity_log *log)
+{
+	if (!config->keep_outputs)
+		return;
+	DIR *d = opendir(config->output);
+	if (!d)
+		return;
+	char *names[1024];
+	size_t count = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL && count < 1024)
+		if (is_month_name(e->d_name))
+			names[count++] = strdup(e->d_name);
+	closedir(d);
+	qsort(names, count, sizeof names[0], compare_names);
+	for (size_t i = 0; i + config->keep_outputs < count; i++) {
+		if (!names[i])
+			continue;
+		char path[PARITY_PATH_MAX];
+		snprintf(path, sizeof path, "%.3800s/%s", config->output, names[i]);
+		remove_output(path);
+		parity_log_write(log, PARITY_LOG_INFO, "retention: removed %s", path);
+	}
+	for (size_t i = 0; i < count; i++)
+		free(names[i]);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"print-config", no_argument, NULL, 'P'},
+		{"dry-run", no_argument, NULL, 'n'},
+		{"date", required_argument, NULL, 'D'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *config_path = NULL, *date_text = NULL;
+	int print_config = 0, dry_run = 0, quiet = 0, c;
+	parity_run_config config;
+	parity_run_lock *lock = NULL;
+	parity_log *log = NULL;
+	parity_store *store = NULL, *real = NULL;
+	parity_cohorts *cohorts = NULL;
+	int64_t run_id = 0;
+	parity_inbox_file *files = NULL;
+	parity_mapping *mappings[PARITY_KIND_COUNT_] = {NULL};
+	size_t file_count = 0;
+	char scratch_db[64] = "";
+	int status = 0, rc;
+	run_tally tally;
+
+	optind = 0;
+	while ((c = cli_getopt("run", argc, argv, "c:PnD:qh", longopts)) != -1) {
+		switch (c) {
+		case 'c': config_path = optarg; break;
+		case 'P': print_config = 1; break;
+		case 'n': dry_run = 1; break;
+		case 'D': date_text = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: return EX_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
+	if (!config_path) {
+		if (!print_config)
+			return cli_usage_error("run", "--config FILE is required");
+		parity_run_config_default(&config);
+	} else if ((rc = parity_run_config_load(&config, config_path))) {
+		return cli_fail("run", rc);
+	}
+	if (print_config) {
+		parity_run_config_print(stdout, &config);
+		return 0;
+	}
+
+	parity_date date;
+	if (date_text) {
+		if (parity_date_parse(&date, date_text))
+			return cli_usage_error("run", "--date: %s", parity_error_last());
+	} else {
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		date.year = tm.tm_year + 1900;
+		date.month = tm.tm_mon + 1;
+		date.day = tm.tm_mday;
+	}
+	char month[8];
+	parity_month_label(month, parity_date_month_index(&date));
+	memset(&tally, 0, sizeof tally);
+
+	if ((rc = parity_log_open(&log, dry_run ? "" : config.log, quiet ? NULL : stderr)))
+		return cli_fail("run", rc);
+	if (!dry_run && (rc = parity_run_lock_acquire(&lock, config.database))) {
+		parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
+		parity_log_close(log);
+		return parity_exit_status(rc);
+	}
+	parity_log_write(log, PARITY_LOG_INFO, "run %s started%s (config %s)", month,
+	                 dry_run ? " as a dry run: nothing will change" : "", config_path);
+
+	if ((rc = parity_inbox_list(&files, &file_count, config.inbox))) {
+		parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
+		status = parity_exit_status(rc);
+		goto done;
+	}
+	if ((rc = load_mappings(mappings, &config, log))) {
+		status = parity_exit_status(rc);
+		goto done;
+	}
+	if (dry_run) {
+		/* Check files by ingesting them into a scratch database; the real
+		 * one is only read, to tell duplicates. */
+		snprintf(scratch_db, sizeof scratch_db, "/tmp/parity-dry-run-%ld.db",
+		         (long)getpid());
+		unlink(scratch_db);
+		rc = parity_store_open(&store, scratch_db, 1);
+		if (!rc && access(config.database, F_OK) == 0)
+			rc = parity_store_open(&real, config.database, 0);
+	} else {
+		rc = parity_store_open(&store, config.database, 1);
+	}
+	if (rc) {
+		parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
+		status = parity_exit_status(rc);
+		goto done;
+	}
+	parity_log_write(log, PARITY_LOG_INFO, "%zu file%s in the inbox %s", file_count,
+	                 file_count == 1 ? "" : "s", config.inbox);
+	for (size_t i = 0; i < file_count; i++) {
+		rc = take_file(&tally, store, real, &files[i], mappings, &config, month,
+		               dry_run, log);
+		if (rc < 0) {
+			status = parity_exit_status(rc);
+			goto done;
+		}
+	}
+
+	if (dry_run) {
+		parity_log_write(log, PARITY_LOG_INFO, "dry run: would write the report to "
+		                 "%s/%s and archive %u file%s, quarantine %u", config.output,
+		                 month, tally.ingested + tally.corrected + tally.skipped,
+		                 tally.ingested + tally.corrected + tally.skipped == 1 ? "" : "s",
+		                 tally.quarantined);
+		if (tally.quarantined)
+			status = EX_DATAERR;
+		goto done;
+	}
+
+	char out_dir[PARITY_PATH_MAX];
+	snprintf(out_dir, sizeof out_dir, "%.4000s/%s", config.output, month);
+	if (parity_dir_ensure(config.output)) {
+		parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
+		status = EX_IOERR;
+		goto done;
+	}
+	parity_analyse_options analyse;
+	parity_report_options report;
+	parity_analyse_options_default(&analyse);
+	analyse.rolling_years = config.rolling_years;
+	if (config.cohorts[0]) {
+		if ((rc = parity_cohorts_load(&cohorts, config.cohorts, store))) {
+			parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
+			status = parity_exit_status(rc);
+			goto done;
+		}
+		for (size_t i = 0; i < cohorts->warning_count; i++)
+			parity_log_write(log, PARITY_LOG_WARN, "%s", cohorts->warnings[i]);
+		analyse.cohorts = cohorts;
+	}
+	analyse.settings.method = config.method;
+	analyse.settings.level = config.level;
+	analyse.organisation = config.organisation[0] ? config.organisation : NULL;
+	memset(&report, 0, sizeof report);
+	report.suppress_below = config.suppress;
+	report.organisation = analyse.organisation;
+	report.title = config.title[0] ? config.title : NULL;
+	int out_status = cli_write_outputs("run", store, &analyse, &report, out_dir,
+	                                   &run_id);
+	if (out_status) {
+		parity_log_write(log, PARITY_LOG_ERROR, "the report for %s was not written",
+		                 month);
+		if (run_id)
+			parity_run_save(store, run_id, month, "failed", parity_log_warnings(log),
+			                tally.events, tally.count);
+		status = out_status;
+		goto done;
+	}
+	char changes_path[PARITY_PATH_MAX + 16];
+	snprintf(changes_path, sizeof changes_path, "%s/changes.txt", out_dir);
+	if ((rc = parity_run_save(store, run_id, month, tally.quarantined ? "partial" : "ok",
+	                          parity_log_warnings(log), tally.events, tally.count)) ||
+	    (rc = parity_run_write_changes(NULL, store, run_id, month, changes_path))) {
+		parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
+		status = parity_exit_status(rc);
+		goto done;
+	}
+	parity_log_write(log, PARITY_LOG_INFO, "report written to %s/board-report.pdf",
+	                 out_dir);
+	apply_retention(&config, log);
+	if (tally.quarantined)
+		status = EX_DATAERR;
+done:
+	if (log)
+		parity_log_write(log, status ? PARITY_LOG_WARN : PARITY_LOG_INFO,
+		                 "%srun %s finished: %s (%u new, %u corrected, %u skipped, %u "
+		                 "quarantined)", dry_run ? "dry " : "", month,
+		                 status == 0 ? "success"
+		                 : status == EX_DATAERR ? "partly succeeded (files quarantined)"
+		                                        : "failed",
+		                 tally.ingested, tally.corrected, tally.skipped, tally.quarantined);
+	parity_cohorts_free(cohorts);
+	parity_store_close(store);
+	parity_store_close(real);
+	if (scratch_db[0]) {
+		unlink(scratch_db);
+	}
+	for (unsigned k = 0; k < PARITY_KIND_COUNT_; k++)
+		parity_mapping_free(mappings[k]);
+	free(files);
+	free(tally.events);
+	parity_run_lock_release(lock);
+	parity_log_close(log);
+	return status;
+}

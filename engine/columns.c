@@ -1,0 +1,65 @@
+/*
+ * columns.c: the canonical columns of each extract kind and how much each
+ * kind needs them (README, "Extract kinds and canonical columns"). One table
+ * for every module that must know them: mapping suggestions today, ingest's
+ * header resolution later.
+ */
+#include "parity/ingest.h"
+
+#include <stddef.h>
+
+#define REQUIRED PARITY_COLUMN_REQUIRED
+#define EXPECTED PARITY_COLUMN_EXPECTED
+#define OPTIONAL PARITY_COLUMN_OPTIONAL
+
+/* The same needs as ingest.c's column specs; keep the two in step until
+ * ingest reads this table. */
+static const parity_column recruitment[] = {
+	{"application_id", REQUIRED}, {"organisation", REQUIRED},
+	{"date", REQUIRED}, {"ethnic_category", REQUIRED},
+	{"sex", EXPECTED}, {"disability", EXPECTED}, {"age_band", EXPECTED},
+	{"pay_band", EXPECTED}, {"staff_group", EXPECTED},
+	{"shortlisted", REQUIRED}, {"appointed", REQUIRED},
+	{"vacancy_id", OPTIONAL}, {"sexual_orientation", OPTIONAL},
+	{"religion", OPTIONAL}, {NULL, OPTIONAL},
+};
+
+static const parity_column workforce[] = {
+	{"staff_id", REQUIRED}, {"organisation", REQUIRED},
+	{"snapshot_date", REQUIRED}, {"ethnic_category", REQUIRED},
+	{"sex", EXPECTED}, {"disability", EXPECTED}, {"age_band", EXPECTED},
+	{"pay_band", EXPECTED}, {"staff_group", EXPECTED},
+	{"contract", EXPECTED}, {"sexual_orientation", OPTIONAL},
+	{"religion", OPTIONAL}, {NULL, OPTIONAL},
+};
+
+static const parity_column disciplinary[] = {
+	{"case_id", REQUIRED}, {"staff_id", OPTIONAL},
+	{"organisation", REQUIRED}, {"date_entered", REQUIRED},
+	{"process", REQUIRED}, {"grounds", EXPECTED},
+	{"ethnic_category", REQUIRED}, {"sex", EXPECTED},
+	{"disability", EXPECTED}, {"age_band", EXPECTED},
+	{"pay_band", EXPECTED}, {"staff_group", EXPECTED},
+	{"contract", OPTIONAL}, {"sexual_orientation", OPTIONAL},
+	{"religion", OPTIONAL}, {NULL, OPTIONAL},
+};
+
+static const parity_column training[] = {
+	{"staff_id", REQUIRED}, {"organisation", REQUIRED},
+	{"date", REQUIRED}, {"ethnic_category", REQUIRED},
+	{"sex", EXPECTED}, {"disability", EXPECTED}, {"age_band", EXPECTED},
+	{"pay_band", EXPECTED}, {"staff_group", EXPECTED},
+	{"contract", OPTIONAL}, {"sexual_orientation", OPTIONAL},
+	{"religion", OPTIONAL}, {NULL, OPTIONAL},
+};
+
+const parity_column *parity_kind_columns(parity_kind kind)
+{
+	switch (kind) {
+	case PARITY_KIND_RECRUITMENT: return recruitment;
+	case PARITY_KIND_WORKFORCE: return workforce;
+	case PARITY_KIND_DISCIPLINARY: return disciplinary;
+	case PARITY_KIND_TRAINING: return training;
+	default: return NULL;
+	}
+}

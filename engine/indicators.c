@@ -1,0 +1,402 @@
+/*
+ * indicators.c: what each indicator and measure counts, how characteristic
+ * values become the groups compared (White/BME, disabled/not, each category
+ * against a reference, intersections of two characteristics), and the
+ * comparison rows for every characteristic in the store.
+ */
+#include "analyse_internal.h"
+
+#include "parity/codes.h"
+#include "parity/common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const measure_info measures[M_COUNT] = {
+	[M_APPOINTMENT] = {"appointment", "recruitment", 0, 1, 0},
+	[M_DISCIPLINARY] = {"disciplinary", "disciplinary", 1, 0, 1},
+	[M_CAPABILITY] = {"capability", "disciplinary", 1, 0, 1},
+	[M_TRAINING] = {"training", "training", 1, 1, 0},
+};
+
+const measure_info *measure_get(measure m)
+{
+	return &measures[m];
+}
+
+/* The published standard set, oriented so that above 1 means the minority
+ * or protected group is worse off (DOMAIN.md section 1). */
+static const parity_indicator_info indicators[] = {
+	{"WRES2", "WRES indicator 2: appointment from shortlisting", "shortlisted",
+	 "appointed", "White shortlisted applicants", "BME shortlisted applicants",
+	 "to be appointed", 1, "appointment", "white_bme", "White", "BME", 0},
+	{"WRES3", "WRES indicator 3: entering the formal disciplinary process",
+	 "headcount", "entered disciplinary", "BME staff", "White staff",
+	 "to enter the formal disciplinary process", 0, "disciplinary", "white_bme",
+	 "BME", "White", 1},
+	{"WRES4", "WRES indicator 4: access to non-mandatory training and CPD",
+	 "headcount", "accessed training", "White staff", "BME staff",
+	 "to access non-mandatory training or CPD", 1, "training", "white_bme",
+	 "White", "BME", 0},
+	{"WDES2", "WDES metric 2: appointment from shortlisting", "shortlisted",
+	 "appointed", "Non-disabled shortlisted applicants",
+	 "Disabled shortlisted applicants", "to be appointed", 1, "appointment",
+	 "disability", "Non-disabled", "Disabled", 0},
+	{"WDES3", "WDES metric 3: entering the formal capability process",
+	 "headcount", "entered capability", "Disabled staff", "Non-disabled staff",
+	 "to enter the formal capability process on grounds of performance", 0,
+	 "capability", "disability", "Disabled", "Non-disabled", 1},
+};
+
+const parity_indicator_info *parity_indicator_info_find(const char *code)
+{
+	for (size_t i = 0; i < sizeof indicators / sizeof indicators[0]; i++)
+		if (code && !strcmp(indicators[i].code, code))
+			return &indicators[i];
+	return NULL;
+}
+
+const parity_indicator_info *parity_indicator_info_at(size_t index)
+{
+	return index < sizeof indicators / sizeof indicators[0] ? &indicators[index]
+	                                                        : NULL;
+}
+
+const char *dimension_column(int dim)
+{
+	static const char *const columns[D_COUNT] = {
+		"organisation", "ethnic_category", "sex", "disability", "age_band",
+		"pay_band", "staff_group", "sexual_orientation", "religion", "contract",
+	};
+	return dim >= 0 && dim < D_COUNT ? columns[dim] : "";
+}
+
+const char *axis_class(const axis *a, const char *value)
+{
+	switch (a->mode) {
+	case AX_WHITE_BME:
+		switch (parity_ethnic_group(value)) {
+		case 'W': return "White";
+		case 'B': return "BME";
+		default: return NULL;
+		}
+	case AX_DISABILITY:
+		if (!strcmp(value, "Y"))
+			return "Disabled";
+		if (!strcmp(value, "N"))
+			return "Non-disabled";
+		return NULL;
+	case AX_RAW:
+	default:
+		if (!value[0] || !strcmp(value, PARITY_CODE_NOT_STATED) ||
+		    !strcmp(value, PARITY_CODE_NOT_KNOWN))
+			return NULL;
+		return value;
+	}
+}
+
+int afc_band_rank(const char *band)
+{
+	static const char *const ladder[] = {"2", "3", "4", "5", "6", "7", "8a",
+	                                     "8b", "8c", "8d", "9"};
+	for (size_t i = 0; i < sizeof ladder / sizeof ladder[0]; i++)
+		if (!strcmp(ladder[i], band))
+			return (int)i;
+	return -1;
+}
+
+void grouping_standard(grouping *out, const parity_indicator_info *info)
+{
+	memset(out, 0, sizeof *out);
+	int race = !strcmp(info->grouping, "white_bme");
+	snprintf(out->name, sizeof out->name, "%s", info->grouping);
+	snprintf(out->characteristic, sizeof out->characteristic, "%s",
+	         race ? "ethnic_category" : "disability");
+	out->axes[0].dim = race ? D_ETHNIC : D_DISABILITY;
+	out->axes[0].mode = race ? AX_WHITE_BME : AX_DISABILITY;
+	out->axis_count = 1;
+	snprintf(out->group1[0], sizeof out->group1[0], "%s", info->group1);
+	snprintf(out->group2[0], sizeof out->group2[0], "%s", info->group2);
+	snprintf(out->label1, sizeof out->label1, "%s", info->group1);
+	snprintf(out->label2, sizeof out->label2, "%s", info->group2);
+}
+
+/* ---- comparisons for every characteristic ------------------------------ */
+
+/* One class on an axis with the base it holds (for the default reference). */
+typedef struct category {
+	char code[48];
+	uint64_t base;
+} category;
+
+/* The stated classes of axis `a` in `t`, sorted by code. */
+static int categories_of(category **out, size_t *count, const tally *t,
+                         const axis *a, int include_bank)
+{
+	category *cats = NULL;
+	size_t n = 0;
+	*out = NULL;
+	*count = 0;
+	for (size_t i = 0; i < t->count; i++) {
+		const tally_cell *c = &t->cells[i];
+		if (!include_bank && !strcmp(strpool_get(t->pool, c->dim[D_CONTRACT]), "bank"))
+			continue;
+		const char *cls = axis_class(a, strpool_get(t->pool, c->dim[a->dim]));
+		if (!cls)
+			continue;
+		size_t k = 0;
+		while (k < n && strcmp(cats[k].code, cls))
+			k++;
+		if (k == n) {
+			category *grown = realloc(cats, (n + 1) * sizeof *grown);
+			if (!grown) {
+				free(cats);
+				return parity_error_set(PARITY_ENOMEM, "out of memory");
+			}
+			cats = grown;
+			memset(&cats[n], 0, sizeof cats[n]);
+			snprintf(cats[n].code, sizeof cats[n].code, "%s", cls);
+			n++;
+		}
+		cats[k].base += c->base;
+	}
+	for (size_t i = 1; i < n; i++) { /* few categories: insertion sort */
+		category item = cats[i];
+		size_t j = i;
+		while (j > 0 && strcmp(item.code, cats[j - 1].code) < 0) {
+			cats[j] = cats[j - 1];
+			j--;
+		}
+		cats[j] = item;
+	}
+	*out = cats;
+	*count = n;
+	return 0;
+}
+
+/* Add one overall comparison row of grouping `g` over `t`. */
+static int comparison_row(parity_results *results, const tally *t, const grouping *g,
+                          const char *stratum, const parity_analyse_options *options)
+{
+	group_sum *sums = NULL;
+	size_t n = 0;
+	int rc = tally_sum(&sums, &n, t, g, -1, options->include_bank);
+	if (rc)
+		return rc;
+	parity_result_row *row = rows_add(&results->rows, &results->count,
+	                                  &results->capacity);
+	if (!row) {
+		free(sums);
+		return PARITY_ENOMEM;
+	}
+	const char *name = measure_get(t->m)->name;
+	snprintf(row->indicator, sizeof row->indicator, "%s", name);
+	snprintf(row->measure, sizeof row->measure, "%s", name);
+	snprintf(row->grouping, sizeof row->grouping, "%s", g->name);
+	snprintf(row->characteristic, sizeof row->characteristic, "%s", g->characteristic);
+	snprintf(row->group1, sizeof row->group1, "%s", g->label1);
+	snprintf(row->group2, sizeof row->group2, "%s", g->label2);
+	snprintf(row->stratum_kind, sizeof row->stratum_kind, "overall");
+	snprintf(row->stratum, sizeof row->stratum, "%s", stratum);
+	snprintf(row->period, sizeof row->period, "%s", results->period);
+	row_context(row, t, &sums[0]);
+	rc = row_crude(row, &sums[0], &options->settings);
+	free(sums);
+	return rc;
+}
+
+/* Set group `which` (1 or 2) of `g` to the classes in `classes`. */
+static void set_group(grouping *g, int which, const char *const *classes)
+{
+	char *label = which == 1 ? g->label1 : g->label2;
+	size_t used = 0;
+	label[0] = '\0';
+	for (size_t a = 0; a < g->axis_count; a++) {
+		char *slot = which == 1 ? g->group1[a] : g->group2[a];
+		snprintf(slot, sizeof g->group1[a], "%s", classes[a]);
+		int n = snprintf(label + used, sizeof g->label1 - used, "%s%s",
+		                 a ? " " : "", classes[a]);
+		if (n > 0 && used + (size_t)n < sizeof g->label1)
+			used += (size_t)n;
+	}
+}
+
+/* Compare `cls` against `reference` on grouping `g` (axes already set),
+ * oriented by the measure: group 1 is the reference for a favourable
+ * outcome, the compared class for an adverse one. */
+static int compare_classes(parity_results *results, const tally *t, grouping *g,
+                           const char *const *cls, const char *const *reference,
+                           const char *stratum, const parity_analyse_options *options)
+{
+	int favourable = measure_get(t->m)->favourable;
+	set_group(g, favourable ? 1 : 2, reference);
+	set_group(g, favourable ? 2 : 1, cls);
+	return comparison_row(results, t, g, stratum, options);
+}
+
+/* The characteristics compared category by category, with their default
+ * references (NULL: the category holding the largest base). Disability has
+ * two stated values, so its binary grouping covers it. */
+static const struct {
+	int dim;
+	const char *reference;
+} characteristics[] = {
+	{D_ETHNIC, "A"}, {D_SEX, "M"}, {D_AGE, NULL}, {D_ORIENTATION, NULL},
+	{D_RELIGION, NULL},
+};
+
+static const char *reference_for(const parity_analyse_options *options, int dim,
+                                 const char *fallback)
+{
+	for (size_t i = 0; i < options->reference_count; i++)
+		if (options->references[i].characteristic &&
+		    !strcmp(options->references[i].characteristic, dimension_column(dim)))
+			return options->references[i].code;
+	return fallback;
+}
+
+/* Each stated category of one characteristic against its reference. */
+static int compare_characteristic(parity_results *results, const tally *t, int dim,
+                                  const char *default_reference, const char *stratum,
+                                  const parity_analyse_options *options,
+                                  unsigned *noted)
+{
+	category *cats = NULL;
+	size_t n = 0;
+	grouping g;
+	memset(&g, 0, sizeof g);
+	g.axes[0].dim = dim;
+	g.axes[0].mode = AX_RAW;
+	g.axis_count = 1;
+	snprintf(g.name, sizeof g.name, "%s", dimension_column(dim));
+	snprintf(g.characteristic, sizeof g.characteristic, "%s", dimension_column(dim));
+	int rc = categories_of(&cats, &n, t, &g.axes[0], options->include_bank);
+	if (rc)
+		return rc;
+	const char *chosen = reference_for(options, dim, NULL);
+	const char *reference = chosen ? chosen : default_reference;
+	size_t ref = n;
+	for (size_t i = 0; reference && i < n; i++)
+		if (!strcmp(cats[i].code, reference))
+			ref = i;
+	if (ref == n && chosen) {
+		if (!(*noted & (1u << dim)))
+			rc = results_note(results, "%s: the reference \"%s\" is not in the "
+			                  "%s data; comparisons left out",
+			                  dimension_column(dim), chosen, measure_get(t->m)->name);
+		*noted |= 1u << dim;
+		goto done;
+	}
+	if (ref == n) /* no default reference in the data: the largest category */
+		for (size_t i = 0; i < n; i++)
+			if (ref == n || cats[i].base > cats[ref].base)
+				ref = i;
+	if (n < 2) {
+		if (!(*noted & (1u << dim)))
+			rc = results_note(results, "%s: fewer than two stated categories in the "
+			                  "data; no comparisons", dimension_column(dim));
+		*noted |= 1u << dim;
+		goto done;
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (i == ref)
+			continue;
+		const char *cls[1] = {cats[i].code};
+		const char *refs[1] = {cats[ref].code};
+		rc = compare_classes(results, t, &g, cls, refs, stratum, options);
+	}
+done:
+	free(cats);
+	return rc;
+}
+
+/* The binary grouping on `mode` for a measure with no standard indicator
+ * for it (e.g. training by disability). */
+static int compare_binary(parity_results *results, const tally *t, axis_mode mode,
+                          const char *stratum, const parity_analyse_options *options)
+{
+	const char *name = mode == AX_WHITE_BME ? "white_bme" : "disability";
+	for (size_t i = 0; parity_indicator_info_at(i); i++) {
+		const parity_indicator_info *info = parity_indicator_info_at(i);
+		if (!strcmp(info->measure, measure_get(t->m)->name) &&
+		    !strcmp(info->grouping, name))
+			return 0; /* the standard indicator already covers it */
+	}
+	grouping g;
+	memset(&g, 0, sizeof g);
+	g.axes[0].dim = mode == AX_WHITE_BME ? D_ETHNIC : D_DISABILITY;
+	g.axes[0].mode = mode;
+	g.axis_count = 1;
+	snprintf(g.name, sizeof g.name, "%s", name);
+	snprintf(g.characteristic, sizeof g.characteristic, "%s",
+	         dimension_column(g.axes[0].dim));
+	const char *reference[1] = {mode == AX_WHITE_BME ? "White" : "Non-disabled"};
+	const char *other[1] = {mode == AX_WHITE_BME ? "BME" : "Disabled"};
+	return compare_classes(results, t, &g, other, reference, stratum, options);
+}
+
+/* Ethnicity (White/BME) crossed with `second`: every combination against
+ * White with the second axis's reference (White men; White non-disabled). */
+static int compare_intersection(parity_results *results, const tally *t,
+                                const axis *second, const char *second_reference,
+                                const char *stratum,
+                                const parity_analyse_options *options)
+{
+	category *cats = NULL;
+	size_t n = 0;
+	grouping g;
+	memset(&g, 0, sizeof g);
+	g.axes[0].dim = D_ETHNIC;
+	g.axes[0].mode = AX_WHITE_BME;
+	g.axes[1] = *second;
+	g.axis_count = 2;
+	const char *second_name = second->mode == AX_DISABILITY ? "disability"
+	                                                         : dimension_column(second->dim);
+	snprintf(g.name, sizeof g.name, "white_bme*%s", second_name);
+	snprintf(g.characteristic, sizeof g.characteristic, "ethnic_category*%s",
+	         dimension_column(second->dim));
+	int rc = categories_of(&cats, &n, t, second, options->include_bank);
+	if (rc)
+		return rc;
+	size_t ref = n;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(cats[i].code, second_reference))
+			ref = i;
+	if (ref == n || n < 2)
+		goto done; /* nothing to cross */
+	static const char *const races[2] = {"White", "BME"};
+	for (size_t r = 0; r < 2 && !rc; r++) {
+		for (size_t i = 0; i < n && !rc; i++) {
+			if (r == 0 && i == ref)
+				continue;
+			const char *cls[2] = {races[r], cats[i].code};
+			const char *refs[2] = {"White", cats[ref].code};
+			rc = compare_classes(results, t, &g, cls, refs, stratum, options);
+		}
+	}
+done:
+	free(cats);
+	return rc;
+}
+
+int comparisons_add(parity_results *results, const tally *t, const char *stratum,
+                    const parity_analyse_options *options, unsigned *noted)
+{
+	int rc = 0;
+	for (size_t i = 0; i < sizeof characteristics / sizeof characteristics[0] && !rc; i++)
+		rc = compare_characteristic(results, t, characteristics[i].dim,
+		                            characteristics[i].reference, stratum, options,
+		                            noted);
+	if (!rc)
+		rc = compare_binary(results, t, AX_WHITE_BME, stratum, options);
+	if (!rc)
+		rc = compare_binary(results, t, AX_DISABILITY, stratum, options);
+	const axis sex = {D_SEX, AX_RAW}, disability = {D_DISABILITY, AX_DISABILITY};
+	if (!rc)
+		rc = compare_intersection(results, t, &sex,
+		                          reference_for(options, D_SEX, "M"), stratum, options);
+	if (!rc)
+		rc = compare_intersection(results, t, &disability, "Non-disabled", stratum,
+		                          options);
+	return rc;
+}

@@ -1,0 +1,329 @@
+/*
+ * run_history.c: the records of scheduled runs (schema version 3): which
+ * command made each run, the month it reports for, its inbox file events,
+ * and "what changed" for a month: the files delivered and the indicators
+ * that moved by more than their interval since the previous month's run.
+ */
+#include "parity/run.h"
+
+#include "parity/common.h"
+#include "store_internal.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int parity_run_label(parity_store *store, int64_t run_id, const char *command)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = store_prepare(store, &stmt, "UPDATE runs SET command = ? WHERE id = ?");
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, command, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, run_id);
+	int step = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	return step == SQLITE_DONE ? 0 : store_fail(store, step, "labelling the run");
+}
+
+int parity_run_save(parity_store *store, int64_t run_id, const char *month,
+                      const char *status, unsigned warnings,
+                      const parity_run_event *events, size_t count)
+{
+	sqlite3_stmt *stmt = NULL;
+	unsigned tally[4] = {0, 0, 0, 0};
+	static const char *const names[4] = {"new", "corrected", "skipped", "quarantined"};
+	char files[128];
+	int rc;
+
+	for (size_t i = 0; i < count; i++)
+		for (int k = 0; k < 4; k++)
+			if (!strcmp(events[i].event, names[k]))
+				tally[k]++;
+	snprintf(files, sizeof files, "%u new, %u corrected, %u skipped, %u quarantined",
+	         tally[0], tally[1], tally[2], tally[3]);
+
+	if ((rc = store_exec(store, "BEGIN IMMEDIATE", "recording the run")))
+		return rc;
+	rc = store_prepare(store, &stmt,
+	                   "UPDATE runs SET command = 'run', month = ?2, warnings = ?3, "
+	                   "files = ?4, status = CASE WHEN status = 'ok' THEN ?5 "
+	                   "ELSE status END WHERE id = ?1");
+	if (rc)
+		goto fail;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	sqlite3_bind_text(stmt, 2, month, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 3, (int)warnings);
+	sqlite3_bind_text(stmt, 4, files, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, status, -1, SQLITE_STATIC);
+	int step = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (step != SQLITE_DONE) {
+		rc = store_fail(store, step, "recording the run");
+		goto fail;
+	}
+	rc = store_prepare(store, &stmt,
+	                   "INSERT INTO run_files(run_id, month, name, sha256, kind, event, "
+	                   "detail) VALUES(?,?,?,?,?,?,?)");
+	if (rc)
+		goto fail;
+	for (size_t i = 0; i < count && !rc; i++) {
+		const parity_run_event *e = &events[i];
+		sqlite3_bind_int64(stmt, 1, run_id);
+		sqlite3_bind_text(stmt, 2, month, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, e->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 4, e->sha256, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 5, e->kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 6, e->event, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 7, e->detail, -1, SQLITE_STATIC);
+		step = sqlite3_step(stmt);
+		if (step != SQLITE_DONE)
+			rc = store_fail(store, step, "recording the run's files");
+		sqlite3_reset(stmt);
+	}
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (rc)
+		goto fail;
+	return store_exec(store, "COMMIT", "recording the run");
+fail:
+	sqlite3_finalize(stmt);
+	sqlite3_exec(store_db(store), "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* A growing NULL-terminated list of lines. */
+typedef struct line_list {
+	char **lines;
+	size_t count, capacity;
+} line_list;
+
+static int add_line(line_list *list, const char *text)
+{
+	if (list->count + 2 > list->capacity) {
+		size_t capacity = list->capacity ? list->capacity * 2 : 16;
+		char **grown = realloc(list->lines, capacity * sizeof *grown);
+		if (!grown)
+			return parity_error_set(PARITY_ENOMEM, "out of memory");
+		list->lines = grown;
+		list->capacity = capacity;
+	}
+	if (!(list->lines[list->count] = strdup(text)))
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	list->lines[++list->count] = NULL;
+	return 0;
+}
+
+void parity_run_changes_free(char **lines)
+{
+	if (!lines)
+		return;
+	for (size_t i = 0; lines[i]; i++)
+		free(lines[i]);
+	free(lines);
+}
+
+/* The file events of every run of `month`, in the order they happened. */
+static int file_events(line_list *list, parity_store *store, const char *month)
+{
+	sqlite3_stmt *stmt = NULL;
+	char line[1024];
+	int rc = store_prepare(store, &stmt,
+	                       "SELECT event, name, kind, detail FROM run_files WHERE "
+	                       "month = ? ORDER BY rowid");
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, month, -1, SQLITE_STATIC);
+	int step;
+	while (!rc && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *event = (const char *)sqlite3_column_text(stmt, 0);
+		const char *name = (const char *)sqlite3_column_text(stmt, 1);
+		const char *kind = (const char *)sqlite3_column_text(stmt, 2);
+		const char *detail = (const char *)sqlite3_column_text(stmt, 3);
+		const char *what = !strcmp(event, "new") ? "new data"
+		                   : !strcmp(event, "corrected") ? "corrected delivery"
+		                   : !strcmp(event, "skipped") ? "skipped"
+		                                               : "quarantined";
+		snprintf(line, sizeof line, "%s %s%s%s%s: %s", what, name, kind[0] ? " (" : "",
+		         kind, kind[0] ? ")" : "", detail);
+		rc = add_line(list, line);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = store_fail(store, step, "reading the run's files");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/*
+ * Indicators whose estimate in `run_id` lies outside the interval of the
+ * same indicator and stratum in the latest successful run of a month
+ * before `month`. Both must be estimable. Writes the earlier run's month
+ * to `previous` ("" when there is none).
+ */
+static int moved_indicators(line_list *list, parity_store *store, int64_t run_id,
+                            const char *month, char *previous, size_t size)
+{
+	sqlite3_stmt *stmt = NULL;
+	char line[1024];
+	previous[0] = '\0';
+	int rc = store_prepare(store, &stmt,
+	                       "SELECT id, month FROM runs WHERE command = 'run' AND "
+	                       "status IN ('ok', 'partial') AND month < ?1 AND id <> ?2 "
+	                       "ORDER BY month DESC, id DESC LIMIT 1");
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, month, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, run_id);
+	int step = sqlite3_step(stmt);
+	int64_t earlier = 0;
+	if (step == SQLITE_ROW) {
+		earlier = sqlite3_column_int64(stmt, 0);
+		snprintf(previous, size, "%s", (const char *)sqlite3_column_text(stmt, 1));
+	}
+	sqlite3_finalize(stmt);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return store_fail(store, step, "finding the previous run");
+	if (!earlier)
+		return 0;
+	rc = store_prepare(store, &stmt,
+	                   "SELECT n.indicator, n.stratum, o.period, o.ratio, o.ci_low, "
+	                   "o.ci_high, n.period, n.ratio, n.ci_low, n.ci_high "
+	                   "FROM run_results n JOIN run_results o ON "
+	                   " o.run_id = ?2 AND o.section = 'results' AND "
+	                   " o.indicator = n.indicator AND o.grouping = n.grouping AND "
+	                   " o.group1 = n.group1 AND o.group2 = n.group2 AND "
+	                   " o.stratum_kind = n.stratum_kind AND o.stratum = n.stratum AND "
+	                   " o.pooled = n.pooled "
+	                   "WHERE n.run_id = ?1 AND n.section = 'results' AND n.pooled = 0 "
+	                   " AND n.stratum_kind IN ('overall', 'organisation') "
+	                   " AND n.indicator IN ('WRES2','WRES3','WRES4','WDES2','WDES3') "
+	                   " AND n.ratio IS NOT NULL AND o.ratio IS NOT NULL "
+	                   " AND o.ci_low IS NOT NULL AND o.ci_high IS NOT NULL "
+	                   " AND (n.ratio < o.ci_low OR n.ratio > o.ci_high) "
+	                   "ORDER BY n.indicator, n.stratum_kind DESC, n.stratum");
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	sqlite3_bind_int64(stmt, 2, earlier);
+	while (!rc && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		double old_high = sqlite3_column_double(stmt, 5);
+		double new_high = sqlite3_column_double(stmt, 9);
+		char old_high_text[32], new_high_text[32];
+		/* The store keeps an infinite limit as a large number or NULL. */
+		snprintf(old_high_text, sizeof old_high_text, isinf(old_high) ? "infinity"
+		         : "%.2f", old_high);
+		snprintf(new_high_text, sizeof new_high_text, isinf(new_high) ? "infinity"
+		         : "%.2f", new_high);
+		snprintf(line, sizeof line,
+		         "%s, %s: %.2f (%s, 95%% CI %.2f to %s) is outside the previous "
+		         "interval: was %.2f (%s, %.2f to %s)",
+		         (const char *)sqlite3_column_text(stmt, 0),
+		         (const char *)sqlite3_column_text(stmt, 1),
+		         sqlite3_column_double(stmt, 7),
+		         (const char *)sqlite3_column_text(stmt, 6),
+		         sqlite3_column_double(stmt, 8), new_high_text,
+		         sqlite3_column_double(stmt, 3),
+		         (const char *)sqlite3_column_text(stmt, 2),
+		         sqlite3_column_double(stmt, 4), old_high_text);
+		rc = add_line(list, line);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = store_fail(store, step, "comparing with the previous run");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int parity_run_write_changes(char ***lines, parity_store *store, int64_t run_id,
+                             const char *month, const char *path)
+{
+	line_list files = {0}, moved = {0};
+	char previous[16];
+	util_atomic_file out;
+	int rc;
+
+	if (lines)
+		*lines = NULL;
+	if ((rc = file_events(&files, store, month)) ||
+	    (rc = moved_indicators(&moved, store, run_id, month, previous, sizeof previous)))
+		goto done;
+	if ((rc = util_atomic_open(&out, path, 0600)))
+		goto done;
+	fprintf(out.file, "What changed: the run for %s\n\n", month);
+	fprintf(out.file, "Files delivered this month:\n");
+	for (size_t i = 0; i < files.count; i++)
+		fprintf(out.file, "- %s\n", files.lines[i]);
+	if (!files.count)
+		fprintf(out.file, "- none\n");
+	if (previous[0])
+		fprintf(out.file, "\nIndicators whose estimate lies outside the interval it "
+		        "had in the run for %s:\n", previous);
+	else
+		fprintf(out.file, "\nIndicators that moved: no earlier month's run to compare "
+		        "with.\n");
+	for (size_t i = 0; i < moved.count; i++)
+		fprintf(out.file, "- %s\n", moved.lines[i]);
+	if (previous[0] && !moved.count)
+		fprintf(out.file, "- none\n");
+	if ((rc = util_atomic_commit(&out)))
+		goto done;
+	if (lines) {
+		/* Files first, then moved indicators, for the report. */
+		for (size_t i = 0; i < moved.count && !rc; i++)
+			rc = add_line(&files, moved.lines[i]);
+		if (!rc) {
+			*lines = files.lines;
+			files.lines = NULL;
+		}
+	}
+done:
+	parity_run_changes_free(files.lines);
+	parity_run_changes_free(moved.lines);
+	return rc;
+}
+
+int parity_run_list(parity_run_summary **out, size_t *count, parity_store *store)
+{
+	sqlite3_stmt *stmt = NULL;
+	parity_run_summary *runs = NULL;
+	size_t n = 0;
+	*out = NULL;
+	*count = 0;
+	int rc = store_prepare(store, &stmt,
+	                       "SELECT id, started, coalesce(finished, ''), command, "
+	                       "coalesce(month, ''), coalesce(period, ''), status, warnings, "
+	                       "coalesce(files, '') FROM runs ORDER BY id");
+	if (rc)
+		return rc;
+	int step;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		parity_run_summary *grown = realloc(runs, (n + 1) * sizeof *grown);
+		if (!grown) {
+			rc = parity_error_set(PARITY_ENOMEM, "out of memory");
+			break;
+		}
+		runs = grown;
+		parity_run_summary *r = &runs[n++];
+		memset(r, 0, sizeof *r);
+		r->id = sqlite3_column_int64(stmt, 0);
+		snprintf(r->started, sizeof r->started, "%s", sqlite3_column_text(stmt, 1));
+		snprintf(r->finished, sizeof r->finished, "%s", sqlite3_column_text(stmt, 2));
+		snprintf(r->command, sizeof r->command, "%s", sqlite3_column_text(stmt, 3));
+		snprintf(r->month, sizeof r->month, "%s", sqlite3_column_text(stmt, 4));
+		snprintf(r->period, sizeof r->period, "%s", sqlite3_column_text(stmt, 5));
+		snprintf(r->status, sizeof r->status, "%s", sqlite3_column_text(stmt, 6));
+		r->warnings = (unsigned)sqlite3_column_int(stmt, 7);
+		snprintf(r->files, sizeof r->files, "%s", sqlite3_column_text(stmt, 8));
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = store_fail(store, step, "listing the runs");
+	sqlite3_finalize(stmt);
+	if (rc) {
+		free(runs);
+		return rc;
+	}
+	*out = runs;
+	*count = n;
+	return 0;
+}

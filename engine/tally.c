@@ -1,0 +1,559 @@
+/*
+ * tally.c: loads the counts of one measure over a window from the store
+ * (outcome cells, and for headcount measures the workforce snapshot that
+ * goes with each period) and sums them into the two groups of a grouping,
+ * per stratum, counting every exclusion on the way.
+ */
+#include "analyse_internal.h"
+
+#include "parity/codes.h"
+#include "parity/common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- interned strings ---------------------------------------------------- */
+
+static uint64_t hash_text(const char *text)
+{
+	uint64_t h = UINT64_C(1469598103934665603); /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		h ^= *p;
+		h *= UINT64_C(1099511628211);
+	}
+	return h;
+}
+
+/* Double the slot table and re-insert every string. */
+static int strpool_grow(strpool *pool)
+{
+	size_t slot_count = pool->slot_count ? pool->slot_count * 2 : 256;
+	uint32_t *slots = calloc(slot_count, sizeof *slots);
+	if (!slots)
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	for (size_t id = 0; id < pool->count; id++) {
+		size_t i = (size_t)hash_text(pool->items[id]) & (slot_count - 1);
+		while (slots[i])
+			i = (i + 1) & (slot_count - 1);
+		slots[i] = (uint32_t)id + 1;
+	}
+	free(pool->slots);
+	pool->slots = slots;
+	pool->slot_count = slot_count;
+	return 0;
+}
+
+int strpool_intern(strpool *pool, const char *text, uint32_t *id)
+{
+	if (!text)
+		text = "";
+	if ((pool->count + 1) * 2 > pool->slot_count) {
+		int rc = strpool_grow(pool);
+		if (rc)
+			return rc;
+	}
+	size_t i = (size_t)hash_text(text) & (pool->slot_count - 1);
+	while (pool->slots[i]) {
+		uint32_t found = pool->slots[i] - 1;
+		if (!strcmp(pool->items[found], text)) {
+			*id = found;
+			return 0;
+		}
+		i = (i + 1) & (pool->slot_count - 1);
+	}
+	if (pool->count == pool->capacity) {
+		size_t capacity = pool->capacity ? pool->capacity * 2 : 64;
+		char **items = realloc(pool->items, capacity * sizeof *items);
+		if (!items)
+			return parity_error_set(PARITY_ENOMEM, "out of memory");
+		pool->items = items;
+		pool->capacity = capacity;
+	}
+	char *copy = strdup(text);
+	if (!copy)
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	pool->items[pool->count] = copy;
+	pool->slots[i] = (uint32_t)pool->count + 1;
+	*id = (uint32_t)pool->count++;
+	return 0;
+}
+
+const char *strpool_get(const strpool *pool, uint32_t id)
+{
+	return id < pool->count ? pool->items[id] : "";
+}
+
+void strpool_free(strpool *pool)
+{
+	for (size_t i = 0; i < pool->count; i++)
+		free(pool->items[i]);
+	free(pool->items);
+	free(pool->slots);
+	memset(pool, 0, sizeof *pool);
+}
+
+/* ---- windows ------------------------------------------------------------- */
+
+size_t window_periods(parity_period *out, const parity_period *period,
+                      unsigned years)
+{
+	if (years == 0)
+		years = 1;
+	out[years - 1] = *period;
+	for (unsigned i = years - 1; i > 0; i--)
+		parity_period_previous(&out[i - 1], &out[i]);
+	return years;
+}
+
+size_t window_stretches(parity_period *out, size_t max, int first, int last)
+{
+	size_t n = 0;
+	int end = last;
+	while (end >= first && n < max) {
+		int start = end - 11 < first ? first : end - 11;
+		n++;
+		end = start - 1;
+	}
+	/* Fill oldest first. */
+	end = last;
+	for (size_t i = n; i > 0; i--) {
+		parity_period *p = &out[i - 1];
+		int start = end - 11 < first ? first : end - 11;
+		char a[8], b[8];
+		p->first_month = start;
+		p->last_month = end;
+		parity_month_label(a, start);
+		parity_month_label(b, end);
+		snprintf(p->label, sizeof p->label, "%s to %s", a, b);
+		end = start - 1;
+	}
+	return n;
+}
+
+/* ---- loading ------------------------------------------------------------- */
+
+int tally_span(parity_store *store, measure m, const char *organisation,
+               int *first, int *last)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = store_prepare(store, &stmt,
+	                       "SELECT min(month), max(month) FROM cells WHERE kind = ?1 "
+	                       "AND (?2 IS NULL OR organisation = ?2)");
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, measure_get(m)->kind, -1, SQLITE_STATIC);
+	if (organisation)
+		sqlite3_bind_text(stmt, 2, organisation, -1, SQLITE_TRANSIENT);
+	int step = sqlite3_step(stmt);
+	if (step != SQLITE_ROW) {
+		rc = store_fail(store, step, "reading the data span");
+		sqlite3_finalize(stmt);
+		return rc;
+	}
+	if (sqlite3_column_type(stmt, 0) == SQLITE_NULL) {
+		sqlite3_finalize(stmt);
+		return 1;
+	}
+	*first = sqlite3_column_int(stmt, 0);
+	*last = sqlite3_column_int(stmt, 1);
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+static tally_cell *cell_add(tally *t)
+{
+	if (t->count == t->capacity) {
+		size_t capacity = t->capacity ? t->capacity * 2 : 1024;
+		tally_cell *cells = realloc(t->cells, capacity * sizeof *cells);
+		if (!cells) {
+			parity_error_set(PARITY_ENOMEM, "out of memory");
+			return NULL;
+		}
+		t->cells = cells;
+		t->capacity = capacity;
+	}
+	tally_cell *c = &t->cells[t->count++];
+	memset(c, 0, sizeof *c);
+	return c;
+}
+
+/* The dimension columns, in D_ order, as a SELECT list. */
+#define DIMENSION_LIST                                                         \
+	"organisation, ethnic_category, sex, disability, age_band, pay_band, " \
+	"staff_group, sexual_orientation, religion, contract"
+
+/* Read every row of `stmt` (dimensions, then outcome and base sums) into
+ * cells; `keep` (may be NULL) says, per organisation id, whether to keep
+ * the row, and otherwise its outcome is added to *dropped. */
+static int read_cells(tally *t, parity_store *store, sqlite3_stmt *stmt,
+                      const uint32_t *keep_orgs, size_t keep_count,
+                      uint64_t *dropped)
+{
+	int step;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		uint32_t ids[D_COUNT];
+		for (int d = 0; d < D_COUNT; d++) {
+			const char *text = (const char *)sqlite3_column_text(stmt, d);
+			int rc = strpool_intern(t->pool, text ? text : "", &ids[d]);
+			if (rc)
+				return rc;
+		}
+		uint64_t outcome = (uint64_t)sqlite3_column_int64(stmt, D_COUNT);
+		uint64_t base = (uint64_t)sqlite3_column_int64(stmt, D_COUNT + 1);
+		if (keep_orgs) {
+			size_t k = 0;
+			while (k < keep_count && keep_orgs[k] != ids[D_ORG])
+				k++;
+			if (k == keep_count) {
+				*dropped += outcome;
+				continue;
+			}
+		}
+		if (!outcome && !base)
+			continue;
+		tally_cell *c = cell_add(t);
+		if (!c)
+			return PARITY_ENOMEM;
+		memcpy(c->dim, ids, sizeof ids);
+		c->outcome = outcome;
+		c->base = base;
+	}
+	return step == SQLITE_DONE ? 0 : store_fail(store, step, "reading counts");
+}
+
+/* The snapshots for one period: per organisation, the latest workforce
+ * month in it, else the latest in the twelve months before (stale). */
+typedef struct snapshot {
+	uint32_t org;
+	int month;
+	int stale;
+} snapshot;
+
+static int find_snapshots(snapshot **out, size_t *count, tally *t,
+                          parity_store *store, const parity_period *p,
+                          const char *organisation)
+{
+	sqlite3_stmt *stmt = NULL;
+	snapshot *snaps = NULL;
+	size_t n = 0;
+	*out = NULL;
+	*count = 0;
+	int rc = store_prepare(store, &stmt,
+	                       "SELECT organisation, max(month), max(month) >= ?2 FROM cells "
+	                       "WHERE kind = 'workforce' AND month BETWEEN ?1 AND ?3 "
+	                       "AND (?4 IS NULL OR organisation = ?4) "
+	                       "GROUP BY organisation ORDER BY organisation");
+	if (rc)
+		return rc;
+	sqlite3_bind_int(stmt, 1, p->first_month - 12);
+	sqlite3_bind_int(stmt, 2, p->first_month);
+	sqlite3_bind_int(stmt, 3, p->last_month);
+	if (organisation)
+		sqlite3_bind_text(stmt, 4, organisation, -1, SQLITE_TRANSIENT);
+	int step;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		snapshot *grown = realloc(snaps, (n + 1) * sizeof *grown);
+		if (!grown) {
+			rc = parity_error_set(PARITY_ENOMEM, "out of memory");
+			goto fail;
+		}
+		snaps = grown;
+		const char *org = (const char *)sqlite3_column_text(stmt, 0);
+		if ((rc = strpool_intern(t->pool, org, &snaps[n].org)))
+			goto fail;
+		snaps[n].month = sqlite3_column_int(stmt, 1);
+		snaps[n].stale = !sqlite3_column_int(stmt, 2);
+		n++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = store_fail(store, step, "finding workforce snapshots");
+		goto fail;
+	}
+	sqlite3_finalize(stmt);
+	*out = snaps;
+	*count = n;
+	return 0;
+fail:
+	sqlite3_finalize(stmt);
+	free(snaps);
+	return rc;
+}
+
+/* Note a snapshot month in t->snapshots once. */
+static void note_snapshot(tally *t, int month)
+{
+	char label[8];
+	parity_month_label(label, month);
+	if (strstr(t->snapshots, label))
+		return;
+	size_t used = strlen(t->snapshots);
+	if (used + strlen(label) + 2 > sizeof t->snapshots)
+		return;
+	snprintf(t->snapshots + used, sizeof t->snapshots - used, "%s%s",
+	         used ? ";" : "", label);
+}
+
+static const char *const outcome_sql[M_COUNT] = {
+	[M_APPOINTMENT] =
+		"SELECT " DIMENSION_LIST ", sum(appointed), sum(shortlisted) FROM cells "
+		"WHERE kind = 'recruitment' AND month BETWEEN ?1 AND ?2 "
+		"AND (?3 IS NULL OR organisation = ?3) "
+		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
+	[M_DISCIPLINARY] =
+		"SELECT " DIMENSION_LIST ", sum(rows), 0 FROM cells "
+		"WHERE kind = 'disciplinary' AND process = 'disciplinary' "
+		"AND month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR organisation = ?3) "
+		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
+	[M_CAPABILITY] =
+		"SELECT " DIMENSION_LIST ", sum(rows), 0 FROM cells "
+		"WHERE kind = 'disciplinary' AND process = 'capability' "
+		"AND grounds = 'performance' "
+		"AND month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR organisation = ?3) "
+		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
+	[M_TRAINING] =
+		"SELECT " DIMENSION_LIST ", sum(rows), 0 FROM cells "
+		"WHERE kind = 'training' AND month BETWEEN ?1 AND ?2 "
+		"AND (?3 IS NULL OR organisation = ?3) "
+		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
+};
+
+/* Load one period: its outcome cells and, for headcount measures, each
+ * organisation's snapshot. */
+static int load_period(tally *t, parity_store *store, const parity_period *p,
+                       const char *organisation)
+{
+	sqlite3_stmt *stmt = NULL;
+	snapshot *snaps = NULL;
+	uint32_t *orgs = NULL;
+	size_t snap_count = 0;
+	int rc;
+	const measure_info *info = measure_get(t->m);
+
+	if (info->headcount) {
+		if ((rc = find_snapshots(&snaps, &snap_count, t, store, p, organisation)))
+			return rc;
+		orgs = calloc(snap_count ? snap_count : 1, sizeof *orgs);
+		if (!orgs) {
+			rc = parity_error_set(PARITY_ENOMEM, "out of memory");
+			goto done;
+		}
+		for (size_t i = 0; i < snap_count; i++)
+			orgs[i] = snaps[i].org;
+	}
+	if ((rc = store_prepare(store, &stmt, outcome_sql[t->m])))
+		goto done;
+	sqlite3_bind_int(stmt, 1, p->first_month);
+	sqlite3_bind_int(stmt, 2, p->last_month);
+	if (organisation)
+		sqlite3_bind_text(stmt, 3, organisation, -1, SQLITE_TRANSIENT);
+	rc = read_cells(t, store, stmt, orgs, snap_count, &t->outcome_no_headcount);
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (rc || !info->headcount)
+		goto done;
+
+	for (size_t i = 0; i < snap_count; i++) {
+		rc = store_prepare(store, &stmt,
+		                   "SELECT " DIMENSION_LIST ", 0, sum(rows) FROM cells "
+		                   "WHERE kind = 'workforce' AND month = ?1 AND "
+		                   "organisation = ?2 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10");
+		if (rc)
+			goto done;
+		sqlite3_bind_int(stmt, 1, snaps[i].month);
+		sqlite3_bind_text(stmt, 2, strpool_get(t->pool, snaps[i].org), -1,
+		                  SQLITE_TRANSIENT);
+		rc = read_cells(t, store, stmt, NULL, 0, NULL);
+		sqlite3_finalize(stmt);
+		stmt = NULL;
+		if (rc)
+			goto done;
+		note_snapshot(t, snaps[i].month);
+		if (snaps[i].stale)
+			t->stale_snapshot = 1;
+	}
+done:
+	free(snaps);
+	free(orgs);
+	return rc;
+}
+
+int tally_load(tally *t, parity_store *store, strpool *pool, measure m,
+               const parity_period *periods, size_t count,
+               const char *organisation)
+{
+	int first = 0, last = 0, rc;
+	memset(t, 0, sizeof *t);
+	t->m = m;
+	t->pool = pool;
+	t->periods_asked = (unsigned)count;
+	if (count == 0)
+		return 0;
+	rc = tally_span(store, m, organisation, &first, &last);
+	if (rc < 0)
+		return rc;
+	if (rc == 1)
+		return 0; /* no data of this kind at all */
+	int counted_first = -1, counted_last = -1;
+	const char *first_label = NULL, *last_label = NULL;
+	for (size_t i = 0; i < count; i++) {
+		const parity_period *p = &periods[i];
+		if (p->last_month < first || p->first_month > last)
+			continue; /* outside the data: not counted */
+		if (p->first_month < first || p->last_month > last)
+			t->partial = 1;
+		if ((rc = load_period(t, store, p, organisation))) {
+			tally_free(t);
+			return rc;
+		}
+		if (counted_first < 0) {
+			counted_first = p->first_month;
+			first_label = p->label;
+		}
+		counted_last = p->last_month;
+		last_label = p->label;
+		t->periods++;
+	}
+	if (t->periods) {
+		t->first_month = counted_first;
+		t->last_month = counted_last;
+		if (t->periods == 1)
+			snprintf(t->label, sizeof t->label, "%s", last_label);
+		else
+			snprintf(t->label, sizeof t->label, "%.17s to %.17s", first_label,
+			         last_label);
+	}
+	return 0;
+}
+
+void tally_free(tally *t)
+{
+	free(t->cells);
+	t->cells = NULL;
+	t->count = t->capacity = 0;
+}
+
+/* ---- summing --------------------------------------------------------------- */
+
+/* Which group a cell falls in: 1, 2, 0 (another class), -1 (not stated). */
+static int classify(const grouping *g, const tally *t, const tally_cell *c)
+{
+	int in1 = 1, in2 = 1;
+	for (size_t a = 0; a < g->axis_count; a++) {
+		const char *value = strpool_get(t->pool, c->dim[g->axes[a].dim]);
+		const char *cls = axis_class(&g->axes[a], value);
+		if (!cls)
+			return -1;
+		if (strcmp(cls, g->group1[a]))
+			in1 = 0;
+		if (strcmp(cls, g->group2[a]))
+			in2 = 0;
+	}
+	return in1 ? 1 : in2 ? 2 : 0;
+}
+
+/* Order of strata: pay bands in Agenda for Change order, then the rest by
+ * name. */
+static int stratum_before(const strpool *pool, int pay, uint32_t a, uint32_t b)
+{
+	const char *sa = strpool_get(pool, a), *sb = strpool_get(pool, b);
+	if (pay) {
+		int ra = afc_band_rank(sa), rb = afc_band_rank(sb);
+		if (ra >= 0 && rb >= 0)
+			return ra < rb;
+		if (ra >= 0 || rb >= 0)
+			return ra >= 0;
+	}
+	return strcmp(sa, sb) < 0;
+}
+
+/* Insertion sort: strata are few (organisations, bands, staff groups). */
+static void sort_sums(group_sum *sums, size_t n, const strpool *pool, int pay)
+{
+	for (size_t i = 1; i < n; i++) {
+		group_sum item = sums[i];
+		size_t j = i;
+		while (j > 0 && stratum_before(pool, pay, item.key, sums[j - 1].key)) {
+			sums[j] = sums[j - 1];
+			j--;
+		}
+		sums[j] = item;
+	}
+}
+
+int tally_sum(group_sum **out, size_t *count, const tally *t, const grouping *g,
+              int strat_dim, int include_bank)
+{
+	group_sum *sums = NULL;
+	size_t n = 0, capacity = 0;
+	uint32_t bank = UINT32_MAX;
+	*out = NULL;
+	*count = 0;
+	for (uint32_t id = 0; id < t->pool->count; id++)
+		if (!strcmp(t->pool->items[id], "bank"))
+			bank = id;
+	int headcount = measure_get(t->m)->headcount;
+
+	if (strat_dim < 0) {
+		sums = calloc(1, sizeof *sums);
+		if (!sums)
+			return parity_error_set(PARITY_ENOMEM, "out of memory");
+		sums[0].key = UINT32_MAX;
+		n = capacity = 1;
+	}
+	for (size_t i = 0; i < t->count; i++) {
+		const tally_cell *c = &t->cells[i];
+		group_sum *s = NULL;
+		if (strat_dim < 0) {
+			s = &sums[0];
+		} else {
+			uint32_t key = c->dim[strat_dim];
+			for (size_t k = 0; k < n; k++)
+				if (sums[k].key == key) {
+					s = &sums[k];
+					break;
+				}
+			if (!s) {
+				if (n == capacity) {
+					capacity = capacity ? capacity * 2 : 16;
+					group_sum *grown = realloc(sums, capacity * sizeof *grown);
+					if (!grown) {
+						free(sums);
+						return parity_error_set(PARITY_ENOMEM,
+						                        "out of memory");
+					}
+					sums = grown;
+				}
+				s = &sums[n++];
+				memset(s, 0, sizeof *s);
+				s->key = key;
+			}
+		}
+		if (c->dim[D_CONTRACT] == bank && !include_bank) {
+			s->bank_base += c->base;
+			s->bank_outcome += c->outcome;
+			continue;
+		}
+		int group = classify(g, t, c);
+		if (group < 0) {
+			s->unknown_base += c->base;
+			s->unknown_outcome += c->outcome;
+			continue;
+		}
+		const char *contract = strpool_get(t->pool, c->dim[D_CONTRACT]);
+		if (group && headcount && c->outcome &&
+		    (!contract[0] || !strcmp(contract, PARITY_CODE_NOT_STATED)))
+			s->no_contract_outcome += c->outcome;
+		if (group == 1) {
+			s->counts.x1 += c->outcome;
+			s->counts.n1 += c->base;
+		} else if (group == 2) {
+			s->counts.x2 += c->outcome;
+			s->counts.n2 += c->base;
+		}
+	}
+	if (strat_dim >= 0)
+		sort_sums(sums, n, t->pool, strat_dim == D_PAY);
+	*out = sums;
+	*count = n;
+	return 0;
+}

@@ -1,0 +1,355 @@
+/*
+ * chart_parts.c: the pieces every chart shares: axis ranges and ticks,
+ * markers, arrowheads, hatching, rotated text, the wrapping legend and the
+ * standalone PNG/SVG writer (temporary file, then rename).
+ */
+#include "chart_parts.h"
+
+#include "parity/common.h"
+
+#include <cairo-svg.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const draw_font chart_label_font = {8.5, 0, 0, 0};
+const draw_font chart_label_bold = {8.5, 1, 0, 0};
+const draw_font chart_small_font = {8.0, 0, 0, 0};
+const draw_font chart_small_italic = {8.0, 0, 1, 0};
+const draw_font chart_title_font = {10.0, 1, 0, 0};
+
+#define PI 3.14159265358979324
+
+/* ---- axes ---------------------------------------------------------------- */
+
+double chart_nice_value(double v, int round_up)
+{
+	static const double steps[] = {1, 2, 5, 10};
+	double decade = pow(10, floor(log10(v)));
+	double m = v / decade;
+	if (round_up) {
+		for (size_t i = 0; i < 4; i++)
+			if (m <= steps[i] * (1 + 1e-9))
+				return steps[i] * decade;
+		return 10 * decade;
+	}
+	for (size_t i = 4; i-- > 0;)
+		if (m >= steps[i] * (1 - 1e-9))
+			return steps[i] * decade;
+	return decade;
+}
+
+void chart_log_range(double *out_low, double *out_high, double lo, double hi)
+{
+	double a = CHART_BAND_LOW, b = CHART_BAND_HIGH;
+	if (isfinite(lo) && lo > 0)
+		a = fmin(a, lo);
+	if (isfinite(hi) && hi > 0)
+		b = fmax(b, hi);
+	a = fmax(a / 1.1, CHART_AXIS_MIN);
+	b = fmin(b * 1.1, CHART_AXIS_MAX);
+	*out_low = chart_nice_value(a, 0);
+	*out_high = chart_nice_value(b, 1);
+}
+
+double chart_log_frac(double v, double lo, double hi)
+{
+	if (!(v > 0))
+		return -INFINITY;
+	return (log(v) - log(lo)) / (log(hi) - log(lo));
+}
+
+size_t chart_log_ticks(double *out, size_t cap, cairo_t *cr, double lo,
+                       double hi, double length, int vertical)
+{
+	double candidates[64];
+	size_t n = 0;
+	candidates[n++] = 1;
+	candidates[n++] = lo;
+	candidates[n++] = hi;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int k = -2; k <= 2 && n < 60; k++) {
+			double decade = pow(10, k);
+			if (pass == 0) {
+				candidates[n++] = decade;
+			} else {
+				candidates[n++] = 2 * decade;
+				candidates[n++] = 5 * decade;
+			}
+		}
+	}
+	candidates[n++] = CHART_BAND_LOW;
+	candidates[n++] = CHART_BAND_HIGH;
+
+	double from[CHART_MAX_TICKS], to[CHART_MAX_TICKS];
+	double line_h = vertical ? draw_line_height(cr, chart_small_font) : 0;
+	size_t kept = 0;
+	for (size_t i = 0; i < n && kept < cap && kept < CHART_MAX_TICKS; i++) {
+		double v = candidates[i];
+		if (v < lo * (1 - 1e-9) || v > hi * (1 + 1e-9))
+			continue;
+		double half;
+		if (vertical) {
+			half = line_h / 2 + 1;
+		} else {
+			char text[16];
+			double tw = 0;
+			snprintf(text, sizeof text, "%g", v);
+			draw_text_size(&tw, NULL, cr, 0, chart_small_font, 0, text);
+			half = tw / 2 + 5;
+		}
+		double at = chart_log_frac(v, lo, hi) * length;
+		int clash = 0;
+		for (size_t j = 0; j < kept && !clash; j++)
+			clash = fabs(out[j] - v) < 1e-9 * v ||
+			        (at - half < to[j] && at + half > from[j]);
+		if (clash)
+			continue;
+		out[kept] = v;
+		from[kept] = at - half;
+		to[kept] = at + half;
+		kept++;
+	}
+	return kept;
+}
+
+double chart_nice_step(double span, int max_ticks)
+{
+	if (!(span > 0) || !isfinite(span))
+		return 1;
+	if (max_ticks < 1)
+		max_ticks = 1;
+	double step = chart_nice_value(span / max_ticks, 1);
+	while (span / step > max_ticks + 1e-9)
+		step = chart_nice_value(step * 1.01, 1);
+	return step;
+}
+
+void chart_linear_label(char *buf, size_t size, double v, const char *suffix)
+{
+	char number[48];
+	if (fabs(v - round(v)) < 1e-9 && fabs(v) < 1e15) {
+		if (v < 0) {
+			char digits[40];
+			snprintf(number, sizeof number, "-%s",
+			         draw_format_count(digits, sizeof digits,
+			                           (uint64_t)llround(-v)));
+		} else {
+			draw_format_count(number, sizeof number, (uint64_t)llround(v));
+		}
+	} else {
+		snprintf(number, sizeof number, "%g", v);
+	}
+	snprintf(buf, size, "%s%s", number, suffix ? suffix : "");
+}
+
+/* ---- marks --------------------------------------------------------------- */
+
+/* Trace `shape` as a closed path. */
+static void shape_path(cairo_t *cr, chart_shape shape, double cx, double cy,
+                       double r)
+{
+	double s;
+	cairo_new_path(cr);
+	switch (shape) {
+	case CHART_SQUARE:
+		s = r * 0.9;
+		cairo_rectangle(cr, cx - s, cy - s, 2 * s, 2 * s);
+		break;
+	case CHART_TRIANGLE_UP:
+	case CHART_TRIANGLE_DOWN: {
+		/* Centred on its centroid, so the point sits where the value is. */
+		double dir = shape == CHART_TRIANGLE_UP ? 1 : -1;
+		s = r * 1.3;
+		cairo_move_to(cr, cx, cy - dir * s);
+		cairo_line_to(cr, cx + s * 0.866, cy + dir * s * 0.5);
+		cairo_line_to(cr, cx - s * 0.866, cy + dir * s * 0.5);
+		cairo_close_path(cr);
+		break;
+	}
+	case CHART_DIAMOND:
+		s = r * 1.3;
+		cairo_move_to(cr, cx, cy - s);
+		cairo_line_to(cr, cx + s, cy);
+		cairo_line_to(cr, cx, cy + s);
+		cairo_line_to(cr, cx - s, cy);
+		cairo_close_path(cr);
+		break;
+	case CHART_CIRCLE:
+	default:
+		cairo_arc(cr, cx, cy, r, 0, 2 * PI);
+		break;
+	}
+}
+
+void chart_marker(cairo_t *cr, chart_shape shape, double cx, double cy,
+                  double r, draw_colour fill, draw_colour line, int hollow)
+{
+	shape_path(cr, shape, cx, cy, r);
+	draw_colour_set(cr, hollow ? DRAW_WHITE : fill);
+	cairo_fill_preserve(cr);
+	draw_colour_set(cr, hollow ? fill : line);
+	cairo_set_line_width(cr, hollow ? 1.4 : 0.8);
+	cairo_set_dash(cr, NULL, 0, 0);
+	cairo_stroke(cr);
+}
+
+void chart_arrow(cairo_t *cr, double tx, double ty, double dx, double dy,
+                 double len, double half)
+{
+	double bx = tx - dx * len, by = ty - dy * len;
+	cairo_new_path(cr);
+	cairo_move_to(cr, tx, ty);
+	cairo_line_to(cr, bx - dy * half, by + dx * half);
+	cairo_line_to(cr, bx + dy * half, by - dx * half);
+	cairo_close_path(cr);
+	cairo_fill(cr);
+}
+
+void chart_hatch(cairo_t *cr, double x, double y, double w, double h,
+                 double spacing)
+{
+	if (!(w > 0) || !(h > 0) || !(spacing > 0))
+		return;
+	cairo_save(cr);
+	cairo_rectangle(cr, x, y, w, h);
+	cairo_clip(cr);
+	cairo_new_path(cr);
+	for (double d = -h; d < w; d += spacing) {
+		cairo_move_to(cr, x + d, y + h);
+		cairo_line_to(cr, x + d + h, y);
+	}
+	cairo_stroke(cr);
+	cairo_restore(cr);
+}
+
+void chart_text_up(cairo_t *cr, double cx, double cy, draw_font font,
+                   const char *text)
+{
+	double tw = 0, th = 0;
+	draw_text_size(&tw, &th, cr, 0, font, 0, text);
+	cairo_save(cr);
+	cairo_translate(cr, cx, cy);
+	cairo_rotate(cr, -PI / 2);
+	draw_text(cr, -tw / 2, -th / 2, 0, font, 0, text);
+	cairo_restore(cr);
+}
+
+/* ---- legend -------------------------------------------------------------- */
+
+#define LEGEND_GAP 4.0      /* symbol to text */
+#define LEGEND_SPACING 14.0 /* between entries on a line */
+
+void chart_legend_add(chart_legend *legend, int kind, int index,
+                      const char *text)
+{
+	if (legend->count >= CHART_LEGEND_MAX)
+		return;
+	chart_legend_entry *e = &legend->entries[legend->count++];
+	memset(e, 0, sizeof *e);
+	e->kind = kind;
+	e->index = index;
+	snprintf(e->text, sizeof e->text, "%s", text ? text : "");
+}
+
+void chart_legend_layout(chart_legend *legend, cairo_t *cr, double width)
+{
+	double line_h = draw_line_height(cr, chart_small_font) + 3;
+	double cx = 0, cy = 0;
+	for (size_t i = 0; i < legend->count; i++) {
+		chart_legend_entry *e = &legend->entries[i];
+		double tw = 0;
+		draw_text_size(&tw, NULL, cr, 0, chart_small_font, 0, e->text);
+		double need = fmin(CHART_LEGEND_SYMBOL + LEGEND_GAP + tw, width);
+		if (cx > 0 && cx + need > width) {
+			cx = 0;
+			cy += line_h;
+		}
+		e->x = cx;
+		e->dy = cy;
+		cx += need + LEGEND_SPACING;
+	}
+	legend->height = legend->count ? cy + line_h : 0;
+}
+
+void chart_legend_draw(const chart_legend *legend, cairo_t *cr, double x,
+                       double y, double width, chart_symbol_fn symbol,
+                       const void *context)
+{
+	double lh = draw_line_height(cr, chart_small_font);
+	for (size_t i = 0; i < legend->count; i++) {
+		const chart_legend_entry *e = &legend->entries[i];
+		double ex = x + e->x, ey = y + e->dy;
+		cairo_save(cr);
+		symbol(cr, e, ex, ey + lh / 2, context);
+		cairo_restore(cr);
+		draw_colour_set(cr, DRAW_BLACK);
+		double room = width - e->x - CHART_LEGEND_SYMBOL - LEGEND_GAP;
+		draw_text(cr, ex + CHART_LEGEND_SYMBOL + LEGEND_GAP, ey, room,
+		          chart_small_font, DRAW_ELLIPSIZE, e->text);
+	}
+}
+
+/* ---- files --------------------------------------------------------------- */
+
+#define FILE_MARGIN 12.0
+#define PNG_SCALE 2.0 /* 144 dpi */
+
+int chart_write_file(const char *path, parity_chart_format format,
+                     double width, chart_measure_fn measure,
+                     chart_paint_fn paint, const void *chart)
+{
+	draw_output out;
+	cairo_surface_t *surface = NULL;
+	cairo_t *cr = NULL;
+	cairo_status_t status = CAIRO_STATUS_SUCCESS;
+
+	if (!path || !*path || !(width > 0) || !measure || !paint || !chart)
+		return parity_error_set(PARITY_EUSAGE,
+		                        "chart: a path, a positive width and the "
+		                        "chart are required");
+
+	/* Measure on a scratch surface: hinting is off, so text measures
+	 * the same here as on the real one. */
+	cairo_surface_t *scratch = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
+	cairo_t *measure_cr = cairo_create(scratch);
+	draw_context_setup(measure_cr);
+	double height = measure(measure_cr, width, chart);
+	cairo_destroy(measure_cr);
+	cairo_surface_destroy(scratch);
+
+	double page_w = width + 2 * FILE_MARGIN;
+	double page_h = height + 2 * FILE_MARGIN;
+
+	int rc = draw_output_open(&out, path);
+	if (rc)
+		return rc;
+
+	if (format == PARITY_CHART_SVG) {
+		surface = cairo_svg_surface_create_for_stream(draw_output_write, &out,
+		                                              page_w, page_h);
+	} else {
+		surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
+		                                     (int)ceil(page_w * PNG_SCALE),
+		                                     (int)ceil(page_h * PNG_SCALE));
+	}
+	cr = cairo_create(surface);
+	draw_context_setup(cr);
+	if (format != PARITY_CHART_SVG)
+		cairo_scale(cr, PNG_SCALE, PNG_SCALE);
+	draw_colour_set(cr, DRAW_WHITE);
+	cairo_paint(cr);
+	paint(cr, FILE_MARGIN, FILE_MARGIN, width, chart);
+
+	status = cairo_status(cr);
+	if (status == CAIRO_STATUS_SUCCESS && format != PARITY_CHART_SVG)
+		status = cairo_surface_write_to_png_stream(surface, draw_output_write,
+		                                           &out);
+	cairo_destroy(cr);
+	cairo_surface_finish(surface);
+	if (status == CAIRO_STATUS_SUCCESS)
+		status = cairo_surface_status(surface);
+	cairo_surface_destroy(surface);
+
+	return draw_output_close(&out, status);
+}

@@ -1,0 +1,939 @@
+/*
+ * chart_trend.c: the trend chart: an indicator's ratio over periods on a
+ * log scale, each series a line of markers with its interval as a ribbon,
+ * the 0.80-1.25 band, a line at 1, and cohorts as hatched spans by month.
+ */
+#include "chart.h"
+
+#include "chart_parts.h"
+#include "draw.h"
+#include "parity/common.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define INTERVAL_SPAN_MIN 0.1 /* intervals stretch the axis this far, no more */
+#define INTERVAL_SPAN_MAX 10.0
+#define MAX_COHORTS 16        /* spans drawn; more are left out */
+#define EDGE_OUT 30.0         /* off-axis values are drawn this far out, clipped */
+
+/* Legend symbol kinds. */
+enum { SYM_SERIES, SYM_RIBBON, SYM_BAND, SYM_LOW, SYM_ARROW, SYM_COHORT };
+
+/* Organisation series take these in turn (colour and shape cycle at
+ * different lengths, so 20 series differ in one or the other); the
+ * overall series is black with orange diamonds, as on the ratio chart. */
+static const draw_colour series_colours[] = {
+	DRAW_BLUE, DRAW_VERMILLION, DRAW_GREEN, DRAW_PURPLE, DRAW_SKY_BLUE,
+};
+static const chart_shape series_shapes[] = {
+	CHART_CIRCLE, CHART_SQUARE, CHART_TRIANGLE_UP, CHART_TRIANGLE_DOWN,
+};
+
+/* How one series looks. */
+typedef struct look {
+	draw_colour line;  /* line, ribbon and outline */
+	draw_colour fill;  /* marker fill */
+	chart_shape shape;
+	double width;      /* line width */
+} look;
+
+/* Where everything goes; computed the same way for measuring and drawing. */
+typedef struct geometry {
+	double x, y, w;
+	double lanes_y, lane_h;        /* cohort labels above the plot */
+	int lane_count;
+	int lane[MAX_COHORTS];         /* each cohort's lane */
+	double plot_x, plot_y, plot_w, plot_h;
+	double slot_w;                 /* one period's width */
+	double lo, hi;                 /* axis range */
+	double ticks[CHART_MAX_TICKS];
+	size_t tick_count;
+	double ytitle_x;               /* centre of the rotated axis title */
+	int rotate_labels;             /* period labels at 45 degrees */
+	size_t label_step;             /* label every n-th period */
+	double labels_y, labels_h;
+	double xtitle_y, hints_y;
+	double legend_y;
+	double note_y, note_h;
+	char notes[1200];              /* gaps not marked in the plot, and the
+	                                  caller's note */
+	double total_h;
+	int any_low, any_beyond;       /* legend entries needed */
+	chart_legend legend;
+} geometry;
+
+static look series_look(const chart_trend *t, size_t s)
+{
+	look k;
+	if (t->series[s].overall) {
+		k = (look){DRAW_BLACK, DRAW_ORANGE, CHART_DIAMOND, 2.0};
+		return k;
+	}
+	size_t n = 0; /* organisation series before this one */
+	for (size_t i = 0; i < s; i++)
+		n += !t->series[i].overall;
+	draw_colour c = series_colours[n % (sizeof series_colours /
+	                                    sizeof series_colours[0])];
+	k = (look){c, c,
+	           series_shapes[n % (sizeof series_shapes /
+	                              sizeof series_shapes[0])],
+	           1.3};
+	return k;
+}
+
+/* Series s's point in period p, or NULL when it has none. */
+static const chart_trend_point *point_at(const chart_trend *t, size_t s,
+                                         size_t p)
+{
+	const chart_trend_point *pt = t->series[s].points;
+	if (!pt || !pt[p].estimable)
+		return NULL;
+	return &pt[p];
+}
+
+/* Whether series s has an estimate in any period. */
+static int has_any(const chart_trend *t, size_t s)
+{
+	for (size_t p = 0; p < t->period_count; p++)
+		if (point_at(t, s, p))
+			return 1;
+	return 0;
+}
+
+/* Whether no series that has estimates at all has one in period p: the
+ * period is greyed and marked "no estimate" in the plot. Gaps in only
+ * some series are listed in the notes instead, where there is room to
+ * name them. */
+static int period_empty(const chart_trend *t, size_t p)
+{
+	for (size_t s = 0; s < t->series_count; s++)
+		if (point_at(t, s, p))
+			return 0;
+	return 1;
+}
+
+void chart_trend_range(double *out_low, double *out_high,
+                       const chart_trend *t)
+{
+	double lo = INFINITY, hi = -INFINITY;
+	for (size_t s = 0; s < t->series_count; s++) {
+		for (size_t p = 0; p < t->period_count; p++) {
+			const chart_trend_point *pt = point_at(t, s, p);
+			if (!pt)
+				continue;
+			if (isfinite(pt->ratio) && pt->ratio > 0) {
+				lo = fmin(lo, pt->ratio);
+				hi = fmax(hi, pt->ratio);
+			}
+			/* As on the ratio chart: one enormous interval must not
+			 * squash every other period. */
+			if (isfinite(pt->ci_low) && pt->ci_low > 0)
+				lo = fmin(lo, fmax(pt->ci_low, INTERVAL_SPAN_MIN));
+			if (isfinite(pt->ci_high) && pt->ci_high > 0)
+				hi = fmax(hi, fmin(pt->ci_high, INTERVAL_SPAN_MAX));
+		}
+	}
+	chart_log_range(out_low, out_high, lo, hi);
+}
+
+/* ---- positions ------------------------------------------------------------ */
+
+static double slot_centre(const geometry *g, size_t p)
+{
+	return g->plot_x + ((double)p + 0.5) * g->slot_w;
+}
+
+/* Vertical position of ratio v; values off the axis (0 and infinity
+ * included) are placed EDGE_OUT beyond it, for clipping. */
+static double value_y(const geometry *g, double v)
+{
+	double f = chart_log_frac(v, g->lo, g->hi);
+	double y = g->plot_y + g->plot_h - f * g->plot_h;
+	return fmin(fmax(y, g->plot_y - EDGE_OUT),
+	            g->plot_y + g->plot_h + EDGE_OUT);
+}
+
+static int off_axis(const geometry *g, double v)
+{
+	return !(v >= g->lo * (1 - 1e-9)) || !(v <= g->hi * (1 + 1e-9));
+}
+
+/*
+ * Horizontal position of the start of month m (or, with `after`, of the
+ * end of month m): inside the period that holds it, in proportion to its
+ * months; before the first period or after the last, at the plot's edge;
+ * in a gap between periods, at the boundary between their slots.
+ */
+static double month_x(const geometry *g, const chart_trend *t, int m,
+                      int after)
+{
+	for (size_t p = 0; p < t->period_count; p++) {
+		const chart_period *pd = &t->periods[p];
+		int months = pd->last_month - pd->first_month + 1;
+		if (months < 1)
+			months = 1;
+		if (m < pd->first_month)
+			return g->plot_x + (double)p * g->slot_w;
+		if (m <= pd->last_month) {
+			double into = (double)(m - pd->first_month + (after ? 1 : 0));
+			return g->plot_x + ((double)p + into / months) * g->slot_w;
+		}
+	}
+	return g->plot_x + g->plot_w;
+}
+
+/* Cohort i's label, with an arrow on the side where it runs on beyond
+ * the periods shown. */
+static void cohort_label(char *buf, size_t size, const chart_trend *t,
+                         size_t i)
+{
+	const chart_cohort *c = &t->cohorts[i];
+	int before = c->first_month < t->periods[0].first_month;
+	int after = c->last_month > t->periods[t->period_count - 1].last_month;
+	snprintf(buf, size, "%s%s%s", before ? "\u2190 " : "",
+	         c->label ? c->label : "", after ? " \u2192" : "");
+}
+
+/* The horizontal extent a cohort's lane needs: its span and its label. */
+static void cohort_extent(double *from, double *to, cairo_t *cr,
+                          const geometry *g, const chart_trend *t, size_t i)
+{
+	const chart_cohort *c = &t->cohorts[i];
+	double a = month_x(g, t, c->first_month, 0);
+	double b = month_x(g, t, c->last_month, 1);
+	double tw = 0;
+	char label[160];
+	cohort_label(label, sizeof label, t, i);
+	draw_text_size(&tw, NULL, cr, 0, chart_small_font, 0, label);
+	tw = fmin(tw, g->plot_w);
+	double lx = fmin(fmax((a + b) / 2 - tw / 2, g->plot_x),
+	                 g->plot_x + g->plot_w - tw);
+	*from = fmin(a, lx);
+	*to = fmax(b, lx + tw);
+}
+
+/* A cohort is drawn when any of its months falls within the periods. */
+static int cohort_shown(const chart_trend *t, size_t i)
+{
+	const chart_cohort *c = &t->cohorts[i];
+	if (i >= MAX_COHORTS || t->period_count == 0 ||
+	    c->last_month < c->first_month)
+		return 0;
+	return c->last_month >= t->periods[0].first_month &&
+	       c->first_month <= t->periods[t->period_count - 1].last_month;
+}
+
+/* ---- layout ---------------------------------------------------------------- */
+
+static void layout_legend(geometry *g, cairo_t *cr,
+                          const chart_trend_style *s, const chart_trend *t)
+{
+	char text[112];
+	chart_legend *l = &g->legend;
+	memset(l, 0, sizeof *l);
+	for (size_t i = 0; i < t->series_count; i++)
+		chart_legend_add(l, SYM_SERIES, (int)i, t->series[i].label);
+	snprintf(text, sizeof text, "Shaded: %g%% confidence interval%s",
+	         (s->level > 0 ? s->level : 0.95) * 100,
+	         t->series_count > 1 ? " (each line's colour)" : "");
+	chart_legend_add(l, SYM_RIBBON, 0, text);
+	chart_legend_add(l, SYM_BAND, 0, "Non-adverse range 0.80 to 1.25");
+	if (g->any_low)
+		chart_legend_add(l, SYM_LOW, 0, "Hollow: too few cases to draw a "
+		                 "conclusion");
+	if (g->any_beyond)
+		chart_legend_add(l, SYM_ARROW, 0, "Estimate or interval beyond "
+		                 "the axis");
+	int cohorts = 0;
+	for (size_t i = 0; i < t->cohort_count; i++)
+		cohorts |= cohort_shown(t, i);
+	if (cohorts)
+		chart_legend_add(l, SYM_COHORT, 0, s->cohort_legend
+		                 ? s->cohort_legend : "Mentoring cohort");
+	chart_legend_layout(l, cr, g->w);
+}
+
+/* "Above 1: White more likely to be appointed.   Below 1: BME ...". */
+static void direction_hint(char *buf, size_t size, const chart_trend_style *s)
+{
+	const char *outcome = s->outcome ? s->outcome : "";
+	const char *sep = *outcome ? " " : "";
+	snprintf(buf, size,
+	         "Above 1: %s more likely%s%s.   Below 1: %s more likely%s%s.",
+	         s->group1, sep, outcome, s->group2, sep, outcome);
+}
+
+/* Append to the notes (snprintf into what is left). */
+static void note_add(geometry *g, size_t *len, const char *text)
+{
+	if (*len >= sizeof g->notes)
+		return;
+	int n = snprintf(g->notes + *len, sizeof g->notes - *len, "%s", text);
+	*len += n > 0 ? (size_t)n : 0;
+}
+
+/* The notes under the legend: series with no estimate anywhere, gaps in
+ * some series only ("No estimate: R0A in 2017/18, 2019/20."), then the
+ * caller's note. */
+static void layout_notes(geometry *g, const chart_trend_style *s,
+                         const chart_trend *t)
+{
+	size_t len = 0;
+	const char *sep = "No estimate in any period: ";
+	g->notes[0] = '\0';
+	for (size_t i = 0; i < t->series_count; i++) {
+		if (has_any(t, i))
+			continue;
+		note_add(g, &len, sep);
+		note_add(g, &len, t->series[i].label ? t->series[i].label : "?");
+		sep = ", ";
+	}
+	if (*sep == ',')
+		note_add(g, &len, ". ");
+	sep = "No estimate: ";
+	for (size_t i = 0; i < t->series_count; i++) {
+		int first = 1;
+		if (!has_any(t, i))
+			continue;
+		for (size_t p = 0; p < t->period_count; p++) {
+			if (point_at(t, i, p) || period_empty(t, p))
+				continue;
+			if (first) {
+				note_add(g, &len, sep);
+				note_add(g, &len, t->series[i].label
+				                          ? t->series[i].label : "?");
+				note_add(g, &len, " in ");
+				sep = "; ";
+				first = 0;
+			} else {
+				note_add(g, &len, ", ");
+			}
+			note_add(g, &len, t->periods[p].label ? t->periods[p].label
+			                                      : "?");
+		}
+	}
+	if (*sep == ';')
+		note_add(g, &len, ". ");
+	if (s->note && *s->note)
+		note_add(g, &len, s->note);
+}
+
+static void layout(geometry *g, cairo_t *cr, double x, double y, double w,
+                   const chart_trend_style *s, const chart_trend *t)
+{
+	double lh = draw_line_height(cr, chart_small_font);
+	double cy = y;
+
+	memset(g, 0, sizeof *g);
+	g->x = x;
+	g->y = y;
+	g->w = w;
+	g->plot_h = s->plot_height > 0 ? fmax(s->plot_height, 60)
+	                               : CHART_TREND_HEIGHT;
+	if (s->axis_low > 0 && s->axis_high > s->axis_low) {
+		g->lo = s->axis_low;
+		g->hi = s->axis_high;
+	} else {
+		chart_trend_range(&g->lo, &g->hi, t);
+	}
+	for (size_t i = 0; i < t->series_count; i++) {
+		for (size_t p = 0; p < t->period_count; p++) {
+			const chart_trend_point *pt = point_at(t, i, p);
+			if (!pt)
+				continue;
+			g->any_low |= pt->low_count;
+			g->any_beyond |= off_axis(g, pt->ratio) ||
+			                 off_axis(g, pt->ci_low) ||
+			                 off_axis(g, pt->ci_high);
+		}
+	}
+
+	if (s->title) {
+		double h = 0;
+		draw_text_size(NULL, &h, cr, w, chart_title_font, 0, s->title);
+		cy += h + 8;
+	}
+
+	/* Left: the rotated axis title, then the tick labels. */
+	g->tick_count = chart_log_ticks(g->ticks, CHART_MAX_TICKS, cr, g->lo,
+	                                g->hi, g->plot_h, 1);
+	double tick_w = 0;
+	for (size_t i = 0; i < g->tick_count; i++) {
+		char text[16];
+		double tw = 0;
+		snprintf(text, sizeof text, "%g", g->ticks[i]);
+		draw_text_size(&tw, NULL, cr, 0, chart_small_font, 0, text);
+		tick_w = fmax(tick_w, tw);
+	}
+	double title_lh = draw_line_height(cr, chart_label_bold);
+	g->ytitle_x = x + title_lh / 2;
+	g->plot_x = x + title_lh + 4 + tick_w + 6;
+	g->plot_w = fmax(x + w - 6 - g->plot_x, 20);
+
+	/* Period labels: level when they fit their slots, else at 45
+	 * degrees, and then only every n-th if even that is too tight. */
+	double label_w = 0;
+	for (size_t p = 0; p < t->period_count; p++) {
+		double tw = 0;
+		draw_text_size(&tw, NULL, cr, 0, chart_small_font, 0,
+		               t->periods[p].label ? t->periods[p].label : "");
+		label_w = fmax(label_w, tw);
+	}
+	size_t periods = t->period_count ? t->period_count : 1;
+	g->slot_w = g->plot_w / (double)periods;
+	g->label_step = 1;
+	if (label_w + 6 > g->slot_w) {
+		g->rotate_labels = 1;
+		/* The rotated labels reach down-left from their slot's centre;
+		 * keep the first inside the chart. */
+		double reach = label_w * 0.7071 + lh * 0.7071;
+		double need = x + reach - g->slot_w / 2;
+		if (need > g->plot_x && g->plot_w - (need - g->plot_x) >= 20) {
+			g->plot_w -= need - g->plot_x;
+			g->plot_x = need;
+			g->slot_w = g->plot_w / (double)periods;
+		}
+		double pitch = (lh + 2) * 1.4142; /* slot needed per label */
+		while ((double)g->label_step * g->slot_w < pitch &&
+		       g->label_step < periods)
+			g->label_step++;
+	}
+
+	/* Cohort lanes: each label takes the lowest lane where it clears
+	 * the ones already placed. */
+	g->lane_h = lh + 6;
+	g->lane_count = 0;
+	for (size_t i = 0; i < t->cohort_count && i < MAX_COHORTS; i++) {
+		if (!cohort_shown(t, i))
+			continue;
+		double a, b;
+		cohort_extent(&a, &b, cr, g, t, i);
+		int lane = 0;
+		for (int clash = 1; clash;) {
+			clash = 0;
+			for (size_t j = 0; j < i && !clash; j++) {
+				double c, d;
+				if (!cohort_shown(t, j) || g->lane[j] != lane)
+					continue;
+				cohort_extent(&c, &d, cr, g, t, j);
+				clash = a < d + 6 && b + 6 > c;
+			}
+			if (clash)
+				lane++;
+		}
+		g->lane[i] = lane;
+		if (lane + 1 > g->lane_count)
+			g->lane_count = lane + 1;
+	}
+	g->lanes_y = cy;
+	cy += g->lane_count * g->lane_h;
+	if (g->lane_count == 0)
+		cy += lh / 2 + 2; /* room for the top tick label */
+	g->plot_y = cy;
+	cy += g->plot_h;
+
+	cy += 4;
+	g->labels_y = cy;
+	g->labels_h = g->rotate_labels ? (label_w + lh) * 0.7071 + 2 : lh + 2;
+	cy += g->labels_h + 2;
+	g->xtitle_y = cy;
+	cy += draw_line_height(cr, chart_label_bold) + 2;
+	if (s->group1 && s->group2) {
+		char hint[300];
+		double h = 0;
+		direction_hint(hint, sizeof hint, s);
+		draw_text_size(NULL, &h, cr, w, chart_small_italic,
+		               DRAW_ALIGN_CENTRE, hint);
+		g->hints_y = cy;
+		cy += h + 2;
+	}
+	cy += 6;
+	g->legend_y = cy;
+	layout_legend(g, cr, s, t);
+	cy += g->legend.height;
+	layout_notes(g, s, t);
+	if (g->notes[0]) {
+		cy += 3;
+		draw_text_size(NULL, &g->note_h, cr, w, chart_small_font, 0,
+		               g->notes);
+		g->note_y = cy;
+		cy += g->note_h;
+	}
+	g->total_h = cy - y;
+}
+
+double chart_trend_height(cairo_t *cr, double width,
+                          const chart_trend_style *style,
+                          const chart_trend *trend)
+{
+	geometry g;
+	layout(&g, cr, 0, 0, width, style, trend);
+	return g.total_h;
+}
+
+/* ---- drawing --------------------------------------------------------------- */
+
+/* Horizontal offset of series s within a slot, so that markers of several
+ * series in one period sit side by side instead of on top of each other. */
+static double dodge(const geometry *g, const chart_trend *t, size_t s)
+{
+	if (t->series_count < 2)
+		return 0;
+	double step = fmin(g->slot_w * 0.5 / (double)t->series_count, 6.0);
+	return ((double)s - (double)(t->series_count - 1) / 2) * step;
+}
+
+/* Band, gridlines and cohort spans behind the data. */
+static void draw_background(cairo_t *cr, const geometry *g,
+                            const chart_trend *t)
+{
+	double top = g->plot_y, bottom = g->plot_y + g->plot_h;
+	double b0 = value_y(g, fmin(CHART_BAND_HIGH, g->hi));
+	double b1 = value_y(g, fmax(CHART_BAND_LOW, g->lo));
+	draw_colour_set_alpha(cr, DRAW_SKY_BLUE, 0.35);
+	cairo_rectangle(cr, g->plot_x, b0, g->plot_w, b1 - b0);
+	cairo_fill(cr);
+
+	/* A period where nothing could be estimated is greyed. */
+	for (size_t p = 0; p < t->period_count; p++) {
+		if (!period_empty(t, p))
+			continue;
+		draw_colour_set_alpha(cr, DRAW_PALE_GREY, 0.9);
+		cairo_rectangle(cr, g->plot_x + (double)p * g->slot_w, top,
+		                g->slot_w, g->plot_h);
+		cairo_fill(cr);
+	}
+
+	draw_colour_set(cr, DRAW_MID_GREY);
+	cairo_set_line_width(cr, 0.4);
+	for (size_t i = 0; i < g->tick_count; i++) {
+		double ty = value_y(g, g->ticks[i]);
+		cairo_move_to(cr, g->plot_x, ty);
+		cairo_line_to(cr, g->plot_x + g->plot_w, ty);
+	}
+	cairo_stroke(cr);
+
+	for (size_t i = 0; i < t->cohort_count; i++) {
+		if (!cohort_shown(t, i))
+			continue;
+		double a = month_x(g, t, t->cohorts[i].first_month, 0);
+		double b = month_x(g, t, t->cohorts[i].last_month, 1);
+		draw_colour_set_alpha(cr, DRAW_GREY, 0.45);
+		cairo_set_line_width(cr, 0.6);
+		chart_hatch(cr, a, top, b - a, g->plot_h, 6);
+		cairo_set_dash(cr, (double[]){3, 2}, 2, 0);
+		cairo_set_line_width(cr, 0.8);
+		draw_colour_set(cr, DRAW_GREY);
+		cairo_move_to(cr, a, top);
+		cairo_line_to(cr, a, bottom);
+		cairo_move_to(cr, b, top);
+		cairo_line_to(cr, b, bottom);
+		cairo_stroke(cr);
+		cairo_set_dash(cr, NULL, 0, 0);
+	}
+
+	draw_colour_set(cr, DRAW_BLACK);
+	cairo_set_line_width(cr, 1.0);
+	double one = value_y(g, 1);
+	cairo_move_to(cr, g->plot_x, one);
+	cairo_line_to(cr, g->plot_x + g->plot_w, one);
+	cairo_stroke(cr);
+}
+
+/* Cohort labels in their lanes, each over a bracket the width of its
+ * span (open on a side where the cohort runs on beyond the periods). */
+static void draw_cohort_labels(cairo_t *cr, const geometry *g,
+                               const chart_trend *t)
+{
+	double lh = draw_line_height(cr, chart_small_font);
+	if (t->period_count == 0)
+		return;
+	const chart_period *first = &t->periods[0];
+	const chart_period *last = &t->periods[t->period_count - 1];
+	for (size_t i = 0; i < t->cohort_count; i++) {
+		if (!cohort_shown(t, i))
+			continue;
+		const chart_cohort *c = &t->cohorts[i];
+		char label[160];
+		cohort_label(label, sizeof label, t, i);
+		double a = month_x(g, t, c->first_month, 0);
+		double b = month_x(g, t, c->last_month, 1);
+		/* Lane 0 sits just above the plot; higher lanes above it. */
+		double ly = g->plot_y - (double)(g->lane[i] + 1) * g->lane_h;
+		double tw = 0;
+		draw_text_size(&tw, NULL, cr, 0, chart_small_font, 0, label);
+		tw = fmin(tw, g->plot_w);
+		double lx = fmin(fmax((a + b) / 2 - tw / 2, g->plot_x),
+		                 g->plot_x + g->plot_w - tw);
+		draw_colour_set(cr, DRAW_BLACK);
+		draw_text(cr, lx, ly, tw + 1, chart_small_font, DRAW_ELLIPSIZE,
+		          label);
+		double by = ly + lh + 1.5;
+		draw_colour_set(cr, DRAW_GREY);
+		cairo_set_line_width(cr, 0.8);
+		cairo_move_to(cr, a, by);
+		cairo_line_to(cr, b, by);
+		if (c->first_month >= first->first_month) {
+			cairo_move_to(cr, a, by);
+			cairo_line_to(cr, a, by + 3.5);
+		}
+		if (c->last_month <= last->last_month) {
+			cairo_move_to(cr, b, by);
+			cairo_line_to(cr, b, by + 3.5);
+		}
+		cairo_stroke(cr);
+	}
+}
+
+/* How opaque a ribbon is: lighter where several overlap, and lighter for
+ * black, which would otherwise be a dark slab. */
+static double ribbon_alpha(const chart_trend *t, look k)
+{
+	double alpha = t->series_count > 1 ? 0.16 : 0.28;
+	return k.line == DRAW_BLACK ? alpha * 0.55 : alpha;
+}
+
+/* The interval ribbon of series s: one shaded band per run of periods
+ * with an estimate, a short box for a period standing alone. */
+static void draw_ribbon(cairo_t *cr, const geometry *g, const chart_trend *t,
+                        size_t s, look k)
+{
+	double cap = fmin(g->slot_w * 0.18, 7.0);
+	double alpha = ribbon_alpha(t, k);
+	size_t p = 0;
+	while (p < t->period_count) {
+		if (!point_at(t, s, p)) {
+			p++;
+			continue;
+		}
+		size_t end = p;
+		while (end + 1 < t->period_count && point_at(t, s, end + 1))
+			end++;
+		double off = dodge(g, t, s);
+		double pad = end == p ? cap : 0;
+		cairo_new_path(cr);
+		for (size_t q = p; q <= end; q++) {
+			double qx = slot_centre(g, q) + off;
+			double hy = value_y(g, point_at(t, s, q)->ci_high);
+			if (q == p)
+				cairo_move_to(cr, qx - pad, hy);
+			cairo_line_to(cr, qx, hy);
+			if (q == end)
+				cairo_line_to(cr, qx + pad, hy);
+		}
+		for (size_t q = end + 1; q-- > p;) {
+			double qx = slot_centre(g, q) + off;
+			double ly = value_y(g, point_at(t, s, q)->ci_low);
+			if (q == end)
+				cairo_line_to(cr, qx + pad, ly);
+			cairo_line_to(cr, qx, ly);
+			if (q == p)
+				cairo_line_to(cr, qx - pad, ly);
+		}
+		cairo_close_path(cr);
+		draw_colour_set_alpha(cr, k.line, alpha);
+		cairo_fill_preserve(cr);
+		draw_colour_set_alpha(cr, k.line, 0.55);
+		cairo_set_line_width(cr, 0.5);
+		cairo_stroke(cr);
+		p = end + 1;
+	}
+}
+
+/* The line joining series s's estimates on the axis; it breaks at a
+ * period with no estimate and at one beyond the axis. */
+static void draw_line(cairo_t *cr, const geometry *g, const chart_trend *t,
+                      size_t s, look k)
+{
+	int pen = 0;
+	cairo_new_path(cr);
+	for (size_t p = 0; p < t->period_count; p++) {
+		const chart_trend_point *pt = point_at(t, s, p);
+		if (!pt || off_axis(g, pt->ratio)) {
+			pen = 0;
+			continue;
+		}
+		double px = slot_centre(g, p) + dodge(g, t, s);
+		double py = value_y(g, pt->ratio);
+		if (pen)
+			cairo_line_to(cr, px, py);
+		else
+			cairo_move_to(cr, px, py);
+		pen = 1;
+	}
+	draw_colour_set(cr, k.line);
+	cairo_set_line_width(cr, k.width);
+	cairo_stroke(cr);
+}
+
+/* Markers of series s; an estimate beyond the axis is an arrowhead at the
+ * edge with its value beside it, an interval running beyond a smaller
+ * arrowhead. */
+static void draw_markers(cairo_t *cr, const geometry *g, const chart_trend *t,
+                         size_t s, look k)
+{
+	double r = fmax(fmin(3.8, g->slot_w * 0.2), 2.5);
+	double top = g->plot_y, bottom = g->plot_y + g->plot_h;
+	for (size_t p = 0; p < t->period_count; p++) {
+		const chart_trend_point *pt = point_at(t, s, p);
+		if (!pt)
+			continue;
+		double px = slot_centre(g, p) + dodge(g, t, s);
+		if (off_axis(g, pt->ratio)) {
+			int up = pt->ratio > g->hi;
+			double tip = up ? top - 2 : bottom + 2;
+			char value[24];
+			cairo_new_path(cr);
+			cairo_move_to(cr, px, tip);
+			cairo_line_to(cr, px - 4.5, tip + (up ? 9 : -9));
+			cairo_line_to(cr, px + 4.5, tip + (up ? 9 : -9));
+			cairo_close_path(cr);
+			draw_colour_set(cr, pt->low_count ? DRAW_WHITE : k.fill);
+			cairo_fill_preserve(cr);
+			draw_colour_set(cr, k.line);
+			cairo_set_line_width(cr, pt->low_count ? 1.4 : 0.8);
+			cairo_stroke(cr);
+			draw_format_ratio(value, sizeof value, pt->ratio);
+			double lh = draw_line_height(cr, chart_small_font);
+			draw_colour_set(cr, DRAW_BLACK);
+			draw_text(cr, px + 6, up ? tip + 1 : tip - lh - 1, 0,
+			          chart_small_font, 0, value);
+			continue;
+		}
+		draw_colour_set(cr, k.line);
+		if (pt->ci_high > g->hi * (1 + 1e-9))
+			chart_arrow(cr, px, top - 1, 0, -1, 6, 3);
+		if (pt->ci_low < g->lo * (1 - 1e-9))
+			chart_arrow(cr, px, bottom + 1, 0, 1, 6, 3);
+		chart_marker(cr, k.shape, px, value_y(g, pt->ratio), r, k.fill,
+		             k.line, pt->low_count);
+	}
+}
+
+/* "no estimate" in each period where no series has one: level when it
+ * fits the slot, else reading upwards, on a pale patch. */
+static void draw_gaps(cairo_t *cr, const geometry *g, const chart_trend *t)
+{
+	static const char text[] = "no estimate";
+	double lh = draw_line_height(cr, chart_small_italic);
+	double tw = 0;
+	draw_text_size(&tw, NULL, cr, 0, chart_small_italic, 0, text);
+	for (size_t p = 0; p < t->period_count; p++) {
+		if (!period_empty(t, p))
+			continue;
+		double cx = slot_centre(g, p);
+		double bottom = g->plot_y + g->plot_h;
+		if (tw + 4 <= g->slot_w) {
+			double ty = g->plot_y + g->plot_h / 2 - lh / 2;
+			draw_colour_set(cr, DRAW_GREY);
+			draw_text(cr, cx, ty, 0, chart_small_italic,
+			          DRAW_ALIGN_CENTRE, text);
+			continue;
+		}
+		/* Upwards from the foot of the plot, cut to its height. */
+		cairo_save(cr);
+		cairo_translate(cr, cx, bottom - 4);
+		cairo_rotate(cr, -3.14159265358979324 / 2);
+		draw_colour_set(cr, DRAW_GREY);
+		draw_text(cr, 0, -lh / 2, g->plot_h - 8, chart_small_italic,
+		          DRAW_ELLIPSIZE, text);
+		cairo_restore(cr);
+	}
+}
+
+/* Axis lines, ticks, labels and titles, and the direction hint. */
+static void draw_axes(cairo_t *cr, const geometry *g,
+                      const chart_trend_style *s, const chart_trend *t)
+{
+	double lh = draw_line_height(cr, chart_small_font);
+	double bottom = g->plot_y + g->plot_h;
+
+	draw_colour_set(cr, DRAW_BLACK);
+	cairo_set_line_width(cr, 0.8);
+	cairo_move_to(cr, g->plot_x, g->plot_y);
+	cairo_line_to(cr, g->plot_x, bottom);
+	cairo_line_to(cr, g->plot_x + g->plot_w, bottom);
+	for (size_t i = 0; i < g->tick_count; i++) {
+		double ty = value_y(g, g->ticks[i]);
+		cairo_move_to(cr, g->plot_x - 3, ty);
+		cairo_line_to(cr, g->plot_x, ty);
+	}
+	for (size_t p = 0; p <= t->period_count; p++) {
+		double bx = g->plot_x + (double)p * g->slot_w;
+		cairo_move_to(cr, bx, bottom);
+		cairo_line_to(cr, bx, bottom + 3);
+	}
+	cairo_stroke(cr);
+
+	for (size_t i = 0; i < g->tick_count; i++) {
+		char text[16];
+		snprintf(text, sizeof text, "%g", g->ticks[i]);
+		draw_text(cr, g->plot_x - 5, value_y(g, g->ticks[i]) - lh / 2, 0,
+		          chart_small_font, DRAW_ALIGN_RIGHT, text);
+	}
+	chart_text_up(cr, g->ytitle_x, g->plot_y + g->plot_h / 2,
+	              chart_label_bold, "Relative likelihood (log scale)");
+
+	for (size_t p = 0; p < t->period_count; p += g->label_step) {
+		const char *label = t->periods[p].label ? t->periods[p].label : "";
+		double cx = slot_centre(g, p);
+		if (!g->rotate_labels) {
+			draw_text(cr, cx, g->labels_y, 0, chart_small_font,
+			          DRAW_ALIGN_CENTRE, label);
+			continue;
+		}
+		/* Turned 45 degrees, the label's end at the slot centre. */
+		double tw = 0;
+		draw_text_size(&tw, NULL, cr, 0, chart_small_font, 0, label);
+		cairo_save(cr);
+		cairo_translate(cr, cx, g->labels_y);
+		cairo_rotate(cr, -3.14159265358979324 / 4);
+		draw_text(cr, -tw, 0, 0, chart_small_font, 0, label);
+		cairo_restore(cr);
+	}
+	draw_text(cr, g->plot_x + g->plot_w / 2, g->xtitle_y, 0, chart_label_bold,
+	          DRAW_ALIGN_CENTRE, s->period_label ? s->period_label : "Period");
+
+	if (s->group1 && s->group2) {
+		char hint[300];
+		direction_hint(hint, sizeof hint, s);
+		draw_colour_set(cr, DRAW_GREY);
+		draw_text(cr, g->x, g->hints_y, g->w, chart_small_italic,
+		          DRAW_ALIGN_CENTRE, hint);
+		draw_colour_set(cr, DRAW_BLACK);
+	}
+}
+
+/* Legend symbols; `context` is the chart_trend. */
+static void legend_symbol(cairo_t *cr, const chart_legend_entry *e, double x,
+                          double cy, const void *context)
+{
+	const chart_trend *t = context;
+	double mid = x + CHART_LEGEND_SYMBOL / 2;
+	look k;
+	switch (e->kind) {
+	case SYM_SERIES:
+		k = series_look(t, (size_t)e->index);
+		draw_colour_set(cr, k.line);
+		cairo_set_line_width(cr, k.width);
+		cairo_move_to(cr, x, cy);
+		cairo_line_to(cr, x + CHART_LEGEND_SYMBOL, cy);
+		cairo_stroke(cr);
+		chart_marker(cr, k.shape, mid, cy, 3.5, k.fill, k.line, 0);
+		break;
+	case SYM_RIBBON:
+		k = t->series_count ? series_look(t, 0)
+		                    : (look){DRAW_BLUE, DRAW_BLUE, CHART_CIRCLE, 1};
+		draw_colour_set_alpha(cr, k.line, ribbon_alpha(t, k));
+		cairo_rectangle(cr, x, cy - 5, CHART_LEGEND_SYMBOL, 10);
+		cairo_fill_preserve(cr);
+		draw_colour_set_alpha(cr, k.line, 0.55);
+		cairo_set_line_width(cr, 0.5);
+		cairo_stroke(cr);
+		break;
+	case SYM_BAND:
+		draw_colour_set_alpha(cr, DRAW_SKY_BLUE, 0.35);
+		cairo_rectangle(cr, x, cy - 5, CHART_LEGEND_SYMBOL, 10);
+		cairo_fill(cr);
+		break;
+	case SYM_LOW:
+		chart_marker(cr, CHART_CIRCLE, mid, cy, 3.5, DRAW_GREY, DRAW_GREY, 1);
+		break;
+	case SYM_ARROW:
+		draw_colour_set(cr, DRAW_GREY);
+		cairo_set_line_width(cr, 1.2);
+		cairo_move_to(cr, mid, cy + 5);
+		cairo_line_to(cr, mid, cy);
+		cairo_stroke(cr);
+		chart_arrow(cr, mid, cy - 5, 0, -1, 6, 3);
+		break;
+	case SYM_COHORT:
+		draw_colour_set_alpha(cr, DRAW_GREY, 0.45);
+		cairo_set_line_width(cr, 0.6);
+		chart_hatch(cr, x, cy - 5, CHART_LEGEND_SYMBOL, 10, 4);
+		draw_colour_set(cr, DRAW_GREY);
+		cairo_set_line_width(cr, 0.8);
+		cairo_set_dash(cr, (double[]){3, 2}, 2, 0);
+		cairo_rectangle(cr, x, cy - 5, CHART_LEGEND_SYMBOL, 10);
+		cairo_stroke(cr);
+		break;
+	default:
+		break;
+	}
+}
+
+void chart_trend_draw(cairo_t *cr, double x, double y, double width,
+                      const chart_trend_style *s, const chart_trend *t)
+{
+	geometry g;
+	cairo_save(cr);
+	layout(&g, cr, x, y, width, s, t);
+
+	draw_colour_set(cr, DRAW_BLACK);
+	if (s->title)
+		draw_text(cr, x, y, width, chart_title_font, 0, s->title);
+
+	draw_background(cr, &g, t);
+	draw_cohort_labels(cr, &g, t);
+
+	/* Data inside the plot (and its arrowheads just outside). */
+	cairo_save(cr);
+	cairo_rectangle(cr, g.plot_x - 8, g.plot_y - 12, g.plot_w + 16,
+	                g.plot_h + 24);
+	cairo_clip(cr);
+	cairo_save(cr);
+	cairo_rectangle(cr, g.plot_x, g.plot_y, g.plot_w, g.plot_h);
+	cairo_clip(cr);
+	for (size_t i = 0; i < t->series_count; i++)
+		draw_ribbon(cr, &g, t, i, series_look(t, i));
+	for (size_t i = 0; i < t->series_count; i++)
+		draw_line(cr, &g, t, i, series_look(t, i));
+	cairo_restore(cr);
+	/* Later series first, so the first (usually the overall) is on top. */
+	for (size_t i = t->series_count; i-- > 0;)
+		draw_markers(cr, &g, t, i, series_look(t, i));
+	cairo_restore(cr);
+	draw_gaps(cr, &g, t);
+
+	draw_axes(cr, &g, s, t);
+	chart_legend_draw(&g.legend, cr, x, g.legend_y, width, legend_symbol, t);
+	if (g.note_h > 0) {
+		draw_colour_set(cr, DRAW_GREY);
+		draw_text(cr, x, g.note_y, width, chart_small_font, 0, g.notes);
+	}
+	cairo_restore(cr);
+}
+
+/* ---- standalone files -------------------------------------------------------- */
+
+typedef struct trend_chart {
+	const chart_trend_style *style;
+	const chart_trend *trend;
+} trend_chart;
+
+static double trend_measure(cairo_t *cr, double width, const void *chart)
+{
+	const trend_chart *c = chart;
+	return chart_trend_height(cr, width, c->style, c->trend);
+}
+
+static void trend_paint(cairo_t *cr, double x, double y, double width,
+                        const void *chart)
+{
+	const trend_chart *c = chart;
+	chart_trend_draw(cr, x, y, width, c->style, c->trend);
+}
+
+int chart_trend_write(const char *path, parity_chart_format format,
+                      double width, const chart_trend_style *style,
+                      const chart_trend *trend)
+{
+	if (!style || !trend)
+		return parity_error_set(PARITY_EUSAGE,
+		                        "chart: the style and data are required");
+	trend_chart chart = {style, trend};
+	return chart_write_file(path, format, width, trend_measure, trend_paint,
+	                        &chart);
+}
