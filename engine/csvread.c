@@ -16,6 +16,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define DEFAULT_MAX_FIELD (1u << 20)
 #define DEFAULT_MAX_COLUMNS 1024
@@ -35,6 +38,7 @@ typedef struct batch_record {
 	uint32_t ordinal;
 	size_t first;         /* index of its first field */
 	size_t count;
+	size_t pointer;       /* index of its first field pointer (batch_seal) */
 } batch_record;
 
 /* Parsed records: their fields' text (NUL-terminated) and positions. */
@@ -45,6 +49,9 @@ typedef struct batch {
 	size_t fields, fields_size;
 	batch_record *records;
 	size_t count, records_size;
+	char **pointers;            /* each field's text, made by batch_seal() */
+	size_t pointers_size;
+	int sealed;
 } batch;
 
 typedef struct parser {
@@ -102,6 +109,35 @@ static int grow(void **buffer, size_t *size, size_t need, size_t unit)
 static void batch_clear(batch *b)
 {
 	b->text_used = b->fields = b->count = 0;
+	b->sealed = 0;
+}
+
+/* Turn the fields' offsets into pointers, once the text will not move (on
+ * the parsing thread, so the consumer does not have to): each record's
+ * pointers followed by a NULL, as callers have always been given. */
+static int batch_seal(batch *b)
+{
+	size_t need = b->fields + b->count;
+	if (need > b->pointers_size) {
+		size_t size = b->pointers_size ? b->pointers_size : 256;
+		while (size < need)
+			size *= 2;
+		char **p = realloc(b->pointers, size * sizeof *p);
+		if (!p)
+			return -1;
+		b->pointers = p;
+		b->pointers_size = size;
+	}
+	size_t at = 0;
+	for (size_t i = 0; i < b->count; i++) {
+		batch_record *r = &b->records[i];
+		r->pointer = at;
+		for (size_t f = 0; f < r->count; f++)
+			b->pointers[at++] = b->text + b->starts[r->first + f];
+		b->pointers[at++] = NULL;
+	}
+	b->sealed = 1;
+	return 0;
 }
 
 static void batch_free(batch *b)
@@ -110,6 +146,7 @@ static void batch_free(batch *b)
 	free(b->starts);
 	free(b->lengths);
 	free(b->records);
+	free(b->pointers);
 	memset(b, 0, sizeof *b);
 }
 
@@ -359,16 +396,62 @@ static void on_record(int terminator, void *state)
  */
 static int split_line(parser *p, batch *b, const char *s, size_t n, int validated)
 {
-	int rc = batch_reserve(p, b, n + 1, 0);
+	/* At most n + 1 fields, and more than max_columns + 1 is an error. */
+	size_t most = n + 1 < p->max_columns + 1 ? n + 1 : p->max_columns + 1;
+	int rc = batch_reserve(p, b, n + 1, most);
 	if (rc)
 		return rc;
 	char *dst = b->text + b->text_used;
 	memcpy(dst, s, n);
 	dst[n] = '\0';
-	size_t first = b->fields, start = 0;
+	size_t base = b->text_used, first = b->fields, count = 0, start = 0, i = 0;
+	size_t *starts = b->starts + first, *lengths = b->lengths + first;
 	unsigned flags = 0;
 	const unsigned char *u = (const unsigned char *)dst;
-	for (size_t i = 0; i <= n; i++) {
+	const char delimiter = p->delimiter;
+
+/* End the field [start, end): trim spaces and tabs (not the delimiter) as
+ * libcsv does, and note it. */
+#define END_FIELD(end)                                                        \
+	do {                                                                  \
+		size_t a_ = start, z_ = (end);                                \
+		if (count == most)                                            \
+			goto too_many;                                        \
+		while (a_ < z_ && (dst[a_] == ' ' || dst[a_] == '\t') &&      \
+		       dst[a_] != delimiter)                                  \
+			a_++;                                                 \
+		while (z_ > a_ && (dst[z_ - 1] == ' ' || dst[z_ - 1] == '\t') && \
+		       dst[z_ - 1] != delimiter)                              \
+			z_--;                                                 \
+		dst[z_] = '\0';                                               \
+		starts[count] = base + a_;                                    \
+		lengths[count++] = z_ - a_;                                   \
+		start = (end) + 1;                                            \
+	} while (0)
+
+#if defined(__SSE2__)
+	/* Sixteen bytes at a time while there is nothing but plain bytes and
+	 * delimiters (and UTF-8 to check afterwards). */
+	const __m128i delims = _mm_set1_epi8(delimiter), quotes = _mm_set1_epi8('"'),
+	              returns = _mm_set1_epi8('\r'), zeros = _mm_setzero_si128();
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(dst + i));
+		__m128i odd = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quotes),
+		                                        _mm_cmpeq_epi8(v, returns)),
+		                           _mm_cmpeq_epi8(v, zeros));
+		if (_mm_movemask_epi8(odd))
+			break; /* the byte-wise loop below sorts it out */
+		if (_mm_movemask_epi8(v))
+			flags |= C_HIGH;
+		unsigned found = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, delims));
+		while (found) {
+			unsigned bit = (unsigned)__builtin_ctz(found);
+			found &= found - 1;
+			END_FIELD(i + bit);
+		}
+	}
+#endif
+	for (; i <= n; i++) {
 		unsigned k = i < n ? p->cls[u[i]] : C_DELIM;
 		if (!k)
 			continue;
@@ -378,52 +461,35 @@ static int split_line(parser *p, batch *b, const char *s, size_t n, int validate
 		}
 		if (flags & (C_QUOTE | C_CR | C_NUL))
 			break;
-		size_t a = start, z = i;
-		while (a < z && (dst[a] == ' ' || dst[a] == '\t') && dst[a] != p->delimiter)
-			a++;
-		while (z > a && (dst[z - 1] == ' ' || dst[z - 1] == '\t') &&
-		       dst[z - 1] != p->delimiter)
-			z--;
-		if (b->fields == b->fields_size &&
-		    (rc = batch_reserve(p, b, n + 1, b->fields - first + 1)))
-			return rc;
-		dst = b->text + b->text_used;
-		dst[z] = '\0';
-		b->starts[b->fields] = b->text_used + a;
-		b->lengths[b->fields++] = z - a;
-		start = i + 1;
+		END_FIELD(i);
 	}
-	if (flags & C_NUL) {
-		b->fields = first;
+#undef END_FIELD
+	if (flags & C_NUL)
 		return parity_error_set(PARITY_EDATA,
 		                        "%s:%llu: the line holds a NUL byte: the file is "
 		                        "binary or damaged; export it again as CSV",
 		                        p->path, (unsigned long long)p->line);
-	}
-	if (flags & (C_QUOTE | C_CR)) {
-		b->fields = first;
+	if (flags & (C_QUOTE | C_CR))
 		return 0;
-	}
-	if ((flags & C_HIGH) && !validated && (rc = check_utf8(p, s, n))) {
-		b->fields = first;
+	if ((flags & C_HIGH) && !validated && (rc = check_utf8(p, s, n)))
 		return rc;
-	}
-	size_t count = b->fields - first;
-	if (count == 1 && b->lengths[first] == 0) {
-		/* A blank line (or only spaces): libcsv makes no record of it. */
-		b->fields = first;
-		return 1;
-	}
-	for (size_t f = first; f < b->fields; f++)
-		if ((rc = field_limits(p, b->lengths[f], f - first + 1))) {
-			b->fields = first;
+	if (count == 1 && lengths[0] == 0)
+		return 1; /* a blank line (or only spaces): libcsv makes no record of it */
+	if (count > p->max_columns)
+		return field_limits(p, 0, count);
+	for (size_t f = 0; f < count; f++)
+		if (lengths[f] > p->max_field && (rc = field_limits(p, lengths[f], f + 1)))
 			return rc;
-		}
+	b->fields += count;
 	b->text_used += n + 1;
 	if ((rc = batch_add_record(p, b, p->line, p->line_offset, 0, first)))
 		return rc;
 	p->record_first = b->fields;
 	return 1;
+too_many:
+	if (flags & (C_QUOTE | C_CR | C_NUL))
+		return 0; /* libcsv will say what is wrong with the line */
+	return field_limits(p, 0, count + 1);
 }
 
 /* Parse one physical line (with its "\n" when it has one) into `b`. */
@@ -641,8 +707,19 @@ typedef struct deliverer {
  * asked to stop, or its error. */
 static int deliver(deliverer *d, batch *b, const char *path)
 {
+	if (!b->sealed && batch_seal(b))
+		return parity_error_set(PARITY_ENOMEM, "out of memory reading %s", path);
 	for (size_t i = 0; i < b->count; i++) {
 		const batch_record *r = &b->records[i];
+		if (b->sealed) {
+			csvread_record record = {r->line, b->pointers + r->pointer, r->count,
+			                         b->lengths + r->first, r->ordinal, r->offset};
+			d->records++;
+			int rc = d->fn(d->context, &record);
+			if (rc)
+				return rc < 0 ? rc : 1;
+			continue;
+		}
 		if (r->count + 1 > d->size) {
 			size_t size = d->size ? d->size : 16;
 			while (size < r->count + 1)
@@ -707,6 +784,9 @@ static void *parse_thread(void *arg)
 
 		batch_clear(b);
 		rc = produce(q->p, b, BATCH_TEXT, 1);
+		if (batch_seal(b) && rc >= 0)
+			rc = parity_error_set(PARITY_ENOMEM, "out of memory reading %s",
+			                      q->p->path);
 
 		pthread_mutex_lock(&q->lock);
 		q->full[(q->full_head + q->full_count) % BATCHES] = b;
@@ -948,69 +1028,4 @@ void csvread_cursor_free(csvread_cursor *c)
 	free(c->fields);
 	free(c->lengths);
 	free(c);
-}
-
-/* ---- writing ------------------------------------------------------------------ */
-
-void csvread_write_field(FILE *out, const char *field)
-{
-	size_t len = strlen(field);
-	int edge = len && (field[0] == ' ' || field[0] == '\t' ||
-	                   field[len - 1] == ' ' || field[len - 1] == '\t');
-	if (!edge && !field[strcspn(field, ",;\t\"\r\n")]) {
-		fwrite(field, 1, len, out);
-		return;
-	}
-	fputc('"', out);
-	for (const char *p = field; *p; p++) {
-		if (*p == '"')
-			fputc('"', out);
-		fputc(*p, out);
-	}
-	fputc('"', out);
-}
-
-void csvread_write_text(FILE *out, const char *text)
-{
-	char c = text[0];
-	if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' ||
-	    c == '\'') {
-		size_t len = strlen(text);
-		char small[256];
-		char *safe = len + 2 <= sizeof small ? small : malloc(len + 2);
-		if (safe) {
-			safe[0] = '\'';
-			memcpy(safe + 1, text, len + 1);
-			csvread_write_field(out, safe);
-			if (safe != small)
-				free(safe);
-			return;
-		}
-		fputs("\"'", out); /* no memory: quote by hand */
-		for (const char *p = text; *p; p++) {
-			if (*p == '"')
-				fputc('"', out);
-			fputc(*p, out);
-		}
-		fputc('"', out);
-		return;
-	}
-	csvread_write_field(out, text);
-}
-
-char *csvread_unneutralise(char *text)
-{
-	if (text[0] == '\'')
-		memmove(text, text + 1, strlen(text));
-	return text;
-}
-
-void csvread_write_record(FILE *out, char *const *fields, size_t count)
-{
-	for (size_t i = 0; i < count; i++) {
-		if (i)
-			fputc(',', out);
-		csvread_write_field(out, fields[i]);
-	}
-	fputc('\n', out);
 }

@@ -26,8 +26,8 @@ typedef struct csvread_options {
 	                         the callback still runs on the caller's thread */
 } csvread_options;
 
-/* One record: `count` NUL-terminated fields (writable, with their lengths),
- * borrowed until the callback returns. `line` is the physical line the
+/* One record: `count` NUL-terminated fields (writable, with their lengths;
+ * fields[count] is NULL), borrowed until the callback returns. `line` is the physical line the
  * record starts on (1-based); `ordinal` counts the records that ended
  * earlier on that same line (0 unless a bare carriage return ends records
  * mid-line); `offset` is the byte offset in the file of that line's start.

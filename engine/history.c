@@ -249,7 +249,9 @@ int parity_history_list(parity_run_record **out, size_t *count, parity_store *st
 	int rc = store_prepare(store, &stmt,
 	                       "SELECT id, started, coalesce(finished, ''), engine_version, "
 	                       "coalesce(period, ''), status, (SELECT count(*) FROM "
-	                       "run_results WHERE run_id = runs.id) FROM runs ORDER BY id");
+	                       "run_results WHERE run_id = runs.id), command, "
+	                       "coalesce(month, ''), warnings, coalesce(files, '') "
+	                       "FROM runs ORDER BY id");
 	if (rc)
 		return rc;
 	int step;
@@ -270,6 +272,10 @@ int parity_history_list(parity_run_record **out, size_t *count, parity_store *st
 		snprintf(r->period, sizeof r->period, "%s", sqlite3_column_text(stmt, 4));
 		snprintf(r->status, sizeof r->status, "%s", sqlite3_column_text(stmt, 5));
 		r->rows = (uint64_t)sqlite3_column_int64(stmt, 6);
+		snprintf(r->command, sizeof r->command, "%s", sqlite3_column_text(stmt, 7));
+		snprintf(r->month, sizeof r->month, "%s", sqlite3_column_text(stmt, 8));
+		r->warnings = (unsigned)sqlite3_column_int(stmt, 9);
+		snprintf(r->files, sizeof r->files, "%s", sqlite3_column_text(stmt, 10));
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = store_fail(store, step, "listing the runs");

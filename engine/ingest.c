@@ -14,6 +14,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -85,8 +86,12 @@ static int prepare_insert(ingest *in, sqlite3_stmt **out, size_t rows)
 	char *sql = malloc(size);
 	if (!sql)
 		return parity_error_set(PARITY_ENOMEM, "out of memory");
-	size_t used = (size_t)snprintf(sql, size, "INSERT INTO cells(file_id, kind, "
-	                               "month");
+	/* OR FAIL: a failing row stops the statement without undoing its other
+	 * rows (the whole file is rolled back anyway), so SQLite keeps no
+	 * statement journal, which for multi-row INSERTs meant a temporary file
+	 * written on every statement. */
+	size_t used = (size_t)snprintf(sql, size, "INSERT OR FAIL INTO cells(file_id, "
+	                               "kind, month");
 	for (int d = 0; d < F_DIMENSIONS_; d++)
 		used += (size_t)snprintf(sql + used, size - used, ", %s", dimension_columns[d]);
 	used += (size_t)snprintf(sql + used, size - used,
@@ -131,86 +136,44 @@ static int bind_cell(ingest *in, sqlite3_stmt *stmt, int p, const cell_entry *e)
 	return p;
 }
 
-/* The order to insert cells in: by kind, month and organisation, the
- * order of the cells_by_kind index, so that index pages are visited once
- * per flush rather than once per cell. Returns a malloc'd index array. */
-static uint32_t *insertion_order(ingest *in, const cell_table *t)
+/* The order to insert cells in: by kind and month, the order of the
+ * cells_by_kind index, so that each flush appends to the end of a few
+ * (kind, month) ranges of the index instead of touching it everywhere (the
+ * rows' ids grow, so within a range new entries go last). A counting sort:
+ * months span a few hundred values. Returns a malloc'd index array. */
+static uint32_t *insertion_order(const cell_table *t)
 {
-	size_t n = t->count, orgs = 0;
-	uint32_t *order = malloc(n * sizeof *order);
-	uint64_t *keys = malloc(2 * n * sizeof *keys);
-	uint32_t *rank = calloc(in->values.count ? in->values.count : 1, sizeof *rank);
-	uint32_t *org_ids = malloc((n ? n : 1) * sizeof *org_ids);
-	uint32_t *spare = malloc(n * sizeof *spare);
-	if (!order || !keys || !rank || !org_ids || !spare)
-		goto fail;
-	/* Rank the organisations present by their text. */
+	size_t n = t->count;
+	uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+	if (!order)
+		return NULL;
+	int32_t low = INT32_MAX, high = INT32_MIN;
 	for (size_t i = 0; i < n; i++) {
-		uint32_t org = t->entries[i].key.dims[F_ORG];
-		if (!rank[org]) {
-			rank[org] = 1;
-			org_ids[orgs++] = org;
-		}
+		if (t->entries[i].key.month < low)
+			low = t->entries[i].key.month;
+		if (t->entries[i].key.month > high)
+			high = t->entries[i].key.month;
 	}
-	for (size_t i = 1; i < orgs; i++) { /* insertion sort by text: few orgs */
-		uint32_t v = org_ids[i];
-		size_t j = i;
-		while (j > 0 && strcmp(dict_text(&in->values, org_ids[j - 1]),
-		                       dict_text(&in->values, v)) > 0) {
-			org_ids[j] = org_ids[j - 1];
-			j--;
-		}
-		org_ids[j] = v;
-		if (orgs > 4096)
-			break; /* too many for insertion: order by id is good enough */
+	size_t span = n ? (size_t)(high - low) + 1 : 1;
+	size_t buckets = 4 * span;
+	size_t *count = calloc(buckets + 1, sizeof *count);
+	if (!count) {
+		free(order);
+		return NULL;
 	}
-	for (size_t i = 0; i < orgs; i++)
-		rank[org_ids[i]] = (uint32_t)i;
-	/* LSD radix sort of (kind, month, organisation rank) keys, 11 bits a
-	 * pass, skipping passes where every key has the same digit. */
-	uint64_t *key = keys, *key_spare = keys + n;
 	for (size_t i = 0; i < n; i++) {
 		const cell_entry *e = &t->entries[i];
-		key[i] = (uint64_t)kind_rank(e->key.kind) << 60 |
-		         (uint64_t)(uint32_t)e->key.month << 32 | rank[e->key.dims[F_ORG]];
-		order[i] = (uint32_t)i;
+		count[kind_rank(e->key.kind) * span + (size_t)(e->key.month - low) + 1]++;
 	}
-	for (unsigned shift = 0; shift < 64; shift += 11) {
-		size_t count[2048] = {0};
-		for (size_t i = 0; i < n; i++)
-			count[(key[i] >> shift) & 2047]++;
-		if (n && count[(key[0] >> shift) & 2047] == n)
-			continue;
-		size_t sum = 0;
-		for (size_t b = 0; b < 2048; b++) {
-			size_t c = count[b];
-			count[b] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++) {
-			size_t to = count[(key[i] >> shift) & 2047]++;
-			key_spare[to] = key[i];
-			spare[to] = order[i];
-		}
-		uint64_t *tk = key;
-		key = key_spare;
-		key_spare = tk;
-		uint32_t *to = order;
-		order = spare;
-		spare = to;
+	for (size_t b = 0; b < buckets; b++)
+		count[b + 1] += count[b];
+	for (size_t i = 0; i < n; i++) {
+		const cell_entry *e = &t->entries[i];
+		order[count[kind_rank(e->key.kind) * span + (size_t)(e->key.month - low)]++] =
+			(uint32_t)i;
 	}
-	free(keys);
-	free(rank);
-	free(org_ids);
-	free(spare);
+	free(count);
 	return order;
-fail:
-	free(order);
-	free(keys);
-	free(rank);
-	free(org_ids);
-	free(spare);
-	return NULL;
 }
 
 /* Take `e` back from the cells this file already wrote: read the rows of
@@ -282,28 +245,17 @@ static int prepare_fix(ingest *in, sqlite3_stmt **out, const char *verb)
  * Afterwards, when the memos and interned values have grown past their
  * limit, they are forgotten too (they will be rebuilt as rows need them).
  */
-int ingest_flush(ingest *in, cell_table *table, int fixing)
+/* Write the cells of `table` in sorted multi-row INSERTs; the table is
+ * left as it was. */
+static int write_cells(ingest *in, const cell_table *table)
 {
-	sqlite3_stmt *select = NULL, *erase = NULL;
-	uint32_t *order = NULL;
 	int rc = 0;
-	if (table->count == 0)
-		goto forget;
 	if (!in->insert_one && ((rc = prepare_insert(in, &in->insert_one, 1)) ||
 	                        (rc = prepare_insert(in, &in->insert_many, BATCH_ROWS))))
-		goto done;
-	if (fixing) {
-		if ((rc = prepare_fix(in, &select, "SELECT rows, shortlisted, appointed")) ||
-		    (rc = prepare_fix(in, &erase, "DELETE")))
-			goto done;
-		for (size_t i = 0; i < table->count && !rc; i++)
-			rc = apply_fix(in, select, erase, &table->entries[i]);
-		goto done;
-	}
-	if (!(order = insertion_order(in, table))) {
-		rc = parity_error_set(PARITY_ENOMEM, "out of memory storing counts");
-		goto done;
-	}
+		return rc;
+	uint32_t *order = insertion_order(table);
+	if (!order)
+		return parity_error_set(PARITY_ENOMEM, "out of memory storing counts");
 	size_t i = 0, n = table->count;
 	while (i < n && !rc) {
 		/* Gather up to BATCH_ROWS non-empty cells: a full batch goes in one
@@ -311,6 +263,8 @@ int ingest_flush(ingest *in, cell_table *table, int fixing)
 		const cell_entry *batch[BATCH_ROWS];
 		size_t got = 0;
 		while (i < n && got < BATCH_ROWS) {
+			if (i + 2 * BATCH_ROWS < n) /* the order is random in memory */
+				CELLS_PREFETCH(&table->entries[order[i + 2 * BATCH_ROWS]]);
 			const cell_entry *e = &table->entries[order[i++]];
 			if (e->rows || e->shortlisted || e->appointed)
 				batch[got++] = e;
@@ -328,28 +282,90 @@ int ingest_flush(ingest *in, cell_table *table, int fixing)
 		}
 		in->summary->cells += got;
 	}
-done:
+	free(order);
+	return rc;
+}
+
+/* The not stated / not known tallies for a cell's rows (negative: taken
+ * back). */
+static void tally_quality(ingest *in, const cell_key *key, int64_t rows)
+{
+	static const int tracked[] = {F_ETHNIC, F_SEX, F_DISABILITY, F_AGE, F_PAY,
+	                              F_GROUP, F_ORIENTATION, F_RELIGION};
+	for (size_t i = 0; i < sizeof tracked / sizeof tracked[0]; i++) {
+		int f = tracked[i];
+		const char *code = dict_text(&in->values, key->dims[f]);
+		size_t length = dict_length(&in->values, key->dims[f]);
+		if (ingest_is_not_stated(code, length))
+			in->not_stated[f] += rows;
+		else if (ingest_is_not_known(code, length))
+			in->not_known[f] += rows;
+	}
+}
+
+/* What a table's cells add to the organisation-months covered and the
+ * data-quality tallies: taken per cell, not per row. */
+static int account_cells(ingest *in, const cell_table *table)
+{
+	for (size_t i = 0; i < table->count; i++) {
+		const cell_entry *e = &table->entries[i];
+		uint32_t org = e->key.dims[F_ORG];
+		int rc = coverage_add(&in->coverage, coverage_key(e->key.kind, org, e->key.month),
+		                      e->key.kind, dict_text(&in->values, org), e->key.month,
+		                      e->rows);
+		if (rc)
+			return rc;
+		tally_quality(in, &e->key, e->rows);
+	}
+	return 0;
+}
+
+/* When the memos and interned values have grown past their limit and no
+ * table refers to them, forget them (they are rebuilt as rows need them). */
+static int forget_values(ingest *in)
+{
+	if (in->cells.count || in->fixes.count)
+		return 0;
+	size_t bytes = dict_bytes(&in->values);
+	for (int f = 0; f < F_COUNT_; f++)
+		bytes += memo_bytes(&in->memos[f]);
+	if (bytes <= MEMO_LIMIT)
+		return 0;
+	dict_clear(&in->values);
+	for (int f = 0; f < F_COUNT_; f++)
+		memo_clear(&in->memos[f]);
+	int rc = dict_intern(&in->values, &in->empty_id, "", 0);
+	if (!rc)
+		rc = coverage_rekey(&in->coverage, &in->values);
+	return rc;
+}
+
+/*
+ * Write the cells of `table` to the store and empty it. With `fixing`, the
+ * cells are counts to take back from what this file already wrote.
+ */
+int ingest_flush(ingest *in, cell_table *table, int fixing)
+{
+	sqlite3_stmt *select = NULL, *erase = NULL;
+	int rc = 0;
+	if (table->count == 0)
+		return forget_values(in);
+	if ((rc = account_cells(in, table)))
+		return rc;
+	if (!fixing) {
+		rc = write_cells(in, table);
+	} else if ((in->insert_one || !(rc = prepare_insert(in, &in->insert_one, 1))) &&
+	           !(rc = prepare_fix(in, &select, "SELECT rows, shortlisted, appointed")) &&
+	           !(rc = prepare_fix(in, &erase, "DELETE"))) {
+		for (size_t i = 0; i < table->count && !rc; i++)
+			rc = apply_fix(in, select, erase, &table->entries[i]);
+	}
 	sqlite3_finalize(select);
 	sqlite3_finalize(erase);
-	free(order);
 	if (rc)
 		return rc;
 	cells_clear(table);
-forget:
-	if (in->cells.count == 0 && in->fixes.count == 0) {
-		size_t bytes = dict_bytes(&in->values);
-		for (int f = 0; f < F_COUNT_; f++)
-			bytes += memo_bytes(&in->memos[f]);
-		if (bytes > MEMO_LIMIT) {
-			dict_clear(&in->values);
-			for (int f = 0; f < F_COUNT_; f++)
-				memo_clear(&in->memos[f]);
-			if ((rc = dict_intern(&in->values, &in->empty_id, "", 0)))
-				return rc;
-			in->last_valid = 0;
-		}
-	}
-	return 0;
+	return forget_values(in);
 }
 
 /* ---- rows ------------------------------------------------------------------ */
@@ -385,45 +401,12 @@ static int note_checkpoint(ingest *in, const csvread_record *record)
 	return 0;
 }
 
-/* The not stated / not known tallies for one counted (or taken back) row. */
-static void tally_quality(ingest *in, const cell_key *key, int64_t rows)
-{
-	static const int tracked[] = {F_ETHNIC, F_SEX, F_DISABILITY, F_AGE, F_PAY,
-	                              F_GROUP, F_ORIENTATION, F_RELIGION};
-	for (size_t i = 0; i < sizeof tracked / sizeof tracked[0]; i++) {
-		int f = tracked[i];
-		const char *code = dict_text(&in->values, key->dims[f]);
-		size_t length = dict_length(&in->values, key->dims[f]);
-		if (ingest_is_not_stated(code, length))
-			in->not_stated[f] += rows;
-		else if (ingest_is_not_known(code, length))
-			in->not_known[f] += rows;
-	}
-}
-
-/* Add a counted row: to its cell, its organisation-month and the
- * data-quality tallies. */
+/* Add a counted row to its cell (its organisation-month and data-quality
+ * tallies are taken per cell when the table is flushed). */
 static int count_row(ingest *in, const pending_cell *r)
 {
-	int rc;
-	if ((rc = cells_add_hashed(&in->cells, &r->key, r->hash, r->rows, r->shortlisted,
-	                           r->appointed)))
-		return rc;
-	uint32_t org = r->key.dims[F_ORG];
-	if (in->last_valid && in->last_org == org && in->last_month == r->key.month &&
-	    in->last_kind == r->key.kind) {
-		in->coverage.items[in->last_coverage].rows += r->rows;
-	} else {
-		if ((rc = coverage_add(&in->coverage, &in->last_coverage, r->key.kind,
-		                       dict_text(&in->values, org), r->key.month, r->rows)))
-			return rc;
-		in->last_org = org;
-		in->last_month = r->key.month;
-		in->last_kind = r->key.kind;
-		in->last_valid = 1;
-	}
-	tally_quality(in, &r->key, r->rows);
-	return 0;
+	return cells_add_hashed(&in->cells, &r->key, r->hash, r->rows, r->shortlisted,
+	                        r->appointed);
 }
 
 /* Add every row still waiting for its cell. */
@@ -464,16 +447,9 @@ static int queue_row(ingest *in, const row *r)
 
 int ingest_uncount(ingest *in, const row *r)
 {
-	size_t index;
 	int rc = cells_add(&in->fixes, &r->key, -r->rows, -r->shortlisted, -r->appointed);
-	if (!rc)
-		rc = coverage_add(&in->coverage, &index, r->key.kind,
-		                  dict_text(&in->values, r->key.dims[F_ORG]), r->key.month,
-		                  -r->rows);
 	if (rc)
 		return rc;
-	in->last_valid = 0;
-	tally_quality(in, &r->key, -r->rows);
 	size_t limit = in->options->flush_cells ? in->options->flush_cells
 	                                        : DEFAULT_FLUSH_CELLS;
 	if (in->fixes.count >= limit)
@@ -650,6 +626,7 @@ static int save_file_details(ingest *in, const char *sha)
 	sqlite3_stmt *stmt = NULL;
 	int first_month = 0, last_month = 0;
 	int64_t counted = 0;
+	coverage_settle(&in->coverage);
 	int rc = store_prepare(in->store, &stmt,
 	                       "INSERT INTO coverage(file_id, kind, organisation, month) "
 	                       "VALUES(?,?,?,?)");
@@ -667,7 +644,8 @@ static int save_file_details(ingest *in, const char *sha)
 		sqlite3_bind_int64(stmt, 1, in->file_id);
 		sqlite3_bind_text(stmt, 2, parity_kind_name((parity_kind)c->kind), -1,
 		                  SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 3, c->organisation, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, coverage_organisation(&in->coverage, c), -1,
+		                  SQLITE_STATIC);
 		sqlite3_bind_int(stmt, 4, c->month);
 		int step = sqlite3_step(stmt);
 		if (step != SQLITE_DONE)
@@ -800,7 +778,7 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 	ingest in;
 	csvread_result read;
 	csvread_options csv;
-	int rc, in_transaction = 0;
+	int rc, in_transaction = 0, foreign_keys_off = 0;
 
 	memset(summary, 0, sizeof *summary);
 	memset(&in, 0, sizeof in);
@@ -810,15 +788,25 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 	if (!in.spec)
 		return parity_error_set(PARITY_EUSAGE, "unknown extract kind %d",
 		                        (int)options->kind);
+	struct stat st;
 	if (access(path, R_OK) != 0)
 		return parity_error_set(PARITY_ENOINPUT, "%s: cannot read the file "
 		                        "(check the name and permissions)", path);
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return parity_error_set(PARITY_ENOINPUT, "%s: not a regular file (give "
+		                        "the extract's own path, not a folder or a pipe: "
+		                        "a file that is read twice must not change)", path);
 	in.store = store;
 	in.options = options;
 	in.mapping = options->mapping;
 	in.path = path;
 	in.summary = summary;
 	in.checkpoint_every = 64;
+	size_t reserve = options->flush_cells ? options->flush_cells : DEFAULT_FLUSH_CELLS;
+	if (reserve > (1u << 22))
+		reserve = 1u << 22;
+	if ((rc = cells_reserve(&in.cells, reserve)))
+		goto done;
 	idparts_init(&in.ids, options->id_run ? options->id_run : DEFAULT_ID_RUN);
 	if ((rc = dict_intern(&in.values, &in.empty_id, "", 0)))
 		goto done;
@@ -832,6 +820,13 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 	if (in.mapping && in.mapping->windows1252)
 		csv.windows1252 = 1;
 
+	/* Every file id this transaction writes is its own, made just before:
+	 * checking the foreign key on each of millions of cells is work for
+	 * nothing, and with it SQLite keeps a statement journal (a temporary
+	 * file written on every INSERT) in case a check fails. On again below. */
+	if ((rc = store_exec(store, "PRAGMA foreign_keys=OFF", "starting to ingest")))
+		goto done;
+	foreign_keys_off = 1;
 	if ((rc = store_exec(store, "BEGIN IMMEDIATE", "starting to ingest")))
 		goto done;
 	in_transaction = 1;
@@ -905,6 +900,8 @@ done:
 	in.insert_many = in.insert_one = NULL;
 	if (in_transaction)
 		sqlite3_exec(store_db(store), "ROLLBACK", NULL, NULL, NULL);
+	if (foreign_keys_off)
+		sqlite3_exec(store_db(store), "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
 	if (rc && rc != PARITY_EBUSY && rc != PARITY_EIO && rc != PARITY_ENOMEM)
 		summary->refused = 1;
 	if (rc)

@@ -105,15 +105,43 @@ static int dict_grow(dict *d)
 	if (!slots)
 		return out_of_memory();
 	for (size_t i = 0; i < d->count; i++) {
-		size_t j = d->entries[i].hash & (slot_count - 1);
+		size_t j = dict_entry_of(d, (uint32_t)i)->hash & (slot_count - 1);
 		while (slots[j])
 			j = (j + 1) & (slot_count - 1);
 		slots[j] = (uint32_t)i + 1;
 	}
 	free(d->slots);
+	d->bytes += (slot_count - d->slot_count) * sizeof *slots;
 	d->slots = slots;
 	d->slot_count = slot_count;
 	return 0;
+}
+
+/* Room for `length` + 1 bytes of text that will never move. */
+static char *dict_store(dict *d, const char *text, size_t length)
+{
+	if (!d->chunk_count || d->chunk_used + length + 1 > d->chunk_size) {
+		if (d->chunk_count == d->chunks_size) {
+			size_t size = d->chunks_size ? d->chunks_size * 2 : 16;
+			char **chunks = realloc(d->chunks, size * sizeof *chunks);
+			if (!chunks)
+				return NULL;
+			d->chunks = chunks;
+			d->chunks_size = size;
+		}
+		size_t size = length + 1 > (1u << 16) ? length + 1 : 1u << 16;
+		if (!(d->chunks[d->chunk_count] = malloc(size)))
+			return NULL;
+		d->chunk_count++;
+		d->chunk_used = 0;
+		d->chunk_size = size;
+		d->bytes += size;
+	}
+	char *p = d->chunks[d->chunk_count - 1] + d->chunk_used;
+	memcpy(p, text, length);
+	p[length] = '\0';
+	d->chunk_used += length + 1;
+	return p;
 }
 
 int dict_intern(dict *d, uint32_t *id, const char *text, size_t length)
@@ -126,28 +154,29 @@ int dict_intern(dict *d, uint32_t *id, const char *text, size_t length)
 	}
 	size_t j = h & (d->slot_count - 1);
 	while (d->slots[j]) {
-		const dict_entry *e = &d->entries[d->slots[j] - 1];
-		if (e->hash == h && e->length == length &&
-		    memcmp(d->arena + e->offset, text, length) == 0) {
+		const dict_entry *e = dict_entry_of(d, d->slots[j] - 1);
+		if (e->hash == h && e->length == length && memcmp(e->text, text, length) == 0) {
 			*id = d->slots[j] - 1;
 			return 0;
 		}
 		j = (j + 1) & (d->slot_count - 1);
 	}
-	if (d->count == d->size) {
-		size_t size = d->size ? d->size * 2 : 256;
-		dict_entry *entries = realloc(d->entries, size * sizeof *entries);
-		if (!entries)
+	if (d->count == (size_t)DICT_BLOCK * DICT_BLOCKS)
+		return parity_error_set(PARITY_ENOMEM, "too many distinct values");
+	if (!d->blocks && !(d->blocks = calloc(DICT_BLOCKS, sizeof *d->blocks)))
+		return out_of_memory();
+	size_t block = d->count / DICT_BLOCK;
+	if (!d->blocks[block]) {
+		if (!(d->blocks[block] = malloc(DICT_BLOCK * sizeof **d->blocks)))
 			return out_of_memory();
-		d->entries = entries;
-		d->size = size;
+		d->bytes += DICT_BLOCK * sizeof **d->blocks;
 	}
-	dict_entry *e = &d->entries[d->count];
-	int rc = arena_put(&d->arena, &d->arena_used, &d->arena_size, text, length,
-	                   &e->offset);
-	if (rc)
-		return rc;
+	const char *stored = dict_store(d, text, length);
+	if (!stored)
+		return out_of_memory();
+	dict_entry *e = &d->blocks[block][d->count % DICT_BLOCK];
 	e->hash = h;
+	e->text = stored;
 	e->length = (uint32_t)length;
 	d->slots[j] = (uint32_t)d->count + 1;
 	*id = (uint32_t)d->count++;
@@ -156,109 +185,40 @@ int dict_intern(dict *d, uint32_t *id, const char *text, size_t length)
 
 size_t dict_bytes(const dict *d)
 {
-	return d->size * sizeof *d->entries + d->slot_count * sizeof *d->slots +
-	       d->arena_size;
+	return d->bytes;
 }
 
+/* Forget every value (keeping the slots and the first block). Only when
+ * no table refers to the ids. */
 void dict_clear(dict *d)
 {
 	if (d->slots)
 		memset(d->slots, 0, d->slot_count * sizeof *d->slots);
+	for (size_t b = 1; d->blocks && b < DICT_BLOCKS && d->blocks[b]; b++) {
+		free(d->blocks[b]);
+		d->blocks[b] = NULL;
+	}
+	for (size_t c = 0; c < d->chunk_count; c++)
+		free(d->chunks[c]);
+	d->chunk_count = d->chunk_used = d->chunk_size = 0;
 	d->count = 0;
-	d->arena_used = 0;
+	d->bytes = d->slot_count * sizeof *d->slots +
+	           (d->blocks && d->blocks[0] ? DICT_BLOCK * sizeof **d->blocks : 0);
 }
 
 void dict_free(dict *d)
 {
-	free(d->entries);
+	for (size_t b = 0; d->blocks && b < DICT_BLOCKS && d->blocks[b]; b++)
+		free(d->blocks[b]);
+	free(d->blocks);
+	for (size_t c = 0; c < d->chunk_count; c++)
+		free(d->chunks[c]);
+	free(d->chunks);
 	free(d->slots);
-	free(d->arena);
 	memset(d, 0, sizeof *d);
 }
 
 /* ---- memos ------------------------------------------------------------------ */
-
-/* Where a key goes. A key of up to 16 bytes is held as two words read
- * with overlapping loads (as wyhash reads short keys): for a given length
- * the two words determine the bytes, so comparing them compares the keys.
- * Longer keys are hashed by ingest_hash and kept in the arena. */
-typedef struct memo_key {
-	uint64_t a, b, hash;
-	int inline_key;
-} memo_key;
-
-static uint64_t load32(const char *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t load64(const char *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static uint64_t short_hash(uint64_t a, uint64_t b, size_t length)
-{
-	uint64_t h = (a * 0x9e3779b97f4a7c15ull) ^ (b * 0xc2b2ae3d27d4eb4full) ^
-	             ((uint64_t)length * 0x165667b19e3779f9ull);
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ull;
-	return h ^ (h >> 32);
-}
-
-static memo_key memo_key_of(const char *key, size_t length)
-{
-	memo_key k = {0, 0, 0, length <= 16};
-	if (length > 16) {
-		k.hash = ingest_hash(key, length);
-		k.a = k.hash;
-		return k;
-	}
-	if (length >= 8) {
-		k.a = load64(key);
-		k.b = load64(key + length - 8);
-	} else if (length >= 4) {
-		k.a = load32(key) | load32(key + length - 4) << 32;
-	} else if (length) {
-		k.a = (uint64_t)(unsigned char)key[0] |
-		      (uint64_t)(unsigned char)key[length / 2] << 8 |
-		      (uint64_t)(unsigned char)key[length - 1] << 16;
-	}
-	k.hash = short_hash(k.a, k.b, length);
-	return k;
-}
-
-static int memo_matches(const memo *m, const memo_entry *e, const memo_key *k,
-                        const char *key, size_t length)
-{
-	if (e->length != length || e->a != k->a)
-		return 0;
-	if (k->inline_key)
-		return e->b == k->b;
-	return memcmp(m->arena + e->b, key, length) == 0;
-}
-
-int memo_get(const memo *m, const char *key, size_t length, uint64_t *value)
-{
-	if (!m->slot_count)
-		return 0;
-	memo_key k = memo_key_of(key, length);
-	size_t j = k.hash & (m->slot_count - 1);
-	for (;;) {
-		const memo_entry *e = &m->entries[j];
-		if (!e->used)
-			return 0;
-		if (memo_matches(m, e, &k, key, length)) {
-			*value = e->value;
-			return 1;
-		}
-		j = (j + 1) & (m->slot_count - 1);
-	}
-}
 
 static int memo_grow(memo *m)
 {
@@ -270,7 +230,7 @@ static int memo_grow(memo *m)
 		const memo_entry *e = &m->entries[i];
 		if (!e->used)
 			continue;
-		uint64_t hash = e->length <= 16 ? short_hash(e->a, e->b, e->length) : e->a;
+		uint64_t hash = e->length <= 16 ? memo_short_hash(e->a, e->b, e->length) : e->a;
 		size_t j = hash & (slot_count - 1);
 		while (entries[j].used)
 			j = (j + 1) & (slot_count - 1);
@@ -415,6 +375,24 @@ int cells_add_hashed(cell_table *t, const cell_key *key, uint64_t h, int64_t row
 	return 0;
 }
 
+int cells_reserve(cell_table *t, size_t count)
+{
+	if (count <= t->size)
+		return 0;
+	cell_entry *entries = table_alloc(count * sizeof *entries);
+	if (!entries)
+		return out_of_memory();
+	if (t->count)
+		memcpy(entries, t->entries, t->count * sizeof *entries);
+	table_free(t->entries, t->size * sizeof *t->entries);
+	t->entries = entries;
+	t->size = count;
+	while (t->slot_count < 2 * count)
+		if (cells_grow(t))
+			return out_of_memory();
+	return 0;
+}
+
 void cells_clear(cell_table *t)
 {
 	if (t->slots)
@@ -431,51 +409,53 @@ void cells_free(cell_table *t)
 
 /* ---- coverage ------------------------------------------------------------------ */
 
-static uint64_t coverage_hash(int kind, const char *organisation, int month)
+static int fast_grow(coverage_set *s)
 {
-	return ingest_hash(organisation, strlen(organisation)) ^
-	       ((uint64_t)(unsigned)month * 0x9e3779b97f4a7c15ull) ^
-	       ((uint64_t)(unsigned)kind << 56);
-}
-
-static int coverage_grow(coverage_set *s)
-{
-	size_t slots_size = s->slots_size ? s->slots_size * 2 : 256;
-	size_t *slots = calloc(slots_size, sizeof *slots);
-	if (!slots)
+	size_t size = s->fast_size ? s->fast_size * 2 : 1024;
+	coverage_slot *fast = calloc(size, sizeof *fast);
+	if (!fast)
 		return parity_error_set(PARITY_ENOMEM, "out of memory");
-	for (size_t i = 0; i < s->count; i++) {
-		const coverage_item *c = &s->items[i];
-		size_t j = coverage_hash(c->kind, c->organisation, c->month) &
-		           (slots_size - 1);
-		while (slots[j])
-			j = (j + 1) & (slots_size - 1);
-		slots[j] = i + 1;
+	coverage_slot *old = s->fast;
+	size_t old_size = s->fast_size;
+	s->fast = fast;
+	s->fast_size = size;
+	for (size_t i = 0; i < old_size; i++) {
+		if (!old[i].key)
+			continue;
+		size_t j = coverage_slot_of(s, old[i].key);
+		while (fast[j].key)
+			j = (j + 1) & (size - 1);
+		fast[j] = old[i];
 	}
-	free(s->slots);
-	s->slots = slots;
-	s->slots_size = slots_size;
+	free(old);
 	return 0;
 }
 
-int coverage_add(coverage_set *s, size_t *index, int kind, const char *organisation,
+static int fast_put(coverage_set *s, uint64_t key, size_t index)
+{
+	int rc;
+	if ((s->fast_count + 1) * 2 > s->fast_size && (rc = fast_grow(s)))
+		return rc;
+	size_t j = coverage_slot_of(s, key);
+	while (s->fast[j].key)
+		j = (j + 1) & (s->fast_size - 1);
+	s->fast[j].key = key;
+	s->fast[j].index = (uint32_t)index;
+	s->fast[j].rows = 0;
+	s->fast_count++;
+	return 0;
+}
+
+int coverage_add(coverage_set *s, uint64_t key, int kind, const char *organisation,
                  int month, int64_t rows)
 {
-	if ((s->count + 1) * 2 > s->slots_size) {
-		int rc = coverage_grow(s);
-		if (rc)
-			return rc;
-	}
-	size_t j = coverage_hash(kind, organisation, month) & (s->slots_size - 1);
-	while (s->slots[j]) {
-		coverage_item *c = &s->items[s->slots[j] - 1];
-		if (c->month == month && c->kind == kind &&
-		    !strcmp(c->organisation, organisation)) {
-			c->rows += rows;
-			*index = s->slots[j] - 1;
-			return 0;
-		}
-		j = (j + 1) & (s->slots_size - 1);
+	if (s->fast_size) {
+		size_t j = coverage_slot_of(s, key);
+		for (; s->fast[j].key; j = (j + 1) & (s->fast_size - 1))
+			if (s->fast[j].key == key) {
+				s->fast[j].rows += rows; /* the slot is in the cache already */
+				return 0;
+			}
 	}
 	if (s->count == s->capacity) {
 		size_t capacity = s->capacity ? s->capacity * 2 : 64;
@@ -485,19 +465,49 @@ int coverage_add(coverage_set *s, size_t *index, int kind, const char *organisat
 		s->items = items;
 		s->capacity = capacity;
 	}
-	coverage_item *c = &s->items[s->count++];
-	snprintf(c->organisation, sizeof c->organisation, "%s", organisation);
+	coverage_item *c = &s->items[s->count];
+	int rc = arena_put(&s->arena, &s->arena_used, &s->arena_size, organisation,
+	                   strlen(organisation), &c->organisation);
+	if (rc)
+		return rc;
 	c->kind = kind;
 	c->month = month;
 	c->rows = rows;
-	s->slots[j] = s->count;
-	*index = s->count - 1;
+	return fast_put(s, key, s->count++);
+}
+
+void coverage_settle(coverage_set *s)
+{
+	for (size_t j = 0; j < s->fast_size; j++)
+		if (s->fast[j].key && s->fast[j].rows) {
+			s->items[s->fast[j].index].rows += s->fast[j].rows;
+			s->fast[j].rows = 0;
+		}
+}
+
+int coverage_rekey(coverage_set *s, dict *values)
+{
+	coverage_settle(s);
+	if (s->fast)
+		memset(s->fast, 0, s->fast_size * sizeof *s->fast);
+	s->fast_count = 0;
+	for (size_t i = 0; i < s->count; i++) {
+		const coverage_item *c = &s->items[i];
+		const char *org = coverage_organisation(s, c);
+		uint32_t id;
+		int rc = dict_intern(values, &id, org, strlen(org));
+		if (!rc)
+			rc = fast_put(s, coverage_key(c->kind, id, c->month), i);
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 
 void coverage_free(coverage_set *s)
 {
 	free(s->items);
-	free(s->slots);
+	free(s->arena);
+	free(s->fast);
 	memset(s, 0, sizeof *s);
 }

@@ -2,8 +2,8 @@
  * ingest_internal.h: what the ingest files share: the canonical fields of
  * an extract row, the bounded in-memory structures rows are aggregated into
  * (interned values, per-column memos, the cell table, the organisation-months
- * covered), the external sorter behind duplicate detection, and the ingest
- * state itself. Private to the library.
+ * covered), the id partitions and sorter behind duplicate detection, and the
+ * ingest state itself. Private to the library.
  */
 #ifndef PARITY_INGEST_INTERNAL_H
 #define PARITY_INGEST_INTERNAL_H
@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 /* Canonical fields of an extract row. The dimension fields, in the order
@@ -34,31 +35,42 @@ uint64_t ingest_hash(const void *data, size_t length);
 
 /* ---- interned strings ----------------------------------------------------- */
 
-/* Every coded value of the current flush, once, with a small id. */
+/* Every coded value of the current flush, once, with a small id. The
+ * entries and their text never move once made (blocks and chunks, not
+ * realloc): SQLite is given the text without copies. */
+#define DICT_BLOCK 4096            /* entries in a block */
+#define DICT_BLOCKS 65536          /* blocks: ids below 2^28 */
+
 typedef struct dict_entry {
 	uint64_t hash;
-	size_t offset;        /* into the arena; NUL-terminated there */
+	const char *text;     /* NUL-terminated, in a chunk */
 	uint32_t length;
 } dict_entry;
 
 typedef struct dict {
-	dict_entry *entries;  /* by id */
-	size_t count, size;
-	uint32_t *slots;      /* id + 1, 0 when empty */
+	dict_entry **blocks;  /* DICT_BLOCKS pointers, made as needed */
+	size_t count;
+	uint32_t *slots;      /* id + 1, 0 when empty (the interning side only) */
 	size_t slot_count;    /* a power of two */
-	char *arena;
-	size_t arena_used, arena_size;
+	char **chunks;        /* text storage */
+	size_t chunk_count, chunks_size;
+	size_t chunk_used, chunk_size; /* in the last chunk */
+	size_t bytes;         /* memory held */
 } dict;
 
 /* Intern `length` bytes; *id is stable until dict_clear. 0 or ENOMEM. */
 int dict_intern(dict *d, uint32_t *id, const char *text, size_t length);
+static inline const dict_entry *dict_entry_of(const dict *d, uint32_t id)
+{
+	return &d->blocks[id / DICT_BLOCK][id % DICT_BLOCK];
+}
 static inline const char *dict_text(const dict *d, uint32_t id)
 {
-	return d->arena + d->entries[id].offset;
+	return dict_entry_of(d, id)->text;
 }
 static inline uint32_t dict_length(const dict *d, uint32_t id)
 {
-	return d->entries[id].length;
+	return dict_entry_of(d, id)->length;
 }
 size_t dict_bytes(const dict *d);
 void dict_clear(dict *d);
@@ -81,8 +93,90 @@ typedef struct memo {
 	size_t arena_used, arena_size;
 } memo;
 
+/* Where a key goes. A key of up to 16 bytes is held as two words read
+ * with overlapping loads (as wyhash reads short keys): for a given length
+ * the two words determine the bytes, so comparing them compares the keys.
+ * Longer keys are hashed by ingest_hash and kept in the arena. */
+typedef struct memo_key {
+	uint64_t a, b, hash;
+	int inline_key;
+} memo_key;
+
+static inline uint64_t memo_load32(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline uint64_t memo_load64(const char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint64_t memo_short_hash(uint64_t a, uint64_t b, size_t length)
+{
+	uint64_t h = (a * 0x9e3779b97f4a7c15ull) ^ (b * 0xc2b2ae3d27d4eb4full) ^
+	             ((uint64_t)length * 0x165667b19e3779f9ull);
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return h ^ (h >> 32);
+}
+
+static inline memo_key memo_key_of(const char *key, size_t length)
+{
+	memo_key k = {0, 0, 0, length <= 16};
+	if (length > 16) {
+		k.hash = ingest_hash(key, length);
+		k.a = k.hash;
+		return k;
+	}
+	if (length >= 8) {
+		k.a = memo_load64(key);
+		k.b = memo_load64(key + length - 8);
+	} else if (length >= 4) {
+		k.a = memo_load32(key) | memo_load32(key + length - 4) << 32;
+	} else if (length) {
+		k.a = (uint64_t)(unsigned char)key[0] |
+		      (uint64_t)(unsigned char)key[length / 2] << 8 |
+		      (uint64_t)(unsigned char)key[length - 1] << 16;
+	}
+	k.hash = memo_short_hash(k.a, k.b, length);
+	return k;
+}
+
+static inline int memo_matches(const memo *m, const memo_entry *e, const memo_key *k,
+                               const char *key, size_t length)
+{
+	if (e->length != length || e->a != k->a)
+		return 0;
+	if (k->inline_key)
+		return e->b == k->b;
+	return memcmp(m->arena + e->b, key, length) == 0;
+}
+
 /* Look the raw value up: 1 with *value set, or 0. */
-int memo_get(const memo *m, const char *key, size_t length, uint64_t *value);
+static inline int memo_get(const memo *m, const char *key, size_t length,
+                           uint64_t *value)
+{
+	if (!m->slot_count)
+		return 0;
+	memo_key k = memo_key_of(key, length);
+	size_t j = k.hash & (m->slot_count - 1);
+	for (;;) {
+		const memo_entry *e = &m->entries[j];
+		if (!e->used)
+			return 0;
+		if (memo_matches(m, e, &k, key, length)) {
+			*value = e->value;
+			return 1;
+		}
+		j = (j + 1) & (m->slot_count - 1);
+	}
+}
+
 /* Remember a value. 0 or ENOMEM. */
 int memo_put(memo *m, const char *key, size_t length, uint64_t value);
 size_t memo_bytes(const memo *m);
@@ -157,6 +251,9 @@ typedef struct pending_cell {
 } pending_cell;
 
 #define PENDING_CELLS 16
+/* Make room for `count` cells at once, so a full table never doubles
+ * (briefly holding both sizes). 0 or PARITY_ENOMEM. */
+int cells_reserve(cell_table *table, size_t count);
 void cells_clear(cell_table *table);
 void cells_free(cell_table *table);
 
@@ -165,22 +262,52 @@ void cells_free(cell_table *table);
 /* The organisation-months a file holds data for, per kind, with the rows
  * counted in each (so a row taken back leaves no empty month behind). */
 typedef struct coverage_item {
-	char organisation[64];
+	size_t organisation;  /* offset of its text in the set's arena */
 	int kind;
 	int month;
 	int64_t rows;
 } coverage_item;
 
+typedef struct coverage_slot {
+	uint64_t key;         /* coverage_key(); 0 when empty */
+	uint32_t index;       /* the item */
+	int32_t pad_;
+	int64_t rows;         /* rows not yet folded into the item */
+} coverage_slot;
+
 typedef struct coverage_set {
 	coverage_item *items;
 	size_t count, capacity;
-	size_t *slots;        /* hash index: item index + 1, 0 when empty */
-	size_t slots_size;
+	char *arena;          /* organisation codes, NUL-terminated */
+	size_t arena_used, arena_size;
+	coverage_slot *fast;  /* (kind, interned organisation, month) -> item */
+	size_t fast_count, fast_size;
 } coverage_set;
 
-/* Add `rows` to (kind, organisation, month); *index is set to the item. */
-int coverage_add(coverage_set *set, size_t *index, int kind,
-                 const char *organisation, int month, int64_t rows);
+static inline const char *coverage_organisation(const coverage_set *s,
+                                                const coverage_item *item)
+{
+	return s->arena + item->organisation;
+}
+
+/* Add `rows` to (kind, organisation, month), found by the organisation's
+ * interned id in a packed key, so a row needs no string hashing. Ids change
+ * when the values are forgotten: then coverage_rekey() with the new ones. */
+static inline uint64_t coverage_key(int kind, uint32_t organisation, int month)
+{
+	return (uint64_t)organisation << 32 | (uint64_t)(uint32_t)month << 5 |
+	       (uint64_t)(unsigned)kind << 1 | 1;
+}
+static inline size_t coverage_slot_of(const coverage_set *s, uint64_t key)
+{
+	return (size_t)((key * 0x9e3779b97f4a7c15ull) >> 24) & (s->fast_size - 1);
+}
+int coverage_add(coverage_set *set, uint64_t key, int kind, const char *organisation,
+                 int month, int64_t rows);
+/* Fold the rows counted in the index into the items (before reading them). */
+void coverage_settle(coverage_set *set);
+/* Index the items again under the organisations' ids in `values`. */
+int coverage_rekey(coverage_set *set, dict *values);
 void coverage_free(coverage_set *set);
 
 /* ---- the external sorter ---------------------------------------------------- */
@@ -318,10 +445,6 @@ typedef struct ingest {
 	size_t pending_head, pending_count;
 	cell_table fixes;             /* counts to take back (late duplicates) */
 	coverage_set coverage;        /* organisation-months seen */
-	int last_kind, last_month;    /* the previous row's coverage item */
-	uint32_t last_org;
-	size_t last_coverage;
-	int last_valid;
 
 	id_parts ids;                 /* (id hash, position) of every row counted */
 	checkpoint *checkpoints;

@@ -177,7 +177,7 @@ int ingest_resolve_header(ingest *in, const csvread_record *record)
 
 /* A field's value with surrounding blanks removed, in place; "" if the
  * column is absent. */
-static char *field_value(const ingest *in, const csvread_record *record, int field,
+static inline char *field_value(const ingest *in, const csvread_record *record, int field,
                          size_t *length)
 {
 	int column = in->column_of[field];

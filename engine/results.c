@@ -140,21 +140,6 @@ int parity_results_select(parity_results **out, const parity_results *results,
 
 /* ---- CSV ---------------------------------------------------------------------- */
 
-/* A text cell, neutralised against spreadsheet formula injection: a
- * leading quote is added (and documented) so the original is recoverable by
- * removing it. */
-static void csv_text(FILE *out, const char *text)
-{
-	if (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
-	    text[0] == '\t' || text[0] == '\r') {
-		char safe[600];
-		snprintf(safe, sizeof safe, "'%s", text);
-		csvread_write_field(out, safe);
-		return;
-	}
-	csvread_write_field(out, text);
-}
-
 static void csv_number(FILE *out, double value)
 {
 	if (isnan(value))
@@ -181,7 +166,7 @@ static void csv_next_u64(FILE *out, uint64_t value)
 static void csv_next_text(FILE *out, const char *text)
 {
 	fputc(',', out);
-	csv_text(out, text);
+	csvread_write_text(out, text);
 }
 
 static double rate(uint64_t x, uint64_t n)
@@ -212,7 +197,7 @@ static void csv_row(FILE *out, const parity_result_row *row, int trend)
 	const char *text[] = {row->indicator, row->grouping, row->group1, row->group2,
 	                      row->stratum_kind, row->stratum, row->period};
 	for (size_t t = 0; t < sizeof text / sizeof text[0]; t++) {
-		csv_text(out, text[t]);
+		csvread_write_text(out, text[t]);
 		fputc(',', out);
 	}
 	fprintf(out, "%llu,%llu,", (unsigned long long)r->x1, (unsigned long long)r->n1);
@@ -564,7 +549,7 @@ int parity_results_write_cohorts_csv(const parity_results *results, const char *
 		const parity_cohort_result *c = &results->cohorts[i];
 		int arm = strcmp(c->arm, "difference") != 0;
 		const parity_change *ch = &c->change;
-		csv_text(out, c->cohort_id);
+		csvread_write_text(out, c->cohort_id);
 		csv_next_text(out, c->cohort_name);
 		csv_next_text(out, c->indicator);
 		csv_next_text(out, c->arm);

@@ -36,7 +36,7 @@ void chart_ratio_range(double *out_low, double *out_high,
 	double lo = BAND_LOW, hi = BAND_HIGH;
 	for (size_t i = 0; i < count; i++) {
 		const chart_ratio_item *it = &items[i];
-		if (!it->estimable)
+		if (!it->estimable || it->suppressed || it->heading)
 			continue;
 		if (isfinite(it->ratio) && it->ratio > 0) {
 			lo = fmin(lo, it->ratio);
@@ -61,8 +61,8 @@ static double axis_x(double v, double lo, double hi, double x0, double w)
 /* ---- layout -------------------------------------------------------------- */
 
 enum legend_kind {
-	LEGEND_POINT, LEGEND_LOW, LEGEND_OVERALL, LEGEND_INTERVAL, LEGEND_BAND,
-	LEGEND_ARROW, LEGEND_KINDS
+	LEGEND_POINT, LEGEND_LOW, LEGEND_OVERALL, LEGEND_POOLED, LEGEND_INTERVAL,
+	LEGEND_BAND, LEGEND_ARROW, LEGEND_KINDS
 };
 
 #define LEGEND_SYMBOL 14.0
@@ -82,17 +82,35 @@ typedef struct geometry {
 	double legend_y, legend_h;
 	double note_y, note_h;        /* the note line(s) under the legend */
 	double total_h;
-	int pooled;                   /* the overall diamond spans its interval */
 	double lo, hi;                /* axis range */
 	int legend[LEGEND_KINDS];     /* which legend entries appear */
 	char legend_text[LEGEND_KINDS][96];
 	double legend_x[LEGEND_KINDS], legend_dy[LEGEND_KINDS];
 } geometry;
 
-/* The figures for one row: "1.61 (1.40 to 1.85)" or "no estimate". */
+/* Whether row `it` is drawn as a pooled diamond spanning its interval. */
+static int item_pooled(const chart_ratio_style *s, const chart_ratio_item *it)
+{
+	return it->overall && (it->pooled || s->pooled);
+}
+
+/* The figures for one row: "1.61 (1.40 to 1.85)", "no estimate" or
+ * "suppressed (small numbers)". */
 static void item_figures(char *buf, size_t size, const chart_ratio_item *it)
 {
 	char r[24], ci[56];
+	if (it->heading) {
+		buf[0] = '\0';
+		return;
+	}
+	if (it->suppressed) {
+		snprintf(buf, size, "suppressed (small numbers)");
+		return;
+	}
+	if (!it->estimable && it->axis_text) {
+		snprintf(buf, size, "%s", it->axis_text);
+		return;
+	}
 	if (!it->estimable) {
 		snprintf(buf, size, "no estimate");
 		return;
@@ -118,7 +136,8 @@ static double row_top(const geometry *g, const chart_ratio_item *items,
 
 static int interval_clipped(const chart_ratio_item *it, double lo, double hi)
 {
-	return it->estimable && (!(it->ci_low >= lo) || !(it->ci_high <= hi) ||
+	return it->estimable && !it->suppressed && !it->heading &&
+	       (!(it->ci_low >= lo) || !(it->ci_high <= hi) ||
 	                         !(it->ratio >= lo) || !(it->ratio <= hi));
 }
 
@@ -127,14 +146,16 @@ static void layout_legend(geometry *g, cairo_t *cr,
                           const chart_ratio_style *s,
                           const chart_ratio_item *items, size_t count)
 {
-	const char *overall_label = "All";
+	const char *overall_label = "All", *pooled_label = "All";
 	for (size_t i = 0; i < count; i++) {
-		if (!items[i].estimable)
+		if (!items[i].estimable || items[i].suppressed || items[i].heading)
 			continue;
-		if (items[i].overall) {
+		if (item_pooled(s, &items[i])) {
+			g->legend[LEGEND_POOLED] = 1;
+			pooled_label = items[i].label ? items[i].label : "All";
+		} else if (items[i].overall) {
 			g->legend[LEGEND_OVERALL] = 1;
-			overall_label = items[i].label;
-			g->pooled = s->pooled;
+			overall_label = items[i].label ? items[i].label : "All";
 		} else if (items[i].low_count) {
 			g->legend[LEGEND_LOW] = 1;
 		} else {
@@ -150,12 +171,13 @@ static void layout_legend(geometry *g, cairo_t *cr,
 	         s->label_heading ? s->label_heading : "Estimate");
 	snprintf(g->legend_text[LEGEND_LOW], 96,
 	         "Too few cases to draw a conclusion");
-	if (g->pooled)
-		snprintf(g->legend_text[LEGEND_OVERALL], 96,
-		         "%s: pooled ratio, the diamond spans its interval",
-		         overall_label);
-	else
-		snprintf(g->legend_text[LEGEND_OVERALL], 96, "%s", overall_label);
+	/* A label that already says "pooled" needs no second telling. */
+	snprintf(g->legend_text[LEGEND_POOLED], 96,
+	         strstr(pooled_label, "pooled")
+	         ? "%s: the diamond spans its interval"
+	         : "%s: pooled ratio, the diamond spans its interval",
+	         pooled_label);
+	snprintf(g->legend_text[LEGEND_OVERALL], 96, "%s", overall_label);
 	snprintf(g->legend_text[LEGEND_INTERVAL], 96,
 	         "%g%% confidence interval", (s->level > 0 ? s->level : 0.95) * 100);
 	snprintf(g->legend_text[LEGEND_BAND], 96,
@@ -212,11 +234,16 @@ static void layout(geometry *g, cairo_t *cr, double x, double y, double w,
 	               s->label_heading ? s->label_heading : "");
 	for (size_t i = 0; i < count; i++) {
 		draw_text_size(&tw, NULL, cr, 0,
-		               items[i].overall ? label_bold : label_font, 0,
+		               items[i].overall || items[i].heading ? label_bold
+		                                                    : label_font, 0,
 		               items[i].label ? items[i].label : "");
-		widest = fmax(widest, tw);
+		/* A heading may reach into the plot: nothing else is on its row. */
+		if (!items[i].heading)
+			widest = fmax(widest, tw);
 	}
-	g->label_w = fmin(fmax(widest + 10, 50), w * 0.3);
+	g->label_w = s->hide_labels ? 0
+	             : s->label_width > 0 ? fmin(s->label_width, w * 0.7)
+	                                  : fmin(fmax(widest + 10, 50), w * 0.38);
 
 	char figures[96], heading[48];
 	snprintf(heading, sizeof heading, "Ratio (%g%% CI)",
@@ -229,10 +256,11 @@ static void layout(geometry *g, cairo_t *cr, double x, double y, double w,
 		               figures);
 		widest = fmax(widest, tw);
 	}
-	g->num_w = fmin(widest + 6, w * 0.3);
+	g->num_w = s->hide_figures ? 0 : fmin(widest + 6, w * 0.3);
 	g->num_x = x + w - g->num_w;
-	g->plot_x = x + g->label_w + 6;
-	g->plot_w = g->num_x - 12 - g->plot_x;
+	/* Panels side by side keep their end tick labels apart. */
+	g->plot_x = x + g->label_w + (s->hide_labels ? 9 : 6);
+	g->plot_w = g->num_x - (s->hide_figures ? 9 : 12) - g->plot_x;
 
 	g->head_y = cy;
 	g->head_h = draw_line_height(cr, label_bold) + 5;
@@ -243,6 +271,10 @@ static void layout(geometry *g, cairo_t *cr, double x, double y, double w,
 	cy += 5;
 	g->ticks_y = cy;
 	cy += draw_line_height(cr, small_font) + 1;
+	if (s->compact) {
+		g->total_h = cy + 2 - y;
+		return;
+	}
 	g->axis_title_y = cy;
 	cy += draw_line_height(cr, small_font) + 2;
 	if (s->group1 && s->group2) {
@@ -367,7 +399,7 @@ static void draw_estimate(cairo_t *cr, const geometry *g,
                           const chart_ratio_item *it, double cy)
 {
 	double x0 = g->plot_x, x1 = g->plot_x + g->plot_w;
-	if (it->overall && g->pooled && it->ratio >= g->lo &&
+	if (it->overall && it->pooled && it->ratio >= g->lo &&
 	    it->ratio <= g->hi) {
 		draw_pooled(cr, g, it, cy);
 		return;
@@ -420,25 +452,23 @@ static void draw_estimate(cairo_t *cr, const geometry *g,
 }
 
 /* Symbol for legend entry `k` in a LEGEND_SYMBOL-wide box centred on cy. */
-static void legend_symbol(cairo_t *cr, int k, double x, double cy,
-                          int pooled)
+static void legend_symbol(cairo_t *cr, int k, double x, double cy)
 {
 	double mid = x + LEGEND_SYMBOL / 2;
 	switch (k) {
 	case LEGEND_POINT: marker_circle(cr, mid, cy, 3.5, 0); break;
 	case LEGEND_LOW: marker_circle(cr, mid, cy, 3.5, 1); break;
+	case LEGEND_POOLED:
+		cairo_new_path(cr);
+		cairo_move_to(cr, x - 1, cy);
+		cairo_line_to(cr, mid, cy - 4.5);
+		cairo_line_to(cr, x + LEGEND_SYMBOL + 1, cy);
+		cairo_line_to(cr, mid, cy + 4.5);
+		cairo_close_path(cr);
+		fill_and_outline(cr, DRAW_ORANGE, DRAW_BLACK, 0);
+		break;
 	case LEGEND_OVERALL:
-		if (pooled) {
-			cairo_new_path(cr);
-			cairo_move_to(cr, x - 1, cy);
-			cairo_line_to(cr, mid, cy - 4.5);
-			cairo_line_to(cr, x + LEGEND_SYMBOL + 1, cy);
-			cairo_line_to(cr, mid, cy + 4.5);
-			cairo_close_path(cr);
-			fill_and_outline(cr, DRAW_ORANGE, DRAW_BLACK, 0);
-		} else {
-			marker_diamond(cr, mid, cy, 5, 0);
-		}
+		marker_diamond(cr, mid, cy, 5, 0);
 		break;
 	case LEGEND_INTERVAL:
 		draw_colour_set(cr, DRAW_BLUE);
@@ -474,7 +504,7 @@ static void draw_background(cairo_t *cr, const geometry *g,
                             const double *ticks, size_t tick_count)
 {
 	for (size_t i = 0; i < count; i++) {
-		if (i % 2 == 0 || items[i].overall)
+		if (i % 2 == 0 || items[i].overall || items[i].heading)
 			continue;
 		draw_colour_set(cr, DRAW_PALE_GREY);
 		cairo_rectangle(cr, g->x, row_top(g, items, i), g->w, g->row_h);
@@ -525,6 +555,8 @@ static void draw_axis(cairo_t *cr, const geometry *g,
 		draw_text(cr, axis_x(ticks[t], g->lo, g->hi, g->plot_x, g->plot_w),
 		          g->ticks_y, 0, small_font, DRAW_ALIGN_CENTRE, text);
 	}
+	if (s->compact)
+		return;
 	draw_text(cr, g->plot_x + g->plot_w / 2, g->axis_title_y, 0, label_bold,
 	          DRAW_ALIGN_CENTRE, "Relative likelihood (log scale)");
 	if (!s->group1 || !s->group2)
@@ -573,12 +605,21 @@ void chart_ratio_draw(cairo_t *cr, double x, double y, double width,
 		draw_text(cr, x, y, width, title_font, 0, s->title);
 
 	/* Column headings and a rule under them. */
-	draw_text(cr, x, g.head_y, g.label_w, label_bold, DRAW_ELLIPSIZE,
-	          s->label_heading ? s->label_heading : "");
+	if (!s->hide_labels)
+		draw_text(cr, x, g.head_y, g.label_w, label_bold, DRAW_ELLIPSIZE,
+		          s->label_heading ? s->label_heading : "");
+	if (s->plot_heading) {
+		double hw = 0;
+		draw_text_size(&hw, NULL, cr, 0, label_bold, 0, s->plot_heading);
+		hw = fmin(hw, g.plot_w + 8);
+		draw_text(cr, g.plot_x + g.plot_w / 2 - hw / 2, g.head_y, hw,
+		          label_bold, DRAW_ELLIPSIZE, s->plot_heading);
+	}
 	snprintf(heading, sizeof heading, "Ratio (%g%% CI)",
 	         (s->level > 0 ? s->level : 0.95) * 100);
-	draw_text(cr, x + width, g.head_y, 0, label_bold, DRAW_ALIGN_RIGHT,
-	          heading);
+	if (!s->hide_figures)
+		draw_text(cr, x + width, g.head_y, 0, label_bold, DRAW_ALIGN_RIGHT,
+		          heading);
 	draw_colour_set(cr, DRAW_MID_GREY);
 	cairo_set_line_width(cr, 0.6);
 	cairo_move_to(cr, x, g.rows_y - 1.5);
@@ -591,8 +632,25 @@ void chart_ratio_draw(cairo_t *cr, double x, double y, double width,
 		const chart_ratio_item *it = &items[i];
 		double top = row_top(&g, items, i);
 		double cy = top + g.row_h / 2;
-		draw_font font = it->overall ? label_bold : label_font;
+		draw_font font = it->overall || it->heading ? label_bold : label_font;
 		double lh = draw_line_height(cr, font);
+
+		if (it->heading && s->hide_labels)
+			continue; /* the labels' panel says what follows */
+		if (it->heading) {
+			/* On a white patch over the band and gridlines. */
+			double tw = 0;
+			draw_text_size(&tw, NULL, cr, 0, font, 0,
+			               it->label ? it->label : "");
+			double reach = s->heading_width > 0 ? s->heading_width : width;
+			draw_colour_set(cr, DRAW_WHITE);
+			cairo_rectangle(cr, x, top, fmin(tw + 6, reach), g.row_h);
+			cairo_fill(cr);
+			draw_colour_set(cr, DRAW_BLACK);
+			draw_text(cr, x, cy - lh / 2, reach, font, DRAW_ELLIPSIZE,
+			          it->label ? it->label : "");
+			continue;
+		}
 
 		if (it->overall && i > 0 && !items[i - 1].overall) {
 			draw_colour_set(cr, DRAW_BLACK);
@@ -602,41 +660,55 @@ void chart_ratio_draw(cairo_t *cr, double x, double y, double width,
 			cairo_stroke(cr);
 		}
 		draw_colour_set(cr, DRAW_BLACK);
-		draw_text(cr, x, cy - lh / 2, g.label_w - 4, font, DRAW_ELLIPSIZE,
-		          it->label ? it->label : "");
+		if (!s->hide_labels)
+			draw_text(cr, x, cy - lh / 2, g.label_w - 4, font,
+			          DRAW_ELLIPSIZE, it->label ? it->label : "");
 		item_figures(figures, sizeof figures, it);
-		draw_text(cr, g.num_x, cy - lh / 2, g.num_w, font,
-		          DRAW_ALIGN_RIGHT | DRAW_ELLIPSIZE, figures);
-		if (it->estimable) {
-			draw_estimate(cr, &g, it, cy);
+		if (!s->hide_figures)
+			draw_text(cr, g.num_x, cy - lh / 2, g.num_w, font,
+			          DRAW_ALIGN_RIGHT | DRAW_ELLIPSIZE, figures);
+		if (it->estimable && !it->suppressed) {
+			chart_ratio_item drawn = *it;
+			drawn.pooled = item_pooled(s, it);
+			draw_estimate(cr, &g, &drawn, cy);
 			continue;
 		}
-		/* No estimate: say so on the axis, on a white patch. */
+		/* No estimate, or not shown: say so on the axis, on a white
+		 * patch. */
+		const char *why = it->suppressed
+		                  ? (s->compact ? "suppressed"
+		                                : "suppressed (small numbers)")
+		                  : it->axis_text ? it->axis_text : "no estimate";
+		if (!*why)
+			continue;
 		double tw = 0, th = 0;
+		draw_text_size(&tw, &th, cr, 0, small_italic, 0, why);
+		/* Centred on 1, but kept inside the plot, clear of the labels. */
 		double one = axis_x(1, g.lo, g.hi, g.plot_x, g.plot_w);
-		draw_text_size(&tw, &th, cr, 0, small_italic, 0, "no estimate");
+		one = fmax(one, g.plot_x + tw / 2 + 3);
+		one = fmin(one, g.plot_x + g.plot_w - tw / 2 - 3);
 		draw_colour_set(cr, DRAW_WHITE);
 		cairo_rectangle(cr, one - tw / 2 - 3, cy - th / 2, tw + 6, th);
 		cairo_fill(cr);
 		draw_colour_set(cr, DRAW_GREY);
 		draw_text(cr, one, cy - th / 2, 0, small_italic, DRAW_ALIGN_CENTRE,
-		          "no estimate");
+		          why);
 	}
 
 	draw_axis(cr, &g, s, ticks, tick_count);
 
 	double lh = draw_line_height(cr, small_font);
-	for (int k = 0; k < LEGEND_KINDS; k++) {
+	for (int k = 0; k < LEGEND_KINDS && !s->compact; k++) {
 		if (!g.legend[k])
 			continue;
 		double lx = x + g.legend_x[k];
 		double ly = g.legend_y + g.legend_dy[k];
-		legend_symbol(cr, k, lx, ly + lh / 2, g.pooled);
+		legend_symbol(cr, k, lx, ly + lh / 2);
 		draw_colour_set(cr, DRAW_BLACK);
 		draw_text(cr, lx + LEGEND_SYMBOL + 4, ly, 0, small_font, 0,
 		          g.legend_text[k]);
 	}
-	if (g.note_h > 0) {
+	if (g.note_h > 0 && !s->compact) {
 		draw_colour_set(cr, DRAW_GREY);
 		draw_text(cr, x, g.note_y, width, small_font, 0, s->note);
 	}

@@ -22,6 +22,15 @@ typedef struct chart_ratio_item {
 	int estimable;     /* 0: drawn as "no estimate" */
 	int low_count;     /* 1: hollow marker, "too few cases" */
 	int overall;       /* 1: diamond, below a rule; put these last */
+	int pooled;        /* 1 (with overall): a pooled ratio, drawn as a
+	                      diamond spanning its interval */
+	int suppressed;    /* 1: not shown, to protect small counts: drawn as
+	                      "suppressed (small numbers)"; the estimate and
+	                      interval are ignored */
+	int heading;       /* 1: a label only (bold), heading the rows below
+	                      it; nothing else is drawn for it */
+	const char *axis_text; /* without an estimate: what to say on the axis
+	                      instead of "no estimate" ("" for nothing) */
 } chart_ratio_item;
 
 /* Words and sizes for the ratio chart. Zero-initialise, then set. */
@@ -37,9 +46,20 @@ typedef struct chart_ratio_style {
 	double row_height;         /* points per row; 0 for CHART_ROW_DEFAULT */
 	const char *note;          /* grey line(s) under the legend, or NULL:
 	                              e.g. chart_format_homogeneity's text */
-	int pooled;                /* 1: the overall rows are pooled ratios
+	int pooled;                /* 1: every overall row is a pooled ratio
 	                              (Mantel-Haenszel): each diamond spans
-	                              its interval */
+	                              its interval (or set item.pooled) */
+	/* Panels: charts of the same rows side by side, one per outcome. */
+	double label_width;        /* the label column's width; 0: fitted (at
+	                              most 38% of the chart) */
+	const char *plot_heading;  /* heading centred over the plot, or NULL */
+	int hide_labels;           /* 1: no label column (a panel to the right
+	                              of one that has them) */
+	int hide_figures;          /* 1: no figures column */
+	int compact;               /* 1: no axis title, direction hints,
+	                              legend or note; "suppressed" said short */
+	double heading_width;      /* how far heading rows may reach (over
+	                              panels drawn before); 0: the chart's width */
 } chart_ratio_style;
 
 #define CHART_ROW_DEFAULT 16.0
@@ -101,6 +121,8 @@ typedef struct chart_trend_point {
 	double ci_high; /* INFINITY allowed */
 	int estimable;  /* 0: a gap in the line, noted "no estimate" */
 	int low_count;  /* 1: hollow marker, "too few cases" */
+	int suppressed; /* 1: not shown, to protect small counts (a gap,
+	                   noted as such); the estimate is ignored */
 } chart_trend_point;
 
 /* One line: the overall ratio or one organisation's. */
@@ -179,6 +201,8 @@ typedef struct chart_funnel_unit {
 	int outside95;     /* -1 below the 95% limits, +1 above, 0 within
 	                      (parity_funnel_point.outside95) */
 	int outside998;    /* the same for the 99.8% limits */
+	int suppressed;    /* 1: not plotted, to protect small counts; named
+	                      in a note */
 } chart_funnel_unit;
 
 /* The control limits at one size (from parity_funnel_limits). */

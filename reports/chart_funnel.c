@@ -45,7 +45,7 @@ typedef struct geometry {
 
 static int plotted(const chart_funnel_unit *u)
 {
-	return u->estimable && isfinite(u->size) && u->size > 0 &&
+	return u->estimable && !u->suppressed && isfinite(u->size) && u->size > 0 &&
 	       !isnan(u->ratio) && u->ratio >= 0;
 }
 
@@ -115,10 +115,12 @@ static void layout_notes(geometry *g, const chart_funnel_style *s,
                          const chart_funnel *f)
 {
 	const char *noun = s->unit_noun ? s->unit_noun : "organisations";
-	size_t len = 0, missing = 0, within = 0;
+	size_t len = 0, missing = 0, within = 0, held = 0;
 	g->notes[0] = '\0';
 	for (size_t i = 0; i < f->unit_count; i++)
-		if (!plotted(&f->units[i]))
+		if (f->units[i].suppressed)
+			held++;
+		else if (!plotted(&f->units[i]))
 			missing++;
 		else if (!f->units[i].outside95 && !f->units[i].outside998)
 			within++;
@@ -131,7 +133,24 @@ static void layout_notes(geometry *g, const chart_funnel_style *s,
 		                        "Not plotted (no estimate):");
 		const char *sep = " ";
 		for (size_t i = 0; i < f->unit_count && len < sizeof g->notes; i++) {
-			if (plotted(&f->units[i]))
+			if (plotted(&f->units[i]) || f->units[i].suppressed)
+				continue;
+			len += (size_t)snprintf(g->notes + len, sizeof g->notes - len,
+			                        "%s%s", sep,
+			                        f->units[i].label ? f->units[i].label
+			                                          : "?");
+			sep = ", ";
+		}
+		if (len < sizeof g->notes)
+			len += (size_t)snprintf(g->notes + len, sizeof g->notes - len,
+			                        ". ");
+	}
+	if (held > 0 && len < sizeof g->notes) {
+		len += (size_t)snprintf(g->notes + len, sizeof g->notes - len,
+		                        "Not plotted, to protect small numbers:");
+		const char *sep = " ";
+		for (size_t i = 0; i < f->unit_count && len < sizeof g->notes; i++) {
+			if (!f->units[i].suppressed)
 				continue;
 			len += (size_t)snprintf(g->notes + len, sizeof g->notes - len,
 			                        "%s%s", sep,
@@ -563,8 +582,14 @@ static void draw_axes(cairo_t *cr, const geometry *g,
 		draw_text(cr, size_x(g, v), g->xlabels_y, 0, chart_small_font,
 		          DRAW_ALIGN_CENTRE, text);
 	}
+	/* The full title when it fits beside the plot, else a short one. */
+	const char *ytitle = "Relative likelihood (log scale)";
+	double title_w = 0;
+	draw_text_size(&title_w, NULL, cr, 0, chart_label_bold, 0, ytitle);
+	if (title_w > g->plot_h)
+		ytitle = "Ratio (log scale)";
 	chart_text_up(cr, g->ytitle_x, g->plot_y + g->plot_h / 2,
-	              chart_label_bold, "Relative likelihood (log scale)");
+	              chart_label_bold, ytitle);
 	draw_text(cr, g->plot_x + g->plot_w / 2, g->xtitle_y, 0, chart_label_bold,
 	          DRAW_ALIGN_CENTRE, s->size_label
 	                                 ? s->size_label

@@ -88,9 +88,31 @@ static const chart_trend_point *point_at(const chart_trend *t, size_t s,
                                          size_t p)
 {
 	const chart_trend_point *pt = t->series[s].points;
-	if (!pt || !pt[p].estimable)
+	if (!pt || !pt[p].estimable || pt[p].suppressed)
 		return NULL;
 	return &pt[p];
+}
+
+/* Whether series s's point in period p is held back for small numbers. */
+static int suppressed_at(const chart_trend *t, size_t s, size_t p)
+{
+	const chart_trend_point *pt = t->series[s].points;
+	return pt && pt[p].suppressed;
+}
+
+/* Whether every series without an estimate in period p lacks it because
+ * it is held back for small numbers (and at least one is). */
+static int period_suppressed(const chart_trend *t, size_t p)
+{
+	int any = 0;
+	for (size_t s = 0; s < t->series_count; s++) {
+		if (point_at(t, s, p))
+			continue;
+		if (!suppressed_at(t, s, p))
+			return 0;
+		any = 1;
+	}
+	return any;
 }
 
 /* Whether series s has an estimate in any period. */
@@ -284,7 +306,10 @@ static void layout_notes(geometry *g, const chart_trend_style *s,
 	const char *sep = "No estimate in any period: ";
 	g->notes[0] = '\0';
 	for (size_t i = 0; i < t->series_count; i++) {
-		if (has_any(t, i))
+		int held = 0;
+		for (size_t p = 0; p < t->period_count; p++)
+			held |= suppressed_at(t, i, p);
+		if (has_any(t, i) || held)
 			continue;
 		note_add(g, &len, sep);
 		note_add(g, &len, t->series[i].label ? t->series[i].label : "?");
@@ -298,7 +323,31 @@ static void layout_notes(geometry *g, const chart_trend_style *s,
 		if (!has_any(t, i))
 			continue;
 		for (size_t p = 0; p < t->period_count; p++) {
-			if (point_at(t, i, p) || period_empty(t, p))
+			if (point_at(t, i, p) || period_empty(t, p) ||
+			    suppressed_at(t, i, p))
+				continue;
+			if (first) {
+				note_add(g, &len, sep);
+				note_add(g, &len, t->series[i].label
+				                          ? t->series[i].label : "?");
+				note_add(g, &len, " in ");
+				sep = "; ";
+				first = 0;
+			} else {
+				note_add(g, &len, ", ");
+			}
+			note_add(g, &len, t->periods[p].label ? t->periods[p].label
+			                                      : "?");
+		}
+	}
+	if (*sep == ';')
+		note_add(g, &len, ". ");
+	/* Points held back for small numbers, named wherever they are. */
+	sep = "Not shown, to protect small numbers: ";
+	for (size_t i = 0; i < t->series_count; i++) {
+		int first = 1;
+		for (size_t p = 0; p < t->period_count; p++) {
+			if (!suppressed_at(t, i, p))
 				continue;
 			if (first) {
 				note_add(g, &len, sep);
@@ -712,17 +761,19 @@ static void draw_markers(cairo_t *cr, const geometry *g, const chart_trend *t,
 	}
 }
 
-/* "no estimate" in each period where no series has one: level when it
- * fits the slot, else reading upwards, on a pale patch. */
+/* "no estimate" (or "not shown", when held back for small numbers) in each
+ * period where no series has an estimate: level when it fits the slot,
+ * else reading upwards, on a pale patch. */
 static void draw_gaps(cairo_t *cr, const geometry *g, const chart_trend *t)
 {
-	static const char text[] = "no estimate";
 	double lh = draw_line_height(cr, chart_small_italic);
-	double tw = 0;
-	draw_text_size(&tw, NULL, cr, 0, chart_small_italic, 0, text);
 	for (size_t p = 0; p < t->period_count; p++) {
 		if (!period_empty(t, p))
 			continue;
+		const char *text = period_suppressed(t, p) ? "not shown"
+		                                           : "no estimate";
+		double tw = 0;
+		draw_text_size(&tw, NULL, cr, 0, chart_small_italic, 0, text);
 		double cx = slot_centre(g, p);
 		double bottom = g->plot_y + g->plot_h;
 		if (tw + 4 <= g->slot_w) {
@@ -773,8 +824,14 @@ static void draw_axes(cairo_t *cr, const geometry *g,
 		draw_text(cr, g->plot_x - 5, value_y(g, g->ticks[i]) - lh / 2, 0,
 		          chart_small_font, DRAW_ALIGN_RIGHT, text);
 	}
+	/* The full title when it fits beside the plot, else a short one. */
+	const char *ytitle = "Relative likelihood (log scale)";
+	double title_w = 0;
+	draw_text_size(&title_w, NULL, cr, 0, chart_label_bold, 0, ytitle);
+	if (title_w > g->plot_h)
+		ytitle = "Ratio (log scale)";
 	chart_text_up(cr, g->ytitle_x, g->plot_y + g->plot_h / 2,
-	              chart_label_bold, "Relative likelihood (log scale)");
+	              chart_label_bold, ytitle);
 
 	for (size_t p = 0; p < t->period_count; p += g->label_step) {
 		const char *label = t->periods[p].label ? t->periods[p].label : "";

@@ -53,11 +53,43 @@ void draw_context_setup(cairo_t *cr)
 
 /* ---- text ------------------------------------------------------------- */
 
+static const cairo_user_data_key_t context_key;
+
+static void context_unref(void *context)
+{
+	g_object_unref(context);
+}
+
+/*
+ * The pango context kept with `cr` (made on first use, freed with `cr`),
+ * brought up to date with its transform and font options; a new reference
+ * for the caller. Making a fresh context for every piece of text, as
+ * pango_cairo_create_layout does, was a fifth of the time it took to lay
+ * out a report.
+ */
+static PangoContext *context_for(cairo_t *cr)
+{
+	PangoContext *context = cairo_get_user_data(cr, &context_key);
+	if (context) {
+		pango_cairo_update_context(cr, context);
+		return g_object_ref(context);
+	}
+	context = pango_cairo_create_context(cr);
+	/* When `cr` cannot keep it (out of memory), the caller's reference
+	 * is the only one, and the next call makes another. */
+	if (cairo_set_user_data(cr, &context_key, context, context_unref) ==
+	    CAIRO_STATUS_SUCCESS)
+		g_object_ref(context);
+	return context;
+}
+
 /* A pango layout of `text` for `cr`; the caller unrefs it. */
 static PangoLayout *make_layout(cairo_t *cr, double width, draw_font font,
                                 unsigned flags, const char *text)
 {
-	PangoLayout *layout = pango_cairo_create_layout(cr);
+	PangoContext *context = context_for(cr);
+	PangoLayout *layout = pango_layout_new(context);
+	g_object_unref(context);
 	PangoFontDescription *desc = pango_font_description_new();
 	double size = font.size < DRAW_MIN_FONT_PT ? DRAW_MIN_FONT_PT : font.size;
 
@@ -92,18 +124,68 @@ static PangoLayout *make_layout(cairo_t *cr, double width, draw_font font,
 	return layout;
 }
 
+static const cairo_user_data_key_t sizes_key;
+
+static void sizes_destroy(void *sizes)
+{
+	g_hash_table_destroy(sizes);
+}
+
+#define SIZES_MAX 20000 /* measurements kept per context before starting over */
+
+/*
+ * The measurements already made on `cr` (made on first use, freed with
+ * `cr`): laying out charts measures the same labels again and again (each
+ * row height tried, each page's share of a long chart), and pango's layout
+ * is the costliest step of drawing. Text measures the same at any
+ * transform, since metric hinting is off. NULL when `cr` cannot keep it.
+ */
+static GHashTable *sizes_for(cairo_t *cr)
+{
+	GHashTable *sizes = cairo_get_user_data(cr, &sizes_key);
+	if (sizes) {
+		if (g_hash_table_size(sizes) > SIZES_MAX)
+			g_hash_table_remove_all(sizes);
+		return sizes;
+	}
+	sizes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	if (cairo_set_user_data(cr, &sizes_key, sizes, sizes_destroy) !=
+	    CAIRO_STATUS_SUCCESS) {
+		g_hash_table_destroy(sizes);
+		return NULL;
+	}
+	return sizes;
+}
+
 void draw_text_size(double *out_width, double *out_height, cairo_t *cr,
                     double width, draw_font font, unsigned flags,
                     const char *text)
 {
-	PangoLayout *layout = make_layout(cr, width, font, flags, text);
-	PangoRectangle logical;
-	pango_layout_get_extents(layout, NULL, &logical);
+	GHashTable *sizes = sizes_for(cr);
+	char *key = g_strdup_printf("%.17g|%d%d%d|%.17g|%u|%s", font.size, font.bold,
+	                            font.italic, font.condensed, width, flags, text);
+	double *known = sizes ? g_hash_table_lookup(sizes, key) : NULL;
+	double size[2];
+	if (known) {
+		size[0] = known[0];
+		size[1] = known[1];
+		g_free(key);
+	} else {
+		PangoLayout *layout = make_layout(cr, width, font, flags, text);
+		PangoRectangle logical;
+		pango_layout_get_extents(layout, NULL, &logical);
+		size[0] = (double)logical.width / PANGO_SCALE;
+		size[1] = (double)logical.height / PANGO_SCALE;
+		g_object_unref(layout);
+		if (sizes)
+			g_hash_table_insert(sizes, key, g_memdup2(size, sizeof size));
+		else
+			g_free(key);
+	}
 	if (out_width)
-		*out_width = (double)logical.width / PANGO_SCALE;
+		*out_width = size[0];
 	if (out_height)
-		*out_height = (double)logical.height / PANGO_SCALE;
-	g_object_unref(layout);
+		*out_height = size[1];
 }
 
 double draw_text(cairo_t *cr, double x, double y, double width,

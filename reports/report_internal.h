@@ -1,7 +1,9 @@
 /*
- * report_internal.h: the report model that report.c builds from results
- * (sections of rows with suppression marks, chart items and table cells)
- * and that report_pages.c lays out on the pages.
+ * report_internal.h: the board report's model, shared by reports/report*.c:
+ * the period's rows sorted into indicators and measures, the suppression
+ * marks of every row (report_model.c), the text helpers that print a row
+ * the same way everywhere (report_text.c), and the parts of the document
+ * (report_pages.c, report_breakdown.c, report_appendix.c, report_csv.c).
  */
 #ifndef PARITY_REPORT_INTERNAL_H
 #define PARITY_REPORT_INTERNAL_H
@@ -14,69 +16,231 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The four counts of a row, in the order the suppression table holds them. */
+/* The four counts of a row, in the order the suppression marks hold them. */
 enum { COUNT_N1, COUNT_X1, COUNT_N2, COUNT_X2, COUNT_COLUMNS };
 
+/* Columns of a table of rows with both groups' counts. */
 enum {
 	COL_LABEL, COL_N1, COL_X1, COL_RATE1, COL_N2, COL_X2, COL_RATE2,
-	COL_RATIO, COL_CI, COL_BAND, COL_NOTE, TABLE_COLUMNS
+	COL_RATIO, COL_CI, COL_BAND, TABLE_COLUMNS
 };
 
-/* One indicator (and grouping) in the period: its rows, ready to draw. */
-typedef struct section {
-	char indicator[16];
-	char grouping[32];
-	parity_indicator_info words;     /* wording; copied or made from rows */
-	const parity_result_row **rows;  /* organisations, then overall rows */
-	size_t count;                    /* rows in use */
-	size_t org_count;                /* of which organisations (first) */
-	const parity_result_row *overall; /* first overall row, or NULL */
-	suppress_mark *marks;            /* count x COUNT_COLUMNS */
-	chart_ratio_item *items;         /* count */
-	draw_cell *cells;                /* count x TABLE_COLUMNS */
-	unsigned *row_flags;             /* count */
-	draw_column columns[TABLE_COLUMNS];
-	draw_span spans[2];
-	char base_heading[40];           /* "Shortlisted" */
-	char outcome_heading[40];        /* "Appointed" */
-	char ci_heading[24];             /* "95% CI" */
-	char chart_file[64];             /* "wres2-by-organisation" */
-	int any_infinite;                /* some ratio or limit is infinite */
-	int any_suppressed;              /* some count hidden */
-	int any_low;                     /* some row has too few cases */
-} section;
+#define REPORT_MAX_INDICATORS 5   /* WRES 2, 3, 4, WDES 2, 3 */
+#define REPORT_MAX_MEASURES 8     /* appointment, disciplinary, ... */
+
+/* Text for a row's figures when a count of it is hidden. */
+#define REPORT_SUPPRESSED "suppressed (small numbers)"
+
+/* A list of borrowed rows. */
+typedef struct row_list {
+	const parity_result_row **rows; /* owned array; the rows are borrowed */
+	size_t count;
+} row_list;
+
+/* One standard indicator's rows in the period. */
+typedef struct report_indicator {
+	const parity_indicator_info *info;    /* the indicator's words */
+	const parity_result_row *overall;     /* crude overall row */
+	const parity_result_row *pooled_org;  /* Mantel-Haenszel over organisations */
+	const parity_result_row *pooled_band; /* ... over pay bands */
+	const parity_result_row *pooled_group; /* ... over staff groups */
+	row_list orgs;                        /* organisation rows, result order */
+	row_list bands;                       /* pay band rows */
+	row_list groups;                      /* staff group rows */
+	row_list kline;                       /* Kline compound ratio rows */
+	const parity_result_row *previous;    /* trend row of the period before,
+	                                         same stratum as `overall` */
+	char stem[16];                        /* file name stem: "wres2" */
+} report_indicator;
+
+/* The per-characteristic comparisons of one measure. */
+typedef struct report_measure {
+	char measure[16];                     /* "appointment", ... */
+	const parity_indicator_info *info;    /* its standard indicator's words
+	                                         (for the base and outcome), or NULL */
+	row_list rows;                        /* comparison rows, result order */
+} report_measure;
 
 /* Everything the pages need, built once and drawn twice. */
 typedef struct report {
 	const parity_results *results;  /* borrowed */
+	parity_report_options opt;      /* a copy of the caller's options */
 	const char *title;              /* borrowed */
 	const char *author;             /* borrowed */
 	const char *where;              /* borrowed: organisation shown */
 	const char *period;             /* borrowed */
 	double level;                   /* confidence level of the intervals */
 	unsigned suppress_below;        /* 0: no suppression */
-	section *sections;              /* owned */
-	size_t section_count;
+	suppress_mark *marks;           /* results->count x COUNT_COLUMNS */
+	unsigned char *hidden;          /* results->count: 1 when a count of the
+	                                   row is hidden (no rate, ratio, CI) */
+	report_indicator ind[REPORT_MAX_INDICATORS];
+	size_t ind_count;
+	report_measure meas[REPORT_MAX_MEASURES];
+	size_t meas_count;
+	int several_orgs;               /* some indicator has 2+ organisations */
+	size_t hidden_rows;             /* rows of the period with a hidden count */
 	char header_right[160];
 	char footer[160];
 	char date_iso[64];              /* PDF metadata: 2026-03-05T10:00:00Z */
 	char date_text[64];             /* "5 March 2026" */
 } report;
 
+/* ---- the model (report_model.c) ----------------------------------------- */
+
+/* Build the model from `results`: rows sorted into indicators and measures,
+ * every row's suppression marks. Returns 0, PARITY_EDATA when there is
+ * nothing to report, or PARITY_ENOMEM; free with report_model_free either
+ * way. */
+int report_model_build(report *rep, const parity_results *results,
+                       const parity_report_options *options);
+void report_model_free(report *rep);
+
+/* The suppression marks (COUNT_COLUMNS of them) of `row`, a row of
+ * rep->results; and whether any of its counts is hidden. */
+const suppress_mark *report_marks(const report *rep, const parity_result_row *row);
+int report_hidden(const report *rep, const parity_result_row *row);
+
+/* The main row matching a trend row's indicator, grouping, stratum and
+ * pooling in the report's period, or NULL. */
+const parity_result_row *report_row_like(const report *rep,
+                                         const parity_result_row *trend);
+
+/* ---- text (report_text.c) ------------------------------------------------ */
+
+extern const draw_font report_body;       /* 10 pt */
+extern const draw_font report_small;      /* 9 pt */
+extern const draw_font report_note;       /* 8 pt */
+extern const draw_font report_table_font; /* 8 pt condensed */
+
 /* Text for a count cell: the number, "<5" (primary) or "[c]" (secondary). */
 void report_count_text(char *buf, size_t size, uint64_t value,
                        suppress_mark mark, unsigned threshold);
 
-/* Text for a rate cell: "19.0%", or "[c]" when either count is hidden. */
+/* Text for a rate cell: "19.0%", or "-" when the row's figures are hidden. */
 void report_rate_text(char *buf, size_t size, uint64_t x, uint64_t n,
-                      suppress_mark mx, suppress_mark mn);
+                      int hidden);
 
-/* The ratio chart's words for section `s` (no title, default rows). */
+/* "1.40 (1.27 to 1.55)", "no estimate" or REPORT_SUPPRESSED. */
+void report_ratio_text(char *buf, size_t size, const report *rep,
+                       const parity_result_row *row);
+
+/* "Above", "Inside", "Below" or "-". */
+const char *report_band_word(const report *rep, const parity_result_row *row);
+
+/* The cells (COL_*) of `row` in a table of both groups' counts; the band
+ * carries "*" for too few cases. */
+void report_row_cells(draw_cell *cells, const report *rep,
+                      const parity_result_row *row, const char *label);
+
+/* The ratio chart item for `row`, labelled `label` (borrowed). */
+chart_ratio_item report_row_item(const report *rep, const parity_result_row *row,
+                                 const char *label, int overall);
+
+/* The plain sentence about `row` in the words of `info` (NULL: the row's
+ * group names); count-free when a count of the row is hidden. */
+void report_sentence(char *buf, size_t size, const report *rep,
+                     const parity_result_row *row,
+                     const parity_indicator_info *info);
+
+/* A short name for an indicator: "WRES 2". */
+void report_short_name(char *buf, size_t size, const char *code);
+
+/* The label of a comparison group: "A White - British", "Men", "25-34". */
+void report_group_label(char *buf, size_t size, const char *characteristic,
+                        const char *group);
+
+/* Paragraph helpers: printf-style markup with every argument escaped. */
+void report_paragraph(draw_doc *doc, draw_font font, draw_colour colour,
+                      const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void report_bullet(draw_doc *doc, draw_font font, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Start a part of the document on a new page with its heading; or, with
+ * report_part_after, on the same page when `space` points are left. */
+void report_part(draw_doc *doc, const char *heading, const char *subtitle);
+void report_part_after(draw_doc *doc, const char *heading, const char *subtitle,
+                       double space);
+
+/* Draw a ratio chart at the cursor, split over pages when it is long. */
+void report_ratio_chart(draw_doc *doc, const chart_ratio_style *style,
+                        const chart_ratio_item *items, size_t count);
+
+/* Draw a table with fitted columns at the cursor (full width). */
+void report_table(draw_doc *doc, draw_column *columns, size_t column_count,
+                  const draw_span *spans, size_t span_count,
+                  const draw_cell *cells, const unsigned *row_flags,
+                  size_t row_count);
+
+/* The ratio chart's words for an indicator (no title). */
 void report_chart_style(chart_ratio_style *style, const report *rep,
-                        const section *s);
+                        const parity_indicator_info *info);
 
-/* Lay the whole document out on `doc`: summary, a part per section,
- * methods (report_pages.c). The same model gives the same pages. */
+/* Items of the by-organisation chart: organisations, overall, pooled. The
+ * caller frees *out. Returns the count (0 when out of memory). */
+size_t report_org_items(chart_ratio_item **out, const report *rep,
+                        const report_indicator *ind);
+
+/* The trend chart of `ind` (overall series, or `orgs` when given), with
+ * the cohorts as spans. Fills `t`; the caller frees the arrays with
+ * report_trend_free. Returns 0 when there is no trend to draw. */
+typedef struct report_trend {
+	chart_trend trend;
+	chart_period *periods;
+	chart_trend_series *series;
+	chart_trend_point *points;
+	chart_cohort *cohorts;
+	char (*labels)[24];
+} report_trend;
+int report_trend_build(report_trend *t, const report *rep,
+                       const report_indicator *ind, const char *const *orgs,
+                       size_t org_count);
+void report_trend_free(report_trend *t);
+void report_trend_style(chart_trend_style *style, const report *rep,
+                        const report_indicator *ind);
+
+/* The funnel plot of `ind` (organisations placed around the pooled
+ * ratio). Returns 0 when there is none to draw: no pooled ratio, or fewer
+ * than REPORT_FUNNEL_MIN organisations that can be shown. */
+#define REPORT_FUNNEL_MIN 3
+typedef struct report_funnel {
+	chart_funnel funnel;
+	chart_funnel_unit *units;
+	chart_funnel_limit *limits;
+} report_funnel;
+int report_funnel_build(report_funnel *f, const report *rep,
+                        const report_indicator *ind);
+void report_funnel_free(report_funnel *f);
+void report_funnel_style(chart_funnel_style *style, const report *rep,
+                         const report_indicator *ind);
+
+/* ---- the parts of the document ------------------------------------------ */
+
+/* Summary, what changed, one section per indicator (report_pages.c). */
+void report_render_summary(draw_doc *doc, const report *rep);
+void report_render_changes(draw_doc *doc, const report *rep);
+void report_render_indicator(draw_doc *doc, const report *rep,
+                             const report_indicator *ind);
+
+/* Characteristics, organisations, pay bands and staff groups, Kline and
+ * the recruitment pipeline (report_breakdown.c). */
+void report_render_characteristics(draw_doc *doc, const report *rep);
+void report_render_organisations(draw_doc *doc, const report *rep);
+void report_render_strata(draw_doc *doc, const report *rep);
+
+/* Cohorts, data quality, methods, reproducibility (report_appendix.c). */
+void report_render_cohorts(draw_doc *doc, const report *rep);
+void report_render_quality(draw_doc *doc, const report *rep);
+void report_render_methods(draw_doc *doc, const report *rep);
+void report_render_record(draw_doc *doc, const report *rep);
+
+/* Lay the whole document out on `doc`. The same model gives the same
+ * pages. */
 void report_render(draw_doc *doc, const report *rep);
+
+/* Write the report's tables as printed to `path` (report_csv.c).
+ * Returns 0 or PARITY_EIO. */
+int report_write_tables(const report *rep, const char *path);
 
 #endif

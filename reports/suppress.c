@@ -37,17 +37,26 @@ static int hide_partner(suppress_mark *marks, const suppress_table *t,
 
 void suppress_apply(suppress_mark *marks, const suppress_table *t)
 {
+	for (size_t i = 0; i < t->rows * t->columns; i++)
+		marks[i] = SUPPRESS_SHOWN;
+	suppress_extend(marks, t);
+}
+
+int suppress_extend(suppress_mark *marks, const suppress_table *t)
+{
 	size_t cells = t->rows * t->columns;
+	int grew = 0;
 	assert(t->total_row == SUPPRESS_NO_TOTAL || t->total_row < t->rows);
 
-	for (size_t i = 0; i < cells; i++)
-		marks[i] = SUPPRESS_SHOWN;
 	if (t->threshold <= 1)
-		return;
+		return 0;
 
 	for (size_t i = 0; i < cells; i++)
-		if (t->counts[i] >= 1 && t->counts[i] < t->threshold)
+		if (marks[i] == SUPPRESS_SHOWN && t->counts[i] >= 1 &&
+		    t->counts[i] < t->threshold) {
 			marks[i] = SUPPRESS_PRIMARY;
+			grew = 1;
+		}
 
 	for (size_t r = 0; r < t->rows; r++) {
 		for (size_t p = 0; p < t->pair_count; p++) {
@@ -58,13 +67,15 @@ void suppress_apply(suppress_mark *marks, const suppress_table *t)
 			if (marks[x] != SUPPRESS_SHOWN || marks[n] != SUPPRESS_SHOWN)
 				continue;
 			if (t->counts[n] > t->counts[x] &&
-			    t->counts[n] - t->counts[x] < t->threshold)
+			    t->counts[n] - t->counts[x] < t->threshold) {
 				marks[x] = SUPPRESS_SECONDARY;
+				grew = 1;
+			}
 		}
 	}
 
 	if (t->total_row == SUPPRESS_NO_TOTAL)
-		return;
+		return grew;
 	/* Each pass hides at least one cell or stops, so this ends. */
 	int changed;
 	do {
@@ -75,7 +86,8 @@ void suppress_apply(suppress_mark *marks, const suppress_table *t)
 				if (marks[r * t->columns + c] != SUPPRESS_SHOWN)
 					hidden++;
 			if (hidden == 1 && hide_partner(marks, t, c))
-				changed = 1;
+				changed = grew = 1;
 		}
 	} while (changed);
+	return grew;
 }

@@ -47,4 +47,13 @@ typedef struct suppress_table {
  */
 void suppress_apply(suppress_mark *marks, const suppress_table *table);
 
+/*
+ * The same steps over `marks` as they stand: cells already hidden (for
+ * instance because another table sharing them hid them) stay hidden and
+ * count as hidden for the difference and total rules. Returns 1 when a
+ * cell was hidden that was shown before, else 0. With a threshold of 0 or
+ * 1 nothing changes.
+ */
+int suppress_extend(suppress_mark *marks, const suppress_table *table);
+
 #endif

@@ -59,6 +59,8 @@ int cli_fail(const char *command, int rc);
 /* Strict parsing: the whole string must be a number in range. 0 or -1. */
 int cli_parse_u64(const char *text, uint64_t *out);
 int cli_parse_double(const char *text, double *out);
+/* A delimiter as users write it: comma, semicolon, tab (or the character). */
+int cli_parse_delimiter(const char *text, char *out);
 
 /* JSON values for command output: the library's writers (parity/analyse.h),
  * so the CLI and results.json format numbers the same way. */

@@ -134,6 +134,7 @@ int cmd_demo(int argc, char **argv)
 	memset(&report, 0, sizeof report);
 	report.suppress_below = 5;
 	report.title = "Workforce equality board report (synthetic sample)";
+	report.cohorts_file = cohorts ? path : NULL; /* path: the cohort file */
 	status = cli_write_outputs("demo", store, &analyse, &report, out_dir, NULL);
 	parity_cohorts_free(cohorts);
 	parity_store_close(store);

@@ -35,7 +35,7 @@ int cmd_history(int argc, char **argv)
 	const char *db_path = NULL;
 	int json = 0, c;
 	parity_store *store = NULL;
-	parity_run_summary *runs = NULL;
+	parity_run_record *runs = NULL;
 	size_t count = 0;
 
 	optind = 0;
@@ -53,7 +53,7 @@ int cmd_history(int argc, char **argv)
 		return cli_usage_error("history", "--db DB is required");
 	int rc = parity_store_open(&store, db_path, 0);
 	if (!rc)
-		rc = parity_run_list(&runs, &count, store);
+		rc = parity_history_list(&runs, &count, store);
 	parity_store_close(store);
 	if (rc)
 		return cli_fail("history", rc);
@@ -61,7 +61,7 @@ int cmd_history(int argc, char **argv)
 		printf("%-5s %-20s %-20s %-8s %-7s %-8s %-8s %4s  %s\n", "run", "started",
 		       "finished", "command", "month", "period", "status", "warn", "files");
 	for (size_t i = 0; i < count; i++) {
-		const parity_run_summary *r = &runs[i];
+		const parity_run_record *r = &runs[i];
 		if (json) {
 			printf("{\"run\": %lld, \"started\": ", (long long)r->id);
 			cli_json_string(stdout, r->started);

@@ -42,19 +42,6 @@ static void usage(FILE *out)
 	        "74 database or disk error; 75 the database is busy.\n");
 }
 
-static int parse_delimiter(const char *text, char *out)
-{
-	if (!strcmp(text, ",") || !strcmp(text, "comma"))
-		*out = ',';
-	else if (!strcmp(text, ";") || !strcmp(text, "semicolon"))
-		*out = ';';
-	else if (!strcmp(text, "tab") || !strcmp(text, "\\t") || !strcmp(text, "\t"))
-		*out = '\t';
-	else
-		return -1;
-	return 0;
-}
-
 int cmd_ingest(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -88,7 +75,7 @@ int cmd_ingest(int argc, char **argv)
 		case 'm': map_path = optarg; break;
 		case 'r': replace = 1; break;
 		case 'D':
-			if (parse_delimiter(optarg, &delimiter))
+			if (cli_parse_delimiter(optarg, &delimiter))
 				return cli_usage_error("ingest", "--delimiter '%s': use comma, "
 				                       "semicolon or tab", optarg);
 			break;

@@ -53,19 +53,6 @@ static void usage(FILE *out)
 	        "74 the draft could not be written.\n");
 }
 
-static int parse_delimiter(const char *text, char *out)
-{
-	if (!strcmp(text, ",") || !strcmp(text, "comma"))
-		*out = ',';
-	else if (!strcmp(text, ";") || !strcmp(text, "semicolon"))
-		*out = ';';
-	else if (!strcmp(text, "tab") || !strcmp(text, "\\t") || !strcmp(text, "\t"))
-		*out = '\t';
-	else
-		return -1;
-	return 0;
-}
-
 /* The summary on stderr, so that stdout can carry the draft itself. */
 static void print_summary(const parity_suggest_summary *s, const char *file,
                           const char *out_path)
@@ -132,7 +119,7 @@ int cmd_mapping(int argc, char **argv)
 				                       "windows-1252", optarg);
 			break;
 		case 'D':
-			if (parse_delimiter(optarg, &options.delimiter))
+			if (cli_parse_delimiter(optarg, &options.delimiter))
 				return cli_usage_error("mapping", "--delimiter '%s': use comma, "
 				                       "semicolon or tab", optarg);
 			break;

@@ -1,6 +1,7 @@
 /*
- * cmd_report.c: `parity report`: analyse a database and write the PDF
- * board report with its charts and results files.
+ * cmd_report.c: `parity report`: analyse a database (with mentoring
+ * cohorts when given) and write the PDF board report with its charts,
+ * report-tables.csv and the results files.
  */
 #include "cli.h"
 #include "pipeline.h"
@@ -13,8 +14,14 @@ static void usage(FILE *out)
 	fprintf(out,
 	        "Usage: parity report --db DB --out DIR [options]\n"
 	        "\n"
-	        "Write DIR/board-report.pdf (with its charts, results.csv and\n"
-	        "results.json) from the database.\n"
+	        "Write DIR/board-report.pdf from the database: a one-page summary, a\n"
+	        "section per indicator (WRES 2, 3, 4, WDES 2, 3), breakdowns by\n"
+	        "characteristic, organisation, pay band and staff group, the mentoring\n"
+	        "cohorts, data quality, methods and the input files with their SHA-256.\n"
+	        "Beside it: each indicator's charts (PNG and SVG), report-tables.csv\n"
+	        "(the report's tables as printed, small counts suppressed: the file to\n"
+	        "publish) and the analysts' raw results.csv/json, trend.csv/json and\n"
+	        "cohorts.csv/json (unsuppressed: not for publication).\n"
 	        "\n"
 	        "Options:\n"
 	        "  --db DB               the database (required)\n"
@@ -22,11 +29,39 @@ static void usage(FILE *out)
 	        "  --period P            2024/25, 2024, 2024-Q1, 2024-03 or R12-2025-03\n"
 	        "                        (default: the latest complete financial year)\n"
 	        "  --org CODE            report on one organisation\n"
-	        "  --suppress N          show counts from 1 to N-1 as \"<N\" (default 5;\n"
+	        "  --cohorts FILE        mentoring cohorts CSV: cohort_id,name,\n"
+	        "                        organisations,start_date,end_date[,pairs]\n"
+	        "  --cohort-window M     months before the start and after the end\n"
+	        "                        compared for each cohort (default 12)\n"
+	        "  --window-years N      WRES 3 and WDES 3 count N periods ending with P\n"
+	        "                        (default 2; 1 turns the window off)\n"
+	        "  --include-bank        count bank staff (default: excluded)\n"
+	        "  --funnel-adjust A     funnel limits: plain (default) or additive\n"
+	        "  --suppress N          show counts from 1 to N-1 as \"<N\" and hide the\n"
+	        "                        rates and ratios of their rows (default 5;\n"
 	        "                        0 turns suppression off)\n"
 	        "  --title TEXT          document title\n"
+	        "  --author TEXT         document author (PDF metadata; default parity)\n"
 	        CLI_STATS_HELP
 	        "  -h, --help            show this help\n");
+}
+
+enum {
+	OPT_COHORTS = 0x200, OPT_COHORT_WINDOW, OPT_WINDOW_YEARS, OPT_INCLUDE_BANK,
+	OPT_FUNNEL, OPT_AUTHOR,
+};
+
+/* A whole number from `min` to `max` for `option`; 0, or 64 after saying
+ * what was wrong. */
+static int small_number(const char *option, const char *arg, unsigned min,
+                        unsigned max, unsigned *out)
+{
+	uint64_t value;
+	if (cli_parse_u64(arg, &value) || value < min || value > max)
+		return cli_usage_error("report", "%s '%s': give a whole number from %u "
+		                       "to %u", option, arg, min, max);
+	*out = (unsigned)value;
+	return 0;
 }
 
 int cmd_report(int argc, char **argv)
@@ -38,14 +73,21 @@ int cmd_report(int argc, char **argv)
 		{"org", required_argument, NULL, 'g'},
 		{"suppress", required_argument, NULL, 's'},
 		{"title", required_argument, NULL, 't'},
+		{"author", required_argument, NULL, OPT_AUTHOR},
+		{"cohorts", required_argument, NULL, OPT_COHORTS},
+		{"cohort-window", required_argument, NULL, OPT_COHORT_WINDOW},
+		{"window-years", required_argument, NULL, OPT_WINDOW_YEARS},
+		{"include-bank", no_argument, NULL, OPT_INCLUDE_BANK},
+		{"funnel-adjust", required_argument, NULL, OPT_FUNNEL},
 		CLI_STATS_LONGOPTS,
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *db_path = NULL, *out_dir = NULL;
+	const char *db_path = NULL, *out_dir = NULL, *cohorts_path = NULL;
 	parity_analyse_options options;
 	parity_report_options report;
 	parity_store *store = NULL;
+	parity_cohorts *cohorts = NULL;
 	uint64_t suppress = 5;
 	int c;
 
@@ -64,6 +106,28 @@ int cmd_report(int argc, char **argv)
 				                       "number from 0 to 1000", optarg);
 			break;
 		case 't': report.title = optarg; break;
+		case OPT_AUTHOR: report.author = optarg; break;
+		case OPT_COHORTS: cohorts_path = optarg; break;
+		case OPT_COHORT_WINDOW:
+			if (small_number("--cohort-window", optarg, 1, 120,
+			                 &options.cohort_window_months))
+				return EX_USAGE;
+			break;
+		case OPT_WINDOW_YEARS:
+			if (small_number("--window-years", optarg, 1, 10, &options.rolling_years))
+				return EX_USAGE;
+			break;
+		case OPT_INCLUDE_BANK: options.include_bank = 1; break;
+		case OPT_FUNNEL:
+			if (!strcmp(optarg, "plain"))
+				options.funnel_adjust = PARITY_FUNNEL_PLAIN;
+			else if (!strcmp(optarg, "additive"))
+				options.funnel_adjust = PARITY_FUNNEL_ADDITIVE;
+			else
+				return cli_usage_error("report", "--funnel-adjust '%s': use plain "
+				                       "or additive", optarg);
+			report.funnel_adjust = optarg;
+			break;
 		case 'h': usage(stdout); return 0;
 		case OPT_METHOD:
 		case OPT_LEVEL:
@@ -88,7 +152,20 @@ int cmd_report(int argc, char **argv)
 	int rc = parity_store_open(&store, db_path, 0);
 	if (rc)
 		return cli_fail("report", rc);
+	if (cohorts_path) {
+		/* As `parity analyse --cohorts`: warnings (an organisation with no
+		 * data) are printed, errors stop the command. */
+		if ((rc = parity_cohorts_load(&cohorts, cohorts_path, store))) {
+			parity_store_close(store);
+			return cli_fail("report", rc);
+		}
+		for (size_t i = 0; i < cohorts->warning_count; i++)
+			fprintf(stderr, "parity report: warning: %s\n", cohorts->warnings[i]);
+		options.cohorts = cohorts;
+		report.cohorts_file = cohorts_path;
+	}
 	int status = cli_write_outputs("report", store, &options, &report, out_dir, NULL);
+	parity_cohorts_free(cohorts);
 	parity_store_close(store);
 	return status;
 }

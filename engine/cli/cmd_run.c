@@ -268,32 +268,95 @@ static void remove_output(const char *dir)
 	rmdir(dir);
 }
 
-/* Keep the newest `keep` dated output folders. */
-static void apply_retention(const parity_run_config *config, parity_log *log)
+/* The dated folders ("2026-11") directly in `dir`, sorted oldest first.
+ * Returns how many were found (at most `max`); the caller frees the names. */
+static size_t month_folders(char **names, size_t max, const char *dir)
 {
-	if (!config->keep_outputs)
-		return;
-	DIR *d = opendir(config->output);
-	if (!d)
-		return;
-	char *names[1024];
 	size_t count = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
 	struct dirent *e;
-	while ((e = readdir(d)) != NULL && count < 1024)
-		if (is_month_name(e->d_name))
-			names[count++] = strdup(e->d_name);
+	while ((e = readdir(d)) != NULL && count < max)
+		if (is_month_name(e->d_name) && (names[count] = strdup(e->d_name)))
+			count++;
 	closedir(d);
 	qsort(names, count, sizeof names[0], compare_names);
-	for (size_t i = 0; i + config->keep_outputs < count; i++) {
-		if (!names[i])
-			continue;
-		char path[PARITY_PATH_MAX];
-		snprintf(path, sizeof path, "%.3800s/%s", config->output, names[i]);
-		remove_output(path);
-		parity_log_write(log, PARITY_LOG_INFO, "retention: removed %s", path);
+	return count;
+}
+
+/* Remove dated folder `name` of `dir` (files only, no deeper) and log it. */
+static void remove_month(const char *dir, const char *name, parity_log *log)
+{
+	char path[PARITY_PATH_MAX];
+	snprintf(path, sizeof path, "%.3800s/%s", dir, name);
+	remove_output(path);
+	parity_log_write(log, PARITY_LOG_INFO, "retention: removed %s", path);
+}
+
+/*
+ * Keep the newest `keep_outputs` dated output folders, and remove archive
+ * folders of months that ended more than `keep_archive_days` before the
+ * run's date (the database keeps the counts; the archive only holds the
+ * delivered files).
+ */
+static void apply_retention(const parity_run_config *config, const parity_date *date,
+                            parity_log *log)
+{
+	char *names[1024];
+	size_t count;
+	if (config->keep_outputs) {
+		count = month_folders(names, 1024, config->output);
+		for (size_t i = 0; i < count; i++) {
+			if (i + config->keep_outputs < count)
+				remove_month(config->output, names[i], log);
+			free(names[i]);
+		}
 	}
-	for (size_t i = 0; i < count; i++)
-		free(names[i]);
+	if (config->keep_archive_days) {
+		struct tm tm;
+		memset(&tm, 0, sizeof tm);
+		tm.tm_year = date->year - 1900;
+		tm.tm_mon = date->month - 1;
+		tm.tm_mday = date->day - (int)config->keep_archive_days;
+		tm.tm_hour = 12;
+		tm.tm_isdst = -1;
+		mktime(&tm); /* normalises the day count into a date */
+		char cutoff[16];
+		snprintf(cutoff, sizeof cutoff, "%04d-%02d", (tm.tm_year + 1900) % 10000,
+		         (tm.tm_mon + 1) % 100);
+		count = month_folders(names, 1024, config->archive);
+		for (size_t i = 0; i < count; i++) {
+			if (strcmp(names[i], cutoff) < 0)
+				remove_month(config->archive, names[i], log);
+			free(names[i]);
+		}
+	}
+}
+
+/* What the report's "What changed" needs: the run recorded with its
+ * file events, then changes.txt written and its lines returned. */
+typedef struct run_changes {
+	parity_store *store;
+	const char *month;          /* "2026-11" */
+	const char *path;           /* OUTPUT/YYYY-MM/changes.txt */
+	const char *status;         /* "ok" or "partial" */
+	unsigned warnings;          /* warnings logged so far */
+	const run_tally *tally;     /* the file events */
+	int saved;                  /* 1 once parity_run_save has recorded them */
+} run_changes;
+
+/* The cli_changes_fn for `parity run`: called once the analysis run is
+ * kept, so the comparison with the previous month's run can be made. */
+static int changes_for_report(char ***lines, int64_t run_id, void *context)
+{
+	run_changes *c = context;
+	int rc = parity_run_save(c->store, run_id, c->month, c->status, c->warnings,
+	                         c->tally->events, c->tally->count);
+	if (rc)
+		return rc;
+	c->saved = 1;
+	return parity_run_write_changes(lines, c->store, run_id, c->month, c->path);
 }
 
 int cmd_run(int argc, char **argv)
@@ -450,29 +513,29 @@ int cmd_run(int argc, char **argv)
 	report.suppress_below = config.suppress;
 	report.organisation = analyse.organisation;
 	report.title = config.title[0] ? config.title : NULL;
-	int out_status = cli_write_outputs("run", store, &analyse, &report, out_dir,
-	                                   &run_id);
+	report.cohorts_file = config.cohorts[0] ? config.cohorts : NULL;
+	report.changes_month = month;
+	/* changes.txt is written, and its lines reach the report, once the
+	 * analysis run is kept (cli_write_outputs_with calls the hook). */
+	char changes_path[PARITY_PATH_MAX + 16];
+	snprintf(changes_path, sizeof changes_path, "%s/changes.txt", out_dir);
+	run_changes changes = {store, month, changes_path,
+	                       tally.quarantined ? "partial" : "ok",
+	                       parity_log_warnings(log), &tally, 0};
+	int out_status = cli_write_outputs_with("run", store, &analyse, &report, out_dir,
+	                                        &run_id, changes_for_report, &changes);
 	if (out_status) {
 		parity_log_write(log, PARITY_LOG_ERROR, "the report for %s was not written",
 		                 month);
-		if (run_id)
+		if (run_id && !changes.saved)
 			parity_run_save(store, run_id, month, "failed", parity_log_warnings(log),
 			                tally.events, tally.count);
 		status = out_status;
 		goto done;
 	}
-	char changes_path[PARITY_PATH_MAX + 16];
-	snprintf(changes_path, sizeof changes_path, "%s/changes.txt", out_dir);
-	if ((rc = parity_run_save(store, run_id, month, tally.quarantined ? "partial" : "ok",
-	                          parity_log_warnings(log), tally.events, tally.count)) ||
-	    (rc = parity_run_write_changes(NULL, store, run_id, month, changes_path))) {
-		parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
-		status = parity_exit_status(rc);
-		goto done;
-	}
 	parity_log_write(log, PARITY_LOG_INFO, "report written to %s/board-report.pdf",
 	                 out_dir);
-	apply_retention(&config, log);
+	apply_retention(&config, &date, log);
 	if (tally.quarantined)
 		status = EX_DATAERR;
 done:

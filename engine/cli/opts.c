@@ -162,3 +162,16 @@ int cli_parse_double(const char *text, double *out)
 	*out = value;
 	return 0;
 }
+
+int cli_parse_delimiter(const char *text, char *out)
+{
+	if (!strcmp(text, ",") || !strcmp(text, "comma"))
+		*out = ',';
+	else if (!strcmp(text, ";") || !strcmp(text, "semicolon"))
+		*out = ';';
+	else if (!strcmp(text, "tab") || !strcmp(text, "\\t") || !strcmp(text, "\t"))
+		*out = '\t';
+	else
+		return -1;
+	return 0;
+}

@@ -60,18 +60,33 @@ static int write_file(writer_fn writer, const parity_results *results,
 	return writer(results, path);
 }
 
-/* The board report draws the WRES 2 organisation and overall rows (not
- * the pooled rows, breakdowns or comparisons) until it learns the rest. */
-static int write_report(const parity_results *results,
-                        const parity_report_options *report_options, const char *out_dir)
+/*
+ * The board report: every row of the results (indicators, breakdowns,
+ * comparisons, trend, cohorts), the store's data-quality summary and input
+ * files, the run's id and, from `changes`, the "What changed" lines.
+ * Returns 0 or the library's error.
+ */
+static int write_report(const parity_results *results, parity_store *store,
+                        const parity_report_options *report_options,
+                        const char *out_dir, int64_t run_id,
+                        cli_changes_fn changes, void *context)
 {
-	static const char *const indicators[] = {"WRES2", NULL};
-	static const char *const kinds[] = {"organisation", "overall", NULL};
-	parity_results *view = NULL;
-	int rc = parity_results_select(&view, results, indicators, kinds, 0);
-	if (!rc)
-		rc = parity_report_write(view, report_options, out_dir);
-	parity_results_free(view);
+	parity_report_options options = *report_options;
+	parity_quality *quality = NULL;
+	char **lines = NULL;
+	int rc = parity_quality_read(&quality, store);
+	if (!rc && changes)
+		rc = changes(&lines, run_id, context);
+	if (!rc) {
+		options.quality = quality;
+		options.run_id = run_id;
+		options.database = parity_store_path(store);
+		if (changes)
+			options.changes = (const char *const *)lines;
+		rc = parity_report_write(results, &options, out_dir);
+	}
+	parity_run_changes_free(lines);
+	parity_quality_free(quality);
 	return rc;
 }
 
@@ -117,6 +132,16 @@ int cli_write_outputs(const char *command, parity_store *store,
                       const parity_report_options *report_options,
                       const char *out_dir, int64_t *run_id_out)
 {
+	return cli_write_outputs_with(command, store, analyse_options, report_options,
+	                              out_dir, run_id_out, NULL, NULL);
+}
+
+int cli_write_outputs_with(const char *command, parity_store *store,
+                           const parity_analyse_options *analyse_options,
+                           const parity_report_options *report_options,
+                           const char *out_dir, int64_t *run_id_out,
+                           cli_changes_fn changes, void *context)
+{
 	parity_results *results = NULL;
 	int64_t run_id = 0;
 	int rc;
@@ -152,18 +177,19 @@ int cli_write_outputs(const char *command, parity_store *store,
 	if (!rc && analyse_options && analyse_options->cohorts)
 		rc = write_file(parity_results_write_cohorts_json, results, out_dir,
 		                "cohorts.json");
+	/* The run is kept before the report is drawn, so that what changed
+	 * since the previous run can be told from the history. */
+	if (!rc)
+		rc = parity_history_finish(store, run_id, results, "ok", NULL);
 	if (!rc && report_options)
-		rc = write_report(results, report_options, out_dir);
+		rc = write_report(results, store, report_options, out_dir, run_id,
+		                  changes, context);
 	if (rc) {
 		/* Keep the failure in the history; the first error is the one shown. */
 		char message[512];
 		snprintf(message, sizeof message, "%s", parity_error_last());
 		parity_history_finish(store, run_id, NULL, "failed", message);
 		parity_error_set(rc, "%s", message);
-		parity_results_free(results);
-		return cli_fail(command, rc);
-	}
-	if ((rc = parity_history_finish(store, run_id, results, "ok", NULL))) {
 		parity_results_free(results);
 		return cli_fail(command, rc);
 	}

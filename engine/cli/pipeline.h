@@ -29,6 +29,12 @@ enum {
 int cli_stats_option(const char *command, int option, const char *arg,
                      parity_stats_settings *settings);
 
+/* Gives the board report its "What changed" lines once run `run_id` is
+ * kept in the history: *lines is NULL-terminated (NULL for none), freed
+ * with parity_run_changes_free(). Returns 0 or a negative parity error,
+ * which fails the run. */
+typedef int (*cli_changes_fn)(char ***lines, int64_t run_id, void *context);
+
 /* Analyse `store` (the run kept in its history), write results.csv,
  * results.json, trend.csv and trend.json into `out_dir` (cohorts.csv and
  * cohorts.json when the options carry cohorts), and the board report too
@@ -40,5 +46,14 @@ int cli_write_outputs(const char *command, parity_store *store,
                       const parity_analyse_options *analyse_options,
                       const parity_report_options *report_options,
                       const char *out_dir, int64_t *run_id);
+
+/* The same, calling `changes` (with `context`) after the run is kept and
+ * before the report is drawn; the board report gets the data-quality
+ * summary, the input files and the run id either way. */
+int cli_write_outputs_with(const char *command, parity_store *store,
+                           const parity_analyse_options *analyse_options,
+                           const parity_report_options *report_options,
+                           const char *out_dir, int64_t *run_id,
+                           cli_changes_fn changes, void *context);
 
 #endif

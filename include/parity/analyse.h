@@ -298,8 +298,12 @@ typedef struct parity_run_record {
 	char finished[32];     /**< "" while running */
 	char engine_version[24]; /**< parity_version() of the run */
 	char period[24];       /**< the period analysed */
-	char status[16];       /**< "running", "ok" or "failed" */
+	char status[16];       /**< "running", "ok", "partial" or "failed" */
 	uint64_t rows;         /**< result rows kept */
+	char command[16];      /**< "analyse", "report", "demo" or "run" */
+	char month[8];         /**< the month a scheduled run reports for, or "" */
+	unsigned warnings;     /**< warnings a scheduled run logged */
+	char files[128];       /**< a scheduled run's files: "2 new, 0 corrected, ..." */
 } parity_run_record;
 
 /**

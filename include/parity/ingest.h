@@ -134,10 +134,11 @@ typedef struct parity_ingest_options {
 	int windows1252;              /**< the file is Windows-1252 */
 	int progress;                 /**< print a progress line on stderr */
 	size_t flush_cells;           /**< cells held in memory before a flush
-	                                   (0: 131,072) */
+	                                   (0: 131,072; a second table of as
+	                                   many is written while the first fills) */
 	size_t id_run;                /**< row ids held in memory (16 bytes each)
-	                                   before a sorted run spills to a
-	                                   temporary file in $TMPDIR (0: 524,288) */
+	                                   before they spill to a temporary file in
+	                                   $TMPDIR, in 256 partitions (0: 262,144) */
 	int single_thread;            /**< 1: parse on the calling thread only */
 } parity_ingest_options;
 

@@ -6,6 +6,7 @@
 #define PARITY_REPORT_H
 
 #include "parity/analyse.h"
+#include "parity/quality.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -17,18 +18,41 @@ typedef struct parity_report_options {
 	const char *author;       /**< PDF author metadata; NULL for "parity" */
 	const char *organisation; /**< shown in the page header; NULL = all */
 	unsigned suppress_below;  /**< counts 1..suppress_below-1 shown as "<N"; 0 = off */
+	/* Added with the full report; all optional (NULL or 0 leaves the part out). */
+	const parity_quality *quality; /**< data quality and the input files
+	                               (parity_quality_read); borrowed */
+	int64_t run_id;           /**< the run's id in the database history; 0 unknown */
+	const char *database;     /**< the database read, named in the appendix */
+	const char *cohorts_file; /**< the cohort file read, named in the appendix */
+	const char *const *changes; /**< "What changed" lines, NULL-terminated
+	                               (parity_run_write_changes); NULL: no section */
+	const char *changes_month; /**< the month those lines are for, "2026-11" */
+	const char *funnel_adjust; /**< funnel limits: "plain" or "additive" (NULL: plain) */
 } parity_report_options;
 
 /**
- * Write `out_dir`/board-report.pdf from `results`, and beside it each
- * indicator's chart by organisation as PNG and SVG
- * (`out_dir`/wres2-by-organisation.png and .svg for WRES2). `out_dir` and
- * its parents are created if missing; `options` may be NULL for the defaults.
- * Each file is written to a temporary name and renamed into place, so a
- * failure never leaves half a file. Rows of other periods than
- * results->period, and strata other than "organisation" and "overall", are
- * left out. With options->suppress_below = 5, counts of 1-4 print as "<5"
- * and further cells as "[c]" where a total would reveal them. Returns 0,
+ * Write `out_dir`/board-report.pdf from `results` (every row of
+ * results->period, the trend, cohorts and notes), and beside it:
+ * - each standard indicator's charts as PNG and SVG: by organisation
+ *   (wres2-by-organisation.png/.svg, with the pooled ratio), trend
+ *   (wres2-trend) and, with several organisations, the funnel plot
+ *   (wres2-funnel);
+ * - report-tables.csv: every table of the report as printed (small counts
+ *   suppressed), the file to publish beside the PDF.
+ * The PDF has a summary (one line per indicator with its change since the
+ * previous financial year), "What changed" (options->changes), a section
+ * per indicator, the breakdowns by characteristic, the comparison of
+ * organisations (funnel, pay band and staff group with pooled ratios,
+ * Kline's compound ratio, the recruitment pipeline when the results hold
+ * a "shortlisting" measure), the mentoring cohorts, data quality
+ * (options->quality), methods and a reproducibility record.
+ * With options->suppress_below = 5, counts of 1-4 print as "<5" and further
+ * cells as "[c]" where a total, a difference or a linked table would reveal
+ * them; a row with a hidden count shows no rate, ratio or interval
+ * ("suppressed (small numbers)") in tables, charts and sentences.
+ * `out_dir` and its parents are created if missing; `options` may be NULL
+ * for the defaults. Each file is written to a temporary name and renamed
+ * into place, so a failure never leaves half a file. Returns 0,
  * PARITY_EUSAGE for a missing argument, PARITY_EDATA when `results` holds no
  * rows to report, PARITY_ENOMEM, or PARITY_EIO with a message naming the
  * file.

@@ -165,22 +165,6 @@ int parity_run_write_changes(char ***lines, parity_store *store, int64_t run_id,
 /** Free the lines from parity_run_write_changes(); NULL is allowed. */
 void parity_run_changes_free(char **lines);
 
-/** One scheduled or manual run, for `parity history`. */
-typedef struct parity_run_summary {
-	int64_t id;             /**< run id */
-	char started[32];       /**< UTC, ISO 8601 */
-	char finished[32];      /**< "" while running (or killed) */
-	char command[16];       /**< "run", "analyse", "report", "demo" */
-	char month[8];          /**< the month a scheduled run reports for, or "" */
-	char period[24];        /**< the period analysed */
-	char status[16];        /**< "ok", "partial", "failed", "running" */
-	unsigned warnings;      /**< warnings logged */
-	char files[128];        /**< "2 new, 0 corrected, 1 skipped, 1 quarantined" */
-} parity_run_summary;
-
-/** List every run, oldest first; *out is freed by the caller with free(). */
-int parity_run_list(parity_run_summary **out, size_t *count, parity_store *store);
-
 #ifdef __cplusplus
 }
 #endif

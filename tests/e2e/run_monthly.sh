@@ -104,5 +104,10 @@ printf '[paths]\ninbox = nowhere\n' > noinbox.ini
 do_cmd_test 6.4 66 "cannot read the inbox" "$PARITY" run --config noinbox.ini
 do_cmd_test 6.5 66 "cannot open the configuration" "$PARITY" run --config missing.ini
 do_cmd_test 6.6 64 "--config FILE is required" "$PARITY" run
+# ---- retention: keep two output months; archive months older than 40 days
+printf '[paths]\ndatabase = state/parity.db\ninbox = inbox\narchive = archive\nquarantine = quarantine\noutput = out\nlog = parity.log\n[retention]\nkeep_outputs = 2\nkeep_archive_days = 40\n' > site/keep.ini
+do_cmd_test 7.1 0 "retention: removed" "$PARITY" run --config site/keep.ini --date 2026-03-20
+check 7.2 "two newest output months kept" test "$(ls site/out | tr '\n' ' ')" = "2026-02 2026-03 "
+check 7.3 "January archive removed, February kept" test "$(ls site/archive | tr '\n' ' ')" = "2026-02 2026-03 "
 check 6.7 "integrity" test "$(sqlite3 site/state/parity.db 'pragma integrity_check')" = ok
 finish

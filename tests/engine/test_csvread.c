@@ -218,6 +218,7 @@ static int sum_fields(void *context, const csvread_record *record)
 {
 	digest *d = context;
 	d->records++;
+	CHECK(record->fields[record->count] == NULL);
 	for (size_t i = 0; i < record->count; i++) {
 		d->fields++;
 		CHECK(strlen(record->fields[i]) == record->lengths[i]);

@@ -5,6 +5,7 @@
  * and encodings.
  */
 #include "harness.h"
+#include "test_util.h"
 #include "parity.h"
 
 #include <sqlite3.h>
@@ -14,44 +15,17 @@
 
 #define DATA PARITY_SOURCE_DIR "/tests/data/ingest/"
 
-static char dir[64];
-static char db_path[128];
-
-/* Remove the previous test's folder (ours, made by mkdtemp). */
-static void remove_dir(void)
-{
-	char command[128];
-	if (!dir[0])
-		return;
-	snprintf(command, sizeof command, "rm -rf '%s'", dir);
-	if (system(command) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
-	dir[0] = '\0';
-}
-
 static void fresh_dir(void)
 {
-	remove_dir();
-	snprintf(dir, sizeof dir, "/tmp/parity-ingest-XXXXXX");
-	if (!mkdtemp(dir))
-		abort();
-	snprintf(db_path, sizeof db_path, "%s/test.db", dir);
+	fresh_dir_named("ingest");
 }
 
 /* One integer from an SQL query on the test database (-1 on error). */
 static long long query(const char *sql)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *stmt = NULL;
-	long long value = -1;
-	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK &&
-	    sqlite3_step(stmt) == SQLITE_ROW)
-		value = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	sqlite3_close(db);
-	return value;
+	return query_db(db_path, sql);
 }
+
 
 static int ingest(parity_ingest_summary *summary, const char *file,
                   parity_kind kind, const parity_mapping *mapping, double share,
@@ -71,25 +45,6 @@ static int ingest(parity_ingest_summary *summary, const char *file,
 	rc = parity_ingest_file(summary, store, file, &options);
 	parity_store_close(store);
 	return rc;
-}
-
-/* The whole database file, for byte-for-byte comparisons. */
-static char *slurp(const char *path, size_t *size)
-{
-	FILE *in = fopen(path, "rb");
-	if (!in)
-		return NULL;
-	fseek(in, 0, SEEK_END);
-	long length = ftell(in);
-	fseek(in, 0, SEEK_SET);
-	char *data = malloc((size_t)length + 1);
-	if (data && fread(data, 1, (size_t)length, in) != (size_t)length) {
-		free(data);
-		data = NULL;
-	}
-	fclose(in);
-	*size = (size_t)length;
-	return data;
 }
 
 static void test_ingest_canonical_counts_match_hand_counts(void)
@@ -134,10 +89,10 @@ static void test_ingest_same_file_twice_changes_nothing(void)
 	size_t before_size = 0, after_size = 0;
 	fresh_dir();
 	CHECK(ingest(&s, DATA "canonical.csv", PARITY_KIND_RECRUITMENT, NULL, -1, 0) == 0);
-	char *before = slurp(db_path, &before_size);
+	char *before = slurp_file(db_path, &before_size);
 	CHECK(ingest(&s, DATA "canonical.csv", PARITY_KIND_RECRUITMENT, NULL, -1, 0) == 0);
 	CHECK(s.already_ingested == 1);
-	char *after = slurp(db_path, &after_size);
+	char *after = slurp_file(db_path, &after_size);
 	CHECK(before && after && before_size == after_size &&
 	      memcmp(before, after, before_size) == 0);
 	CHECK(query("SELECT count(*) FROM files") == 1);
@@ -178,14 +133,14 @@ static void test_ingest_refused_file_leaves_store_unchanged(void)
 	size_t before_size = 0, after_size = 0;
 	fresh_dir();
 	CHECK(ingest(&s, DATA "canonical.csv", PARITY_KIND_RECRUITMENT, NULL, -1, 0) == 0);
-	char *before = slurp(db_path, &before_size);
+	char *before = slurp_file(db_path, &before_size);
 	/* 5 of 7 rows bad: far over the default 1% */
 	CHECK(ingest(&s, DATA "broken.csv", PARITY_KIND_RECRUITMENT, NULL, -1, 0) ==
 	      PARITY_EDATA);
 	CHECK(s.refused == 1);
 	CHECK(strstr(parity_error_last(), "5 of 7 rows") != NULL);
 	CHECK(s.rejects_path[0] != '\0'); /* the rejects are still kept */
-	char *after = slurp(db_path, &after_size);
+	char *after = slurp_file(db_path, &after_size);
 	CHECK(before && after && before_size == after_size &&
 	      memcmp(before, after, before_size) == 0);
 	free(before);

@@ -7,6 +7,7 @@
  * the counts round trip through the C API.
  */
 #include "harness.h"
+#include "test_util.h"
 #include "parity.h"
 
 #include <sqlite3.h>
@@ -14,43 +15,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char dir[64];
-static char db_path[192];
-
-static void remove_dir(void)
-{
-	char command[128];
-	if (!dir[0])
-		return;
-	snprintf(command, sizeof command, "rm -rf '%s'", dir);
-	if (system(command) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
-	dir[0] = '\0';
-}
-
 static void fresh_dir(void)
 {
-	remove_dir();
-	snprintf(dir, sizeof dir, "/tmp/parity-scale-XXXXXX");
-	if (!mkdtemp(dir))
-		abort();
-	snprintf(db_path, sizeof db_path, "%s/test.db", dir);
+	fresh_dir_named("scale");
 }
 
 /* One integer from an SQL query on the test database (-1 on error). */
 static long long query(const char *sql)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *stmt = NULL;
-	long long value = -1;
-	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK &&
-	    sqlite3_step(stmt) == SQLITE_ROW)
-		value = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	sqlite3_close(db);
-	return value;
+	return query_db(db_path, sql);
 }
+
 
 /* Ingest with small memory settings: `run` ids in memory, `flush` cells. */
 static int ingest(parity_ingest_summary *summary, const char *file, parity_kind kind,

@@ -4,6 +4,7 @@
  * (the comments show where); shares are those counts divided.
  */
 #include "harness.h"
+#include "test_util.h"
 #include "parity.h"
 #include "parity/quality.h"
 
@@ -14,27 +15,10 @@
 #define INGEST_DATA PARITY_SOURCE_DIR "/tests/data/ingest/"
 #define SUGGEST_DATA PARITY_SOURCE_DIR "/tests/data/suggest/"
 
-static char dir[64];
-static char db_path[128];
-
-static void remove_dir(void)
-{
-	char command[128];
-	if (!dir[0])
-		return;
-	snprintf(command, sizeof command, "rm -rf '%s'", dir);
-	if (system(command) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
-	dir[0] = '\0';
-}
 
 static void fresh_dir(void)
 {
-	remove_dir();
-	snprintf(dir, sizeof dir, "/tmp/parity-quality-XXXXXX");
-	if (!mkdtemp(dir))
-		abort();
-	snprintf(db_path, sizeof db_path, "%s/test.db", dir);
+	fresh_dir_named("quality");
 }
 
 /* Ingest one file (with a mapping file, or NULL) into the test store. */

@@ -5,6 +5,7 @@
  * TODO is refused, and that a finished draft ingests the file.
  */
 #include "harness.h"
+#include "test_util.h"
 #include "parity.h"
 #include "suggest_internal.h"
 
@@ -15,50 +16,15 @@
 #define INGEST_DATA PARITY_SOURCE_DIR "/tests/data/ingest/"
 #define SUGGEST_DATA PARITY_SOURCE_DIR "/tests/data/suggest/"
 
-static char dir[64];
-
-static void remove_dir(void)
-{
-	char command[128];
-	if (!dir[0])
-		return;
-	snprintf(command, sizeof command, "rm -rf '%s'", dir);
-	if (system(command) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
-	dir[0] = '\0';
-}
 
 static void fresh_dir(void)
 {
-	remove_dir();
-	snprintf(dir, sizeof dir, "/tmp/parity-suggest-XXXXXX");
-	if (!mkdtemp(dir))
-		abort();
+	fresh_dir_named("suggest");
 }
 
 static void in_dir(char *out, size_t size, const char *name)
 {
 	snprintf(out, size, "%s/%s", dir, name);
-}
-
-/* The whole file as a string (caller frees), or NULL. */
-static char *slurp(const char *path)
-{
-	FILE *in = fopen(path, "rb");
-	if (!in)
-		return NULL;
-	fseek(in, 0, SEEK_END);
-	long size = ftell(in);
-	fseek(in, 0, SEEK_SET);
-	char *text = malloc((size_t)size + 1);
-	if (text && fread(text, 1, (size_t)size, in) != (size_t)size) {
-		free(text);
-		text = NULL;
-	}
-	if (text)
-		text[size] = '\0';
-	fclose(in);
-	return text;
 }
 
 static void spill(const char *path, const char *text)
@@ -103,7 +69,7 @@ static int line_of(const char *text, const char *start)
  * without its newline), in the file at `path`. */
 static void replace_line(const char *path, const char *start, const char *line)
 {
-	char *text = slurp(path);
+	char *text = slurp_file(path, NULL);
 	if (!text)
 		abort();
 	char *at = strstr(text, start);
@@ -272,7 +238,7 @@ static void test_suggest_awkward(void)
 	CHECK(s.values_to_check == 1);  /* White Polish */
 	CHECK(s.values_todo == 1);      /* Declined to specify */
 
-	char *text = slurp(draft);
+	char *text = slurp_file(draft, NULL);
 	CHECK(text != NULL);
 	if (!text)
 		return;
@@ -316,7 +282,7 @@ static void test_suggest_canonical(void)
 	CHECK(s.rows_read == 12 && s.delimiter == ',');
 	CHECK(s.columns_matched == 11 && s.columns_to_check == 0);
 	CHECK(s.required_missing == 0 && s.values_to_check == 0 && s.values_todo == 0);
-	char *text = slurp(draft);
+	char *text = slurp_file(draft, NULL);
 	CHECK(text && !strstr(text, "= TODO") && !strstr(text, "; CHECK"));
 	CHECK(text && strstr(text, "ethnic_category = ethnic_category ; same name\n"));
 	CHECK(text && strstr(text, "\"99\" = not known (1)"));
@@ -339,7 +305,7 @@ static void test_suggest_windows1252(void)
 	CHECK(s.not_utf8 == 1 && s.windows1252 == 1);
 	CHECK(s.rows_read == 4 && s.columns_matched == 11);
 	CHECK(s.values_todo == 1 && s.values_to_check == 1);
-	char *text = slurp(draft);
+	char *text = slurp_file(draft, NULL);
 	CHECK(text && strstr(text, "\nencoding = windows-1252 ; CHECK: detected\n"));
 	/* 0xE9 converted: the draft is UTF-8. */
 	CHECK(text && strstr(text, "\nEurop\xc3\xa9" "en = TODO ;"));
@@ -378,7 +344,7 @@ static void test_suggest_partial(void)
 	CHECK(s.required_missing == 1);
 	CHECK(s.columns_matched == 6 && s.columns_to_check == 1);
 	CHECK(s.values_to_check == 2 && s.values_todo == 0);
-	char *text = slurp(draft);
+	char *text = slurp_file(draft, NULL);
 	CHECK(text && strstr(text, "\n; application_id = TODO ; REQUIRED"));
 	CHECK(text && strstr(text, "\nethnic_category = Ethnic Grp ; CHECK: guessed"));
 	CHECK(text && strstr(text, "does not use: \"Ref\", \"Notes\"\n"));
@@ -413,7 +379,7 @@ static void test_suggest_ini_characters(void)
 	           "4,R1,2024-04-01,# White Irsh,Y,N\n");
 	CHECK(suggest(&s, csv, PARITY_KIND_RECRUITMENT, draft) == 0);
 	CHECK(s.values_to_check == 4 && s.values_todo == 0);
-	char *text = slurp(draft);
+	char *text = slurp_file(draft, NULL);
 	CHECK(text && strstr(text, "\nOther Arab = S ;"));
 	CHECK(text && strstr(text, "\nAsian Sri Lankan Tamil = L ;"));
 	CHECK(text && strstr(text, "\nWhite Polish = C ;"));
@@ -439,7 +405,7 @@ static void test_suggest_by_values(void)
 	           "4,R1,2024-04-01,Z,M,x,N,N\n");
 	CHECK(suggest(&s, csv, PARITY_KIND_RECRUITMENT, draft) == 0);
 	CHECK(s.required_missing == 0 && s.columns_to_check == 2);
-	char *text = slurp(draft);
+	char *text = slurp_file(draft, NULL);
 	CHECK(text && strstr(text, "\nethnic_category = EC ; CHECK: guessed from its "
 	                           "values (100% of rows read as ethnic_category)\n"));
 	CHECK(text && strstr(text, "\nsex = Col5 ; CHECK: guessed from its values"));
@@ -468,7 +434,7 @@ static void test_suggest_bounded(void)
 	options.max_values = 5;
 	CHECK(parity_mapping_suggest(&s, csv, &options, draft) == 0);
 	CHECK(s.values_todo == 5);
-	char *text = slurp(draft);
+	char *text = slurp_file(draft, NULL);
 	/* 20 values of 2 or 3 rows each; 5 kept: Planet 0-4 hold 3+3+3+3+3 of
 	 * the 50 rows (i % 20 < 10 occurs 3 times), the other 35 are not listed. */
 	CHECK(text && strstr(text, "Only the first 5 distinct values are listed: 35 more "

@@ -403,9 +403,9 @@ static void test_trend_five_years(void)
 	financial_years(periods, labels, 5, 2021);
 	/* WRES 2 national values 2020-2023 give the shape (DOMAIN.md 1). */
 	chart_trend_point overall[5] = {
-		{1.61, 1.45, 1.79, 1, 0}, {1.58, 1.41, 1.77, 1, 0},
-		{1.54, 1.38, 1.72, 1, 0}, {1.59, 1.43, 1.77, 1, 0},
-		{1.32, 1.12, 1.56, 1, 0},
+		{1.61, 1.45, 1.79, 1, 0, 0}, {1.58, 1.41, 1.77, 1, 0, 0},
+		{1.54, 1.38, 1.72, 1, 0, 0}, {1.59, 1.43, 1.77, 1, 0, 0},
+		{1.32, 1.12, 1.56, 1, 0, 0},
 	};
 	chart_trend_series series[] = {{"All organisations", overall, 1}};
 	chart_cohort cohorts[] = {
@@ -428,7 +428,7 @@ static void test_trend_one_period(void)
 	chart_period periods[1];
 	char labels[1][16];
 	financial_years(periods, labels, 1, 2025);
-	chart_trend_point one[1] = {{1.40, 1.27, 1.55, 1, 0}};
+	chart_trend_point one[1] = {{1.40, 1.27, 1.55, 1, 0, 0}};
 	chart_trend_series series[] = {{"All organisations", one, 1}};
 	trend_case c = {.trend = {periods, 1, series, 1, NULL, 0}};
 	c.style.period_label = "Financial year";
@@ -437,7 +437,7 @@ static void test_trend_one_period(void)
 	check_chart("trend-one-period", &f, WIDTH);
 
 	/* One organisation, few cases, its interval running to infinity. */
-	chart_trend_point few[1] = {{3.0, 0.8257, INFINITY, 1, 1}};
+	chart_trend_point few[1] = {{3.0, 0.8257, INFINITY, 1, 1, 0}};
 	chart_trend_series org[] = {{"R0A", few, 0}};
 	c.trend.series = org;
 	c.style.title = "One organisation, one year, an interval to infinity";
@@ -458,11 +458,11 @@ static void test_trend_twenty_periods_several_series(void)
 			double r = 1.1 + 0.3 * sin((double)p / 3 + (double)s) +
 			           0.15 * (double)s;
 			pts[s][p] = (chart_trend_point){r, r / 1.3, r * 1.3, 1,
-			                                (p + s) % 7 == 0};
+			                                (p + s) % 7 == 0, 0};
 		}
-	pts[0][4] = (chart_trend_point){2.0, 0.9, INFINITY, 1, 1};
-	pts[1][6] = (chart_trend_point){INFINITY, 0.83, INFINITY, 1, 1};
-	pts[2][9] = (chart_trend_point){0, 0, 0.96, 1, 0};
+	pts[0][4] = (chart_trend_point){2.0, 0.9, INFINITY, 1, 1, 0};
+	pts[1][6] = (chart_trend_point){INFINITY, 0.83, INFINITY, 1, 1, 0};
+	pts[2][9] = (chart_trend_point){0, 0, 0.96, 1, 0, 0};
 	pts[1][12].estimable = 0;
 	for (size_t s = 0; s < 3; s++)
 		pts[s][15].estimable = 0;
@@ -498,7 +498,7 @@ static void test_trend_range(void)
 	 * chart: 0.05-40 around 2 gives 0.1/1.1 -> 0.05 and 11 -> 20. */
 	chart_period periods[1] = {{"2025/26", CHART_MONTH(2025, 4),
 	                            CHART_MONTH(2026, 3)}};
-	chart_trend_point p[1] = {{2, 0.05, 40, 1, 0}};
+	chart_trend_point p[1] = {{2, 0.05, 40, 1, 0, 0}};
 	chart_trend_series series[] = {{"All", p, 1}};
 	chart_trend t = {periods, 1, series, 1, NULL, 0};
 	double lo, hi;
@@ -542,7 +542,7 @@ static void test_funnel_few(void)
 	static const double ratios[] = {1.9, 1.3, 1.2, 0.9, 1.45, 2.2};
 	for (size_t i = 0; i < 6; i++) {
 		org_code(codes[i], sizeof codes[i], i);
-		units[i] = (chart_funnel_unit){codes[i], sizes[i], ratios[i], 1, 0, 0};
+		units[i] = (chart_funnel_unit){codes[i], sizes[i], ratios[i], 1, 0, 0, 0};
 		mark_unit(&units[i], 1.4);
 	}
 	chart_funnel_limit limits[60];
@@ -570,7 +570,7 @@ static void test_funnel_forty(void)
 		double size = 5 + 3.1 * (double)((i * 17) % 40);
 		double wobble = 0.25 * sin((double)i * 1.7) / sqrt(size / 20);
 		units[i] = (chart_funnel_unit){codes[i], size, 1.4 * exp(wobble),
-		                               1, 0, 0};
+		                               1, 0, 0, 0};
 	}
 	units[2].ratio = 4.5;   /* far above */
 	units[5].ratio = 0.55;  /* below */
@@ -601,7 +601,7 @@ static void test_funnel_forty(void)
 static void test_funnel_one(void)
 {
 	/* One organisation: the pooled value is its own. */
-	chart_funnel_unit units[1] = {{"R0A", 20, 1.3, 1, 0, 0}};
+	chart_funnel_unit units[1] = {{"R0A", 20, 1.3, 1, 0, 0, 0}};
 	chart_funnel_limit limits[30];
 	funnel_limits(limits, 30, 25, 1.3);
 	funnel_case c = {.funnel = {units, 1, limits, 30, 1.3}};
@@ -678,8 +678,8 @@ static void test_empty_inputs(void)
 		{"2024/25", CHART_MONTH(2024, 4), CHART_MONTH(2025, 3)},
 		{"2025/26", CHART_MONTH(2025, 4), CHART_MONTH(2026, 3)},
 	};
-	chart_trend_point pts[3] = {{1.2, 0.9, 1.6, 1, 0}, {1.3, 1.0, 1.7, 1, 0},
-	                            {1.1, 0.8, 1.5, 1, 0}};
+	chart_trend_point pts[3] = {{1.2, 0.9, 1.6, 1, 0, 0}, {1.3, 1.0, 1.7, 1, 0, 0},
+	                            {1.1, 0.8, 1.5, 1, 0, 0}};
 	chart_trend_series one[] = {{"All", pts, 1}};
 	trend_case n = {.trend = {periods, 3, one, 1, NULL, 0}};
 	chart_fns fn = {trend_measure, trend_paint, &n};
@@ -693,13 +693,13 @@ static void test_writers_and_errors(void)
 	char path[700], bad[700];
 	chart_pipeline_group groups[] = {{"White", 100, 20, 5}};
 	chart_pipeline_style ps = {0};
-	chart_trend_point pt[1] = {{1.2, 0.9, 1.6, 1, 0}};
+	chart_trend_point pt[1] = {{1.2, 0.9, 1.6, 1, 0, 0}};
 	chart_period periods[1] = {{"2025/26", CHART_MONTH(2025, 4),
 	                            CHART_MONTH(2026, 3)}};
 	chart_trend_series series[1] = {{"All", pt, 1}};
 	chart_trend trend = {periods, 1, series, 1, NULL, 0};
 	chart_trend_style ts = {0};
-	chart_funnel_unit units[1] = {{"R0A", 20, 1.3, 1, 0, 0}};
+	chart_funnel_unit units[1] = {{"R0A", 20, 1.3, 1, 0, 0, 0}};
 	chart_funnel funnel = {units, 1, NULL, 0, 1.3};
 	chart_funnel_style fs = {0};
 

@@ -1,0 +1,765 @@
+/*
+ * report_appendix.c: the back of the board report: the mentoring cohorts
+ * (trend, before and after, comparators, difference-in-differences), data
+ * quality (refused rows, not-stated shares, exclusions, disability
+ * declaration), the methods with the suppression rule, and the record
+ * that makes the report reproducible (version, run, settings, input files
+ * with their SHA-256).
+ */
+#include "parity/common.h"
+#include "parity/period.h"
+#include "report_internal.h"
+
+#include <glib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A count as the report may print it ("<5" when small). */
+static void count_text(char *buf, size_t size, const report *rep, uint64_t value)
+{
+	if (rep->suppress_below > 1 && value >= 1 && value < rep->suppress_below)
+		snprintf(buf, size, "<%u", rep->suppress_below);
+	else
+		draw_format_count(buf, size, value);
+}
+
+/* `part` as a percentage of `whole`, or "<5" when `part` is a small count
+ * (the share would reveal it), or "-" for nothing to share. */
+static void share_text(char *buf, size_t size, const report *rep,
+                       uint64_t part, uint64_t whole)
+{
+	if (rep->suppress_below > 1 && part >= 1 && part < rep->suppress_below)
+		snprintf(buf, size, "<%u", rep->suppress_below);
+	else if (whole == 0)
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "%.1f%%", 100.0 * parity_quality_share(part, whole));
+}
+
+/* ---- cohorts ------------------------------------------------------------------- */
+
+/* "1.79 (1.58-2.03)" for a pooled ratio, or "no estimate". */
+static void pooled_text(char *buf, size_t size, const parity_pooled *p)
+{
+	char r[24], lo[24], hi[24];
+	if (!p->estimable) {
+		snprintf(buf, size, "no estimate");
+		return;
+	}
+	snprintf(buf, size, "%s (%s\u2013%s)", draw_format_ratio(r, sizeof r, p->ratio),
+	         draw_format_ratio(lo, sizeof lo, p->ci_low),
+	         draw_format_ratio(hi, sizeof hi, p->ci_high));
+}
+
+static void change_text(char *buf, size_t size, const parity_change *c)
+{
+	char r[24], lo[24], hi[24];
+	if (!c->estimable) {
+		snprintf(buf, size, "no estimate");
+		return;
+	}
+	snprintf(buf, size, "%s (%s\u2013%s)", draw_format_ratio(r, sizeof r, c->ratio),
+	         draw_format_ratio(lo, sizeof lo, c->ci_low),
+	         draw_format_ratio(hi, sizeof hi, c->ci_high));
+}
+
+/* Split `list` (';'-separated) into up to `max` organisation codes in
+ * `codes`; returns how many. */
+static size_t split_orgs(char codes[][64], size_t max, const char *list)
+{
+	size_t n = 0;
+	for (const char *p = list; *p && n < max;) {
+		size_t len = strcspn(p, ";");
+		if (len > 0 && len < 64)
+			snprintf(codes[n++], 64, "%.*s", (int)len, p);
+		p += len;
+		if (*p)
+			p++;
+	}
+	return n;
+}
+
+/* The trend of the first indicator with a trend, with the cohort's own
+ * organisations as series when the trend has them (up to five). */
+static void cohort_trend(draw_doc *doc, const report *rep,
+                         const parity_cohort_mark *mark)
+{
+	char codes[5][64];
+	const char *orgs[5];
+	size_t n = split_orgs(codes, 5, mark->organisations);
+	for (size_t i = 0; i < n; i++)
+		orgs[i] = codes[i];
+	for (size_t k = 0; k < rep->ind_count; k++) {
+		const report_indicator *ind = &rep->ind[k];
+		report_trend trend;
+		/* Organisation series only when the results hold them. */
+		size_t use = ind->orgs.count > 1 ? n : 0;
+		if (!report_trend_build(&trend, rep, ind, orgs, use))
+			continue;
+		chart_trend_style style;
+		char title[200];
+		report_trend_style(&style, rep, ind);
+		if (use)
+			snprintf(title, sizeof title, "%s: the cohort's organisations "
+			         "and all organisations, by financial year",
+			         ind->info->title);
+		else
+			snprintf(title, sizeof title, "%s: %s, by financial year",
+			         ind->info->title, ind->overall->stratum);
+		style.title = title;
+		style.plot_height = 130;
+		double width = doc->right - doc->left;
+		double h = chart_trend_height(doc->cr, width, &style, &trend.trend);
+		draw_doc_need(doc, h);
+		chart_trend_draw(doc->cr, doc->left, doc->y, width, &style, &trend.trend);
+		doc->y += h + 8;
+		report_trend_free(&trend);
+		return;
+	}
+}
+
+/* The cohort's table: a row per indicator and arm. */
+static void cohort_table(draw_doc *doc, const report *rep, const char *id)
+{
+	const parity_results *res = rep->results;
+	enum { C_IND, C_ARM, C_BEFORE, C_AFTER, C_CHANGE, C_P, C_VERDICT, C_COUNT };
+	size_t rows = 0;
+	for (size_t i = 0; i < res->cohort_count; i++)
+		rows += !strcmp(res->cohorts[i].cohort_id, id);
+	if (!rows)
+		return;
+	draw_cell *cells = calloc(rows * C_COUNT, sizeof *cells);
+	unsigned *flags = calloc(rows, sizeof *flags);
+	if (!cells || !flags)
+		goto done;
+	size_t r = 0;
+	const char *last = "";
+	for (size_t i = 0; i < res->cohort_count; i++) {
+		const parity_cohort_result *c = &res->cohorts[i];
+		if (strcmp(c->cohort_id, id))
+			continue;
+		draw_cell *row = &cells[r * C_COUNT];
+		size_t size = sizeof row[0].text;
+		if (strcmp(c->indicator, last)) {
+			report_short_name(row[C_IND].text, size, c->indicator);
+			if (r > 0)
+				flags[r] = DRAW_ROW_BOLD;
+			last = c->indicator;
+		}
+		int diff = !strcmp(c->arm, "difference");
+		snprintf(row[C_ARM].text, size, "%s", !strcmp(c->arm, "cohort") ? "Cohort"
+		         : diff ? "Difference" : "Comparators");
+		if (diff) {
+			snprintf(row[C_BEFORE].text, size, " ");
+			snprintf(row[C_AFTER].text, size, " ");
+		} else {
+			pooled_text(row[C_BEFORE].text, size, &c->before);
+			pooled_text(row[C_AFTER].text, size, &c->after);
+		}
+		change_text(row[C_CHANGE].text, size, &c->change);
+		if (!c->change.estimable)
+			snprintf(row[C_P].text, size, "-");
+		else if (c->change.p < 0.001)
+			snprintf(row[C_P].text, size, "< 0.001");
+		else
+			snprintf(row[C_P].text, size, "%.3f", c->change.p);
+		snprintf(row[C_VERDICT].text, size, "%s", c->verdict);
+		r++;
+	}
+	draw_column cols[C_COUNT] = {
+		{"Indicator", 0, 0}, {"Arm", 0, 0}, {"Before", 0, DRAW_ALIGN_RIGHT},
+		{"After", 0, DRAW_ALIGN_RIGHT},
+		{"Change", 0, DRAW_ALIGN_RIGHT},
+		{"p", 0, DRAW_ALIGN_RIGHT}, {"Verdict", 0, 0}};
+	/* Bold rows only mark a new indicator: draw them plain. */
+	for (size_t i = 0; i < rows; i++)
+		flags[i] = 0;
+	report_table(doc, cols, C_COUNT, NULL, 0, cells, flags, rows);
+	report_paragraph(doc, report_note, DRAW_GREY,
+	                 "Before, After: the Mantel\u2013Haenszel ratio (%g%% CI) "
+	                 "over the arm's organisations in each window. Change: "
+	                 "after \u00F7 before; on the Difference rows, the cohort's "
+	                 "change \u00F7 the comparators' change "
+	                 "(difference-in-differences).", rep->level * 100);
+done:
+	free(cells);
+	free(flags);
+}
+
+void report_render_cohorts(draw_doc *doc, const report *rep)
+{
+	const parity_results *res = rep->results;
+	if (res->cohort_count == 0 && res->mark_count == 0)
+		return;
+	report_part(doc, "Mentoring cohorts",
+	            "Before and after each programme, against the organisations "
+	            "without one");
+	report_paragraph(doc, report_small, DRAW_BLACK,
+	                 "For each cohort, the ratio over the %u months before the "
+	                 "programme is compared with the %u months after it: the "
+	                 "ratio of ratios (after \u00F7 before; Altman and Bland). "
+	                 "Below 1 means the ratio fell. The organisations in no "
+	                 "cohort over the same months are the comparators, and the "
+	                 "difference-in-differences (cohort's change \u00F7 "
+	                 "comparators' change) is the cohort's change beyond what "
+	                 "happened anyway. \"Improved\" needs the whole interval on "
+	                 "the side that moves the ratio toward 1.",
+	                 res->cohort_window_months ? res->cohort_window_months : 12,
+	                 res->cohort_window_months ? res->cohort_window_months : 12);
+	for (size_t m = 0; m < res->mark_count; m++) {
+		const parity_cohort_mark *mark = &res->marks[m];
+		char heading[900];
+		snprintf(heading, sizeof heading, "%s (%s): %s, %s to %s", mark->name,
+		         mark->cohort_id, mark->organisations, mark->start_date,
+		         mark->end_date);
+		/* "R0A;R0B" reads "R0A, R0B". */
+		gchar **parts = g_strsplit(heading, ";", -1);
+		char *joined = g_strjoinv(", ", parts);
+		draw_doc_heading(doc, 12, joined);
+		g_free(joined);
+		g_strfreev(parts);
+		cohort_trend(doc, rep, mark);
+		cohort_table(doc, rep, mark->cohort_id);
+		/* The table has every figure: say in words only what moved. */
+		int said = 0, estimable = 0;
+		for (size_t i = 0; i < res->cohort_count; i++) {
+			const parity_cohort_result *c = &res->cohorts[i];
+			if (!strcmp(c->cohort_id, mark->cohort_id) &&
+			    !strcmp(c->arm, "difference"))
+				estimable |= c->change.estimable;
+			if (strcmp(c->cohort_id, mark->cohort_id) ||
+			    strcmp(c->arm, "difference") ||
+			    (strncmp(c->verdict, "improved", 8) &&
+			     strncmp(c->verdict, "worsened", 8)))
+				continue;
+			report_bullet(doc, report_small, "%s%s%s", c->statement,
+			              c->note[0] && !strstr(c->statement, c->note) ? " " : "",
+			              c->note[0] && !strstr(c->statement, c->note) ? c->note
+			                                                          : "");
+			said = 1;
+		}
+		if (!said && estimable)
+			report_bullet(doc, report_small, "No indicator changed detectably "
+			              "relative to the comparators.");
+		else if (!said)
+			report_bullet(doc, report_small, "No difference-in-differences "
+			              "could be estimated (the comparators have no "
+			              "estimate), so the cohort's change cannot be set "
+			              "against what happened anyway.");
+	}
+}
+
+/* ---- data quality -------------------------------------------------------------- */
+
+/* Rows read, accepted and refused per kind (active files); refused by
+ * reason. */
+static void quality_rows(draw_doc *doc, const report *rep, const parity_quality *q)
+{
+	size_t rows = q->kind_count;
+	draw_cell *cells = calloc((rows + 1) * 5, sizeof *cells);
+	size_t reasons = 0;
+	for (size_t k = 0; k < q->kind_count; k++)
+		reasons += q->kinds[k].counts.reason_count;
+	draw_cell *why = calloc((reasons + 1) * 3, sizeof *why);
+	if (!cells || !why)
+		goto done;
+	for (size_t k = 0; k < q->kind_count; k++) {
+		const parity_quality_kind *kind = &q->kinds[k];
+		draw_cell *c = &cells[k * 5];
+		size_t size = sizeof c[0].text;
+		snprintf(c[0].text, size, "%s", kind->kind);
+		count_text(c[1].text, size, rep, kind->counts.rows_read);
+		count_text(c[2].text, size, rep, kind->counts.rows_accepted);
+		count_text(c[3].text, size, rep, kind->counts.rows_rejected);
+		share_text(c[4].text, size, rep, kind->counts.rows_rejected,
+		           kind->counts.rows_read);
+	}
+	draw_column cols[5] = {{"Extract", 0, 0},
+	                       {"Rows read", 0, DRAW_ALIGN_RIGHT},
+	                       {"Accepted", 0, DRAW_ALIGN_RIGHT},
+	                       {"Refused", 0, DRAW_ALIGN_RIGHT},
+	                       {"Refused share", 0, DRAW_ALIGN_RIGHT}};
+	draw_doc_heading(doc, 12, "Rows refused at ingest");
+	if (rows)
+		report_table(doc, cols, 5, NULL, 0, cells, NULL, rows);
+	size_t r = 0;
+	for (size_t k = 0; k < q->kind_count; k++) {
+		const parity_quality_counts *c = &q->kinds[k].counts;
+		for (size_t i = 0; i < c->reason_count; i++, r++) {
+			snprintf(why[r * 3].text, sizeof why[0].text, "%s", q->kinds[k].kind);
+			snprintf(why[r * 3 + 1].text, sizeof why[0].text, "%s",
+			         c->reasons[i].reason);
+			count_text(why[r * 3 + 2].text, sizeof why[0].text, rep,
+			           c->reasons[i].count);
+		}
+	}
+	if (r) {
+		draw_column wcols[3] = {{"Extract", 0, 0}, {"Reason", 0, 0},
+		                        {"Rows refused", 0, DRAW_ALIGN_RIGHT}};
+		report_table(doc, wcols, 3, NULL, 0, why, NULL, r);
+	} else {
+		report_paragraph(doc, report_small, DRAW_BLACK,
+		                 "No row was refused. Refused rows are listed, with "
+		                 "their line numbers, in the rejects files written at "
+		                 "ingest.");
+	}
+done:
+	free(cells);
+	free(why);
+}
+
+/* Not stated and not known, per characteristic and kind. */
+static void quality_missing(draw_doc *doc, const report *rep, const parity_quality *q)
+{
+	const char *names[24];
+	size_t count = 0, columns = q->kind_count + 1;
+	for (size_t k = 0; k < q->kind_count; k++) {
+		const parity_quality_counts *c = &q->kinds[k].counts;
+		for (size_t i = 0; i < c->characteristic_count && count < 24; i++) {
+			int known = 0;
+			for (size_t j = 0; j < count && !known; j++)
+				known = !strcmp(names[j], c->characteristics[i].name);
+			if (!known)
+				names[count++] = c->characteristics[i].name;
+		}
+	}
+	if (!count || !q->kind_count)
+		return;
+	draw_cell *cells = calloc(count * columns, sizeof *cells);
+	draw_column *cols = calloc(columns, sizeof *cols);
+	if (!cells || !cols)
+		goto done;
+	cols[0] = (draw_column){"Characteristic", 0, 0};
+	for (size_t k = 0; k < q->kind_count; k++)
+		cols[k + 1] = (draw_column){q->kinds[k].kind, 0, DRAW_ALIGN_RIGHT};
+	for (size_t r = 0; r < count; r++) {
+		draw_cell *c = &cells[r * columns];
+		size_t size = sizeof c[0].text;
+		snprintf(c[0].text, size, "%s", names[r]);
+		for (char *p = c[0].text; *p; p++)
+			if (*p == '_')
+				*p = ' ';
+		for (size_t k = 0; k < q->kind_count; k++) {
+			const parity_quality_counts *qc = &q->kinds[k].counts;
+			const parity_quality_characteristic *ch = NULL;
+			for (size_t i = 0; i < qc->characteristic_count && !ch; i++)
+				if (!strcmp(qc->characteristics[i].name, names[r]))
+					ch = &qc->characteristics[i];
+			if (!ch) {
+				snprintf(c[k + 1].text, size, "-");
+				continue;
+			}
+			char ns[24], nk[24];
+			share_text(ns, sizeof ns, rep, ch->not_stated, ch->total);
+			share_text(nk, sizeof nk, rep, ch->not_known, ch->total);
+			if (ch->not_known)
+				snprintf(c[k + 1].text, size, "%s + %s not known", ns, nk);
+			else
+				snprintf(c[k + 1].text, size, "%s", ns);
+		}
+	}
+	draw_doc_heading(doc, 12, "Not stated or not known");
+	report_paragraph(doc, report_small, DRAW_BLACK,
+	                 "Share of the rows counted (for training, of the people) "
+	                 "whose characteristic was not stated, left blank or absent "
+	                 "from the extract; ethnic category also has \"not known\". "
+	                 "These rows are left out of every comparison of that "
+	                 "characteristic.");
+	report_table(doc, cols, columns, NULL, 0, cells, NULL, count);
+done:
+	free(cells);
+	free(cols);
+}
+
+/* What each indicator left out, from its overall row. */
+static void quality_exclusions(draw_doc *doc, const report *rep)
+{
+	if (!rep->ind_count)
+		return;
+	enum { E_IND, E_NSB, E_NSO, E_BB, E_BO, E_NC, E_COUNT };
+	draw_cell cells[REPORT_MAX_INDICATORS * E_COUNT];
+	memset(cells, 0, sizeof cells);
+	for (size_t k = 0; k < rep->ind_count; k++) {
+		const parity_result_row *row = rep->ind[k].overall;
+		draw_cell *c = &cells[k * E_COUNT];
+		size_t size = sizeof c[0].text;
+		report_short_name(c[E_IND].text, size, row->indicator);
+		count_text(c[E_NSB].text, size, rep, row->excluded_not_stated_base);
+		count_text(c[E_NSO].text, size, rep, row->excluded_not_stated_outcome);
+		count_text(c[E_BB].text, size, rep, row->excluded_bank_base);
+		count_text(c[E_BO].text, size, rep, row->excluded_bank_outcome);
+		count_text(c[E_NC].text, size, rep, row->outcome_without_contract);
+	}
+	draw_column cols[E_COUNT] = {
+		{"Indicator", 0, 0},
+		{"Not stated or not known: base", 0, DRAW_ALIGN_RIGHT},
+		{"of which reached the outcome", 0, DRAW_ALIGN_RIGHT},
+		{"Bank contracts: base", 0, DRAW_ALIGN_RIGHT},
+		{"of which reached the outcome", 0, DRAW_ALIGN_RIGHT},
+		{"Outcome with no contract recorded (counted)", 0, DRAW_ALIGN_RIGHT}};
+	draw_doc_heading(doc, 12, "Left out of the indicators");
+	report_paragraph(doc, report_small, DRAW_BLACK,
+	                 "Rows in neither group (the characteristic not stated or "
+	                 "not known) and bank staff (excluded, as WRES requires%s) "
+	                 "for the period. Outcome rows with no contract recorded "
+	                 "are counted as substantive staff.",
+	                 rep->results->include_bank ? "; this report counts them "
+	                                              "by request" : "");
+	report_table(doc, cols, E_COUNT, NULL, 0, cells, NULL, rep->ind_count);
+}
+
+/* The disability declaration check, for the kinds that trip it. */
+static void quality_disability(draw_doc *doc, const report *rep,
+                               const parity_quality *q)
+{
+	GString *kinds = g_string_new(NULL);
+	size_t n = 0;
+	for (size_t k = 0; k < q->kind_count; k++) {
+		const parity_quality_disability *d = &q->kinds[k].counts.disability;
+		char share[24];
+		if (!d->low)
+			continue;
+		share_text(share, sizeof share, rep, d->disabled,
+		           d->disabled + d->not_disabled);
+		g_string_append_printf(kinds, "%s%s %s", n ? "; " : "", share,
+		                       q->kinds[k].kind);
+		n++;
+	}
+	if (n) {
+		draw_doc_heading(doc, 12, "Disability declaration");
+		report_paragraph(doc, report_small, DRAW_BLACK,
+		                 "<b>Disability is probably under-declared.</b> Of the "
+		                 "people whose records state a disability status, the "
+		                 "share recorded as disabled is %s, against about 18%% "
+		                 "who say so in the NHS Staff Survey (ESR records "
+		                 "typically show about 3%%). The WDES figures compare "
+		                 "only those who declared; read them with care.",
+		                 kinds->str);
+	}
+	g_string_free(kinds, TRUE);
+}
+
+void report_render_quality(draw_doc *doc, const report *rep)
+{
+	const parity_quality *q = rep->opt.quality;
+	const parity_results *res = rep->results;
+	report_part(doc, "Data quality", "What was refused, what was not stated, "
+	            "and what the indicators leave out");
+	if (q && q->active_files) {
+		quality_rows(doc, rep, q);
+		quality_missing(doc, rep, q);
+	} else {
+		report_paragraph(doc, report_small, DRAW_BLACK,
+		                 "The data-quality summary of the database was not "
+		                 "given to this report (see parity quality).");
+	}
+	quality_exclusions(doc, rep);
+	if (q)
+		quality_disability(doc, rep, q);
+	if (res->note_count) {
+		draw_doc_heading(doc, 12, "Not computed");
+		for (size_t i = 0; i < res->note_count; i++)
+			report_bullet(doc, report_small, "%s", res->notes[i]);
+	}
+}
+
+/* ---- methods ------------------------------------------------------------------- */
+
+static const char *method_title(parity_ci_method method)
+{
+	switch (method) {
+	case PARITY_CI_KOOPMAN:
+		return "Koopman asymptotic score interval (Koopman, Biometrics "
+		       "1984;40:513; recommended by Fagerland, Lydersen and Laake 2015)";
+	case PARITY_CI_KATZ:
+		return "Katz log interval (Katz et al., Biometrics 1978;34:469)";
+	case PARITY_CI_ADJUSTED_LOG:
+		return "adjusted log interval (Walter 1975; Pettigrew, Gart and "
+		       "Thomas 1986: x + 0.5 and n + 0.5 in every term; not the "
+		       "Haldane-Anscombe correction)";
+	case PARITY_CI_MN:
+		return "Miettinen-Nurminen score interval (Stat Med 1985;4:213)";
+	default:
+		return "unknown";
+	}
+}
+
+void report_render_methods(draw_doc *doc, const report *rep)
+{
+	const parity_stats_settings *st = &rep->results->settings;
+	const parity_results *res = rep->results;
+	unsigned t = rep->suppress_below;
+	report_part(doc, "Methods", "How every number in this report was made");
+
+	draw_doc_heading(doc, 12, "The relative likelihood");
+	report_paragraph(doc, report_small, DRAW_BLACK,
+	                 "RLR = (x1 / n1) \u00F7 (x2 / n2): in group 1, x1 of n1 "
+	                 "reached the outcome; in group 2, x2 of n2. It is computed "
+	                 "from the counts, never from rounded percentages. Each "
+	                 "indicator is oriented as the standard publishes it, so "
+	                 "that above 1 means the minority or protected group is "
+	                 "worse off:");
+	for (size_t k = 0; k < rep->ind_count; k++) {
+		const parity_indicator_info *w = rep->ind[k].info;
+		report_bullet(doc, report_small, "<b>%s</b>: %s (x) of %s (n); group 1 "
+		              "%s, group 2 %s%s.", w->title, w->outcome_label,
+		              w->base_label, w->group1, w->group2,
+		              w->rolling ? "; counted over the rolling window" : "");
+	}
+	report_paragraph(doc, report_small, DRAW_BLACK,
+	                 "White = ethnic categories A, B, C; BME = every other "
+	                 "stated category (D to S). Not stated (Z), not known (99, "
+	                 "X) and blanks are in neither group. Bank staff are "
+	                 "excluded%s. Headcount is the latest workforce snapshot "
+	                 "in the period. WRES 3 and WDES 3 count %u years ending "
+	                 "with the period. Comparisons by characteristic take a "
+	                 "reference group (White British, men, the largest group "
+	                 "otherwise); for favourable outcomes the reference is "
+	                 "group 1, for adverse ones group 2, so above 1 always "
+	                 "means the compared group is worse off.",
+	                 res->include_bank ? " (this report counts them, by "
+	                                     "request)" : "",
+	                 res->rolling_years ? res->rolling_years : 2);
+
+	draw_doc_heading(doc, 12, "Intervals and tests");
+	report_paragraph(doc, report_small, DRAW_BLACK,
+	                 "%g%% confidence intervals by the %s. When no one in "
+	                 "group 2 reached the outcome the ratio and its upper limit "
+	                 "are infinite (\u221E); when no one in group 1 did, the "
+	                 "ratio and its lower limit are 0; when neither did, there "
+	                 "is no estimate. p-values are from Fisher's exact test, "
+	                 "two-sided (R's convention); results.csv adds the mid-p "
+	                 "and Pearson's chi-square. The band is where the estimate "
+	                 "lies against the non-adverse range 0.80 to 1.25 (the "
+	                 "four-fifths rule, 29 CFR 1607.4(D), applied both ways).",
+	                 rep->level * 100, method_title(st->method));
+	if (st->low_count_min > 0)
+		report_paragraph(doc, report_small, DRAW_BLACK,
+		                 "<b>The low-count rule.</b> A result is marked \"too "
+		                 "few cases to draw a conclusion\" when x1 + x2 &lt; "
+		                 "%llu, n1 &lt; %llu or n2 &lt; %llu. Its estimate is "
+		                 "still shown in the detail, but it is not a number to "
+		                 "act on, and the summary does not give it.",
+		                 (unsigned long long)st->low_count_min,
+		                 (unsigned long long)st->low_count_min,
+		                 (unsigned long long)st->low_count_min);
+	else
+		report_paragraph(doc, report_small, DRAW_BLACK,
+		                 "<b>The low-count rule</b> is switched off for this "
+		                 "report.");
+
+	draw_doc_heading(doc, 12, "Pooling, change and comparison");
+	report_paragraph(doc, report_small, DRAW_BLACK,
+	                 "<b>Pooled ratio:</b> Mantel\u2013Haenszel over the strata "
+	                 "(organisations, pay bands, staff groups), RLR_MH = "
+	                 "\u03A3(x1k\u00B7n2k/Nk) \u00F7 \u03A3(x2k\u00B7n1k/Nk), with "
+	                 "the Greenland\u2013Robins interval (Biometrics "
+	                 "1985;41:55). <b>Homogeneity:</b> Woolf-type Q = "
+	                 "\u03A3 wk(ln RLRk \u2212 ln RLR_MH)\u00B2, wk = 1/SEk\u00B2, "
+	                 "against \u03C7\u00B2 on K \u2212 1 df. A pooled ratio on "
+	                 "the other side of 1 from the crude overall ratio is "
+	                 "flagged as Simpson's paradox.");
+	report_paragraph(doc, report_small, DRAW_BLACK,
+	                 "<b>Change since last year</b> (summary): last year's "
+	                 "estimate is set against this year's %g%% interval; "
+	                 "outside it, the change is called beyond the interval. "
+	                 "This is a screening rule, not a test (rolling windows of "
+	                 "consecutive years overlap). <b>Cohorts:</b> the ratio of "
+	                 "ratios exp(ln R_after \u2212 ln R_before) with SE = "
+	                 "\u221A(SE_after\u00B2 + SE_before\u00B2) (Altman and "
+	                 "Bland, BMJ 2003;326:219), the same for the comparators, "
+	                 "and the difference-in-differences one level up.",
+	                 rep->level * 100);
+	report_paragraph(doc, report_small, DRAW_BLACK,
+	                 "<b>Funnel plots</b> (Spiegelhalter, Stat Med "
+	                 "2005;24:1185): each organisation's log ratio against its "
+	                 "precision 1/SE\u00B2, with limits exp(ln \u03B8 \u00B1 "
+	                 "z\u221A(SE\u00B2 + \u03C4\u00B2)) at 95%% and 99.8%% "
+	                 "around the pooled ratio \u03B8 (\u03C4\u00B2 = 0 unless "
+	                 "widened for over-dispersion). <b>Kline's compound "
+	                 "ratio:</b> the product of the band-to-band appointment "
+	                 "ratios, interval exp(\u03A3 ln Rk \u00B1 "
+	                 "z\u221A\u03A3 SEk\u00B2), assuming independent steps. "
+	                 "Standard errors for combining ratios are Katz's, or the "
+	                 "adjusted log form (x + 0.5) where a count is 0.");
+
+	draw_doc_heading(doc, 12, "Small numbers");
+	if (t > 1)
+		report_paragraph(doc, report_small, DRAW_BLACK,
+		                 "Counts from 1 to %u are shown as \"&lt;%u\" in every "
+		                 "table, in the report and in report-tables.csv. A "
+		                 "further count is hidden, shown \"[c]\", where a total, "
+		                 "a difference (such as those not appointed) or a "
+		                 "linked table (an organisation's counts and the "
+		                 "overall total; ethnic categories and the White and "
+		                 "BME totals) would reveal a hidden one. A ratio, rate "
+		                 "or interval printed beside the other counts would "
+		                 "reveal a hidden count too (x2 = n2\u00B7x1 \u00F7 "
+		                 "(n1\u00B7RLR)), so <b>a row with any hidden count "
+		                 "shows no rate, ratio, interval or band</b>: it says "
+		                 "\"suppressed (small numbers)\", in the charts as well, "
+		                 "and its sentence uses no figures. Kline ladders "
+		                 "through a suppressed band, and trend and funnel "
+		                 "points of suppressed rows, are held back likewise. "
+		                 "Pooled ratios and homogeneity tests combine many "
+		                 "strata and are shown to two decimals. %zu row%s of "
+		                 "this report %s suppressed.", t - 1, t,
+		                 rep->hidden_rows, rep->hidden_rows == 1 ? "" : "s",
+		                 rep->hidden_rows == 1 ? "is" : "are");
+	else
+		report_paragraph(doc, report_small, DRAW_BLACK,
+		                 "<b>Small-number suppression is off:</b> every count, "
+		                 "rate and ratio is shown. Turn it on (the default, "
+		                 "--suppress 5) before this report leaves the "
+		                 "organisation.");
+	report_paragraph(doc, report_small, DRAW_BLACK,
+	                 "<b>What may be published:</b> this PDF, its charts and "
+	                 "report-tables.csv (the report's tables as printed). "
+	                 "results.csv, results.json, trend.* and cohorts.* beside "
+	                 "them are the analysts' raw output, with every count "
+	                 "unsuppressed: not for publication.");
+
+	draw_doc_heading(doc, 12, "References");
+	static const char *const refs[] = {
+		"Altman DG, Bland JM. Interaction revisited: the difference between "
+		"two estimates. BMJ 2003;326:219.",
+		"Fagerland MW, Lydersen S, Laake P. Recommended confidence intervals "
+		"for two independent binomial proportions. Stat Methods Med Res "
+		"2015;24:224-254.",
+		"Greenland S, Robins JM. Estimation of a common effect parameter "
+		"from sparse follow-up data. Biometrics 1985;41:55-68.",
+		"Katz D, Baptista J, Azen SP, Pike MC. Obtaining confidence "
+		"intervals for the risk ratio in cohort studies. Biometrics "
+		"1978;34:469-474.",
+		"Kline R. Discrimination by appointment: how black and minority "
+		"ethnic applicants are disadvantaged in NHS staff recruitment. "
+		"Public World, 2013.",
+		"Koopman PAR. Confidence intervals for the ratio of two binomial "
+		"proportions. Biometrics 1984;40:513-517.",
+		"Mantel N, Haenszel W. Statistical aspects of the analysis of data "
+		"from retrospective studies of disease. J Natl Cancer Inst "
+		"1959;22:719-748.",
+		"Miettinen O, Nurminen M. Comparative analysis of two rates. Stat "
+		"Med 1985;4:213-226.",
+		"Spiegelhalter DJ. Funnel plots for comparing institutional "
+		"performance. Stat Med 2005;24:1185-1202.",
+		"Woolf B. On estimating the relation between blood group and "
+		"disease. Ann Hum Genet 1955;19:251-253.",
+	};
+	for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++)
+		report_bullet(doc, report_note, "%s", refs[i]);
+}
+
+/* ---- reproducibility ------------------------------------------------------------ */
+
+static const char *base_name(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+	return slash ? slash + 1 : path ? path : "";
+}
+
+void report_render_record(draw_doc *doc, const report *rep)
+{
+	const parity_results *res = rep->results;
+	const parity_stats_settings *st = &res->settings;
+	const parity_quality *q = rep->opt.quality;
+	char run[32], level[16], low[32], window[32], suppress[64], months[40];
+	char cohort_window[32];
+
+	report_part_after(doc, "Reproducibility", "What this report was made "
+	                  "from, and with which settings", 420);
+	if (rep->opt.run_id > 0)
+		snprintf(run, sizeof run, "%lld", (long long)rep->opt.run_id);
+	else
+		snprintf(run, sizeof run, "not recorded");
+	snprintf(level, sizeof level, "%g%%", rep->level * 100);
+	if (st->low_count_min)
+		snprintf(low, sizeof low, "fewer than %llu",
+		         (unsigned long long)st->low_count_min);
+	else
+		snprintf(low, sizeof low, "off");
+	snprintf(window, sizeof window, "%u financial year%s",
+	         res->rolling_years ? res->rolling_years : 2,
+	         res->rolling_years == 1 ? "" : "s");
+	if (rep->suppress_below > 1)
+		snprintf(suppress, sizeof suppress, "counts 1 to %u shown as <%u",
+		         rep->suppress_below - 1, rep->suppress_below);
+	else
+		snprintf(suppress, sizeof suppress, "off");
+	if (res->first_month > 0 && res->last_month >= res->first_month) {
+		char a[8], b[8];
+		parity_month_label(a, res->first_month);
+		parity_month_label(b, res->last_month);
+		snprintf(months, sizeof months, "%s (%s to %s)", rep->period, a, b);
+	} else {
+		snprintf(months, sizeof months, "%s", rep->period);
+	}
+	char version[48];
+	snprintf(version, sizeof version, "parity %s", parity_version());
+	snprintf(cohort_window, sizeof cohort_window, "%u months",
+	         res->cohort_window_months ? res->cohort_window_months : 12);
+	const char *settings[][2] = {
+		{"Engine", version},
+		{"Run id (the database's run history)", run},
+		{"Produced", rep->date_text},
+		{"Period analysed", months},
+		{"Organisations", rep->where},
+		{"Database", rep->opt.database ? base_name(rep->opt.database) : "not named"},
+		{"Cohort file", rep->opt.cohorts_file ? base_name(rep->opt.cohorts_file)
+		                                      : "none"},
+		{"Interval method", parity_ci_method_name(st->method)},
+		{"Confidence level", level},
+		{"Low-count rule", low},
+		{"Rolling window (WRES 3, WDES 3)", window},
+		{"Bank staff", res->include_bank ? "included" : "excluded"},
+		{"Cohort windows (before, after)", cohort_window},
+		{"Funnel limits", rep->opt.funnel_adjust ? rep->opt.funnel_adjust : "plain"},
+		{"Small-number suppression", suppress},
+	};
+	size_t n = sizeof settings / sizeof settings[0];
+	draw_cell *cells = calloc(n * 2, sizeof *cells);
+	if (cells) {
+		for (size_t i = 0; i < n; i++) {
+			snprintf(cells[i * 2].text, sizeof cells[0].text, "%s", settings[i][0]);
+			snprintf(cells[i * 2 + 1].text, sizeof cells[0].text, "%s",
+			         settings[i][1]);
+		}
+		draw_column cols[2] = {{"Setting", 0, 0}, {"Value", 0, 0}};
+		report_table(doc, cols, 2, NULL, 0, cells, NULL, n);
+		free(cells);
+	}
+
+	draw_doc_heading(doc, 12, "Input files");
+	if (!q || q->file_count == 0) {
+		report_paragraph(doc, report_small, DRAW_BLACK,
+		                 "The list of input files was not given to this report "
+		                 "(see parity quality --db DB).");
+		return;
+	}
+	report_paragraph(doc, report_small, DRAW_BLACK,
+	                 "Every file ingested into the database, in order, with "
+	                 "its SHA-256 (the same bytes give the same digest: "
+	                 "sha256sum FILE). A file a later delivery replaced is "
+	                 "marked and not counted.");
+	for (size_t i = 0; i < q->file_count; i++) {
+		const parity_quality_file *f = &q->files[i];
+		char first[8] = "", last[8] = "", day[16];
+		if (f->first_month > 0)
+			parity_month_label(first, f->first_month);
+		if (f->last_month > 0)
+			parity_month_label(last, f->last_month);
+		/* The day only: the time of ingest adds nothing a reader needs. */
+		snprintf(day, sizeof day, "%.10s", f->ingested_at);
+		char *text = g_markup_printf_escaped(
+			"<b>%s</b> (%s; %s to %s; ingested %s)%s\n"
+			"<span size=\"smaller\">SHA-256 %s</span>",
+			base_name(f->path), f->kind, first, last, day,
+			f->active ? "" : " \u2014 replaced by a later delivery, not counted",
+			f->sha256);
+		draw_doc_text(doc, report_small, DRAW_MARKUP, DRAW_BLACK, text);
+		g_free(text);
+		doc->y += 3;
+	}
+}

@@ -1,0 +1,139 @@
+/*
+ * report_csv.c: report-tables.csv, the report's tables as printed: every
+ * row the report shows (by organisation, pay band, staff group, Kline,
+ * each characteristic), with the same small-number suppression, for
+ * publishing beside the PDF.
+ */
+#include "parity/common.h"
+#include "report_internal.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* One CSV cell: quoted when it holds a comma, quote or line break; a
+ * leading =, +, -, @, tab or CR gets a single quote first so that a
+ * spreadsheet shows it rather than running it. */
+static void cell(FILE *out, const char *text, int last)
+{
+	int quote = strpbrk(text, ",\"\r\n") != NULL;
+	if (quote)
+		fputc('"', out);
+	if (strchr("=+-@\t\r", text[0]) && text[0])
+		fputc('\'', out);
+	for (const char *p = text; *p; p++) {
+		if (*p == '"')
+			fputc('"', out);
+		fputc(*p, out);
+	}
+	if (quote)
+		fputc('"', out);
+	fputc(last ? '\n' : ',', out);
+}
+
+static void number(char *buf, size_t size, double value)
+{
+	if (isinf(value))
+		snprintf(buf, size, "inf");
+	else
+		snprintf(buf, size, "%.2f", value);
+}
+
+/* One row of table `table`, labelled `label` (NULL: the stratum). */
+static void write_row(FILE *out, const report *rep, const char *table,
+                      const parity_result_row *row, const char *label)
+{
+	const parity_ratio *r = &row->ratio;
+	const suppress_mark *m = report_marks(rep, row);
+	int hidden = report_hidden(rep, row);
+	int counted = strcmp(row->stratum_kind, "kline") != 0;
+	unsigned t = rep->suppress_below;
+	char n1[32] = "", x1[32] = "", n2[32] = "", x2[32] = "";
+	char rate1[32] = "", rate2[32] = "", ratio[32] = "", low[32] = "",
+	     high[32] = "";
+	const char *note = "";
+
+	if (counted) {
+		report_count_text(n1, sizeof n1, r->n1, m[COUNT_N1], t);
+		report_count_text(x1, sizeof x1, r->x1, m[COUNT_X1], t);
+		report_count_text(n2, sizeof n2, r->n2, m[COUNT_N2], t);
+		report_count_text(x2, sizeof x2, r->x2, m[COUNT_X2], t);
+		if (!hidden && r->n1)
+			snprintf(rate1, sizeof rate1, "%.1f", 100.0 * (double)r->x1 / (double)r->n1);
+		if (!hidden && r->n2)
+			snprintf(rate2, sizeof rate2, "%.1f", 100.0 * (double)r->x2 / (double)r->n2);
+	}
+	if (hidden) {
+		note = REPORT_SUPPRESSED;
+	} else if (!r->estimable) {
+		note = "no estimate";
+	} else {
+		number(ratio, sizeof ratio, r->ratio);
+		number(low, sizeof low, r->ci_low);
+		number(high, sizeof high, r->ci_high);
+		if (r->low_count)
+			note = "too few cases to draw a conclusion";
+		else if (row->pooled)
+			note = "pooled (Mantel-Haenszel)";
+	}
+	cell(out, table, 0);
+	cell(out, row->indicator, 0);
+	cell(out, row->grouping, 0);
+	cell(out, row->stratum_kind, 0);
+	cell(out, label ? label : row->stratum, 0);
+	cell(out, row->period, 0);
+	cell(out, row->group1, 0);
+	cell(out, n1, 0);
+	cell(out, x1, 0);
+	cell(out, rate1, 0);
+	cell(out, row->group2, 0);
+	cell(out, n2, 0);
+	cell(out, x2, 0);
+	cell(out, rate2, 0);
+	cell(out, ratio, 0);
+	cell(out, low, 0);
+	cell(out, high, 0);
+	cell(out, hidden || !r->estimable ? "" : parity_band_name(r->band), 0);
+	cell(out, note, 1);
+}
+
+static void write_list(FILE *out, const report *rep, const char *table,
+                       const row_list *list)
+{
+	for (size_t i = 0; i < list->count; i++)
+		write_row(out, rep, table, list->rows[i], NULL);
+}
+
+int report_write_tables(const report *rep, const char *path)
+{
+	util_atomic_file file;
+	int rc = util_atomic_open(&file, path, 0644);
+	if (rc)
+		return rc;
+	FILE *out = file.file;
+	fprintf(out, "table,indicator,grouping,stratum_kind,stratum,period,"
+	        "group1,base1,outcome1,rate1_percent,group2,base2,outcome2,"
+	        "rate2_percent,ratio,ci_low,ci_high,band,note\n");
+	for (size_t k = 0; k < rep->ind_count; k++) {
+		const report_indicator *ind = &rep->ind[k];
+		write_list(out, rep, "by_organisation", &ind->orgs);
+		write_row(out, rep, "by_organisation", ind->overall, NULL);
+		if (ind->pooled_org)
+			write_row(out, rep, "by_organisation", ind->pooled_org, NULL);
+		write_list(out, rep, "by_pay_band", &ind->bands);
+		if (ind->pooled_band)
+			write_row(out, rep, "by_pay_band", ind->pooled_band, NULL);
+		write_list(out, rep, "by_staff_group", &ind->groups);
+		if (ind->pooled_group)
+			write_row(out, rep, "by_staff_group", ind->pooled_group, NULL);
+		write_list(out, rep, "kline", &ind->kline);
+	}
+	for (size_t k = 0; k < rep->meas_count; k++)
+		write_list(out, rep, "by_characteristic", &rep->meas[k].rows);
+	if (ferror(out)) {
+		util_atomic_abort(&file);
+		return parity_error_set(PARITY_EIO, "%s: cannot write", path);
+	}
+	return util_atomic_commit(&file);
+}

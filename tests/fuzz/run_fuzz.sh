@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# run_fuzz.sh: run one libFuzzer target for a while from the seed corpus.
+#   run_fuzz.sh BINARY NAME SOURCE_DIR WORK_DIR SECONDS
+# Seeds come from tests/data (and the target's own corpus in WORK_DIR, kept
+# between runs); a crash, leak or sanitizer report fails the test, and the
+# reproducer is left in WORK_DIR.
+set -euo pipefail
+binary=$1 name=$2 src=$3 work=$4 seconds=$5
+mkdir -p "$work/corpus" "$work/seeds"
+case $name in
+    ingest)  cp "$src"/tests/data/ingest/*.csv "$src"/tests/data/hostile/*.csv \
+                "$src"/tests/data/counts/*.csv "$work/seeds/" 2>/dev/null || true
+             head -c 20000 "$src/sample-data/recruitment.csv" > "$work/seeds/sample-head.csv" ;;
+    mapping) cp "$src"/tests/data/ingest/*.ini "$src"/tests/data/hostile/map_*.ini \
+                "$src"/tests/data/suggest/*.ini "$work/seeds/" 2>/dev/null || true ;;
+    config)  cp "$src"/tests/data/hostile/config_*.ini "$work/seeds/" ;;
+    check)   cp "$src"/tests/data/analyse/*.csv "$src"/tests/data/hostile/submission_*.csv \
+                "$work/seeds/" ;;
+    cohorts) cp "$src"/sample-data/cohorts.csv "$src"/tests/data/hostile/cohort_*.csv \
+                "$work/seeds/" ;;
+esac
+cd "$work"
+"$binary" -max_total_time="$seconds" -max_len=65536 -timeout=20 -rss_limit_mb=2048 \
+    -print_final_stats=1 corpus seeds 2>&1 | tail -25
