@@ -28,42 +28,14 @@ int parity_run_label(parity_store *store, int64_t run_id, const char *command)
 }
 
 int parity_run_save(parity_store *store, int64_t run_id, const char *month,
-                      const char *status, unsigned warnings,
-                      const parity_run_event *events, size_t count)
+                    const char *status, unsigned warnings,
+                    const parity_run_event *events, size_t count)
 {
 	sqlite3_stmt *stmt = NULL;
-	unsigned tally[4] = {0, 0, 0, 0};
-	static const char *const names[4] = {"new", "corrected", "skipped", "quarantined"};
-	char files[128];
-	int rc;
-
-	for (size_t i = 0; i < count; i++)
-		for (int k = 0; k < 4; k++)
-			if (!strcmp(events[i].event, names[k]))
-				tally[k]++;
-	snprintf(files, sizeof files, "%u new, %u corrected, %u skipped, %u quarantined",
-	         tally[0], tally[1], tally[2], tally[3]);
+	int rc, step;
 
 	if ((rc = store_exec(store, "BEGIN IMMEDIATE", "recording the run")))
 		return rc;
-	rc = store_prepare(store, &stmt,
-	                   "UPDATE runs SET command = 'run', month = ?2, warnings = ?3, "
-	                   "files = ?4, status = CASE WHEN status = 'ok' THEN ?5 "
-	                   "ELSE status END WHERE id = ?1");
-	if (rc)
-		goto fail;
-	sqlite3_bind_int64(stmt, 1, run_id);
-	sqlite3_bind_text(stmt, 2, month, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 3, (int)warnings);
-	sqlite3_bind_text(stmt, 4, files, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 5, status, -1, SQLITE_STATIC);
-	int step = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	stmt = NULL;
-	if (step != SQLITE_DONE) {
-		rc = store_fail(store, step, "recording the run");
-		goto fail;
-	}
 	rc = store_prepare(store, &stmt,
 	                   "INSERT INTO run_files(run_id, month, name, sha256, kind, event, "
 	                   "detail) VALUES(?,?,?,?,?,?,?)");
@@ -87,11 +59,61 @@ int parity_run_save(parity_store *store, int64_t run_id, const char *month,
 	stmt = NULL;
 	if (rc)
 		goto fail;
+	/* The files summary counts every event the run has recorded so far. */
+	rc = store_prepare(store, &stmt,
+	                   "UPDATE runs SET command = 'run', month = ?2, warnings = ?3, "
+	                   "files = (SELECT printf('%d new, %d corrected, %d skipped, "
+	                   "%d quarantined', count(*) FILTER (WHERE event = 'new'), "
+	                   "count(*) FILTER (WHERE event = 'corrected'), count(*) FILTER "
+	                   "(WHERE event = 'skipped'), count(*) FILTER (WHERE event = "
+	                   "'quarantined')) FROM run_files WHERE run_id = ?1), "
+	                   "status = CASE WHEN status = 'ok' THEN ?4 ELSE status END "
+	                   "WHERE id = ?1");
+	if (rc)
+		goto fail;
+	sqlite3_bind_int64(stmt, 1, run_id);
+	sqlite3_bind_text(stmt, 2, month, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 3, (int)warnings);
+	sqlite3_bind_text(stmt, 4, status, -1, SQLITE_STATIC);
+	step = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (step != SQLITE_DONE) {
+		rc = store_fail(store, step, "recording the run");
+		goto fail;
+	}
 	return store_exec(store, "COMMIT", "recording the run");
 fail:
 	sqlite3_finalize(stmt);
 	sqlite3_exec(store_db(store), "ROLLBACK", NULL, NULL, NULL);
 	return rc;
+}
+
+int parity_run_file_reported(parity_store *store, const char *sha, const char *month,
+                             int *this_month, int *ever, char *counts, size_t size)
+{
+	sqlite3_stmt *stmt = NULL;
+	*this_month = *ever = 0;
+	counts[0] = '\0';
+	int rc = store_prepare(store, &stmt,
+	                       "SELECT (SELECT count(*) FROM run_files WHERE sha256 = ?1 "
+	                       " AND month = ?2), (SELECT count(*) FROM run_files WHERE "
+	                       " sha256 = ?1 AND event IN ('new', 'corrected')), "
+	                       "(SELECT printf('%d rows, %d stored, %d rejected', rows_read, "
+	                       " rows_accepted, rows_rejected) FROM files WHERE sha256 = ?1)");
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, month, -1, SQLITE_STATIC);
+	int step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		*this_month = sqlite3_column_int(stmt, 0) > 0;
+		*ever = sqlite3_column_int(stmt, 1) > 0;
+		if (sqlite3_column_type(stmt, 2) != SQLITE_NULL)
+			snprintf(counts, size, "%s", (const char *)sqlite3_column_text(stmt, 2));
+	}
+	sqlite3_finalize(stmt);
+	return step == SQLITE_ROW ? 0 : store_fail(store, step, "looking up a file's events");
 }
 
 /* A growing NULL-terminated list of lines. */

@@ -10,8 +10,6 @@
 #include "util.h"
 
 #include <cairo-pdf.h>
-#include <ctype.h>
-#include <math.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -667,9 +667,15 @@ void report_render_strata(draw_doc *doc, const report *rep)
 	for (size_t k = 0; k < rep->ind_count; k++)
 		any |= rep->ind[k].bands.count || rep->ind[k].groups.count ||
 		       rep->ind[k].kline.count;
-	if (!any)
-		return;
 	snprintf(subtitle, sizeof subtitle, "%s \u00B7 %s", rep->where, rep->period);
+	if (!any) {
+		/* The pipeline alone, when the results carry what it needs. */
+		if (shortlisting_row(rep, "white_bme") || shortlisting_row(rep, "disability")) {
+			report_part(doc, "Recruitment pipeline", subtitle);
+			pipeline(doc, rep);
+		}
+		return;
+	}
 	report_part(doc, "Breakdowns by pay band and staff group", subtitle);
 	report_paragraph(doc, report_small, DRAW_BLACK,
 	                 "Ratio (%g%% CI) within each pay band or staff group, for "

@@ -4,6 +4,7 @@
  * each characteristic), with the same small-number suppression, for
  * publishing beside the PDF.
  */
+#include "csvread.h"
 #include "parity/common.h"
 #include "report_internal.h"
 #include "util.h"
@@ -12,23 +13,12 @@
 #include <stdio.h>
 #include <string.h>
 
-/* One CSV cell: quoted when it holds a comma, quote or line break; a
- * leading =, +, -, @, tab or CR gets a single quote first so that a
- * spreadsheet shows it rather than running it. */
+/* One CSV cell, then a comma or the end of the line: quoted where it
+ * needs it, a text cell neutralised against spreadsheet formulas (the
+ * writer results.csv uses). */
 static void cell(FILE *out, const char *text, int last)
 {
-	int quote = strpbrk(text, ",\"\r\n") != NULL;
-	if (quote)
-		fputc('"', out);
-	if (strchr("=+-@\t\r", text[0]) && text[0])
-		fputc('\'', out);
-	for (const char *p = text; *p; p++) {
-		if (*p == '"')
-			fputc('"', out);
-		fputc(*p, out);
-	}
-	if (quote)
-		fputc('"', out);
+	csvread_write_text(out, text);
 	fputc(last ? '\n' : ',', out);
 }
 

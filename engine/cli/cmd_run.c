@@ -52,6 +52,10 @@ typedef struct run_tally {
 	unsigned ingested, corrected, skipped, quarantined;
 	parity_run_event *events; /* one per file, recorded with the run */
 	size_t count, capacity;
+	parity_store *store;      /* where events are saved as they happen */
+	int64_t run_id;           /* the run they belong to (0: a dry run) */
+	const char *month;        /* the month the run reports for */
+	int save_failed;          /* an event could not be saved */
 } run_tally;
 
 /* Remember what happened to `f`: `event` is new, corrected, skipped or
@@ -80,6 +84,10 @@ static void note(run_tally *t, const parity_inbox_file *f, const char *sha,
 		len = sizeof e->detail - 1;
 	memcpy(e->detail, detail, len);
 	e->detail[len] = '\0';
+	/* Saved now, before the file moves: a run killed after this point has
+	 * still said what happened to the file. */
+	if (t->run_id && parity_run_save(t->store, t->run_id, t->month, "ok", 0, e, 1))
+		t->save_failed = 1;
 }
 
 /* Write NAME.error.txt beside a quarantined file: what was wrong and what
@@ -200,7 +208,25 @@ static int take_file(run_tally *tally, parity_store *store, parity_store *real,
 			parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
 		return 1;
 	}
-	if (summary.already_ingested) {
+	int this_month = 0, ever = 0;
+	char stored[200] = "";
+	if (summary.already_ingested &&
+	    parity_run_file_reported(store, summary.sha256, month, &this_month, &ever,
+	                             stored, sizeof stored) != 0)
+		return PARITY_EIO;
+	if (summary.already_ingested && this_month) {
+		/* Reported by an earlier run this month (one that was stopped
+		 * before it could archive the file): archive it, say nothing new. */
+		parity_log_write(log, PARITY_LOG_INFO, "%s (%s): already ingested and "
+		                 "reported this month; archived", f->name, kind);
+	} else if (summary.already_ingested && !ever) {
+		/* Ingested by a run that was stopped before it could record the
+		 * file: report it as that run would have. */
+		parity_log_write(log, PARITY_LOG_INFO, "%s (%s): %s (ingested by an "
+		                 "interrupted run)", f->name, kind, stored);
+		note(tally, f, summary.sha256, "new", stored);
+		tally->ingested++;
+	} else if (summary.already_ingested) {
 		parity_log_write(log, PARITY_LOG_INFO, "%s (%s): already ingested (SHA-256 "
 		                 "%.12s), skipped", f->name, kind, summary.sha256);
 		note(tally, f, summary.sha256, "skipped",
@@ -351,8 +377,9 @@ typedef struct run_changes {
 static int changes_for_report(char ***lines, int64_t run_id, void *context)
 {
 	run_changes *c = context;
+	/* The events are saved already; this sets the status and warnings. */
 	int rc = parity_run_save(c->store, run_id, c->month, c->status, c->warnings,
-	                         c->tally->events, c->tally->count);
+	                         NULL, 0);
 	if (rc)
 		return rc;
 	c->saved = 1;
@@ -378,6 +405,7 @@ int cmd_run(int argc, char **argv)
 	parity_store *store = NULL, *real = NULL;
 	parity_cohorts *cohorts = NULL;
 	int64_t run_id = 0;
+	int outputs_called = 0;
 	parity_inbox_file *files = NULL;
 	parity_mapping *mappings[PARITY_KIND_COUNT_] = {NULL};
 	size_t file_count = 0;
@@ -463,6 +491,36 @@ int cmd_run(int argc, char **argv)
 		status = parity_exit_status(rc);
 		goto done;
 	}
+	parity_analyse_options analyse;
+	parity_report_options report;
+	parity_analyse_options_default(&analyse);
+	analyse.rolling_years = config.rolling_years;
+	if (config.cohorts[0]) {
+		if ((rc = parity_cohorts_load(&cohorts, config.cohorts, store))) {
+			parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
+			status = parity_exit_status(rc);
+			goto done;
+		}
+		for (size_t i = 0; i < cohorts->warning_count; i++)
+			parity_log_write(log, PARITY_LOG_WARN, "%s", cohorts->warnings[i]);
+		analyse.cohorts = cohorts;
+	}
+	analyse.settings.method = config.method;
+	analyse.settings.level = config.level;
+	analyse.organisation = config.organisation[0] ? config.organisation : NULL;
+	if (!dry_run) {
+		/* The run is kept from its start, so each file's event can be saved
+		 * the moment it happens. */
+		if ((rc = parity_history_begin(&run_id, store, &analyse)) ||
+		    (rc = parity_run_save(store, run_id, month, "ok", 0, NULL, 0))) {
+			parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
+			status = parity_exit_status(rc);
+			goto done;
+		}
+		tally.store = store;
+		tally.run_id = run_id;
+		tally.month = month;
+	}
 	parity_log_write(log, PARITY_LOG_INFO, "%zu file%s in the inbox %s", file_count,
 	                 file_count == 1 ? "" : "s", config.inbox);
 	for (size_t i = 0; i < file_count; i++) {
@@ -474,6 +532,12 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 
+	if (tally.save_failed) {
+		parity_log_write(log, PARITY_LOG_ERROR, "could not record the run's files: %s",
+		                 parity_error_last());
+		status = EX_IOERR;
+		goto done;
+	}
 	if (dry_run) {
 		parity_log_write(log, PARITY_LOG_INFO, "dry run: would write the report to "
 		                 "%s/%s and archive %u file%s, quarantine %u", config.output,
@@ -492,23 +556,6 @@ int cmd_run(int argc, char **argv)
 		status = EX_IOERR;
 		goto done;
 	}
-	parity_analyse_options analyse;
-	parity_report_options report;
-	parity_analyse_options_default(&analyse);
-	analyse.rolling_years = config.rolling_years;
-	if (config.cohorts[0]) {
-		if ((rc = parity_cohorts_load(&cohorts, config.cohorts, store))) {
-			parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
-			status = parity_exit_status(rc);
-			goto done;
-		}
-		for (size_t i = 0; i < cohorts->warning_count; i++)
-			parity_log_write(log, PARITY_LOG_WARN, "%s", cohorts->warnings[i]);
-		analyse.cohorts = cohorts;
-	}
-	analyse.settings.method = config.method;
-	analyse.settings.level = config.level;
-	analyse.organisation = config.organisation[0] ? config.organisation : NULL;
 	memset(&report, 0, sizeof report);
 	report.suppress_below = config.suppress;
 	report.organisation = analyse.organisation;
@@ -522,6 +569,7 @@ int cmd_run(int argc, char **argv)
 	run_changes changes = {store, month, changes_path,
 	                       tally.quarantined ? "partial" : "ok",
 	                       parity_log_warnings(log), &tally, 0};
+	outputs_called = 1;
 	int out_status = cli_write_outputs_with("run", store, &analyse, &report, out_dir,
 	                                        &run_id, changes_for_report, &changes);
 	if (out_status) {
@@ -529,7 +577,7 @@ int cmd_run(int argc, char **argv)
 		                 month);
 		if (run_id && !changes.saved)
 			parity_run_save(store, run_id, month, "failed", parity_log_warnings(log),
-			                tally.events, tally.count);
+			                NULL, 0);
 		status = out_status;
 		goto done;
 	}
@@ -539,6 +587,12 @@ int cmd_run(int argc, char **argv)
 	if (tally.quarantined)
 		status = EX_DATAERR;
 done:
+	if (run_id && status && !outputs_called) {
+		/* Stopped before the analysis: keep the run as failed, not running. */
+		char message[512];
+		snprintf(message, sizeof message, "%s", parity_error_last());
+		parity_history_finish(store, run_id, NULL, "failed", message);
+	}
 	if (log)
 		parity_log_write(log, status ? PARITY_LOG_WARN : PARITY_LOG_INFO,
 		                 "%srun %s finished: %s (%u new, %u corrected, %u skipped, %u "

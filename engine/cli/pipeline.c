@@ -132,6 +132,8 @@ int cli_write_outputs(const char *command, parity_store *store,
                       const parity_report_options *report_options,
                       const char *out_dir, int64_t *run_id_out)
 {
+	if (run_id_out)
+		*run_id_out = 0;
 	return cli_write_outputs_with(command, store, analyse_options, report_options,
 	                              out_dir, run_id_out, NULL, NULL);
 }
@@ -143,11 +145,9 @@ int cli_write_outputs_with(const char *command, parity_store *store,
                            cli_changes_fn changes, void *context)
 {
 	parity_results *results = NULL;
-	int64_t run_id = 0;
+	int64_t run_id = run_id_out ? *run_id_out : 0;
 	int rc;
 
-	if (run_id_out)
-		*run_id_out = 0;
 	if (mkdir(out_dir, 0700) != 0) {
 		struct stat st;
 		if (stat(out_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -156,12 +156,14 @@ int cli_write_outputs_with(const char *command, parity_store *store,
 			return cli_fail(command, PARITY_EIO);
 		}
 	}
-	if ((rc = parity_history_begin(&run_id, store, analyse_options)))
-		return cli_fail(command, rc);
-	if (run_id_out)
-		*run_id_out = run_id;
-	if ((rc = parity_run_label(store, run_id, command)))
-		return cli_fail(command, rc);
+	if (!run_id) {
+		if ((rc = parity_history_begin(&run_id, store, analyse_options)))
+			return cli_fail(command, rc);
+		if (run_id_out)
+			*run_id_out = run_id;
+		if ((rc = parity_run_label(store, run_id, command)))
+			return cli_fail(command, rc);
+	}
 	rc = parity_analyse_run(&results, store, analyse_options);
 	if (!rc)
 		rc = write_file(parity_results_write_csv, results, out_dir, "results.csv");

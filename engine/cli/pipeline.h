@@ -49,7 +49,9 @@ int cli_write_outputs(const char *command, parity_store *store,
 
 /* The same, calling `changes` (with `context`) after the run is kept and
  * before the report is drawn; the board report gets the data-quality
- * summary, the input files and the run id either way. */
+ * summary, the input files and the run id either way. When *run_id is not
+ * 0 on entry, it is a run the caller has begun in the history
+ * (parity_history_begin), and that run is used. */
 int cli_write_outputs_with(const char *command, parity_store *store,
                            const parity_analyse_options *analyse_options,
                            const parity_report_options *report_options,

@@ -142,12 +142,25 @@ typedef struct parity_run_event {
 
 /**
  * Record scheduled run `run_id` (an analysis run from the history) as a
- * `parity run` for `month` ("2026-11"), with its `status` ("ok", "partial"
- * or "failed"), warning count and file events. Returns 0 or PARITY_EIO.
+ * `parity run` for `month` ("2026-11"): add `count` file events (a run saves
+ * each as it happens, so a run killed part-way loses none), set its warning
+ * count, its files summary from every event it has recorded, and `status`
+ * ("ok", "partial" or "failed") unless it already failed. Returns 0 or
+ * PARITY_EIO.
  */
 int parity_run_save(parity_store *store, int64_t run_id, const char *month,
                       const char *status, unsigned warnings,
                       const parity_run_event *events, size_t count);
+
+/**
+ * For a file already in the store (digest `sha`): set *this_month when a run
+ * of `month` has reported it already, and *ever when any run reported it as
+ * new or corrected data. `counts` gets "N rows, N stored, N rejected" from
+ * the store. A file ingested by a run that was killed before it could say
+ * so has neither. Returns 0 or PARITY_EIO.
+ */
+int parity_run_file_reported(parity_store *store, const char *sha, const char *month,
+                             int *this_month, int *ever, char *counts, size_t size);
 
 /**
  * Write `path` (atomically, 0600): what changed in `month`. Lists every file

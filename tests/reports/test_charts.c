@@ -507,6 +507,81 @@ static void test_trend_range(void)
 	CHECK_NEAR(hi, 20, 1e-12);
 }
 
+/* ---- small numbers, headings and panels ------------------------------------ */
+
+static void test_ratio_suppressed_and_headings(void)
+{
+	/* A suppressed row says so and does not stretch the axis: with only
+	 * 1.2 (1.0 to 1.5) left, the range is the band's and its margin,
+	 * 0.8/1.1 -> 0.5 and 1.5 x 1.1 -> 2 (as test_chart_range). */
+	chart_ratio_item items[] = {
+		{.label = "Ethnic category, against A White - British", .heading = 1},
+		{.label = "A White - British", .axis_text = "reference"},
+		{.label = "B White - Irish", .ratio = 1.2, .ci_low = 1.0,
+		 .ci_high = 1.5, .estimable = 1},
+		{.label = "D Mixed - White and Black Caribbean", .ratio = 40,
+		 .ci_low = 10, .ci_high = 100, .estimable = 1, .suppressed = 1},
+		{.label = "All organisations", .ratio = 1.1, .ci_low = 0.9,
+		 .ci_high = 1.3, .estimable = 1, .overall = 1},
+		{.label = "All organisations (pooled)", .ratio = 1.15, .ci_low = 0.95,
+		 .ci_high = 1.35, .estimable = 1, .overall = 1, .pooled = 1},
+	};
+	double lo, hi;
+	chart_ratio_range(&lo, &hi, items, 4);
+	CHECK_NEAR(lo, 0.5, 1e-12);
+	CHECK_NEAR(hi, 2, 1e-12);
+	ratio_case c = {.items = items, .count = 6};
+	c.style.title = "Appointment: groups against the reference";
+	c.style.label_heading = "Group";
+	c.style.level = 0.95;
+	chart_fns f = {ratio_measure, ratio_paint, &c};
+	check_chart("ratio-suppressed-headings", &f, WIDTH);
+
+	/* The same rows as a compact panel without labels or figures: no
+	 * axis title, hints or legend, so it is shorter, and still inside
+	 * its box. */
+	ratio_case panel = c;
+	panel.style.title = NULL;
+	panel.style.compact = 1;
+	panel.style.hide_labels = 1;
+	panel.style.hide_figures = 1;
+	panel.style.plot_heading = "Appointment";
+	cairo_surface_t *scratch = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+	cairo_t *m = cairo_create(scratch);
+	draw_context_setup(m);
+	double full = chart_ratio_height(m, WIDTH, &c.style, items, 6);
+	double compact = chart_ratio_height(m, 90, &panel.style, items, 6);
+	cairo_destroy(m);
+	cairo_surface_destroy(scratch);
+	CHECK(compact < full - 30);
+	chart_fns pf = {ratio_measure, ratio_paint, &panel};
+	check_chart("ratio-panel", &pf, 90);
+}
+
+static void test_trend_suppressed_point(void)
+{
+	/* A point held back for small numbers leaves a gap and does not
+	 * stretch the axis: 1.2 and 1.3 (intervals 0.9 to 1.7) give
+	 * 0.8/1.1 -> 0.5 and 1.7 x 1.1 -> 2. */
+	chart_period periods[3] = {
+		{"2023/24", CHART_MONTH(2023, 4), CHART_MONTH(2024, 3)},
+		{"2024/25", CHART_MONTH(2024, 4), CHART_MONTH(2025, 3)},
+		{"2025/26", CHART_MONTH(2025, 4), CHART_MONTH(2026, 3)}};
+	chart_trend_point pts[3] = {{1.2, 0.9, 1.6, 1, 0, 0},
+	                            {1.3, 1.0, 1.7, 1, 0, 0},
+	                            {30, 10, 90, 1, 0, 1}};
+	chart_trend_series series[] = {{"All organisations", pts, 1}};
+	trend_case c = {.trend = {periods, 3, series, 1, NULL, 0}};
+	double lo, hi;
+	chart_trend_range(&lo, &hi, &c.trend);
+	CHECK_NEAR(lo, 0.5, 1e-12);
+	CHECK_NEAR(hi, 2, 1e-12);
+	c.style.title = "WDES metric 3: by financial year";
+	c.style.level = 0.95;
+	chart_fns f = {trend_measure, trend_paint, &c};
+	check_chart("trend-suppressed", &f, WIDTH);
+}
+
 /* ---- funnel -------------------------------------------------------------------- */
 
 #define Z95 1.959963984540054
@@ -746,6 +821,8 @@ int main(void)
 	RUN(test_pipeline_edges);
 	RUN(test_empty_inputs);
 	RUN(test_writers_and_errors);
+	RUN(test_ratio_suppressed_and_headings);
+	RUN(test_trend_suppressed_point);
 	close_out_dir();
 	/* Release every font cache so that LeakSanitizer sees a clean exit. */
 	parity_report_cleanup();

@@ -919,6 +919,36 @@ static void test_report_change_since_last_year(void)
 	}
 }
 
+static void test_report_pipeline_from_shortlisting(void)
+{
+	/* With a "shortlisting" measure (applications to shortlisted) beside
+	 * WRES 2, the report draws the pipeline: White 120 applied, 39
+	 * shortlisted (32.5%), 27 appointed (69.2% of 39; 22.5% of 120);
+	 * BME 90, 21 (23.3%), 7 (33.3%; 7.8%). */
+	parity_results *res = make_results(1);
+	free(res->rows);
+	res->capacity = 4;
+	res->rows = calloc(res->capacity, sizeof *res->rows);
+	res->count = 0;
+	add_row(res, "overall", "All organisations", 27, 39, 7, 21);
+	snprintf(res->rows[0].measure, sizeof res->rows[0].measure, "appointment");
+	add_row(res, "overall", "All organisations", 39, 120, 21, 90);
+	parity_result_row *row = &res->rows[1];
+	snprintf(row->indicator, sizeof row->indicator, "shortlisting");
+	snprintf(row->measure, sizeof row->measure, "shortlisting");
+	char *dir = write_report(res, 5);
+	if (have_tool("pdftotext")) {
+		char *text = pdf_text(dir, 0);
+		CHECK(text && strstr(text, "Recruitment pipeline by ethnicity"));
+		CHECK(text && strstr(text, "32.5%") && strstr(text, "23.3%"));
+		CHECK(text && strstr(text, "69.2%") && strstr(text, "33.3%"));
+		CHECK(text && strstr(text, "22.5%") && strstr(text, "7.8%"));
+		free(text);
+	}
+	remove_dir(dir);
+	free_results(res);
+}
+
 /* Write the report for `res` into `dir` from a child process, whose cairo
  * starts from the same state as its siblings' (SVG ids count up per
  * process). Returns 1 on success. */
@@ -1013,6 +1043,7 @@ int main(void)
 	RUN(test_report_kline_follows_its_bands);
 	RUN(test_report_what_changed);
 	RUN(test_report_change_since_last_year);
+	RUN(test_report_pipeline_from_shortlisting);
 	/* Release every font cache so that LeakSanitizer sees a clean exit. */
 	parity_report_cleanup();
 	FcFini();
