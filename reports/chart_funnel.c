@@ -174,8 +174,8 @@ static void layout_legend(geometry *g, cairo_t *cr,
 	memset(l, 0, sizeof *l);
 	chart_legend_add(l, SYM_WITHIN, 0, "Within the 95% limits");
 	if (g->any_out95)
-		chart_legend_add(l, SYM_OUT95, 0, "Outside the 95% limits only "
-		                 "(points up: above; down: below)");
+		chart_legend_add(l, SYM_OUT95, 0,
+		                 "Outside 95% limits: \u25b2 above, \u25bc below");
 	if (g->any_out998)
 		chart_legend_add(l, SYM_OUT998, 0, "Outside the 99.8% limits");
 	if (isfinite(f->target) && f->target > 0) {

@@ -9,6 +9,7 @@
 #include "parity/common.h"
 #include "parity/period.h"
 #include "report_internal.h"
+#include "sha256.h"
 
 #include <glib.h>
 #include <math.h>
@@ -761,5 +762,22 @@ void report_render_record(draw_doc *doc, const report *rep)
 		draw_doc_text(doc, report_small, DRAW_MARKUP, DRAW_BLACK, text);
 		g_free(text);
 		doc->y += 3;
+	}
+	if (rep->opt.cohorts_file) {
+		/* The cohort file is an input too, read at report time. */
+		char sha[65];
+		if (sha256_file_hex(rep->opt.cohorts_file, sha) != 0) {
+			parity_error_clear();
+			snprintf(sha, sizeof sha, "unreadable");
+		}
+		char *text = g_markup_printf_escaped(
+			"<b>%s</b> (mentoring cohorts; read for this report)\n"
+			"<span size=\"smaller\">SHA-256 %s</span>",
+			base_name(rep->opt.cohorts_file), sha);
+		if (text) {
+			draw_doc_text(doc, report_small, DRAW_MARKUP, DRAW_BLACK, text);
+			g_free(text);
+			doc->y += 3;
+		}
 	}
 }

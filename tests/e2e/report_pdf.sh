@@ -95,6 +95,8 @@ for f in "$SRC"/sample-data/{recruitment,workforce,disciplinary,training}.csv; d
     sum=$(sha256sum "$f" | cut -c1-64)
     check "2.6.$i" "$(basename "$f") with its SHA-256" grep -qF "SHA-256 $sum" text.txt
 done
+sum=$(sha256sum "$SRC/sample-data/cohorts.csv" | cut -c1-64)
+check 2.6.5 "the cohort file with its SHA-256" grep -qF "SHA-256 $sum" text.txt
 check 2.7 "phrasing: times as likely, never times more likely or % more likely" \
     bash -c "grep -q 'times as likely' flat.txt && ! grep -qiE 'times more likely|% more likely' flat.txt"
 check 2.8 "WDES 3 (1 disabled case) is suppressed, its ratio not given" \
