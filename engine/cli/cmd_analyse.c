@@ -52,20 +52,9 @@ static void usage(FILE *out)
 }
 
 enum {
-	OPT_WINDOW_YEARS = 0x200, OPT_INCLUDE_BANK, OPT_COHORTS, OPT_COHORT_WINDOW,
-	OPT_REFERENCE, OPT_KLINE_FROM, OPT_FUNNEL, OPT_NO_TREND, OPT_NO_COMPARISONS,
+	OPT_COHORTS = 0x200, OPT_REFERENCE, OPT_KLINE_FROM, OPT_NO_TREND,
+	OPT_NO_COMPARISONS,
 };
-
-static int small_number(const char *option, const char *arg, unsigned min,
-                        unsigned max, unsigned *out)
-{
-	uint64_t value;
-	if (cli_parse_u64(arg, &value) || value < min || value > max)
-		return cli_usage_error("analyse", "%s '%s': give a whole number from %u "
-		                       "to %u", option, arg, min, max);
-	*out = (unsigned)value;
-	return 0;
-}
 
 static int reference_option(parity_analyse_options *options, char *arg)
 {
@@ -90,16 +79,12 @@ int cmd_analyse(int argc, char **argv)
 		{"out", required_argument, NULL, 'o'},
 		{"period", required_argument, NULL, 'p'},
 		{"org", required_argument, NULL, 'g'},
-		{"window-years", required_argument, NULL, OPT_WINDOW_YEARS},
-		{"include-bank", no_argument, NULL, OPT_INCLUDE_BANK},
 		{"cohorts", required_argument, NULL, OPT_COHORTS},
-		{"cohort-window", required_argument, NULL, OPT_COHORT_WINDOW},
 		{"reference", required_argument, NULL, OPT_REFERENCE},
 		{"kline-from", required_argument, NULL, OPT_KLINE_FROM},
-		{"funnel-adjust", required_argument, NULL, OPT_FUNNEL},
 		{"no-trend", no_argument, NULL, OPT_NO_TREND},
 		{"no-comparisons", no_argument, NULL, OPT_NO_COMPARISONS},
-		CLI_STATS_LONGOPTS,
+		CLI_ANALYSIS_LONGOPTS,
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -117,38 +102,23 @@ int cmd_analyse(int argc, char **argv)
 		case 'o': out_dir = optarg; break;
 		case 'p': options.period = optarg; break;
 		case 'g': options.organisation = optarg; break;
-		case OPT_WINDOW_YEARS:
-			if (small_number("--window-years", optarg, 1, 10, &options.rolling_years))
-				return EX_USAGE;
-			break;
-		case OPT_INCLUDE_BANK: options.include_bank = 1; break;
 		case OPT_COHORTS: cohorts_path = optarg; break;
-		case OPT_COHORT_WINDOW:
-			if (small_number("--cohort-window", optarg, 1, 120,
-			                 &options.cohort_window_months))
-				return EX_USAGE;
-			break;
 		case OPT_REFERENCE:
 			if (reference_option(&options, optarg))
 				return EX_USAGE;
 			break;
 		case OPT_KLINE_FROM: options.kline_from = optarg; break;
-		case OPT_FUNNEL:
-			if (!strcmp(optarg, "plain"))
-				options.funnel_adjust = PARITY_FUNNEL_PLAIN;
-			else if (!strcmp(optarg, "additive"))
-				options.funnel_adjust = PARITY_FUNNEL_ADDITIVE;
-			else
-				return cli_usage_error("analyse", "--funnel-adjust '%s': use plain "
-				                       "or additive", optarg);
-			break;
 		case OPT_NO_TREND: options.no_trend = 1; break;
 		case OPT_NO_COMPARISONS: options.no_comparisons = 1; break;
 		case 'h': usage(stdout); return 0;
 		case OPT_METHOD:
 		case OPT_LEVEL:
 		case OPT_LOW_COUNT:
-			if (cli_stats_option("analyse", c, optarg, &options.settings))
+		case OPT_WINDOW_YEARS:
+		case OPT_INCLUDE_BANK:
+		case OPT_COHORT_WINDOW:
+		case OPT_FUNNEL:
+			if (cli_analysis_option("analyse", c, optarg, &options))
 				return EX_USAGE;
 			break;
 		default: return EX_USAGE;
@@ -167,12 +137,11 @@ int cmd_analyse(int argc, char **argv)
 	if (rc)
 		return cli_fail("analyse", rc);
 	if (cohorts_path) {
-		if ((rc = parity_cohorts_load(&cohorts, cohorts_path, store))) {
+		int status = cli_cohorts_load("analyse", cohorts_path, store, &cohorts);
+		if (status) {
 			parity_store_close(store);
-			return cli_fail("analyse", rc);
+			return status;
 		}
-		for (size_t i = 0; i < cohorts->warning_count; i++)
-			fprintf(stderr, "parity analyse: warning: %s\n", cohorts->warnings[i]);
 		options.cohorts = cohorts;
 	}
 	int status = cli_write_outputs("analyse", store, &options, NULL, out_dir, NULL);

@@ -47,22 +47,8 @@ static void usage(FILE *out)
 }
 
 enum {
-	OPT_COHORTS = 0x200, OPT_COHORT_WINDOW, OPT_WINDOW_YEARS, OPT_INCLUDE_BANK,
-	OPT_FUNNEL, OPT_AUTHOR,
+	OPT_COHORTS = 0x200, OPT_AUTHOR,
 };
-
-/* A whole number from `min` to `max` for `option`; 0, or 64 after saying
- * what was wrong. */
-static int small_number(const char *option, const char *arg, unsigned min,
-                        unsigned max, unsigned *out)
-{
-	uint64_t value;
-	if (cli_parse_u64(arg, &value) || value < min || value > max)
-		return cli_usage_error("report", "%s '%s': give a whole number from %u "
-		                       "to %u", option, arg, min, max);
-	*out = (unsigned)value;
-	return 0;
-}
 
 int cmd_report(int argc, char **argv)
 {
@@ -75,11 +61,7 @@ int cmd_report(int argc, char **argv)
 		{"title", required_argument, NULL, 't'},
 		{"author", required_argument, NULL, OPT_AUTHOR},
 		{"cohorts", required_argument, NULL, OPT_COHORTS},
-		{"cohort-window", required_argument, NULL, OPT_COHORT_WINDOW},
-		{"window-years", required_argument, NULL, OPT_WINDOW_YEARS},
-		{"include-bank", no_argument, NULL, OPT_INCLUDE_BANK},
-		{"funnel-adjust", required_argument, NULL, OPT_FUNNEL},
-		CLI_STATS_LONGOPTS,
+		CLI_ANALYSIS_LONGOPTS,
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -108,31 +90,15 @@ int cmd_report(int argc, char **argv)
 		case 't': report.title = optarg; break;
 		case OPT_AUTHOR: report.author = optarg; break;
 		case OPT_COHORTS: cohorts_path = optarg; break;
-		case OPT_COHORT_WINDOW:
-			if (small_number("--cohort-window", optarg, 1, 120,
-			                 &options.cohort_window_months))
-				return EX_USAGE;
-			break;
-		case OPT_WINDOW_YEARS:
-			if (small_number("--window-years", optarg, 1, 10, &options.rolling_years))
-				return EX_USAGE;
-			break;
-		case OPT_INCLUDE_BANK: options.include_bank = 1; break;
-		case OPT_FUNNEL:
-			if (!strcmp(optarg, "plain"))
-				options.funnel_adjust = PARITY_FUNNEL_PLAIN;
-			else if (!strcmp(optarg, "additive"))
-				options.funnel_adjust = PARITY_FUNNEL_ADDITIVE;
-			else
-				return cli_usage_error("report", "--funnel-adjust '%s': use plain "
-				                       "or additive", optarg);
-			report.funnel_adjust = optarg;
-			break;
 		case 'h': usage(stdout); return 0;
 		case OPT_METHOD:
 		case OPT_LEVEL:
 		case OPT_LOW_COUNT:
-			if (cli_stats_option("report", c, optarg, &options.settings))
+		case OPT_WINDOW_YEARS:
+		case OPT_INCLUDE_BANK:
+		case OPT_COHORT_WINDOW:
+		case OPT_FUNNEL:
+			if (cli_analysis_option("report", c, optarg, &options))
 				return EX_USAGE;
 			break;
 		default: return EX_USAGE;
@@ -148,19 +114,18 @@ int cmd_report(int argc, char **argv)
 			return cli_usage_error("report", "%s", parity_error_last());
 	}
 	report.organisation = options.organisation;
+	report.funnel_adjust = options.funnel_adjust == PARITY_FUNNEL_ADDITIVE ? "additive"
+	                                                                      : "plain";
 	report.suppress_below = (unsigned)suppress;
 	int rc = parity_store_open(&store, db_path, 0);
 	if (rc)
 		return cli_fail("report", rc);
 	if (cohorts_path) {
-		/* As `parity analyse --cohorts`: warnings (an organisation with no
-		 * data) are printed, errors stop the command. */
-		if ((rc = parity_cohorts_load(&cohorts, cohorts_path, store))) {
+		int status = cli_cohorts_load("report", cohorts_path, store, &cohorts);
+		if (status) {
 			parity_store_close(store);
-			return cli_fail("report", rc);
+			return status;
 		}
-		for (size_t i = 0; i < cohorts->warning_count; i++)
-			fprintf(stderr, "parity report: warning: %s\n", cohorts->warnings[i]);
 		options.cohorts = cohorts;
 		report.cohorts_file = cohorts_path;
 	}

@@ -46,6 +46,57 @@ int cli_stats_option(const char *command, int option, const char *arg,
 	}
 }
 
+/* A whole number from `min` to `max` for `option`; 0, or 64 after saying
+ * what was wrong. */
+static int small_number(const char *command, const char *option, const char *arg,
+                        unsigned min, unsigned max, unsigned *out)
+{
+	uint64_t value;
+	if (cli_parse_u64(arg, &value) || value < min || value > max)
+		return cli_usage_error(command, "%s '%s': give a whole number from %u "
+		                       "to %u", option, arg, min, max);
+	*out = (unsigned)value;
+	return 0;
+}
+
+int cli_analysis_option(const char *command, int option, const char *arg,
+                        parity_analyse_options *options)
+{
+	switch (option) {
+	case OPT_WINDOW_YEARS:
+		return small_number(command, "--window-years", arg, 1, 10,
+		                    &options->rolling_years);
+	case OPT_INCLUDE_BANK:
+		options->include_bank = 1;
+		return 0;
+	case OPT_COHORT_WINDOW:
+		return small_number(command, "--cohort-window", arg, 1, 120,
+		                    &options->cohort_window_months);
+	case OPT_FUNNEL:
+		if (!strcmp(arg, "plain"))
+			options->funnel_adjust = PARITY_FUNNEL_PLAIN;
+		else if (!strcmp(arg, "additive"))
+			options->funnel_adjust = PARITY_FUNNEL_ADDITIVE;
+		else
+			return cli_usage_error(command, "--funnel-adjust '%s': use plain or "
+			                       "additive", arg);
+		return 0;
+	default:
+		return cli_stats_option(command, option, arg, &options->settings);
+	}
+}
+
+int cli_cohorts_load(const char *command, const char *path, parity_store *store,
+                     parity_cohorts **out)
+{
+	int rc = parity_cohorts_load(out, path, store);
+	if (rc)
+		return cli_fail(command, rc);
+	for (size_t i = 0; i < (*out)->warning_count; i++)
+		fprintf(stderr, "parity %s: warning: %s\n", command, (*out)->warnings[i]);
+	return 0;
+}
+
 /* Write one results file; 0 or the library's error. */
 typedef int (*writer_fn)(const parity_results *results, const char *path);
 

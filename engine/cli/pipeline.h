@@ -6,12 +6,26 @@
 
 #include "parity.h"
 
-/* getopt codes of the statistics options, above the printable range. */
+/* getopt codes of the statistics and analysis options, above the
+ * printable range; commands number their own options from 0x200. */
 enum {
 	OPT_METHOD = 0x100,
 	OPT_LEVEL,
 	OPT_LOW_COUNT,
+	OPT_WINDOW_YEARS,
+	OPT_INCLUDE_BANK,
+	OPT_COHORT_WINDOW,
+	OPT_FUNNEL,
 };
+
+/* The analysis options `analyse` and `report` share (with --cohorts, which
+ * each command loads with cli_cohorts_load). */
+#define CLI_ANALYSIS_LONGOPTS                                                 \
+	{"window-years", required_argument, NULL, OPT_WINDOW_YEARS},          \
+	{"include-bank", no_argument, NULL, OPT_INCLUDE_BANK},                \
+	{"cohort-window", required_argument, NULL, OPT_COHORT_WINDOW},        \
+	{"funnel-adjust", required_argument, NULL, OPT_FUNNEL},               \
+	CLI_STATS_LONGOPTS
 
 #define CLI_STATS_LONGOPTS                                                    \
 	{"method", required_argument, NULL, OPT_METHOD},                      \
@@ -28,6 +42,17 @@ enum {
 /* Apply one statistics option; 0, or 64 after printing a usage error. */
 int cli_stats_option(const char *command, int option, const char *arg,
                      parity_stats_settings *settings);
+
+/* Apply one of CLI_ANALYSIS_LONGOPTS (statistics options included); 0, or
+ * 64 after printing a usage error. */
+int cli_analysis_option(const char *command, int option, const char *arg,
+                        parity_analyse_options *options);
+
+/* Read the cohort file `path` into *out, printing its warnings (an
+ * organisation with no data) as "parity COMMAND: warning: ...". Returns 0,
+ * or the exit status after printing the error. */
+int cli_cohorts_load(const char *command, const char *path, parity_store *store,
+                     parity_cohorts **out);
 
 /* Gives the board report its "What changed" lines once run `run_id` is
  * kept in the history: *lines is NULL-terminated (NULL for none), freed
