@@ -243,7 +243,7 @@ static int known_organisations(char ***out, size_t *count, parity_store *store)
 	sqlite3_stmt *stmt = NULL;
 	char **orgs = NULL;
 	size_t n = 0;
-	int rc = store_prepare(store, &stmt, "SELECT DISTINCT organisation FROM cells");
+	int rc = store_prepare(store, &stmt, "SELECT DISTINCT organisation FROM coverage");
 	if (rc)
 		return rc;
 	int step;

@@ -90,15 +90,15 @@ static int prepare_insert(ingest *in, sqlite3_stmt **out, size_t rows)
 	 * rows (the whole file is rolled back anyway), so SQLite keeps no
 	 * statement journal, which for multi-row INSERTs meant a temporary file
 	 * written on every statement. */
-	size_t used = (size_t)snprintf(sql, size, "INSERT OR FAIL INTO cells(file_id, "
-	                               "kind, month");
+	size_t used = (size_t)snprintf(sql, size, "INSERT OR FAIL INTO cells(rowid, "
+	                               "file_id, kind, month");
 	for (int d = 0; d < F_DIMENSIONS_; d++)
 		used += (size_t)snprintf(sql + used, size - used, ", %s", dimension_columns[d]);
 	used += (size_t)snprintf(sql + used, size - used,
 	                         ", rows, shortlisted, appointed) VALUES ");
 	int counts = in->options->kind == PARITY_KIND_COUNTS;
 	for (size_t r = 0; r < rows; r++) {
-		used += (size_t)snprintf(sql + used, size - used, "%s(%lld,", r ? "," : "",
+		used += (size_t)snprintf(sql + used, size - used, "%s(?,%lld,", r ? "," : "",
 		                         (long long)in->file_id);
 		if (counts)
 			used += (size_t)snprintf(sql + used, size - used, "?,");
@@ -116,9 +116,12 @@ static int prepare_insert(ingest *in, sqlite3_stmt **out, size_t rows)
 	return rc;
 }
 
-/* Bind one cell's values from parameter `p` on; returns the next one. */
+/* Bind one cell's values from parameter `p` on, numbering it as the file's
+ * next cell (room for it checked by room_for_cells); returns the next
+ * parameter. */
 static int bind_cell(ingest *in, sqlite3_stmt *stmt, int p, const cell_entry *e)
 {
+	sqlite3_bind_int64(stmt, p++, STORE_CELL_ROWID(in->file_id, in->next_cell++));
 	if (in->options->kind == PARITY_KIND_COUNTS)
 		sqlite3_bind_text(stmt, p++, parity_kind_name((parity_kind)e->key.kind), -1,
 		                  SQLITE_STATIC);
@@ -134,6 +137,17 @@ static int bind_cell(ingest *in, sqlite3_stmt *stmt, int p, const cell_entry *e)
 	sqlite3_bind_int64(stmt, p++, e->shortlisted);
 	sqlite3_bind_int64(stmt, p++, e->appointed);
 	return p;
+}
+
+/* Whether `count` more cells fit in the file's range of rowids (2^32 cells:
+ * unreachable in practice, but checked). 0 or PARITY_EDATA. */
+static int room_for_cells(const ingest *in, size_t count)
+{
+	if (in->next_cell + count <= STORE_CELLS_PER_FILE)
+		return 0;
+	return parity_error_set(PARITY_EDATA, "%s: more than %llu distinct cells in one "
+	                        "file: split the file and ingest the parts", in->path,
+	                        (unsigned long long)STORE_CELLS_PER_FILE);
 }
 
 /* The order to insert cells in: by kind and month, the order of the
@@ -215,6 +229,9 @@ static int apply_fix(ingest *in, sqlite3_stmt *select, sqlite3_stmt *erase,
 	in->summary->cells -= (uint64_t)found;
 	if (!rows && !shortlisted && !appointed)
 		return 0;
+	int rc = room_for_cells(in, 1);
+	if (rc)
+		return rc;
 	cell_entry left = *e;
 	left.rows = rows;
 	left.shortlisted = shortlisted;
@@ -231,23 +248,18 @@ static int apply_fix(ingest *in, sqlite3_stmt *select, sqlite3_stmt *erase,
 static int prepare_fix(ingest *in, sqlite3_stmt **out, const char *verb)
 {
 	char sql[1024];
-	size_t used = (size_t)snprintf(sql, sizeof sql, "%s FROM cells WHERE file_id = ?1 "
-	                               "AND kind = ?2 AND month = ?3", verb);
+	size_t used = (size_t)snprintf(sql, sizeof sql, "%s FROM cells WHERE "
+	                               STORE_CELLS_OF_FILE("?1")
+	                               " AND kind = ?2 AND month = ?3", verb);
 	for (int d = 0; d < F_DIMENSIONS_; d++)
 		used += (size_t)snprintf(sql + used, sizeof sql - used, " AND %s = ?%d",
 		                         dimension_columns[d], 4 + d);
 	return store_prepare(in->store, out, sql);
 }
 
-/*
- * Write the cells of `table` to the store and empty it. With `fixing`,
- * the cells are counts to take back from what this file already wrote.
- * Afterwards, when the memos and interned values have grown past their
- * limit, they are forgotten too (they will be rebuilt as rows need them).
- */
-/* Write the cells of `table` in sorted multi-row INSERTs; the table is
- * left as it was. */
-static int write_cells(ingest *in, const cell_table *table)
+/* Write the cells of `table` in sorted multi-row INSERTs (on the writer
+ * thread when there is one); the table is left as it was. */
+int ingest_write_cells(ingest *in, const cell_table *table)
 {
 	int rc = 0;
 	if (!in->insert_one && ((rc = prepare_insert(in, &in->insert_one, 1)) ||
@@ -270,6 +282,8 @@ static int write_cells(ingest *in, const cell_table *table)
 				batch[got++] = e;
 		}
 		int many = got == BATCH_ROWS;
+		if ((rc = room_for_cells(in, got)))
+			break;
 		for (size_t k = 0; k < (many ? 1 : got) && !rc; k++) {
 			sqlite3_stmt *stmt = many ? in->insert_many : in->insert_one;
 			int p = 1;
@@ -331,18 +345,25 @@ static int forget_values(ingest *in)
 		bytes += memo_bytes(&in->memos[f]);
 	if (bytes <= MEMO_LIMIT)
 		return 0;
+	int rc = writer_wait(in); /* it may still be reading the values */
+	if (rc)
+		return rc;
 	dict_clear(&in->values);
 	for (int f = 0; f < F_COUNT_; f++)
 		memo_clear(&in->memos[f]);
-	int rc = dict_intern(&in->values, &in->empty_id, "", 0);
+	rc = dict_intern(&in->values, &in->empty_id, "", 0);
 	if (!rc)
 		rc = coverage_rekey(&in->coverage, &in->values);
 	return rc;
 }
 
 /*
- * Write the cells of `table` to the store and empty it. With `fixing`, the
- * cells are counts to take back from what this file already wrote.
+ * Write the cells of `table` to the store and empty it: handed to the
+ * writer thread, which writes them while rows go on being read. With
+ * `fixing`, the cells are counts to take back from what this file already
+ * wrote, applied here once the writer is idle. Afterwards, when the memos
+ * and interned values have grown past their limit, they are forgotten too
+ * (they will be rebuilt as rows need them).
  */
 int ingest_flush(ingest *in, cell_table *table, int fixing)
 {
@@ -353,10 +374,16 @@ int ingest_flush(ingest *in, cell_table *table, int fixing)
 	if ((rc = account_cells(in, table)))
 		return rc;
 	if (!fixing) {
-		rc = write_cells(in, table);
-	} else if ((in->insert_one || !(rc = prepare_insert(in, &in->insert_one, 1))) &&
-	           !(rc = prepare_fix(in, &select, "SELECT rows, shortlisted, appointed")) &&
-	           !(rc = prepare_fix(in, &erase, "DELETE"))) {
+		/* Handed to the writer thread: *table comes back empty. */
+		if ((rc = writer_submit(in, table)))
+			return rc;
+		return forget_values(in);
+	}
+	if ((rc = writer_wait(in)))
+		return rc;
+	if ((in->insert_one || !(rc = prepare_insert(in, &in->insert_one, 1))) &&
+	    !(rc = prepare_fix(in, &select, "SELECT rows, shortlisted, appointed")) &&
+	    !(rc = prepare_fix(in, &erase, "DELETE"))) {
 		for (size_t i = 0; i < table->count && !rc; i++)
 			rc = apply_fix(in, select, erase, &table->entries[i]);
 	}
@@ -491,9 +518,10 @@ static int on_record(void *context, const csvread_record *record)
 	if ((rc = queue_row(in, &r)))
 		return rc;
 	in->summary->rows_accepted++;
-	size_t limit = in->options->flush_cells ? in->options->flush_cells
-	                                        : DEFAULT_FLUSH_CELLS;
-	if (in->cells.count >= limit &&
+	/* Flushed when full, counting the rows still queued for it (so that it
+	 * never has to grow): the table in hand is the big one or, while the
+	 * writer has that, the spare (see writer_start). */
+	if (in->cells.count + PENDING_CELLS >= in->cells.size &&
 	    ((rc = drain_pending(in)) || (rc = ingest_flush(in, &in->cells, 0))))
 		return rc;
 	return 0;
@@ -594,8 +622,13 @@ static int handle_overlap(ingest *in)
 	/* Replace: drop the old cells and coverage for exactly these
 	 * kind-organisation-months; a file left with nothing becomes inactive. */
 	static const char *const replace_sql[] = {
-		"DELETE FROM cells WHERE file_id <> ?1 AND (kind, organisation, month) IN "
-		" (SELECT kind, organisation, month FROM coverage WHERE file_id = ?1)",
+		"DELETE FROM cells WHERE rowid IN (SELECT cells.rowid FROM"
+		" (SELECT DISTINCT c.file_id AS f FROM coverage c JOIN coverage mine ON"
+		"  mine.kind = c.kind AND mine.organisation = c.organisation AND"
+		"  mine.month = c.month AND mine.file_id = ?1 WHERE c.file_id <> ?1)"
+		" AS covering CROSS JOIN cells ON " STORE_CELLS_OF_FILE("covering.f")
+		" WHERE (cells.kind, cells.organisation, cells.month) IN"
+		" (SELECT kind, organisation, month FROM coverage WHERE file_id = ?1))",
 		"UPDATE files SET active = 0 WHERE id <> ?1 AND id IN "
 		" (SELECT c.file_id FROM coverage c JOIN coverage mine ON "
 		"  mine.kind = c.kind AND mine.organisation = c.organisation AND "
@@ -621,19 +654,60 @@ static int handle_overlap(ingest *in)
 	return 0;
 }
 
+/* A coverage item with its organisation's text, for sorting. */
+typedef struct covered {
+	const char *organisation;
+	const coverage_item *item;
+} covered;
+
+static int compare_covered(const void *a, const void *b)
+{
+	const covered *x = a, *y = b;
+	const char *kx = parity_kind_name((parity_kind)x->item->kind);
+	const char *ky = parity_kind_name((parity_kind)y->item->kind);
+	int c = strcmp(kx, ky);
+	if (!c)
+		c = strcmp(x->organisation, y->organisation);
+	if (!c)
+		c = (x->item->month > y->item->month) - (x->item->month < y->item->month);
+	return c;
+}
+
+/* The file's coverage items in the order of the coverage table's key and
+ * index (kind, organisation, month), so that inserting them appends to
+ * both instead of touching pages all over them. A malloc'd array, or NULL
+ * when out of memory. */
+static covered *sorted_coverage(const coverage_set *set)
+{
+	covered *sorted = malloc((set->count ? set->count : 1) * sizeof *sorted);
+	if (!sorted)
+		return NULL;
+	for (size_t i = 0; i < set->count; i++) {
+		sorted[i].item = &set->items[i];
+		sorted[i].organisation = coverage_organisation(set, &set->items[i]);
+	}
+	qsort(sorted, set->count, sizeof *sorted, compare_covered);
+	return sorted;
+}
+
 static int save_file_details(ingest *in, const char *sha)
 {
 	sqlite3_stmt *stmt = NULL;
 	int first_month = 0, last_month = 0;
 	int64_t counted = 0;
 	coverage_settle(&in->coverage);
+	covered *sorted = sorted_coverage(&in->coverage);
+	if (!sorted)
+		return parity_error_set(PARITY_ENOMEM, "out of memory recording coverage");
 	int rc = store_prepare(in->store, &stmt,
 	                       "INSERT INTO coverage(file_id, kind, organisation, month) "
 	                       "VALUES(?,?,?,?)");
-	if (rc)
+	if (rc) {
+		free(sorted);
 		return rc;
+	}
 	for (size_t i = 0; i < in->coverage.count && !rc; i++) {
-		const coverage_item *c = &in->coverage.items[i];
+		const coverage_item *c = sorted[i].item;
 		if (c->rows <= 0)
 			continue; /* every row of it was taken back */
 		counted += c->rows;
@@ -644,8 +718,7 @@ static int save_file_details(ingest *in, const char *sha)
 		sqlite3_bind_int64(stmt, 1, in->file_id);
 		sqlite3_bind_text(stmt, 2, parity_kind_name((parity_kind)c->kind), -1,
 		                  SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 3, coverage_organisation(&in->coverage, c), -1,
-		                  SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, sorted[i].organisation, -1, SQLITE_STATIC);
 		sqlite3_bind_int(stmt, 4, c->month);
 		int step = sqlite3_step(stmt);
 		if (step != SQLITE_DONE)
@@ -653,6 +726,7 @@ static int save_file_details(ingest *in, const char *sha)
 		sqlite3_reset(stmt);
 	}
 	sqlite3_finalize(stmt);
+	free(sorted);
 	if (rc)
 		return rc;
 	if ((rc = handle_overlap(in)))
@@ -805,6 +879,8 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 	size_t reserve = options->flush_cells ? options->flush_cells : DEFAULT_FLUSH_CELLS;
 	if (reserve > (1u << 22))
 		reserve = 1u << 22;
+	if (reserve < 4 * PENDING_CELLS)
+		reserve = 4 * PENDING_CELLS;
 	if ((rc = cells_reserve(&in.cells, reserve)))
 		goto done;
 	idparts_init(&in.ids, options->id_run ? options->id_run : DEFAULT_ID_RUN);
@@ -826,18 +902,27 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 	 * file written on every INSERT) in case a check fails. On again below. */
 	if ((rc = store_exec(store, "PRAGMA foreign_keys=OFF", "starting to ingest")))
 		goto done;
+	/* Cells are only appended (schema 4): a small page cache does. */
+	if ((rc = store_exec(store, "PRAGMA cache_size=-2048", "starting to ingest")))
+		goto done;
 	foreign_keys_off = 1;
 	if ((rc = store_exec(store, "BEGIN IMMEDIATE", "starting to ingest")))
 		goto done;
 	in_transaction = 1;
 	if ((rc = insert_file(&in)))
 		goto done;
+	/* The writer's spare table is half the size: with it, memory stays
+	 * within its bound for files of nearly all distinct cells (the only
+	 * ones that ever fill a table), while a file of up to `reserve`
+	 * distinct cells is still counted in one table and written once. */
+	if (!options->single_thread && (rc = writer_start(&in, (reserve + 1) / 2)))
+		goto done;
 
 	rc = csvread_file(&read, path, &csv, on_record, &in);
 	if (options->progress && summary->rows_read >= 0x10000)
 		fprintf(stderr, "\r%s: %llu rows read\n", path,
 		        (unsigned long long)summary->rows_read);
-	if (rc)
+	if (rc || (rc = writer_wait(&in)))
 		goto done;
 	in.delimiter = read.delimiter;
 	snprintf(summary->sha256, sizeof summary->sha256, "%s", read.sha256);
@@ -865,7 +950,7 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 	}
 	if ((rc = drain_pending(&in)) || (rc = ingest_flush(&in, &in.cells, 0)) ||
 	    (rc = ingest_resolve_duplicates(&in)) ||
-	    (rc = ingest_flush(&in, &in.fixes, 1)))
+	    (rc = ingest_flush(&in, &in.fixes, 1)) || (rc = writer_wait(&in)))
 		goto done;
 	if (in.unknown_count) {
 		rc = refuse_unknown(&in);
@@ -886,6 +971,10 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 		                      summary->first_reject);
 		goto done;
 	}
+	/* Every cell is written: the tables' memory goes before the
+	 * coverage is sorted and saved. */
+	writer_stop(&in);
+	cells_free(&in.cells);
 	if ((rc = save_file_details(&in, read.sha256)))
 		goto done;
 	sqlite3_finalize(in.insert_many);
@@ -895,13 +984,15 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 		goto done;
 	in_transaction = 0;
 done:
+	writer_stop(&in); /* before the statements it uses go, and any rollback */
 	sqlite3_finalize(in.insert_many);
 	sqlite3_finalize(in.insert_one);
 	in.insert_many = in.insert_one = NULL;
 	if (in_transaction)
 		sqlite3_exec(store_db(store), "ROLLBACK", NULL, NULL, NULL);
 	if (foreign_keys_off)
-		sqlite3_exec(store_db(store), "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+		sqlite3_exec(store_db(store), "PRAGMA foreign_keys=ON; PRAGMA cache_size=-8192",
+		             NULL, NULL, NULL);
 	if (rc && rc != PARITY_EBUSY && rc != PARITY_EIO && rc != PARITY_ENOMEM)
 		summary->refused = 1;
 	if (rc)

@@ -421,6 +421,8 @@ typedef struct row {
 	const char *id;           /* the id as read, for messages */
 } row;
 
+typedef struct cell_writer cell_writer;
+
 typedef struct ingest {
 	parity_store *store;
 	const parity_ingest_options *options;
@@ -428,6 +430,7 @@ typedef struct ingest {
 	const char *path;
 	const column_spec *spec;
 	int64_t file_id;
+	uint64_t next_cell;           /* number of the next cell this file writes */
 	char delimiter;               /* as read: cursors re-read with it */
 
 	int header_done;
@@ -456,6 +459,7 @@ typedef struct ingest {
 
 	sqlite3_stmt *insert_many;    /* INSERT of BATCH_ROWS cells */
 	sqlite3_stmt *insert_one;
+	cell_writer *writer;          /* the thread writing cells, or NULL */
 
 	parity_ingest_summary *summary;
 	util_atomic_file rejects;     /* rejects CSV, opened on first reject */
@@ -490,6 +494,22 @@ int ingest_resolve_duplicates(ingest *in);
 /* ingest.c: the store side. Write a table of cells (with `fixing`: counts
  * to take back from what this file wrote) and empty it. */
 int ingest_flush(ingest *in, cell_table *table, int fixing);
+/* Write the cells of `table` to the store in sorted multi-row INSERTs,
+ * numbering them as the file's next cells; the table is left as it was. */
+int ingest_write_cells(ingest *in, const cell_table *table);
+
+/* The writer thread (ingest_writer.c). writer_start makes it, with a spare
+ * table of `reserve` cells (made on first use) to swap with full ones; if
+ * no thread can be made, in->writer stays NULL and tables are written on
+ * the caller's thread. writer_submit hands a full table over and leaves
+ * *table empty; writer_wait returns once nothing is being written (with
+ * the writer's failure, if it had one); nothing else may use the store
+ * until it has. writer_stop waits and ends the thread; safe when none was
+ * started. */
+int writer_start(ingest *in, size_t reserve);
+int writer_submit(ingest *in, cell_table *table);
+int writer_wait(ingest *in);
+void writer_stop(ingest *in);
 /* Take a counted row back (a duplicate found after the read). */
 int ingest_uncount(ingest *in, const row *r);
 

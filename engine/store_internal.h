@@ -24,4 +24,29 @@ int store_prepare(parity_store *store, sqlite3_stmt **out, const char *sql);
  * naming `what` and the database; returns the parity code. */
 int store_fail(parity_store *store, int rc, const char *what);
 
+/*
+ * Cells are numbered by file (schema 4): the n-th cell a file wrote has
+ * rowid file_id << 32 | n, so a file's cells are one range of the table.
+ * STORE_CELL_ROWID gives a cell's rowid; STORE_CELLS_OF_FILE(f) is an SQL
+ * condition selecting the cells of the file whose id is the SQL expression f.
+ */
+#define STORE_CELL_ROWID(file_id, n) ((int64_t)(file_id) * 4294967296LL + (int64_t)(n))
+#define STORE_CELLS_PER_FILE 4294967296ULL
+#define STORE_CELLS_OF_FILE(f) \
+	"cells.rowid BETWEEN (" f ") * 4294967296 AND (" f ") * 4294967296 + 4294967295"
+
+/*
+ * An SQL FROM clause for the cells of every file that holds data of `kind`
+ * in months `first` to `last` for organisation `org` (an SQL expression that
+ * may be NULL: every organisation), found through the coverage table, so a
+ * query reads those files' ranges of the table and no others. All four are
+ * SQL text (parameters or literals). A file may hold other kinds, months or
+ * organisations too: the query still filters its cells by them.
+ */
+#define STORE_CELLS_COVERING(kind, first, last, org) \
+	"(SELECT DISTINCT file_id AS f FROM coverage WHERE kind = " kind \
+	" AND month BETWEEN " first " AND " last " AND (" org " IS NULL OR " \
+	"organisation = " org ")) AS covering CROSS JOIN cells ON " \
+	STORE_CELLS_OF_FILE("covering.f")
+
 #endif

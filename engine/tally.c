@@ -137,7 +137,7 @@ int tally_span(parity_store *store, measure m, const char *organisation,
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc = store_prepare(store, &stmt,
-	                       "SELECT min(month), max(month) FROM cells WHERE kind = ?1 "
+	                       "SELECT min(month), max(month) FROM coverage WHERE kind = ?1 "
 	                       "AND (?2 IS NULL OR organisation = ?2)");
 	if (rc)
 		return rc;
@@ -239,7 +239,7 @@ static int find_snapshots(snapshot **out, size_t *count, tally *t,
 	*out = NULL;
 	*count = 0;
 	int rc = store_prepare(store, &stmt,
-	                       "SELECT organisation, max(month), max(month) >= ?2 FROM cells "
+	                       "SELECT organisation, max(month), max(month) >= ?2 FROM coverage "
 	                       "WHERE kind = 'workforce' AND month BETWEEN ?1 AND ?3 "
 	                       "AND (?4 IS NULL OR organisation = ?4) "
 	                       "GROUP BY organisation ORDER BY organisation");
@@ -295,24 +295,28 @@ static void note_snapshot(tally *t, int month)
 
 static const char *const outcome_sql[M_COUNT] = {
 	[M_APPOINTMENT] =
-		"SELECT " DIMENSION_LIST ", sum(appointed), sum(shortlisted) FROM cells "
-		"WHERE kind = 'recruitment' AND month BETWEEN ?1 AND ?2 "
+		"SELECT " DIMENSION_LIST ", sum(appointed), sum(shortlisted) FROM "
+		STORE_CELLS_COVERING("'recruitment'", "?1", "?2", "?3")
+		" WHERE kind = 'recruitment' AND month BETWEEN ?1 AND ?2 "
 		"AND (?3 IS NULL OR organisation = ?3) "
 		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
 	[M_DISCIPLINARY] =
-		"SELECT " DIMENSION_LIST ", sum(rows), 0 FROM cells "
-		"WHERE kind = 'disciplinary' AND process = 'disciplinary' "
+		"SELECT " DIMENSION_LIST ", sum(rows), 0 FROM "
+		STORE_CELLS_COVERING("'disciplinary'", "?1", "?2", "?3")
+		" WHERE kind = 'disciplinary' AND process = 'disciplinary' "
 		"AND month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR organisation = ?3) "
 		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
 	[M_CAPABILITY] =
-		"SELECT " DIMENSION_LIST ", sum(rows), 0 FROM cells "
-		"WHERE kind = 'disciplinary' AND process = 'capability' "
+		"SELECT " DIMENSION_LIST ", sum(rows), 0 FROM "
+		STORE_CELLS_COVERING("'disciplinary'", "?1", "?2", "?3")
+		" WHERE kind = 'disciplinary' AND process = 'capability' "
 		"AND grounds = 'performance' "
 		"AND month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR organisation = ?3) "
 		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
 	[M_TRAINING] =
-		"SELECT " DIMENSION_LIST ", sum(rows), 0 FROM cells "
-		"WHERE kind = 'training' AND month BETWEEN ?1 AND ?2 "
+		"SELECT " DIMENSION_LIST ", sum(rows), 0 FROM "
+		STORE_CELLS_COVERING("'training'", "?1", "?2", "?3")
+		" WHERE kind = 'training' AND month BETWEEN ?1 AND ?2 "
 		"AND (?3 IS NULL OR organisation = ?3) "
 		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
 };
@@ -354,8 +358,9 @@ static int load_period(tally *t, parity_store *store, const parity_period *p,
 
 	for (size_t i = 0; i < snap_count; i++) {
 		rc = store_prepare(store, &stmt,
-		                   "SELECT " DIMENSION_LIST ", 0, sum(rows) FROM cells "
-		                   "WHERE kind = 'workforce' AND month = ?1 AND "
+		                   "SELECT " DIMENSION_LIST ", 0, sum(rows) FROM "
+		                   STORE_CELLS_COVERING("'workforce'", "?1", "?1", "?2")
+		                   " WHERE kind = 'workforce' AND month = ?1 AND "
 		                   "organisation = ?2 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10");
 		if (rc)
 			goto done;

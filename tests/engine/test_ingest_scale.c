@@ -93,6 +93,12 @@ static void test_ingest_duplicates_far_apart_across_spills(void)
 	CHECK(query("SELECT sum(appointed) FROM cells") == white_appointed);
 	CHECK(query("SELECT sum(shortlisted) FROM cells") == 4997);
 	CHECK(query("SELECT count FROM rejects WHERE reason = 'duplicate id'") == 3);
+	/* Schema 4: the file's cells are numbered 0, 1, ... in its own range of
+	 * rowids (file_id << 32), also when a flush is written by the writer
+	 * thread while later rows are read and a repeat's cell is rewritten. */
+	CHECK(query("SELECT count(*) FROM cells WHERE rowid / 4294967296 <> file_id") == 0);
+	CHECK(query("SELECT min(rowid) FROM cells") == 4294967296LL);
+	CHECK(query("SELECT max(rowid) - 4294967296 < 6000 FROM cells") == 1);
 	/* Row n is on line n + 1 up to row 28, line n + 2 after the quoted
 	 * line break in row 29: APP-2 is on line 3, APP-100 on line 102; the
 	 * repeats, rows 2,500, 3,000 and 4,900, are on lines 2,502, 3,002 and
