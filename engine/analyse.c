@@ -201,16 +201,20 @@ static int latest_complete_year(parity_store *store, const char *organisation,
 	return 0;
 }
 
-/* Load every measure for `period`: the rolling window for rolling measures. */
+/* Load every measure for `period` (`all` 0: only those of the standard
+ * indicators; the others stay empty): the rolling window for rolling
+ * measures. */
 static int load_measures(tally tallies[M_COUNT], parity_store *store, strpool *pool,
                          const parity_period *period,
-                         const parity_analyse_options *options)
+                         const parity_analyse_options *options, int all)
 {
 	parity_period window[MAX_ROLLING_YEARS];
 	int rc = 0;
 	for (int m = 0; m < M_COUNT; m++)
 		memset(&tallies[m], 0, sizeof tallies[m]);
 	for (int m = 0; m < M_COUNT && !rc; m++) {
+		if (!all && !measure_indicated((measure)m))
+			continue;
 		unsigned years = measure_get((measure)m)->rolling ? options->rolling_years : 1;
 		size_t n = window_periods(window, period, years);
 		rc = tally_load(&tallies[m], store, pool, (measure)m, window, n,
@@ -548,7 +552,7 @@ static int trend_series(parity_results *results, parity_store *store, strpool *p
 	for (; year.first_month <= last && !rc;
 	     parity_period_financial_year(&year, year.last_month + 1)) {
 		tally tallies[M_COUNT];
-		if ((rc = load_measures(tallies, store, pool, &year, options)))
+		if ((rc = load_measures(tallies, store, pool, &year, options, 0)))
 			return rc;
 		for (size_t i = 0; parity_indicator_info_at(i) && !rc; i++) {
 			const parity_indicator_info *info = parity_indicator_info_at(i);
@@ -652,7 +656,7 @@ int parity_analyse_run(parity_results **out, parity_store *store,
 	results->cohort_window_months = options.cohort_window_months;
 	results->include_bank = options.include_bank;
 
-	if ((rc = load_measures(tallies, store, &pool, &period, &options)))
+	if ((rc = load_measures(tallies, store, &pool, &period, &options, 1)))
 		goto fail;
 	loaded = 1;
 	int any = 0;

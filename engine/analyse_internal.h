@@ -41,6 +41,8 @@ typedef enum measure {
 	M_DISCIPLINARY,    /* disciplinary cases (process disciplinary) / headcount */
 	M_CAPABILITY,      /* capability cases on performance grounds / headcount */
 	M_TRAINING,        /* non-mandatory training / headcount */
+	M_SHORTLISTING,    /* recruitment: shortlisted / applications (no
+	                    * standard indicator: comparisons and the pipeline) */
 	M_COUNT
 } measure;
 
@@ -53,6 +55,10 @@ typedef struct measure_info {
 } measure_info;
 
 const measure_info *measure_get(measure m);
+
+/* 1 when a standard indicator counts measure `m` (the trend and the cohorts
+ * need only those), 0 for a measure compared only (shortlisting). */
+int measure_indicated(measure m);
 
 /* Dimensions of a cell, in the order the store's queries return them. */
 enum {

@@ -738,6 +738,10 @@ static int one_cohort(parity_results *results, parity_store *store, strpool *poo
 
 	/* Both windows of every measure, then the indicators in their order. */
 	for (int m = 0; m < M_COUNT && !rc; m++) {
+		note[m] = NULL;
+		fatal[m] = 0;
+		if (!measure_indicated((measure)m))
+			continue; /* compared only: no cohort arm uses it */
 		note[m] = coverage(notes[m], sizeof notes[m], store, (measure)m, &run,
 		                   &fatal[m], &rc);
 		if (rc)

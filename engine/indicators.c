@@ -17,11 +17,20 @@ static const measure_info measures[M_COUNT] = {
 	[M_DISCIPLINARY] = {"disciplinary", "disciplinary", 1, 0, 1},
 	[M_CAPABILITY] = {"capability", "disciplinary", 1, 0, 1},
 	[M_TRAINING] = {"training", "training", 1, 1, 0},
+	[M_SHORTLISTING] = {"shortlisting", "recruitment", 0, 1, 0},
 };
 
 const measure_info *measure_get(measure m)
 {
 	return &measures[m];
+}
+
+int measure_indicated(measure m)
+{
+	for (size_t i = 0; parity_indicator_info_at(i); i++)
+		if (!strcmp(parity_indicator_info_at(i)->measure, measures[m].name))
+			return 1;
+	return 0;
 }
 
 /* The published standard set, oriented so that above 1 means the minority

@@ -319,6 +319,11 @@ static const char *const outcome_sql[M_COUNT] = {
 		" WHERE kind = 'training' AND month BETWEEN ?1 AND ?2 "
 		"AND (?3 IS NULL OR organisation = ?3) "
 		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
+	[M_SHORTLISTING] = /* a recruitment row is one application */
+		"SELECT " DIMENSION_LIST ", sum(shortlisted), sum(rows) FROM cells "
+		"WHERE kind = 'recruitment' AND month BETWEEN ?1 AND ?2 "
+		"AND (?3 IS NULL OR organisation = ?3) "
+		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
 };
 
 /* Load one period: its outcome cells and, for headcount measures, each

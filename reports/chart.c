@@ -611,7 +611,8 @@ void chart_ratio_draw(cairo_t *cr, double x, double y, double width,
 	if (s->plot_heading) {
 		double hw = 0;
 		draw_text_size(&hw, NULL, cr, 0, label_bold, 0, s->plot_heading);
-		hw = fmin(hw, g.plot_w + 8);
+		/* A panel without labels may use its whole width. */
+		hw = fmin(hw, s->hide_labels ? width - 2 : g.plot_w + 8);
 		draw_text(cr, g.plot_x + g.plot_w / 2 - hw / 2, g.head_y, hw,
 		          label_bold, DRAW_ELLIPSIZE, s->plot_heading);
 	}

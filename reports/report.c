@@ -156,7 +156,7 @@ static int org_chart_write(const report *rep, const report_indicator *ind,
 	style.title = title;
 	const parity_result_row *pooled = ind->pooled_org;
 	if (pooled && ind->orgs.count > 1 && !report_hidden(rep, pooled) &&
-	    pooled->pool.homogeneity_estimable) {
+	    !report_strata_hidden(rep, pooled) && pooled->pool.homogeneity_estimable) {
 		chart_format_homogeneity(note, sizeof note, pooled->pool.q,
 		                         (int)pooled->pool.df, pooled->pool.p_homogeneity);
 		style.note = note;
@@ -166,8 +166,9 @@ static int org_chart_write(const report *rep, const report_indicator *ind,
 	return rc;
 }
 
-/* The chart files of one indicator: by organisation, trend and (with
- * several organisations) funnel, each as PNG and SVG. */
+/* The chart files of one indicator: by organisation, trend, (with
+ * several organisations) funnel and (appointment, with the shortlisting
+ * counts) the recruitment pipeline, each as PNG and SVG. */
 static int write_charts(const report *rep, const report_indicator *ind,
                         const char *out_dir)
 {
@@ -180,6 +181,8 @@ static int write_charts(const report *rep, const report_indicator *ind,
 	report_funnel funnel;
 	int have_trend = report_trend_build(&trend, rep, ind, NULL, 0);
 	int have_funnel = report_funnel_build(&funnel, rep, ind);
+	chart_pipeline_group stages[2];
+	int have_pipeline = report_pipeline_groups(stages, rep, ind) > 0;
 	int rc = 0;
 	for (size_t k = 0; k < 2 && !rc; k++) {
 		if (ind->orgs.count > 0) {
@@ -214,6 +217,21 @@ static int write_charts(const report *rep, const report_indicator *ind,
 			if (!rc)
 				rc = chart_funnel_write(path, kinds[k].format, CHART_WIDTH,
 				                        &style, &funnel.funnel);
+		}
+		if (!rc && have_pipeline) {
+			chart_pipeline_style style;
+			char title[300];
+			report_pipeline_style(&style, rep);
+			snprintf(title, sizeof title, "Recruitment pipeline by %s, %s",
+			         strcmp(ind->info->grouping, "disability") ? "ethnicity"
+			                                                   : "disability",
+			         rep->period);
+			style.title = title;
+			snprintf(name, sizeof name, "%s-pipeline.%s", ind->stem, kinds[k].ext);
+			rc = util_path_join(path, sizeof path, out_dir, name);
+			if (!rc)
+				rc = chart_pipeline_write(path, kinds[k].format, CHART_WIDTH,
+				                          &style, stages, 2);
 		}
 	}
 	if (have_trend)

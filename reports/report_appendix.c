@@ -604,8 +604,13 @@ void report_render_methods(draw_doc *doc, const report *rep)
 		                 "and its sentence uses no figures. Kline ladders "
 		                 "through a suppressed band, and trend and funnel "
 		                 "points of suppressed rows, are held back likewise. "
-		                 "Pooled ratios and homogeneity tests combine many "
-		                 "strata and are shown to two decimals. %zu row%s of "
+		                 "A pooled ratio is shown: its counts are the "
+		                 "published totals. Its homogeneity test (and a funnel "
+		                 "plot's over-dispersion figures) is not shown when an "
+		                 "organisation, band or group it combines is "
+		                 "suppressed: it adds one term per stratum, and with "
+		                 "the others' counts a small stratum's term would give "
+		                 "its count away. %zu row%s of "
 		                 "this report %s suppressed.", t - 1, t,
 		                 rep->hidden_rows, rep->hidden_rows == 1 ? "" : "s",
 		                 rep->hidden_rows == 1 ? "is" : "are");

@@ -74,7 +74,6 @@ static void matrix_cell(char *buf, size_t size, const report *rep,
 
 /* ---- characteristics -------------------------------------------------------- */
 
-#define PANEL_WIDTH 88.0   /* each outcome's panel after the first */
 #define PANEL_LABELS 152.0 /* the label column of the first panel */
 
 /* One row of the breakdown: a characteristic's heading or one group. */
@@ -205,7 +204,10 @@ static void characteristic_panels(draw_doc *doc, const report *rep,
 	double width = doc->right - doc->left;
 	if (!items || !styles || !heads)
 		goto done;
-	double first = width - PANEL_WIDTH * (double)(panels - 1);
+	/* Every outcome gets the same plot width; the first panel also
+	 * holds the labels. */
+	double plot = (width - PANEL_LABELS) / (double)(panels ? panels : 1);
+	double first = PANEL_LABELS + plot;
 	double height = 0;
 	for (size_t k = 0; k < panels; k++) {
 		const report_measure *m = &rep->meas[k];
@@ -234,15 +236,15 @@ static void characteristic_panels(draw_doc *doc, const report *rep,
 		st->label_width = PANEL_LABELS;
 		st->heading_width = width;
 		chart_ratio_range(&st->axis_low, &st->axis_high, it, count);
-		height = fmax(height, chart_ratio_height(doc->cr, k ? PANEL_WIDTH : first,
+		height = fmax(height, chart_ratio_height(doc->cr, k ? plot : first,
 		                                         st, it, count));
 	}
 	draw_doc_need(doc, height);
 	/* Right to left, so that the labels' panel, drawn last, lays the
 	 * characteristics' headings over the rows of the others. */
 	for (size_t k = panels; k-- > 0;) {
-		double x = doc->left + (k ? first + PANEL_WIDTH * (double)(k - 1) : 0);
-		chart_ratio_draw(doc->cr, x, doc->y, k ? PANEL_WIDTH : first,
+		double x = doc->left + (k ? first + plot * (double)(k - 1) : 0);
+		chart_ratio_draw(doc->cr, x, doc->y, k ? plot : first,
 		                 &styles[k], &items[k * count], count);
 	}
 	doc->y += height + 4;
@@ -316,7 +318,7 @@ void report_render_characteristics(draw_doc *doc, const report *rep)
 	                 "British for ethnic category, men for sex, and for the "
 	                 "others the largest group. For every outcome, <b>above 1 "
 	                 "means the compared group is worse off</b>: less likely to "
-	                 "be appointed or trained, more likely to enter a formal "
+	                 "be shortlisted, appointed or trained, more likely to enter a formal "
 	                 "process.%s The counts are in report-tables.csv.",
 	                 rep->suppress_below > 1
 	                 ? " Groups whose counts are too small to publish say "
@@ -411,7 +413,12 @@ void report_render_organisations(draw_doc *doc, const report *rep)
 			st->title = titles[held];
 			const parity_funnel *fit = &ind->pooled_org->funnel_fit;
 			notes[held][0] = '\0';
-			if (fit->adjust == PARITY_FUNNEL_ADDITIVE)
+			if (report_strata_hidden(rep, ind->pooled_org))
+				snprintf(notes[held], sizeof notes[0], "Organisations with "
+				         "suppressed counts are not plotted%s.",
+				         fit->adjust == PARITY_FUNNEL_ADDITIVE
+				         ? "; limits widened for over-dispersion" : "");
+			else if (fit->adjust == PARITY_FUNNEL_ADDITIVE)
 				snprintf(notes[held], sizeof notes[0], "Limits widened for "
 				         "over-dispersion (additive, \u03C4\u00B2 = %.3g).",
 				         fit->tau2);
@@ -521,7 +528,9 @@ static void strata_matrix(draw_doc *doc, const report *rep, int kind)
 			} else if (!pooled || report_hidden(rep, pooled)) {
 				snprintf(text, size, "%s", pooled ? "suppressed" : "-");
 			} else if (r == count + 2) {
-				if (!pooled->pool.homogeneity_estimable)
+				if (report_strata_hidden(rep, pooled))
+					snprintf(text, size, "not shown");
+				else if (!pooled->pool.homogeneity_estimable)
 					snprintf(text, size, "not computed");
 				else if (pooled->pool.p_homogeneity < 0.001)
 					snprintf(text, size, "< 0.001");
@@ -617,43 +626,83 @@ static const parity_result_row *shortlisting_row(const report *rep,
 	return NULL;
 }
 
-/* The recruitment pipeline for the first appointment indicator whose
- * shortlisting counts are in the results. */
+int report_pipeline_groups(chart_pipeline_group out[2], const report *rep,
+                           const report_indicator *ind)
+{
+	if (strcmp(ind->info->measure, "appointment") || !ind->overall)
+		return 0;
+	const parity_result_row *s = shortlisting_row(rep, ind->info->grouping);
+	const parity_result_row *a = ind->overall;
+	/* Shortlisted must be the same people in both rows. */
+	if (!s || s->ratio.x1 != a->ratio.n1 || s->ratio.x2 != a->ratio.n2 ||
+	    strcmp(s->group1, a->group1) || strcmp(s->group2, a->group2))
+		return 0;
+	if (report_hidden(rep, s) || report_hidden(rep, a))
+		return -1;
+	out[0] = (chart_pipeline_group){a->group1, s->ratio.n1, s->ratio.x1, a->ratio.x1};
+	out[1] = (chart_pipeline_group){a->group2, s->ratio.n2, s->ratio.x2, a->ratio.x2};
+	return 1;
+}
+
+void report_pipeline_style(chart_pipeline_style *style, const report *rep)
+{
+	memset(style, 0, sizeof *style);
+	style->few_cases = rep->results->settings.low_count_min;
+	style->note = "Each bar is a percentage of its stage's base; the counts "
+	              "are in report-tables.csv.";
+}
+
+/* The recruitment pipeline of each appointment indicator whose
+ * shortlisting counts are in the results, as a part of its own (on the
+ * same page when the first chart fits), each with the two ratios in
+ * words: shortlisting, then appointment once shortlisted. */
 static void pipeline(draw_doc *doc, const report *rep)
 {
+	int started = 0;
 	for (size_t k = 0; k < rep->ind_count; k++) {
 		const report_indicator *ind = &rep->ind[k];
-		if (strcmp(ind->info->measure, "appointment"))
+		chart_pipeline_group groups[2];
+		int have = report_pipeline_groups(groups, rep, ind);
+		if (!have)
 			continue;
-		const parity_result_row *s = shortlisting_row(rep, ind->info->grouping);
-		const parity_result_row *a = ind->overall;
-		if (!s)
-			continue;
-		/* Shortlisted must be the same people in both rows. */
-		if (s->ratio.x1 != a->ratio.n1 || s->ratio.x2 != a->ratio.n2 ||
-		    strcmp(s->group1, a->group1) || strcmp(s->group2, a->group2))
-			continue;
-		char title[160];
-		snprintf(title, sizeof title, "Recruitment pipeline by %s, %s",
-		         strcmp(ind->info->grouping, "disability") ? "ethnicity"
-		                                                   : "disability",
-		         rep->period);
+		chart_pipeline_style style;
+		report_pipeline_style(&style, rep);
+		double width = doc->right - doc->left;
+		double h = have > 0 ? chart_pipeline_height(doc->cr, width, &style,
+		                                            groups, 2) : 0;
+		if (!started) {
+			char subtitle[200];
+			snprintf(subtitle, sizeof subtitle, "%s \u00B7 %s \u00B7 applied, "
+			         "shortlisted, appointed", rep->where, rep->period);
+			report_part_after(doc, "Recruitment pipeline", subtitle, h + 120);
+			report_paragraph(doc, report_small, DRAW_BLACK,
+			                 "Shortlisted as a percentage of applicants, "
+			                 "appointed as a percentage of those shortlisted "
+			                 "and of all applicants: a gap at shortlisting "
+			                 "adds to a gap at appointment.");
+			started = 1;
+		}
+		int race = strcmp(ind->info->grouping, "disability") != 0;
+		char title[160], words[600], appointed[400];
+		snprintf(title, sizeof title, "By %s", race ? "ethnicity" : "disability");
 		draw_doc_heading(doc, 12, title);
-		if (report_hidden(rep, s) || report_hidden(rep, a)) {
+		if (have < 0) {
 			report_paragraph(doc, report_small, DRAW_BLACK,
 			                 "Not shown: some of its counts are too small to "
 			                 "publish.");
 			continue;
 		}
-		chart_pipeline_group groups[2] = {
-			{a->group1, s->ratio.n1, s->ratio.x1, a->ratio.x1},
-			{a->group2, s->ratio.n2, s->ratio.x2, a->ratio.x2},
-		};
-		chart_pipeline_style style;
-		memset(&style, 0, sizeof style);
-		style.few_cases = rep->results->settings.low_count_min;
-		double width = doc->right - doc->left;
-		double h = chart_pipeline_height(doc->cr, width, &style, groups, 2);
+		const parity_result_row *s = shortlisting_row(rep, ind->info->grouping);
+		char phrase1[80], phrase2[80];
+		snprintf(phrase1, sizeof phrase1, "%s applicants", s->group1);
+		snprintf(phrase2, sizeof phrase2, "%s applicants", s->group2);
+		parity_ratio_sentence(words, sizeof words, &s->ratio, phrase1, phrase2,
+		                      "to be shortlisted");
+		report_sentence(appointed, sizeof appointed, rep, ind->overall, ind->info);
+		char name[24];
+		report_short_name(name, sizeof name, ind->info->code);
+		report_paragraph(doc, report_small, DRAW_BLACK, "<b>Shortlisting.</b> %s "
+		                 "<b>Appointment (%s).</b> %s", words, name, appointed);
 		draw_doc_need(doc, h);
 		chart_pipeline_draw(doc->cr, doc->left, doc->y, width, &style, groups, 2);
 		doc->y += h + 8;
@@ -669,11 +718,7 @@ void report_render_strata(draw_doc *doc, const report *rep)
 		       rep->ind[k].kline.count;
 	snprintf(subtitle, sizeof subtitle, "%s \u00B7 %s", rep->where, rep->period);
 	if (!any) {
-		/* The pipeline alone, when the results carry what it needs. */
-		if (shortlisting_row(rep, "white_bme") || shortlisting_row(rep, "disability")) {
-			report_part(doc, "Recruitment pipeline", subtitle);
-			pipeline(doc, rep);
-		}
+		pipeline(doc, rep);
 		return;
 	}
 	report_part(doc, "Breakdowns by pay band and staff group", subtitle);
@@ -684,7 +729,9 @@ void report_render_strata(draw_doc *doc, const report *rep)
 	                 "lies on the other side of 1 from the overall ratio, the "
 	                 "overall figure hides what happens within bands "
 	                 "(Simpson's paradox). A small homogeneity p (below 0.05) "
-	                 "means the bands differ more than chance would explain. "
+	                 "means the bands differ more than chance would explain "
+	                 "(not shown when a band's counts are suppressed: it "
+	                 "could reveal them). "
 	                 "* too few cases to draw a conclusion.", rep->level * 100);
 	for (int kind = 0; kind < 2; kind++) {
 		int have = 0;

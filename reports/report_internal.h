@@ -101,6 +101,14 @@ void report_model_free(report *rep);
 const suppress_mark *report_marks(const report *rep, const parity_result_row *row);
 int report_hidden(const report *rep, const parity_result_row *row);
 
+/* Whether a stratum that pooled row `pooled` combines (an organisation, pay
+ * band or staff group of the same indicator) has a hidden count. Then its
+ * homogeneity test and over-dispersion figures are not printed: each is a
+ * sum of per-stratum terms, and with the other strata's published counts a
+ * small stratum's term (and so its count) could be worked back. The pooled
+ * ratio itself is printed: its counts are the published totals. */
+int report_strata_hidden(const report *rep, const parity_result_row *pooled);
+
 /* The main row matching a trend row's indicator, grouping, stratum and
  * pooling in the report's period, or NULL. */
 const parity_result_row *report_row_like(const report *rep,
@@ -228,6 +236,16 @@ void report_render_indicator(draw_doc *doc, const report *rep,
 void report_render_characteristics(draw_doc *doc, const report *rep);
 void report_render_organisations(draw_doc *doc, const report *rep);
 void report_render_strata(draw_doc *doc, const report *rep);
+
+/* The pipeline of appointment indicator `ind` (applied, shortlisted,
+ * appointed for its two groups) into `out`: 1 when the results carry the
+ * matching "shortlisting" row, -1 when a count of it is suppressed, 0 when
+ * there is none. Labels are borrowed from the rows. */
+int report_pipeline_groups(chart_pipeline_group out[2], const report *rep,
+                           const report_indicator *ind);
+
+/* The pipeline chart's style for `rep`. */
+void report_pipeline_style(chart_pipeline_style *style, const report *rep);
 
 /* Cohorts, data quality, methods, reproducibility (report_appendix.c). */
 void report_render_cohorts(draw_doc *doc, const report *rep);

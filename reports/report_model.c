@@ -125,6 +125,19 @@ static const parity_indicator_info *measure_info(const char *measure)
 	return found;
 }
 
+/* Where measure `name` goes among the breakdown's outcomes: twice the
+ * index of its first standard indicator, one less for shortlisting (it
+ * comes before appointment), 999 for any other. */
+static int measure_rank(const char *name)
+{
+	const parity_indicator_info *info;
+	int shortlisting = !strcmp(name, "shortlisting");
+	for (size_t k = 0; (info = parity_indicator_info_at(k)) != NULL; k++)
+		if (!strcmp(info->measure, shortlisting ? "appointment" : name))
+			return 2 * (int)k - shortlisting;
+	return 999;
+}
+
 /* Sort the comparison rows (every overall row of the period that is not a
  * standard indicator) by measure, in the standard indicators' order. */
 static int collect_measures(report *rep)
@@ -151,18 +164,12 @@ static int collect_measures(report *rep)
 		if (rc)
 			return rc;
 	}
-	/* Measures of the standard indicators first, in their order. */
+	/* Measures of the standard indicators first, in their order;
+	 * shortlisting just before appointment, as recruitment runs. */
 	for (size_t a = 0; a < rep->meas_count; a++) {
 		for (size_t b = a + 1; b < rep->meas_count; b++) {
-			int ra = 99, rb = 99;
-			const parity_indicator_info *info;
-			for (size_t k = 0; (info = parity_indicator_info_at(k)) != NULL; k++) {
-				if (ra == 99 && !strcmp(info->measure, rep->meas[a].measure))
-					ra = (int)k;
-				if (rb == 99 && !strcmp(info->measure, rep->meas[b].measure))
-					rb = (int)k;
-			}
-			if (rb < ra) {
+			if (measure_rank(rep->meas[b].measure) <
+			    measure_rank(rep->meas[a].measure)) {
 				report_measure swap = rep->meas[a];
 				rep->meas[a] = rep->meas[b];
 				rep->meas[b] = swap;
@@ -194,6 +201,23 @@ int report_hidden(const report *rep, const parity_result_row *row)
 	if (!rep->hidden || row < res->rows || row >= res->rows + res->count)
 		return 0;
 	return rep->hidden[row_index(rep, row)];
+}
+
+int report_strata_hidden(const report *rep, const parity_result_row *pooled)
+{
+	if (!pooled)
+		return 0;
+	for (size_t k = 0; k < rep->ind_count; k++) {
+		const report_indicator *ind = &rep->ind[k];
+		const row_list *list = pooled == ind->pooled_org ? &ind->orgs
+		                       : pooled == ind->pooled_band ? &ind->bands
+		                       : pooled == ind->pooled_group ? &ind->groups
+		                                                     : NULL;
+		for (size_t i = 0; list && i < list->count; i++)
+			if (report_hidden(rep, list->rows[i]))
+				return 1;
+	}
+	return 0;
 }
 
 static suppress_mark merge(suppress_mark a, suppress_mark b)
@@ -462,6 +486,48 @@ static const parity_result_row *white_bme_total(const report *rep,
 	return NULL;
 }
 
+/* Merge the mark of column `a` of row `i` with column `b` of row `j` (the
+ * same count printed twice). Returns 1 when either changed. */
+static int share_mark(report *rep, size_t i, size_t a, size_t j, size_t b)
+{
+	suppress_mark *mi = &rep->marks[i * COUNT_COLUMNS + a];
+	suppress_mark *mj = &rep->marks[j * COUNT_COLUMNS + b];
+	suppress_mark m = merge(*mi, *mj);
+	int changed = m != *mi || m != *mj;
+	*mi = *mj = m;
+	return changed;
+}
+
+/*
+ * Recruitment's two stages share a count: those shortlisted are the
+ * outcome of a "shortlisting" row and the base of the "appointment" row
+ * of the same groups (the WRES 2 / WDES 2 overall rows included). Hide
+ * the count in both when either hides it, so that neither table gives away
+ * what the other suppressed. Returns 1 on a change.
+ */
+static int link_stages(report *rep)
+{
+	const parity_results *res = rep->results;
+	int changed = 0;
+	for (size_t i = 0; i < res->count; i++) {
+		const parity_result_row *s = &res->rows[i];
+		if (strcmp(s->measure, "shortlisting") || strcmp(s->stratum_kind, "overall") ||
+		    s->pooled || !in_period(rep, s))
+			continue;
+		for (size_t j = 0; j < res->count; j++) {
+			const parity_result_row *a = &res->rows[j];
+			if (strcmp(a->measure, "appointment") ||
+			    strcmp(a->stratum_kind, "overall") || a->pooled ||
+			    strcmp(a->grouping, s->grouping) || strcmp(a->group1, s->group1) ||
+			    strcmp(a->group2, s->group2) || !in_period(rep, a))
+				continue;
+			changed |= share_mark(rep, i, COUNT_X1, j, COUNT_N1);
+			changed |= share_mark(rep, i, COUNT_X2, j, COUNT_N2);
+		}
+	}
+	return changed;
+}
+
 /* The band row of `ind` named `band`, or NULL. */
 static const parity_result_row *band_row(const report_indicator *ind,
                                          const char *band)
@@ -530,6 +596,8 @@ static int suppress_rows(report *rep)
 			                               "white_bme*sex", total)) > 0)
 				grew = 1;
 		}
+		if (r >= 0 && link_stages(rep))
+			grew = 1;
 		if (r < 0)
 			return r;
 		if (!grew)

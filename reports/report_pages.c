@@ -410,6 +410,14 @@ static void homogeneity_note(char *buf, size_t size, const report *rep,
 	buf[0] = '\0';
 	if (!pooled || report_hidden(rep, pooled))
 		return;
+	if (report_strata_hidden(rep, pooled)) {
+		snprintf(buf, size, "Homogeneity test not shown: with the other "
+		         "organisations' counts it could reveal a suppressed one.%s",
+		         pooled->direction_reversed
+		         ? " The pooled ratio lies on the other side of 1 from the "
+		           "overall ratio (Simpson's paradox)." : "");
+		return;
+	}
 	if (!pooled->pool.homogeneity_estimable) {
 		snprintf(buf, size, "Homogeneity: not computed (fewer than two "
 		         "organisations with an estimate).");

@@ -5,7 +5,9 @@
 # embedded, metadata, every page drawn, SVGs well-formed, no count from 1
 # to 4 in any table of the PDF or report-tables.csv, no figures beside a
 # suppressed count; then one organisation, suppression off, and a report
-# made by `parity run` with its "What changed".
+# made by `parity run` with its "What changed"; the recruitment pipeline
+# (the shortlisting measure) and the pooled ratios' homogeneity tests under
+# suppression.
 source "$(dirname "$0")/lib.sh"
 
 for tool in pdfinfo pdftotext pdffonts pdftoppm xmllint; do
@@ -46,6 +48,9 @@ Breakdowns by pay band and staff group
 By pay band
 By staff group
 Kline's compound ratio
+Recruitment pipeline
+By ethnicity
+By disability
 Mentoring cohorts
 Reciprocal mentoring cohort 1 (RMC1)
 Data quality
@@ -213,4 +218,50 @@ check 6.2 "the run's report has What changed" grep -qF "What changed: the run fo
 check 6.3 "... listing the files delivered" grep -qF "new data recruitment-2026-04.csv (recruitment)" run-flat.txt
 check 6.4 "changes.txt written as before" grep -qF "new data training-2026-04.csv (training)" site/out/2026-05/changes.txt
 check 6.5 "the run's report has the mentoring cohorts" grep -qF "Mentoring cohorts" run-flat.txt
+# ---- 7. the recruitment pipeline; pooled ratios over suppressed strata -----------
+# Shortlisting from recruitment.csv: x = shortlisted, n = applications, every
+# application row of 2025/26 (groups as in wres2() above).
+shortlisting() {
+    awk -F, -v col="$1" 'NR > 1 && $3 >= "2025-04-01" && $3 <= "2026-03-31" {
+        g = ""
+        if (col == 4) {
+            if ($4 == "A" || $4 == "B" || $4 == "C") g = "1"
+            else if ($4 != "Z" && $4 != "99" && $4 != "X" && $4 != "") g = "2"
+        } else if ($6 == "N") g = "1"
+        else if ($6 == "Y") g = "2"
+        if (g == "") next
+        n[g]++; if ($10 == "Y") x[g]++
+    } END { printf "%.2f %d %d %d %d\n", (x[1] / n[1]) / (x[2] / n[2]), x[1], n[1], x[2], n[2] }' \
+        "$SRC/sample-data/recruitment.csv"
+}
+read -r sl sx1 sn1 sx2 sn2 <<< "$(shortlisting 4)"
+read -r dsl _ <<< "$(shortlisting 6)"
+check 7.1 "results.csv: shortlisting White/BME row $sx1/$sn1 vs $sx2/$sn2 (as counted)" \
+    grep -q "^shortlisting,white_bme,White,BME,overall,All organisations,2025/26,$sx1,$sn1,[^,]*,$sx2,$sn2," demo/results.csv
+check 7.2 "the shortlisted are WRES 2's base ($sx1 = $nw, $sx2 = $nb)" test "$sx1" = "$nw" -a "$sx2" = "$nb"
+check 7.3 "pipeline: White applicants $sl times as likely to be shortlisted" \
+    grep -qF "White applicants were $sl times as likely as BME applicants to be shortlisted" flat.txt
+check 7.4 "pipeline: Non-disabled applicants $dsl times as likely to be shortlisted" \
+    grep -qF "Non-disabled applicants were $dsl times as likely as Disabled applicants to be shortlisted" flat.txt
+check 7.5 "pipeline: its three stages and caption" \
+    bash -c "grep -qF 'Shortlisted, as % of applicants' flat.txt && grep -qF 'Appointed, as % of those shortlisted' flat.txt && grep -qF \"Each bar is a percentage of its stage's base\" flat.txt"
+for ind in wres2 wdes2; do
+    check "7.6.$ind" "$ind pipeline chart as PNG and well-formed SVG" \
+        bash -c "head -c 8 demo/$ind-pipeline.png | od -An -c | grep -q 'P   N   G' && xmllint --noout demo/$ind-pipeline.svg"
+done
+check 7.7 "no pipeline file for indicators without one" test ! -e demo/wres3-pipeline.svg
+check 7.8 "the breakdown has a Shortlisting panel" grep -qF "Shortlisting" layout.txt
+check 7.9 "report-tables.csv: shortlisting rows by characteristic" \
+    grep -q "^by_characteristic,shortlisting,ethnic_category," demo/report-tables.csv
+# WRES 3's organisations R0C and R0E are suppressed: its pooled ratio stays,
+# its homogeneity test goes; WRES 2 (nothing suppressed) keeps both.
+check 7.10 "WRES 3: homogeneity test not shown beside suppressed organisations" \
+    grep -qF "Homogeneity test not shown: with the other organisations' counts it could reveal a suppressed one." flat.txt
+check 7.11 "WRES 2: homogeneity test shown" grep -qF "Homogeneity: Q =" flat.txt
+check 7.12 "WRES 3: the pooled ratio is still printed" \
+    bash -c "grep -A1 -F 'All organisations (pooled)' layout.txt | grep -qE '[0-9]\.[0-9]{2} \([0-9]\.[0-9]{2} to [0-9]\.[0-9]{2}\)'"
+tr '\n' ' ' < plain.txt > plain-flat.txt
+check 7.13 "suppression off: every homogeneity test shown" bash -c "! grep -qF 'Homogeneity test not shown' plain-flat.txt"
+check 7.14 "one organisation: its pipeline" \
+    bash -c "grep -qF 'Recruitment pipeline' one.txt && test -s one/wres2-pipeline.svg"
 finish

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -939,13 +940,110 @@ static void test_report_pipeline_from_shortlisting(void)
 	char *dir = write_report(res, 5);
 	if (have_tool("pdftotext")) {
 		char *text = pdf_text(dir, 0);
-		CHECK(text && strstr(text, "Recruitment pipeline by ethnicity"));
+		CHECK(text && strstr(text, "Recruitment pipeline") &&
+		      strstr(text, "By ethnicity"));
+		/* The shortlisting ratio in words: (39/120) / (21/90) = 1.39. */
+		CHECK(text && strstr(text, "1.39 times as likely as BME applicants to "
+		                           "be shortlisted"));
 		CHECK(text && strstr(text, "32.5%") && strstr(text, "23.3%"));
 		CHECK(text && strstr(text, "69.2%") && strstr(text, "33.3%"));
 		CHECK(text && strstr(text, "22.5%") && strstr(text, "7.8%"));
 		free(text);
 	}
+	/* The pipeline also as chart files of its own. */
+	char path[4096];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/wres2-pipeline.png", dir);
+	CHECK(stat(path, &st) == 0 && st.st_size > 0);
+	snprintf(path, sizeof path, "%s/wres2-pipeline.svg", dir);
+	CHECK(stat(path, &st) == 0 && st.st_size > 0);
 	remove_dir(dir);
+	free_results(res);
+}
+
+static void test_report_pipeline_links_shortlisted(void)
+{
+	/* Those shortlisted are printed twice: as the shortlisting outcome
+	 * (BME 88 of 90 applicants) and as the WRES 2 base (BME 40 appointed
+	 * of 88). The shortlisting row hides its 88, since the 2 not
+	 * shortlisted would follow from it; WRES 2 must then hide its 88 as
+	 * well, and the pipeline is not drawn. Was: WRES 2 printed 88. */
+	parity_results *res = make_results(1);
+	free(res->rows);
+	res->capacity = 4;
+	res->rows = calloc(res->capacity, sizeof *res->rows);
+	res->count = 0;
+	add_row(res, "overall", "All organisations", 27, 39, 40, 88);
+	snprintf(res->rows[0].measure, sizeof res->rows[0].measure, "appointment");
+	add_row(res, "overall", "All organisations", 39, 120, 88, 90);
+	parity_result_row *row = &res->rows[1];
+	snprintf(row->indicator, sizeof row->indicator, "shortlisting");
+	snprintf(row->measure, sizeof row->measure, "shortlisting");
+	char *dir = write_report(res, 5);
+	char path[4096], line[600];
+	snprintf(path, sizeof path, "%s/report-tables.csv", dir);
+	char *csv = slurp(path);
+	CHECK(csv_line(line, sizeof line, csv, "by_characteristic,shortlisting,"));
+	CHECK(strstr(line, ",BME,90,[c],") != NULL);
+	CHECK(csv_line(line, sizeof line, csv, "by_organisation,WRES2,"));
+	CHECK(strstr(line, ",BME,[c],40,") != NULL);
+	CHECK(strstr(line, "suppressed (small numbers)") != NULL);
+	free(csv);
+	snprintf(path, sizeof path, "%s/wres2-pipeline.png", dir);
+	struct stat st;
+	CHECK(stat(path, &st) != 0); /* no pipeline file of hidden counts */
+	if (have_tool("pdftotext")) {
+		char *text = pdf_text(dir, 0);
+		CHECK(text && strstr(text, "Not shown: some of its counts are too "
+		                           "small to publish."));
+		CHECK(text && !strstr(text, "88"));
+		free(text);
+	}
+	remove_dir(dir);
+	free_results(res);
+}
+
+static void test_report_pooled_with_suppressed_strata(void)
+{
+	/* small_results() hides R0B (3 and 2) and, for secondary suppression,
+	 * a count of R0A and R0D. The pooled ratio's counts are the published
+	 * totals, so it is printed; the homogeneity test adds a term per
+	 * organisation, and from Q and the others' counts R0B's could be
+	 * worked back, so it is not. With suppression off it is printed. */
+	parity_results *res = make_results(5);
+	res->count = 0;
+	add_row(res, "organisation", "R0A", 27, 39, 7, 21);
+	add_row(res, "organisation", "R0B", 3, 40, 2, 35);
+	add_row(res, "organisation", "R0C", 20, 60, 9, 45);
+	add_row(res, "organisation", "R0D", 18, 50, 9, 44);
+	add_row(res, "overall", "All organisations", 68, 189, 27, 150);
+	add_row(res, "organisation", "All organisations (pooled)", 68, 189, 27, 150);
+	parity_result_row *pooled = &res->rows[5];
+	pooled->pooled = 1;
+	pooled->ratio.ratio = 1.93; /* any value: the test reads it back */
+	pooled->ratio.ci_low = 1.31;
+	pooled->ratio.ci_high = 2.86;
+	pooled->pool.estimable = 1;
+	pooled->pool.ratio = 1.93;
+	pooled->pool.homogeneity_estimable = 1;
+	pooled->pool.q = 1.2345;
+	pooled->pool.df = 3;
+	pooled->pool.p_homogeneity = 0.745;
+	for (unsigned suppress = 5; suppress != 1; suppress = suppress ? 0 : 1) {
+		char *dir = write_report(res, suppress);
+		char *text = have_tool("pdftotext") ? pdf_text(dir, 0) : NULL;
+		if (text) {
+			CHECK(strstr(text, "1.93") != NULL);
+			if (suppress) {
+				CHECK(strstr(text, "Homogeneity test not shown") != NULL);
+				CHECK(strstr(text, "Q = 1.2") == NULL);
+			} else {
+				CHECK(strstr(text, "Homogeneity: Q = 1.2, df = 3") != NULL);
+			}
+		}
+		free(text);
+		remove_dir(dir);
+	}
 	free_results(res);
 }
 
@@ -1044,6 +1142,8 @@ int main(void)
 	RUN(test_report_what_changed);
 	RUN(test_report_change_since_last_year);
 	RUN(test_report_pipeline_from_shortlisting);
+	RUN(test_report_pipeline_links_shortlisted);
+	RUN(test_report_pooled_with_suppressed_strata);
 	/* Release every font cache so that LeakSanitizer sees a clean exit. */
 	parity_report_cleanup();
 	FcFini();
