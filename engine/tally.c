@@ -320,8 +320,9 @@ static const char *const outcome_sql[M_COUNT] = {
 		"AND (?3 IS NULL OR organisation = ?3) "
 		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
 	[M_SHORTLISTING] = /* a recruitment row is one application */
-		"SELECT " DIMENSION_LIST ", sum(shortlisted), sum(rows) FROM cells "
-		"WHERE kind = 'recruitment' AND month BETWEEN ?1 AND ?2 "
+		"SELECT " DIMENSION_LIST ", sum(shortlisted), sum(rows) FROM "
+		STORE_CELLS_COVERING("'recruitment'", "?1", "?2", "?3")
+		" WHERE kind = 'recruitment' AND month BETWEEN ?1 AND ?2 "
 		"AND (?3 IS NULL OR organisation = ?3) "
 		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
 };
