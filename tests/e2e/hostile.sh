@@ -48,7 +48,7 @@ hostile_case 1.13 65 "\"2025-02-30\" is not a real calendar date" "${ING[@]}" "$
 hostile_case 1.14 65 "\"Whte British\" on 1 row (first on line 2)" "${ING[@]}" "$H/unknown_codes.csv"
 hostile_case 1.15 65 "organisation code contains a path separator" "${ING[@]}" "$H/org_path_separator.csv"
 hostile_case 1.16 65 "appointed is Y but shortlisted is N" "${ING[@]}" "$H/appointed_not_shortlisted.csv"
-hostile_case 1.17 65 "duplicate application_id \"A1\"" "${ING[@]}" "$H/duplicate_ids.csv"
+hostile_case 1.17 65 "duplicate application_id (first on line 2)" "${ING[@]}" "$H/duplicate_ids.csv"
 hostile_case 1.18 65 "expected Y or N, found \"maybe\"" "${ING[@]}" "$H/bad_outcome.csv"
 hostile_case 1.19 65 "column 'disability': \"Sometimes\"" "${ING[@]}" "$H/unknown_disability.csv"
 hostile_case 1.20 65 "column 'application_id' is blank" "${ING[@]}" "$H/blank_id.csv"
