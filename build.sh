@@ -4,6 +4,9 @@
 #   ./build.sh test   install what is missing, build (warnings as errors), run
 #                     the whole test suite
 #   ./build.sh asan   the same suite under AddressSanitizer + UBSan
+#   ./build.sh fuzz   build the libFuzzer targets with clang (build-fuzz/) and
+#                     run each for PARITY_FUZZ_SECONDS (default 30) from the
+#                     seed corpus
 #   ./build.sh build  install and build only
 set -eu
 cd "$(dirname "$0")"
@@ -37,12 +40,20 @@ asan)
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --test-dir build-asan --output-on-failure -j "$JOBS"
     ;;
+fuzz)
+    deps
+    CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPARITY_WERROR=ON \
+        -DPARITY_FUZZ=ON -DPARITY_FUZZ_SECONDS="${PARITY_FUZZ_SECONDS:-30}" >/dev/null
+    cmake --build build-fuzz -j "$JOBS" --target fuzz_ingest fuzz_mapping fuzz_config \
+        fuzz_check fuzz_cohorts
+    ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-fuzz --output-on-failure -L fuzz
+    ;;
 build)
     deps
     configure_and_build build
     ;;
 *)
-    echo "usage: ./build.sh demo | test | asan | build" >&2
+    echo "usage: ./build.sh demo | test | asan | fuzz | build" >&2
     exit 64
     ;;
 esac

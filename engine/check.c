@@ -353,8 +353,11 @@ static int check_line(checker *c, const csvread_record *record)
 {
 	static const char empty[] = "";
 	c->line = record->line;
+	/* A short line lacks the later columns: they read as empty (indexing
+	 * past record->count read beyond the fields, found by fuzz_check). */
 	for (int k = 0; k < K_COLUMNS; k++)
-		c->field[k] = c->column[k] >= 0 ? record->fields[c->column[k]] : empty;
+		c->field[k] = c->column[k] >= 0 && (size_t)c->column[k] < record->count
+		              ? record->fields[c->column[k]] : empty;
 	c->report->lines++;
 	if (record->count != c->header_count)
 		return problem(c, "bad_line", "%zu fields but the header has %zu",

@@ -54,7 +54,7 @@ static int open_rejects(ingest *in)
 	fputs("line,reason", in->rejects.file);
 	for (size_t i = 0; i < in->header_count; i++) {
 		fputc(',', in->rejects.file);
-		csvread_write_field(in->rejects.file, in->header[i]);
+		csvread_write_text(in->rejects.file, in->header[i]);
 	}
 	fputc('\n', in->rejects.file);
 	return 0;
@@ -64,7 +64,10 @@ static int open_rejects(ingest *in)
  * Refuse one row: count it under `reason` (a short category used in the
  * quality summary) and write it to the rejects CSV (or to `late`, rows
  * merged in later) with its line number, the full explanation `detail`,
- * and the row's own fields as they were read.
+ * and the row's own fields as they were read. Every cell is neutralised
+ * against spreadsheet formulas (a leading ' where needed), since the file
+ * is meant to be opened in a spreadsheet to fix the rows. `detail` never
+ * holds the row's id: it reaches logs and error messages.
  */
 int ingest_reject(ingest *in, FILE *late, const csvread_record *record,
                   const char *reason, const char *detail)
@@ -85,10 +88,10 @@ int ingest_reject(ingest *in, FILE *late, const csvread_record *record,
 		out = in->rejects.file;
 	}
 	fprintf(out, "%llu,", (unsigned long long)record->line);
-	csvread_write_field(out, detail);
+	csvread_write_text(out, detail);
 	for (size_t i = 0; i < record->count; i++) {
 		fputc(',', out);
-		csvread_write_field(out, record->fields[i]);
+		csvread_write_text(out, record->fields[i]);
 	}
 	fputc('\n', out);
 	return 0;
@@ -445,8 +448,10 @@ static int take_back(rereader *r, sorter *repeats)
 			         "organisation and values appear earlier (first on line %llu)",
 			         (unsigned long long)e.value);
 		else
-			snprintf(detail, sizeof detail, "duplicate %s \"%.60s\"%s (first on line "
-			         "%llu)", in->column_name[F_ID], decoded.id,
+			/* Not the id itself: this message reaches logs and
+			 * errors; the rejects file has the row. */
+			snprintf(detail, sizeof detail, "duplicate %s%s (first on line %llu)",
+			         in->column_name[F_ID],
 			         kind == PARITY_KIND_WORKFORCE ? " on the same snapshot" : "",
 			         (unsigned long long)e.value);
 		if ((rc = ingest_reject(in, late_open ? late.file : NULL, record,

@@ -837,7 +837,7 @@ int parity_mapping_suggest(parity_suggest_summary *summary, const char *path,
 
 	draft d = {stdout, &r, assigned, column_count, summary};
 	if (mapping_path) {
-		if ((rc = util_atomic_open(&file, mapping_path, 0644)))
+		if ((rc = util_atomic_open(&file, mapping_path, 0600)))
 			goto done;
 		file_open = 1;
 		d.out = file.file;

@@ -580,7 +580,7 @@ void draw_doc_table(draw_doc *doc, const draw_table *t)
 int draw_output_open(draw_output *out, const char *path)
 {
 	memset(out, 0, sizeof *out);
-	return util_atomic_open(&out->atomic, path, 0644);
+	return util_atomic_open(&out->atomic, path, 0600);
 }
 
 cairo_status_t draw_output_write(void *closure, const unsigned char *data,

@@ -255,7 +255,7 @@ int parity_report_write(const parity_results *results,
 	rc = report_init(&rep, results, options);
 	if (rc)
 		goto done;
-	rc = util_mkdirs(out_dir, 0777);
+	rc = util_mkdirs(out_dir, 0700);
 	if (rc)
 		goto done;
 	rc = util_path_join(path, sizeof path, out_dir, REPORT_FILE);

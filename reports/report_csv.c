@@ -98,7 +98,7 @@ static void write_list(FILE *out, const report *rep, const char *table,
 int report_write_tables(const report *rep, const char *path)
 {
 	util_atomic_file file;
-	int rc = util_atomic_open(&file, path, 0644);
+	int rc = util_atomic_open(&file, path, 0600);
 	if (rc)
 		return rc;
 	FILE *out = file.file;

@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -97,9 +98,14 @@ static void write_error_report(const char *quarantined, const char *message,
 {
 	char path[PARITY_PATH_MAX + 16];
 	snprintf(path, sizeof path, "%s.error.txt", quarantined);
-	FILE *out = fopen(path, "w");
-	if (!out)
+	/* Owner-only, like everything else a run writes. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FILE *out = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!out) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
 	fprintf(out, "parity could not ingest this file.\n\n%s\n", message);
 	if (rejects && rejects[0])
 		fprintf(out, "\nThe rows that failed a check are listed, with line numbers "

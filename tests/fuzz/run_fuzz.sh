@@ -5,7 +5,7 @@
 # between runs); a crash, leak or sanitizer report fails the test, and the
 # reproducer is left in WORK_DIR.
 set -euo pipefail
-binary=$1 name=$2 src=$3 work=$4 seconds=$5
+binary=$(realpath "$1") name=$2 src=$(realpath "$3") work=$4 seconds=$5
 mkdir -p "$work/corpus" "$work/seeds"
 case $name in
     ingest)  cp "$src"/tests/data/ingest/*.csv "$src"/tests/data/hostile/*.csv \
