@@ -135,10 +135,11 @@ static int load_mappings(parity_mapping *mappings[PARITY_KIND_COUNT_],
 /*
  * Ingest one inbox file into `store` and move it on. In a dry run `store`
  * is a scratch database, so the checks run but nothing real changes and
- * nothing moves. Returns 0 when the file was taken or skipped, 1 when it
+ * nothing moves; `real` is then the real database's path, looked in
+ * (read-only) for files already ingested. Returns 0 when the file was taken or skipped, 1 when it
  * was quarantined, or a negative error that stops the run.
  */
-static int take_file(run_tally *tally, parity_store *store, parity_store *real,
+static int take_file(run_tally *tally, parity_store *store, const char *real,
                      const parity_inbox_file *f,
                      parity_mapping *mappings[PARITY_KIND_COUNT_],
                      const parity_run_config *config, const char *month,
@@ -408,7 +409,7 @@ int cmd_run(int argc, char **argv)
 	parity_run_config config;
 	parity_run_lock *lock = NULL;
 	parity_log *log = NULL;
-	parity_store *store = NULL, *real = NULL;
+	parity_store *store = NULL;
 	parity_cohorts *cohorts = NULL;
 	int64_t run_id = 0;
 	int outputs_called = 0;
@@ -487,8 +488,6 @@ int cmd_run(int argc, char **argv)
 		         (long)getpid());
 		unlink(scratch_db);
 		rc = parity_store_open(&store, scratch_db, 1);
-		if (!rc && access(config.database, F_OK) == 0)
-			rc = parity_store_open(&real, config.database, 0);
 	} else {
 		rc = parity_store_open(&store, config.database, 1);
 	}
@@ -530,8 +529,8 @@ int cmd_run(int argc, char **argv)
 	parity_log_write(log, PARITY_LOG_INFO, "%zu file%s in the inbox %s", file_count,
 	                 file_count == 1 ? "" : "s", config.inbox);
 	for (size_t i = 0; i < file_count; i++) {
-		rc = take_file(&tally, store, real, &files[i], mappings, &config, month,
-		               dry_run, log);
+		rc = take_file(&tally, store, dry_run ? config.database : NULL, &files[i],
+		               mappings, &config, month, dry_run, log);
 		if (rc < 0) {
 			status = parity_exit_status(rc);
 			goto done;
@@ -609,7 +608,6 @@ done:
 		                 tally.ingested, tally.corrected, tally.skipped, tally.quarantined);
 	parity_cohorts_free(cohorts);
 	parity_store_close(store);
-	parity_store_close(real);
 	if (scratch_db[0]) {
 		unlink(scratch_db);
 	}

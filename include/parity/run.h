@@ -123,10 +123,11 @@ int parity_dir_ensure(const char *path);
 
 /**
  * Set *known to 1 when a file with the same content (SHA-256) as `path` is
- * already in `store`, else 0. Reads the store only. Returns 0,
- * PARITY_ENOINPUT or PARITY_EIO.
+ * already in the database at `database`, else 0 (also when there is no
+ * database yet). Opens it read-only and changes nothing, not even an older
+ * schema (for dry runs). Returns 0, PARITY_ENOINPUT or PARITY_EIO.
  */
-int parity_run_file_known(parity_store *store, const char *path, int *known);
+int parity_run_file_known(const char *database, const char *path, int *known);
 
 /** Name the command that made run `run_id` ("report", "demo", ...). */
 int parity_run_label(parity_store *store, int64_t run_id, const char *command);

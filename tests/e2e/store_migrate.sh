@@ -13,6 +13,15 @@ check 1.1 "the fixture is schema 3" \
     test "$(sqlite3 old.db "select value from meta where key='schema_version'")" = 3
 before=$(sqlite3 old.db "select count(*), sum(rows), sum(shortlisted), sum(appointed) from cells")
 
+# A dry run of the monthly job only reads the old database: no upgrade.
+mkdir -p site/inbox site/state
+cp old.db site/state/parity.db
+cp "$DATA/recruitment-a.csv" site/inbox/recruitment-again.csv
+printf '[paths]\ndatabase = state/parity.db\ninbox = inbox\narchive = archive\nquarantine = quarantine\noutput = out\nlog = parity.log\n' > site/parity.ini
+do_cmd_test 1.2 0 "already ingested: would skip" \
+    "$PARITY" run --config site/parity.ini --dry-run --date 2026-04-05
+check 1.3 "dry run left the schema-3 database byte for byte" cmp -s old.db site/state/parity.db
+
 do_cmd_test 2.1 0 "" "$PARITY" export --db old.db --counts migrated.csv
 check 2.2 "schema 4 after opening" \
     test "$(sqlite3 old.db "select value from meta where key='schema_version'")" = 4
