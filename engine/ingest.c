@@ -899,7 +899,7 @@ done:
 	sqlite3_finalize(in.insert_one);
 	in.insert_many = in.insert_one = NULL;
 	if (in_transaction)
-		sqlite3_exec(store_db(store), "ROLLBACK", NULL, NULL, NULL);
+		store_rollback(store);
 	if (foreign_keys_off)
 		sqlite3_exec(store_db(store), "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
 	if (rc && rc != PARITY_EBUSY && rc != PARITY_EIO && rc != PARITY_ENOMEM)

@@ -464,6 +464,16 @@ int cmd_run(int argc, char **argv)
 	}
 	parity_log_write(log, PARITY_LOG_INFO, "run %s started%s (config %s)", month,
 	                 dry_run ? " as a dry run: nothing will change" : "", config_path);
+	/* The folders the run writes to are made (or found unwritable) before
+	 * anything is ingested or moved: a run that cannot write its report or
+	 * move its files stops here with nothing changed. */
+	if (!dry_run && ((rc = parity_dir_ensure(config.output)) ||
+	                 (rc = parity_dir_ensure(config.archive)) ||
+	                 (rc = parity_dir_ensure(config.quarantine)))) {
+		parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
+		status = parity_exit_status(rc);
+		goto done;
+	}
 
 	if ((rc = parity_inbox_list(&files, &file_count, config.inbox))) {
 		parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
