@@ -95,9 +95,11 @@ static void note(run_tally *t, const parity_inbox_file *f, const char *sha,
 static void write_error_report(const char *quarantined, const char *message,
                                const char *rejects)
 {
-	char path[PARITY_PATH_MAX + 16];
+	char path[PARITY_PATH_MAX + 16], temp[PARITY_PATH_MAX + 32];
 	snprintf(path, sizeof path, "%s.error.txt", quarantined);
-	FILE *out = fopen(path, "w");
+	/* Written beside under another name and renamed: whole or not at all. */
+	snprintf(temp, sizeof temp, "%s.tmp-%ld", path, (long)getpid());
+	FILE *out = fopen(temp, "w");
 	if (!out)
 		return;
 	fprintf(out, "parity could not ingest this file.\n\n%s\n", message);
@@ -106,7 +108,8 @@ static void write_error_report(const char *quarantined, const char *message,
 		        "and reasons, in:\n%s\n", rejects);
 	fprintf(out, "\nFix the file and put it back in the inbox; the next run will "
 	        "take it.\n");
-	fclose(out);
+	if (fclose(out) != 0 || rename(temp, path) != 0)
+		unlink(temp);
 }
 
 /* Load each kind's mapping once. Returns 0 or the error code. */

@@ -142,7 +142,27 @@ do_cmd_test 4.12 0 "finished: success" "$PARITY" run --config site/parity.ini --
 check 4.13 "same results as a run that never failed" \
     cmp -s site/out/2026-01/results.csv ref/out/2026-01/results.csv
 
-# ---- 5. a full disk (a small tmpfs), where it can be mounted ---------------------
+# ---- 5. temporary files left by a killed writer ----------------------------------
+# A writer killed part-way may leave RESULT.tmp-XXXXXX (where the file
+# system has no unnamed files); the next write of RESULT removes it, but not
+# one whose writer still lives (it holds a lock on it).
+mkdir -p stale
+echo partial > stale/results.csv.tmp-abc123
+echo partial > stale/trend.csv.tmp-def456
+flock -o stale/trend.csv.tmp-def456 sleep 120 > /dev/null 2>&1 &
+holder=$!
+for _ in $(seq 1 100); do
+    flock -n stale/trend.csv.tmp-def456 true || break
+    sleep 0.05
+done
+do_cmd_test 5.1 0 "results:" "$PARITY" analyse --db sample.db --out stale
+check 5.2 "a dead writer's temporary file removed" test ! -e stale/results.csv.tmp-abc123
+check 5.3 "a live writer's temporary file kept" test -e stale/trend.csv.tmp-def456
+kill $holder 2>/dev/null || true
+wait $holder 2>/dev/null || true
+cp sample.orig sample.db
+
+# ---- 6. a full disk (a small tmpfs), where it can be mounted ---------------------
 mkdir -p full
 if mount -t tmpfs -o size=64k tmpfs full 2>/dev/null; then
     umount full
@@ -152,34 +172,34 @@ if mount -t tmpfs -o size=64k tmpfs full 2>/dev/null; then
     # different file each time.
     for pct in 10 35 60 85; do
         mount -t tmpfs -o size=$(( total * pct / 100 ))k tmpfs full
-        do_cmd_test 5.$pct 74 "No space left on device" \
+        do_cmd_test 6.$pct 74 "No space left on device" \
             "$PARITY" report --db sample.db --out full/out
-        check 5.$pct.a "message names a file in the folder" grep -qF "full/out/" out.5.$pct
-        check 5.$pct.b "no temporary files" no_tmp full
-        check 5.$pct.c "every file left is whole" same_as_clean full/out
+        check 6.$pct.a "message names a file in the folder" grep -qF "full/out/" out.6.$pct
+        check 6.$pct.b "no temporary files" no_tmp full
+        check 6.$pct.c "every file left is whole" same_as_clean full/out
         umount full
     done
     mount -t tmpfs -o size=64k tmpfs full
     "$GEN" --kind recruitment --rows 20000 --distinct --seed 3 --out wide.csv
     "$PARITY" ingest -q --db wide.db --kind recruitment wide.csv
-    do_cmd_test 5.90 74 "full/counts.csv: cannot write: No space left on device" \
+    do_cmd_test 6.90 74 "full/counts.csv: cannot write: No space left on device" \
         "$PARITY" export --db wide.db --counts full/counts.csv
-    check 5.91 "nothing left on the disk" test -z "$(ls -A full)"
+    check 6.91 "nothing left on the disk" test -z "$(ls -A full)"
     umount full
     # A run whose output disk is full: the data is kept, the report is not
     # written, and the next run with room writes it.
     make_site site archive full/out
     mkdir site/full
     mount -t tmpfs -o size=256k tmpfs site/full
-    do_cmd_test 5.92 74 "No space left on device" \
+    do_cmd_test 6.92 74 "No space left on device" \
         "$PARITY" run --config site/parity.ini --date 2026-01-05
-    check 5.93 "no temporary files" no_tmp site/full
+    check 6.93 "no temporary files" no_tmp site/full
     umount site/full
-    do_cmd_test 5.94 0 "finished: success" "$PARITY" run --config site/parity.ini --date 2026-01-05
-    check 5.95 "the report written then" test -f site/full/out/2026-01/board-report.pdf
-    check 5.96 "same results as a run that never failed" \
+    do_cmd_test 6.94 0 "finished: success" "$PARITY" run --config site/parity.ini --date 2026-01-05
+    check 6.95 "the report written then" test -f site/full/out/2026-01/board-report.pdf
+    check 6.96 "same results as a run that never failed" \
         cmp -s site/full/out/2026-01/results.csv ref/out/2026-01/results.csv
 else
-    echo "note: cannot mount a tmpfs here: the full-disk cases (5.x) are skipped"
+    echo "note: cannot mount a tmpfs here: the full-disk cases (6.x) are skipped"
 fi
 finish
