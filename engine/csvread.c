@@ -874,11 +874,18 @@ static int run_inline(parser *p, deliverer *d)
 	do {
 		batch_clear(&b);
 		rc = produce(p, &b, BATCH_TEXT, 1);
+		/* The records before a parse error are still delivered, and their
+		 * checks may set and clear errors of their own: keep the message. */
+		char message[2048] = "";
+		if (rc < 0)
+			snprintf(message, sizeof message, "%s", parity_error_last());
 		int drc = deliver(d, &b, p->path);
 		if (drc) {
 			rc = drc;
 			break;
 		}
+		if (rc < 0)
+			parity_error_set(rc, "%s", message);
 	} while (rc == 0);
 	batch_free(&b);
 	return rc;

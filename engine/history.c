@@ -231,9 +231,9 @@ int parity_history_finish(parity_store *store, int64_t run_id,
 	     (rc = keep_rows(store, run_id, "trend", results->trend, results->trend_count)) ||
 	     (rc = keep_cohorts(store, run_id, results))))
 		goto fail;
-	return store_exec(store, "COMMIT", "keeping the run");
+	return store_commit(store, "keeping the run");
 fail:
-	sqlite3_exec(store_db(store), "ROLLBACK", NULL, NULL, NULL);
+	store_rollback(store);
 	return rc;
 }
 

@@ -989,7 +989,7 @@ done:
 	sqlite3_finalize(in.insert_one);
 	in.insert_many = in.insert_one = NULL;
 	if (in_transaction)
-		sqlite3_exec(store_db(store), "ROLLBACK", NULL, NULL, NULL);
+		store_rollback(store);
 	if (foreign_keys_off)
 		sqlite3_exec(store_db(store), "PRAGMA foreign_keys=ON; PRAGMA cache_size=-8192",
 		             NULL, NULL, NULL);

@@ -45,7 +45,7 @@ static int open_rejects(ingest *in)
 	if (!rc)
 		rc = util_path_join(s->rejects_path, sizeof s->rejects_path, dir, name);
 	if (!rc)
-		rc = util_atomic_open(&in->rejects, s->rejects_path, 0600);
+		rc = util_atomic_open_named(&in->rejects, s->rejects_path, 0600);
 	if (rc) {
 		s->rejects_path[0] = '\0';
 		return rc;
@@ -370,7 +370,7 @@ static int merge_rejects(ingest *in, util_atomic_file *late)
 	    (rc = csvread_cursor_open(&b, late->temp, &options)) ||
 	    (rc = csvread_cursor_seek(a, 0, 1)) || (rc = csvread_cursor_seek(b, 0, 1)))
 		goto done;
-	if ((rc = util_atomic_open(&merged, in->summary->rejects_path, 0600)))
+	if ((rc = util_atomic_open_named(&merged, in->summary->rejects_path, 0600)))
 		goto done;
 	merged_open = 1;
 	/* The header first, then rows by line number. */
@@ -419,7 +419,7 @@ static int take_back(rereader *r, sorter *repeats)
 	if ((rc = sorter_finish(repeats)))
 		return rc;
 	if (in->rejects_open && kind != PARITY_KIND_TRAINING) {
-		if ((rc = util_atomic_open(&late, in->summary->rejects_path, 0600)))
+		if ((rc = util_atomic_open_named(&late, in->summary->rejects_path, 0600)))
 			return rc;
 		late_open = 1;
 	}

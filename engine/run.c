@@ -510,24 +510,25 @@ int parity_inbox_list(parity_inbox_file **out, size_t *count, const char *inbox)
 }
 
 /* Copy `from` to the new file `to` and fsync it (for moves across file
- * systems). Returns 0 or PARITY_EIO; on failure `to` is removed. */
+ * systems), through a temporary file renamed into place, so a copy that
+ * is stopped part-way never leaves half a file under `to`. Returns 0 or
+ * PARITY_EIO; on failure nothing is left under `to`. */
 static int copy_file(const char *from, const char *to)
 {
 	char buffer[1 << 16];
+	util_atomic_file out;
 	int in = open(from, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return parity_error_set(PARITY_EIO, "%s: cannot open: %s", from,
 		                        strerror(errno));
-	int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (out < 0) {
-		int err = errno;
+	int rc = util_atomic_open(&out, to, 0600);
+	if (rc) {
 		close(in);
-		return parity_error_set(PARITY_EIO, "%s: cannot create: %s", to, strerror(err));
+		return rc;
 	}
 	ssize_t got;
-	int rc = 0;
 	while ((got = read(in, buffer, sizeof buffer)) > 0) {
-		if (write(out, buffer, (size_t)got) != got) {
+		if (fwrite(buffer, 1, (size_t)got, out.file) != (size_t)got) {
 			rc = parity_error_set(PARITY_EIO, "%s: cannot write: %s", to,
 			                      strerror(errno));
 			break;
@@ -535,14 +536,12 @@ static int copy_file(const char *from, const char *to)
 	}
 	if (!rc && got < 0)
 		rc = parity_error_set(PARITY_EIO, "%s: read error: %s", from, strerror(errno));
-	if (!rc && fsync(out) != 0)
-		rc = parity_error_set(PARITY_EIO, "%s: cannot write: %s", to, strerror(errno));
 	close(in);
-	if (close(out) != 0 && !rc)
-		rc = parity_error_set(PARITY_EIO, "%s: cannot write: %s", to, strerror(errno));
-	if (rc)
-		unlink(to);
-	return rc;
+	if (rc) {
+		util_atomic_abort(&out);
+		return rc;
+	}
+	return util_atomic_commit(&out);
 }
 
 int parity_file_move(char *moved, const char *path, const char *dir)

@@ -82,10 +82,10 @@ int parity_run_save(parity_store *store, int64_t run_id, const char *month,
 		rc = store_fail(store, step, "recording the run");
 		goto fail;
 	}
-	return store_exec(store, "COMMIT", "recording the run");
+	return store_commit(store, "recording the run");
 fail:
 	sqlite3_finalize(stmt);
-	sqlite3_exec(store_db(store), "ROLLBACK", NULL, NULL, NULL);
+	store_rollback(store);
 	return rc;
 }
 

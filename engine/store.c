@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -97,6 +98,24 @@ int store_fail(parity_store *store, int rc, const char *what)
 		return parity_error_set(PARITY_EIO, "%s: %s: the disk is full", path, what);
 	if (primary == SQLITE_NOMEM)
 		return parity_error_set(PARITY_ENOMEM, "%s: %s: out of memory", path, what);
+	if (primary == SQLITE_IOERR) {
+		/* SQLite says "disk I/O error"; the system's reason says why. */
+		int sys = store && store->db ? sqlite3_system_errno(store->db) : 0;
+		if (sys == ENOSPC || sys == EFBIG || sys == EDQUOT)
+			return parity_error_set(PARITY_EIO, "%s: %s: cannot write (%s): the "
+			                        "disk is full or a file-size limit was "
+			                        "reached",
+			                        path, what, strerror(sys));
+		if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC ||
+		    rc == SQLITE_IOERR_TRUNCATE)
+			return parity_error_set(PARITY_EIO, "%s: %s: cannot write (%s): check "
+			                        "that the disk has space and no file-size "
+			                        "limit is in the way", path, what,
+			                        sys ? strerror(sys) : msg);
+		if (sys)
+			return parity_error_set(PARITY_EIO, "%s: %s: %s (%s)", path, what,
+			                        msg, strerror(sys));
+	}
 	if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
 		return parity_error_set(PARITY_EIO,
 		                        "%s: %s: not a parity database or damaged (%s)",
@@ -108,6 +127,27 @@ int store_exec(parity_store *store, const char *sql, const char *what)
 {
 	int rc = sqlite3_exec(store->db, sql, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? 0 : store_fail(store, rc, what);
+}
+
+int store_commit(parity_store *store, const char *what)
+{
+	int rc = sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		return 0;
+	rc = store_fail(store, rc, what);
+	store_rollback(store);
+	return rc;
+}
+
+void store_rollback(parity_store *store)
+{
+	if (!store || !store->db)
+		return;
+	if (!sqlite3_get_autocommit(store->db))
+		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	/* Any read plays a hot journal back; its errors are not ours to report
+	 * (the caller's error stands). */
+	sqlite3_exec(store->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
 }
 
 int store_prepare(parity_store *store, sqlite3_stmt **out, const char *sql)
@@ -256,9 +296,9 @@ static int migrate(parity_store *store)
 	if (version < 4 && (rc = store_exec(store, schema_v4, "renumbering the cells")))
 		goto fail;
 	/* Later versions add their steps here: if (version < 5) ... */
-	return store_exec(store, "COMMIT", "saving the schema");
+	return store_commit(store, "saving the schema");
 fail:
-	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	store_rollback(store);
 	return rc;
 }
 
@@ -273,7 +313,8 @@ int parity_store_open(parity_store **out, const char *path, int create)
 	struct stat st;
 	if (stat(path, &st) != 0) {
 		if (errno != ENOENT)
-			return parity_error_set(PARITY_EIO, "%s: %s", path, strerror(errno));
+			return parity_error_set(PARITY_EIO, "%s: cannot open: %s", path,
+			                        strerror(errno));
 		if (!create)
 			return parity_error_set(PARITY_ENOINPUT,
 			                        "%s: no such database (ingest an extract first)",
@@ -322,6 +363,15 @@ int parity_store_open(parity_store **out, const char *path, int create)
 	return 0;
 fail:
 	parity_store_close(store);
+	if (created) {
+		/* A database this call made but could not set up (disk full, say)
+		 * is not left behind half made. */
+		char journal[4200];
+		unlink(path);
+		if (snprintf(journal, sizeof journal, "%s-journal", path) <
+		    (int)sizeof journal)
+			unlink(journal);
+	}
 	return rc;
 }
 
@@ -329,6 +379,9 @@ void parity_store_close(parity_store *store)
 {
 	if (!store)
 		return;
+	/* A write that failed may have left its undo journal for the next
+	 * reader: play it back now, so the file is left as it was. */
+	store_rollback(store);
 	sqlite3_close(store->db);
 	free(store->path);
 	free(store);

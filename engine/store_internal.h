@@ -17,6 +17,18 @@ sqlite3 *store_db(parity_store *store);
  * return PARITY_EIO (PARITY_EBUSY when the database is locked). */
 int store_exec(parity_store *store, const char *sql, const char *what);
 
+/* End the open write transaction with COMMIT. If that fails the
+ * transaction is rolled back (store_rollback) and the error returned, so
+ * the caller never leaves one open. */
+int store_commit(parity_store *store, const char *what);
+
+/* Roll back the open transaction, if any, and make sure the database file
+ * is as it was before it: after a write error (disk full, file-size limit)
+ * SQLite leaves the undo journal for the next reader, so read once to have
+ * it played back now rather than leave the file changed until then. Keeps
+ * the last error message. */
+void store_rollback(parity_store *store);
+
 /* Prepare a statement; on failure set an error and return PARITY_EIO. */
 int store_prepare(parity_store *store, sqlite3_stmt **out, const char *sql);
 

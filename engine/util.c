@@ -1,15 +1,19 @@
 /*
- * util.c: folder creation and atomic (temporary file + rename) writes.
+ * util.c: folder creation and atomic (temporary file + rename) writes,
+ * including the removal of temporary files that a killed writer left.
  */
+#define _GNU_SOURCE /* O_TMPFILE, AT_EMPTY_PATH (Linux); mkstemp otherwise */
 #include "util.h"
 
 #include "parity/common.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -52,20 +56,93 @@ int util_path_join(char *out, size_t size, const char *dir, const char *name)
 	return 0;
 }
 
-int util_atomic_open(util_atomic_file *out, const char *final, mode_t mode)
+/* The folder part of `path` into `dir` ("." when there is none). 0, or -1
+ * when it does not fit. */
+static int folder_of(char *dir, size_t size, const char *path)
 {
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return snprintf(dir, size, ".") < (int)size ? 0 : -1;
+	size_t len = slash == path ? 1 : (size_t)(slash - path);
+	if (len >= size)
+		return -1;
+	memcpy(dir, path, len);
+	dir[len] = '\0';
+	return 0;
+}
+
+/*
+ * Remove the temporary files "NAME.tmp-XXXXXX" beside `final` that a writer
+ * killed part-way left behind. A live writer holds a lock on its temporary
+ * file (util_atomic_open), so only files whose writer is gone are removed:
+ * the lock goes with the process, however it ended.
+ */
+static void remove_stale(const char *final)
+{
+	char dir[4096], path[4096];
+	const char *slash = strrchr(final, '/');
+	const char *name = slash ? slash + 1 : final;
+	size_t name_len = strlen(name);
+	if (folder_of(dir, sizeof dir, final))
+		return;
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strlen(e->d_name) != name_len + 11 ||
+		    strncmp(e->d_name, name, name_len) != 0 ||
+		    strncmp(e->d_name + name_len, ".tmp-", 5) != 0)
+			continue;
+		int n = snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (n < 0 || (size_t)n >= sizeof path)
+			continue;
+		int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		struct stat st;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0)
+			unlink(path);
+		close(fd);
+	}
+	closedir(d);
+}
+
+/* util_atomic_open and util_atomic_open_named: `unnamed` allows an
+ * O_TMPFILE file. */
+static int atomic_open(util_atomic_file *out, const char *final, mode_t mode,
+                       int unnamed)
+{
+	char dir[4096];
 	memset(out, 0, sizeof *out);
 	int n = snprintf(out->final, sizeof out->final, "%s", final);
 	int m = snprintf(out->temp, sizeof out->temp, "%s.tmp-XXXXXX", final);
 	if (n < 0 || (size_t)n >= sizeof out->final || m < 0 ||
-	    (size_t)m >= sizeof out->temp)
+	    (size_t)m >= sizeof out->temp || folder_of(dir, sizeof dir, final))
 		return parity_error_set(PARITY_EUSAGE, "path too long: %.100s", final);
-	int fd = mkstemp(out->temp);
+	remove_stale(final);
+	int fd = -1;
+	(void)unnamed;
+#ifdef O_TMPFILE
+	/* A file with no name until it is complete: a writer killed part-way
+	 * leaves nothing behind. Not every file system has them. */
+	if (unnamed)
+		fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode & 0777);
+	if (fd >= 0)
+		out->unnamed = 1;
+#endif
+	if (fd < 0)
+		fd = mkstemp(out->temp);
 	if (fd < 0) {
 		out->temp[0] = '\0';
 		return parity_error_set(PARITY_EIO, "%s: cannot create: %s", final,
 		                        strerror(errno));
 	}
+	if (out->unnamed)
+		out->temp[0] = '\0';
+	/* Held until the file is closed: tells remove_stale this writer lives. */
+	flock(fd, LOCK_EX | LOCK_NB);
 	if (fchmod(fd, mode) != 0) {
 		/* mkstemp already made it 0600; a wider mode is only a wish. */
 	}
@@ -73,13 +150,68 @@ int util_atomic_open(util_atomic_file *out, const char *final, mode_t mode)
 	if (!out->file) {
 		int err = errno;
 		close(fd);
-		unlink(out->temp);
+		if (out->temp[0])
+			unlink(out->temp);
 		out->temp[0] = '\0';
 		return parity_error_set(PARITY_EIO, "%s: cannot open: %s", final,
 		                        strerror(err));
 	}
 	return 0;
 }
+
+int util_atomic_open(util_atomic_file *out, const char *final, mode_t mode)
+{
+	return atomic_open(out, final, mode, 1);
+}
+
+int util_atomic_open_named(util_atomic_file *out, const char *final, mode_t mode)
+{
+	return atomic_open(out, final, mode, 0);
+}
+
+#ifdef O_TMPFILE
+/* Give the unnamed file `fd` the name `path`: 0, or -1 with errno. */
+static int link_unnamed(int fd, const char *path)
+{
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	/* No /proc: linking by descriptor needs CAP_DAC_READ_SEARCH. */
+	return linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH);
+}
+
+/* Publish the unnamed file `file` under its final name: linked straight
+ * there when nothing has that name yet, else linked under a temporary name
+ * and renamed over the old file (which readers see replaced at once). */
+static int publish_unnamed(util_atomic_file *file)
+{
+	int fd = fileno(file->file);
+	if (link_unnamed(fd, file->final) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -1;
+	static unsigned counter;
+	for (int attempt = 0; attempt < 100; attempt++) {
+		unsigned tag = ((unsigned)getpid() * 2654435761u + counter++ * 40503u +
+		                (unsigned)attempt) & 0xffffffu;
+		int n = snprintf(file->temp, sizeof file->temp, "%s.tmp-%06x",
+		                 file->final, tag);
+		if (n < 0 || (size_t)n >= sizeof file->temp) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		if (link_unnamed(fd, file->temp) == 0)
+			return rename(file->temp, file->final);
+		file->temp[0] = '\0';
+		if (errno != EEXIST)
+			return -1;
+	}
+	return -1;
+}
+#endif
 
 int util_atomic_commit(util_atomic_file *file)
 {
@@ -92,17 +224,23 @@ int util_atomic_commit(util_atomic_file *file)
 		failed = 1;
 		err = errno;
 	}
-	if (fclose(file->file) != 0 && !failed) {
+	/* Named while still open (and locked), so that no other process takes
+	 * the finished temporary file for a dead writer's. */
+#ifdef O_TMPFILE
+	if (!failed && file->unnamed && publish_unnamed(file) != 0) {
 		failed = 1;
 		err = errno;
 	}
+#endif
+	if (!failed && !file->unnamed && rename(file->temp, file->final) != 0) {
+		failed = 1;
+		err = errno;
+	}
+	fclose(file->file); /* flushed and synced: nothing left to fail */
 	file->file = NULL;
-	if (!failed && rename(file->temp, file->final) != 0) {
-		failed = 1;
-		err = errno;
-	}
 	if (failed) {
-		unlink(file->temp);
+		if (file->temp[0])
+			unlink(file->temp);
 		file->temp[0] = '\0';
 		return parity_error_set(PARITY_EIO, "%s: cannot write: %s", file->final,
 		                        strerror(err ? err : EIO));

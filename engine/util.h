@@ -16,15 +16,22 @@ int util_mkdirs(const char *path, mode_t mode);
 typedef struct util_atomic_file {
 	FILE *file;        /* open for writing */
 	char final[4096];  /* where it goes on commit */
-	char temp[4096];   /* where it is while being written */
+	char temp[4096];   /* where it is while being written ("" when unnamed) */
+	int unnamed;       /* 1: an O_TMPFILE file, named only on commit */
 } util_atomic_file;
 
 /* Open `final` for writing through a temporary file created with `mode`
- * (e.g. 0600). 0 or PARITY_EIO naming the file. */
+ * (e.g. 0600): an unnamed one (O_TMPFILE) where the file system has them,
+ * else "FINAL.tmp-XXXXXX". Temporary files of `final` left by a writer that
+ * was killed are removed first. 0 or PARITY_EIO naming the file. */
 int util_atomic_open(util_atomic_file *out, const char *final, mode_t mode);
 
-/* Flush, fsync and rename into place. On failure the temporary file is
- * removed and PARITY_EIO returned. Either way the file is closed. */
+/* As util_atomic_open, always with a named temporary file (out->temp), for
+ * a file that is read back by name before it is committed. */
+int util_atomic_open_named(util_atomic_file *out, const char *final, mode_t mode);
+
+/* Flush, fsync and link or rename into place. On failure the temporary
+ * file is removed and PARITY_EIO returned. Either way the file is closed. */
 int util_atomic_commit(util_atomic_file *file);
 
 /* Close and remove the temporary file without publishing it. NULL-safe. */

@@ -388,7 +388,7 @@ static void draw_labels(cairo_t *cr, const geometry *g, const chart_funnel *f)
 	                                  {1, -1}, {-1, -1}, {1, 1}, {-1, 1}};
 	static const double dists[] = {0, 8, 16, 26};
 	size_t n = f->unit_count;
-	box *placed = calloc(2 * n + 3, sizeof *placed);
+	box *placed = draw_calloc(2 * n + 3, sizeof *placed);
 	if (!placed)
 		return;
 	size_t placed_count = 0;
@@ -488,7 +488,7 @@ static void limit_curve(cairo_t *cr, const geometry *g, const chart_funnel *f,
                         int which)
 {
 	size_t n = f->limit_count;
-	double *xs = malloc(n * sizeof *xs), *ys = malloc(n * sizeof *ys);
+	double *xs = draw_malloc(n * sizeof *xs), *ys = draw_malloc(n * sizeof *ys);
 	size_t m = 0;
 	if (!xs || !ys)
 		goto done;

@@ -331,7 +331,7 @@ static cairo_status_t write_png(cairo_surface_t *image, draw_output *out)
 	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL,
 	                                          NULL, NULL);
 	png_infop info = png ? png_create_info_struct(png) : NULL;
-	unsigned char *row = malloc((size_t)(w > 0 ? w : 1) * 3);
+	unsigned char *row = draw_malloc((size_t)(w > 0 ? w : 1) * 3);
 	volatile cairo_status_t status = CAIRO_STATUS_NO_MEMORY;
 	if (!png || !info || !row || !data)
 		goto done;

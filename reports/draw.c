@@ -597,11 +597,42 @@ cairo_status_t draw_output_write(void *closure, const unsigned char *data,
 	return CAIRO_STATUS_SUCCESS;
 }
 
+static _Thread_local int memory_failed; /* an allocation failed while drawing */
+
+void *draw_calloc(size_t count, size_t size)
+{
+	void *p = calloc(count, size);
+	if (!p)
+		memory_failed = 1;
+	return p;
+}
+
+void *draw_malloc(size_t size)
+{
+	void *p = malloc(size);
+	if (!p)
+		memory_failed = 1;
+	return p;
+}
+
+int draw_memory_failed(void)
+{
+	return memory_failed;
+}
+
+void draw_memory_reset(void)
+{
+	memory_failed = 0;
+}
+
 int draw_output_close(draw_output *out, cairo_status_t status)
 {
-	if (status == CAIRO_STATUS_SUCCESS && !out->write_errno)
+	if (status == CAIRO_STATUS_SUCCESS && !out->write_errno && !memory_failed)
 		return util_atomic_commit(&out->atomic);
 	util_atomic_abort(&out->atomic);
+	if (memory_failed || status == CAIRO_STATUS_NO_MEMORY)
+		return parity_error_set(PARITY_ENOMEM, "%s: out of memory while drawing",
+		                        out->atomic.final);
 	return parity_error_set(PARITY_EIO, "%s: cannot write: %s",
 	                        out->atomic.final,
 	                        out->write_errno ? strerror(out->write_errno)

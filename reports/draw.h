@@ -211,11 +211,26 @@ cairo_status_t draw_output_write(void *closure, const unsigned char *data,
                                  unsigned int length);
 
 /*
- * Finish: when `status` (the surface's final cairo status) is success and
- * every write went through, flush, sync and rename into place; otherwise
- * remove the temporary file. Returns 0, or PARITY_EIO with a message naming
- * the final path and the cause (the write error, or cairo's).
+ * Finish: when `status` (the surface's final cairo status) is success,
+ * every write went through and no allocation failed while drawing
+ * (draw_memory_failed), flush, sync and rename into place; otherwise
+ * remove the temporary file. Returns 0, PARITY_ENOMEM when memory ran out
+ * (here or in cairo), or PARITY_EIO with a message naming the final path
+ * and the cause (the write error, or cairo's).
  */
 int draw_output_close(draw_output *out, cairo_status_t status);
+
+/*
+ * Allocation while drawing. Drawing steps return nothing, so one that
+ * cannot allocate leaves its part out; these allocators also note the
+ * failure (per thread), and a file drawn after it is refused with
+ * PARITY_ENOMEM (draw_output_close) rather than written without the part.
+ * draw_memory_reset() forgets earlier failures: call it where a report or
+ * a chart starts.
+ */
+void *draw_calloc(size_t count, size_t size);
+void *draw_malloc(size_t size);
+int draw_memory_failed(void);
+void draw_memory_reset(void);
 
 #endif

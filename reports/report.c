@@ -123,6 +123,9 @@ static int write_pdf(const report *rep, const char *path)
 	draw_output out;
 	int pages = 0, pages_again = 0;
 	cairo_status_t status = render_pdf(&pages, rep, NULL, 0);
+	if (draw_memory_failed() || status == CAIRO_STATUS_NO_MEMORY)
+		return parity_error_set(PARITY_ENOMEM, "%s: out of memory while drawing",
+		                        path);
 	if (status != CAIRO_STATUS_SUCCESS)
 		return parity_error_set(PARITY_EIO, "%s: cannot draw: %s", path,
 		                        cairo_status_to_string(status));
@@ -130,7 +133,8 @@ static int write_pdf(const report *rep, const char *path)
 	if (rc)
 		return rc;
 	status = render_pdf(&pages_again, rep, &out, pages);
-	if (status == CAIRO_STATUS_SUCCESS && pages_again != pages) {
+	if (status == CAIRO_STATUS_SUCCESS && !draw_memory_failed() &&
+	    pages_again != pages) {
 		draw_output_close(&out, CAIRO_STATUS_INVALID_STATUS);
 		return parity_error_set(PARITY_EINTERNAL,
 		                        "%s: layout changed between passes (%d pages, "
@@ -184,6 +188,9 @@ static int write_charts(const report *rep, const report_indicator *ind,
 	chart_pipeline_group stages[2];
 	int have_pipeline = report_pipeline_groups(stages, rep, ind) > 0;
 	int rc = 0;
+	if (draw_memory_failed()) /* a chart would be missing */
+		rc = parity_error_set(PARITY_ENOMEM, "%s: out of memory while drawing "
+		                      "the charts", out_dir);
 	for (size_t k = 0; k < 2 && !rc; k++) {
 		if (ind->orgs.count > 0) {
 			snprintf(name, sizeof name, "%s-by-organisation.%s", ind->stem,
@@ -252,6 +259,7 @@ int parity_report_write(const parity_results *results,
 	if (!results || !out_dir || !*out_dir)
 		return parity_error_set(PARITY_EUSAGE, "report: %s is missing",
 		                        results ? "the output folder" : "the results");
+	draw_memory_reset();
 	rc = report_init(&rep, results, options);
 	if (rc)
 		goto done;
@@ -268,6 +276,9 @@ int parity_report_write(const parity_results *results,
 		rc = util_path_join(path, sizeof path, out_dir, TABLES_FILE);
 	if (!rc)
 		rc = report_write_tables(&rep, path);
+	if (!rc && draw_memory_failed())
+		rc = parity_error_set(PARITY_ENOMEM, "%s: out of memory while drawing the "
+		                      "report", out_dir);
 done:
 	report_model_free(&rep);
 	return rc;
@@ -285,6 +296,7 @@ int parity_chart_write_ratio(const parity_results *results,
 		return parity_error_set(PARITY_EUSAGE, "chart: %s is missing",
 		                        !results ? "the results"
 		                        : !indicator ? "the indicator" : "the path");
+	draw_memory_reset();
 	rc = report_init(&rep, results, options);
 	if (rc)
 		goto done;

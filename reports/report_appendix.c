@@ -131,8 +131,8 @@ static void cohort_table(draw_doc *doc, const report *rep, const char *id)
 		rows += !strcmp(res->cohorts[i].cohort_id, id);
 	if (!rows)
 		return;
-	draw_cell *cells = calloc(rows * C_COUNT, sizeof *cells);
-	unsigned *flags = calloc(rows, sizeof *flags);
+	draw_cell *cells = draw_calloc(rows * C_COUNT, sizeof *cells);
+	unsigned *flags = draw_calloc(rows, sizeof *flags);
 	if (!cells || !flags)
 		goto done;
 	size_t r = 0;
@@ -259,11 +259,11 @@ void report_render_cohorts(draw_doc *doc, const report *rep)
 static void quality_rows(draw_doc *doc, const report *rep, const parity_quality *q)
 {
 	size_t rows = q->kind_count;
-	draw_cell *cells = calloc((rows + 1) * 5, sizeof *cells);
+	draw_cell *cells = draw_calloc((rows + 1) * 5, sizeof *cells);
 	size_t reasons = 0;
 	for (size_t k = 0; k < q->kind_count; k++)
 		reasons += q->kinds[k].counts.reason_count;
-	draw_cell *why = calloc((reasons + 1) * 3, sizeof *why);
+	draw_cell *why = draw_calloc((reasons + 1) * 3, sizeof *why);
 	if (!cells || !why)
 		goto done;
 	for (size_t k = 0; k < q->kind_count; k++) {
@@ -328,8 +328,8 @@ static void quality_missing(draw_doc *doc, const report *rep, const parity_quali
 	}
 	if (!count || !q->kind_count)
 		return;
-	draw_cell *cells = calloc(count * columns, sizeof *cells);
-	draw_column *cols = calloc(columns, sizeof *cols);
+	draw_cell *cells = draw_calloc(count * columns, sizeof *cells);
+	draw_column *cols = draw_calloc(columns, sizeof *cols);
 	if (!cells || !cols)
 		goto done;
 	cols[0] = (draw_column){"Characteristic", 0, 0};
@@ -725,7 +725,7 @@ void report_render_record(draw_doc *doc, const report *rep)
 		{"Small-number suppression", suppress},
 	};
 	size_t n = sizeof settings / sizeof settings[0];
-	draw_cell *cells = calloc(n * 2, sizeof *cells);
+	draw_cell *cells = draw_calloc(n * 2, sizeof *cells);
 	if (cells) {
 		for (size_t i = 0; i < n; i++) {
 			snprintf(cells[i * 2].text, sizeof cells[0].text, "%s", settings[i][0]);

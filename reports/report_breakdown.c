@@ -198,9 +198,9 @@ static void characteristic_panels(draw_doc *doc, const report *rep,
                                   const group_row *rows, size_t count)
 {
 	size_t panels = rep->meas_count;
-	chart_ratio_item *items = calloc(count * panels, sizeof *items);
-	chart_ratio_style *styles = calloc(panels, sizeof *styles);
-	char (*heads)[32] = calloc(panels, sizeof *heads);
+	chart_ratio_item *items = draw_calloc(count * panels, sizeof *items);
+	chart_ratio_style *styles = draw_calloc(panels, sizeof *styles);
+	char (*heads)[32] = draw_calloc(panels, sizeof *heads);
 	double width = doc->right - doc->left;
 	if (!items || !styles || !heads)
 		goto done;
@@ -266,10 +266,10 @@ static void characteristic_table(draw_doc *doc, const report *rep,
                                  const group_row *rows, size_t count)
 {
 	size_t columns = rep->meas_count + 1;
-	draw_cell *cells = calloc(count * columns, sizeof *cells);
-	unsigned *flags = calloc(count, sizeof *flags);
-	draw_column *cols = calloc(columns, sizeof *cols);
-	char (*heads)[32] = calloc(columns, sizeof *heads);
+	draw_cell *cells = draw_calloc(count * columns, sizeof *cells);
+	unsigned *flags = draw_calloc(count, sizeof *flags);
+	draw_column *cols = draw_calloc(columns, sizeof *cols);
+	char (*heads)[32] = draw_calloc(columns, sizeof *heads);
 	if (!cells || !flags || !cols || !heads)
 		goto done;
 	cols[0] = (draw_column){"Group", 0, 0};
@@ -326,7 +326,7 @@ void report_render_characteristics(draw_doc *doc, const report *rep)
 	size_t cap = 16;
 	for (size_t k = 0; k < rep->meas_count; k++)
 		cap += 2 * rep->meas[k].rows.count + 16;
-	rows = calloc(cap, sizeof *rows);
+	rows = draw_calloc(cap, sizeof *rows);
 	if (!rows)
 		return;
 	size_t count = group_rows(rows, cap, rep);
@@ -488,10 +488,10 @@ static void strata_matrix(draw_doc *doc, const report *rep, int kind)
 	if (count == 0)
 		return;
 	size_t rows = count + 4;
-	draw_cell *cells = calloc(rows * columns, sizeof *cells);
-	unsigned *flags = calloc(rows, sizeof *flags);
-	draw_column *cols = calloc(columns, sizeof *cols);
-	char (*heads)[24] = calloc(columns, sizeof *heads);
+	draw_cell *cells = draw_calloc(rows * columns, sizeof *cells);
+	unsigned *flags = draw_calloc(rows, sizeof *flags);
+	draw_column *cols = draw_calloc(columns, sizeof *cols);
+	char (*heads)[24] = draw_calloc(columns, sizeof *heads);
 	if (!cells || !flags || !cols || !heads)
 		goto done;
 	cols[0] = (draw_column){kind ? "Staff group" : "Pay band", 0, 0};
@@ -578,9 +578,9 @@ static void kline_table(draw_doc *doc, const report *rep)
 	                 "are independent. A ladder that passes through a band "
 	                 "whose counts are suppressed is suppressed too.");
 	size_t columns = with + 1;
-	draw_cell *cells = calloc(count * columns, sizeof *cells);
-	draw_column *cols = calloc(columns, sizeof *cols);
-	char (*heads)[24] = calloc(columns, sizeof *heads);
+	draw_cell *cells = draw_calloc(count * columns, sizeof *cells);
+	draw_column *cols = draw_calloc(columns, sizeof *cols);
+	char (*heads)[24] = draw_calloc(columns, sizeof *heads);
 	if (cells && cols && heads) {
 		cols[0] = (draw_column){"Ladder", 0, 0};
 		size_t c = 1;

@@ -478,8 +478,8 @@ void report_render_indicator(draw_doc *doc, const report *rep,
 
 	/* Counts: the organisations, then the overall row in bold. */
 	size_t rows = ind->orgs.count + 1;
-	draw_cell *cells = calloc(rows * TABLE_COLUMNS, sizeof *cells);
-	unsigned *flags = calloc(rows, sizeof *flags);
+	draw_cell *cells = draw_calloc(rows * TABLE_COLUMNS, sizeof *cells);
+	unsigned *flags = draw_calloc(rows, sizeof *flags);
 	if (cells && flags) {
 		for (size_t i = 0; i < ind->orgs.count; i++)
 			report_row_cells(&cells[i * TABLE_COLUMNS], rep, ind->orgs.rows[i],

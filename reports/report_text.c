@@ -340,7 +340,7 @@ void report_ratio_chart(draw_doc *doc, const chart_ratio_style *given,
 	while (body < count && !items[body].overall)
 		body++;
 	size_t tail = count - body;
-	chart_ratio_item *chunk = calloc(count, sizeof *chunk);
+	chart_ratio_item *chunk = draw_calloc(count, sizeof *chunk);
 	if (!chunk)
 		return; /* the table still follows; cairo has nothing to report */
 	style.row_height = CHART_ROW_MIN;
@@ -375,7 +375,7 @@ size_t report_org_items(chart_ratio_item **out, const report *rep,
                         const report_indicator *ind)
 {
 	size_t n = 0;
-	*out = calloc(ind->orgs.count + 2, sizeof **out);
+	*out = draw_calloc(ind->orgs.count + 2, sizeof **out);
 	if (!*out)
 		return 0;
 	for (size_t i = 0; i < ind->orgs.count; i++)
@@ -422,10 +422,10 @@ int report_trend_build(report_trend *t, const report *rep,
 	memset(t, 0, sizeof *t);
 	/* The periods: each distinct period of this indicator's trend rows,
 	 * in time order (trend rows come by period). */
-	t->periods = calloc(res->trend_count + 1, sizeof *t->periods);
-	t->labels = calloc(res->trend_count + 1, sizeof *t->labels);
-	t->series = calloc(series, sizeof *t->series);
-	t->cohorts = calloc(res->mark_count + 1, sizeof *t->cohorts);
+	t->periods = draw_calloc(res->trend_count + 1, sizeof *t->periods);
+	t->labels = draw_calloc(res->trend_count + 1, sizeof *t->labels);
+	t->series = draw_calloc(series, sizeof *t->series);
+	t->cohorts = draw_calloc(res->mark_count + 1, sizeof *t->cohorts);
 	if (!t->periods || !t->labels || !t->series || !t->cohorts)
 		goto fail;
 	size_t periods = 0;
@@ -448,7 +448,7 @@ int report_trend_build(report_trend *t, const report *rep,
 	}
 	if (periods < 2)
 		goto fail;
-	t->points = calloc(series * periods, sizeof *t->points);
+	t->points = draw_calloc(series * periods, sizeof *t->points);
 	if (!t->points)
 		goto fail;
 
@@ -531,8 +531,8 @@ int report_funnel_build(report_funnel *f, const report *rep,
 	if (!pooled || ind->orgs.count < 2 || report_hidden(rep, pooled) ||
 	    !(pooled->funnel_fit.target > 0) || !isfinite(pooled->funnel_fit.target))
 		return 0;
-	f->units = calloc(ind->orgs.count, sizeof *f->units);
-	f->limits = calloc(FUNNEL_CURVE_POINTS, sizeof *f->limits);
+	f->units = draw_calloc(ind->orgs.count, sizeof *f->units);
+	f->limits = draw_calloc(FUNNEL_CURVE_POINTS, sizeof *f->limits);
 	if (!f->units || !f->limits) {
 		report_funnel_free(f);
 		return 0;

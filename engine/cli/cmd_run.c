@@ -96,14 +96,18 @@ static void note(run_tally *t, const parity_inbox_file *f, const char *sha,
 static void write_error_report(const char *quarantined, const char *message,
                                const char *rejects)
 {
-	char path[PARITY_PATH_MAX + 16];
+	char path[PARITY_PATH_MAX + 16], temp[PARITY_PATH_MAX + 32];
 	snprintf(path, sizeof path, "%s.error.txt", quarantined);
-	/* Owner-only, like everything else a run writes. */
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* Written beside under another name, owner-only like everything else
+	 * a run writes, and renamed: whole or not at all. */
+	snprintf(temp, sizeof temp, "%s.tmp-%ld", path, (long)getpid());
+	int fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	FILE *out = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!out) {
-		if (fd >= 0)
+		if (fd >= 0) {
 			close(fd);
+			unlink(temp);
+		}
 		return;
 	}
 	fprintf(out, "parity could not ingest this file.\n\n%s\n", message);
@@ -112,7 +116,8 @@ static void write_error_report(const char *quarantined, const char *message,
 		        "and reasons, in:\n%s\n", rejects);
 	fprintf(out, "\nFix the file and put it back in the inbox; the next run will "
 	        "take it.\n");
-	fclose(out);
+	if (fclose(out) != 0 || rename(temp, path) != 0)
+		unlink(temp);
 }
 
 /* Load each kind's mapping once. Returns 0 or the error code. */
@@ -471,6 +476,16 @@ int cmd_run(int argc, char **argv)
 	}
 	parity_log_write(log, PARITY_LOG_INFO, "run %s started%s (config %s)", month,
 	                 dry_run ? " as a dry run: nothing will change" : "", config_path);
+	/* The folders the run writes to are made (or found unwritable) before
+	 * anything is ingested or moved: a run that cannot write its report or
+	 * move its files stops here with nothing changed. */
+	if (!dry_run && ((rc = parity_dir_ensure(config.output)) ||
+	                 (rc = parity_dir_ensure(config.archive)) ||
+	                 (rc = parity_dir_ensure(config.quarantine)))) {
+		parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
+		status = parity_exit_status(rc);
+		goto done;
+	}
 
 	if ((rc = parity_inbox_list(&files, &file_count, config.inbox))) {
 		parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());

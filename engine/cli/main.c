@@ -7,6 +7,7 @@
 
 #include "parity.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -49,6 +50,10 @@ static void print_help(FILE *out)
 int main(int argc, char **argv)
 {
 	parity_init();
+	/* Past a file-size limit (ulimit -f) a write should fail with EFBIG,
+	 * which every writer reports and cleans up after, rather than the
+	 * default SIGXFSZ killing the process with half a file left behind. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc < 2) {
 		print_help(stderr);
 		return EX_USAGE;

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "pipeline.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -200,10 +201,13 @@ int cli_write_outputs_with(const char *command, parity_store *store,
 	int rc;
 
 	if (mkdir(out_dir, 0700) != 0) {
+		int err = errno;
 		struct stat st;
-		if (stat(out_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-			parity_error_set(PARITY_EIO, "%s: cannot create the output folder",
-			                 out_dir);
+		if (err == EEXIST && stat(out_dir, &st) == 0 && !S_ISDIR(st.st_mode))
+			err = ENOTDIR;
+		if (err != EEXIST) {
+			parity_error_set(PARITY_EIO, "%s: cannot create the output folder: %s",
+			                 out_dir, strerror(err));
 			return cli_fail(command, PARITY_EIO);
 		}
 	}
