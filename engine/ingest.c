@@ -622,22 +622,22 @@ static int handle_overlap(ingest *in)
 	/* Replace: drop the old cells and coverage for exactly these
 	 * kind-organisation-months; a file left with nothing becomes inactive. */
 	static const char *const replace_sql[] = {
-		"DELETE FROM cells WHERE rowid IN (SELECT cells.rowid FROM"
-		" (SELECT DISTINCT c.file_id AS f FROM coverage c JOIN coverage mine ON"
-		"  mine.kind = c.kind AND mine.organisation = c.organisation AND"
-		"  mine.month = c.month AND mine.file_id = ?1 WHERE c.file_id <> ?1)"
-		" AS covering CROSS JOIN cells ON " STORE_CELLS_OF_FILE("covering.f")
-		" WHERE (cells.kind, cells.organisation, cells.month) IN"
-		" (SELECT kind, organisation, month FROM coverage WHERE file_id = ?1))",
-		"UPDATE files SET active = 0 WHERE id <> ?1 AND id IN "
-		" (SELECT c.file_id FROM coverage c JOIN coverage mine ON "
-		"  mine.kind = c.kind AND mine.organisation = c.organisation AND "
-		"  mine.month = c.month AND mine.file_id = ?1) AND NOT EXISTS (SELECT 1 "
-		"  FROM coverage c2 WHERE c2.file_id = files.id AND NOT EXISTS (SELECT 1 "
-		"  FROM coverage m2 WHERE m2.file_id = ?1 AND m2.kind = c2.kind AND "
-		"  m2.organisation = c2.organisation AND m2.month = c2.month))",
-		"DELETE FROM coverage WHERE file_id <> ?1 AND (kind, organisation, month) IN "
-		" (SELECT kind, organisation, month FROM coverage WHERE file_id = ?1)",
+		("DELETE FROM cells WHERE rowid IN (SELECT cells.rowid FROM"
+		 " (SELECT DISTINCT c.file_id AS f FROM coverage c JOIN coverage mine ON"
+		 "  mine.kind = c.kind AND mine.organisation = c.organisation AND"
+		 "  mine.month = c.month AND mine.file_id = ?1 WHERE c.file_id <> ?1)"
+		 " AS covering CROSS JOIN cells ON " STORE_CELLS_OF_FILE("covering.f")
+		 " WHERE (cells.kind, cells.organisation, cells.month) IN"
+		 " (SELECT kind, organisation, month FROM coverage WHERE file_id = ?1))"),
+		("UPDATE files SET active = 0 WHERE id <> ?1 AND id IN "
+		 " (SELECT c.file_id FROM coverage c JOIN coverage mine ON "
+		 "  mine.kind = c.kind AND mine.organisation = c.organisation AND "
+		 "  mine.month = c.month AND mine.file_id = ?1) AND NOT EXISTS (SELECT 1 "
+		 "  FROM coverage c2 WHERE c2.file_id = files.id AND NOT EXISTS (SELECT 1 "
+		 "  FROM coverage m2 WHERE m2.file_id = ?1 AND m2.kind = c2.kind AND "
+		 "  m2.organisation = c2.organisation AND m2.month = c2.month))"),
+		("DELETE FROM coverage WHERE file_id <> ?1 AND (kind, organisation, month) IN "
+		 " (SELECT kind, organisation, month FROM coverage WHERE file_id = ?1)"),
 	};
 	for (size_t i = 0; i < 3; i++) {
 		rc = store_prepare(in->store, &stmt, replace_sql[i]);

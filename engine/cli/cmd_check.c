@@ -62,8 +62,13 @@ int cmd_check(int argc, char **argv)
 		return cli_fail("check", rc);
 	for (size_t i = 0; i < report->count; i++) {
 		const parity_check_problem *p = &report->problems[i];
-		printf("%s:%llu: %s %s %s: %s [%s]\n", path, (unsigned long long)p->line,
-		       p->indicator, p->organisation, p->period, p->message, p->kind);
+		/* Fields the line left blank are left out, not shown as gaps. */
+		printf("%s:%llu:", path, (unsigned long long)p->line);
+		const char *fields[] = {p->indicator, p->organisation, p->period};
+		for (size_t f = 0; f < 3; f++)
+			if (fields[f][0])
+				printf(" %s", fields[f]);
+		printf(": %s [%s]\n", p->message, p->kind);
 	}
 	if (report->count)
 		printf("%zu problem%s in %llu line%s of %s\n", report->count,

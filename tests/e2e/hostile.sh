@@ -99,9 +99,9 @@ hostile_case 5.4 65 "submission_empty.csv" "$PARITY" check "$H/submission_empty.
 # A line shorter than the header read past its fields ("(null)" in the
 # message; under the sanitizers a crash with a repeated header, found by
 # fuzz_check: submission_fuzz_short_line.csv is its input).
-hostile_case 5.7 65 "submission_ragged.csv:3: WRES2 R0B : 2 fields but the header has 8" \
+hostile_case 5.7 65 "submission_ragged.csv:3: WRES2 R0B: 2 fields but the header has 8" \
     "$PARITY" check "$H/submission_ragged.csv"
-hostile_case 5.8 65 "submission_fuzz_short_line.csv:5: WRES2  : 4 fields but the header has 17" \
+hostile_case 5.8 65 "submission_fuzz_short_line.csv:5: WRES2: 4 fields but the header has 17" \
     "$PARITY" check "$H/submission_fuzz_short_line.csv"
 hostile_case 5.5 65 "pool_negative.csv:2" "$PARITY" pool "$H/pool_negative.csv"
 hostile_case 5.6 65 "pool_x_over_n.csv:2" "$PARITY" pool "$H/pool_x_over_n.csv"
