@@ -139,6 +139,49 @@ static int bind_cell(ingest *in, sqlite3_stmt *stmt, int p, const cell_entry *e)
 	return p;
 }
 
+/* Record the run of cells being noted, if any, in cell_blocks. */
+static int close_block(ingest *in)
+{
+	if (!in->block_open)
+		return 0;
+	in->block_open = 0;
+	int rc = 0;
+	if (!in->insert_block &&
+	    (rc = store_prepare(in->store, &in->insert_block,
+	                        "INSERT INTO cell_blocks(file_id, kind, month, first_cell, "
+	                        "last_cell) VALUES(?,?,?,?,?)")))
+		return rc;
+	sqlite3_bind_int64(in->insert_block, 1, in->file_id);
+	sqlite3_bind_text(in->insert_block, 2, parity_kind_name((parity_kind)in->block_kind),
+	                  -1, SQLITE_STATIC);
+	sqlite3_bind_int(in->insert_block, 3, in->block_month);
+	sqlite3_bind_int64(in->insert_block, 4, in->block_first);
+	sqlite3_bind_int64(in->insert_block, 5, in->block_last);
+	int step = sqlite3_step(in->insert_block);
+	sqlite3_reset(in->insert_block);
+	return step == SQLITE_DONE ? 0 : store_fail(in->store, step, "storing counts");
+}
+
+/* Note that the cell `e` was stored as `rowid`: it extends the run being
+ * noted when it follows on with the same kind and month, else the run is
+ * recorded and a new one starts. */
+static int note_block(ingest *in, const cell_entry *e, int64_t rowid)
+{
+	if (in->block_open && in->block_kind == e->key.kind &&
+	    in->block_month == e->key.month && in->block_last + 1 == rowid) {
+		in->block_last = rowid;
+		return 0;
+	}
+	int rc = close_block(in);
+	if (rc)
+		return rc;
+	in->block_open = 1;
+	in->block_kind = e->key.kind;
+	in->block_month = e->key.month;
+	in->block_first = in->block_last = rowid;
+	return 0;
+}
+
 /* Whether `count` more cells fit in the file's range of rowids (2^32 cells:
  * unreachable in practice, but checked). 0 or PARITY_EDATA. */
 static int room_for_cells(const ingest *in, size_t count)
@@ -236,13 +279,16 @@ static int apply_fix(ingest *in, sqlite3_stmt *select, sqlite3_stmt *erase,
 	left.rows = rows;
 	left.shortlisted = shortlisted;
 	left.appointed = appointed;
+	int64_t rowid = STORE_CELL_ROWID(in->file_id, in->next_cell);
 	bind_cell(in, in->insert_one, 1, &left);
 	step = sqlite3_step(in->insert_one);
 	sqlite3_reset(in->insert_one);
 	if (step != SQLITE_DONE)
 		return store_fail(in->store, step, "correcting counts");
 	in->summary->cells++;
-	return 0;
+	if ((rc = note_block(in, &left, rowid)))
+		return rc;
+	return close_block(in);
 }
 
 static int prepare_fix(ingest *in, sqlite3_stmt **out, const char *verb)
@@ -284,6 +330,7 @@ int ingest_write_cells(ingest *in, const cell_table *table)
 		int many = got == BATCH_ROWS;
 		if ((rc = room_for_cells(in, got)))
 			break;
+		int64_t first = STORE_CELL_ROWID(in->file_id, in->next_cell);
 		for (size_t k = 0; k < (many ? 1 : got) && !rc; k++) {
 			sqlite3_stmt *stmt = many ? in->insert_many : in->insert_one;
 			int p = 1;
@@ -294,9 +341,13 @@ int ingest_write_cells(ingest *in, const cell_table *table)
 			if (step != SQLITE_DONE)
 				rc = store_fail(in->store, step, "storing counts");
 		}
+		for (size_t j = 0; j < got && !rc; j++)
+			rc = note_block(in, batch[j], first + (int64_t)j);
 		in->summary->cells += got;
 	}
 	free(order);
+	if (!rc)
+		rc = close_block(in);
 	return rc;
 }
 
@@ -979,7 +1030,8 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 		goto done;
 	sqlite3_finalize(in.insert_many);
 	sqlite3_finalize(in.insert_one);
-	in.insert_many = in.insert_one = NULL;
+	sqlite3_finalize(in.insert_block);
+	in.insert_many = in.insert_one = in.insert_block = NULL;
 	if ((rc = store_exec(store, "COMMIT", "saving the file")))
 		goto done;
 	in_transaction = 0;
@@ -987,7 +1039,8 @@ done:
 	writer_stop(&in); /* before the statements it uses go, and any rollback */
 	sqlite3_finalize(in.insert_many);
 	sqlite3_finalize(in.insert_one);
-	in.insert_many = in.insert_one = NULL;
+	sqlite3_finalize(in.insert_block);
+	in.insert_many = in.insert_one = in.insert_block = NULL;
 	if (in_transaction)
 		store_rollback(store);
 	if (foreign_keys_off)

@@ -460,6 +460,10 @@ typedef struct ingest {
 	sqlite3_stmt *insert_many;    /* INSERT of BATCH_ROWS cells */
 	sqlite3_stmt *insert_one;
 	cell_writer *writer;          /* the thread writing cells, or NULL */
+	sqlite3_stmt *insert_block;   /* INSERT INTO cell_blocks */
+	int block_open;               /* a run of cells is being noted: */
+	int32_t block_kind, block_month; /* its kind and month */
+	int64_t block_first, block_last;  /* its first and last rowid */
 
 	parity_ingest_summary *summary;
 	util_atomic_file rejects;     /* rejects CSV, opened on first reject */

@@ -255,9 +255,13 @@ static const char schema_v3[] =
  * (STORE_CELL_ROWID). Ingest then only ever appends to the end of the table
  * and keeps no secondary index up to date: the indexes on (kind, month) and
  * on file_id, whose scattered inserts took over a third of the time of a
- * large ingest, are dropped. Queries find a kind's cells through the
- * coverage table, which names the files holding each kind, organisation and
- * month (STORE_CELLS_COVERING), and a file's cells by their rowid range.
+ * large ingest, are dropped. In their place, cell_blocks lists the runs of
+ * consecutive cells of one file, kind and month (ingest writes each table of
+ * cells sorted by kind and month, so a file has about one run per kind and
+ * month per table written): queries find a kind's cells for some months
+ * through it (STORE_CELLS_OF_KIND), and a file's cells by their rowid range.
+ * Runs never overlap. Cells deleted later (a duplicate taken back, a
+ * replaced delivery) leave their run in place, with fewer cells in it.
  */
 static const char schema_v4[] =
 	"CREATE TABLE cells_v4(" CELLS_COLUMNS ");"
@@ -270,6 +274,17 @@ static const char schema_v4[] =
 	"  sexual_orientation, religion, rows, shortlisted, appointed FROM cells;"
 	"DROP TABLE cells;"
 	"ALTER TABLE cells_v4 RENAME TO cells;"
+	"CREATE TABLE cell_blocks("
+	" file_id INTEGER NOT NULL REFERENCES files(id),"
+	" kind TEXT NOT NULL, month INTEGER NOT NULL,"
+	" first_cell INTEGER NOT NULL, last_cell INTEGER NOT NULL);"
+	"CREATE INDEX cell_blocks_by_kind ON cell_blocks(kind, month);"
+	/* The runs of consecutive cells of one file, kind and month. */
+	"INSERT INTO cell_blocks(file_id, kind, month, first_cell, last_cell)"
+	" SELECT file_id, kind, month, min(rowid), max(rowid) FROM"
+	" (SELECT rowid, file_id, kind, month, rowid - row_number() OVER"
+	"  (PARTITION BY file_id, kind, month ORDER BY rowid) AS run FROM cells)"
+	" GROUP BY file_id, kind, month, run;"
 	"UPDATE meta SET value = '4' WHERE key = 'schema_version';";
 
 /* Bring the schema up to PARITY_STORE_SCHEMA_VERSION in one transaction. */

@@ -48,17 +48,14 @@ int store_fail(parity_store *store, int rc, const char *what);
 	"cells.rowid BETWEEN (" f ") * 4294967296 AND (" f ") * 4294967296 + 4294967295"
 
 /*
- * An SQL FROM clause for the cells of every file that holds data of `kind`
- * in months `first` to `last` for organisation `org` (an SQL expression that
- * may be NULL: every organisation), found through the coverage table, so a
- * query reads those files' ranges of the table and no others. All four are
- * SQL text (parameters or literals). A file may hold other kinds, months or
- * organisations too: the query still filters its cells by them.
+ * An SQL FROM clause for the cells of `kind` in months `first` to `last`
+ * (SQL text: parameters or literals), found through cell_blocks: only the
+ * runs of cells of that kind and those months are read. The query still
+ * filters by anything else (organisation, process, ...).
  */
-#define STORE_CELLS_COVERING(kind, first, last, org) \
-	"(SELECT DISTINCT file_id AS f FROM coverage WHERE kind = " kind \
-	" AND month BETWEEN " first " AND " last " AND (" org " IS NULL OR " \
-	"organisation = " org ")) AS covering CROSS JOIN cells ON " \
-	STORE_CELLS_OF_FILE("covering.f")
+#define STORE_CELLS_OF_KIND(kind, first, last) \
+	"(SELECT first_cell, last_cell FROM cell_blocks WHERE kind = " kind \
+	" AND month BETWEEN " first " AND " last ") AS block CROSS JOIN cells ON " \
+	"cells.rowid BETWEEN block.first_cell AND block.last_cell"
 
 #endif

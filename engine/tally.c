@@ -296,32 +296,32 @@ static void note_snapshot(tally *t, int month)
 static const char *const outcome_sql[M_COUNT] = {
 	[M_APPOINTMENT] =
 		"SELECT " DIMENSION_LIST ", sum(appointed), sum(shortlisted) FROM "
-		STORE_CELLS_COVERING("'recruitment'", "?1", "?2", "?3")
+		STORE_CELLS_OF_KIND("'recruitment'", "?1", "?2")
 		" WHERE kind = 'recruitment' AND month BETWEEN ?1 AND ?2 "
 		"AND (?3 IS NULL OR organisation = ?3) "
 		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
 	[M_DISCIPLINARY] =
 		"SELECT " DIMENSION_LIST ", sum(rows), 0 FROM "
-		STORE_CELLS_COVERING("'disciplinary'", "?1", "?2", "?3")
+		STORE_CELLS_OF_KIND("'disciplinary'", "?1", "?2")
 		" WHERE kind = 'disciplinary' AND process = 'disciplinary' "
 		"AND month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR organisation = ?3) "
 		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
 	[M_CAPABILITY] =
 		"SELECT " DIMENSION_LIST ", sum(rows), 0 FROM "
-		STORE_CELLS_COVERING("'disciplinary'", "?1", "?2", "?3")
+		STORE_CELLS_OF_KIND("'disciplinary'", "?1", "?2")
 		" WHERE kind = 'disciplinary' AND process = 'capability' "
 		"AND grounds = 'performance' "
 		"AND month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR organisation = ?3) "
 		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
 	[M_TRAINING] =
 		"SELECT " DIMENSION_LIST ", sum(rows), 0 FROM "
-		STORE_CELLS_COVERING("'training'", "?1", "?2", "?3")
+		STORE_CELLS_OF_KIND("'training'", "?1", "?2")
 		" WHERE kind = 'training' AND month BETWEEN ?1 AND ?2 "
 		"AND (?3 IS NULL OR organisation = ?3) "
 		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
 	[M_SHORTLISTING] = /* a recruitment row is one application */
 		"SELECT " DIMENSION_LIST ", sum(shortlisted), sum(rows) FROM "
-		STORE_CELLS_COVERING("'recruitment'", "?1", "?2", "?3")
+		STORE_CELLS_OF_KIND("'recruitment'", "?1", "?2")
 		" WHERE kind = 'recruitment' AND month BETWEEN ?1 AND ?2 "
 		"AND (?3 IS NULL OR organisation = ?3) "
 		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
@@ -365,7 +365,7 @@ static int load_period(tally *t, parity_store *store, const parity_period *p,
 	for (size_t i = 0; i < snap_count; i++) {
 		rc = store_prepare(store, &stmt,
 		                   "SELECT " DIMENSION_LIST ", 0, sum(rows) FROM "
-		                   STORE_CELLS_COVERING("'workforce'", "?1", "?1", "?2")
+		                   STORE_CELLS_OF_KIND("'workforce'", "?1", "?1")
 		                   " WHERE kind = 'workforce' AND month = ?1 AND "
 		                   "organisation = ?2 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10");
 		if (rc)

@@ -32,6 +32,16 @@ check 2.4 "every cell in its file's rowid range" \
 check 2.5 "cells numbered from 0 in each file" \
     test "$(sqlite3 old.db "select group_concat(n, ' ') from (select file_id, min(rowid % 4294967296) as n from cells group by file_id order by file_id)")" = "0 0 0"
 check 2.6 "integrity" test "$(sqlite3 old.db 'pragma integrity_check')" = ok
+# cell_blocks: every cell lies in one run of its own file, kind and month,
+# and runs never overlap (a query reading several would count a cell twice).
+blocks_ok() {
+    test "$(sqlite3 "$1" "select count(*) from cells c where (select count(*) from cell_blocks b
+        where c.rowid between b.first_cell and b.last_cell and b.kind = c.kind
+        and b.month = c.month and b.file_id = c.file_id) <> 1")" = 0 &&
+    test "$(sqlite3 "$1" "select count(*) from cell_blocks a join cell_blocks b
+        on a.rowid < b.rowid and a.first_cell <= b.last_cell and b.first_cell <= a.last_cell")" = 0
+}
+check 2.8 "every cell in exactly one run of its kind and month" blocks_ok old.db
 check 2.7 "old indexes gone" \
     test "$(sqlite3 old.db "select count(*) from sqlite_master where name in ('cells_by_kind','cells_by_file')")" = 0
 
@@ -56,6 +66,7 @@ check 4.2 "new cells in file 4's range" \
     test "$(sqlite3 old.db "select count(*) from cells where file_id = 4 and rowid between 4 * 4294967296 and 5 * 4294967296 - 1")" = \
          "$(sqlite3 old.db "select count(*) from cells where file_id = 4")"
 check 4.3 "all 200 rows stored" test "$(sqlite3 old.db "select sum(rows) from cells where file_id = 4")" = 200
+check 4.4 "runs right after an ingest" blocks_ok old.db
 
 # A corrected re-delivery replaces exactly the old file's cells.
 sed 's/,N$/,N/' later.csv > later-fixed.csv
@@ -63,6 +74,7 @@ echo "" >> later-fixed.csv
 do_cmd_test 5.1 0 "" "$PARITY" ingest --db old.db --kind recruitment --replace later-fixed.csv
 check 5.2 "old delivery's cells gone" test "$(sqlite3 old.db "select count(*) from cells where file_id = 4")" = 0
 check 5.3 "new delivery's cells there" test "$(sqlite3 old.db "select sum(rows) from cells where file_id = 5")" = 200
+check 5.5 "runs right after a replacement" blocks_ok old.db
 check 5.4 "other files untouched" \
     test "$(sqlite3 old.db "select count(*), sum(rows) from cells where file_id <= 3")" = "$(echo "$before" | cut -d'|' -f1-2)"
 finish
