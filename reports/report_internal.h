@@ -185,8 +185,10 @@ void report_table(draw_doc *doc, draw_column *columns, size_t column_count,
 void report_chart_style(chart_ratio_style *style, const report *rep,
                         const parity_indicator_info *info);
 
-/* Items of the by-organisation chart: organisations, overall, pooled. The
- * caller frees *out. Returns the count (0 when out of memory). */
+/* Items of the by-organisation chart: organisations, overall, pooled. When
+ * ten or more organisations, and more than half, have hidden counts, they
+ * are one row ("38 other organisations": suppressed). The caller frees *out
+ * (one block, labels included). Returns the count (0 when out of memory). */
 size_t report_org_items(chart_ratio_item **out, const report *rep,
                         const report_indicator *ind);
 

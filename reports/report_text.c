@@ -371,15 +371,32 @@ void report_ratio_chart(draw_doc *doc, const chart_ratio_style *given,
 	free(chunk);
 }
 
+#define ORG_COLLAPSE_MIN 10  /* hidden organisations that become one row */
+#define ORG_SUMMARY_LABEL 64 /* bytes for that row's label */
+
 size_t report_org_items(chart_ratio_item **out, const report *rep,
                         const report_indicator *ind)
 {
-	size_t n = 0;
-	*out = draw_calloc(ind->orgs.count + 2, sizeof **out);
+	size_t n = 0, hidden = 0;
+	/* One block: the items, then room for the summary row's label. */
+	size_t items = ind->orgs.count + 3;
+	*out = draw_calloc(1, items * sizeof **out + ORG_SUMMARY_LABEL);
 	if (!*out)
 		return 0;
 	for (size_t i = 0; i < ind->orgs.count; i++)
-		(*out)[n++] = report_row_item(rep, ind->orgs.rows[i], NULL, 0);
+		hidden += report_hidden(rep, ind->orgs.rows[i]) != 0;
+	/* Many organisations with hidden counts would fill the chart with rows
+	 * saying only that: they become one row, and the chart shows the
+	 * others (the table under it still lists every organisation). */
+	int collapse = hidden >= ORG_COLLAPSE_MIN && 2 * hidden > ind->orgs.count;
+	for (size_t i = 0; i < ind->orgs.count; i++)
+		if (!collapse || !report_hidden(rep, ind->orgs.rows[i]))
+			(*out)[n++] = report_row_item(rep, ind->orgs.rows[i], NULL, 0);
+	if (collapse) {
+		char *label = (char *)(*out + items);
+		snprintf(label, ORG_SUMMARY_LABEL, "%zu other organisations", hidden);
+		(*out)[n++] = (chart_ratio_item){.label = label, .suppressed = 1};
+	}
 	(*out)[n++] = report_row_item(rep, ind->overall, NULL, 1);
 	if (ind->pooled_org && ind->orgs.count > 1)
 		(*out)[n++] = report_row_item(rep, ind->pooled_org, NULL, 1);

@@ -619,6 +619,48 @@ static void test_report_one_and_forty_organisations(void)
 	}
 }
 
+/*
+ * 40 organisations of which 30 have 2 people with the outcome in the second
+ * group (a count from 1 to 4, hidden at the default threshold of 5): the
+ * chart shows the 10 others and one row "30 other organisations", not 30
+ * rows that say only "suppressed". With no hidden counts there is no such
+ * row.
+ */
+static void test_report_collapses_many_hidden_organisations(void)
+{
+	for (int hide = 0; hide < 2; hide++) {
+		parity_results *res = calloc(1, sizeof *res);
+		res->capacity = 41;
+		res->rows = calloc(res->capacity, sizeof *res->rows);
+		snprintf(res->period, sizeof res->period, "2025/26");
+		parity_stats_settings_default(&res->settings);
+		uint64_t sx1 = 0, sn1 = 0, sx2 = 0, sn2 = 0;
+		for (size_t i = 0; i < 40; i++) {
+			char code[16];
+			snprintf(code, sizeof code, "R%c%c", (char)('0' + i / 26),
+			         (char)('A' + i % 26));
+			uint64_t x1 = 30, n1 = 100, x2 = hide && i < 30 ? 2 : 20, n2 = 100;
+			add_row(res, "organisation", code, x1, n1, x2, n2);
+			sx1 += x1, sn1 += n1, sx2 += x2, sn2 += n2;
+		}
+		add_row(res, "overall", "All organisations", sx1, sn1, sx2, sn2);
+		char *dir = write_report(res, 5);
+		if (have_tool("pdftotext")) {
+			char cmd[700];
+			snprintf(cmd, sizeof cmd, "pdftotext '%s/board-report.pdf' -", dir);
+			char *text = run(cmd);
+			CHECK(text != NULL);
+			if (text) {
+				CHECK((strstr(text, "30 other organisations") != NULL) == hide);
+				CHECK(strstr(text, "R1N") != NULL); /* in the table at least */
+			}
+			free(text);
+		}
+		remove_dir(dir);
+		free_results(res);
+	}
+}
+
 static void test_report_infinite_and_missing_estimates(void)
 {
 	parity_results *res = make_results(4);
@@ -1132,6 +1174,7 @@ int main(void)
 	RUN(test_report_unwritable_folder);
 	RUN(test_report_bad_arguments);
 	RUN(test_report_one_and_forty_organisations);
+	RUN(test_report_collapses_many_hidden_organisations);
 	RUN(test_report_infinite_and_missing_estimates);
 	RUN(test_report_reproducible);
 	RUN(test_chart_files);
