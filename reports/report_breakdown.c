@@ -339,7 +339,10 @@ void report_render_characteristics(draw_doc *doc, const report *rep)
 	report_paragraph(doc, report_note, DRAW_GREY,
 	                 "* too few cases to draw a conclusion. Reference: the "
 	                 "group the others in its characteristic are compared with "
-	                 "for that outcome.");
+	                 "for that outcome. An empty cell: no result for that group "
+	                 "and outcome here; White and BME, and disabled and "
+	                 "non-disabled staff, are compared for each WRES and WDES "
+	                 "outcome in that indicator's own section.");
 	free(rows);
 }
 
