@@ -504,12 +504,21 @@ int tally_sum(group_sum **out, size_t *count, const tally *t, const grouping *g,
 			bank = id;
 	int headcount = measure_get(t->m)->headcount;
 
+	/* Strata are pooled strings: where each one's sum is, by its id (the
+	 * cells of a large cube would otherwise each search every stratum). */
+	size_t *where = NULL;
 	if (strat_dim < 0) {
 		sums = calloc(1, sizeof *sums);
 		if (!sums)
 			return parity_error_set(PARITY_ENOMEM, "out of memory");
 		sums[0].key = UINT32_MAX;
 		n = capacity = 1;
+	} else {
+		where = malloc((t->pool->count ? t->pool->count : 1) * sizeof *where);
+		if (!where)
+			return parity_error_set(PARITY_ENOMEM, "out of memory");
+		for (uint32_t id = 0; id < t->pool->count; id++)
+			where[id] = SIZE_MAX;
 	}
 	for (size_t i = 0; i < t->count; i++) {
 		const tally_cell *c = &t->cells[i];
@@ -518,22 +527,21 @@ int tally_sum(group_sum **out, size_t *count, const tally *t, const grouping *g,
 			s = &sums[0];
 		} else {
 			uint32_t key = c->dim[strat_dim];
-			for (size_t k = 0; k < n; k++)
-				if (sums[k].key == key) {
-					s = &sums[k];
-					break;
-				}
-			if (!s) {
+			if (where[key] != SIZE_MAX) {
+				s = &sums[where[key]];
+			} else {
 				if (n == capacity) {
 					capacity = capacity ? capacity * 2 : 16;
 					group_sum *grown = realloc(sums, capacity * sizeof *grown);
 					if (!grown) {
 						free(sums);
+						free(where);
 						return parity_error_set(PARITY_ENOMEM,
 						                        "out of memory");
 					}
 					sums = grown;
 				}
+				where[key] = n;
 				s = &sums[n++];
 				memset(s, 0, sizeof *s);
 				s->key = key;
@@ -562,6 +570,7 @@ int tally_sum(group_sum **out, size_t *count, const tally *t, const grouping *g,
 			s->counts.n2 += c->base;
 		}
 	}
+	free(where);
 	if (strat_dim >= 0)
 		sort_sums(sums, n, t->pool, strat_dim == D_PAY);
 	*out = sums;
