@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const uint32_t k[64] = {
+const uint32_t sha256_round_constants[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
 	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
 	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
@@ -44,7 +44,7 @@ static void compress(uint32_t state[8], const unsigned char block[64])
 	for (unsigned i = 0; i < 64; i++) {
 		uint32_t s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
 		uint32_t ch = (e & f) ^ (~e & g);
-		uint32_t t1 = h + s1 + ch + k[i] + w[i];
+		uint32_t t1 = h + s1 + ch + sha256_round_constants[i] + w[i];
 		uint32_t s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
 		uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
 		uint32_t t2 = s0 + maj;

@@ -15,6 +15,10 @@ typedef struct sha256_ctx {
 	size_t used;           /* bytes in `block` */
 } sha256_ctx;
 
+/* The 64 round constants K (FIPS 180-4 section 4.2.2), shared by the
+ * portable and the accelerated compression. */
+extern const uint32_t sha256_round_constants[64];
+
 void sha256_init(sha256_ctx *ctx);
 void sha256_update(sha256_ctx *ctx, const void *data, size_t size);
 /* Finish and write the digest as 64 lower-case hex digits plus NUL. */
