@@ -452,15 +452,26 @@ static void json_context(FILE *out, const parity_results *results)
 	fputs("},\n  ", out);
 }
 
+/* Open `path` for a JSON file (owner-only, replaced whole when committed)
+ * and write its opening brace and the run's context. 0 or an error. */
+static int json_begin(util_atomic_file *file, const char *path,
+                      const parity_results *results)
+{
+	int rc = util_atomic_open(file, path, 0600);
+	if (rc)
+		return rc;
+	fputs("{\n  ", file->file);
+	json_context(file->file, results);
+	return 0;
+}
+
 int parity_results_write_json(const parity_results *results, const char *path)
 {
 	util_atomic_file file;
-	int rc = util_atomic_open(&file, path, 0600);
+	int rc = json_begin(&file, path, results);
 	if (rc)
 		return rc;
 	FILE *out = file.file;
-	fputs("{\n  ", out);
-	json_context(out, results);
 	json_field_u64(out, "excluded_not_stated", results->excluded_not_stated, 1);
 	/* Every exclusion of each standard indicator's overall row. */
 	fputs("\n  \"exclusions\": [", out);
@@ -497,12 +508,10 @@ int parity_results_write_json(const parity_results *results, const char *path)
 int parity_results_write_trend_json(const parity_results *results, const char *path)
 {
 	util_atomic_file file;
-	int rc = util_atomic_open(&file, path, 0600);
+	int rc = json_begin(&file, path, results);
 	if (rc)
 		return rc;
 	FILE *out = file.file;
-	fputs("{\n  ", out);
-	json_context(out, results);
 	json_marks(out, results);
 	fputc(',', out);
 	json_rows(out, "rows", results->trend, results->trend_count, 1);
@@ -592,12 +601,10 @@ static void json_pool(FILE *out, const char *name, const parity_stratum *c,
 int parity_results_write_cohorts_json(const parity_results *results, const char *path)
 {
 	util_atomic_file file;
-	int rc = util_atomic_open(&file, path, 0600);
+	int rc = json_begin(&file, path, results);
 	if (rc)
 		return rc;
 	FILE *out = file.file;
-	fputs("{\n  ", out);
-	json_context(out, results);
 	json_marks(out, results);
 	fputs(",\n  \"results\": [", out);
 	for (size_t i = 0; i < results->cohort_count; i++) {
