@@ -296,6 +296,42 @@ static void note_add(geometry *g, size_t *len, const char *text)
 	*len += n > 0 ? (size_t)n : 0;
 }
 
+/* A gap in a series that has estimates elsewhere: no point, in a period
+ * where other series have one, and not held back for small numbers. */
+static int gap_at(const chart_trend *t, size_t i, size_t p)
+{
+	return has_any(t, i) && !point_at(t, i, p) && !period_empty(t, p) &&
+	       !suppressed_at(t, i, p);
+}
+
+/* Add "LEAD series in period, period; series in period. " to the notes for
+ * the points where `which` holds, nothing when there are none. */
+static void note_points(geometry *g, size_t *len, const chart_trend *t,
+                        const char *lead, int (*which)(const chart_trend *, size_t,
+                                                       size_t))
+{
+	const char *sep = lead;
+	for (size_t i = 0; i < t->series_count; i++) {
+		int first = 1;
+		for (size_t p = 0; p < t->period_count; p++) {
+			if (!which(t, i, p))
+				continue;
+			if (first) {
+				note_add(g, len, sep);
+				note_add(g, len, t->series[i].label ? t->series[i].label : "?");
+				note_add(g, len, " in ");
+				sep = "; ";
+				first = 0;
+			} else {
+				note_add(g, len, ", ");
+			}
+			note_add(g, len, t->periods[p].label ? t->periods[p].label : "?");
+		}
+	}
+	if (*sep == ';')
+		note_add(g, len, ". ");
+}
+
 /* The notes under the legend: series with no estimate anywhere, gaps in
  * some series only ("No estimate: R0A in 2017/18, 2019/20."), then the
  * caller's note. */
@@ -317,54 +353,10 @@ static void layout_notes(geometry *g, const chart_trend_style *s,
 	}
 	if (*sep == ',')
 		note_add(g, &len, ". ");
-	sep = "No estimate: ";
-	for (size_t i = 0; i < t->series_count; i++) {
-		int first = 1;
-		if (!has_any(t, i))
-			continue;
-		for (size_t p = 0; p < t->period_count; p++) {
-			if (point_at(t, i, p) || period_empty(t, p) ||
-			    suppressed_at(t, i, p))
-				continue;
-			if (first) {
-				note_add(g, &len, sep);
-				note_add(g, &len, t->series[i].label
-				                          ? t->series[i].label : "?");
-				note_add(g, &len, " in ");
-				sep = "; ";
-				first = 0;
-			} else {
-				note_add(g, &len, ", ");
-			}
-			note_add(g, &len, t->periods[p].label ? t->periods[p].label
-			                                      : "?");
-		}
-	}
-	if (*sep == ';')
-		note_add(g, &len, ". ");
+	note_points(g, &len, t, "No estimate: ", gap_at);
 	/* Points held back for small numbers, named wherever they are. */
-	sep = "Not shown, to protect small numbers: ";
-	for (size_t i = 0; i < t->series_count; i++) {
-		int first = 1;
-		for (size_t p = 0; p < t->period_count; p++) {
-			if (!suppressed_at(t, i, p))
-				continue;
-			if (first) {
-				note_add(g, &len, sep);
-				note_add(g, &len, t->series[i].label
-				                          ? t->series[i].label : "?");
-				note_add(g, &len, " in ");
-				sep = "; ";
-				first = 0;
-			} else {
-				note_add(g, &len, ", ");
-			}
-			note_add(g, &len, t->periods[p].label ? t->periods[p].label
-			                                      : "?");
-		}
-	}
-	if (*sep == ';')
-		note_add(g, &len, ". ");
+	note_points(g, &len, t, "Not shown, to protect small numbers: ",
+	            suppressed_at);
 	if (s->note && *s->note)
 		note_add(g, &len, s->note);
 }
