@@ -329,6 +329,21 @@ int cells_add(cell_table *t, const cell_key *key, int64_t rows, int64_t shortlis
 	return cells_add_hashed(t, key, cells_hash(key), rows, shortlisted, appointed);
 }
 
+/* Move the table's entries to an array of `size` (>= count) entries.
+ * 0, or -1 when out of memory (the table is left as it was). */
+static int entries_resize(cell_table *t, size_t size)
+{
+	cell_entry *entries = table_alloc(size * sizeof *entries);
+	if (!entries)
+		return -1;
+	if (t->count)
+		memcpy(entries, t->entries, t->count * sizeof *entries);
+	table_free(t->entries, t->size * sizeof *t->entries);
+	t->entries = entries;
+	t->size = size;
+	return 0;
+}
+
 int cells_add_hashed(cell_table *t, const cell_key *key, uint64_t h, int64_t rows,
                      int64_t shortlisted, int64_t appointed)
 {
@@ -354,17 +369,8 @@ int cells_add_hashed(cell_table *t, const cell_key *key, uint64_t h, int64_t row
 		}
 		j = (j + 1) & (t->slot_count - 1);
 	}
-	if (t->count == t->size) {
-		size_t size = t->size ? t->size * 2 : 1024;
-		cell_entry *entries = table_alloc(size * sizeof *entries);
-		if (!entries)
-			return out_of_memory();
-		if (t->count)
-			memcpy(entries, t->entries, t->count * sizeof *entries);
-		table_free(t->entries, t->size * sizeof *t->entries);
-		t->entries = entries;
-		t->size = size;
-	}
+	if (t->count == t->size && entries_resize(t, t->size ? t->size * 2 : 1024))
+		return out_of_memory();
 	cell_entry *e = &t->entries[t->count];
 	e->key = *key;
 	e->hash = h;
@@ -379,14 +385,8 @@ int cells_reserve(cell_table *t, size_t count)
 {
 	if (count <= t->size)
 		return 0;
-	cell_entry *entries = table_alloc(count * sizeof *entries);
-	if (!entries)
+	if (entries_resize(t, count))
 		return out_of_memory();
-	if (t->count)
-		memcpy(entries, t->entries, t->count * sizeof *entries);
-	table_free(t->entries, t->size * sizeof *t->entries);
-	t->entries = entries;
-	t->size = count;
 	while (t->slot_count < 2 * count)
 		if (cells_grow(t))
 			return out_of_memory();
