@@ -109,6 +109,27 @@ static void direction_hint(char *buf, size_t size,
 	         s->group1, sep, outcome, s->group2, sep, outcome);
 }
 
+/* Add "LEAD A, B. " to the notes: the units held back for small numbers
+ * (`held`), or else those with no estimate to plot. */
+static void note_units(geometry *g, size_t *len, const chart_funnel *f,
+                       const char *lead, int held)
+{
+	if (*len >= sizeof g->notes)
+		return;
+	*len += (size_t)snprintf(g->notes + *len, sizeof g->notes - *len, "%s", lead);
+	const char *sep = " ";
+	for (size_t i = 0; i < f->unit_count && *len < sizeof g->notes; i++) {
+		if (held ? !f->units[i].suppressed
+		         : plotted(&f->units[i]) || f->units[i].suppressed)
+			continue;
+		*len += (size_t)snprintf(g->notes + *len, sizeof g->notes - *len, "%s%s",
+		                         sep, f->units[i].label ? f->units[i].label : "?");
+		sep = ", ";
+	}
+	if (*len < sizeof g->notes)
+		*len += (size_t)snprintf(g->notes + *len, sizeof g->notes - *len, ". ");
+}
+
 /* ---- layout ---------------------------------------------------------------- */
 
 static void layout_notes(geometry *g, const chart_funnel_style *s,
@@ -128,40 +149,10 @@ static void layout_notes(geometry *g, const chart_funnel_style *s,
 		len += (size_t)snprintf(g->notes + len, sizeof g->notes - len,
 		                        "Labelled: %s outside the 95%% limits; the "
 		                        "other %zu are within them. ", noun, within);
-	if (missing > 0 && len < sizeof g->notes) {
-		len += (size_t)snprintf(g->notes + len, sizeof g->notes - len,
-		                        "Not plotted (no estimate):");
-		const char *sep = " ";
-		for (size_t i = 0; i < f->unit_count && len < sizeof g->notes; i++) {
-			if (plotted(&f->units[i]) || f->units[i].suppressed)
-				continue;
-			len += (size_t)snprintf(g->notes + len, sizeof g->notes - len,
-			                        "%s%s", sep,
-			                        f->units[i].label ? f->units[i].label
-			                                          : "?");
-			sep = ", ";
-		}
-		if (len < sizeof g->notes)
-			len += (size_t)snprintf(g->notes + len, sizeof g->notes - len,
-			                        ". ");
-	}
-	if (held > 0 && len < sizeof g->notes) {
-		len += (size_t)snprintf(g->notes + len, sizeof g->notes - len,
-		                        "Not plotted, to protect small numbers:");
-		const char *sep = " ";
-		for (size_t i = 0; i < f->unit_count && len < sizeof g->notes; i++) {
-			if (!f->units[i].suppressed)
-				continue;
-			len += (size_t)snprintf(g->notes + len, sizeof g->notes - len,
-			                        "%s%s", sep,
-			                        f->units[i].label ? f->units[i].label
-			                                          : "?");
-			sep = ", ";
-		}
-		if (len < sizeof g->notes)
-			len += (size_t)snprintf(g->notes + len, sizeof g->notes - len,
-			                        ". ");
-	}
+	if (missing > 0)
+		note_units(g, &len, f, "Not plotted (no estimate):", 0);
+	if (held > 0)
+		note_units(g, &len, f, "Not plotted, to protect small numbers:", 1);
 	if (s->note && *s->note && len < sizeof g->notes)
 		snprintf(g->notes + len, sizeof g->notes - len, "%s", s->note);
 }

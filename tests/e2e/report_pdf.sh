@@ -258,6 +258,8 @@ check 7.9 "report-tables.csv: shortlisting rows by characteristic" \
 check 7.10 "WRES 3: homogeneity test not shown beside suppressed organisations" \
     grep -qF "Homogeneity test not shown: with the other organisations' counts it could reveal a suppressed one." flat.txt
 check 7.11 "WRES 2: homogeneity test shown" grep -qF "Homogeneity: Q =" flat.txt
+check 7.11b "WRES 3's funnel names the organisations it holds back" \
+    grep -qF "Not plotted, to protect small numbers: R0C, R0E." flat.txt
 check 7.12 "WRES 3: the pooled ratio is still printed" \
     bash -c "grep -A1 -F 'All organisations (pooled)' layout.txt | grep -qE '[0-9]\.[0-9]{2} \([0-9]\.[0-9]{2} to [0-9]\.[0-9]{2}\)'"
 tr '\n' ' ' < plain.txt > plain-flat.txt
