@@ -66,7 +66,7 @@ static const char *const dimension_columns[F_DIMENSIONS_] = {
 	"staff_group", "contract", "process", "grounds", "sexual_orientation", "religion",
 };
 
-/* Rank of each kind's name in byte order, as SQLite sorts the index. */
+/* An order of the kinds, for sorting cells by kind (any fixed one does). */
 static unsigned kind_rank(int kind)
 {
 	switch (kind) {
@@ -193,11 +193,11 @@ static int room_for_cells(const ingest *in, size_t count)
 	                        (unsigned long long)STORE_CELLS_PER_FILE);
 }
 
-/* The order to insert cells in: by kind and month, the order of the
- * cells_by_kind index, so that each flush appends to the end of a few
- * (kind, month) ranges of the index instead of touching it everywhere (the
- * rows' ids grow, so within a range new entries go last). A counting sort:
- * months span a few hundred values. Returns a malloc'd index array. */
+/* The order to insert cells in: by kind and month, so that a table of
+ * cells is stored as one run of consecutive rowids per kind and month
+ * (listed in cell_blocks, which the analyses read through). A counting
+ * sort: months span a few hundred values. Returns a malloc'd index
+ * array. */
 static uint32_t *insertion_order(const cell_table *t)
 {
 	size_t n = t->count;
