@@ -111,11 +111,7 @@ static void cohort_trend(draw_doc *doc, const report *rep,
 			         ind->info->title, ind->overall->stratum);
 		style.title = title;
 		style.plot_height = 130;
-		double width = doc->right - doc->left;
-		double h = chart_trend_height(doc->cr, width, &style, &trend.trend);
-		draw_doc_need(doc, h);
-		chart_trend_draw(doc->cr, doc->left, doc->y, width, &style, &trend.trend);
-		doc->y += h + 8;
+		report_trend_place(doc, &style, &trend.trend);
 		report_trend_free(&trend);
 		return;
 	}

@@ -207,6 +207,10 @@ int report_trend_build(report_trend *t, const report *rep,
                        const report_indicator *ind, const char *const *orgs,
                        size_t org_count);
 void report_trend_free(report_trend *t);
+/* Draw a trend chart across the page at the current position (on a new
+ * page when it does not fit) and move below it. */
+void report_trend_place(draw_doc *doc, const chart_trend_style *style,
+                        const chart_trend *trend);
 void report_trend_style(chart_trend_style *style, const report *rep,
                         const report_indicator *ind);
 

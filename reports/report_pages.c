@@ -468,11 +468,7 @@ void report_render_indicator(draw_doc *doc, const report *rep,
 		chart_trend_style style;
 		report_trend_style(&style, rep, ind);
 		style.plot_height = 95;
-		double width = doc->right - doc->left;
-		double h = chart_trend_height(doc->cr, width, &style, &trend.trend);
-		draw_doc_need(doc, h);
-		chart_trend_draw(doc->cr, doc->left, doc->y, width, &style, &trend.trend);
-		doc->y += h + 8;
+		report_trend_place(doc, &style, &trend.trend);
 		report_trend_free(&trend);
 	}
 

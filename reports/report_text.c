@@ -405,6 +405,16 @@ size_t report_org_items(chart_ratio_item **out, const report *rep,
 
 /* ---- trend ------------------------------------------------------------------ */
 
+void report_trend_place(draw_doc *doc, const chart_trend_style *style,
+                        const chart_trend *trend)
+{
+	double width = doc->right - doc->left;
+	double h = chart_trend_height(doc->cr, width, style, trend);
+	draw_doc_need(doc, h);
+	chart_trend_draw(doc->cr, doc->left, doc->y, width, style, trend);
+	doc->y += h + 8;
+}
+
 void report_trend_free(report_trend *t)
 {
 	free(t->periods);
