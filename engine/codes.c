@@ -1,7 +1,8 @@
 /*
  * codes.c: NHS ethnic category, disability and sex code lists with the
  * built-in label maps. Everything is matched on a normalised key so that
- * case, spacing, punctuation and dash style do not matter.
+ * case, spacing, punctuation and dash style do not matter; near misses are
+ * measured by edit distance.
  */
 #include "parity/codes.h"
 
@@ -34,6 +35,31 @@ void parity_code_key(char *out, size_t size, const char *label)
 		used += len;
 	}
 	out[used] = '\0';
+}
+
+unsigned parity_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 63 || lb > 63)
+		return 64;
+	unsigned row[64];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		unsigned diag = row[0];
+		row[0] = (unsigned)i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned up = row[j];
+			unsigned best = diag + (a[i - 1] == b[j - 1] ? 0u : 1u);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
 }
 
 struct label_map {

@@ -14,33 +14,6 @@
 
 /* ---- small helpers --------------------------------------------------------- */
 
-/* Levenshtein distance between two keys, capped: keys over 63 characters
- * are never close to anything (returns 64). */
-static unsigned edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 63 || lb > 63)
-		return 64;
-	unsigned row[64];
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = (unsigned)j;
-	for (size_t i = 1; i <= la; i++) {
-		unsigned diag = row[0];
-		row[0] = (unsigned)i;
-		for (size_t j = 1; j <= lb; j++) {
-			unsigned up = row[j];
-			unsigned best = diag + (a[i - 1] == b[j - 1] ? 0u : 1u);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 /* How many edits still count as a misspelling, from the shorter key's
  * length: none below 5 characters ("sex" and "sea" are different words). */
 static unsigned typo_limit(size_t la, size_t lb, int generous)
@@ -202,14 +175,14 @@ suggest_match suggest_header_match(const char *canonical, const char *header,
 	/* Misspellings of the name or of a synonym ("Ethnic Grp"). */
 	unsigned best = 64;
 	parity_code_key(want, sizeof want, canonical);
-	unsigned d = edit_distance(key, want);
+	unsigned d = parity_edit_distance(key, want);
 	if (d <= typo_limit(strlen(key), strlen(want), 0))
 		best = d;
 	for (size_t i = 0; i < COUNT(synonyms); i++) {
 		if (strcmp(synonyms[i].column, canonical))
 			continue;
 		parity_code_key(want, sizeof want, synonyms[i].name);
-		d = edit_distance(key, want);
+		d = parity_edit_distance(key, want);
 		if (d <= typo_limit(strlen(key), strlen(want), 0) && d < best)
 			best = d;
 	}
@@ -365,7 +338,7 @@ static const spelling *closest_spelling(const spelling *list, const char *value)
 	parity_code_key(key, sizeof key, value);
 	for (const spelling *s = list; s->text; s++) {
 		parity_code_key(other, sizeof other, s->text);
-		unsigned d = edit_distance(key, other);
+		unsigned d = parity_edit_distance(key, other);
 		if (d == 0 || d > typo_limit(strlen(key), strlen(other), 1))
 			continue;
 		if (d < best_distance) {

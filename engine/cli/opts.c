@@ -14,33 +14,6 @@
 #include <string.h>
 #include <sysexits.h>
 
-/* Levenshtein distance, capped: strings here are option and command names. */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 63 || lb > 63)
-		return 64;
-	size_t row[64];
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-			size_t best = diag + cost;
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 const char *cli_closest(const char *word, const char *const *candidates)
 {
 	const char *best = NULL;
@@ -48,7 +21,7 @@ const char *cli_closest(const char *word, const char *const *candidates)
 	size_t len = strlen(word);
 	size_t limit = len <= 4 ? 1 : (len <= 8 ? 2 : 3);
 	for (size_t i = 0; candidates[i]; i++) {
-		size_t d = edit_distance(word, candidates[i]);
+		size_t d = parity_edit_distance(word, candidates[i]);
 		/* A prefix of a candidate counts as close too ("--meth"). */
 		if (len >= 3 && strncmp(word, candidates[i], len) == 0)
 			d = 1;

@@ -25,6 +25,14 @@ extern "C" {
 void parity_code_key(char *out, size_t size, const char *label);
 
 /**
+ * The Levenshtein distance between `a` and `b` (single-character
+ * insertions, deletions and substitutions), for "did you mean" matching of
+ * labels, option and command names. Capped: a string over 63 bytes is never
+ * close to anything (64).
+ */
+unsigned parity_edit_distance(const char *a, const char *b);
+
+/**
  * Map an ethnic category code or label to its canonical national code: one
  * letter A-S, "Z" (not stated) or "X" (not known, from 99 or X). Local
  * sub-codes ("C2", "LH") and ESR-style "A White - British" roll up to their

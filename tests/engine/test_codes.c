@@ -4,6 +4,8 @@
 #include "harness.h"
 #include "parity.h"
 
+#include <string.h>
+
 static const char *ethnic(const char *value)
 {
 	static char out[4];
@@ -84,6 +86,22 @@ static void test_codes_disability_and_sex(void)
 	CHECK(parity_code_yesno(&yes, "maybe") == PARITY_EDATA);
 }
 
+/* Worked by hand: kitten -> sitten -> sittin -> sitting is 3 edits (the
+ * textbook example); "" to "abc" is 3 insertions; a transposition is 2. */
+static void test_codes_edit_distance(void)
+{
+	CHECK(parity_edit_distance("kitten", "sitting") == 3);
+	CHECK(parity_edit_distance("sitting", "kitten") == 3);
+	CHECK(parity_edit_distance("", "abc") == 3);
+	CHECK(parity_edit_distance("--period", "--period") == 0);
+	CHECK(parity_edit_distance("--perod", "--period") == 1);
+	CHECK(parity_edit_distance("ab", "ba") == 2);
+	char long_name[70];
+	memset(long_name, 'a', 64);
+	long_name[64] = '\0';
+	CHECK(parity_edit_distance(long_name, "a") == 64);
+}
+
 int main(void)
 {
 	parity_init();
@@ -92,5 +110,6 @@ int main(void)
 	RUN(test_codes_ethnic_labels_ignore_case_spacing_dashes);
 	RUN(test_codes_ethnic_groups);
 	RUN(test_codes_disability_and_sex);
+	RUN(test_codes_edit_distance);
 	return HARNESS_REPORT();
 }
