@@ -703,6 +703,34 @@ typedef struct deliverer {
 	uint64_t records;
 } deliverer;
 
+/* Point *fields and *lengths (of *size entries, grown as needed) at the
+ * fields of record `r` of an unsealed batch `b`, NULL after the last.
+ * 0, or -1 when out of memory (what was grown is kept). */
+static int view_record(char ***fields, size_t **lengths, size_t *size, const batch *b,
+                       const batch_record *r)
+{
+	if (r->count + 1 > *size) {
+		size_t n = *size ? *size : 16;
+		while (n < r->count + 1)
+			n *= 2;
+		char **f = realloc(*fields, n * sizeof *f);
+		if (f)
+			*fields = f;
+		size_t *l = realloc(*lengths, n * sizeof *l);
+		if (l)
+			*lengths = l;
+		if (!f || !l)
+			return -1;
+		*size = n;
+	}
+	for (size_t i = 0; i < r->count; i++) {
+		(*fields)[i] = b->text + b->starts[r->first + i];
+		(*lengths)[i] = b->lengths[r->first + i];
+	}
+	(*fields)[r->count] = NULL;
+	return 0;
+}
+
 /* Call the callback for each record of `b`. Returns 0, 1 when the callback
  * asked to stop, or its error. */
 static int deliver(deliverer *d, batch *b, const char *path)
@@ -720,26 +748,8 @@ static int deliver(deliverer *d, batch *b, const char *path)
 				return rc < 0 ? rc : 1;
 			continue;
 		}
-		if (r->count + 1 > d->size) {
-			size_t size = d->size ? d->size : 16;
-			while (size < r->count + 1)
-				size *= 2;
-			char **fields = realloc(d->fields, size * sizeof *fields);
-			if (fields)
-				d->fields = fields;
-			size_t *lengths = realloc(d->lengths, size * sizeof *lengths);
-			if (lengths)
-				d->lengths = lengths;
-			if (!fields || !lengths)
-				return parity_error_set(PARITY_ENOMEM, "out of memory reading %s",
-				                        path);
-			d->size = size;
-		}
-		for (size_t f = 0; f < r->count; f++) {
-			d->fields[f] = b->text + b->starts[r->first + f];
-			d->lengths[f] = b->lengths[r->first + f];
-		}
-		d->fields[r->count] = NULL;
+		if (view_record(&d->fields, &d->lengths, &d->size, b, r))
+			return parity_error_set(PARITY_ENOMEM, "out of memory reading %s", path);
 		csvread_record record = {r->line, d->fields, r->count, d->lengths,
 		                         r->ordinal, r->offset};
 		d->records++;
@@ -999,23 +1009,8 @@ int csvread_cursor_next(csvread_cursor *c, const csvread_record **out)
 			c->end = 1;
 	}
 	const batch_record *r = &c->b.records[c->next++];
-	if (r->count + 1 > c->size) {
-		size_t size = r->count + 16;
-		char **fields = realloc(c->fields, size * sizeof *fields);
-		if (fields)
-			c->fields = fields;
-		size_t *lengths = realloc(c->lengths, size * sizeof *lengths);
-		if (lengths)
-			c->lengths = lengths;
-		if (!fields || !lengths)
-			return parity_error_set(PARITY_ENOMEM, "out of memory");
-		c->size = size;
-	}
-	for (size_t f = 0; f < r->count; f++) {
-		c->fields[f] = c->b.text + c->b.starts[r->first + f];
-		c->lengths[f] = c->b.lengths[r->first + f];
-	}
-	c->fields[r->count] = NULL;
+	if (view_record(&c->fields, &c->lengths, &c->size, &c->b, r))
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
 	c->record.line = r->line;
 	c->record.fields = c->fields;
 	c->record.count = r->count;
