@@ -60,11 +60,8 @@ void parity_ingest_options_default(parity_ingest_options *out, parity_kind kind)
 
 /* ---- flushing ------------------------------------------------------------ */
 
-/* Column order of cells after file_id and kind. */
-static const char *const dimension_columns[F_DIMENSIONS_] = {
-	"organisation", "ethnic_category", "sex", "disability", "age_band", "pay_band",
-	"staff_group", "contract", "process", "grounds", "sexual_orientation", "religion",
-};
+_Static_assert(F_DIMENSIONS_ == STORE_DIMENSIONS,
+               "the dimension fields are the stored cell's dimensions, in order");
 
 /* An order of the kinds, for sorting cells by kind (any fixed one does). */
 static unsigned kind_rank(int kind)
@@ -77,127 +74,9 @@ static unsigned kind_rank(int kind)
 	}
 }
 
-/* "INSERT INTO cells(...) VALUES (...),(...)" for `rows` cells, with the
- * file id, the kind (for extracts) and the always-empty dimensions as
- * constants. */
-static int prepare_insert(ingest *in, sqlite3_stmt **out, size_t rows)
-{
-	size_t size = 512 + rows * 128;
-	char *sql = malloc(size);
-	if (!sql)
-		return parity_error_set(PARITY_ENOMEM, "out of memory");
-	/* OR FAIL: a failing row stops the statement without undoing its other
-	 * rows (the whole file is rolled back anyway), so SQLite keeps no
-	 * statement journal, which for multi-row INSERTs meant a temporary file
-	 * written on every statement. */
-	size_t used = (size_t)snprintf(sql, size, "INSERT OR FAIL INTO cells(rowid, "
-	                               "file_id, kind, month");
-	for (int d = 0; d < F_DIMENSIONS_; d++)
-		used += (size_t)snprintf(sql + used, size - used, ", %s", dimension_columns[d]);
-	used += (size_t)snprintf(sql + used, size - used,
-	                         ", rows, shortlisted, appointed) VALUES ");
-	int counts = in->options->kind == PARITY_KIND_COUNTS;
-	for (size_t r = 0; r < rows; r++) {
-		used += (size_t)snprintf(sql + used, size - used, "%s(?,%lld,", r ? "," : "",
-		                         (long long)in->file_id);
-		if (counts)
-			used += (size_t)snprintf(sql + used, size - used, "?,");
-		else
-			used += (size_t)snprintf(sql + used, size - used, "'%s',",
-			                         parity_kind_name(in->options->kind));
-		used += (size_t)snprintf(sql + used, size - used, "?");
-		for (int d = 0; d < F_DIMENSIONS_; d++)
-			used += (size_t)snprintf(sql + used, size - used, "%s",
-			                         in->constant_empty & (1u << d) ? ",''" : ",?");
-		used += (size_t)snprintf(sql + used, size - used, ",?,?,?)");
-	}
-	int rc = store_prepare(in->store, out, sql);
-	free(sql);
-	return rc;
-}
-
-/* Bind one cell's values from parameter `p` on, numbering it as the file's
- * next cell (room for it checked by room_for_cells); returns the next
- * parameter. */
-static int bind_cell(ingest *in, sqlite3_stmt *stmt, int p, const cell_entry *e)
-{
-	sqlite3_bind_int64(stmt, p++, STORE_CELL_ROWID(in->file_id, in->next_cell++));
-	if (in->options->kind == PARITY_KIND_COUNTS)
-		sqlite3_bind_text(stmt, p++, parity_kind_name((parity_kind)e->key.kind), -1,
-		                  SQLITE_STATIC);
-	sqlite3_bind_int(stmt, p++, e->key.month);
-	for (int d = 0; d < F_DIMENSIONS_; d++) {
-		if (in->constant_empty & (1u << d))
-			continue;
-		uint32_t v = e->key.dims[d];
-		sqlite3_bind_text(stmt, p++, dict_text(&in->values, v),
-		                  (int)dict_length(&in->values, v), SQLITE_STATIC);
-	}
-	sqlite3_bind_int64(stmt, p++, e->rows);
-	sqlite3_bind_int64(stmt, p++, e->shortlisted);
-	sqlite3_bind_int64(stmt, p++, e->appointed);
-	return p;
-}
-
-/* Record the run of cells being noted, if any, in cell_blocks. */
-static int close_block(ingest *in)
-{
-	if (!in->block_open)
-		return 0;
-	in->block_open = 0;
-	int rc = 0;
-	if (!in->insert_block &&
-	    (rc = store_prepare(in->store, &in->insert_block,
-	                        "INSERT INTO cell_blocks(file_id, kind, month, first_cell, "
-	                        "last_cell) VALUES(?,?,?,?,?)")))
-		return rc;
-	sqlite3_bind_int64(in->insert_block, 1, in->file_id);
-	sqlite3_bind_text(in->insert_block, 2, parity_kind_name((parity_kind)in->block_kind),
-	                  -1, SQLITE_STATIC);
-	sqlite3_bind_int(in->insert_block, 3, in->block_month);
-	sqlite3_bind_int64(in->insert_block, 4, in->block_first);
-	sqlite3_bind_int64(in->insert_block, 5, in->block_last);
-	int step = sqlite3_step(in->insert_block);
-	sqlite3_reset(in->insert_block);
-	return step == SQLITE_DONE ? 0 : store_fail(in->store, step, "storing counts");
-}
-
-/* Note that the cell `e` was stored as `rowid`: it extends the run being
- * noted when it follows on with the same kind and month, else the run is
- * recorded and a new one starts. */
-static int note_block(ingest *in, const cell_entry *e, int64_t rowid)
-{
-	if (in->block_open && in->block_kind == e->key.kind &&
-	    in->block_month == e->key.month && in->block_last + 1 == rowid) {
-		in->block_last = rowid;
-		return 0;
-	}
-	int rc = close_block(in);
-	if (rc)
-		return rc;
-	in->block_open = 1;
-	in->block_kind = e->key.kind;
-	in->block_month = e->key.month;
-	in->block_first = in->block_last = rowid;
-	return 0;
-}
-
-/* Whether `count` more cells fit in the file's range of rowids (2^32 cells:
- * unreachable in practice, but checked). 0 or PARITY_EDATA. */
-static int room_for_cells(const ingest *in, size_t count)
-{
-	if (in->next_cell + count <= STORE_CELLS_PER_FILE)
-		return 0;
-	return parity_error_set(PARITY_EDATA, "%s: more than %llu distinct cells in one "
-	                        "file: split the file and ingest the parts", in->path,
-	                        (unsigned long long)STORE_CELLS_PER_FILE);
-}
-
-/* The order to insert cells in: by kind and month, so that a table of
- * cells is stored as one run of consecutive rowids per kind and month
- * (listed in cell_blocks, which the analyses read through). A counting
- * sort: months span a few hundred values. Returns a malloc'd index
- * array. */
+/* The order to store cells in: by kind and month, since a pack holds cells
+ * of one kind and month. A counting sort: months span a few hundred
+ * values. Returns a malloc'd index array. */
 static uint32_t *insertion_order(const cell_table *t)
 {
 	size_t n = t->count;
@@ -233,121 +112,302 @@ static uint32_t *insertion_order(const cell_table *t)
 	return order;
 }
 
-/* Take `e` back from the cells this file already wrote: read the rows of
- * that cell, delete them and write their sum less `e` (if anything is left). */
-static int apply_fix(ingest *in, sqlite3_stmt *select, sqlite3_stmt *erase,
-                     const cell_entry *e)
+/* Bytes of JSON after which a pack is stored even if it has room for more
+ * cells (only long dimension values ever reach it). */
+#define PACK_BYTES (8u << 20)
+
+/* Store the pack being built (if it has cells) as the file's next, of
+ * `kind` and `month`, and empty it. */
+static int write_pack(ingest *in, int kind, int month)
 {
-	sqlite3_stmt *stmts[2] = {select, erase};
-	for (int s = 0; s < 2; s++) {
-		sqlite3_stmt *stmt = stmts[s];
-		sqlite3_bind_int64(stmt, 1, in->file_id);
-		sqlite3_bind_text(stmt, 2, parity_kind_name((parity_kind)e->key.kind), -1,
-		                  SQLITE_STATIC);
-		sqlite3_bind_int(stmt, 3, e->key.month);
-		for (int d = 0; d < F_DIMENSIONS_; d++)
-			sqlite3_bind_text(stmt, 4 + d, dict_text(&in->values, e->key.dims[d]),
-			                  (int)dict_length(&in->values, e->key.dims[d]),
-			                  SQLITE_STATIC);
-	}
-	int64_t rows = e->rows, shortlisted = e->shortlisted, appointed = e->appointed;
-	int64_t found = 0;
-	int step;
-	while ((step = sqlite3_step(select)) == SQLITE_ROW) {
-		rows += sqlite3_column_int64(select, 0);
-		shortlisted += sqlite3_column_int64(select, 1);
-		appointed += sqlite3_column_int64(select, 2);
-		found++;
-	}
-	sqlite3_reset(select);
-	if (step != SQLITE_DONE)
-		return store_fail(in->store, step, "correcting counts");
-	if (rows < 0 || shortlisted < 0 || appointed < 0)
-		return parity_error_set(PARITY_EIO, "%s: internal error: taking back a "
-		                        "duplicate row left a negative count", in->path);
-	step = sqlite3_step(erase);
-	sqlite3_reset(erase);
-	if (step != SQLITE_DONE)
-		return store_fail(in->store, step, "correcting counts");
-	in->summary->cells -= (uint64_t)found;
-	if (!rows && !shortlisted && !appointed)
+	int rc;
+	if (!in->pack.cells)
 		return 0;
-	int rc = room_for_cells(in, 1);
-	if (rc)
+	if (in->next_pack >= STORE_PACKS_PER_FILE)
+		return parity_error_set(PARITY_EDATA, "%s: too many distinct cells in one "
+		                        "file: split the file and ingest the parts", in->path);
+	if ((rc = store_pack_finish(&in->pack)))
 		return rc;
-	cell_entry left = *e;
-	left.rows = rows;
-	left.shortlisted = shortlisted;
-	left.appointed = appointed;
-	int64_t rowid = STORE_CELL_ROWID(in->file_id, in->next_cell);
-	bind_cell(in, in->insert_one, 1, &left);
-	step = sqlite3_step(in->insert_one);
-	sqlite3_reset(in->insert_one);
+	/* OR FAIL: a failing row stops the statement without undoing anything
+	 * else (the whole file is rolled back anyway), so SQLite keeps no
+	 * statement journal. */
+	if (!in->insert_pack &&
+	    (rc = store_prepare(in->store, &in->insert_pack,
+	                        "INSERT OR FAIL INTO cell_packs(id, file_id, kind, month, "
+	                        "cells) VALUES(?,?,?,?,?)")))
+		return rc;
+	sqlite3_stmt *stmt = in->insert_pack;
+	sqlite3_bind_int64(stmt, 1, STORE_PACK_ID(in->file_id, in->next_pack));
+	sqlite3_bind_int64(stmt, 2, in->file_id);
+	sqlite3_bind_text(stmt, 3, parity_kind_name((parity_kind)kind), -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 4, month);
+	sqlite3_bind_text(stmt, 5, in->pack.text, (int)in->pack.used, SQLITE_STATIC);
+	int step = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
 	if (step != SQLITE_DONE)
-		return store_fail(in->store, step, "correcting counts");
-	in->summary->cells++;
-	if ((rc = note_block(in, &left, rowid)))
-		return rc;
-	return close_block(in);
+		return store_fail(in->store, step, "storing counts");
+	in->next_pack++;
+	in->summary->cells += in->pack.cells;
+	store_pack_reset(&in->pack);
+	return 0;
 }
 
-static int prepare_fix(ingest *in, sqlite3_stmt **out, const char *verb)
+/* The stored form of a cell of a table. */
+static void stored_cell(const ingest *in, const cell_entry *e, store_cell *out)
 {
-	char sql[1024];
-	size_t used = (size_t)snprintf(sql, sizeof sql, "%s FROM cells WHERE "
-	                               STORE_CELLS_OF_FILE("?1")
-	                               " AND kind = ?2 AND month = ?3", verb);
-	for (int d = 0; d < F_DIMENSIONS_; d++)
-		used += (size_t)snprintf(sql + used, sizeof sql - used, " AND %s = ?%d",
-		                         dimension_columns[d], 4 + d);
-	return store_prepare(in->store, out, sql);
+	for (int d = 0; d < F_DIMENSIONS_; d++) {
+		out->dim[d] = dict_text(&in->values, e->key.dims[d]);
+		out->length[d] = dict_length(&in->values, e->key.dims[d]);
+	}
+	out->rows = e->rows;
+	out->shortlisted = e->shortlisted;
+	out->appointed = e->appointed;
 }
 
-/* Write the cells of `table` in sorted multi-row INSERTs (on the writer
- * thread when there is one); the table is left as it was. */
+/* Write the non-empty cells of `table` in packs, by kind and month (on the
+ * writer thread when there is one); the table is left as it was. */
 int ingest_write_cells(ingest *in, const cell_table *table)
 {
-	int rc = 0;
-	if (!in->insert_one && ((rc = prepare_insert(in, &in->insert_one, 1)) ||
-	                        (rc = prepare_insert(in, &in->insert_many, BATCH_ROWS))))
-		return rc;
 	uint32_t *order = insertion_order(table);
 	if (!order)
 		return parity_error_set(PARITY_ENOMEM, "out of memory storing counts");
-	size_t i = 0, n = table->count;
-	while (i < n && !rc) {
-		/* Gather up to BATCH_ROWS non-empty cells: a full batch goes in one
-		 * statement, the remainder one by one. */
-		const cell_entry *batch[BATCH_ROWS];
-		size_t got = 0;
-		while (i < n && got < BATCH_ROWS) {
-			if (i + 2 * BATCH_ROWS < n) /* the order is random in memory */
-				CELLS_PREFETCH(&table->entries[order[i + 2 * BATCH_ROWS]]);
-			const cell_entry *e = &table->entries[order[i++]];
-			if (e->rows || e->shortlisted || e->appointed)
-				batch[got++] = e;
-		}
-		int many = got == BATCH_ROWS;
-		if ((rc = room_for_cells(in, got)))
+	int rc = 0, kind = 0, month = 0;
+	size_t n = table->count;
+	store_pack_reset(&in->pack);
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (i + 16 < n) /* the order is random in memory */
+			CELLS_PREFETCH(&table->entries[order[i + 16]]);
+		const cell_entry *e = &table->entries[order[i]];
+		if (!e->rows && !e->shortlisted && !e->appointed)
+			continue;
+		if (in->pack.cells &&
+		    (e->key.kind != kind || e->key.month != month ||
+		     in->pack.cells == STORE_PACK_CELLS || in->pack.used >= PACK_BYTES) &&
+		    (rc = write_pack(in, kind, month)))
 			break;
-		int64_t first = STORE_CELL_ROWID(in->file_id, in->next_cell);
-		for (size_t k = 0; k < (many ? 1 : got) && !rc; k++) {
-			sqlite3_stmt *stmt = many ? in->insert_many : in->insert_one;
-			int p = 1;
-			for (size_t j = many ? 0 : k; j < (many ? got : k + 1); j++)
-				p = bind_cell(in, stmt, p, batch[j]);
-			int step = sqlite3_step(stmt);
+		kind = e->key.kind;
+		month = e->key.month;
+		store_cell cell;
+		stored_cell(in, e, &cell);
+		rc = store_pack_add(&in->pack, &cell);
+	}
+	if (!rc)
+		rc = write_pack(in, kind, month);
+	free(order);
+	return rc;
+}
+
+/* ---- editing stored packs -------------------------------------------------- */
+
+/* Whether a stored cell of a pack of `kind` and `month` is to leave its
+ * pack: 1 (the filter has taken its counts), 0, or an error. */
+typedef int (*cell_filter)(ingest *in, void *context, int kind, int month,
+                           const store_cell *cell);
+
+/* The statements and reader for rewriting packs. */
+typedef struct pack_editor {
+	sqlite3_stmt *select, *update, *erase;
+	store_pack_reader reader;
+} pack_editor;
+
+static void editor_close(pack_editor *e)
+{
+	sqlite3_finalize(e->select);
+	sqlite3_finalize(e->update);
+	sqlite3_finalize(e->erase);
+	store_pack_reader_free(&e->reader);
+	memset(e, 0, sizeof *e);
+}
+
+static int editor_open(ingest *in, pack_editor *e)
+{
+	memset(e, 0, sizeof *e);
+	int rc = store_prepare(in->store, &e->select,
+	                       "SELECT kind, month, cells FROM cell_packs WHERE id = ?1");
+	if (!rc)
+		rc = store_prepare(in->store, &e->update,
+		                   "UPDATE cell_packs SET cells = ?2 WHERE id = ?1");
+	if (!rc)
+		rc = store_prepare(in->store, &e->erase, "DELETE FROM cell_packs WHERE id = ?1");
+	if (rc)
+		editor_close(e);
+	return rc;
+}
+
+/* Take the cells `filter` picks out of the pack `id`, which is rewritten
+ * without them, or deleted when none is left; adds the number taken to
+ * *taken. */
+static int edit_pack(ingest *in, pack_editor *e, int64_t id, cell_filter filter,
+                     void *context, uint64_t *taken)
+{
+	sqlite3_bind_int64(e->select, 1, id);
+	int step = sqlite3_step(e->select);
+	if (step != SQLITE_ROW) {
+		sqlite3_reset(e->select);
+		return store_fail(in->store, step == SQLITE_DONE ? SQLITE_CORRUPT : step,
+		                  "correcting counts");
+	}
+	parity_kind kind = PARITY_KIND_RECRUITMENT;
+	int rc = 0;
+	if (parity_kind_parse(&kind, (const char *)sqlite3_column_text(e->select, 0)))
+		rc = store_fail(in->store, SQLITE_CORRUPT, "correcting counts");
+	int month = sqlite3_column_int(e->select, 1);
+	if (!rc)
+		rc = store_pack_open(&e->reader,
+		                     (const char *)sqlite3_column_text(e->select, 2),
+		                     (size_t)sqlite3_column_bytes(e->select, 2));
+	uint64_t out = 0;
+	store_cell cell;
+	store_pack_reset(&in->pack);
+	while (!rc && (rc = store_pack_next(&e->reader, &cell)) == 1) {
+		rc = filter(in, context, (int)kind, month, &cell);
+		if (rc == 1) {
+			out++;
+			rc = 0;
+		} else if (!rc) {
+			rc = store_pack_add(&in->pack, &cell);
+		}
+	}
+	if (!rc && out) {
+		sqlite3_stmt *stmt = in->pack.cells ? e->update : e->erase;
+		if (in->pack.cells && !(rc = store_pack_finish(&in->pack)))
+			sqlite3_bind_text(e->update, 2, in->pack.text, (int)in->pack.used,
+			                  SQLITE_STATIC);
+		if (!rc) {
+			sqlite3_bind_int64(stmt, 1, id);
+			step = sqlite3_step(stmt);
 			sqlite3_reset(stmt);
 			if (step != SQLITE_DONE)
-				rc = store_fail(in->store, step, "storing counts");
+				rc = store_fail(in->store, step, "correcting counts");
 		}
-		for (size_t j = 0; j < got && !rc; j++)
-			rc = note_block(in, batch[j], first + (int64_t)j);
-		in->summary->cells += got;
+		*taken += out;
 	}
-	free(order);
+	sqlite3_reset(e->select);
+	store_pack_reset(&in->pack);
+	return rc;
+}
+
+/* The ids `stmt` selects (column 0), in a malloc'd array. Finalizes it. */
+static int list_packs(ingest *in, sqlite3_stmt *stmt, int64_t **out, size_t *count)
+{
+	int64_t *ids = NULL;
+	size_t n = 0, size = 0;
+	int step, rc = 0;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == size) {
+			size = size ? size * 2 : 64;
+			int64_t *grown = realloc(ids, size * sizeof *grown);
+			if (!grown) {
+				rc = parity_error_set(PARITY_ENOMEM, "out of memory");
+				break;
+			}
+			ids = grown;
+		}
+		ids[n++] = sqlite3_column_int64(stmt, 0);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = store_fail(in->store, step, "reading stored counts");
+	sqlite3_finalize(stmt);
+	if (rc) {
+		free(ids);
+		ids = NULL;
+		n = 0;
+	}
+	*out = ids;
+	*count = n;
+	return rc;
+}
+
+/* Edit every pack `stmt` selects (their ids first, then each in turn)
+ * with `filter` (see edit_pack). Finalizes `stmt`. */
+static int edit_packs(ingest *in, sqlite3_stmt *stmt, cell_filter filter, void *context,
+                      uint64_t *taken)
+{
+	int64_t *ids = NULL;
+	size_t count = 0;
+	pack_editor editor;
+	int rc = list_packs(in, stmt, &ids, &count);
+	if (!rc && count && !(rc = editor_open(in, &editor))) {
+		for (size_t i = 0; i < count && !rc; i++)
+			rc = edit_pack(in, &editor, ids[i], filter, context, taken);
+		editor_close(&editor);
+	}
+	free(ids);
+	return rc;
+}
+
+/* ---- taking duplicates back ------------------------------------------------- */
+
+/* What a fix found stored: the sums of the cells with its key. */
+typedef struct fix_found {
+	int64_t rows, shortlisted, appointed;
+} fix_found;
+
+typedef struct fix_set {
+	const cell_table *fixes;
+	fix_found *found;      /* per fix */
+} fix_set;
+
+/* A stored cell leaves its pack when a fix has its key; its counts go to
+ * that fix's sums. Its values are looked up among the current interned
+ * values: one that is not there is in no counted row's key. */
+static int take_fixed(ingest *in, void *context, int kind, int month,
+                      const store_cell *c)
+{
+	fix_set *f = context;
+	cell_key key;
+	memset(&key, 0, sizeof key);
+	key.kind = kind;
+	key.month = month;
+	for (int d = 0; d < F_DIMENSIONS_; d++)
+		if (!dict_find(&in->values, &key.dims[d], c->dim[d], c->length[d]))
+			return 0;
+	ptrdiff_t fix = cells_find(f->fixes, &key, cells_hash(&key));
+	if (fix < 0)
+		return 0;
+	f->found[fix].rows += c->rows;
+	f->found[fix].shortlisted += c->shortlisted;
+	f->found[fix].appointed += c->appointed;
+	return 1;
+}
+
+/*
+ * Take the counts of `fixes` (negative: rows found to be duplicates after
+ * their cells were stored) back from the packs this file wrote: every
+ * stored cell with a fix's key leaves its pack, and the sum of those cells
+ * and the fix, unless nothing is left, is stored again in a new pack.
+ */
+static int take_back(ingest *in, const cell_table *fixes)
+{
+	sqlite3_stmt *stmt = NULL;
+	cell_table left;
+	uint64_t taken = 0;
+	memset(&left, 0, sizeof left);
+	fix_set f = {fixes, calloc(fixes->count, sizeof *f.found)};
+	if (!f.found)
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	int rc = store_prepare(in->store, &stmt, "SELECT id FROM cell_packs WHERE "
+	                       STORE_PACKS_OF_FILE("?1") " ORDER BY id");
+	if (!rc) {
+		sqlite3_bind_int64(stmt, 1, in->file_id);
+		rc = edit_packs(in, stmt, take_fixed, &f, &taken);
+		in->summary->cells -= taken;
+	}
+	for (size_t i = 0; i < fixes->count && !rc; i++) {
+		const cell_entry *e = &fixes->entries[i];
+		int64_t rows = f.found[i].rows + e->rows;
+		int64_t shortlisted = f.found[i].shortlisted + e->shortlisted;
+		int64_t appointed = f.found[i].appointed + e->appointed;
+		if (rows < 0 || shortlisted < 0 || appointed < 0)
+			rc = parity_error_set(PARITY_EIO, "%s: internal error: taking back a "
+			                      "duplicate row left a negative count", in->path);
+		else if (rows || shortlisted || appointed)
+			rc = cells_add(&left, &e->key, rows, shortlisted, appointed);
+	}
 	if (!rc)
-		rc = close_block(in);
+		rc = ingest_write_cells(in, &left);
+	cells_free(&left);
+	free(f.found);
 	return rc;
 }
 
@@ -418,7 +478,6 @@ static int forget_values(ingest *in)
  */
 int ingest_flush(ingest *in, cell_table *table, int fixing)
 {
-	sqlite3_stmt *select = NULL, *erase = NULL;
 	int rc = 0;
 	if (table->count == 0)
 		return forget_values(in);
@@ -430,17 +489,7 @@ int ingest_flush(ingest *in, cell_table *table, int fixing)
 			return rc;
 		return forget_values(in);
 	}
-	if ((rc = writer_wait(in)))
-		return rc;
-	if ((in->insert_one || !(rc = prepare_insert(in, &in->insert_one, 1))) &&
-	    !(rc = prepare_fix(in, &select, "SELECT rows, shortlisted, appointed")) &&
-	    !(rc = prepare_fix(in, &erase, "DELETE"))) {
-		for (size_t i = 0; i < table->count && !rc; i++)
-			rc = apply_fix(in, select, erase, &table->entries[i]);
-	}
-	sqlite3_finalize(select);
-	sqlite3_finalize(erase);
-	if (rc)
+	if ((rc = writer_wait(in)) || (rc = take_back(in, table)))
 		return rc;
 	cells_clear(table);
 	return forget_values(in);
@@ -626,6 +675,97 @@ static int refuse_unknown(ingest *in)
 	return parity_error_set(PARITY_EDATA, "%s", message);
 }
 
+/* The kind-organisation-months a file covers, as interned keys. */
+typedef struct covered_set {
+	dict keys;
+	char *key;             /* the key being made */
+	size_t size;
+} covered_set;
+
+/* Make the key of a kind, month and organisation (`length` bytes) in
+ * set->key: 0 with *key_length set, or PARITY_ENOMEM. */
+static int covered_key(covered_set *set, int kind, int month, const char *organisation,
+                       size_t length, size_t *key_length)
+{
+	char head[32];
+	int n = snprintf(head, sizeof head, "%d\x1f%d\x1f", kind, month);
+	size_t need = (size_t)n + length;
+	if (need > set->size) {
+		char *key = realloc(set->key, need);
+		if (!key)
+			return parity_error_set(PARITY_ENOMEM, "out of memory");
+		set->key = key;
+		set->size = need;
+	}
+	memcpy(set->key, head, (size_t)n);
+	if (length)
+		memcpy(set->key + n, organisation, length);
+	*key_length = need;
+	return 0;
+}
+
+/* A stored cell leaves its pack when the file covers its kind,
+ * organisation and month. */
+static int take_replaced(ingest *in, void *context, int kind, int month,
+                         const store_cell *c)
+{
+	(void)in;
+	covered_set *set = context;
+	size_t length;
+	uint32_t id;
+	int rc = covered_key(set, kind, month, c->dim[STORE_ORGANISATION],
+	                     c->length[STORE_ORGANISATION], &length);
+	return rc ? rc : dict_find(&set->keys, &id, set->key, length);
+}
+
+/* Take the cells of the kind-organisation-months this file covers out of
+ * the earlier files' packs (only packs of those kinds and months are
+ * read); summary->replaced says whether any went. */
+static int replace_cells(ingest *in)
+{
+	sqlite3_stmt *stmt = NULL;
+	covered_set set;
+	memset(&set, 0, sizeof set);
+	int rc = store_prepare(in->store, &stmt, "SELECT kind, month, organisation FROM "
+	                       "coverage WHERE file_id = ?1");
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, in->file_id);
+	int step = SQLITE_DONE;
+	while (!rc && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		parity_kind kind;
+		size_t length;
+		uint32_t id;
+		if (parity_kind_parse(&kind, (const char *)sqlite3_column_text(stmt, 0)))
+			rc = store_fail(in->store, SQLITE_CORRUPT, "replacing an earlier delivery");
+		else if (!(rc = covered_key(&set, (int)kind, sqlite3_column_int(stmt, 1),
+		                            (const char *)sqlite3_column_blob(stmt, 2),
+		                            (size_t)sqlite3_column_bytes(stmt, 2), &length)))
+			rc = dict_intern(&set.keys, &id, set.key, length);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = store_fail(in->store, step, "replacing an earlier delivery");
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	uint64_t taken = 0;
+	if (!rc)
+		rc = store_prepare(in->store, &stmt,
+		                   "SELECT id FROM cell_packs WHERE file_id IN (SELECT DISTINCT "
+		                   "c.file_id FROM coverage c JOIN coverage mine ON mine.kind = "
+		                   "c.kind AND mine.organisation = c.organisation AND mine.month = "
+		                   "c.month AND mine.file_id = ?1 WHERE c.file_id <> ?1) AND "
+		                   "(kind, month) IN (SELECT kind, month FROM coverage WHERE "
+		                   "file_id = ?1) ORDER BY id");
+	if (!rc) {
+		sqlite3_bind_int64(stmt, 1, in->file_id);
+		rc = edit_packs(in, stmt, take_replaced, &set, &taken);
+	}
+	in->summary->replaced = taken > 0;
+	dict_free(&set.keys);
+	free(set.key);
+	return rc;
+}
+
 /* Earlier deliveries holding any (kind, organisation, month) this file
  * holds: replace those parts when asked, refuse otherwise. */
 static int handle_overlap(ingest *in)
@@ -672,14 +812,9 @@ static int handle_overlap(ingest *in)
 	sqlite3_finalize(stmt);
 	/* Replace: drop the old cells and coverage for exactly these
 	 * kind-organisation-months; a file left with nothing becomes inactive. */
+	if ((rc = replace_cells(in)))
+		return rc;
 	static const char *const replace_sql[] = {
-		("DELETE FROM cells WHERE rowid IN (SELECT cells.rowid FROM"
-		 " (SELECT DISTINCT c.file_id AS f FROM coverage c JOIN coverage mine ON"
-		 "  mine.kind = c.kind AND mine.organisation = c.organisation AND"
-		 "  mine.month = c.month AND mine.file_id = ?1 WHERE c.file_id <> ?1)"
-		 " AS covering CROSS JOIN cells ON " STORE_CELLS_OF_FILE("covering.f")
-		 " WHERE (cells.kind, cells.organisation, cells.month) IN"
-		 " (SELECT kind, organisation, month FROM coverage WHERE file_id = ?1))"),
 		("UPDATE files SET active = 0 WHERE id <> ?1 AND id IN "
 		 " (SELECT c.file_id FROM coverage c JOIN coverage mine ON "
 		 "  mine.kind = c.kind AND mine.organisation = c.organisation AND "
@@ -690,14 +825,12 @@ static int handle_overlap(ingest *in)
 		("DELETE FROM coverage WHERE file_id <> ?1 AND (kind, organisation, month) IN "
 		 " (SELECT kind, organisation, month FROM coverage WHERE file_id = ?1)"),
 	};
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof replace_sql / sizeof *replace_sql; i++) {
 		rc = store_prepare(in->store, &stmt, replace_sql[i]);
 		if (rc)
 			return rc;
 		sqlite3_bind_int64(stmt, 1, in->file_id);
 		step = sqlite3_step(stmt);
-		if (i == 0)
-			in->summary->replaced = sqlite3_changes(store_db(in->store)) > 0;
 		sqlite3_finalize(stmt);
 		if (step != SQLITE_DONE)
 			return store_fail(in->store, step, "replacing an earlier delivery");
@@ -884,8 +1017,8 @@ static void ingest_free(ingest *in)
 			free(in->header[i]);
 		free(in->header);
 	}
-	sqlite3_finalize(in->insert_many);
-	sqlite3_finalize(in->insert_one);
+	sqlite3_finalize(in->insert_pack);
+	store_pack_free(&in->pack);
 	cells_free(&in->cells);
 	cells_free(&in->fixes);
 	dict_free(&in->values);
@@ -1028,19 +1161,15 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 	cells_free(&in.cells);
 	if ((rc = save_file_details(&in, read.sha256)))
 		goto done;
-	sqlite3_finalize(in.insert_many);
-	sqlite3_finalize(in.insert_one);
-	sqlite3_finalize(in.insert_block);
-	in.insert_many = in.insert_one = in.insert_block = NULL;
+	sqlite3_finalize(in.insert_pack);
+	in.insert_pack = NULL;
 	if ((rc = store_exec(store, "COMMIT", "saving the file")))
 		goto done;
 	in_transaction = 0;
 done:
 	writer_stop(&in); /* before the statements it uses go, and any rollback */
-	sqlite3_finalize(in.insert_many);
-	sqlite3_finalize(in.insert_one);
-	sqlite3_finalize(in.insert_block);
-	in.insert_many = in.insert_one = in.insert_block = NULL;
+	sqlite3_finalize(in.insert_pack);
+	in.insert_pack = NULL;
 	if (in_transaction)
 		store_rollback(store);
 	if (foreign_keys_off)

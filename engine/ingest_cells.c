@@ -183,6 +183,21 @@ int dict_intern(dict *d, uint32_t *id, const char *text, size_t length)
 	return 0;
 }
 
+int dict_find(const dict *d, uint32_t *id, const char *text, size_t length)
+{
+	if (!d->slot_count)
+		return 0;
+	uint64_t h = ingest_hash(text, length);
+	for (size_t j = h & (d->slot_count - 1); d->slots[j]; j = (j + 1) & (d->slot_count - 1)) {
+		const dict_entry *e = dict_entry_of(d, d->slots[j] - 1);
+		if (e->hash == h && e->length == length && memcmp(e->text, text, length) == 0) {
+			*id = d->slots[j] - 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 size_t dict_bytes(const dict *d)
 {
 	return d->bytes;
@@ -379,6 +394,23 @@ int cells_add_hashed(cell_table *t, const cell_key *key, uint64_t h, int64_t row
 	e->appointed = appointed;
 	t->slots[j] = tag | (uint64_t)++t->count;
 	return 0;
+}
+
+ptrdiff_t cells_find(const cell_table *t, const cell_key *key, uint64_t h)
+{
+	if (!t->slot_count)
+		return -1;
+	uint64_t tag = h & 0xffffffff00000000ull;
+	uint64_t v;
+	for (size_t j = h & (t->slot_count - 1); (v = t->slots[j]) != 0;
+	     j = (j + 1) & (t->slot_count - 1)) {
+		if ((v & 0xffffffff00000000ull) != tag)
+			continue;
+		size_t index = (size_t)(v & 0xffffffffu) - 1;
+		if (memcmp(&t->entries[index].key, key, sizeof *key) == 0)
+			return (ptrdiff_t)index;
+	}
+	return -1;
 }
 
 int cells_reserve(cell_table *t, size_t count)

@@ -72,6 +72,8 @@ static inline uint32_t dict_length(const dict *d, uint32_t id)
 {
 	return dict_entry_of(d, id)->length;
 }
+/* Look text up without interning it: 1 with *id set, or 0. */
+int dict_find(const dict *d, uint32_t *id, const char *text, size_t length);
 size_t dict_bytes(const dict *d);
 void dict_clear(dict *d);
 void dict_free(dict *d);
@@ -214,6 +216,8 @@ int cells_add(cell_table *table, const cell_key *key, int64_t rows,
 uint64_t cells_hash(const cell_key *key);
 int cells_add_hashed(cell_table *table, const cell_key *key, uint64_t hash,
                      int64_t rows, int64_t shortlisted, int64_t appointed);
+/* The index of the entry with `key` (hash `hash`), or -1. */
+ptrdiff_t cells_find(const cell_table *table, const cell_key *key, uint64_t hash);
 /* Hints that the cell with this hash is wanted soon: its slot, then (once
  * the slot is in the cache) its entry. The table is too big for the cache,
  * so rows are added a few behind their decoding. */
@@ -430,7 +434,7 @@ typedef struct ingest {
 	const char *path;
 	const column_spec *spec;
 	int64_t file_id;
-	uint64_t next_cell;           /* number of the next cell this file writes */
+	uint64_t next_pack;           /* number of the next pack this file writes */
 	char delimiter;               /* as read: cursors re-read with it */
 
 	int header_done;
@@ -457,13 +461,9 @@ typedef struct ingest {
 	size_t key_size;
 	int replaying;                /* decoding a row again: no side effects */
 
-	sqlite3_stmt *insert_many;    /* INSERT of BATCH_ROWS cells */
-	sqlite3_stmt *insert_one;
+	sqlite3_stmt *insert_pack;    /* INSERT INTO cell_packs */
+	store_pack pack;              /* the pack being built (writer's) */
 	cell_writer *writer;          /* the thread writing cells, or NULL */
-	sqlite3_stmt *insert_block;   /* INSERT INTO cell_blocks */
-	int block_open;               /* a run of cells is being noted: */
-	int32_t block_kind, block_month; /* its kind and month */
-	int64_t block_first, block_last;  /* its first and last rowid */
 
 	parity_ingest_summary *summary;
 	util_atomic_file rejects;     /* rejects CSV, opened on first reject */

@@ -16,11 +16,12 @@
  * One table is written at a time. The caller hands a full table over by
  * swapping it with the writer's empty one (writer_submit) and goes on with
  * that (so the two tables alternate, and may differ in size: the caller
- * flushes whichever it holds when that is full); before anything else touches the database, or the interned values
- * the cells refer to are forgotten, it waits (writer_wait). While the
- * writer is busy it alone uses the SQLite connection, the insert
- * statements, in->next_cell and summary->cells; it reads interned values
- * only by ids made before the hand-over, which never move (dict.blocks).
+ * flushes whichever it holds when that is full); before anything else
+ * touches the database, or the interned values the cells refer to are
+ * forgotten, it waits (writer_wait). While the writer is busy it alone
+ * uses the SQLite connection, the insert statement, the pack being built,
+ * in->next_pack and summary->cells; it reads interned values only by ids
+ * made before the hand-over, which never move (dict.blocks).
  */
 struct cell_writer {
 	pthread_t thread;

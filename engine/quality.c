@@ -253,25 +253,36 @@ static int read_characteristics(parity_quality *q, parity_store *store)
 static int read_disability(parity_quality *q, parity_store *store)
 {
 	sqlite3_stmt *stmt = NULL;
-	int rc = store_prepare(store, &stmt,
-	                       "SELECT file_id, disability, sum(rows) FROM cells "
-	                       "WHERE disability IN ('Y', 'N') "
-	                       "GROUP BY file_id, disability");
+	store_pack_reader reader;
+	memset(&reader, 0, sizeof reader);
+	for (size_t i = 0; i < q->file_count; i++)
+		q->files[i].counts.disability.disabled =
+			q->files[i].counts.disability.not_disabled = 0;
+	int rc = store_prepare(store, &stmt, "SELECT file_id, cells FROM cell_packs");
 	if (rc)
 		return rc;
 	int step = SQLITE_DONE;
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while (!rc && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		parity_quality_file *f = file_by_id(q, sqlite3_column_int64(stmt, 0));
 		if (!f)
 			continue;
-		if (!strcmp(text(stmt, 1), "Y"))
-			f->counts.disability.disabled = count(stmt, 2);
-		else
-			f->counts.disability.not_disabled = count(stmt, 2);
+		rc = store_pack_open(&reader, (const char *)sqlite3_column_text(stmt, 1),
+		                     (size_t)sqlite3_column_bytes(stmt, 1));
+		store_cell c;
+		while (!rc && (rc = store_pack_next(&reader, &c)) == 1) {
+			rc = 0;
+			if (c.length[STORE_DISABILITY] != 1 || c.rows < 0)
+				continue;
+			if (c.dim[STORE_DISABILITY][0] == 'Y')
+				f->counts.disability.disabled += (uint64_t)c.rows;
+			else if (c.dim[STORE_DISABILITY][0] == 'N')
+				f->counts.disability.not_disabled += (uint64_t)c.rows;
+		}
 	}
-	if (step != SQLITE_DONE)
+	if (!rc && step != SQLITE_DONE)
 		rc = store_fail(store, step, "reading the disability counts");
 	sqlite3_finalize(stmt);
+	store_pack_reader_free(&reader);
 	return rc;
 }
 

@@ -31,7 +31,8 @@ struct parity_store {
  *           month, organisation, characteristics and job attributes within a
  *           flush; queries always SUM, so a combination may appear more than
  *           once (never with a negative or all-zero count). Unused attributes
- *           are ''. No person-level identifier.
+ *           are ''. No person-level identifier. (Since schema 5 the cells
+ *           are kept in packs, cell_packs, and `cells` is a view of them.)
  * rejects:  rows refused, counted by file and reason.
  * quality:  per file and characteristic, rows not stated or not known.
  */
@@ -287,6 +288,55 @@ static const char schema_v4[] =
 	" GROUP BY file_id, kind, month, run;"
 	"UPDATE meta SET value = '4' WHERE key = 'schema_version';";
 
+/*
+ * Schema version 5 stores the cells in packs (see store_internal.h): a row
+ * of cell_packs holds up to STORE_PACK_CELLS cells of one file, kind and
+ * month as a JSON array. Storing a nearly distinct cube of millions of
+ * cells row by row cost SQLite about a microsecond a cell, most of an
+ * ingest's time; a pack of thousands costs it one row. The analyses read
+ * packs directly (store_pack_next); the view `cells` shows the same cells
+ * one row a cell, with the columns of the table it replaces, for anyone
+ * querying the database with SQL. cell_blocks goes: a pack is already one
+ * kind and month. cells is left last in cell_packs so that scans by kind
+ * and month never read it.
+ */
+#define CELLS_VIEW \
+	"CREATE VIEW cells AS SELECT p.file_id AS file_id, p.kind AS kind," \
+	" p.month AS month, c.value ->> 0 AS organisation," \
+	" c.value ->> 1 AS ethnic_category, c.value ->> 2 AS sex," \
+	" c.value ->> 3 AS disability, c.value ->> 4 AS age_band," \
+	" c.value ->> 5 AS pay_band, c.value ->> 6 AS staff_group," \
+	" c.value ->> 7 AS contract, c.value ->> 8 AS process," \
+	" c.value ->> 9 AS grounds, c.value ->> 10 AS sexual_orientation," \
+	" c.value ->> 11 AS religion, c.value ->> 12 AS rows," \
+	" c.value ->> 13 AS shortlisted, c.value ->> 14 AS appointed" \
+	" FROM cell_packs AS p, json_each(p.cells) AS c;"
+
+_Static_assert(STORE_PACK_CELLS == 4096, "schema_v5 packs cells 4096 at a time");
+
+static const char schema_v5[] =
+	"CREATE TABLE cell_packs("
+	" id INTEGER PRIMARY KEY,"
+	" file_id INTEGER NOT NULL REFERENCES files(id),"
+	" kind TEXT NOT NULL, month INTEGER NOT NULL,"
+	" cells TEXT NOT NULL);"
+	"CREATE INDEX cell_packs_by_kind ON cell_packs(kind, month);"
+	/* Each file's cells, by kind and month, in packs of STORE_PACK_CELLS. */
+	"INSERT INTO cell_packs(id, file_id, kind, month, cells)"
+	" SELECT file_id * 4294967296 + row_number() OVER (PARTITION BY file_id"
+	"  ORDER BY kind, month, pack) - 1, file_id, kind, month, cells FROM"
+	" (SELECT file_id, kind, month, pack, json_group_array(json_array("
+	"   organisation, ethnic_category, sex, disability, age_band, pay_band,"
+	"   staff_group, contract, process, grounds, sexual_orientation, religion,"
+	"   rows, shortlisted, appointed)) AS cells FROM"
+	"  (SELECT *, (row_number() OVER (PARTITION BY file_id, kind, month"
+	"    ORDER BY rowid) - 1) / 4096 AS pack FROM cells)"
+	"  GROUP BY file_id, kind, month, pack);"
+	"DROP TABLE cell_blocks;"
+	"DROP TABLE cells;"
+	CELLS_VIEW
+	"UPDATE meta SET value = '5' WHERE key = 'schema_version';";
+
 /* Bring the schema up to PARITY_STORE_SCHEMA_VERSION in one transaction. */
 static int migrate(parity_store *store)
 {
@@ -310,7 +360,9 @@ static int migrate(parity_store *store)
 		goto fail;
 	if (version < 4 && (rc = store_exec(store, schema_v4, "renumbering the cells")))
 		goto fail;
-	/* Later versions add their steps here: if (version < 5) ... */
+	if (version < 5 && (rc = store_exec(store, schema_v5, "packing the cells")))
+		goto fail;
+	/* Later versions add their steps here: if (version < 6) ... */
 	return store_commit(store, "saving the schema");
 fail:
 	store_rollback(store);

@@ -9,6 +9,8 @@
 #include "parity/store.h"
 
 #include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /* The store's SQLite connection. Borrowed. */
 sqlite3 *store_db(parity_store *store);
@@ -37,25 +39,67 @@ int store_prepare(parity_store *store, sqlite3_stmt **out, const char *sql);
 int store_fail(parity_store *store, int rc, const char *what);
 
 /*
- * Cells are numbered by file (schema 4): the n-th cell a file wrote has
- * rowid file_id << 32 | n, so a file's cells are one range of the table.
- * STORE_CELL_ROWID gives a cell's rowid; STORE_CELLS_OF_FILE(f) is an SQL
- * condition selecting the cells of the file whose id is the SQL expression f.
+ * The cells of the count cube are stored in packs (schema 5): a row of
+ * cell_packs holds up to STORE_PACK_CELLS cells of one file, kind and
+ * month, as a JSON array of cells, each cell an array of its twelve
+ * dimension values (text, in the cells view's column order, from
+ * organisation to religion) and its rows, shortlisted and appointed
+ * counts. The view `cells` shows them one row a cell. The n-th pack a file
+ * wrote has id file_id << 32 | n (STORE_PACK_ID), so a file's packs are
+ * one range of the table; STORE_PACKS_OF_FILE(f) is an SQL condition
+ * selecting the packs of the file whose id is the SQL expression f.
  */
-#define STORE_CELL_ROWID(file_id, n) ((int64_t)(file_id) * 4294967296LL + (int64_t)(n))
-#define STORE_CELLS_PER_FILE 4294967296ULL
-#define STORE_CELLS_OF_FILE(f) \
-	"cells.rowid BETWEEN (" f ") * 4294967296 AND (" f ") * 4294967296 + 4294967295"
+#define STORE_DIMENSIONS 12
+/* Where each dimension is among a stored cell's values. */
+enum {
+	STORE_ORGANISATION, STORE_ETHNIC_CATEGORY, STORE_SEX, STORE_DISABILITY,
+	STORE_AGE_BAND, STORE_PAY_BAND, STORE_STAFF_GROUP, STORE_CONTRACT,
+	STORE_PROCESS, STORE_GROUNDS, STORE_SEXUAL_ORIENTATION, STORE_RELIGION
+};
+#define STORE_PACK_CELLS 4096
+#define STORE_PACK_ID(file_id, n) ((int64_t)(file_id) * 4294967296LL + (int64_t)(n))
+#define STORE_PACKS_PER_FILE 4294967296ULL
+#define STORE_PACKS_OF_FILE(f) \
+	"cell_packs.id BETWEEN (" f ") * 4294967296 AND (" f ") * 4294967296 + 4294967295"
 
-/*
- * An SQL FROM clause for the cells of `kind` in months `first` to `last`
- * (SQL text: parameters or literals), found through cell_blocks: only the
- * runs of cells of that kind and those months are read. The query still
- * filters by anything else (organisation, process, ...).
- */
-#define STORE_CELLS_OF_KIND(kind, first, last) \
-	"(SELECT first_cell, last_cell FROM cell_blocks WHERE kind = " kind \
-	" AND month BETWEEN " first " AND " last ") AS block CROSS JOIN cells ON " \
-	"cells.rowid BETWEEN block.first_cell AND block.last_cell"
+/* A cell as stored: its dimension values (not NUL-terminated) and counts. */
+typedef struct store_cell {
+	const char *dim[STORE_DIMENSIONS];
+	size_t length[STORE_DIMENSIONS];
+	int64_t rows, shortlisted, appointed;
+} store_cell;
+
+/* A pack being built: JSON text, NUL-terminated once finished. */
+typedef struct store_pack {
+	char *text;
+	size_t used, size;
+	size_t cells;
+} store_pack;
+
+/* Empty the pack (keeping its memory). */
+void store_pack_reset(store_pack *pack);
+/* Append a cell. 0 or PARITY_ENOMEM. */
+int store_pack_add(store_pack *pack, const store_cell *cell);
+/* Close the array: pack->text, pack->used are then the pack to store.
+ * 0 or PARITY_ENOMEM. */
+int store_pack_finish(store_pack *pack);
+void store_pack_free(store_pack *pack);
+
+/* Reading a pack's cells in turn. */
+typedef struct store_pack_reader {
+	const char *at, *end;
+	char *scratch;        /* unescaped strings of the current cell */
+	size_t scratch_size, scratch_used;
+	int started;
+} store_pack_reader;
+
+/* Start reading the pack `text` (not copied: it must stay valid while
+ * read; `length` bytes). 0 or PARITY_ENOMEM. A reader is zeroed before its
+ * first use and freed with store_pack_reader_free. */
+int store_pack_open(store_pack_reader *reader, const char *text, size_t length);
+/* The next cell: 1 with *cell filled (its strings valid until the next
+ * call), 0 at the end, or PARITY_EIO when the pack is malformed. */
+int store_pack_next(store_pack_reader *reader, store_cell *cell);
+void store_pack_reader_free(store_pack_reader *reader);
 
 #endif

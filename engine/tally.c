@@ -177,48 +177,137 @@ static tally_cell *cell_add(tally *t)
 	return c;
 }
 
-/* The dimension columns, in D_ order, as a SELECT list. */
-#define DIMENSION_LIST                                                         \
-	"organisation, ethnic_category, sex, disability, age_band, pay_band, " \
-	"staff_group, sexual_orientation, religion, contract"
+/* Where each D_ dimension is among a stored cell's. */
+static const int stored_dimension[D_COUNT] = {
+	[D_ORG] = STORE_ORGANISATION, [D_ETHNIC] = STORE_ETHNIC_CATEGORY,
+	[D_SEX] = STORE_SEX, [D_DISABILITY] = STORE_DISABILITY, [D_AGE] = STORE_AGE_BAND,
+	[D_PAY] = STORE_PAY_BAND, [D_GROUP] = STORE_STAFF_GROUP,
+	[D_CONTRACT] = STORE_CONTRACT, [D_ORIENTATION] = STORE_SEXUAL_ORIENTATION,
+	[D_RELIGION] = STORE_RELIGION,
+};
 
-/* Read every row of `stmt` (dimensions, then outcome and base sums) into
- * cells; `keep` (may be NULL) says, per organisation id, whether to keep
- * the row, and otherwise its outcome is added to *dropped. */
-static int read_cells(tally *t, parity_store *store, sqlite3_stmt *stmt,
-                      const uint32_t *keep_orgs, size_t keep_count,
-                      uint64_t *dropped)
+/* Which stored cells a measure counts and what it takes from them. */
+typedef enum count_of { C_NONE, C_ROWS, C_SHORTLISTED, C_APPOINTED } count_of;
+typedef struct cell_rule {
+	const char *kind;
+	const char *process;  /* the cell's process must be this (NULL: any) */
+	const char *grounds;  /* and its grounds this (NULL: any) */
+	count_of outcome, base;
+} cell_rule;
+
+static const cell_rule outcome_rule[M_COUNT] = {
+	[M_APPOINTMENT] = {"recruitment", NULL, NULL, C_APPOINTED, C_SHORTLISTED},
+	[M_DISCIPLINARY] = {"disciplinary", "disciplinary", NULL, C_ROWS, C_NONE},
+	[M_CAPABILITY] = {"disciplinary", "capability", "performance", C_ROWS, C_NONE},
+	[M_TRAINING] = {"training", NULL, NULL, C_ROWS, C_NONE},
+	/* a recruitment row is one application */
+	[M_SHORTLISTING] = {"recruitment", NULL, NULL, C_SHORTLISTED, C_ROWS},
+};
+static const cell_rule headcount_rule = {"workforce", NULL, NULL, C_NONE, C_ROWS};
+
+static int64_t count_taken(const store_cell *c, count_of which)
 {
-	int step;
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		uint32_t ids[D_COUNT];
-		for (int d = 0; d < D_COUNT; d++) {
-			const char *text = (const char *)sqlite3_column_text(stmt, d);
-			int rc = strpool_intern(t->pool, text ? text : "", &ids[d]);
+	switch (which) {
+	case C_ROWS: return c->rows;
+	case C_SHORTLISTED: return c->shortlisted;
+	case C_APPOINTED: return c->appointed;
+	default: return 0;
+	}
+}
+
+/* Whether stored value `d` of the cell is `text`. */
+static int stored_is(const store_cell *c, int d, const char *text)
+{
+	return c->length[d] == strlen(text) && !memcmp(c->dim[d], text, c->length[d]);
+}
+
+/* Intern `length` bytes of text (not NUL-terminated). */
+static int intern_stored(strpool *pool, const char *text, size_t length, uint32_t *id,
+                         char **buffer, size_t *size)
+{
+	if (length + 1 > *size) {
+		size_t n = *size ? *size : 256;
+		while (n < length + 1)
+			n *= 2;
+		char *grown = realloc(*buffer, n);
+		if (!grown)
+			return parity_error_set(PARITY_ENOMEM, "out of memory");
+		*buffer = grown;
+		*size = n;
+	}
+	memcpy(*buffer, text, length);
+	(*buffer)[length] = '\0';
+	return strpool_intern(pool, *buffer, id);
+}
+
+/* Read the packs `stmt` selects (their cells text in column 0) into
+ * tally cells by `rule`: only cells of `organisation` when it is not NULL;
+ * `keep_orgs` (may be NULL) says which organisations to keep, and the
+ * outcome of any other is added to *dropped. */
+static int read_packs(tally *t, parity_store *store, sqlite3_stmt *stmt,
+                      const cell_rule *rule, const char *organisation,
+                      const uint32_t *keep_orgs, size_t keep_count, uint64_t *dropped)
+{
+	store_pack_reader reader;
+	char *buffer = NULL;
+	size_t buffer_size = 0;
+	int step = SQLITE_DONE, rc = 0;
+	memset(&reader, 0, sizeof reader);
+	/* The organisations kept, as flags by pooled id (organisations may be
+	 * many, and so are cells). */
+	unsigned char *kept = NULL;
+	uint32_t kept_size = 0;
+	if (keep_orgs) {
+		for (size_t k = 0; k < keep_count; k++)
+			if (keep_orgs[k] + 1 > kept_size)
+				kept_size = keep_orgs[k] + 1;
+		if (!(kept = calloc(kept_size ? kept_size : 1, 1)))
+			return parity_error_set(PARITY_ENOMEM, "out of memory");
+		for (size_t k = 0; k < keep_count; k++)
+			kept[keep_orgs[k]] = 1;
+	}
+	while (!rc && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		rc = store_pack_open(&reader, (const char *)sqlite3_column_text(stmt, 0),
+		                     (size_t)sqlite3_column_bytes(stmt, 0));
+		store_cell cell;
+		while (!rc && (rc = store_pack_next(&reader, &cell)) == 1) {
+			rc = 0;
+			if ((organisation && !stored_is(&cell, STORE_ORGANISATION, organisation)) ||
+			    (rule->process && !stored_is(&cell, STORE_PROCESS, rule->process)) ||
+			    (rule->grounds && !stored_is(&cell, STORE_GROUNDS, rule->grounds)))
+				continue;
+			int64_t outcome = count_taken(&cell, rule->outcome);
+			int64_t base = count_taken(&cell, rule->base);
+			if (!outcome && !base)
+				continue;
+			uint32_t ids[D_COUNT];
+			for (int d = 0; d < D_COUNT && !rc; d++) {
+				int s = stored_dimension[d];
+				rc = intern_stored(t->pool, cell.dim[s], cell.length[s], &ids[d],
+				                   &buffer, &buffer_size);
+			}
 			if (rc)
-				return rc;
-		}
-		uint64_t outcome = (uint64_t)sqlite3_column_int64(stmt, D_COUNT);
-		uint64_t base = (uint64_t)sqlite3_column_int64(stmt, D_COUNT + 1);
-		if (keep_orgs) {
-			size_t k = 0;
-			while (k < keep_count && keep_orgs[k] != ids[D_ORG])
-				k++;
-			if (k == keep_count) {
-				*dropped += outcome;
+				break;
+			if (kept && (ids[D_ORG] >= kept_size || !kept[ids[D_ORG]])) {
+				*dropped += (uint64_t)outcome;
 				continue;
 			}
+			tally_cell *c = cell_add(t);
+			if (!c) {
+				rc = PARITY_ENOMEM;
+				break;
+			}
+			memcpy(c->dim, ids, sizeof ids);
+			c->outcome = (uint64_t)outcome;
+			c->base = (uint64_t)base;
 		}
-		if (!outcome && !base)
-			continue;
-		tally_cell *c = cell_add(t);
-		if (!c)
-			return PARITY_ENOMEM;
-		memcpy(c->dim, ids, sizeof ids);
-		c->outcome = outcome;
-		c->base = base;
 	}
-	return step == SQLITE_DONE ? 0 : store_fail(store, step, "reading counts");
+	if (!rc && step != SQLITE_DONE)
+		rc = store_fail(store, step, "reading counts");
+	store_pack_reader_free(&reader);
+	free(buffer);
+	free(kept);
+	return rc;
 }
 
 /* The snapshots for one period: per organisation, the latest workforce
@@ -293,40 +382,6 @@ static void note_snapshot(tally *t, int month)
 	         used ? ";" : "", label);
 }
 
-static const char *const outcome_sql[M_COUNT] = {
-	[M_APPOINTMENT] =
-		"SELECT " DIMENSION_LIST ", sum(appointed), sum(shortlisted) FROM "
-		STORE_CELLS_OF_KIND("'recruitment'", "?1", "?2")
-		" WHERE kind = 'recruitment' AND month BETWEEN ?1 AND ?2 "
-		"AND (?3 IS NULL OR organisation = ?3) "
-		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
-	[M_DISCIPLINARY] =
-		"SELECT " DIMENSION_LIST ", sum(rows), 0 FROM "
-		STORE_CELLS_OF_KIND("'disciplinary'", "?1", "?2")
-		" WHERE kind = 'disciplinary' AND process = 'disciplinary' "
-		"AND month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR organisation = ?3) "
-		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
-	[M_CAPABILITY] =
-		"SELECT " DIMENSION_LIST ", sum(rows), 0 FROM "
-		STORE_CELLS_OF_KIND("'disciplinary'", "?1", "?2")
-		" WHERE kind = 'disciplinary' AND process = 'capability' "
-		"AND grounds = 'performance' "
-		"AND month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR organisation = ?3) "
-		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
-	[M_TRAINING] =
-		"SELECT " DIMENSION_LIST ", sum(rows), 0 FROM "
-		STORE_CELLS_OF_KIND("'training'", "?1", "?2")
-		" WHERE kind = 'training' AND month BETWEEN ?1 AND ?2 "
-		"AND (?3 IS NULL OR organisation = ?3) "
-		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
-	[M_SHORTLISTING] = /* a recruitment row is one application */
-		"SELECT " DIMENSION_LIST ", sum(shortlisted), sum(rows) FROM "
-		STORE_CELLS_OF_KIND("'recruitment'", "?1", "?2")
-		" WHERE kind = 'recruitment' AND month BETWEEN ?1 AND ?2 "
-		"AND (?3 IS NULL OR organisation = ?3) "
-		"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
-};
-
 /* Load one period: its outcome cells and, for headcount measures, each
  * organisation's snapshot. */
 static int load_period(tally *t, parity_store *store, const parity_period *p,
@@ -350,37 +405,46 @@ static int load_period(tally *t, parity_store *store, const parity_period *p,
 		for (size_t i = 0; i < snap_count; i++)
 			orgs[i] = snaps[i].org;
 	}
-	if ((rc = store_prepare(store, &stmt, outcome_sql[t->m])))
+	const cell_rule *rule = &outcome_rule[t->m];
+	if ((rc = store_prepare(store, &stmt, "SELECT cells FROM cell_packs WHERE kind = ?1 "
+	                        "AND month BETWEEN ?2 AND ?3")))
 		goto done;
-	sqlite3_bind_int(stmt, 1, p->first_month);
-	sqlite3_bind_int(stmt, 2, p->last_month);
-	if (organisation)
-		sqlite3_bind_text(stmt, 3, organisation, -1, SQLITE_TRANSIENT);
-	rc = read_cells(t, store, stmt, orgs, snap_count, &t->outcome_no_headcount);
+	sqlite3_bind_text(stmt, 1, rule->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, p->first_month);
+	sqlite3_bind_int(stmt, 3, p->last_month);
+	rc = read_packs(t, store, stmt, rule, organisation, orgs, snap_count,
+	                &t->outcome_no_headcount);
 	sqlite3_finalize(stmt);
 	stmt = NULL;
 	if (rc || !info->headcount)
 		goto done;
 
+	/* Each snapshot month is read once, for every organisation whose
+	 * snapshot it is. */
 	for (size_t i = 0; i < snap_count; i++) {
-		rc = store_prepare(store, &stmt,
-		                   "SELECT " DIMENSION_LIST ", 0, sum(rows) FROM "
-		                   STORE_CELLS_OF_KIND("'workforce'", "?1", "?1")
-		                   " WHERE kind = 'workforce' AND month = ?1 AND "
-		                   "organisation = ?2 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10");
+		note_snapshot(t, snaps[i].month);
+		if (snaps[i].stale)
+			t->stale_snapshot = 1;
+		size_t seen = 0;
+		while (seen < i && snaps[seen].month != snaps[i].month)
+			seen++;
+		if (seen < i)
+			continue;
+		size_t n = 0;
+		for (size_t j = i; j < snap_count; j++)
+			if (snaps[j].month == snaps[i].month)
+				orgs[n++] = snaps[j].org;
+		rc = store_prepare(store, &stmt, "SELECT cells FROM cell_packs WHERE "
+		                   "kind = 'workforce' AND month = ?1");
 		if (rc)
 			goto done;
 		sqlite3_bind_int(stmt, 1, snaps[i].month);
-		sqlite3_bind_text(stmt, 2, strpool_get(t->pool, snaps[i].org), -1,
-		                  SQLITE_TRANSIENT);
-		rc = read_cells(t, store, stmt, NULL, 0, NULL);
+		uint64_t none = 0; /* headcount cells have no outcome to drop */
+		rc = read_packs(t, store, stmt, &headcount_rule, NULL, orgs, n, &none);
 		sqlite3_finalize(stmt);
 		stmt = NULL;
 		if (rc)
 			goto done;
-		note_snapshot(t, snaps[i].month);
-		if (snaps[i].stale)
-			t->stale_snapshot = 1;
 	}
 done:
 	free(snaps);

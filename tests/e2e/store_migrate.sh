@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # store_migrate.sh: a database written by parity 0.x with schema 3 (the dump
 # tests/data/store/schema-v3.sql, made from the three CSV files beside it)
-# is brought to schema 4 when opened: every cell renumbered into its file's
-# range of rowids, nothing lost, and the cube, the analyses and later
-# ingests the same as in a database made from the same files by this
-# version. Also checks that a replaced delivery's cells leave with it.
+# is brought to schema 5 when opened (through schema 4): every cell packed
+# with the others of its file, kind and month into packs numbered in the
+# file's range of ids, the view `cells` showing them as the table did,
+# nothing lost, and the cube, the analyses and later ingests the same as in
+# a database made from the same files by this version. Also checks that a
+# replaced delivery's cells leave with it.
 source "$(dirname "$0")/lib.sh"
 DATA=$SRC/tests/data/store
 
@@ -23,27 +25,33 @@ do_cmd_test 1.2 0 "already ingested: would skip" \
 check 1.3 "dry run left the schema-3 database byte for byte" cmp -s old.db site/state/parity.db
 
 do_cmd_test 2.1 0 "" "$PARITY" export --db old.db --counts migrated.csv
-check 2.2 "schema 4 after opening" \
-    test "$(sqlite3 old.db "select value from meta where key='schema_version'")" = 4
+check 2.2 "schema 5 after opening" \
+    test "$(sqlite3 old.db "select value from meta where key='schema_version'")" = 5
 check 2.3 "no cell lost or changed" \
     test "$(sqlite3 old.db "select count(*), sum(rows), sum(shortlisted), sum(appointed) from cells")" = "$before"
-check 2.4 "every cell in its file's rowid range" \
-    test "$(sqlite3 old.db "select count(*) from cells where rowid / 4294967296 <> file_id")" = 0
-check 2.5 "cells numbered from 0 in each file" \
-    test "$(sqlite3 old.db "select group_concat(n, ' ') from (select file_id, min(rowid % 4294967296) as n from cells group by file_id order by file_id)")" = "0 0 0"
+check 2.4 "every pack in its file's id range" \
+    test "$(sqlite3 old.db "select count(*) from cell_packs where id / 4294967296 <> file_id")" = 0
+check 2.5 "packs numbered from 0 in each file" \
+    test "$(sqlite3 old.db "select group_concat(n, ' ') from (select file_id, min(id % 4294967296) as n from cell_packs group by file_id order by file_id)")" = "0 0 0"
 check 2.6 "integrity" test "$(sqlite3 old.db 'pragma integrity_check')" = ok
-# cell_blocks: every cell lies in one run of its own file, kind and month,
-# and runs never overlap (a query reading several would count a cell twice).
-blocks_ok() {
-    test "$(sqlite3 "$1" "select count(*) from cells c where (select count(*) from cell_blocks b
-        where c.rowid between b.first_cell and b.last_cell and b.kind = c.kind
-        and b.month = c.month and b.file_id = c.file_id) <> 1")" = 0 &&
-    test "$(sqlite3 "$1" "select count(*) from cell_blocks a join cell_blocks b
-        on a.rowid < b.rowid and a.first_cell <= b.last_cell and b.first_cell <= a.last_cell")" = 0
+# Packs: none empty or over 4,096 cells, each cell of 12 values and 3
+# counts, and a file's kind and month in as few packs as will hold them.
+packs_ok() {
+    test "$(sqlite3 "$1" "select count(*) from cell_packs where json_array_length(cells) not between 1 and 4096")" = 0 &&
+    test "$(sqlite3 "$1" "select count(*) from cell_packs p, json_each(p.cells) c
+        where json_array_length(c.value) <> 15 or json_type(c.value, '\$[12]') <> 'integer'")" = 0
 }
-check 2.8 "every cell in exactly one run of its kind and month" blocks_ok old.db
-check 2.7 "old indexes gone" \
-    test "$(sqlite3 old.db "select count(*) from sqlite_master where name in ('cells_by_kind','cells_by_file')")" = 0
+check 2.8 "packs well formed" packs_ok old.db
+check 2.9 "one pack per file, kind and month when it holds under 4,096 cells" \
+    test "$(sqlite3 old.db "select count(*) from (select file_id, kind, month from cell_packs
+        group by 1, 2, 3 having count(*) > 1 and sum(json_array_length(cells)) <= 4096)")" = 0
+check 2.7 "cells is a view with the table's columns; old tables and indexes gone" \
+    test "$(sqlite3 old.db "select type from sqlite_master where name = 'cells';
+        select group_concat(name, ',') from pragma_table_info('cells');
+        select count(*) from sqlite_master where name in ('cell_blocks','cells_by_kind','cells_by_file')")" = \
+        "view
+file_id,kind,month,organisation,ethnic_category,sex,disability,age_band,pay_band,staff_group,contract,process,grounds,sexual_orientation,religion,rows,shortlisted,appointed
+0"
 
 # The same files ingested by this version give the same cube and results.
 for f in recruitment-a recruitment-b; do
@@ -62,11 +70,11 @@ check 3.3 "analyses found data" test "$(wc -l < a-new/results.csv)" -gt 5
 awk -F, 'NR == 1 || ($2 == "R0A" && $3 ~ /^2022-0[56]-/ && n++ < 200)' \
     "$SRC/sample-data/recruitment.csv" > later.csv
 do_cmd_test 4.1 0 "stored" "$PARITY" ingest --db old.db --kind recruitment later.csv
-check 4.2 "new cells in file 4's range" \
-    test "$(sqlite3 old.db "select count(*) from cells where file_id = 4 and rowid between 4 * 4294967296 and 5 * 4294967296 - 1")" = \
-         "$(sqlite3 old.db "select count(*) from cells where file_id = 4")"
+check 4.2 "new packs in file 4's range" \
+    test "$(sqlite3 old.db "select count(*) from cell_packs where file_id = 4 and id between 4 * 4294967296 and 5 * 4294967296 - 1")" = \
+         "$(sqlite3 old.db "select count(*) from cell_packs where file_id = 4")"
 check 4.3 "all 200 rows stored" test "$(sqlite3 old.db "select sum(rows) from cells where file_id = 4")" = 200
-check 4.4 "runs right after an ingest" blocks_ok old.db
+check 4.4 "packs well formed after an ingest" packs_ok old.db
 
 # A corrected re-delivery replaces exactly the old file's cells.
 sed 's/,N$/,N/' later.csv > later-fixed.csv
@@ -74,7 +82,7 @@ echo "" >> later-fixed.csv
 do_cmd_test 5.1 0 "" "$PARITY" ingest --db old.db --kind recruitment --replace later-fixed.csv
 check 5.2 "old delivery's cells gone" test "$(sqlite3 old.db "select count(*) from cells where file_id = 4")" = 0
 check 5.3 "new delivery's cells there" test "$(sqlite3 old.db "select sum(rows) from cells where file_id = 5")" = 200
-check 5.5 "runs right after a replacement" blocks_ok old.db
+check 5.5 "packs well formed after a replacement" packs_ok old.db
 check 5.4 "other files untouched" \
     test "$(sqlite3 old.db "select count(*), sum(rows) from cells where file_id <= 3")" = "$(echo "$before" | cut -d'|' -f1-2)"
 finish

@@ -1,0 +1,341 @@
+/*
+ * store_cells.c: the stored form of the count cube's cells (schema 5):
+ * packs of cells of one file, kind and month, each a JSON array of cells,
+ * each cell an array of its twelve dimension values and three counts.
+ * Builds packs for ingest and reads them back for the analyses.
+ */
+#include "store_internal.h"
+
+#include "parity/common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int out_of_memory(void)
+{
+	return parity_error_set(PARITY_ENOMEM, "out of memory storing counts");
+}
+
+/* Room for `more` bytes after what the pack holds. 0 or PARITY_ENOMEM. */
+static int reserve(store_pack *p, size_t more)
+{
+	if (p->used + more <= p->size)
+		return 0;
+	size_t size = p->size ? p->size : 1u << 16;
+	while (size < p->used + more)
+		size *= 2;
+	char *text = realloc(p->text, size);
+	if (!text)
+		return out_of_memory();
+	p->text = text;
+	p->size = size;
+	return 0;
+}
+
+void store_pack_reset(store_pack *p)
+{
+	p->used = 0;
+	p->cells = 0;
+}
+
+/* Append `length` bytes of text as a JSON string: quote, backslash and
+ * control characters escaped; everything else (UTF-8 included) as it is. */
+static char *put_string(char *out, const char *text, size_t length)
+{
+	static const char hex[] = "0123456789abcdef";
+	*out++ = '"';
+	for (size_t i = 0; i < length; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == '"' || c == '\\') {
+			*out++ = '\\';
+			*out++ = (char)c;
+		} else if (c < 0x20) {
+			memcpy(out, "\\u00", 4);
+			out[4] = hex[c >> 4];
+			out[5] = hex[c & 15];
+			out += 6;
+		} else {
+			*out++ = (char)c;
+		}
+	}
+	*out++ = '"';
+	return out;
+}
+
+static char *put_integer(char *out, int64_t value)
+{
+	char digits[24];
+	size_t n = 0;
+	uint64_t v = value < 0 ? 0 - (uint64_t)value : (uint64_t)value;
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (value < 0)
+		*out++ = '-';
+	while (n)
+		*out++ = digits[--n];
+	return out;
+}
+
+int store_pack_add(store_pack *p, const store_cell *cell)
+{
+	/* Worst case: every byte a six-byte escape, plus quotes, commas and
+	 * three integers. */
+	size_t most = 3 * 21 + 8 + 3 * STORE_DIMENSIONS;
+	for (int d = 0; d < STORE_DIMENSIONS; d++)
+		most += 6 * cell->length[d];
+	int rc = reserve(p, most + 2);
+	if (rc)
+		return rc;
+	char *out = p->text + p->used;
+	*out++ = p->cells ? ',' : '[';
+	*out++ = '[';
+	for (int d = 0; d < STORE_DIMENSIONS; d++) {
+		out = put_string(out, cell->dim[d], cell->length[d]);
+		*out++ = ',';
+	}
+	out = put_integer(out, cell->rows);
+	*out++ = ',';
+	out = put_integer(out, cell->shortlisted);
+	*out++ = ',';
+	out = put_integer(out, cell->appointed);
+	*out++ = ']';
+	p->used = (size_t)(out - p->text);
+	p->cells++;
+	return 0;
+}
+
+int store_pack_finish(store_pack *p)
+{
+	int rc = reserve(p, 3);
+	if (rc)
+		return rc;
+	if (!p->cells)
+		p->text[p->used++] = '[';
+	p->text[p->used++] = ']';
+	p->text[p->used] = '\0';
+	return 0;
+}
+
+void store_pack_free(store_pack *p)
+{
+	free(p->text);
+	memset(p, 0, sizeof *p);
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+int store_pack_open(store_pack_reader *r, const char *text, size_t length)
+{
+	r->at = text ? text : "";
+	r->end = r->at + (text ? length : 0);
+	r->started = 0;
+	/* Unescaped strings are never longer than their JSON form. */
+	if (length + 1 > r->scratch_size) {
+		char *scratch = realloc(r->scratch, length + 1);
+		if (!scratch)
+			return parity_error_set(PARITY_ENOMEM, "out of memory reading counts");
+		r->scratch = scratch;
+		r->scratch_size = length + 1;
+	}
+	r->scratch_used = 0;
+	return 0;
+}
+
+static void skip_space(store_pack_reader *r)
+{
+	while (r->at < r->end &&
+	       (*r->at == ' ' || *r->at == '\t' || *r->at == '\n' || *r->at == '\r'))
+		r->at++;
+}
+
+/* Consume `c` (after any white space): 1, or 0 when something else is next. */
+static int take(store_pack_reader *r, char c)
+{
+	skip_space(r);
+	if (r->at < r->end && *r->at == c) {
+		r->at++;
+		return 1;
+	}
+	return 0;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Four hex digits at `p` (inside the text): the value, or -1. */
+static long hex4(const store_pack_reader *r, const char *p)
+{
+	if (r->end - p < 4)
+		return -1;
+	long v = 0;
+	for (int i = 0; i < 4; i++) {
+		int d = hex_digit(p[i]);
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+static char *put_utf8(char *out, unsigned long cp)
+{
+	if (cp < 0x80) {
+		*out++ = (char)cp;
+	} else if (cp < 0x800) {
+		*out++ = (char)(0xc0 | cp >> 6);
+		*out++ = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		*out++ = (char)(0xe0 | cp >> 12);
+		*out++ = (char)(0x80 | (cp >> 6 & 0x3f));
+		*out++ = (char)(0x80 | (cp & 0x3f));
+	} else {
+		*out++ = (char)(0xf0 | cp >> 18);
+		*out++ = (char)(0x80 | (cp >> 12 & 0x3f));
+		*out++ = (char)(0x80 | (cp >> 6 & 0x3f));
+		*out++ = (char)(0x80 | (cp & 0x3f));
+	}
+	return out;
+}
+
+/* A JSON string: *text and *length point into the pack when it has no
+ * escapes, else into the scratch space. 0, or -1 when malformed. */
+static int read_string(store_pack_reader *r, const char **text, size_t *length)
+{
+	if (!take(r, '"'))
+		return -1;
+	const char *start = r->at;
+	const char *quote = memchr(start, '"', (size_t)(r->end - start));
+	if (!quote)
+		return -1;
+	if (!memchr(start, '\\', (size_t)(quote - start))) {
+		*text = start;
+		*length = (size_t)(quote - start);
+		r->at = quote + 1;
+		return 0;
+	}
+	char *out = r->scratch + r->scratch_used;
+	char *first = out;
+	const char *p = start;
+	for (;;) {
+		if (p >= r->end)
+			return -1;
+		char c = *p++;
+		if (c == '"')
+			break;
+		if ((unsigned char)c < 0x20)
+			return -1;
+		if (c != '\\') {
+			*out++ = c;
+			continue;
+		}
+		if (p >= r->end)
+			return -1;
+		c = *p++;
+		switch (c) {
+		case '"': case '\\': case '/': *out++ = c; break;
+		case 'b': *out++ = '\b'; break;
+		case 'f': *out++ = '\f'; break;
+		case 'n': *out++ = '\n'; break;
+		case 'r': *out++ = '\r'; break;
+		case 't': *out++ = '\t'; break;
+		case 'u': {
+			long cp = hex4(r, p);
+			if (cp < 0)
+				return -1;
+			p += 4;
+			if (cp >= 0xd800 && cp < 0xdc00) {
+				/* A surrogate pair: the low half must follow. */
+				long low = r->end - p >= 6 && p[0] == '\\' && p[1] == 'u'
+				                   ? hex4(r, p + 2) : -1;
+				if (low < 0xdc00 || low >= 0xe000)
+					return -1;
+				p += 6;
+				cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+			} else if (cp >= 0xdc00 && cp < 0xe000) {
+				return -1;
+			}
+			out = put_utf8(out, (unsigned long)cp);
+			break;
+		}
+		default:
+			return -1;
+		}
+	}
+	*text = first;
+	*length = (size_t)(out - first);
+	r->scratch_used += *length;
+	r->at = p;
+	return 0;
+}
+
+/* A JSON integer (no fraction or exponent). 0, or -1 when malformed. */
+static int read_integer(store_pack_reader *r, int64_t *value)
+{
+	skip_space(r);
+	int negative = r->at < r->end && *r->at == '-';
+	if (negative)
+		r->at++;
+	if (r->at >= r->end || *r->at < '0' || *r->at > '9')
+		return -1;
+	uint64_t v = 0;
+	while (r->at < r->end && *r->at >= '0' && *r->at <= '9') {
+		unsigned d = (unsigned)(*r->at++ - '0');
+		if (v > (UINT64_C(9223372036854775807) - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*value = negative ? -(int64_t)v : (int64_t)v;
+	return 0;
+}
+
+int store_pack_next(store_pack_reader *r, store_cell *cell)
+{
+	if (!r->started) {
+		r->started = 1;
+		if (!take(r, '['))
+			goto damaged;
+		if (take(r, ']'))
+			goto end;
+	} else if (!take(r, ',')) {
+		if (take(r, ']'))
+			goto end;
+		goto damaged;
+	}
+	r->scratch_used = 0;
+	if (!take(r, '['))
+		goto damaged;
+	for (int d = 0; d < STORE_DIMENSIONS; d++)
+		if (read_string(r, &cell->dim[d], &cell->length[d]) || !take(r, ','))
+			goto damaged;
+	if (read_integer(r, &cell->rows) || !take(r, ',') ||
+	    read_integer(r, &cell->shortlisted) || !take(r, ',') ||
+	    read_integer(r, &cell->appointed) || !take(r, ']'))
+		goto damaged;
+	return 1;
+end:
+	skip_space(r);
+	if (r->at != r->end)
+		goto damaged;
+	r->started = 2;
+	return 0;
+damaged:
+	return parity_error_set(PARITY_EIO, "a pack of stored counts is damaged "
+	                        "(not the cells format of this parity): restore the "
+	                        "database from a backup or ingest the files again");
+}
+
+void store_pack_reader_free(store_pack_reader *r)
+{
+	free(r->scratch);
+	memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,242 @@
+/*
+ * test_store_cells.c: the stored form of cells (packs of JSON): what a
+ * pack looks like for awkward values, that SQLite's own JSON functions read
+ * a pack back as it was written (so the `cells` view shows what ingest
+ * stored), that packs written by SQLite (as the schema 5 migration does)
+ * are read back, and that damaged packs are refused, never misread.
+ */
+#include "harness.h"
+
+#include "parity/common.h"
+#include "store_internal.h"
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A cell of NUL-terminated values. */
+static store_cell cell_of(const char *const values[STORE_DIMENSIONS], int64_t rows,
+                          int64_t shortlisted, int64_t appointed)
+{
+	store_cell c;
+	for (int d = 0; d < STORE_DIMENSIONS; d++) {
+		c.dim[d] = values[d];
+		c.length[d] = strlen(values[d]);
+	}
+	c.rows = rows;
+	c.shortlisted = shortlisted;
+	c.appointed = appointed;
+	return c;
+}
+
+static int same_value(const store_cell *c, int d, const char *expected, size_t length)
+{
+	return c->length[d] == length && memcmp(c->dim[d], expected, length) == 0;
+}
+
+/* The exact text of a pack, written out by hand from the JSON grammar
+ * (RFC 8259): quote and backslash escaped, control characters as \u00XX,
+ * UTF-8 and '/' left as they are. */
+static void test_pack_text(void)
+{
+	const char *const a[STORE_DIMENSIONS] = {"R0A", "A", "F", "N", "25-34", "5",
+	                                         "Nursing", "", "", "", "", ""};
+	const char *const b[STORE_DIMENSIONS] = {"Say \"hi\"", "back\\slash", "tab\there",
+	                                         "caf\xc3\xa9", "a/b", "\x01", "", "", "",
+	                                         "", "", ""};
+	store_pack pack;
+	memset(&pack, 0, sizeof pack);
+	store_pack_reset(&pack);
+	store_cell ca = cell_of(a, 3, 2, 1);
+	store_cell cb = cell_of(b, 1234567890123, 0, -7);
+	CHECK(store_pack_add(&pack, &ca) == 0);
+	CHECK(store_pack_add(&pack, &cb) == 0);
+	CHECK(store_pack_finish(&pack) == 0);
+	CHECK(pack.cells == 2);
+	CHECK_STR(pack.text,
+	          "[[\"R0A\",\"A\",\"F\",\"N\",\"25-34\",\"5\",\"Nursing\",\"\",\"\",\"\",\"\",\"\",3,2,1],"
+	          "[\"Say \\\"hi\\\"\",\"back\\\\slash\",\"tab\\u0009here\",\"caf\xc3\xa9\","
+	          "\"a/b\",\"\\u0001\",\"\",\"\",\"\",\"\",\"\",\"\",1234567890123,0,-7]]");
+	CHECK(pack.used == strlen(pack.text));
+	/* An empty pack is an empty array. */
+	store_pack_reset(&pack);
+	CHECK(store_pack_finish(&pack) == 0);
+	CHECK_STR(pack.text, "[]");
+	store_pack_free(&pack);
+}
+
+/* SQLite's json_extract reads every value of a written pack as it was:
+ * the `cells` view is built on it. */
+static void test_sqlite_reads_pack(void)
+{
+	const char *const v[STORE_DIMENSIONS] = {"Trust \"X\"", "a\\b", "line\nbreak",
+	                                         "\x1f", "\xe2\x82\xac", "8c", "Allied Health",
+	                                         "bank", "capability", "performance", "",
+	                                         "Christian"};
+	store_pack pack;
+	memset(&pack, 0, sizeof pack);
+	store_cell c = cell_of(v, 5, 4, 3);
+	CHECK(store_pack_add(&pack, &c) == 0);
+	CHECK(store_pack_finish(&pack) == 0);
+	sqlite3 *db = NULL;
+	CHECK(sqlite3_open(":memory:", &db) == SQLITE_OK);
+	sqlite3_stmt *stmt = NULL;
+	CHECK(sqlite3_prepare_v2(db, "SELECT json_extract(?1, '$[0][' || ?2 || ']')", -1,
+	                         &stmt, NULL) == SQLITE_OK);
+	for (int d = 0; d < STORE_DIMENSIONS + 3; d++) {
+		sqlite3_bind_text(stmt, 1, pack.text, (int)pack.used, SQLITE_STATIC);
+		sqlite3_bind_int(stmt, 2, d);
+		CHECK(sqlite3_step(stmt) == SQLITE_ROW);
+		if (d < STORE_DIMENSIONS) {
+			const char *got = (const char *)sqlite3_column_text(stmt, 0);
+			CHECK(got && !strcmp(got, v[d]));
+		} else {
+			CHECK(sqlite3_column_type(stmt, 0) == SQLITE_INTEGER);
+			CHECK(sqlite3_column_int64(stmt, 0) == 5 - (d - STORE_DIMENSIONS));
+		}
+		sqlite3_reset(stmt);
+	}
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	store_pack_free(&pack);
+}
+
+/* A pack made by SQLite's json_group_array(json_array(...)), as the
+ * migration to schema 5 makes them, reads back value for value, with
+ * SQLite's escapes (\u00XX, \", \\) and a surrogate pair written by hand. */
+static void test_read_sqlite_pack(void)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *stmt = NULL;
+	CHECK(sqlite3_open(":memory:", &db) == SQLITE_OK);
+	CHECK(sqlite3_prepare_v2(db,
+	                         "SELECT json_group_array(json_array(o, 'A', 'M', 'Y', "
+	                         "'35-44', '6', 'Estates', '', '', '', '', '', r, s, a)) "
+	                         "FROM (SELECT 'R1' AS o, 1 AS r, 1 AS s, 0 AS a UNION ALL "
+	                         "SELECT 'q\"b\\s' || char(7) || char(233), 20, 10, 5)",
+	                         -1, &stmt, NULL) == SQLITE_OK);
+	CHECK(sqlite3_step(stmt) == SQLITE_ROW);
+	store_pack_reader reader;
+	memset(&reader, 0, sizeof reader);
+	CHECK(store_pack_open(&reader, (const char *)sqlite3_column_text(stmt, 0),
+	                      (size_t)sqlite3_column_bytes(stmt, 0)) == 0);
+	store_cell c;
+	CHECK(store_pack_next(&reader, &c) == 1);
+	CHECK(same_value(&c, 0, "R1", 2));
+	CHECK(same_value(&c, 6, "Estates", 7));
+	CHECK(same_value(&c, 7, "", 0));
+	CHECK(c.rows == 1 && c.shortlisted == 1 && c.appointed == 0);
+	CHECK(store_pack_next(&reader, &c) == 1);
+	CHECK(same_value(&c, 0, "q\"b\\s\a\xc3\xa9", 8));
+	CHECK(same_value(&c, 4, "35-44", 5));
+	CHECK(c.rows == 20 && c.shortlisted == 10 && c.appointed == 5);
+	CHECK(store_pack_next(&reader, &c) == 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+
+	/* U+1F600 as a surrogate pair; white space between tokens. */
+	const char *text = " [ [\"\\ud83d\\ude00\", \"\\/\",\"\",\"\",\"\",\"\",\"\",\"\",\"\","
+	                   "\"\",\"\",\"\", 1 , 0,0 ] ] ";
+	CHECK(store_pack_open(&reader, text, strlen(text)) == 0);
+	CHECK(store_pack_next(&reader, &c) == 1);
+	CHECK(same_value(&c, 0, "\xf0\x9f\x98\x80", 4));
+	CHECK(same_value(&c, 1, "/", 1));
+	CHECK(c.rows == 1);
+	CHECK(store_pack_next(&reader, &c) == 0);
+	CHECK(store_pack_open(&reader, "[]", 2) == 0);
+	CHECK(store_pack_next(&reader, &c) == 0);
+	store_pack_reader_free(&reader);
+}
+
+/* A round trip of many cells with every byte value in the dimensions. */
+static void test_round_trip(void)
+{
+	store_pack pack;
+	memset(&pack, 0, sizeof pack);
+	char values[256][STORE_DIMENSIONS][4];
+	for (int i = 0; i < 256; i++) {
+		store_cell c;
+		for (int d = 0; d < STORE_DIMENSIONS; d++) {
+			/* Bytes i and i ^ d, as a one- or two-byte value. */
+			values[i][d][0] = (char)(i ? i : 'z');
+			values[i][d][1] = (char)((i ^ d) ? (i ^ d) : 'y');
+			c.dim[d] = values[i][d];
+			c.length[d] = 1 + (size_t)(d % 2);
+		}
+		c.rows = i;
+		c.shortlisted = -i;
+		c.appointed = INT64_MAX - i;
+		CHECK(store_pack_add(&pack, &c) == 0);
+	}
+	CHECK(store_pack_finish(&pack) == 0);
+	store_pack_reader reader;
+	memset(&reader, 0, sizeof reader);
+	CHECK(store_pack_open(&reader, pack.text, pack.used) == 0);
+	int i = 0, same = 1;
+	store_cell c;
+	while (store_pack_next(&reader, &c) == 1) {
+		for (int d = 0; d < STORE_DIMENSIONS; d++)
+			if (!same_value(&c, d, values[i][d], 1 + (size_t)(d % 2)))
+				same = 0;
+		if (c.rows != i || c.shortlisted != -i || c.appointed != INT64_MAX - i)
+			same = 0;
+		i++;
+	}
+	CHECK(i == 256);
+	CHECK(same);
+	store_pack_reader_free(&reader);
+	store_pack_free(&pack);
+}
+
+/* Damaged packs: an error (PARITY_EIO, with a message saying what to do),
+ * never a cell made up from them. */
+static void test_damaged(void)
+{
+	static const char *const bad[] = {
+		"",
+		"{}",
+		"[",
+		"[[\"a\"]]",
+		"[[\"a\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",1,2]]",
+		"[[\"a\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",1,2,3,4]]",
+		"[[\"a\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",1.5,2,3]]",
+		"[[\"a\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",null,2,3]]",
+		"[[\"a\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",99999999999999999999,2,3]]",
+		"[[\"\\x\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",1,2,3]]",
+		"[[\"\\ud800\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",1,2,3]]",
+		"[[\"\\u12\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",1,2,3]]",
+		"[[\"a\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",1,2,3]] x",
+		"[[\"a\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",1,2,3]",
+		"[[\"a,\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",1,2,3]]",
+	};
+	store_pack_reader reader;
+	memset(&reader, 0, sizeof reader);
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		CHECK(store_pack_open(&reader, bad[i], strlen(bad[i])) == 0);
+		store_cell c;
+		int rc;
+		while ((rc = store_pack_next(&reader, &c)) == 1)
+			;
+		if (rc != PARITY_EIO)
+			fprintf(stderr, "damaged pack %zu read as good: %s\n", i, bad[i]);
+		CHECK(rc == PARITY_EIO);
+		CHECK(strstr(parity_error_last(), "damaged") != NULL);
+	}
+	/* A NULL column (cells can never be NULL, but a hand-edited database)
+	 * is damaged too. */
+	CHECK(store_pack_open(&reader, NULL, 0) == 0);
+	store_cell c;
+	CHECK(store_pack_next(&reader, &c) == PARITY_EIO);
+	store_pack_reader_free(&reader);
+}
+
+int main(void)
+{
+	RUN(test_pack_text);
+	RUN(test_sqlite_reads_pack);
+	RUN(test_read_sqlite_pack);
+	RUN(test_round_trip);
+	RUN(test_damaged);
+	return HARNESS_REPORT();
+}
