@@ -45,7 +45,7 @@ fuzz)
     CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPARITY_WERROR=ON \
         -DPARITY_FUZZ=ON -DPARITY_FUZZ_SECONDS="${PARITY_FUZZ_SECONDS:-30}" >/dev/null
     cmake --build build-fuzz -j "$JOBS" --target fuzz_ingest fuzz_mapping fuzz_config \
-        fuzz_check fuzz_cohorts
+        fuzz_check fuzz_cohorts fuzz_packs
     ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-fuzz --output-on-failure -L fuzz
     ;;
 build)

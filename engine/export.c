@@ -299,7 +299,7 @@ int parity_store_export_counts(parity_export_summary *summary, parity_store *sto
 		                        "to 4), or 0 for none", suppress);
 	/* Packs by kind and month (the index's order): the cells of each kind
 	 * and month are summed, sorted and written before the next. */
-	rc = store_prepare(store, &stmt, "SELECT kind, month, cells FROM cell_packs "
+	rc = store_prepare(store, &stmt, "SELECT kind, month, cells, id FROM cell_packs "
 	                   "ORDER BY kind, month");
 	if (rc)
 		return rc;
@@ -330,6 +330,7 @@ int parity_store_export_counts(parity_export_summary *summary, parity_store *sto
 		if ((rc = store_pack_open(&reader, (const char *)sqlite3_column_text(stmt, 2),
 		                          (size_t)sqlite3_column_bytes(stmt, 2))))
 			goto done;
+		store_pack_source(&reader, store, sqlite3_column_int64(stmt, 3));
 		store_cell cell;
 		while ((rc = store_pack_next(&reader, &cell)) == 1)
 			if ((rc = add_cell(&set, &cell)))

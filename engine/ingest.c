@@ -256,6 +256,8 @@ static int edit_pack(ingest *in, pack_editor *e, int64_t id, cell_filter filter,
 		rc = store_pack_open(&e->reader,
 		                     (const char *)sqlite3_column_text(e->select, 2),
 		                     (size_t)sqlite3_column_bytes(e->select, 2));
+	if (!rc)
+		store_pack_source(&e->reader, in->store, id);
 	uint64_t out = 0;
 	store_cell cell;
 	store_pack_reset(&in->pack);

@@ -258,7 +258,7 @@ static int read_disability(parity_quality *q, parity_store *store)
 	for (size_t i = 0; i < q->file_count; i++)
 		q->files[i].counts.disability.disabled =
 			q->files[i].counts.disability.not_disabled = 0;
-	int rc = store_prepare(store, &stmt, "SELECT file_id, cells FROM cell_packs");
+	int rc = store_prepare(store, &stmt, "SELECT file_id, cells, id FROM cell_packs");
 	if (rc)
 		return rc;
 	int step = SQLITE_DONE;
@@ -268,6 +268,7 @@ static int read_disability(parity_quality *q, parity_store *store)
 			continue;
 		rc = store_pack_open(&reader, (const char *)sqlite3_column_text(stmt, 1),
 		                     (size_t)sqlite3_column_bytes(stmt, 1));
+		store_pack_source(&reader, store, sqlite3_column_int64(stmt, 2));
 		store_cell c;
 		while (!rc && (rc = store_pack_next(&reader, &c)) == 1) {
 			rc = 0;

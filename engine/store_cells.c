@@ -131,6 +131,8 @@ int store_pack_open(store_pack_reader *r, const char *text, size_t length)
 	r->at = text ? text : "";
 	r->end = r->at + (text ? length : 0);
 	r->started = 0;
+	r->store = NULL;
+	r->id = 0;
 	/* Unescaped strings are never longer than their JSON form. */
 	if (length + 1 > r->scratch_size) {
 		char *scratch = realloc(r->scratch, length + 1);
@@ -141,6 +143,12 @@ int store_pack_open(store_pack_reader *r, const char *text, size_t length)
 	}
 	r->scratch_used = 0;
 	return 0;
+}
+
+void store_pack_source(store_pack_reader *r, const parity_store *store, int64_t id)
+{
+	r->store = store;
+	r->id = id;
 }
 
 static void skip_space(store_pack_reader *r)
@@ -329,9 +337,14 @@ end:
 	r->started = 2;
 	return 0;
 damaged:
+	if (r->store)
+		return parity_error_set(PARITY_EIO, "%s: the stored counts are damaged "
+		                        "(cell_packs row %lld is not in the cells format of "
+		                        "this parity): restore the database from a backup, "
+		                        "or ingest the files again into a new one",
+		                        parity_store_path(r->store), (long long)r->id);
 	return parity_error_set(PARITY_EIO, "a pack of stored counts is damaged "
-	                        "(not the cells format of this parity): restore the "
-	                        "database from a backup or ingest the files again");
+	                        "(not the cells format of this parity)");
 }
 
 void store_pack_reader_free(store_pack_reader *r)

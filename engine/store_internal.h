@@ -91,12 +91,17 @@ typedef struct store_pack_reader {
 	char *scratch;        /* unescaped strings of the current cell */
 	size_t scratch_size, scratch_used;
 	int started;
+	const parity_store *store; /* where the pack is from, for messages */
+	int64_t id;
 } store_pack_reader;
 
 /* Start reading the pack `text` (not copied: it must stay valid while
  * read; `length` bytes). 0 or PARITY_ENOMEM. A reader is zeroed before its
  * first use and freed with store_pack_reader_free. */
 int store_pack_open(store_pack_reader *reader, const char *text, size_t length);
+/* Say which store and pack the reader reads (after store_pack_open), so
+ * that a damaged pack is named in the message. */
+void store_pack_source(store_pack_reader *reader, const parity_store *store, int64_t id);
 /* The next cell: 1 with *cell filled (its strings valid until the next
  * call), 0 at the end, or PARITY_EIO when the pack is malformed. */
 int store_pack_next(store_pack_reader *reader, store_cell *cell);

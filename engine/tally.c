@@ -240,7 +240,7 @@ static int intern_stored(strpool *pool, const char *text, size_t length, uint32_
 	return strpool_intern(pool, *buffer, id);
 }
 
-/* Read the packs `stmt` selects (their cells text in column 0) into
+/* Read the packs `stmt` selects (cells in column 0, id in 1) into
  * tally cells by `rule`: only cells of `organisation` when it is not NULL;
  * `keep_orgs` (may be NULL) says which organisations to keep, and the
  * outcome of any other is added to *dropped. */
@@ -269,6 +269,7 @@ static int read_packs(tally *t, parity_store *store, sqlite3_stmt *stmt,
 	while (!rc && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		rc = store_pack_open(&reader, (const char *)sqlite3_column_text(stmt, 0),
 		                     (size_t)sqlite3_column_bytes(stmt, 0));
+		store_pack_source(&reader, store, sqlite3_column_int64(stmt, 1));
 		store_cell cell;
 		while (!rc && (rc = store_pack_next(&reader, &cell)) == 1) {
 			rc = 0;
@@ -406,7 +407,7 @@ static int load_period(tally *t, parity_store *store, const parity_period *p,
 			orgs[i] = snaps[i].org;
 	}
 	const cell_rule *rule = &outcome_rule[t->m];
-	if ((rc = store_prepare(store, &stmt, "SELECT cells FROM cell_packs WHERE kind = ?1 "
+	if ((rc = store_prepare(store, &stmt, "SELECT cells, id FROM cell_packs WHERE kind = ?1 "
 	                        "AND month BETWEEN ?2 AND ?3")))
 		goto done;
 	sqlite3_bind_text(stmt, 1, rule->kind, -1, SQLITE_STATIC);
@@ -434,7 +435,7 @@ static int load_period(tally *t, parity_store *store, const parity_period *p,
 		for (size_t j = i; j < snap_count; j++)
 			if (snaps[j].month == snaps[i].month)
 				orgs[n++] = snaps[j].org;
-		rc = store_prepare(store, &stmt, "SELECT cells FROM cell_packs WHERE "
+		rc = store_prepare(store, &stmt, "SELECT cells, id FROM cell_packs WHERE "
 		                   "kind = 'workforce' AND month = ?1");
 		if (rc)
 			goto done;

@@ -6,7 +6,8 @@
 # file's range of ids, the view `cells` showing them as the table did,
 # nothing lost, and the cube, the analyses and later ingests the same as in
 # a database made from the same files by this version. Also checks that a
-# replaced delivery's cells leave with it.
+# replaced delivery's cells leave with it, and that a damaged pack is
+# refused by every reader, never misread.
 source "$(dirname "$0")/lib.sh"
 DATA=$SRC/tests/data/store
 
@@ -85,4 +86,14 @@ check 5.3 "new delivery's cells there" test "$(sqlite3 old.db "select sum(rows) 
 check 5.5 "packs well formed after a replacement" packs_ok old.db
 check 5.4 "other files untouched" \
     test "$(sqlite3 old.db "select count(*), sum(rows) from cells where file_id <= 3")" = "$(echo "$before" | cut -d'|' -f1-2)"
+
+# A damaged pack (a hand-edited database, say) is refused with a message,
+# never misread: every reader of the packs exits 74 and names the problem.
+cp old.db damaged.db
+sqlite3 damaged.db "update cell_packs set cells = substr(cells, 1, length(cells) - 3)
+    where id = (select min(id) from cell_packs where kind = 'recruitment')"
+do_cmd_test 6.1 74 "damaged" "$PARITY" analyse --db damaged.db --out a-damaged --period 2021/22
+do_cmd_test 6.2 74 "damaged" "$PARITY" export --db damaged.db --counts damaged.csv
+do_cmd_test 6.3 74 "damaged" "$PARITY" quality --db damaged.db
+check 6.4 "no export left behind" test ! -e damaged.csv
 finish

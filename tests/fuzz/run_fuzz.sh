@@ -18,6 +18,11 @@ case $name in
                 "$work/seeds/" ;;
     cohorts) cp "$src"/sample-data/cohorts.csv "$src"/tests/data/hostile/cohort_*.csv \
                 "$work/seeds/" ;;
+    packs)   printf '[]' > "$work/seeds/empty"
+             printf '[["R0A","A","F","N","25-34","5","Nursing","","","","","",3,2,1]]' \
+                 > "$work/seeds/one"
+             printf '[["q\\"b\\\\s\\u0007\\ud83d\\ude00","","","","","","","","","","","",1,0,0],["","","","","","","","","","","","",-1,20,9223372036854775807]]' \
+                 > "$work/seeds/escapes" ;;
 esac
 cd "$work"
 "$binary" -max_total_time="$seconds" -max_len=65536 -timeout=20 -rss_limit_mb=2048 \
