@@ -152,18 +152,6 @@ static int write_pack(ingest *in, int kind, int month)
 	return 0;
 }
 
-/* The stored form of a cell of a table. */
-static void stored_cell(const ingest *in, const cell_entry *e, store_cell *out)
-{
-	for (int d = 0; d < F_DIMENSIONS_; d++) {
-		out->dim[d] = dict_text(&in->values, e->key.dims[d]);
-		out->length[d] = dict_length(&in->values, e->key.dims[d]);
-	}
-	out->rows = e->rows;
-	out->shortlisted = e->shortlisted;
-	out->appointed = e->appointed;
-}
-
 /* Write the non-empty cells of `table` in packs, by kind and month (on the
  * writer thread when there is one); the table is left as it was. */
 int ingest_write_cells(ingest *in, const cell_table *table)
@@ -175,8 +163,11 @@ int ingest_write_cells(ingest *in, const cell_table *table)
 	size_t n = table->count;
 	store_pack_reset(&in->pack);
 	for (size_t i = 0; i < n && !rc; i++) {
-		if (i + 16 < n) /* the order is random in memory */
-			CELLS_PREFETCH(&table->entries[order[i + 16]]);
+		if (i + 32 < n) { /* the order is random in memory: both lines */
+			const char *ahead = (const char *)&table->entries[order[i + 32]];
+			CELLS_PREFETCH(ahead);
+			CELLS_PREFETCH(ahead + sizeof(cell_entry) - 1);
+		}
 		const cell_entry *e = &table->entries[order[i]];
 		if (!e->rows && !e->shortlisted && !e->appointed)
 			continue;
@@ -187,9 +178,14 @@ int ingest_write_cells(ingest *in, const cell_table *table)
 			break;
 		kind = e->key.kind;
 		month = e->key.month;
-		store_cell cell;
-		stored_cell(in, e, &cell);
-		rc = store_pack_add(&in->pack, &cell);
+		const char *quoted[F_DIMENSIONS_];
+		uint32_t quoted_length[F_DIMENSIONS_];
+		for (int d = 0; d < F_DIMENSIONS_; d++) {
+			quoted[d] = dict_quoted(&in->values, e->key.dims[d]);
+			quoted_length[d] = dict_quoted_length(&in->values, e->key.dims[d]);
+		}
+		rc = store_pack_add_quoted(&in->pack, quoted, quoted_length, e->rows,
+		                           e->shortlisted, e->appointed);
 	}
 	if (!rc)
 		rc = write_pack(in, kind, month);
@@ -421,21 +417,28 @@ static void tally_quality(ingest *in, const cell_key *key, int64_t rows)
 	                              F_GROUP, F_ORIENTATION, F_RELIGION};
 	for (size_t i = 0; i < sizeof tracked / sizeof tracked[0]; i++) {
 		int f = tracked[i];
-		const char *code = dict_text(&in->values, key->dims[f]);
-		size_t length = dict_length(&in->values, key->dims[f]);
-		if (ingest_is_not_stated(code, length))
+		enum value_quality q = dict_quality(&in->values, key->dims[f]);
+		if (q == VALUE_NOT_STATED)
 			in->not_stated[f] += rows;
-		else if (ingest_is_not_known(code, length))
+		else if (q == VALUE_NOT_KNOWN)
 			in->not_known[f] += rows;
 	}
 }
 
 /* What a table's cells add to the organisation-months covered and the
- * data-quality tallies: taken per cell, not per row. */
-static int account_cells(ingest *in, const cell_table *table)
+ * data-quality tallies: taken per cell, not per row (on the writer thread
+ * when there is one, see ingest_writer.c). 0 or PARITY_ENOMEM. */
+int ingest_account_cells(ingest *in, const cell_table *table)
 {
+	enum { AHEAD = 16 }; /* cells between a slot's hint and its use */
 	for (size_t i = 0; i < table->count; i++) {
 		const cell_entry *e = &table->entries[i];
+		if (i + AHEAD < table->count) {
+			const cell_entry *next = &table->entries[i + AHEAD];
+			coverage_prefetch(&in->coverage, coverage_key(next->key.kind,
+			                                              next->key.dims[F_ORG],
+			                                              next->key.month));
+		}
 		uint32_t org = e->key.dims[F_ORG];
 		int rc = coverage_add(&in->coverage, coverage_key(e->key.kind, org, e->key.month),
 		                      e->key.kind, dict_text(&in->values, org), e->key.month,
@@ -472,26 +475,27 @@ static int forget_values(ingest *in)
 
 /*
  * Write the cells of `table` to the store and empty it: handed to the
- * writer thread, which writes them while rows go on being read. With
- * `fixing`, the cells are counts to take back from what this file already
- * wrote, applied here once the writer is idle. Afterwards, when the memos
- * and interned values have grown past their limit, they are forgotten too
- * (they will be rebuilt as rows need them).
+ * writer thread, which takes their coverage and data-quality tallies and
+ * writes them while rows go on being read. With `fixing`, the cells are
+ * counts to take back from what this file already wrote, accounted for
+ * and applied here once the writer is idle (it alone touches the coverage
+ * and tallies while busy). Afterwards, when the memos and interned values
+ * have grown past their limit, they are forgotten too (they will be
+ * rebuilt as rows need them).
  */
 int ingest_flush(ingest *in, cell_table *table, int fixing)
 {
 	int rc = 0;
 	if (table->count == 0)
 		return forget_values(in);
-	if ((rc = account_cells(in, table)))
-		return rc;
 	if (!fixing) {
 		/* Handed to the writer thread: *table comes back empty. */
 		if ((rc = writer_submit(in, table)))
 			return rc;
 		return forget_values(in);
 	}
-	if ((rc = writer_wait(in)) || (rc = take_back(in, table)))
+	if ((rc = writer_wait(in)) || (rc = ingest_account_cells(in, table)) ||
+	    (rc = take_back(in, table)))
 		return rc;
 	cells_clear(table);
 	return forget_values(in);
@@ -773,7 +777,23 @@ static int replace_cells(ingest *in)
 static int handle_overlap(ingest *in)
 {
 	sqlite3_stmt *stmt = NULL;
+	/* The first file in a database overlaps nothing: not worth a lookup
+	 * per organisation-month. */
 	int rc = store_prepare(in->store, &stmt,
+	                       "SELECT EXISTS (SELECT 1 FROM coverage WHERE file_id < ?1) OR "
+	                       "EXISTS (SELECT 1 FROM coverage WHERE file_id > ?1)");
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, in->file_id);
+	int step = sqlite3_step(stmt);
+	int others = step == SQLITE_ROW && sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (step != SQLITE_ROW)
+		return store_fail(in->store, step, "checking earlier deliveries");
+	if (!others)
+		return 0;
+	rc = store_prepare(in->store, &stmt,
 	                       "SELECT f.id, f.path, c.organisation, c.month, c.kind, "
 	                       "count(*) OVER (PARTITION BY f.id) "
 	                       "FROM coverage c JOIN coverage mine "
@@ -786,7 +806,7 @@ static int handle_overlap(ingest *in)
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, in->file_id);
-	int step = sqlite3_step(stmt);
+	step = sqlite3_step(stmt);
 	if (step == SQLITE_DONE) {
 		sqlite3_finalize(stmt);
 		return 0;
@@ -859,48 +879,32 @@ static int compare_covered(const void *a, const void *b)
 	return c;
 }
 
-/* The file's coverage items in the order of the coverage table's key and
- * index (kind, organisation, month), so that inserting them appends to
- * both instead of touching pages all over them. A malloc'd array, or NULL
- * when out of memory. */
-static covered *sorted_coverage(const coverage_set *set)
+/*
+ * Insert `n` coverage items from `first` on into the coverage table, in
+ * the order of its key and index (kind, organisation, month), so that
+ * both are appended to rather than touched all over.
+ */
+static int save_coverage_from(ingest *in, size_t first, size_t n)
 {
-	covered *sorted = malloc((set->count ? set->count : 1) * sizeof *sorted);
-	if (!sorted)
-		return NULL;
-	for (size_t i = 0; i < set->count; i++) {
-		sorted[i].item = &set->items[i];
-		sorted[i].organisation = coverage_organisation(set, &set->items[i]);
-	}
-	qsort(sorted, set->count, sizeof *sorted, compare_covered);
-	return sorted;
-}
-
-static int save_file_details(ingest *in, const char *sha)
-{
-	sqlite3_stmt *stmt = NULL;
-	int first_month = 0, last_month = 0;
-	int64_t counted = 0;
-	coverage_settle(&in->coverage);
-	covered *sorted = sorted_coverage(&in->coverage);
+	coverage_set *set = &in->coverage;
+	if (!n)
+		return 0;
+	covered *sorted = malloc(n * sizeof *sorted);
 	if (!sorted)
 		return parity_error_set(PARITY_ENOMEM, "out of memory recording coverage");
-	int rc = store_prepare(in->store, &stmt,
-	                       "INSERT INTO coverage(file_id, kind, organisation, month) "
-	                       "VALUES(?,?,?,?)");
-	if (rc) {
-		free(sorted);
-		return rc;
+	for (size_t i = 0; i < n; i++) {
+		sorted[i].item = &set->items[first + i];
+		sorted[i].organisation = coverage_organisation(set, sorted[i].item);
 	}
-	for (size_t i = 0; i < in->coverage.count && !rc; i++) {
+	qsort(sorted, n, sizeof *sorted, compare_covered);
+	int rc = 0;
+	if (!in->insert_coverage)
+		rc = store_prepare(in->store, &in->insert_coverage,
+		                   "INSERT INTO coverage(file_id, kind, organisation, month) "
+		                   "VALUES(?,?,?,?)");
+	for (size_t i = 0; i < n && !rc; i++) {
 		const coverage_item *c = sorted[i].item;
-		if (c->rows <= 0)
-			continue; /* every row of it was taken back */
-		counted += c->rows;
-		if (!first_month || c->month < first_month)
-			first_month = c->month;
-		if (c->month > last_month)
-			last_month = c->month;
+		sqlite3_stmt *stmt = in->insert_coverage;
 		sqlite3_bind_int64(stmt, 1, in->file_id);
 		sqlite3_bind_text(stmt, 2, parity_kind_name((parity_kind)c->kind), -1,
 		                  SQLITE_STATIC);
@@ -911,8 +915,81 @@ static int save_file_details(ingest *in, const char *sha)
 			rc = store_fail(in->store, step, "recording coverage");
 		sqlite3_reset(stmt);
 	}
-	sqlite3_finalize(stmt);
 	free(sorted);
+	return rc;
+}
+
+/*
+ * Up to `most` of the organisation-months first seen and not yet saved go
+ * into the coverage table: called by the writer thread after each table
+ * it stores, so that a large file's coverage is recorded while later rows
+ * are read (at the end, with nothing else to do, it cost a file of 120,000
+ * organisation-months a fifth of a second); a few at a time, so that the
+ * first tables, which find most of them, do not hold up the counting.
+ */
+int ingest_save_new_coverage(ingest *in, size_t most)
+{
+	size_t n = in->coverage.count - in->coverage_saved;
+	if (n > most)
+		n = most;
+	int rc = save_coverage_from(in, in->coverage_saved, n);
+	if (!rc)
+		in->coverage_saved += n;
+	return rc;
+}
+
+/*
+ * Complete the file's coverage once every cell is written: the items not
+ * yet saved are inserted, and any saved whose rows were all taken back
+ * since are deleted. Notes the file's first and last month and the rows
+ * it counted.
+ */
+static int save_coverage(ingest *in, int *first_month, int *last_month,
+                         int64_t *counted)
+{
+	coverage_set *set = &in->coverage;
+	sqlite3_stmt *erase = NULL;
+	*first_month = *last_month = 0;
+	*counted = 0;
+	coverage_settle(set);
+	int rc = ingest_save_new_coverage(in, SIZE_MAX);
+	for (size_t i = 0; i < set->count && !rc; i++) {
+		const coverage_item *c = &set->items[i];
+		if (c->rows <= 0) {
+			/* Every row of it was taken back. */
+			if (!erase && (rc = store_prepare(in->store, &erase,
+			                                  "DELETE FROM coverage WHERE file_id = ?1 "
+			                                  "AND kind = ?2 AND organisation = ?3 "
+			                                  "AND month = ?4")))
+				break;
+			sqlite3_bind_int64(erase, 1, in->file_id);
+			sqlite3_bind_text(erase, 2, parity_kind_name((parity_kind)c->kind), -1,
+			                  SQLITE_STATIC);
+			sqlite3_bind_text(erase, 3, coverage_organisation(set, c), -1,
+			                  SQLITE_STATIC);
+			sqlite3_bind_int(erase, 4, c->month);
+			int step = sqlite3_step(erase);
+			sqlite3_reset(erase);
+			if (step != SQLITE_DONE)
+				rc = store_fail(in->store, step, "recording coverage");
+			continue;
+		}
+		*counted += c->rows;
+		if (!*first_month || c->month < *first_month)
+			*first_month = c->month;
+		if (c->month > *last_month)
+			*last_month = c->month;
+	}
+	sqlite3_finalize(erase);
+	return rc;
+}
+
+static int save_file_details(ingest *in, const char *sha)
+{
+	sqlite3_stmt *stmt = NULL;
+	int first_month = 0, last_month = 0;
+	int64_t counted = 0;
+	int rc = save_coverage(in, &first_month, &last_month, &counted);
 	if (rc)
 		return rc;
 	if ((rc = handle_overlap(in)))
@@ -1020,6 +1097,7 @@ static void ingest_free(ingest *in)
 		free(in->header);
 	}
 	sqlite3_finalize(in->insert_pack);
+	sqlite3_finalize(in->insert_coverage);
 	store_pack_free(&in->pack);
 	cells_free(&in->cells);
 	cells_free(&in->fixes);
@@ -1164,14 +1242,18 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 	if ((rc = save_file_details(&in, read.sha256)))
 		goto done;
 	sqlite3_finalize(in.insert_pack);
+	sqlite3_finalize(in.insert_coverage);
 	in.insert_pack = NULL;
+	in.insert_coverage = NULL;
 	if ((rc = store_exec(store, "COMMIT", "saving the file")))
 		goto done;
 	in_transaction = 0;
 done:
 	writer_stop(&in); /* before the statements it uses go, and any rollback */
 	sqlite3_finalize(in.insert_pack);
+	sqlite3_finalize(in.insert_coverage);
 	in.insert_pack = NULL;
+	in.insert_coverage = NULL;
 	if (in_transaction)
 		store_rollback(store);
 	if (foreign_keys_off)

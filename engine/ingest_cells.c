@@ -118,9 +118,12 @@ static int dict_grow(dict *d)
 }
 
 /* Room for `length` + 1 bytes of text that will never move. */
-static char *dict_store(dict *d, const char *text, size_t length)
+/* Room for `length` + 1 bytes of text, then its JSON string form
+ * (`quoted` bytes, not terminated), that will never move. */
+static char *dict_store(dict *d, const char *text, size_t length, size_t quoted)
 {
-	if (!d->chunk_count || d->chunk_used + length + 1 > d->chunk_size) {
+	size_t need = length + 1 + quoted;
+	if (!d->chunk_count || d->chunk_used + need > d->chunk_size) {
 		if (d->chunk_count == d->chunks_size) {
 			size_t size = d->chunks_size ? d->chunks_size * 2 : 16;
 			char **chunks = realloc(d->chunks, size * sizeof *chunks);
@@ -129,7 +132,7 @@ static char *dict_store(dict *d, const char *text, size_t length)
 			d->chunks = chunks;
 			d->chunks_size = size;
 		}
-		size_t size = length + 1 > (1u << 16) ? length + 1 : 1u << 16;
+		size_t size = need > (1u << 16) ? need : 1u << 16;
 		if (!(d->chunks[d->chunk_count] = malloc(size)))
 			return NULL;
 		d->chunk_count++;
@@ -140,7 +143,8 @@ static char *dict_store(dict *d, const char *text, size_t length)
 	char *p = d->chunks[d->chunk_count - 1] + d->chunk_used;
 	memcpy(p, text, length);
 	p[length] = '\0';
-	d->chunk_used += length + 1;
+	store_json_quote(p + length + 1, text, length);
+	d->chunk_used += need;
 	return p;
 }
 
@@ -171,13 +175,20 @@ int dict_intern(dict *d, uint32_t *id, const char *text, size_t length)
 			return out_of_memory();
 		d->bytes += DICT_BLOCK * sizeof **d->blocks;
 	}
-	const char *stored = dict_store(d, text, length);
+	size_t quoted = store_json_quoted_length(text, length);
+	if (quoted > UINT32_MAX)
+		return parity_error_set(PARITY_ENOMEM, "a value too long to store");
+	const char *stored = dict_store(d, text, length, quoted);
 	if (!stored)
 		return out_of_memory();
 	dict_entry *e = &d->blocks[block][d->count % DICT_BLOCK];
 	e->hash = h;
 	e->text = stored;
 	e->length = (uint32_t)length;
+	e->quoted_length = (uint32_t)quoted;
+	e->quality = ingest_is_not_stated(stored, length)  ? VALUE_NOT_STATED
+	             : ingest_is_not_known(stored, length) ? VALUE_NOT_KNOWN
+	                                                   : VALUE_STATED;
 	d->slots[j] = (uint32_t)d->count + 1;
 	*id = (uint32_t)d->count++;
 	return 0;
@@ -451,6 +462,9 @@ static int fast_grow(coverage_set *s)
 	size_t old_size = s->fast_size;
 	s->fast = fast;
 	s->fast_size = size;
+	s->fast_shift = 64;
+	for (size_t n = size; n > 1; n >>= 1)
+		s->fast_shift--;
 	for (size_t i = 0; i < old_size; i++) {
 		if (!old[i].key)
 			continue;

@@ -41,10 +41,15 @@ uint64_t ingest_hash(const void *data, size_t length);
 #define DICT_BLOCK 4096            /* entries in a block */
 #define DICT_BLOCKS 65536          /* blocks: ids below 2^28 */
 
+/* What a value says about data quality, worked out once when interned. */
+enum value_quality { VALUE_STATED, VALUE_NOT_STATED, VALUE_NOT_KNOWN };
+
 typedef struct dict_entry {
 	uint64_t hash;
-	const char *text;     /* NUL-terminated, in a chunk */
+	const char *text;     /* NUL-terminated, in a chunk; then its JSON form */
 	uint32_t length;
+	uint32_t quoted_length; /* of the JSON string form after the text */
+	uint8_t quality;      /* enum value_quality */
 } dict_entry;
 
 typedef struct dict {
@@ -72,8 +77,23 @@ static inline uint32_t dict_length(const dict *d, uint32_t id)
 {
 	return dict_entry_of(d, id)->length;
 }
+/* The value as a JSON string (quotes and escapes; not NUL-terminated) and
+ * its length: made once, when it is interned, for the packs. */
+static inline const char *dict_quoted(const dict *d, uint32_t id)
+{
+	const dict_entry *e = dict_entry_of(d, id);
+	return e->text + e->length + 1;
+}
+static inline uint32_t dict_quoted_length(const dict *d, uint32_t id)
+{
+	return dict_entry_of(d, id)->quoted_length;
+}
 /* Look text up without interning it: 1 with *id set, or 0. */
 int dict_find(const dict *d, uint32_t *id, const char *text, size_t length);
+static inline enum value_quality dict_quality(const dict *d, uint32_t id)
+{
+	return (enum value_quality)dict_entry_of(d, id)->quality;
+}
 size_t dict_bytes(const dict *d);
 void dict_clear(dict *d);
 void dict_free(dict *d);
@@ -286,6 +306,7 @@ typedef struct coverage_set {
 	size_t arena_used, arena_size;
 	coverage_slot *fast;  /* (kind, interned organisation, month) -> item */
 	size_t fast_count, fast_size;
+	unsigned fast_shift;  /* 64 - log2(fast_size) */
 } coverage_set;
 
 static inline const char *coverage_organisation(const coverage_set *s,
@@ -302,9 +323,19 @@ static inline uint64_t coverage_key(int kind, uint32_t organisation, int month)
 	return (uint64_t)organisation << 32 | (uint64_t)(uint32_t)month << 5 |
 	       (uint64_t)(unsigned)kind << 1 | 1;
 }
+/* Fibonacci hashing: the product's top bits depend on every bit of the
+ * key, the organisation's id in bits 32 and up included (its low bits
+ * depend on the key's low bits only, and organisation-months collided). */
 static inline size_t coverage_slot_of(const coverage_set *s, uint64_t key)
 {
-	return (size_t)((key * 0x9e3779b97f4a7c15ull) >> 24) & (s->fast_size - 1);
+	return (size_t)((key * 0x9e3779b97f4a7c15ull) >> s->fast_shift);
+}
+/* A hint that `key` is added soon: the index is too big for the cache
+ * when a file covers many organisation-months. */
+static inline void coverage_prefetch(const coverage_set *s, uint64_t key)
+{
+	if (s->fast_size)
+		CELLS_PREFETCH(&s->fast[coverage_slot_of(s, key)]);
 }
 int coverage_add(coverage_set *set, uint64_t key, int kind, const char *organisation,
                  int month, int64_t rows);
@@ -452,6 +483,8 @@ typedef struct ingest {
 	size_t pending_head, pending_count;
 	cell_table fixes;             /* counts to take back (late duplicates) */
 	coverage_set coverage;        /* organisation-months seen */
+	size_t coverage_saved;        /* its items already in the coverage table */
+	sqlite3_stmt *insert_coverage;
 
 	id_parts ids;                 /* (id hash, position) of every row counted */
 	checkpoint *checkpoints;
@@ -498,6 +531,13 @@ int ingest_resolve_duplicates(ingest *in);
 /* ingest.c: the store side. Write a table of cells (with `fixing`: counts
  * to take back from what this file wrote) and empty it. */
 int ingest_flush(ingest *in, cell_table *table, int fixing);
+/* Add what the cells of `table` hold to in->coverage and the not stated /
+ * not known tallies. 0 or PARITY_ENOMEM. */
+int ingest_account_cells(ingest *in, const cell_table *table);
+/* Insert up to `most` of the organisation-months not yet in the coverage
+ * table, first seen first (by whichever thread owns the connection and
+ * coverage). */
+int ingest_save_new_coverage(ingest *in, size_t most);
 /* Write the cells of `table` to the store in sorted multi-row INSERTs,
  * numbering them as the file's next cells; the table is left as it was. */
 int ingest_write_cells(ingest *in, const cell_table *table);
@@ -505,11 +545,12 @@ int ingest_write_cells(ingest *in, const cell_table *table);
 /* The writer thread (ingest_writer.c). writer_start makes it, with a spare
  * table of `reserve` cells (made on first use) to swap with full ones; if
  * no thread can be made, in->writer stays NULL and tables are written on
- * the caller's thread. writer_submit hands a full table over and leaves
- * *table empty; writer_wait returns once nothing is being written (with
- * the writer's failure, if it had one); nothing else may use the store
- * until it has. writer_stop waits and ends the thread; safe when none was
- * started. */
+ * the caller's thread. writer_submit hands a full table over (to be
+ * accounted for by ingest_account_cells, then written) and leaves *table
+ * empty; writer_wait returns once nothing is being written (with the
+ * writer's failure, if it had one); nothing else may use the store, the
+ * coverage set or the not stated / not known tallies until it has.
+ * writer_stop waits and ends the thread; safe when none was started. */
 int writer_start(ingest *in, size_t reserve);
 int writer_submit(ingest *in, cell_table *table);
 int writer_wait(ingest *in);

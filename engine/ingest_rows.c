@@ -389,10 +389,32 @@ static int code_organisation(ingest *in, const char *org, size_t length, uint32_
 	return rc;
 }
 
-/* A date as its month index and y*10000+m*100+d, or -1 when invalid. */
+/* The value of two ASCII digits, or -1. */
+static inline int two_digits(const char *p)
+{
+	unsigned tens = (unsigned)(unsigned char)p[0] - '0';
+	unsigned units = (unsigned)(unsigned char)p[1] - '0';
+	return tens > 9 || units > 9 ? -1 : (int)(tens * 10 + units);
+}
+
+/* A date as its month index and y*10000+m*100+d, or -1 when invalid. An
+ * ISO date on days 1-28 (valid in every month, so no calendar is needed)
+ * is read directly, with what parity_date_parse would give it; the rest go
+ * through the column's memo. */
 static int code_date(ingest *in, const char *text, size_t length, int *month,
                      uint32_t *ymd)
 {
+	if (length == 10 && text[4] == '-' && text[7] == '-') {
+		int century = two_digits(text), decade = two_digits(text + 2);
+		int m = two_digits(text + 5), day = two_digits(text + 8);
+		int year = 100 * century + decade;
+		if (century >= 19 && century <= 21 && decade >= 0 && m >= 1 && m <= 12 &&
+		    day >= 1 && day <= 28) {
+			*month = year * 12 + m - 1;
+			*ymd = (uint32_t)(year * 10000 + m * 100 + day);
+			return 0;
+		}
+	}
 	uint64_t memoed;
 	if (memo_get(&in->memos[F_DATE], text, length, &memoed)) {
 		*month = (int)(int32_t)(uint32_t)(memoed >> 32);

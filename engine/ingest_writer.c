@@ -1,27 +1,33 @@
 /*
- * ingest_writer.c: the thread that writes full tables of cells to the store
- * while the caller's thread goes on decoding and aggregating rows, so that
- * SQLite's work and ingest's own overlap on two cores.
+ * ingest_writer.c: the thread that accounts for full tables of cells
+ * (coverage, data quality) and writes them to the store while the caller's
+ * thread goes on decoding and aggregating rows, so that SQLite's work and
+ * ingest's own overlap on two cores.
  */
+#define _GNU_SOURCE /* sync_file_range */
 #include "ingest_internal.h"
 
 #include "parity/common.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /*
  * One table is written at a time. The caller hands a full table over by
  * swapping it with the writer's empty one (writer_submit) and goes on with
  * that (so the two tables alternate, and may differ in size: the caller
  * flushes whichever it holds when that is full); before anything else
- * touches the database, or the interned values the cells refer to are
- * forgotten, it waits (writer_wait). While the writer is busy it alone
- * uses the SQLite connection, the insert statement, the pack being built,
- * in->next_pack and summary->cells; it reads interned values only by ids
- * made before the hand-over, which never move (dict.blocks).
+ * touches the database, the coverage or the tallies, or the interned
+ * values the cells refer to are forgotten, it waits (writer_wait). While the
+ * writer is busy it alone uses the SQLite connection, the insert
+ * statement, the pack being built, in->next_pack, summary->cells,
+ * in->coverage and the not_stated / not_known tallies; it reads interned
+ * values only by ids made before the hand-over, which never move
+ * (dict.blocks).
  */
 struct cell_writer {
 	pthread_t thread;
@@ -33,8 +39,39 @@ struct cell_writer {
 	size_t spare;             /* cells in the spare table, made on first use */
 	int rc;                   /* the first failure, kept until reported */
 	char message[1024];       /* its message (errors are per thread) */
+	int database;             /* the database file, read-only, or -1 */
 	ingest *in;
 };
+
+/* Organisation-months recorded after each table, at most. */
+#define COVERAGE_PER_TABLE 16384
+
+/* Account for a full table's cells, write them and the organisation-months
+ * first seen in them, and empty the table. */
+static int store_table(ingest *in, cell_table *table)
+{
+	int rc = ingest_account_cells(in, table);
+	if (!rc)
+		rc = ingest_write_cells(in, table);
+	if (!rc)
+		rc = ingest_save_new_coverage(in, COVERAGE_PER_TABLE);
+	cells_clear(table);
+	return rc;
+}
+
+/* Have the kernel start writing the database's finished pages to disk now
+ * (without waiting), rather than all at the COMMIT's fsync: a large
+ * ingest's final sync then has little left to do. A hint: failures are
+ * ignored, and where there is no sync_file_range nothing is done. */
+static void start_writeback(const cell_writer *w)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	if (w->database >= 0)
+		(void)sync_file_range(w->database, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+	(void)w;
+#endif
+}
 
 static void *run(void *arg)
 {
@@ -46,8 +83,9 @@ static void *run(void *arg)
 		if (!w->busy)
 			break;
 		pthread_mutex_unlock(&w->lock);
-		int rc = ingest_write_cells(w->in, &w->table);
-		cells_clear(&w->table);
+		int rc = store_table(w->in, &w->table);
+		if (!rc)
+			start_writeback(w);
 		pthread_mutex_lock(&w->lock);
 		if (rc && !w->rc) {
 			w->rc = rc;
@@ -67,13 +105,18 @@ int writer_start(ingest *in, size_t reserve)
 		return parity_error_set(PARITY_ENOMEM, "out of memory");
 	w->spare = reserve ? reserve : 1;
 	w->in = in;
+	w->database = open(parity_store_path(in->store), O_RDONLY | O_CLOEXEC);
 	if (pthread_mutex_init(&w->lock, NULL) != 0) {
+		if (w->database >= 0)
+			close(w->database);
 		cells_free(&w->table);
 		free(w);
 		return 0; /* no thread: tables are written on the caller's */
 	}
 	if (pthread_cond_init(&w->changed, NULL) != 0) {
 		pthread_mutex_destroy(&w->lock);
+		if (w->database >= 0)
+			close(w->database);
 		cells_free(&w->table);
 		free(w);
 		return 0;
@@ -81,6 +124,8 @@ int writer_start(ingest *in, size_t reserve)
 	if (pthread_create(&w->thread, NULL, run, w) != 0) {
 		pthread_cond_destroy(&w->changed);
 		pthread_mutex_destroy(&w->lock);
+		if (w->database >= 0)
+			close(w->database);
 		cells_free(&w->table);
 		free(w);
 		return 0;
@@ -114,11 +159,8 @@ int writer_wait(ingest *in)
 int writer_submit(ingest *in, cell_table *table)
 {
 	cell_writer *w = in->writer;
-	if (!w) {
-		int rc = ingest_write_cells(in, table);
-		cells_clear(table);
-		return rc;
-	}
+	if (!w)
+		return store_table(in, table);
 	pthread_mutex_lock(&w->lock);
 	int rc = idle(w);
 	/* The spare is made when first needed: a file whose cells fit in one
@@ -150,6 +192,8 @@ void writer_stop(ingest *in)
 	pthread_join(w->thread, NULL);
 	pthread_cond_destroy(&w->changed);
 	pthread_mutex_destroy(&w->lock);
+	if (w->database >= 0)
+		close(w->database);
 	cells_free(&w->table);
 	free(w);
 	in->writer = NULL;

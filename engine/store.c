@@ -291,7 +291,8 @@ static const char schema_v4[] =
 /*
  * Schema version 5 stores the cells in packs (see store_internal.h): a row
  * of cell_packs holds up to STORE_PACK_CELLS cells of one file, kind and
- * month as a JSON array. Storing a nearly distinct cube of millions of
+ * month as a JSON array (the migration writes every value; ingest leaves
+ * out the empty ones at the end of a cell). Storing a nearly distinct cube of millions of
  * cells row by row cost SQLite about a microsecond a cell, most of an
  * ingest's time; a pack of thousands costs it one row. The analyses read
  * packs directly (store_pack_next); the view `cells` shows the same cells
@@ -302,14 +303,15 @@ static const char schema_v4[] =
  */
 #define CELLS_VIEW \
 	"CREATE VIEW cells AS SELECT p.file_id AS file_id, p.kind AS kind," \
-	" p.month AS month, c.value ->> 0 AS organisation," \
-	" c.value ->> 1 AS ethnic_category, c.value ->> 2 AS sex," \
-	" c.value ->> 3 AS disability, c.value ->> 4 AS age_band," \
-	" c.value ->> 5 AS pay_band, c.value ->> 6 AS staff_group," \
-	" c.value ->> 7 AS contract, c.value ->> 8 AS process," \
-	" c.value ->> 9 AS grounds, c.value ->> 10 AS sexual_orientation," \
-	" c.value ->> 11 AS religion, c.value ->> 12 AS rows," \
-	" c.value ->> 13 AS shortlisted, c.value ->> 14 AS appointed" \
+	" p.month AS month, ifnull(c.value ->> 3, '') AS organisation," \
+	" ifnull(c.value ->> 4, '') AS ethnic_category, ifnull(c.value ->> 5, '') AS sex," \
+	" ifnull(c.value ->> 6, '') AS disability, ifnull(c.value ->> 7, '') AS age_band," \
+	" ifnull(c.value ->> 8, '') AS pay_band, ifnull(c.value ->> 9, '') AS staff_group," \
+	" ifnull(c.value ->> 10, '') AS contract, ifnull(c.value ->> 11, '') AS process," \
+	" ifnull(c.value ->> 12, '') AS grounds," \
+	" ifnull(c.value ->> 13, '') AS sexual_orientation," \
+	" ifnull(c.value ->> 14, '') AS religion, c.value ->> 0 AS rows," \
+	" c.value ->> 1 AS shortlisted, c.value ->> 2 AS appointed" \
 	" FROM cell_packs AS p, json_each(p.cells) AS c;"
 
 _Static_assert(STORE_PACK_CELLS == 4096, "schema_v5 packs cells 4096 at a time");
@@ -326,9 +328,9 @@ static const char schema_v5[] =
 	" SELECT file_id * 4294967296 + row_number() OVER (PARTITION BY file_id"
 	"  ORDER BY kind, month, pack) - 1, file_id, kind, month, cells FROM"
 	" (SELECT file_id, kind, month, pack, json_group_array(json_array("
-	"   organisation, ethnic_category, sex, disability, age_band, pay_band,"
-	"   staff_group, contract, process, grounds, sexual_orientation, religion,"
-	"   rows, shortlisted, appointed)) AS cells FROM"
+	"   rows, shortlisted, appointed, organisation, ethnic_category, sex,"
+	"   disability, age_band, pay_band, staff_group, contract, process, grounds,"
+	"   sexual_orientation, religion)) AS cells FROM"
 	"  (SELECT *, (row_number() OVER (PARTITION BY file_id, kind, month"
 	"    ORDER BY rowid) - 1) / 4096 AS pack FROM cells)"
 	"  GROUP BY file_id, kind, month, pack);"

@@ -2,7 +2,9 @@
  * store_cells.c: the stored form of the count cube's cells (schema 5):
  * packs of cells of one file, kind and month, each a JSON array of cells,
  * each cell an array of its twelve dimension values and three counts.
- * Builds packs for ingest and reads them back for the analyses.
+ * Builds packs for ingest and reads them back for the analyses. A cell is
+ * [rows, shortlisted, appointed, value, ...]: its counts, then its values
+ * in order, the empty ones at the end left out.
  */
 #include "store_internal.h"
 
@@ -78,6 +80,20 @@ static char *put_integer(char *out, int64_t value)
 	return out;
 }
 
+/* Open a cell with its counts (reserve() done): where its values go. */
+static char *put_counts(store_pack *p, int64_t rows, int64_t shortlisted,
+                        int64_t appointed)
+{
+	char *out = p->text + p->used;
+	*out++ = p->cells ? ',' : '[';
+	*out++ = '[';
+	out = put_integer(out, rows);
+	*out++ = ',';
+	out = put_integer(out, shortlisted);
+	*out++ = ',';
+	return put_integer(out, appointed);
+}
+
 int store_pack_add(store_pack *p, const store_cell *cell)
 {
 	/* Worst case: every byte a six-byte escape, plus quotes, commas and
@@ -88,18 +104,75 @@ int store_pack_add(store_pack *p, const store_cell *cell)
 	int rc = reserve(p, most + 2);
 	if (rc)
 		return rc;
-	char *out = p->text + p->used;
-	*out++ = p->cells ? ',' : '[';
-	*out++ = '[';
-	for (int d = 0; d < STORE_DIMENSIONS; d++) {
-		out = put_string(out, cell->dim[d], cell->length[d]);
+	char *out = put_counts(p, cell->rows, cell->shortlisted, cell->appointed);
+	int values = STORE_DIMENSIONS;
+	while (values > 0 && !cell->length[values - 1])
+		values--;
+	for (int d = 0; d < values; d++) {
 		*out++ = ',';
+		out = put_string(out, cell->dim[d], cell->length[d]);
 	}
-	out = put_integer(out, cell->rows);
-	*out++ = ',';
-	out = put_integer(out, cell->shortlisted);
-	*out++ = ',';
-	out = put_integer(out, cell->appointed);
+	*out++ = ']';
+	p->used = (size_t)(out - p->text);
+	p->cells++;
+	return 0;
+}
+
+size_t store_json_quoted_length(const char *text, size_t length)
+{
+	size_t n = length + 2;
+	for (size_t i = 0; i < length; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == '"' || c == '\\')
+			n += 1;
+		else if (c < 0x20)
+			n += 5;
+	}
+	return n;
+}
+
+void store_json_quote(char *out, const char *text, size_t length)
+{
+	put_string(out, text, length);
+}
+
+/* Copy `n` bytes: short ones (most values are codes of a few bytes) with
+ * fixed-size moves that need no call, longer ones with memcpy. */
+static inline char *copy_bytes(char *out, const char *from, size_t n)
+{
+	if (n >= 4 && n <= 8) {
+		memcpy(out, from, 4);
+		memcpy(out + n - 4, from + n - 4, 4);
+	} else if (n > 8 && n <= 16) {
+		memcpy(out, from, 8);
+		memcpy(out + n - 8, from + n - 8, 8);
+	} else if (n < 4) {
+		for (size_t i = 0; i < n; i++)
+			out[i] = from[i];
+	} else {
+		memcpy(out, from, n);
+	}
+	return out + n;
+}
+
+int store_pack_add_quoted(store_pack *p, const char *const quoted[STORE_DIMENSIONS],
+                          const uint32_t quoted_length[STORE_DIMENSIONS], int64_t rows,
+                          int64_t shortlisted, int64_t appointed)
+{
+	size_t most = 3 * 21 + 8 + STORE_DIMENSIONS;
+	for (int d = 0; d < STORE_DIMENSIONS; d++)
+		most += quoted_length[d];
+	int rc = reserve(p, most + 2);
+	if (rc)
+		return rc;
+	char *out = put_counts(p, rows, shortlisted, appointed);
+	int values = STORE_DIMENSIONS;
+	while (values > 0 && quoted_length[values - 1] == 2) /* "" */
+		values--;
+	for (int d = 0; d < values; d++) {
+		*out++ = ',';
+		out = copy_bytes(out, quoted[d], quoted_length[d]);
+	}
 	*out++ = ']';
 	p->used = (size_t)(out - p->text);
 	p->cells++;
@@ -320,15 +393,23 @@ int store_pack_next(store_pack_reader *r, store_cell *cell)
 		goto damaged;
 	}
 	r->scratch_used = 0;
-	if (!take(r, '['))
-		goto damaged;
-	for (int d = 0; d < STORE_DIMENSIONS; d++)
-		if (read_string(r, &cell->dim[d], &cell->length[d]) || !take(r, ','))
-			goto damaged;
-	if (read_integer(r, &cell->rows) || !take(r, ',') ||
+	if (!take(r, '[') || read_integer(r, &cell->rows) || !take(r, ',') ||
 	    read_integer(r, &cell->shortlisted) || !take(r, ',') ||
-	    read_integer(r, &cell->appointed) || !take(r, ']'))
+	    read_integer(r, &cell->appointed))
 		goto damaged;
+	int d = 0;
+	while (take(r, ',')) {
+		if (d == STORE_DIMENSIONS ||
+		    read_string(r, &cell->dim[d], &cell->length[d]))
+			goto damaged;
+		d++;
+	}
+	if (!take(r, ']'))
+		goto damaged;
+	for (; d < STORE_DIMENSIONS; d++) { /* left out: empty */
+		cell->dim[d] = "";
+		cell->length[d] = 0;
+	}
 	return 1;
 end:
 	skip_space(r);

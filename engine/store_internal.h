@@ -41,10 +41,10 @@ int store_fail(parity_store *store, int rc, const char *what);
 /*
  * The cells of the count cube are stored in packs (schema 5): a row of
  * cell_packs holds up to STORE_PACK_CELLS cells of one file, kind and
- * month, as a JSON array of cells, each cell an array of its twelve
- * dimension values (text, in the cells view's column order, from
- * organisation to religion) and its rows, shortlisted and appointed
- * counts. The view `cells` shows them one row a cell. The n-th pack a file
+ * month, as a JSON array of cells, each cell an array of its rows,
+ * shortlisted and appointed counts and then its twelve dimension values
+ * (text, in the cells view's column order, from organisation to religion),
+ * the empty values at the end left out. The view `cells` shows them one row a cell. The n-th pack a file
  * wrote has id file_id << 32 | n (STORE_PACK_ID), so a file's packs are
  * one range of the table; STORE_PACKS_OF_FILE(f) is an SQL condition
  * selecting the packs of the file whose id is the SQL expression f.
@@ -80,6 +80,15 @@ typedef struct store_pack {
 void store_pack_reset(store_pack *pack);
 /* Append a cell. 0 or PARITY_ENOMEM. */
 int store_pack_add(store_pack *pack, const store_cell *cell);
+/* The length of `length` bytes of text as a JSON string, quotes included. */
+size_t store_json_quoted_length(const char *text, size_t length);
+/* Write that JSON string to `out` (store_json_quoted_length bytes). */
+void store_json_quote(char *out, const char *text, size_t length);
+/* Append a cell whose dimension values are given as JSON strings already
+ * (store_json_quote). 0 or PARITY_ENOMEM. */
+int store_pack_add_quoted(store_pack *pack, const char *const quoted[STORE_DIMENSIONS],
+                          const uint32_t quoted_length[STORE_DIMENSIONS], int64_t rows,
+                          int64_t shortlisted, int64_t appointed);
 /* Close the array: pack->text, pack->used are then the pack to store.
  * 0 or PARITY_ENOMEM. */
 int store_pack_finish(store_pack *pack);

@@ -35,6 +35,17 @@ static inline void fresh_dir_named(const char *tag)
 	snprintf(db_path, sizeof db_path, "%s/test.db", dir);
 }
 
+/* Open `name` in the scratch folder for writing; its path in `path`.
+ * NULL (and a message) when it cannot be made. */
+static inline FILE *create_in_dir(char *path, size_t size, const char *name)
+{
+	snprintf(path, size, "%s/%s", dir, name);
+	FILE *out = fopen(path, "w");
+	if (!out)
+		fprintf(stderr, "cannot create %s\n", path);
+	return out;
+}
+
 /* The whole file (NUL-terminated; caller frees), its size in *size when
  * `size` is not NULL; NULL when it cannot be read. */
 static inline char *slurp_file(const char *path, size_t *size)

@@ -35,12 +35,13 @@ check 2.4 "every pack in its file's id range" \
 check 2.5 "packs numbered from 0 in each file" \
     test "$(sqlite3 old.db "select group_concat(n, ' ') from (select file_id, min(id % 4294967296) as n from cell_packs group by file_id order by file_id)")" = "0 0 0"
 check 2.6 "integrity" test "$(sqlite3 old.db 'pragma integrity_check')" = ok
-# Packs: none empty or over 4,096 cells, each cell of 12 values and 3
-# counts, and a file's kind and month in as few packs as will hold them.
+# Packs: none empty or over 4,096 cells, each cell its 3 counts and up to
+# 12 values, and a file's kind and month in as few packs as will hold them.
 packs_ok() {
     test "$(sqlite3 "$1" "select count(*) from cell_packs where json_array_length(cells) not between 1 and 4096")" = 0 &&
     test "$(sqlite3 "$1" "select count(*) from cell_packs p, json_each(p.cells) c
-        where json_array_length(c.value) <> 15 or json_type(c.value, '\$[12]') <> 'integer'")" = 0
+        where json_array_length(c.value) not between 3 and 15 or json_type(c.value, '\$[0]') <> 'integer'
+        or json_type(c.value, '\$[2]') <> 'integer'")" = 0
 }
 check 2.8 "packs well formed" packs_ok old.db
 check 2.9 "one pack per file, kind and month when it holds under 4,096 cells" \

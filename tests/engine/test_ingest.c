@@ -1,8 +1,8 @@
 /*
  * test_ingest.c: ingest into the count store: counts equal those taken by
  * hand from the test extracts (tests/data/ingest), rejects with their line
- * numbers, repeated and refused files leaving the store unchanged, mappings
- * and encodings.
+ * numbers, repeated and refused files leaving the store unchanged, mappings,
+ * encodings and dates.
  */
 #include "harness.h"
 #include "test_util.h"
@@ -259,8 +259,7 @@ static void test_ingest_missing_required_column(void)
 	parity_ingest_summary s;
 	fresh_dir();
 	char path[160];
-	snprintf(path, sizeof path, "%s/nocol.csv", dir);
-	FILE *out = fopen(path, "w");
+	FILE *out = create_in_dir(path, sizeof path, "nocol.csv");
 	CHECK(out != NULL);
 	if (!out)
 		return;
@@ -269,6 +268,41 @@ static void test_ingest_missing_required_column(void)
 	CHECK(ingest(&s, path, PARITY_KIND_RECRUITMENT, NULL, -1, 0) == PARITY_EDATA);
 	CHECK(strstr(parity_error_last(), "required column 'ethnic_category'") != NULL);
 	parity_error_clear();
+}
+
+/*
+ * Dates: ISO dates on days 1-28 are read without the date parser; every
+ * other date goes through it. Both must agree on what is a date. Months
+ * are stored as year * 12 + (month - 1): 2024-02 is 24289, 1900-01 is
+ * 22800, 2199-12 is 26399, 2024-01 is 24288.
+ */
+static void test_ingest_dates_read_directly_agree_with_the_parser(void)
+{
+	static const char *const dates[] = {
+		"2024-02-28", "2024-02-29", "2199-12-28", "1900-01-01", "31/01/2024",
+		/* refused: */
+		"2023-02-29", "1899-12-28", "2200-01-01", "2024-13-01", "2024-00-10",
+		"2024-01-00", "2a24-01-01", "20a4-01-01", "2024-1-01",
+	};
+	parity_ingest_summary s;
+	fresh_dir();
+	char path[160];
+	FILE *out = create_in_dir(path, sizeof path, "dates.csv");
+	CHECK(out != NULL);
+	if (!out)
+		return;
+	fputs("application_id,organisation,date,ethnic_category,sex,disability,age_band,"
+	      "pay_band,staff_group,shortlisted,appointed\n", out);
+	for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++)
+		fprintf(out, "D%zu,R0A,%s,A,F,N,25-34,5,Nursing,Y,N\n", i, dates[i]);
+	fclose(out);
+	CHECK(ingest(&s, path, PARITY_KIND_RECRUITMENT, NULL, 1.0, 0) == 0);
+	CHECK(s.rows_read == 14 && s.rows_accepted == 5 && s.rows_rejected == 9);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE month = 24289") == 2);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE month = 24288") == 1);
+	CHECK(query("SELECT min(month) FROM cells") == 22800);
+	CHECK(query("SELECT max(month) FROM cells") == 26399);
+	CHECK(query("SELECT count FROM rejects WHERE reason = 'invalid date'") == 9);
 }
 
 int main(void)
@@ -283,6 +317,7 @@ int main(void)
 	RUN(test_ingest_windows1252_needs_declaring);
 	RUN(test_ingest_redelivery_needs_replace);
 	RUN(test_ingest_missing_required_column);
+	RUN(test_ingest_dates_read_directly_agree_with_the_parser);
 	remove_dir();
 	return HARNESS_REPORT();
 }

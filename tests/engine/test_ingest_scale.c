@@ -175,8 +175,7 @@ static void test_ingest_training_repeats_far_apart(void)
 	parity_ingest_summary s;
 	char path[160];
 	fresh_dir();
-	snprintf(path, sizeof path, "%s/training.csv", dir);
-	FILE *out = fopen(path, "w");
+	FILE *out = create_in_dir(path, sizeof path, "training.csv");
 	CHECK(out != NULL);
 	if (!out)
 		return;

@@ -19,9 +19,8 @@ case $name in
     cohorts) cp "$src"/sample-data/cohorts.csv "$src"/tests/data/hostile/cohort_*.csv \
                 "$work/seeds/" ;;
     packs)   printf '[]' > "$work/seeds/empty"
-             printf '[["R0A","A","F","N","25-34","5","Nursing","","","","","",3,2,1]]' \
-                 > "$work/seeds/one"
-             printf '[["q\\"b\\\\s\\u0007\\ud83d\\ude00","","","","","","","","","","","",1,0,0],["","","","","","","","","","","","",-1,20,9223372036854775807]]' \
+             printf '[[3,2,1,"R0A","A","F","N","25-34","5","Nursing"]]' > "$work/seeds/one"
+             printf '[[1,0,0,"q\\"b\\\\s\\u0007\\ud83d\\ude00","","","","","","","","","","","x"],[-1,20,9223372036854775807]]' \
                  > "$work/seeds/escapes" ;;
 esac
 cd "$work"
