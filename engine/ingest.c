@@ -860,6 +860,8 @@ static int handle_overlap(ingest *in)
 	return 0;
 }
 
+#define COVERAGE_BATCH 64   /* coverage rows per INSERT */
+
 /* A coverage item with its organisation's text, for sorting. */
 typedef struct covered {
 	const char *organisation;
@@ -898,18 +900,33 @@ static int save_coverage_from(ingest *in, size_t first, size_t n)
 	}
 	qsort(sorted, n, sizeof *sorted, compare_covered);
 	int rc = 0;
-	if (!in->insert_coverage)
-		rc = store_prepare(in->store, &in->insert_coverage,
-		                   "INSERT INTO coverage(file_id, kind, organisation, month) "
-		                   "VALUES(?,?,?,?)");
-	for (size_t i = 0; i < n && !rc; i++) {
-		const coverage_item *c = sorted[i].item;
-		sqlite3_stmt *stmt = in->insert_coverage;
-		sqlite3_bind_int64(stmt, 1, in->file_id);
-		sqlite3_bind_text(stmt, 2, parity_kind_name((parity_kind)c->kind), -1,
-		                  SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 3, sorted[i].organisation, -1, SQLITE_STATIC);
-		sqlite3_bind_int(stmt, 4, c->month);
+	/* COVERAGE_BATCH rows a statement while that many are left (a third
+	 * of the cost of one INSERT a row), then one at a time. OR FAIL: no
+	 * statement journal (the file is all or nothing anyway). */
+	for (int many = 0; many < 2 && !rc; many++) {
+		sqlite3_stmt **stmt = many ? &in->insert_coverages : &in->insert_coverage;
+		if (*stmt)
+			continue;
+		char sql[160 + COVERAGE_BATCH * 12];
+		size_t used = (size_t)snprintf(sql, sizeof sql, "INSERT OR FAIL INTO "
+		                               "coverage(file_id, kind, organisation, month) "
+		                               "VALUES(?,?,?,?)");
+		for (int r = 1; many && r < COVERAGE_BATCH; r++)
+			used += (size_t)snprintf(sql + used, sizeof sql - used, ",(?,?,?,?)");
+		rc = store_prepare(in->store, stmt, sql);
+	}
+	for (size_t i = 0; i < n && !rc;) {
+		int many = n - i >= COVERAGE_BATCH;
+		sqlite3_stmt *stmt = many ? in->insert_coverages : in->insert_coverage;
+		for (int r = 0; r < (many ? COVERAGE_BATCH : 1); r++, i++) {
+			const coverage_item *c = sorted[i].item;
+			sqlite3_bind_int64(stmt, 4 * r + 1, in->file_id);
+			sqlite3_bind_text(stmt, 4 * r + 2, parity_kind_name((parity_kind)c->kind),
+			                  -1, SQLITE_STATIC);
+			sqlite3_bind_text(stmt, 4 * r + 3, sorted[i].organisation, -1,
+			                  SQLITE_STATIC);
+			sqlite3_bind_int(stmt, 4 * r + 4, c->month);
+		}
 		int step = sqlite3_step(stmt);
 		if (step != SQLITE_DONE)
 			rc = store_fail(in->store, step, "recording coverage");
@@ -1098,6 +1115,7 @@ static void ingest_free(ingest *in)
 	}
 	sqlite3_finalize(in->insert_pack);
 	sqlite3_finalize(in->insert_coverage);
+	sqlite3_finalize(in->insert_coverages);
 	store_pack_free(&in->pack);
 	cells_free(&in->cells);
 	cells_free(&in->fixes);
@@ -1243,8 +1261,9 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 		goto done;
 	sqlite3_finalize(in.insert_pack);
 	sqlite3_finalize(in.insert_coverage);
+	sqlite3_finalize(in.insert_coverages);
 	in.insert_pack = NULL;
-	in.insert_coverage = NULL;
+	in.insert_coverage = in.insert_coverages = NULL;
 	if ((rc = store_exec(store, "COMMIT", "saving the file")))
 		goto done;
 	in_transaction = 0;
@@ -1252,8 +1271,9 @@ done:
 	writer_stop(&in); /* before the statements it uses go, and any rollback */
 	sqlite3_finalize(in.insert_pack);
 	sqlite3_finalize(in.insert_coverage);
+	sqlite3_finalize(in.insert_coverages);
 	in.insert_pack = NULL;
-	in.insert_coverage = NULL;
+	in.insert_coverage = in.insert_coverages = NULL;
 	if (in_transaction)
 		store_rollback(store);
 	if (foreign_keys_off)

@@ -484,7 +484,8 @@ typedef struct ingest {
 	cell_table fixes;             /* counts to take back (late duplicates) */
 	coverage_set coverage;        /* organisation-months seen */
 	size_t coverage_saved;        /* its items already in the coverage table */
-	sqlite3_stmt *insert_coverage;
+	sqlite3_stmt *insert_coverage;  /* one row, and COVERAGE_BATCH rows */
+	sqlite3_stmt *insert_coverages;
 
 	id_parts ids;                 /* (id hash, position) of every row counted */
 	checkpoint *checkpoints;
