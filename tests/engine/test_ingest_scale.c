@@ -131,6 +131,43 @@ static void test_ingest_duplicates_far_apart_across_spills(void)
 	CHECK(strncmp(s.first_reject, "line 2502:", 10) == 0);
 }
 
+/*
+ * An organisation-month whose only row is a repeat: the repeat is counted
+ * when read, its cells are written and its organisation-month recorded by
+ * the writer thread (16 cells a flush), and when the repeat is found after
+ * the read all of it is taken back, so the organisation-month must go
+ * from the coverage and the file's months too. 400 rows of R0A in
+ * 2024-04 (rows 1-400), then row 401, a repeat of row 7's id, alone in
+ * R0Q and 2023-01.
+ */
+static void test_ingest_repeat_alone_in_its_month_leaves_no_coverage(void)
+{
+	parity_ingest_summary s;
+	char path[160];
+	fresh_dir();
+	FILE *out = create_in_dir(path, sizeof path, "alone.csv");
+	CHECK(out != NULL);
+	if (!out)
+		return;
+	fprintf(out, "%s\n", recruitment_header);
+	for (int n = 1; n <= 400; n++)
+		fprintf(out, "APP-%d,R0A,2024-04-%02d,A,F,N,25-34,5,Group %d,Y,N\n", n,
+		        1 + n % 28, n); /* 400 distinct cells */
+	fputs("APP-7,R0Q,2023-01-10,A,F,N,25-34,5,Nursing,Y,N\n", out);
+	fclose(out);
+	CHECK(ingest(&s, path, PARITY_KIND_RECRUITMENT, 64, 16) == 0);
+	CHECK(s.rows_read == 401);
+	CHECK(s.rows_rejected == 1);
+	CHECK(query("SELECT sum(rows) FROM cells") == 400);
+	CHECK(query("SELECT count(*) FROM cells WHERE organisation = 'R0Q'") == 0);
+	CHECK(query("SELECT count(*) FROM coverage WHERE organisation = 'R0Q'") == 0);
+	/* 2024-04 is month 2024 * 12 + 3 = 24291. */
+	CHECK(query("SELECT count(*) FROM coverage") == 1);
+	CHECK(query("SELECT first_month FROM files") == 24291);
+	CHECK(query("SELECT last_month FROM files") == 24291);
+	CHECK(query("SELECT count(*) FROM cell_packs WHERE json_array_length(cells) = 0") == 0);
+}
+
 /* The rejects file keeps line order when repeats found late meet rows
  * refused during the read. */
 static void test_ingest_late_and_early_rejects_merge_in_line_order(void)
@@ -434,6 +471,7 @@ int main(void)
 {
 	parity_init();
 	RUN(test_ingest_duplicates_far_apart_across_spills);
+	RUN(test_ingest_repeat_alone_in_its_month_leaves_no_coverage);
 	RUN(test_ingest_late_and_early_rejects_merge_in_line_order);
 	RUN(test_ingest_training_repeats_far_apart);
 	RUN(test_ingest_distinct_cells_exact_with_tiny_memory);
