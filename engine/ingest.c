@@ -681,47 +681,20 @@ static int refuse_unknown(ingest *in)
 	return parity_error_set(PARITY_EDATA, "%s", message);
 }
 
-/* The kind-organisation-months a file covers, as interned keys. */
-typedef struct covered_set {
-	dict keys;
-	char *key;             /* the key being made */
-	size_t size;
-} covered_set;
-
-/* Make the key of a kind, month and organisation (`length` bytes) in
- * set->key: 0 with *key_length set, or PARITY_ENOMEM. */
-static int covered_key(covered_set *set, int kind, int month, const char *organisation,
-                       size_t length, size_t *key_length)
-{
-	char head[32];
-	int n = snprintf(head, sizeof head, "%d\x1f%d\x1f", kind, month);
-	size_t need = (size_t)n + length;
-	if (need > set->size) {
-		char *key = realloc(set->key, need);
-		if (!key)
-			return parity_error_set(PARITY_ENOMEM, "out of memory");
-		set->key = key;
-		set->size = need;
-	}
-	memcpy(set->key, head, (size_t)n);
-	if (length)
-		memcpy(set->key + n, organisation, length);
-	*key_length = need;
-	return 0;
-}
-
-/* A stored cell leaves its pack when the file covers its kind,
- * organisation and month. */
+/* A stored cell leaves its pack when this file covers its kind,
+ * organisation and month (with rows left after any taken back). Every
+ * organisation the file covers is among the interned values. */
 static int take_replaced(ingest *in, void *context, int kind, int month,
                          const store_cell *c)
 {
-	(void)in;
-	covered_set *set = context;
-	size_t length;
-	uint32_t id;
-	int rc = covered_key(set, kind, month, c->dim[STORE_ORGANISATION],
-	                     c->length[STORE_ORGANISATION], &length);
-	return rc ? rc : dict_find(&set->keys, &id, set->key, length);
+	(void)context;
+	uint32_t organisation;
+	if (!dict_find(&in->values, &organisation, c->dim[STORE_ORGANISATION],
+	               c->length[STORE_ORGANISATION]))
+		return 0;
+	const coverage_item *item =
+		coverage_find(&in->coverage, coverage_key(kind, organisation, month));
+	return item && item->rows > 0;
 }
 
 /* Take the cells of the kind-organisation-months this file covers out of
@@ -730,45 +703,19 @@ static int take_replaced(ingest *in, void *context, int kind, int month,
 static int replace_cells(ingest *in)
 {
 	sqlite3_stmt *stmt = NULL;
-	covered_set set;
-	memset(&set, 0, sizeof set);
-	int rc = store_prepare(in->store, &stmt, "SELECT kind, month, organisation FROM "
-	                       "coverage WHERE file_id = ?1");
+	uint64_t taken = 0;
+	int rc = store_prepare(in->store, &stmt,
+	                       "SELECT id FROM cell_packs WHERE file_id IN (SELECT DISTINCT "
+	                       "c.file_id FROM coverage c JOIN coverage mine ON mine.kind = "
+	                       "c.kind AND mine.organisation = c.organisation AND mine.month = "
+	                       "c.month AND mine.file_id = ?1 WHERE c.file_id <> ?1) AND "
+	                       "(kind, month) IN (SELECT kind, month FROM coverage WHERE "
+	                       "file_id = ?1) ORDER BY id");
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, in->file_id);
-	int step = SQLITE_DONE;
-	while (!rc && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		parity_kind kind;
-		size_t length;
-		uint32_t id;
-		if (parity_kind_parse(&kind, (const char *)sqlite3_column_text(stmt, 0)))
-			rc = store_fail(in->store, SQLITE_CORRUPT, "replacing an earlier delivery");
-		else if (!(rc = covered_key(&set, (int)kind, sqlite3_column_int(stmt, 1),
-		                            (const char *)sqlite3_column_blob(stmt, 2),
-		                            (size_t)sqlite3_column_bytes(stmt, 2), &length)))
-			rc = dict_intern(&set.keys, &id, set.key, length);
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = store_fail(in->store, step, "replacing an earlier delivery");
-	sqlite3_finalize(stmt);
-	stmt = NULL;
-	uint64_t taken = 0;
-	if (!rc)
-		rc = store_prepare(in->store, &stmt,
-		                   "SELECT id FROM cell_packs WHERE file_id IN (SELECT DISTINCT "
-		                   "c.file_id FROM coverage c JOIN coverage mine ON mine.kind = "
-		                   "c.kind AND mine.organisation = c.organisation AND mine.month = "
-		                   "c.month AND mine.file_id = ?1 WHERE c.file_id <> ?1) AND "
-		                   "(kind, month) IN (SELECT kind, month FROM coverage WHERE "
-		                   "file_id = ?1) ORDER BY id");
-	if (!rc) {
-		sqlite3_bind_int64(stmt, 1, in->file_id);
-		rc = edit_packs(in, stmt, take_replaced, &set, &taken);
-	}
+	rc = edit_packs(in, stmt, take_replaced, NULL, &taken);
 	in->summary->replaced = taken > 0;
-	dict_free(&set.keys);
-	free(set.key);
 	return rc;
 }
 

@@ -492,16 +492,25 @@ static int fast_put(coverage_set *s, uint64_t key, size_t index)
 	return 0;
 }
 
+/* The slot holding `key`, or NULL. */
+static coverage_slot *fast_find(const coverage_set *s, uint64_t key)
+{
+	if (!s->fast_size)
+		return NULL;
+	for (size_t j = coverage_slot_of(s, key); s->fast[j].key;
+	     j = (j + 1) & (s->fast_size - 1))
+		if (s->fast[j].key == key)
+			return &s->fast[j];
+	return NULL;
+}
+
 int coverage_add(coverage_set *s, uint64_t key, int kind, const char *organisation,
                  int month, int64_t rows)
 {
-	if (s->fast_size) {
-		size_t j = coverage_slot_of(s, key);
-		for (; s->fast[j].key; j = (j + 1) & (s->fast_size - 1))
-			if (s->fast[j].key == key) {
-				s->fast[j].rows += rows; /* the slot is in the cache already */
-				return 0;
-			}
+	coverage_slot *slot = fast_find(s, key);
+	if (slot) {
+		slot->rows += rows; /* the slot is in the cache already */
+		return 0;
 	}
 	if (s->count == s->capacity) {
 		size_t capacity = s->capacity ? s->capacity * 2 : 64;
@@ -520,6 +529,12 @@ int coverage_add(coverage_set *s, uint64_t key, int kind, const char *organisati
 	c->month = month;
 	c->rows = rows;
 	return fast_put(s, key, s->count++);
+}
+
+const coverage_item *coverage_find(const coverage_set *s, uint64_t key)
+{
+	const coverage_slot *slot = fast_find(s, key);
+	return slot ? &s->items[slot->index] : NULL;
 }
 
 void coverage_settle(coverage_set *s)

@@ -341,6 +341,8 @@ int coverage_add(coverage_set *set, uint64_t key, int kind, const char *organisa
                  int month, int64_t rows);
 /* Fold the rows counted in the index into the items (before reading them). */
 void coverage_settle(coverage_set *set);
+/* The item of `key` (rows as of the last coverage_settle), or NULL. */
+const coverage_item *coverage_find(const coverage_set *set, uint64_t key);
 /* Index the items again under the organisations' ids in `values`. */
 int coverage_rekey(coverage_set *set, dict *values);
 void coverage_free(coverage_set *set);
