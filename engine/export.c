@@ -327,10 +327,9 @@ int parity_store_export_counts(parity_export_summary *summary, parity_store *sto
 			snprintf(kind, sizeof kind, "%s", pack_kind);
 			month = pack_month;
 		}
-		if ((rc = store_pack_open(&reader, (const char *)sqlite3_column_text(stmt, 2),
-		                          (size_t)sqlite3_column_bytes(stmt, 2))))
+		if ((rc = store_pack_open_row(&reader, store, stmt, 2,
+		                              sqlite3_column_int64(stmt, 3))))
 			goto done;
-		store_pack_source(&reader, store, sqlite3_column_int64(stmt, 3));
 		store_cell cell;
 		while ((rc = store_pack_next(&reader, &cell)) == 1)
 			if ((rc = add_cell(&set, &cell)))

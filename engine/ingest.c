@@ -249,11 +249,7 @@ static int edit_pack(ingest *in, pack_editor *e, int64_t id, cell_filter filter,
 		rc = store_fail(in->store, SQLITE_CORRUPT, "correcting counts");
 	int month = sqlite3_column_int(e->select, 1);
 	if (!rc)
-		rc = store_pack_open(&e->reader,
-		                     (const char *)sqlite3_column_text(e->select, 2),
-		                     (size_t)sqlite3_column_bytes(e->select, 2));
-	if (!rc)
-		store_pack_source(&e->reader, in->store, id);
+		rc = store_pack_open_row(&e->reader, in->store, e->select, 2, id);
 	uint64_t out = 0;
 	store_cell cell;
 	store_pack_reset(&in->pack);

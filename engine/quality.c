@@ -266,9 +266,7 @@ static int read_disability(parity_quality *q, parity_store *store)
 		parity_quality_file *f = file_by_id(q, sqlite3_column_int64(stmt, 0));
 		if (!f)
 			continue;
-		rc = store_pack_open(&reader, (const char *)sqlite3_column_text(stmt, 1),
-		                     (size_t)sqlite3_column_bytes(stmt, 1));
-		store_pack_source(&reader, store, sqlite3_column_int64(stmt, 2));
+		rc = store_pack_open_row(&reader, store, stmt, 1, sqlite3_column_int64(stmt, 2));
 		store_cell c;
 		while (!rc && (rc = store_pack_next(&reader, &c)) == 1) {
 			rc = 0;

@@ -218,10 +218,14 @@ int store_pack_open(store_pack_reader *r, const char *text, size_t length)
 	return 0;
 }
 
-void store_pack_source(store_pack_reader *r, const parity_store *store, int64_t id)
+int store_pack_open_row(store_pack_reader *r, const parity_store *store,
+                        sqlite3_stmt *stmt, int column, int64_t id)
 {
+	int rc = store_pack_open(r, (const char *)sqlite3_column_text(stmt, column),
+	                         (size_t)sqlite3_column_bytes(stmt, column));
 	r->store = store;
 	r->id = id;
+	return rc;
 }
 
 static void skip_space(store_pack_reader *r)

@@ -44,10 +44,11 @@ int store_fail(parity_store *store, int rc, const char *what);
  * month, as a JSON array of cells, each cell an array of its rows,
  * shortlisted and appointed counts and then its twelve dimension values
  * (text, in the cells view's column order, from organisation to religion),
- * the empty values at the end left out. The view `cells` shows them one row a cell. The n-th pack a file
- * wrote has id file_id << 32 | n (STORE_PACK_ID), so a file's packs are
- * one range of the table; STORE_PACKS_OF_FILE(f) is an SQL condition
- * selecting the packs of the file whose id is the SQL expression f.
+ * the empty values at the end left out. The view `cells` shows them one
+ * row a cell. The n-th pack a file wrote has id file_id << 32 | n
+ * (STORE_PACK_ID), so a file's packs are one range of the table;
+ * STORE_PACKS_OF_FILE(f) is an SQL condition selecting the packs of the
+ * file whose id is the SQL expression f.
  */
 #define STORE_DIMENSIONS 12
 /* Where each dimension is among a stored cell's values. */
@@ -108,9 +109,11 @@ typedef struct store_pack_reader {
  * read; `length` bytes). 0 or PARITY_ENOMEM. A reader is zeroed before its
  * first use and freed with store_pack_reader_free. */
 int store_pack_open(store_pack_reader *reader, const char *text, size_t length);
-/* Say which store and pack the reader reads (after store_pack_open), so
- * that a damaged pack is named in the message. */
-void store_pack_source(store_pack_reader *reader, const parity_store *store, int64_t id);
+/* Start reading the pack in column `column` of the row `stmt` is on: the
+ * pack `id` of `store`, which a message about a damaged pack names. The
+ * text stays valid until the statement moves on. 0 or PARITY_ENOMEM. */
+int store_pack_open_row(store_pack_reader *reader, const parity_store *store,
+                        sqlite3_stmt *stmt, int column, int64_t id);
 /* The next cell: 1 with *cell filled (its strings valid until the next
  * call), 0 at the end, or PARITY_EIO when the pack is malformed. */
 int store_pack_next(store_pack_reader *reader, store_cell *cell);

@@ -267,9 +267,7 @@ static int read_packs(tally *t, parity_store *store, sqlite3_stmt *stmt,
 			kept[keep_orgs[k]] = 1;
 	}
 	while (!rc && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		rc = store_pack_open(&reader, (const char *)sqlite3_column_text(stmt, 0),
-		                     (size_t)sqlite3_column_bytes(stmt, 0));
-		store_pack_source(&reader, store, sqlite3_column_int64(stmt, 1));
+		rc = store_pack_open_row(&reader, store, stmt, 0, sqlite3_column_int64(stmt, 1));
 		store_cell cell;
 		while (!rc && (rc = store_pack_next(&reader, &cell)) == 1) {
 			rc = 0;
