@@ -148,6 +148,20 @@ static char *dict_store(dict *d, const char *text, size_t length, size_t quoted)
 	return p;
 }
 
+/* The slot of the text with hash `h`, or the empty slot where it would go
+ * (the table has slots). */
+static size_t dict_probe(const dict *d, uint64_t h, const char *text, size_t length)
+{
+	size_t j = h & (d->slot_count - 1);
+	while (d->slots[j]) {
+		const dict_entry *e = dict_entry_of(d, d->slots[j] - 1);
+		if (e->hash == h && e->length == length && memcmp(e->text, text, length) == 0)
+			break;
+		j = (j + 1) & (d->slot_count - 1);
+	}
+	return j;
+}
+
 int dict_intern(dict *d, uint32_t *id, const char *text, size_t length)
 {
 	uint64_t h = ingest_hash(text, length);
@@ -156,14 +170,10 @@ int dict_intern(dict *d, uint32_t *id, const char *text, size_t length)
 		if (rc)
 			return rc;
 	}
-	size_t j = h & (d->slot_count - 1);
-	while (d->slots[j]) {
-		const dict_entry *e = dict_entry_of(d, d->slots[j] - 1);
-		if (e->hash == h && e->length == length && memcmp(e->text, text, length) == 0) {
-			*id = d->slots[j] - 1;
-			return 0;
-		}
-		j = (j + 1) & (d->slot_count - 1);
+	size_t j = dict_probe(d, h, text, length);
+	if (d->slots[j]) {
+		*id = d->slots[j] - 1;
+		return 0;
 	}
 	if (d->count == (size_t)DICT_BLOCK * DICT_BLOCKS)
 		return parity_error_set(PARITY_ENOMEM, "too many distinct values");
@@ -198,15 +208,11 @@ int dict_find(const dict *d, uint32_t *id, const char *text, size_t length)
 {
 	if (!d->slot_count)
 		return 0;
-	uint64_t h = ingest_hash(text, length);
-	for (size_t j = h & (d->slot_count - 1); d->slots[j]; j = (j + 1) & (d->slot_count - 1)) {
-		const dict_entry *e = dict_entry_of(d, d->slots[j] - 1);
-		if (e->hash == h && e->length == length && memcmp(e->text, text, length) == 0) {
-			*id = d->slots[j] - 1;
-			return 1;
-		}
-	}
-	return 0;
+	size_t j = dict_probe(d, ingest_hash(text, length), text, length);
+	if (!d->slots[j])
+		return 0;
+	*id = d->slots[j] - 1;
+	return 1;
 }
 
 size_t dict_bytes(const dict *d)

@@ -106,31 +106,23 @@ int writer_start(ingest *in, size_t reserve)
 	w->spare = reserve ? reserve : 1;
 	w->in = in;
 	w->database = open(parity_store_path(in->store), O_RDONLY | O_CLOEXEC);
-	if (pthread_mutex_init(&w->lock, NULL) != 0) {
-		if (w->database >= 0)
-			close(w->database);
-		cells_free(&w->table);
-		free(w);
-		return 0; /* no thread: tables are written on the caller's */
-	}
-	if (pthread_cond_init(&w->changed, NULL) != 0) {
-		pthread_mutex_destroy(&w->lock);
-		if (w->database >= 0)
-			close(w->database);
-		cells_free(&w->table);
-		free(w);
-		return 0;
-	}
-	if (pthread_create(&w->thread, NULL, run, w) != 0) {
-		pthread_cond_destroy(&w->changed);
-		pthread_mutex_destroy(&w->lock);
-		if (w->database >= 0)
-			close(w->database);
-		cells_free(&w->table);
-		free(w);
-		return 0;
-	}
+	/* Without a thread, tables are written on the caller's. */
+	if (pthread_mutex_init(&w->lock, NULL) != 0)
+		goto no_thread;
+	if (pthread_cond_init(&w->changed, NULL) != 0)
+		goto no_cond;
+	if (pthread_create(&w->thread, NULL, run, w) != 0)
+		goto no_create;
 	in->writer = w;
+	return 0;
+no_create:
+	pthread_cond_destroy(&w->changed);
+no_cond:
+	pthread_mutex_destroy(&w->lock);
+no_thread:
+	if (w->database >= 0)
+		close(w->database);
+	free(w);
 	return 0;
 }
 
