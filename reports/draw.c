@@ -257,6 +257,14 @@ char *draw_format_interval(char *buf, size_t size, double low, double high)
 	return buf;
 }
 
+char *draw_format_estimate(char *buf, size_t size, double ratio, double low, double high)
+{
+	char r[24], lo[24], hi[24];
+	snprintf(buf, size, "%s (%s\u2013%s)", draw_format_ratio(r, sizeof r, ratio),
+	         draw_format_ratio(lo, sizeof lo, low), draw_format_ratio(hi, sizeof hi, high));
+	return buf;
+}
+
 char *draw_format_rate(char *buf, size_t size, uint64_t x, uint64_t n)
 {
 	if (n == 0)

@@ -100,6 +100,10 @@ char *draw_format_ratio(char *buf, size_t size, double value);
 /* An interval "1.40 to 1.85" (limits as draw_format_ratio). */
 char *draw_format_interval(char *buf, size_t size, double low, double high);
 
+/* An estimate with its interval, compact: "1.24 (0.88–1.78)" (each as
+ * draw_format_ratio). */
+char *draw_format_estimate(char *buf, size_t size, double ratio, double low, double high);
+
 /* A percentage of x in n with one decimal: "19.0%"; n = 0 -> "-". */
 char *draw_format_rate(char *buf, size_t size, uint64_t x, uint64_t n);
 

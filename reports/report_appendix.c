@@ -41,29 +41,14 @@ static void share_text(char *buf, size_t size, const report *rep,
 
 /* ---- cohorts ------------------------------------------------------------------- */
 
-/* "1.79 (1.58-2.03)" for a pooled ratio, or "no estimate". */
-static void pooled_text(char *buf, size_t size, const parity_pooled *p)
+/* "1.79 (1.58-2.03)" for a pooled ratio or a change, or "no estimate". */
+static void estimate_text(char *buf, size_t size, int estimable, double ratio,
+                          double low, double high)
 {
-	char r[24], lo[24], hi[24];
-	if (!p->estimable) {
+	if (estimable)
+		draw_format_estimate(buf, size, ratio, low, high);
+	else
 		snprintf(buf, size, "no estimate");
-		return;
-	}
-	snprintf(buf, size, "%s (%s\u2013%s)", draw_format_ratio(r, sizeof r, p->ratio),
-	         draw_format_ratio(lo, sizeof lo, p->ci_low),
-	         draw_format_ratio(hi, sizeof hi, p->ci_high));
-}
-
-static void change_text(char *buf, size_t size, const parity_change *c)
-{
-	char r[24], lo[24], hi[24];
-	if (!c->estimable) {
-		snprintf(buf, size, "no estimate");
-		return;
-	}
-	snprintf(buf, size, "%s (%s\u2013%s)", draw_format_ratio(r, sizeof r, c->ratio),
-	         draw_format_ratio(lo, sizeof lo, c->ci_low),
-	         draw_format_ratio(hi, sizeof hi, c->ci_high));
 }
 
 /* Split `list` (';'-separated) into up to `max` organisation codes in
@@ -152,10 +137,13 @@ static void cohort_table(draw_doc *doc, const report *rep, const char *id)
 			snprintf(row[C_BEFORE].text, size, " ");
 			snprintf(row[C_AFTER].text, size, " ");
 		} else {
-			pooled_text(row[C_BEFORE].text, size, &c->before);
-			pooled_text(row[C_AFTER].text, size, &c->after);
+			estimate_text(row[C_BEFORE].text, size, c->before.estimable,
+			              c->before.ratio, c->before.ci_low, c->before.ci_high);
+			estimate_text(row[C_AFTER].text, size, c->after.estimable,
+			              c->after.ratio, c->after.ci_low, c->after.ci_high);
 		}
-		change_text(row[C_CHANGE].text, size, &c->change);
+		estimate_text(row[C_CHANGE].text, size, c->change.estimable, c->change.ratio,
+		              c->change.ci_low, c->change.ci_high);
 		if (!c->change.estimable)
 			snprintf(row[C_P].text, size, "-");
 		else if (c->change.p < 0.001)

@@ -51,7 +51,6 @@ static int adverse(const char *measure)
 static void matrix_cell(char *buf, size_t size, const report *rep,
                         const parity_result_row *row)
 {
-	char ratio[24], low[24], high[24];
 	if (!row) {
 		snprintf(buf, size, " ");
 		return;
@@ -65,10 +64,10 @@ static void matrix_cell(char *buf, size_t size, const report *rep,
 		snprintf(buf, size, "-");
 		return;
 	}
-	snprintf(buf, size, "%s (%s\u2013%s)%s",
-	         draw_format_ratio(ratio, sizeof ratio, r->ratio),
-	         draw_format_ratio(low, sizeof low, r->ci_low),
-	         draw_format_ratio(high, sizeof high, r->ci_high),
+	char estimate[80];
+	snprintf(buf, size, "%s%s",
+	         draw_format_estimate(estimate, sizeof estimate, r->ratio, r->ci_low,
+	                              r->ci_high),
 	         r->low_count ? "*" : "");
 }
 
