@@ -6,7 +6,7 @@
 #include "draw.h"
 
 #include "parity/common.h"
-#include "util.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <math.h>

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "util.h"
+#include "util/util.h"
 
 /* A4 portrait in points (1/72 inch), the unit of every length here. */
 #define DRAW_A4_WIDTH 595.2756
@@ -200,7 +200,7 @@ void draw_doc_table(draw_doc *doc, const draw_table *table);
 /* ---- output files --------------------------------------------------------*/
 
 /* A file that cairo writes through a stream, under a temporary name that is
- * renamed into place on success (engine/util.h does the file work). */
+ * renamed into place on success (engine/util/util.h does the file work). */
 typedef struct draw_output {
 	util_atomic_file atomic; /* the temporary file and the final path */
 	int write_errno;         /* first write error, 0 if none */

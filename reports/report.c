@@ -7,7 +7,7 @@
 
 #include "parity/common.h"
 #include "report_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>

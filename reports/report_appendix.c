@@ -9,7 +9,7 @@
 #include "parity/common.h"
 #include "parity/period.h"
 #include "report_internal.h"
-#include "sha256.h"
+#include "util/sha256.h"
 
 #include <glib.h>
 #include <math.h>

@@ -4,10 +4,10 @@
  * each characteristic), with the same small-number suppression, for
  * publishing beside the PDF.
  */
-#include "csvread.h"
+#include "csv/csvread.h"
 #include "parity/common.h"
 #include "report_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -11,7 +11,7 @@
 #include "chart.h"
 #include "draw.h"
 #include "parity/report.h"
-#include "suppress.h"
+#include "publish/suppress.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -2,8 +2,8 @@
  * test_csvread.c: the streaming CSV reader: byte-order mark, CRLF, detected
  * delimiters, physical line numbers, encodings and damaged files.
  */
-#include "csvread.h"
-#include "sha256.h"
+#include "csv/csvread.h"
+#include "util/sha256.h"
 #include "harness.h"
 #include "parity.h"
 

@@ -8,7 +8,7 @@
 #include "harness.h"
 
 #include "parity/common.h"
-#include "store_internal.h"
+#include "store/store_internal.h"
 
 #include <sqlite3.h>
 #include <stdint.h>

@@ -7,7 +7,7 @@
 #include "harness.h"
 #include "test_util.h"
 #include "parity.h"
-#include "suggest_internal.h"
+#include "ingest/suggest_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,11 +1,11 @@
 /*
- * fuzz_packs.c: the reader of stored cell packs (engine/store_cells.c) on
+ * fuzz_packs.c: the reader of stored cell packs (engine/store/store_cells.c) on
  * arbitrary bytes: it must refuse or read, never overrun; whatever it reads
  * must write back to a pack that reads back to the same cells.
  */
 #include "fuzz_common.h"
 
-#include "store_internal.h"
+#include "store/store_internal.h"
 
 #include <stdlib.h>
 

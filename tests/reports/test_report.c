@@ -7,7 +7,7 @@
  */
 #include "chart.h"
 #include "draw.h"
-#include "suppress.h"
+#include "publish/suppress.h"
 
 #include "harness.h"
 #include "parity.h"

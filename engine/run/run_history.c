@@ -7,8 +7,8 @@
 #include "parity/run.h"
 
 #include "parity/common.h"
-#include "store_internal.h"
-#include "util.h"
+#include "store/store_internal.h"
+#include "util/util.h"
 
 #include <math.h>
 #include <stdlib.h>

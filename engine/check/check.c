@@ -7,7 +7,7 @@
  */
 #include "parity/check.h"
 
-#include "csvread.h"
+#include "csv/csvread.h"
 #include "parity/analyse.h"
 #include "parity/common.h"
 #include "parity/period.h"

@@ -9,7 +9,7 @@
 
 #include "parity/analyse.h"
 #include "parity/period.h"
-#include "store_internal.h"
+#include "store/store_internal.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -6,9 +6,9 @@
 #include "parity/run.h"
 
 #include "parity/common.h"
-#include "sha256.h"
-#include "store_internal.h"
-#include "util.h"
+#include "util/sha256.h"
+#include "store/store_internal.h"
+#include "util/util.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -9,7 +9,7 @@
 #include "csvread.h"
 
 #include "parity/common.h"
-#include "sha256_fast.h"
+#include "util/sha256_fast.h"
 
 #include <csv.h>
 #include <errno.h>

@@ -6,7 +6,7 @@
  */
 #include "analyse_internal.h"
 
-#include "csvread.h"
+#include "csv/csvread.h"
 #include "parity/common.h"
 
 #include <ctype.h>

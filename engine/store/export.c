@@ -6,11 +6,11 @@
  */
 #include "parity/store.h"
 
-#include "csvread.h"
+#include "csv/csvread.h"
 #include "parity/common.h"
 #include "parity/period.h"
 #include "store_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 #include <inttypes.h>
 #include <stdio.h>

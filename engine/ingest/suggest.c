@@ -7,11 +7,11 @@
  */
 #include "parity/ingest.h"
 
-#include "csvread.h"
+#include "csv/csvread.h"
 #include "parity/codes.h"
 #include "parity/common.h"
 #include "suggest_internal.h"
-#include "util.h"
+#include "util/util.h"
 
 #include <stdarg.h>
 #include <stdint.h>

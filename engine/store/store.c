@@ -200,7 +200,7 @@ static int read_version(parity_store *store, int *version)
 }
 
 /*
- * Schema version 2 adds the run history (engine/history.c).
+ * Schema version 2 adds the run history (engine/store/history.c).
  * runs:        one per analysis run: when it started and finished, the
  *              engine version, the settings (JSON), the period, its status
  *              ("running", "ok", "failed") and any error message.
@@ -232,7 +232,7 @@ static const char schema_v2[] =
 	"UPDATE meta SET value = '2' WHERE key = 'schema_version';";
 
 /*
- * Schema version 3 records the unattended monthly runs (engine/run_history.c):
+ * Schema version 3 records the unattended monthly runs (engine/run/run_history.c):
  * which command made each run, the month it reports for, its warnings and
  * a summary of its files, and one row per inbox file event (new data,
  * corrected delivery, duplicate skipped, quarantined), so changes.txt can be

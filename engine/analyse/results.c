@@ -7,9 +7,9 @@
  */
 #include "parity/analyse.h"
 
-#include "csvread.h"
+#include "csv/csvread.h"
 #include "parity/common.h"
-#include "util.h"
+#include "util/util.h"
 
 #include <math.h>
 #include <stdio.h>

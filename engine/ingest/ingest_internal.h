@@ -8,11 +8,11 @@
 #ifndef PARITY_INGEST_INTERNAL_H
 #define PARITY_INGEST_INTERNAL_H
 
-#include "csvread.h"
+#include "csv/csvread.h"
 #include "mapping.h"
 #include "parity/ingest.h"
-#include "store_internal.h"
-#include "util.h"
+#include "store/store_internal.h"
+#include "util/util.h"
 
 #include <stddef.h>
 #include <stdint.h>
