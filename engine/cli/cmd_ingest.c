@@ -170,9 +170,19 @@ int cmd_ingest(int argc, char **argv)
 		       (unsigned long long)summary.rows_accepted,
 		       (unsigned long long)summary.rows_rejected,
 		       summary.replaced ? " (replaced an earlier delivery)" : "");
+		if (summary.empty_rows)
+			printf("  %llu empty row%s skipped (only delimiters, as spreadsheets "
+			       "export)\n", (unsigned long long)summary.empty_rows,
+			       summary.empty_rows == 1 ? "" : "s");
 		if (summary.rows_rejected)
 			printf("  rejected rows, with line numbers and reasons: %s\n"
 			       "  first: %s\n", summary.rejects_path, summary.first_reject);
+		if (summary.organisation_warning[0])
+			printf("  warning: %s: organisation codes that differ only in case or "
+			       "spacing count as different organisations: %s. If they are one "
+			       "organisation, map them to one code under [organisation] in a "
+			       "mapping file (for example \"rxq = RXQ\") and ingest again "
+			       "with --replace\n", argv[i], summary.organisation_warning);
 		if (summary.missing_columns[0])
 			printf("  warning: no column for %s: every row counted as not stated\n",
 			       summary.missing_columns);

@@ -11,6 +11,7 @@
 #include "parity/codes.h"
 #include "parity/common.h"
 #include "parity/period.h"
+#include "parity/stats.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -586,6 +587,72 @@ int ingest_uncount(ingest *in, const row *r)
 	return 0;
 }
 
+/* Refuse the file whose counts take a kind's total past what an analysis
+ * can sum (an analysis may pool every month and organisation of a kind):
+ * said here, with the line and column, rather than by every later analysis
+ * as a usage error. */
+static int too_many_counted(ingest *in, const csvread_record *record, const row *r)
+{
+	int column = in->options->kind == PARITY_KIND_COUNTS ? F_ROWS : F_ID;
+	return parity_error_set(PARITY_EDATA,
+	                        "%s:%llu: column '%s': with this row the %s counts "
+	                        "reach %lld, past 1,000,000,000,000, the most an "
+	                        "analysis can sum (counting what the store already "
+	                        "holds): no real workforce is that large, so check "
+	                        "that the column holds counts of people; nothing was "
+	                        "stored", in->path, (unsigned long long)record->line,
+	                        in->column_name[column],
+	                        parity_kind_name((parity_kind)r->key.kind),
+	                        (long long)in->kind_rows[r->key.kind]);
+}
+
+/* The rows of each kind the store holds before this file, at most: exact
+ * (summed from the cells) when it holds counts files, whose cells can be
+ * large; otherwise the rows the extracts of that kind accepted, since an
+ * extract row adds one to one cell. */
+static int stored_kind_rows(ingest *in)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = store_prepare(in->store, &stmt,
+	                       "SELECT EXISTS (SELECT 1 FROM files WHERE kind = 'counts' "
+	                       "AND id <> ?1)");
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, in->file_id);
+	int step = sqlite3_step(stmt);
+	int exact = step == SQLITE_ROW && sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (step != SQLITE_ROW)
+		return store_fail(in->store, step, "reading stored totals");
+	rc = store_prepare(in->store, &stmt,
+	                   exact ? "SELECT kind, sum(rows) FROM cells GROUP BY kind"
+	                         : "SELECT kind, sum(rows_accepted) FROM files WHERE "
+	                           "active AND kind <> 'counts' GROUP BY kind");
+	if (rc)
+		return rc;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		parity_kind kind;
+		const char *name = (const char *)sqlite3_column_text(stmt, 0);
+		if (name && !parity_kind_parse(&kind, name) && kind < PARITY_KIND_COUNT_)
+			in->kind_rows[kind] = sqlite3_column_int64(stmt, 1);
+		parity_error_clear();
+	}
+	sqlite3_finalize(stmt);
+	return step == SQLITE_DONE ? 0 : store_fail(in->store, step, "reading stored totals");
+}
+
+/* Is every field of the record empty or spaces? Spreadsheets end their
+ * exports with such rows (",,,,,," or ";;;;;;"): they hold nothing, like a
+ * blank line, whatever their number of fields. */
+static int bare_delimiters(const csvread_record *record)
+{
+	for (size_t f = 0; f < record->count; f++)
+		for (size_t i = 0; i < record->lengths[f]; i++)
+			if (record->fields[f][i] != ' ' && record->fields[f][i] != '\t')
+				return 0;
+	return 1;
+}
+
 static int on_record(void *context, const csvread_record *record)
 {
 	ingest *in = context;
@@ -596,6 +663,10 @@ static int on_record(void *context, const csvread_record *record)
 		return rc;
 	if (!in->header_done)
 		return ingest_resolve_header(in, record);
+	if (bare_delimiters(record)) {
+		in->summary->empty_rows++;
+		return 0;
+	}
 	in->summary->rows_read++;
 	if (in->options->progress && (in->summary->rows_read & 0xffff) == 0) {
 		time_t now = time(NULL);
@@ -617,6 +688,9 @@ static int on_record(void *context, const csvread_record *record)
 		return rc;
 	if (r.status == ROW_UNKNOWN)
 		return 0; /* the file will be refused for its unknown values */
+	if ((unsigned)r.key.kind < PARITY_KIND_COUNT_ &&
+	    (in->kind_rows[r.key.kind] += r.rows) > (int64_t)PARITY_STATS_MAX_COUNT)
+		return too_many_counted(in, record, &r);
 	if ((rc = queue_row(in, &r)))
 		return rc;
 	in->summary->rows_accepted++;
@@ -944,6 +1018,128 @@ static int save_coverage(ingest *in, int *first_month, int *last_month,
 	return rc;
 }
 
+/* An organisation code folded as people misspell it: lower case, without
+ * spaces, into `out` (of `size` bytes). */
+static void fold_organisation(char *out, size_t size, const char *organisation)
+{
+	size_t n = 0;
+	for (const char *p = organisation; *p && n + 1 < size; p++)
+		if (*p != ' ' && *p != '\t')
+			out[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+	out[n] = '\0';
+}
+
+typedef struct spelling {
+	char folded[64];
+	char *organisation;   /* as stored */
+	int mine;             /* 1: this file holds it */
+} spelling;
+
+static int compare_spellings(const void *a, const void *b)
+{
+	const spelling *x = a, *y = b;
+	int c = strcmp(x->folded, y->folded);
+	return c ? c : strcmp(x->organisation, y->organisation);
+}
+
+/* The rows this file counted for `organisation`, and those the store held
+ * for it before (from other files). */
+static int spelling_rows(ingest *in, const char *organisation, int64_t *mine,
+                         int64_t *stored)
+{
+	*mine = *stored = 0;
+	for (size_t i = 0; i < in->coverage.count; i++) {
+		const coverage_item *c = &in->coverage.items[i];
+		if (c->rows > 0 && !strcmp(coverage_organisation(&in->coverage, c), organisation))
+			*mine += c->rows;
+	}
+	sqlite3_stmt *stmt = NULL;
+	int rc = store_prepare(in->store, &stmt, "SELECT ifnull(sum(rows), 0) FROM cells "
+	                       "WHERE organisation = ?1 AND file_id <> ?2");
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, organisation, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, in->file_id);
+	int step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW)
+		*stored = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return step == SQLITE_ROW ? 0 : store_fail(in->store, step, "reading organisations");
+}
+
+/*
+ * Organisation codes that differ only in case or spacing ("rxq", "RXQ",
+ * "R XQ") count as different organisations, which is almost never meant:
+ * warn, in summary->organisation_warning, of each such group that holds a
+ * code of this file, with the rows of each code here and in the store,
+ * so the user can map them to one code. Nothing is changed.
+ */
+static int warn_spellings(ingest *in)
+{
+	sqlite3_stmt *stmt = NULL;
+	spelling *list = NULL;
+	size_t n = 0, size = 0;
+	int rc = store_prepare(in->store, &stmt, "SELECT organisation, max(file_id = ?1) "
+	                       "FROM coverage GROUP BY organisation");
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, in->file_id);
+	int step;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW && !rc) {
+		const char *organisation = (const char *)sqlite3_column_text(stmt, 0);
+		if (n == size) {
+			size = size ? 2 * size : 64;
+			spelling *grown = realloc(list, size * sizeof *grown);
+			if (!grown) {
+				rc = parity_error_set(PARITY_ENOMEM, "out of memory");
+				break;
+			}
+			list = grown;
+		}
+		spelling *s = &list[n];
+		s->organisation = strdup(organisation ? organisation : "");
+		if (!s->organisation) {
+			rc = parity_error_set(PARITY_ENOMEM, "out of memory");
+			break;
+		}
+		fold_organisation(s->folded, sizeof s->folded, s->organisation);
+		s->mine = sqlite3_column_int(stmt, 1);
+		n++;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = store_fail(in->store, step, "reading organisations");
+	sqlite3_finalize(stmt);
+	if (!rc && n)
+		qsort(list, n, sizeof *list, compare_spellings);
+	char *out = in->summary->organisation_warning;
+	size_t cap = sizeof in->summary->organisation_warning, used = 0;
+	for (size_t i = 0; i < n && !rc;) {
+		size_t j = i + 1, mine = (size_t)list[i].mine;
+		while (j < n && !strcmp(list[j].folded, list[i].folded))
+			mine += (size_t)list[j++].mine;
+		if (j - i > 1 && mine && used + 1 < cap) {
+			used += (size_t)snprintf(out + used, cap - used, "%s", used ? "; " : "");
+			for (size_t k = i; k < j && !rc && used + 1 < cap; k++) {
+				int64_t here = 0, stored = 0;
+				rc = spelling_rows(in, list[k].organisation, &here, &stored);
+				if (!rc)
+					used += (size_t)snprintf(out + used, cap - used,
+					                         "%s\"%s\" (%lld rows in this file, "
+					                         "%lld stored before)", k > i ? ", " : "",
+					                         list[k].organisation, (long long)here,
+					                         (long long)stored);
+			}
+		}
+		i = j;
+	}
+	if (used >= cap)
+		used = cap - 1;
+	for (size_t i = 0; i < n; i++)
+		free(list[i].organisation);
+	free(list);
+	return rc;
+}
+
 static int save_file_details(ingest *in, const char *sha)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -953,6 +1149,8 @@ static int save_file_details(ingest *in, const char *sha)
 	if (rc)
 		return rc;
 	if ((rc = handle_overlap(in)))
+		return rc;
+	if ((rc = warn_spellings(in)))
 		return rc;
 
 	for (size_t i = 0; i < in->reason_count && !rc; i++)
@@ -1135,6 +1333,8 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 		goto done;
 	in_transaction = 1;
 	if ((rc = insert_file(&in)))
+		goto done;
+	if ((rc = stored_kind_rows(&in)))
 		goto done;
 	/* The writer's spare table is half the size: with it, memory stays
 	 * within its bound for files of nearly all distinct cells (the only

@@ -512,6 +512,10 @@ typedef struct ingest {
 	uint64_t unknown_more;        /* distinct unknown values beyond MAX_UNKNOWN */
 	int64_t not_stated[F_COUNT_]; /* counted rows not stated, per field */
 	int64_t not_known[F_COUNT_];  /* counted rows not known, per field */
+	int64_t kind_rows[PARITY_KIND_COUNT_]; /* rows of each kind in the store
+	                                 before this file (at most) plus this
+	                                 file's so far: an analysis sums at most
+	                                 all of a kind */
 	time_t last_progress;
 } ingest;
 

@@ -153,6 +153,8 @@ typedef struct parity_ingest_summary {
 	uint64_t rows_rejected;  /**< rows refused, each in the rejects file */
 	uint64_t repeat_rows;    /**< training: further accesses by a person already
 	                              counted that year (accepted, not counted again) */
+	uint64_t empty_rows;     /**< rows of bare delimiters (",,,,"), skipped like
+	                              blank lines: not read, not stored, not rejected */
 	uint64_t cells;          /**< distinct cells written */
 	int already_ingested;    /**< 1: the same bytes were ingested before; nothing changed */
 	int refused;             /**< 1: the whole file was refused; nothing changed */
@@ -161,6 +163,10 @@ typedef struct parity_ingest_summary {
 	char first_reject[512];  /**< the first reject's line and reason, for messages */
 	char missing_columns[512]; /**< expected columns absent (counted as not
 	                                stated), comma separated; "" when none */
+	char organisation_warning[1024]; /**< organisation codes of this file that
+	                                differ from another (in the file or the
+	                                store) only in case or spacing, with their
+	                                rows; "" when none */
 } parity_ingest_summary;
 
 /**
