@@ -268,9 +268,11 @@ static int take_file(run_tally *tally, parity_store *store, const char *real,
 			                 "[organisation] in the mapping", f->name,
 			                 summary.organisation_warning);
 		if (summary.replaced) {
-			char detail[300];
-			snprintf(detail, sizeof detail, "%s; replaced the earlier delivery for "
-			         "the same organisations and months", counts);
+			char detail[1400];
+			snprintf(detail, sizeof detail, "%s; replaced what it supersedes: "
+			         "removed %s", counts, summary.replaced_from);
+			parity_log_write(log, PARITY_LOG_INFO, "%s: replaced what it "
+			                 "supersedes: removed %s", f->name, summary.replaced_from);
 			note(tally, f, summary.sha256, "corrected", detail);
 			tally->corrected++;
 		} else {

@@ -220,6 +220,7 @@ typedef struct cell_entry {
 	int64_t rows;         /* rows in the cell (applications, staff, cases) */
 	int64_t shortlisted;  /* of which shortlisted (recruitment) */
 	int64_t appointed;    /* of which appointed (recruitment) */
+	uint32_t days;        /* days of the month with rows: bit d-1 for day d */
 } cell_entry;
 
 typedef struct cell_table {
@@ -235,7 +236,8 @@ int cells_add(cell_table *table, const cell_key *key, int64_t rows,
 /* The same with the key's hash (cells_hash) already worked out. */
 uint64_t cells_hash(const cell_key *key);
 int cells_add_hashed(cell_table *table, const cell_key *key, uint64_t hash,
-                     int64_t rows, int64_t shortlisted, int64_t appointed);
+                     int64_t rows, int64_t shortlisted, int64_t appointed,
+                     uint32_t days);
 /* The index of the entry with `key` (hash `hash`), or -1. */
 ptrdiff_t cells_find(const cell_table *table, const cell_key *key, uint64_t hash);
 /* Hints that the cell with this hash is wanted soon: its slot, then (once
@@ -272,6 +274,7 @@ typedef struct pending_cell {
 	cell_key key;
 	uint64_t hash;
 	int64_t rows, shortlisted, appointed;
+	uint32_t days;        /* the row's day of the month, as a bit */
 } pending_cell;
 
 #define PENDING_CELLS 16
@@ -289,13 +292,14 @@ typedef struct coverage_item {
 	size_t organisation;  /* offset of its text in the set's arena */
 	int kind;
 	int month;
+	uint32_t days;        /* days of the month with rows (bit d-1: day d) */
 	int64_t rows;
 } coverage_item;
 
 typedef struct coverage_slot {
 	uint64_t key;         /* coverage_key(); 0 when empty */
 	uint32_t index;       /* the item */
-	int32_t pad_;
+	uint32_t days;        /* days not yet folded into the item */
 	int64_t rows;         /* rows not yet folded into the item */
 } coverage_slot;
 
@@ -338,7 +342,7 @@ static inline void coverage_prefetch(const coverage_set *s, uint64_t key)
 		CELLS_PREFETCH(&s->fast[coverage_slot_of(s, key)]);
 }
 int coverage_add(coverage_set *set, uint64_t key, int kind, const char *organisation,
-                 int month, int64_t rows);
+                 int month, int64_t rows, uint32_t days);
 /* Fold the rows counted in the index into the items (before reading them). */
 void coverage_settle(coverage_set *set);
 /* The item of `key` (rows as of the last coverage_settle), or NULL. */

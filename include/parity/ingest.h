@@ -159,6 +159,10 @@ typedef struct parity_ingest_summary {
 	int already_ingested;    /**< 1: the same bytes were ingested before; nothing changed */
 	int refused;             /**< 1: the whole file was refused; nothing changed */
 	int replaced;            /**< organisation-months replaced from earlier deliveries */
+	int64_t replaced_rows;   /**< rows the replaced organisation-months held */
+	uint64_t replaced_cells; /**< cells they held, now removed */
+	char replaced_from[1024]; /**< per earlier file: "124 rows (12 cells) of
+	                               PATH"; "; " between files */
 	char rejects_path[4096]; /**< the rejects CSV, "" when there were none */
 	char first_reject[512];  /**< the first reject's line and reason, for messages */
 	char missing_columns[512]; /**< expected columns absent (counted as not

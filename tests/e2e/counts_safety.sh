@@ -85,4 +85,66 @@ do_cmd_test 3.6 0 '"RXQ" (2 rows in this file, 0 stored before), "rxq" (0 rows i
 printf '[settings]\nkind = recruitment\n[organisation]\nrxq = not stated\n' > orgz.ini
 do_cmd_test 3.7 65 "orgz.ini:4" "$PARITY" ingest --db orgz.db --map orgz.ini orgs.csv
 
+# ---- 4. --replace removes only what the new file supersedes -----------------
+# A June cut mid-month: a.csv holds 124 applications dated 1-14 June, b.csv
+# 124 dated 15-30 June. Before: b.csv with --replace threw a.csv's June away
+# (248 rows became 124) and said only "replaced an earlier delivery";
+# without --replace it was refused as an overlap. Now they add up: 248.
+june() { # june FILE PREFIX FIRST_DAY LAST_DAY ROWS
+    { echo "$REC"
+      for i in $(seq 1 "$5"); do
+          printf '%s%d,R0A,2024-06-%02d,A,F,N,25-34,5,Nursing,Y,N\n' "$2" "$i" \
+              $(( $3 + (i - 1) % ($4 - $3 + 1) ))
+      done; } > "$1"
+}
+june a.csv A 1 14 124
+june b.csv B 15 30 124
+do_cmd_test 4.1 0 "124 rows read, 124 stored" "$PARITY" ingest --db cut.db --kind recruitment a.csv
+do_cmd_test 4.2 0 "124 rows read, 124 stored" "$PARITY" ingest --db cut.db --kind recruitment --replace b.csv
+check 4.3 "both halves of June kept: 124 + 124 = 248" test "$(sum_rows cut.db)" = 248
+check 4.4 "nothing said to be replaced" eval '! grep -q replaced out.4.2'
+# The same two files without --replace: they do not overlap, so both go in.
+do_cmd_test 4.5 0 "" "$PARITY" ingest --db cut2.db --kind recruitment a.csv
+do_cmd_test 4.6 0 "124 rows read, 124 stored" "$PARITY" ingest --db cut2.db --kind recruitment b.csv
+check 4.7 "248 without --replace too" test "$(sum_rows cut2.db)" = 248
+# A correction of the first half (1-14 June, 120 rows) supersedes a.csv's
+# June and nothing of b.csv's: 120 + 124 = 244, and the message says how
+# many rows went and from which file (a.csv's 124).
+june a2.csv C 1 14 120
+do_cmd_test 4.8 0 "removed 124 rows" "$PARITY" ingest --db cut.db --kind recruitment --replace a2.csv
+check 4.9 "the message names the earlier file" grep -qF "of a.csv" out.4.8
+check 4.10 "120 + 124 = 244" test "$(sum_rows cut.db)" = 244
+check 4.11 "b.csv's half untouched" test "$(sum_rows cut.db "where file_id = 2")" = 124
+# A file for 10-20 June overlaps both halves but covers neither whole:
+# cells are monthly, so what it corrects cannot be told apart. Refused, and
+# the store is unchanged.
+june c.csv D 10 20 30
+do_cmd_test 4.12 65 "cannot replace" "$PARITY" ingest --db cut.db --kind recruitment --replace c.csv
+check 4.13 "still 244" test "$(sum_rows cut.db)" = 244
+# Without --replace, an overlap is refused as before.
+do_cmd_test 4.14 65 "already delivered" "$PARITY" ingest --db cut.db --kind recruitment c.csv
+# A whole-month re-delivery (1-30 June, 200 rows) supersedes both halves:
+# 244 rows of two files go, 200 stay.
+june all.csv E 1 30 200
+do_cmd_test 4.15 0 "120 rows (1 cell) of a2.csv" "$PARITY" ingest --db cut.db --kind recruitment --replace all.csv
+check 4.16 "and 124 rows of b.csv" grep -qF "124 rows (1 cell) of b.csv" out.4.15
+check 4.17 "200 rows" test "$(sum_rows cut.db)" = 200
+# The monthly job (replace_redeliveries = yes) keeps both halves too.
+mkdir -p site/inbox site/state
+cp a.csv site/inbox/recruitment-june-a.csv
+cp b.csv site/inbox/recruitment-june-b.csv
+printf '[paths]\ndatabase = state/parity.db\ninbox = inbox\narchive = archive\nquarantine = quarantine\noutput = out\nlog = parity.log\n[ingest]\nreplace_redeliveries = yes\n' > site/parity.ini
+do_cmd_test 4.18 0 "" "$PARITY" run --config site/parity.ini --date 2024-07-05
+check 4.19 "the run stored 248 June rows" test "$(sum_rows site/state/parity.db)" = 248
+
+# A correction that lost the rows of its first day (2-14 June for 1-14
+# June: 13 of the earlier 14 days, at least half) still supersedes, and
+# says that the earlier file's other days went with the month: 40 rows.
+june x.csv X 1 14 50
+june y.csv Y 2 14 40
+do_cmd_test 4.20 0 "" "$PARITY" ingest --db edge2.db --kind recruitment x.csv
+do_cmd_test 4.21 0 "50 rows (1 cell) of x.csv (which also had days outside" \
+    "$PARITY" ingest --db edge2.db --kind recruitment --replace y.csv
+check 4.22 "40 rows" test "$(sum_rows edge2.db)" = 40
+
 finish
