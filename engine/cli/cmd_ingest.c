@@ -175,6 +175,12 @@ int cmd_ingest(int argc, char **argv)
 		if (summary.replaced)
 			printf("  replaced what this file supersedes: removed %s\n",
 			       summary.replaced_from[0] ? summary.replaced_from : "nothing");
+		if (summary.repeat_rows)
+			printf("  %llu training row%s for people already counted in that "
+			       "organisation and financial year (here or in an earlier "
+			       "delivery): not counted again\n",
+			       (unsigned long long)summary.repeat_rows,
+			       summary.repeat_rows == 1 ? "" : "s");
 		if (summary.empty_rows)
 			printf("  %llu empty row%s skipped (only delimiters, as spreadsheets "
 			       "export)\n", (unsigned long long)summary.empty_rows,

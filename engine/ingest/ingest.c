@@ -707,6 +707,8 @@ static int on_record(void *context, const csvread_record *record)
 	if ((unsigned)r.key.kind < PARITY_KIND_COUNT_ &&
 	    (in->kind_rows[r.key.kind] += r.rows) > (int64_t)PARITY_STATS_MAX_COUNT)
 		return too_many_counted(in, record, &r);
+	if (in->training && (rc = training_note(in, record, &r)))
+		return rc;
 	if ((rc = queue_row(in, &r)))
 		return rc;
 	in->summary->rows_accepted++;
@@ -988,6 +990,9 @@ static int replace_cells(ingest *in)
 		 "c.organisation, c.month " OVERLAP_SQL "AND " SUPERSEDED_SQL),
 		("DELETE FROM coverage WHERE (file_id, kind, organisation, month) IN "
 		 " (SELECT file_id, kind, organisation, month FROM temp.superseded)"),
+		("DELETE FROM training_people WHERE (file_id, organisation, month) IN "
+		 " (SELECT file_id, organisation, month FROM temp.superseded WHERE "
+		 "  kind = 'training')"),
 		("UPDATE files SET active = 0 WHERE id IN (SELECT file_id FROM "
 		 " temp.superseded) AND NOT EXISTS (SELECT 1 FROM coverage c2 WHERE "
 		 " c2.file_id = files.id)"),
@@ -1427,6 +1432,12 @@ static int save_file_details(ingest *in, const char *sha)
 		return rc;
 	if ((rc = warn_spellings(in)))
 		return rc;
+	if (in->training) {
+		int64_t taken = 0;
+		if ((rc = training_resolve(in, &taken)))
+			return rc;
+		counted -= taken;
+	}
 
 	for (size_t i = 0; i < in->reason_count && !rc; i++)
 		rc = bind_run(in->store, "INSERT INTO rejects(file_id, count, reason) "
@@ -1542,6 +1553,8 @@ static void ingest_free(ingest *in)
 	idparts_free(&in->ids);
 	free(in->checkpoints);
 	free(in->key_buffer);
+	training_free(in);
+	ingest_rereader_free(in);
 }
 
 int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
@@ -1610,6 +1623,8 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 	if ((rc = insert_file(&in)))
 		goto done;
 	if ((rc = stored_kind_rows(&in)))
+		goto done;
+	if (options->kind == PARITY_KIND_TRAINING && (rc = training_start(&in)))
 		goto done;
 	/* The writer's spare table is half the size: with it, memory stays
 	 * within its bound for files of nearly all distinct cells (the only

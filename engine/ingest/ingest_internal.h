@@ -463,6 +463,8 @@ typedef struct row {
 } row;
 
 typedef struct cell_writer cell_writer;
+typedef struct rereader rereader;
+struct training;
 
 typedef struct ingest {
 	parity_store *store;
@@ -521,6 +523,8 @@ typedef struct ingest {
 	                                 file's so far: an analysis sums at most
 	                                 all of a kind */
 	time_t last_progress;
+	struct training *training;    /* training: people across deliveries */
+	rereader *rereader;           /* re-reading rows after the read */
 } ingest;
 
 /* ingest_rows.c: header resolution, and each row validated and coded. */
@@ -538,6 +542,21 @@ int ingest_is_not_known(const char *code, size_t length);
 int ingest_reject(ingest *in, FILE *out, const csvread_record *record,
                   const char *reason, const char *detail);
 int ingest_resolve_duplicates(ingest *in);
+/* Decode the row at `pos` (line << 24 | ordinal) again, with a re-reader
+ * kept until ingest_rereader_free; take back (as training repeats) the rows
+ * whose positions are the keys of `repeats`. */
+int ingest_redecode(ingest *in, uint64_t pos, const csvread_record **record, row *out);
+void ingest_rereader_free(ingest *in);
+int ingest_take_back_repeats(ingest *in, sorter *repeats);
+
+/* ingest_training.c: a person counts once per organisation and financial
+ * year across deliveries (see the file's header). training_start before
+ * the read; training_note for each counted row; training_resolve once the
+ * file's cells and any replace are written (*taken: rows taken back). */
+int training_start(ingest *in);
+int training_note(ingest *in, const csvread_record *record, const row *r);
+int training_resolve(ingest *in, int64_t *taken);
+void training_free(ingest *in);
 
 /* ingest.c: the store side. Write a table of cells (with `fixing`: counts
  * to take back from what this file wrote) and empty it. */

@@ -352,6 +352,14 @@ static const char schema_v6[] =
 	"ALTER TABLE coverage ADD COLUMN last_day INTEGER NOT NULL DEFAULT 31;"
 	"ALTER TABLE coverage ADD COLUMN days_known INTEGER NOT NULL DEFAULT 1;"
 	"UPDATE coverage SET days_known = 0;"
+	/* Training: each person counted, as a keyed hash of id, organisation
+	 * and financial year (the key, per year, in meta), until the year
+	 * closes; see ingest_training.c. */
+	"CREATE TABLE training_people("
+	" year INTEGER NOT NULL, person INTEGER NOT NULL,"
+	" organisation TEXT NOT NULL, month INTEGER NOT NULL,"
+	" file_id INTEGER NOT NULL REFERENCES files(id),"
+	" PRIMARY KEY(year, person)) WITHOUT ROWID;"
 	"UPDATE meta SET value = '6' WHERE key = 'schema_version';";
 
 /* Bring the schema up to PARITY_STORE_SCHEMA_VERSION in one transaction. */

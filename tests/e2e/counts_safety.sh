@@ -147,4 +147,46 @@ do_cmd_test 4.21 0 "50 rows (1 cell) of x.csv (which also had days outside" \
     "$PARITY" ingest --db edge2.db --kind recruitment --replace y.csv
 check 4.22 "40 rows" test "$(sum_rows edge2.db)" = 40
 
+# ---- 5. training: a person counts once per organisation and year -----------
+# Monthly deliveries. may.csv: TRN-01..10 at R0A in May 2024. june.csv:
+# TRN-05..14 at R0A (6 already counted in May, 4 new) and TRN-01 at R0B
+# (another organisation: counted there). Before: 10 + 11 = 21 (each
+# delivery counted on its own). Now 10 + 4 + 1 = 15, as the README's rule
+# (one person, one organisation, one financial year) gives.
+trn() { # trn FILE ORG YYYY-MM FIRST LAST
+    [ -f "$1" ] || echo "$TRN" > "$1"
+    { for i in $(seq "$4" "$5"); do
+          printf 'TRN-%02d,%s,%s-10,A,F,N,25-34,5,Nursing\n' "$i" "$2" "$3"
+      done; } >> "$1"
+}
+trn may.csv R0A 2024-05 1 10
+trn june.csv R0A 2024-06 5 14
+trn june.csv R0B 2024-06 1 1
+do_cmd_test 5.1 0 "10 rows read, 10 stored" "$PARITY" ingest --db trn.db --kind training may.csv
+do_cmd_test 5.2 0 "6 training rows for people already counted" \
+    "$PARITY" ingest --db trn.db --kind training june.csv
+check 5.3 "10 + 4 + 1 = 15 people" test "$(sum_rows trn.db)" = 15
+check 5.4 "R0B counts its one person" test "$(sum_rows trn.db "where organisation = 'R0B'")" = 1
+check 5.5 "June at R0A counts the 4 new people" \
+    test "$(sum_rows trn.db "where organisation = 'R0A' and month = 2024 * 12 + 5")" = 4
+# A new financial year starts a fresh count: TRN-01..03 in April 2025.
+trn apr.csv R0A 2025-04 1 3
+do_cmd_test 5.6 0 "3 rows read, 3 stored" "$PARITY" ingest --db trn.db --kind training apr.csv
+check 5.7 "15 + 3 = 18" test "$(sum_rows trn.db)" = 18
+check 5.8 "the new year's 3 are counted" \
+    test "$(sum_rows trn.db "where month = 2025 * 12 + 3")" = 3
+# No id is stored, in the clear or otherwise readable.
+check 5.9 "no staff id in the database" eval '! sqlite3 trn.db .dump | grep -q "TRN-"'
+# Training of 2026/27 closes 2024/25: its people and key are deleted, and a
+# further 2024/25 delivery is refused (it could count people twice).
+trn apr26.csv R0A 2026-04 1 2
+do_cmd_test 5.10 0 "2 rows read, 2 stored" "$PARITY" ingest --db trn.db --kind training apr26.csv
+check 5.11 "2024/25's people forgotten" \
+    test "$(sqlite3 trn.db "select count(*) from training_people where year <= 2024")" = 0
+check 5.12 "and its key" \
+    test "$(sqlite3 trn.db "select count(*) from meta where key = 'training_key_2024'")" = 0
+trn late.csv R0A 2024-07 20 21
+do_cmd_test 5.13 65 "late.csv:2: column 'date'" "$PARITY" ingest --db trn.db --kind training late.csv
+check 5.14 "still 20" test "$(sum_rows trn.db)" = 20
+
 finish
