@@ -115,7 +115,7 @@ int training_start(ingest *in)
 	in->training = calloc(1, sizeof *in->training);
 	if (!in->training)
 		return parity_error_set(PARITY_ENOMEM, "out of memory");
-	sorter_init(&in->training->people, 1u << 16);
+	sorter_init(&in->training->people, 1u << 18);
 	sqlite3_stmt *stmt = NULL;
 	int rc = store_prepare(in->store, &stmt, "SELECT value FROM meta WHERE key = "
 	                       "'training_closed_through'");
@@ -180,54 +180,59 @@ int training_resolve(ingest *in, int64_t *taken)
 {
 	struct training *t = in->training;
 	sqlite3_stmt *find = NULL, *add = NULL;
-	sorter again;
+	sorter again, fresh;
 	sort_entry e;
 	uint64_t previous = 0;
 	int rc, have = 0;
 	*taken = 0;
 	sorter_init(&again, 1u << 16);
+	sorter_init(&fresh, 1u << 18);
 	if ((rc = sorter_finish(&t->people)))
 		goto done;
 	if ((rc = store_prepare(in->store, &find, "SELECT 1 FROM training_people WHERE "
-	                        "year = ?1 AND person = ?2")) ||
+	                        "person = ?1")) ||
 	    (rc = store_prepare(in->store, &add, "INSERT INTO training_people(year, "
 	                        "person, organisation, month, file_id) VALUES(?1, ?2, "
 	                        "?3, ?4, ?5)")))
 		goto done;
-	const csvread_record *record;
-	row decoded;
+	/* In hash order: each person's first row, known already or not. */
 	while ((rc = sorter_next(&t->people, &e)) == 1) {
 		if (have && e.key == previous)
 			continue; /* a repeat within the file, already taken back */
 		have = 1;
 		previous = e.key;
-		/* The year and organisation from the row itself. */
-		if ((rc = ingest_redecode(in, e.value, &record, &decoded)))
-			break;
-		if (decoded.status != ROW_OK)
-			continue;
-		int year = year_of(decoded.key.month);
-		sqlite3_bind_int(find, 1, year);
-		sqlite3_bind_int64(find, 2, (sqlite3_int64)e.key);
+		sqlite3_bind_int64(find, 1, (sqlite3_int64)e.key);
 		int step = sqlite3_step(find);
 		sqlite3_reset(find);
 		if (step == SQLITE_ROW) {
 			if ((rc = sorter_add(&again, e.value, 0)))
 				break;
 			(*taken)++;
-			continue;
-		}
-		if (step != SQLITE_DONE) {
+		} else if (step != SQLITE_DONE) {
 			rc = store_fail(in->store, step, "reading training people");
 			break;
+		} else if ((rc = sorter_add(&fresh, e.value, e.key))) {
+			break;
 		}
-		sqlite3_bind_int(add, 1, year);
-		sqlite3_bind_int64(add, 2, (sqlite3_int64)e.key);
+	}
+	if (rc < 0 || (rc = sorter_finish(&fresh)))
+		goto done;
+	/* In line order (so the file is re-read forwards): record the new
+	 * people with their year, organisation and month. */
+	const csvread_record *record;
+	row decoded;
+	while ((rc = sorter_next(&fresh, &e)) == 1) {
+		if ((rc = ingest_redecode(in, e.key, &record, &decoded)))
+			break;
+		if (decoded.status != ROW_OK)
+			continue;
+		sqlite3_bind_int(add, 1, year_of(decoded.key.month));
+		sqlite3_bind_int64(add, 2, (sqlite3_int64)e.value);
 		sqlite3_bind_text(add, 3, dict_text(&in->values, decoded.key.dims[F_ORG]), -1,
 		                  SQLITE_TRANSIENT);
 		sqlite3_bind_int(add, 4, decoded.key.month);
 		sqlite3_bind_int64(add, 5, in->file_id);
-		step = sqlite3_step(add);
+		int step = sqlite3_step(add);
 		sqlite3_reset(add);
 		if (step != SQLITE_DONE) {
 			rc = store_fail(in->store, step, "recording training people");
@@ -256,6 +261,7 @@ done:
 	sqlite3_finalize(find);
 	sqlite3_finalize(add);
 	sorter_free(&again);
+	sorter_free(&fresh);
 	return rc;
 }
 

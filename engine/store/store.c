@@ -359,7 +359,7 @@ static const char schema_v6[] =
 	" year INTEGER NOT NULL, person INTEGER NOT NULL,"
 	" organisation TEXT NOT NULL, month INTEGER NOT NULL,"
 	" file_id INTEGER NOT NULL REFERENCES files(id),"
-	" PRIMARY KEY(year, person)) WITHOUT ROWID;"
+	" PRIMARY KEY(person)) WITHOUT ROWID;"
 	"UPDATE meta SET value = '6' WHERE key = 'schema_version';";
 
 /* Bring the schema up to PARITY_STORE_SCHEMA_VERSION in one transaction. */
