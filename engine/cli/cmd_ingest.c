@@ -27,8 +27,10 @@ static void usage(FILE *out)
 	        "                        (required unless the mapping file names it), or\n"
 	        "                        counts: an aggregate file from 'parity export'\n"
 	        "  --map FILE            mapping file: column names and values (INI)\n"
-	        "  --replace             let a corrected re-delivery replace the earlier\n"
-	        "                        delivery for the same organisations and months\n"
+	        "  --replace             let a corrected re-delivery replace what it\n"
+	        "                        supersedes: earlier organisation-months at least\n"
+	        "                        half of whose days it covers (deliveries on other\n"
+	        "                        days of a month add up without it)\n"
 	        "  --delimiter D         comma, semicolon or tab (default: detected)\n"
 	        "  --encoding E          utf-8 (default) or windows-1252\n"
 	        "  --rejects-dir DIR     where rejects files go (default: current folder)\n"
@@ -170,9 +172,28 @@ int cmd_ingest(int argc, char **argv)
 		       (unsigned long long)summary.rows_accepted,
 		       (unsigned long long)summary.rows_rejected,
 		       summary.replaced ? " (replaced an earlier delivery)" : "");
+		if (summary.replaced)
+			printf("  replaced what this file supersedes: removed %s\n",
+			       summary.replaced_from[0] ? summary.replaced_from : "nothing");
+		if (summary.repeat_rows)
+			printf("  %llu training row%s for people already counted in that "
+			       "organisation and financial year (here or in an earlier "
+			       "delivery): not counted again\n",
+			       (unsigned long long)summary.repeat_rows,
+			       summary.repeat_rows == 1 ? "" : "s");
+		if (summary.empty_rows)
+			printf("  %llu empty row%s skipped (only delimiters, as spreadsheets "
+			       "export)\n", (unsigned long long)summary.empty_rows,
+			       summary.empty_rows == 1 ? "" : "s");
 		if (summary.rows_rejected)
 			printf("  rejected rows, with line numbers and reasons: %s\n"
 			       "  first: %s\n", summary.rejects_path, summary.first_reject);
+		if (summary.organisation_warning[0])
+			printf("  warning: %s: organisation codes that differ only in case or "
+			       "spacing count as different organisations: %s. If they are one "
+			       "organisation, map them to one code under [organisation] in a "
+			       "mapping file (for example \"rxq = RXQ\") and ingest again "
+			       "with --replace\n", argv[i], summary.organisation_warning);
 		if (summary.missing_columns[0])
 			printf("  warning: no column for %s: every row counted as not stated\n",
 			       summary.missing_columns);

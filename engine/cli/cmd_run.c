@@ -246,10 +246,14 @@ static int take_file(run_tally *tally, parity_store *store, const char *real,
 		tally->skipped++;
 	} else {
 		char counts[200];
-		snprintf(counts, sizeof counts, "%llu rows, %llu stored, %llu rejected",
-		         (unsigned long long)summary.rows_read,
-		         (unsigned long long)summary.rows_accepted,
-		         (unsigned long long)summary.rows_rejected);
+		int used = snprintf(counts, sizeof counts, "%llu rows, %llu stored, %llu "
+		                    "rejected", (unsigned long long)summary.rows_read,
+		                    (unsigned long long)summary.rows_accepted,
+		                    (unsigned long long)summary.rows_rejected);
+		if (summary.empty_rows && used > 0 && (size_t)used < sizeof counts)
+			snprintf(counts + used, sizeof counts - (size_t)used,
+			         ", %llu empty rows skipped",
+			         (unsigned long long)summary.empty_rows);
 		parity_log_write(log, PARITY_LOG_INFO, "%s (%s): %s%s%s", f->name, kind, counts,
 		                 summary.replaced ? "; replaced an earlier delivery" : "",
 		                 dry_run ? " (dry run: checked, not stored)" : "");
@@ -257,10 +261,18 @@ static int take_file(run_tally *tally, parity_store *store, const char *real,
 			parity_log_write(log, PARITY_LOG_WARN, "%s: rejected rows are listed in %s",
 			                 f->name, dry_run ? "the rejects file (dry run: not kept)"
 			                                  : summary.rejects_path);
+		if (summary.organisation_warning[0])
+			parity_log_write(log, PARITY_LOG_WARN, "%s: organisation codes that "
+			                 "differ only in case or spacing count as different "
+			                 "organisations: %s; map them to one code under "
+			                 "[organisation] in the mapping", f->name,
+			                 summary.organisation_warning);
 		if (summary.replaced) {
-			char detail[300];
-			snprintf(detail, sizeof detail, "%s; replaced the earlier delivery for "
-			         "the same organisations and months", counts);
+			char detail[1400];
+			snprintf(detail, sizeof detail, "%s; replaced what it supersedes: "
+			         "removed %s", counts, summary.replaced_from);
+			parity_log_write(log, PARITY_LOG_INFO, "%s: replaced what it "
+			                 "supersedes: removed %s", f->name, summary.replaced_from);
 			note(tally, f, summary.sha256, "corrected", detail);
 			tally->corrected++;
 		} else {

@@ -11,6 +11,7 @@
 #include "parity/codes.h"
 #include "parity/common.h"
 #include "parity/period.h"
+#include "parity/stats.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -197,8 +198,8 @@ int ingest_write_cells(ingest *in, const cell_table *table)
 
 /* Whether a stored cell of a pack of `kind` and `month` is to leave its
  * pack: 1 (the filter has taken its counts), 0, or an error. */
-typedef int (*cell_filter)(ingest *in, void *context, int kind, int month,
-                           const store_cell *cell);
+typedef int (*cell_filter)(ingest *in, void *context, int64_t file_id, int kind,
+                           int month, const store_cell *cell);
 
 /* The statements and reader for rewriting packs. */
 typedef struct pack_editor {
@@ -254,7 +255,7 @@ static int edit_pack(ingest *in, pack_editor *e, int64_t id, cell_filter filter,
 	store_cell cell;
 	store_pack_reset(&in->pack);
 	while (!rc && (rc = store_pack_next(&e->reader, &cell)) == 1) {
-		rc = filter(in, context, (int)kind, month, &cell);
+		rc = filter(in, context, id / STORE_PACK_ID(1, 0), (int)kind, month, &cell);
 		if (rc == 1) {
 			out++;
 			rc = 0;
@@ -345,9 +346,10 @@ typedef struct fix_set {
 /* A stored cell leaves its pack when a fix has its key; its counts go to
  * that fix's sums. Its values are looked up among the current interned
  * values: one that is not there is in no counted row's key. */
-static int take_fixed(ingest *in, void *context, int kind, int month,
+static int take_fixed(ingest *in, void *context, int64_t file_id, int kind, int month,
                       const store_cell *c)
 {
+	(void)file_id; /* only this file's packs are read */
 	fix_set *f = context;
 	cell_key key;
 	memset(&key, 0, sizeof key);
@@ -438,7 +440,7 @@ int ingest_account_cells(ingest *in, const cell_table *table)
 		uint32_t org = e->key.dims[F_ORG];
 		int rc = coverage_add(&in->coverage, coverage_key(e->key.kind, org, e->key.month),
 		                      e->key.kind, dict_text(&in->values, org), e->key.month,
-		                      e->rows);
+		                      e->rows, e->days);
 		if (rc)
 			return rc;
 		tally_quality(in, &e->key, e->rows);
@@ -535,7 +537,7 @@ static int note_checkpoint(ingest *in, const csvread_record *record)
 static int count_row(ingest *in, const pending_cell *r)
 {
 	return cells_add_hashed(&in->cells, &r->key, r->hash, r->rows, r->shortlisted,
-	                        r->appointed);
+	                        r->appointed, r->days);
 }
 
 /* Add every row still waiting for its cell. */
@@ -550,6 +552,20 @@ static int drain_pending(ingest *in)
 	return rc;
 }
 
+/* The days of its month a row covers, as bits (bit d-1 for day d): its
+ * date's day, or the whole month for a counts file (months only) and a
+ * workforce snapshot (a stock: two snapshots of one month are one month
+ * counted twice, never two halves). */
+#define WHOLE_MONTH 0x7fffffffu
+static uint32_t row_days(const ingest *in, const row *r)
+{
+	unsigned day = r->date % 100;
+	if (in->options->kind == PARITY_KIND_COUNTS ||
+	    in->options->kind == PARITY_KIND_WORKFORCE || day < 1 || day > 31)
+		return WHOLE_MONTH;
+	return 1u << (day - 1);
+}
+
 /* Queue a decoded row: hint its cell's slot into the cache now, its entry
  * a few rows later, and add it a few rows after that. */
 static int queue_row(ingest *in, const row *r)
@@ -561,6 +577,7 @@ static int queue_row(ingest *in, const row *r)
 	p->rows = r->rows;
 	p->shortlisted = r->shortlisted;
 	p->appointed = r->appointed;
+	p->days = row_days(in, r);
 	cells_prefetch_slot(&in->cells, p->hash);
 	/* The row queued half a ring ago (a hint only: early on it is stale). */
 	cells_prefetch_entry(&in->cells,
@@ -586,6 +603,72 @@ int ingest_uncount(ingest *in, const row *r)
 	return 0;
 }
 
+/* Refuse the file whose counts take a kind's total past what an analysis
+ * can sum (an analysis may pool every month and organisation of a kind):
+ * said here, with the line and column, rather than by every later analysis
+ * as a usage error. */
+static int too_many_counted(ingest *in, const csvread_record *record, const row *r)
+{
+	int column = in->options->kind == PARITY_KIND_COUNTS ? F_ROWS : F_ID;
+	return parity_error_set(PARITY_EDATA,
+	                        "%s:%llu: column '%s': with this row the %s counts "
+	                        "reach %lld, past 1,000,000,000,000, the most an "
+	                        "analysis can sum (counting what the store already "
+	                        "holds): no real workforce is that large, so check "
+	                        "that the column holds counts of people; nothing was "
+	                        "stored", in->path, (unsigned long long)record->line,
+	                        in->column_name[column],
+	                        parity_kind_name((parity_kind)r->key.kind),
+	                        (long long)in->kind_rows[r->key.kind]);
+}
+
+/* The rows of each kind the store holds before this file, at most: exact
+ * (summed from the cells) when it holds counts files, whose cells can be
+ * large; otherwise the rows the extracts of that kind accepted, since an
+ * extract row adds one to one cell. */
+static int stored_kind_rows(ingest *in)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = store_prepare(in->store, &stmt,
+	                       "SELECT EXISTS (SELECT 1 FROM files WHERE kind = 'counts' "
+	                       "AND id <> ?1)");
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, in->file_id);
+	int step = sqlite3_step(stmt);
+	int exact = step == SQLITE_ROW && sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (step != SQLITE_ROW)
+		return store_fail(in->store, step, "reading stored totals");
+	rc = store_prepare(in->store, &stmt,
+	                   exact ? "SELECT kind, sum(rows) FROM cells GROUP BY kind"
+	                         : "SELECT kind, sum(rows_accepted) FROM files WHERE "
+	                           "active AND kind <> 'counts' GROUP BY kind");
+	if (rc)
+		return rc;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		parity_kind kind;
+		const char *name = (const char *)sqlite3_column_text(stmt, 0);
+		if (name && !parity_kind_parse(&kind, name) && kind < PARITY_KIND_COUNT_)
+			in->kind_rows[kind] = sqlite3_column_int64(stmt, 1);
+		parity_error_clear();
+	}
+	sqlite3_finalize(stmt);
+	return step == SQLITE_DONE ? 0 : store_fail(in->store, step, "reading stored totals");
+}
+
+/* Is every field of the record empty or spaces? Spreadsheets end their
+ * exports with such rows (",,,,,," or ";;;;;;"): they hold nothing, like a
+ * blank line, whatever their number of fields. */
+static int bare_delimiters(const csvread_record *record)
+{
+	for (size_t f = 0; f < record->count; f++)
+		for (size_t i = 0; i < record->lengths[f]; i++)
+			if (record->fields[f][i] != ' ' && record->fields[f][i] != '\t')
+				return 0;
+	return 1;
+}
+
 static int on_record(void *context, const csvread_record *record)
 {
 	ingest *in = context;
@@ -596,6 +679,10 @@ static int on_record(void *context, const csvread_record *record)
 		return rc;
 	if (!in->header_done)
 		return ingest_resolve_header(in, record);
+	if (bare_delimiters(record)) {
+		in->summary->empty_rows++;
+		return 0;
+	}
 	in->summary->rows_read++;
 	if (in->options->progress && (in->summary->rows_read & 0xffff) == 0) {
 		time_t now = time(NULL);
@@ -617,6 +704,11 @@ static int on_record(void *context, const csvread_record *record)
 		return rc;
 	if (r.status == ROW_UNKNOWN)
 		return 0; /* the file will be refused for its unknown values */
+	if ((unsigned)r.key.kind < PARITY_KIND_COUNT_ &&
+	    (in->kind_rows[r.key.kind] += r.rows) > (int64_t)PARITY_STATS_MAX_COUNT)
+		return too_many_counted(in, record, &r);
+	if (in->training && (rc = training_note(in, record, &r)))
+		return rc;
 	if ((rc = queue_row(in, &r)))
 		return rc;
 	in->summary->rows_accepted++;
@@ -677,46 +769,270 @@ static int refuse_unknown(ingest *in)
 	return parity_error_set(PARITY_EDATA, "%s", message);
 }
 
-/* A stored cell leaves its pack when this file covers its kind,
- * organisation and month (with rows left after any taken back). Every
- * organisation the file covers is among the interned values. */
-static int take_replaced(ingest *in, void *context, int kind, int month,
-                         const store_cell *c)
+/*
+ * What a re-delivery supersedes. Each file's coverage row for a kind,
+ * organisation and month carries the first and last day of that month it
+ * holds rows for (schema 6; 31 stands for the month's last day). Two
+ * deliveries overlap in an organisation-month when those day ranges meet;
+ * deliveries cut mid-month (1-14 June, then 15-30 June) do not, and add
+ * up. With --replace, the new file supersedes an earlier file's
+ * organisation-month when at least half of the earlier file's days there
+ * fall within the new file's: a correction (which may have lost or gained
+ * rows at the edges: 2-31 January for 1-31 January), not a delivery of
+ * another period. Cells are kept by month, so a superseded month goes
+ * whole, and the summary says so when the earlier file had days outside
+ * the new file's. A smaller overlap is refused: no cell can be split by
+ * day. Counts files carry months only, and coverage recorded before
+ * schema 6 has no days: those count as the whole month, superseded by any
+ * overlap, as before.
+ */
+#define OVERLAP_SQL \
+	"FROM coverage c JOIN coverage mine ON mine.kind = c.kind AND " \
+	" mine.organisation = c.organisation AND mine.month = c.month AND " \
+	" mine.file_id = ?1 AND c.first_day <= mine.last_day AND " \
+	" mine.first_day <= c.last_day " \
+	"JOIN files f ON f.id = c.file_id WHERE c.file_id <> ?1 "
+#define SUPERSEDED_SQL \
+	"(c.days_known = 0 OR f.kind = 'counts' OR 2 * (min(c.last_day, " \
+	" mine.last_day) - max(c.first_day, mine.first_day) + 1) >= " \
+	" c.last_day - c.first_day + 1)"
+/* The earlier file had days there outside this file's. */
+#define OUTSIDE_SQL "(c.first_day < mine.first_day OR c.last_day > mine.last_day)"
+
+/* One superseded organisation-month of an earlier file, with what its
+ * cells held. */
+typedef struct superseded {
+	int64_t file_id;
+	int kind, month;
+	char *organisation;
+	int outside;           /* it had days outside this file's */
+	int64_t rows;          /* rows taken */
+	uint64_t cells;        /* cells taken */
+} superseded;
+
+typedef struct superseded_set {
+	superseded *items;
+	size_t count;
+} superseded_set;
+
+static int compare_superseded_key(int64_t file_id, int kind, int month,
+                                  const char *organisation, size_t length,
+                                  const superseded *b)
 {
-	(void)context;
-	uint32_t organisation;
-	if (!dict_find(&in->values, &organisation, c->dim[STORE_ORGANISATION],
-	               c->length[STORE_ORGANISATION]))
-		return 0;
-	const coverage_item *item =
-		coverage_find(&in->coverage, coverage_key(kind, organisation, month));
-	return item && item->rows > 0;
+	if (file_id != b->file_id)
+		return file_id < b->file_id ? -1 : 1;
+	if (kind != b->kind)
+		return kind < b->kind ? -1 : 1;
+	if (month != b->month)
+		return month < b->month ? -1 : 1;
+	size_t other = strlen(b->organisation);
+	int c = memcmp(organisation, b->organisation, length < other ? length : other);
+	if (c)
+		return c;
+	return (length > other) - (length < other);
 }
 
-/* Take the cells of the kind-organisation-months this file covers out of
- * the earlier files' packs (only packs of those kinds and months are
- * read); summary->replaced says whether any went. */
-static int replace_cells(ingest *in)
+static int compare_superseded(const void *a, const void *b)
+{
+	const superseded *x = a;
+	return compare_superseded_key(x->file_id, x->kind, x->month, x->organisation,
+	                              strlen(x->organisation), b);
+}
+
+/* A stored cell leaves its pack when its file's organisation-month is
+ * superseded; its rows are noted against that organisation-month. */
+static int take_replaced(ingest *in, void *context, int64_t file_id, int kind,
+                         int month, const store_cell *c)
+{
+	(void)in;
+	superseded_set *set = context;
+	size_t low = 0, high = set->count;
+	const char *organisation = c->dim[STORE_ORGANISATION];
+	size_t length = c->length[STORE_ORGANISATION];
+	while (low < high) {
+		size_t mid = low + (high - low) / 2;
+		int cmp = compare_superseded_key(file_id, kind, month, organisation, length,
+		                                 &set->items[mid]);
+		if (!cmp) {
+			set->items[mid].rows += c->rows;
+			set->items[mid].cells++;
+			return 1;
+		}
+		if (cmp < 0)
+			high = mid;
+		else
+			low = mid + 1;
+	}
+	return 0;
+}
+
+static void superseded_free(superseded_set *set)
+{
+	for (size_t i = 0; i < set->count; i++)
+		free(set->items[i].organisation);
+	free(set->items);
+	memset(set, 0, sizeof *set);
+}
+
+/* The superseded organisation-months (see OVERLAP_SQL), sorted. */
+static int list_superseded(ingest *in, superseded_set *set)
 {
 	sqlite3_stmt *stmt = NULL;
-	uint64_t taken = 0;
-	int rc = store_prepare(in->store, &stmt,
-	                       "SELECT id FROM cell_packs WHERE file_id IN (SELECT DISTINCT "
-	                       "c.file_id FROM coverage c JOIN coverage mine ON mine.kind = "
-	                       "c.kind AND mine.organisation = c.organisation AND mine.month = "
-	                       "c.month AND mine.file_id = ?1 WHERE c.file_id <> ?1) AND "
-	                       "(kind, month) IN (SELECT kind, month FROM coverage WHERE "
-	                       "file_id = ?1) ORDER BY id");
+	size_t size = 0;
+	int rc = store_prepare(in->store, &stmt, "SELECT c.file_id, c.kind, c.month, "
+	                       "c.organisation, " OUTSIDE_SQL " " OVERLAP_SQL "AND "
+	                       SUPERSEDED_SQL);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, in->file_id);
-	rc = edit_packs(in, stmt, take_replaced, NULL, &taken);
-	in->summary->replaced = taken > 0;
+	int step;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		parity_kind kind;
+		if (parity_kind_parse(&kind, (const char *)sqlite3_column_text(stmt, 1))) {
+			rc = store_fail(in->store, SQLITE_CORRUPT, "replacing an earlier delivery");
+			break;
+		}
+		if (set->count == size) {
+			size = size ? 2 * size : 16;
+			superseded *grown = realloc(set->items, size * sizeof *grown);
+			if (!grown) {
+				rc = parity_error_set(PARITY_ENOMEM, "out of memory");
+				break;
+			}
+			set->items = grown;
+		}
+		superseded *e = &set->items[set->count];
+		memset(e, 0, sizeof *e);
+		e->file_id = sqlite3_column_int64(stmt, 0);
+		e->kind = (int)kind;
+		e->month = sqlite3_column_int(stmt, 2);
+		e->outside = sqlite3_column_int(stmt, 4);
+		e->organisation = strdup((const char *)sqlite3_column_text(stmt, 3));
+		if (!e->organisation) {
+			rc = parity_error_set(PARITY_ENOMEM, "out of memory");
+			break;
+		}
+		set->count++;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = store_fail(in->store, step, "replacing an earlier delivery");
+	sqlite3_finalize(stmt);
+	if (!rc)
+		qsort(set->items, set->count, sizeof *set->items, compare_superseded);
 	return rc;
 }
 
+/* Say what the replace took, per earlier file: summary->replaced_rows,
+ * replaced_cells and replaced_from ("124 rows (12 cells) of june-a.csv"). */
+static int note_replaced(ingest *in, const superseded_set *set)
+{
+	parity_ingest_summary *sum = in->summary;
+	size_t used = 0, cap = sizeof sum->replaced_from;
+	int rc = 0;
+	for (size_t i = 0; i < set->count && !rc;) {
+		int64_t rows = 0;
+		uint64_t cells = 0;
+		int outside = 0;
+		size_t j = i;
+		for (; j < set->count && set->items[j].file_id == set->items[i].file_id; j++) {
+			rows += set->items[j].rows;
+			cells += set->items[j].cells;
+			outside |= set->items[j].outside;
+		}
+		sum->replaced_rows += rows;
+		sum->replaced_cells += cells;
+		sqlite3_stmt *stmt = NULL;
+		if ((rc = store_prepare(in->store, &stmt, "SELECT path FROM files WHERE id = ?1")))
+			break;
+		sqlite3_bind_int64(stmt, 1, set->items[i].file_id);
+		int step = sqlite3_step(stmt);
+		if (step == SQLITE_ROW && used + 1 < cap)
+			used += (size_t)snprintf(sum->replaced_from + used, cap - used,
+			                         "%s%lld row%s (%llu cell%s) of %s%s",
+			                         used ? "; " : "", (long long)rows,
+			                         rows == 1 ? "" : "s", (unsigned long long)cells,
+			                         cells == 1 ? "" : "s",
+			                         (const char *)sqlite3_column_text(stmt, 0),
+			                         outside ? " (which also had days outside this "
+			                                   "file's in those months: counts are "
+			                                   "kept by month, so they went too)"
+			                                 : "");
+		else if (step != SQLITE_ROW)
+			rc = store_fail(in->store, step, "replacing an earlier delivery");
+		sqlite3_finalize(stmt);
+		i = j;
+	}
+	sum->replaced = sum->replaced_cells > 0 || set->count > 0;
+	return rc;
+}
+
+/* Take the cells of the superseded organisation-months out of the earlier
+ * files' packs (only packs of those files, kinds and months are read), and
+ * then their coverage; a file left with no coverage becomes inactive. */
+static int replace_cells(ingest *in)
+{
+	sqlite3_stmt *stmt = NULL;
+	superseded_set set = {NULL, 0};
+	uint64_t taken = 0;
+	int rc = list_superseded(in, &set);
+	if (!rc && set.count)
+		rc = store_prepare(in->store, &stmt,
+		                   "SELECT p.id FROM cell_packs p WHERE EXISTS (SELECT 1 "
+		                   OVERLAP_SQL "AND " SUPERSEDED_SQL " AND c.file_id = "
+		                   "p.file_id AND c.kind = p.kind AND c.month = p.month) "
+		                   "ORDER BY p.id");
+	if (!rc && set.count) {
+		sqlite3_bind_int64(stmt, 1, in->file_id);
+		rc = edit_packs(in, stmt, take_replaced, &set, &taken);
+	}
+	static const char *const replace_sql[] = {
+		("CREATE TEMP TABLE superseded AS SELECT c.file_id, c.kind, "
+		 "c.organisation, c.month " OVERLAP_SQL "AND " SUPERSEDED_SQL),
+		("DELETE FROM coverage WHERE (file_id, kind, organisation, month) IN "
+		 " (SELECT file_id, kind, organisation, month FROM temp.superseded)"),
+		("DELETE FROM training_people WHERE (file_id, organisation, month) IN "
+		 " (SELECT file_id, organisation, month FROM temp.superseded WHERE "
+		 "  kind = 'training')"),
+		("UPDATE files SET active = 0 WHERE id IN (SELECT file_id FROM "
+		 " temp.superseded) AND NOT EXISTS (SELECT 1 FROM coverage c2 WHERE "
+		 " c2.file_id = files.id)"),
+		"DROP TABLE temp.superseded",
+	};
+	for (size_t i = 0; i < sizeof replace_sql / sizeof *replace_sql && !rc && set.count;
+	     i++) {
+		rc = store_prepare(in->store, &stmt, replace_sql[i]);
+		if (rc)
+			break;
+		if (sqlite3_bind_parameter_count(stmt))
+			sqlite3_bind_int64(stmt, 1, in->file_id);
+		int step = sqlite3_step(stmt);
+		sqlite3_finalize(stmt);
+		if (step != SQLITE_DONE)
+			rc = store_fail(in->store, step, "replacing an earlier delivery");
+	}
+	if (!rc)
+		rc = note_replaced(in, &set);
+	superseded_free(&set);
+	return rc;
+}
+
+/* A month's day range, "days 15-30 of 2024-06", into `out` (31: to the
+ * month's end). */
+static void day_range(char *out, size_t size, int month, int first, int last)
+{
+	char label[8];
+	parity_month_label(label, month);
+	if (first == 1 && last == 31)
+		snprintf(out, size, "all of %s", label);
+	else if (last == 31)
+		snprintf(out, size, "days %d to the end of %s", first, label);
+	else
+		snprintf(out, size, "days %d-%d of %s", first, last, label);
+}
+
 /* Earlier deliveries holding any (kind, organisation, month) this file
- * holds: replace those parts when asked, refuse otherwise. */
+ * holds on the same days: replace what this file supersedes when asked,
+ * refuse otherwise (see OVERLAP_SQL). */
 static int handle_overlap(ingest *in)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -736,16 +1052,12 @@ static int handle_overlap(ingest *in)
 		return store_fail(in->store, step, "checking earlier deliveries");
 	if (!others)
 		return 0;
+	/* Not superseded first: with --replace those are the ones refused. */
 	rc = store_prepare(in->store, &stmt,
-	                       "SELECT f.id, f.path, c.organisation, c.month, c.kind, "
-	                       "count(*) OVER (PARTITION BY f.id) "
-	                       "FROM coverage c JOIN coverage mine "
-	                       " ON mine.kind = c.kind AND "
-	                       "    mine.organisation = c.organisation AND "
-	                       "    mine.month = c.month AND mine.file_id = ?1 "
-	                       "JOIN files f ON f.id = c.file_id "
-	                       "WHERE c.file_id <> ?1 "
-	                       "ORDER BY f.id, c.kind, c.organisation, c.month");
+	                   "SELECT f.id, f.path, c.organisation, c.month, c.kind, "
+	                   "count(*) OVER (PARTITION BY f.id), " SUPERSEDED_SQL ", "
+	                   "c.first_day, c.last_day, mine.first_day, mine.last_day "
+	                   OVERLAP_SQL "ORDER BY 7, f.id, c.kind, c.organisation, c.month");
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, in->file_id);
@@ -758,9 +1070,9 @@ static int handle_overlap(ingest *in)
 		sqlite3_finalize(stmt);
 		return store_fail(in->store, step, "checking earlier deliveries");
 	}
+	char month[8];
+	parity_month_label(month, sqlite3_column_int(stmt, 3));
 	if (!in->options->replace) {
-		char month[8];
-		parity_month_label(month, sqlite3_column_int(stmt, 3));
 		rc = parity_error_set(PARITY_EDATA,
 		                      "%s: holds %s data for %s in %s, which %s already "
 		                      "delivered (%lld organisation-month%s overlap). If "
@@ -774,33 +1086,30 @@ static int handle_overlap(ingest *in)
 		sqlite3_finalize(stmt);
 		return rc;
 	}
-	sqlite3_finalize(stmt);
-	/* Replace: drop the old cells and coverage for exactly these
-	 * kind-organisation-months; a file left with nothing becomes inactive. */
-	if ((rc = replace_cells(in)))
-		return rc;
-	static const char *const replace_sql[] = {
-		("UPDATE files SET active = 0 WHERE id <> ?1 AND id IN "
-		 " (SELECT c.file_id FROM coverage c JOIN coverage mine ON "
-		 "  mine.kind = c.kind AND mine.organisation = c.organisation AND "
-		 "  mine.month = c.month AND mine.file_id = ?1) AND NOT EXISTS (SELECT 1 "
-		 "  FROM coverage c2 WHERE c2.file_id = files.id AND NOT EXISTS (SELECT 1 "
-		 "  FROM coverage m2 WHERE m2.file_id = ?1 AND m2.kind = c2.kind AND "
-		 "  m2.organisation = c2.organisation AND m2.month = c2.month))"),
-		("DELETE FROM coverage WHERE file_id <> ?1 AND (kind, organisation, month) IN "
-		 " (SELECT kind, organisation, month FROM coverage WHERE file_id = ?1)"),
-	};
-	for (size_t i = 0; i < sizeof replace_sql / sizeof *replace_sql; i++) {
-		rc = store_prepare(in->store, &stmt, replace_sql[i]);
-		if (rc)
-			return rc;
-		sqlite3_bind_int64(stmt, 1, in->file_id);
-		step = sqlite3_step(stmt);
+	if (!sqlite3_column_int(stmt, 6)) {
+		char theirs[48], mine[48];
+		day_range(theirs, sizeof theirs, sqlite3_column_int(stmt, 3),
+		          sqlite3_column_int(stmt, 7), sqlite3_column_int(stmt, 8));
+		day_range(mine, sizeof mine, sqlite3_column_int(stmt, 3),
+		          sqlite3_column_int(stmt, 9), sqlite3_column_int(stmt, 10));
+		rc = parity_error_set(PARITY_EDATA,
+		                      "%s: cannot replace %s data for %s in %s: %s holds %s, "
+		                      "this file %s. The days overlap, but this file covers "
+		                      "less than half of the earlier delivery's days, so it "
+		                      "is not a correction of it; and counts are kept by "
+		                      "month, so parity cannot tell which of its rows this "
+		                      "file corrects. Deliver a file that covers the earlier "
+		                      "delivery's days for that month, or remove the "
+		                      "overlapping days from this file; nothing was stored",
+		                      in->path,
+		                      (const char *)sqlite3_column_text(stmt, 4),
+		                      (const char *)sqlite3_column_text(stmt, 2), month,
+		                      (const char *)sqlite3_column_text(stmt, 1), theirs, mine);
 		sqlite3_finalize(stmt);
-		if (step != SQLITE_DONE)
-			return store_fail(in->store, step, "replacing an earlier delivery");
+		return rc;
 	}
-	return 0;
+	sqlite3_finalize(stmt);
+	return replace_cells(in);
 }
 
 #define COVERAGE_BATCH 64   /* coverage rows per INSERT */
@@ -898,6 +1207,48 @@ int ingest_save_new_coverage(ingest *in, size_t most)
 	return rc;
 }
 
+/* Days in the month with index `month` (year * 12 + month - 1). */
+static int month_length(int month)
+{
+	static const int length[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int year = month / 12, m = month % 12;
+	if (m == 1 && (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)))
+		return 29;
+	return length[m];
+}
+
+/* Record the first and last day of its month an item has rows for, when
+ * not the whole month (the default): 31 stands for the month's last day,
+ * so that months of any length compare alike. */
+static int save_days(ingest *in, sqlite3_stmt **stmt, const coverage_item *c)
+{
+	if (!c->days || c->days == 0x7fffffffu)
+		return 0;
+	int first = __builtin_ctz(c->days) + 1;
+	int last = 32 - __builtin_clz(c->days);
+	if (last >= month_length(c->month))
+		last = 31;
+	if (first == 1 && last == 31)
+		return 0;
+	int rc;
+	if (!*stmt && (rc = store_prepare(in->store, stmt,
+	                                  "UPDATE coverage SET first_day = ?5, last_day = "
+	                                  "?6 WHERE file_id = ?1 AND kind = ?2 AND "
+	                                  "organisation = ?3 AND month = ?4")))
+		return rc;
+	sqlite3_bind_int64(*stmt, 1, in->file_id);
+	sqlite3_bind_text(*stmt, 2, parity_kind_name((parity_kind)c->kind), -1,
+	                  SQLITE_STATIC);
+	sqlite3_bind_text(*stmt, 3, coverage_organisation(&in->coverage, c), -1,
+	                  SQLITE_STATIC);
+	sqlite3_bind_int(*stmt, 4, c->month);
+	sqlite3_bind_int(*stmt, 5, first);
+	sqlite3_bind_int(*stmt, 6, last);
+	int step = sqlite3_step(*stmt);
+	sqlite3_reset(*stmt);
+	return step == SQLITE_DONE ? 0 : store_fail(in->store, step, "recording coverage");
+}
+
 /*
  * Complete the file's coverage once every cell is written: the items not
  * yet saved are inserted, and any saved whose rows were all taken back
@@ -908,7 +1259,7 @@ static int save_coverage(ingest *in, int *first_month, int *last_month,
                          int64_t *counted)
 {
 	coverage_set *set = &in->coverage;
-	sqlite3_stmt *erase = NULL;
+	sqlite3_stmt *erase = NULL, *days = NULL;
 	*first_month = *last_month = 0;
 	*counted = 0;
 	coverage_settle(set);
@@ -934,6 +1285,8 @@ static int save_coverage(ingest *in, int *first_month, int *last_month,
 				rc = store_fail(in->store, step, "recording coverage");
 			continue;
 		}
+		if ((rc = save_days(in, &days, c)))
+			break;
 		*counted += c->rows;
 		if (!*first_month || c->month < *first_month)
 			*first_month = c->month;
@@ -941,6 +1294,129 @@ static int save_coverage(ingest *in, int *first_month, int *last_month,
 			*last_month = c->month;
 	}
 	sqlite3_finalize(erase);
+	sqlite3_finalize(days);
+	return rc;
+}
+
+/* An organisation code folded as people misspell it: lower case, without
+ * spaces, into `out` (of `size` bytes). */
+static void fold_organisation(char *out, size_t size, const char *organisation)
+{
+	size_t n = 0;
+	for (const char *p = organisation; *p && n + 1 < size; p++)
+		if (*p != ' ' && *p != '\t')
+			out[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+	out[n] = '\0';
+}
+
+typedef struct spelling {
+	char folded[64];
+	char *organisation;   /* as stored */
+	int mine;             /* 1: this file holds it */
+} spelling;
+
+static int compare_spellings(const void *a, const void *b)
+{
+	const spelling *x = a, *y = b;
+	int c = strcmp(x->folded, y->folded);
+	return c ? c : strcmp(x->organisation, y->organisation);
+}
+
+/* The rows this file counted for `organisation`, and those the store held
+ * for it before (from other files). */
+static int spelling_rows(ingest *in, const char *organisation, int64_t *mine,
+                         int64_t *stored)
+{
+	*mine = *stored = 0;
+	for (size_t i = 0; i < in->coverage.count; i++) {
+		const coverage_item *c = &in->coverage.items[i];
+		if (c->rows > 0 && !strcmp(coverage_organisation(&in->coverage, c), organisation))
+			*mine += c->rows;
+	}
+	sqlite3_stmt *stmt = NULL;
+	int rc = store_prepare(in->store, &stmt, "SELECT ifnull(sum(rows), 0) FROM cells "
+	                       "WHERE organisation = ?1 AND file_id <> ?2");
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, organisation, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, in->file_id);
+	int step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW)
+		*stored = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return step == SQLITE_ROW ? 0 : store_fail(in->store, step, "reading organisations");
+}
+
+/*
+ * Organisation codes that differ only in case or spacing ("rxq", "RXQ",
+ * "R XQ") count as different organisations, which is almost never meant:
+ * warn, in summary->organisation_warning, of each such group that holds a
+ * code of this file, with the rows of each code here and in the store,
+ * so the user can map them to one code. Nothing is changed.
+ */
+static int warn_spellings(ingest *in)
+{
+	sqlite3_stmt *stmt = NULL;
+	spelling *list = NULL;
+	size_t n = 0, size = 0;
+	int rc = store_prepare(in->store, &stmt, "SELECT organisation, max(file_id = ?1) "
+	                       "FROM coverage GROUP BY organisation");
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, in->file_id);
+	int step;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW && !rc) {
+		const char *organisation = (const char *)sqlite3_column_text(stmt, 0);
+		if (n == size) {
+			size = size ? 2 * size : 64;
+			spelling *grown = realloc(list, size * sizeof *grown);
+			if (!grown) {
+				rc = parity_error_set(PARITY_ENOMEM, "out of memory");
+				break;
+			}
+			list = grown;
+		}
+		spelling *s = &list[n];
+		s->organisation = strdup(organisation ? organisation : "");
+		if (!s->organisation) {
+			rc = parity_error_set(PARITY_ENOMEM, "out of memory");
+			break;
+		}
+		fold_organisation(s->folded, sizeof s->folded, s->organisation);
+		s->mine = sqlite3_column_int(stmt, 1);
+		n++;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = store_fail(in->store, step, "reading organisations");
+	sqlite3_finalize(stmt);
+	if (!rc && n)
+		qsort(list, n, sizeof *list, compare_spellings);
+	char *out = in->summary->organisation_warning;
+	size_t cap = sizeof in->summary->organisation_warning, used = 0;
+	for (size_t i = 0; i < n && !rc;) {
+		size_t j = i + 1, mine = (size_t)list[i].mine;
+		while (j < n && !strcmp(list[j].folded, list[i].folded))
+			mine += (size_t)list[j++].mine;
+		if (j - i > 1 && mine && used + 1 < cap) {
+			used += (size_t)snprintf(out + used, cap - used, "%s", used ? "; " : "");
+			for (size_t k = i; k < j && !rc && used + 1 < cap; k++) {
+				int64_t here = 0, stored = 0;
+				rc = spelling_rows(in, list[k].organisation, &here, &stored);
+				if (!rc)
+					used += (size_t)snprintf(out + used, cap - used,
+					                         "%s\"%s\" (%lld rows in this file, "
+					                         "%lld stored before)", k > i ? ", " : "",
+					                         list[k].organisation, (long long)here,
+					                         (long long)stored);
+			}
+		}
+		i = j;
+	}
+	if (used >= cap)
+		used = cap - 1;
+	for (size_t i = 0; i < n; i++)
+		free(list[i].organisation);
+	free(list);
 	return rc;
 }
 
@@ -954,6 +1430,14 @@ static int save_file_details(ingest *in, const char *sha)
 		return rc;
 	if ((rc = handle_overlap(in)))
 		return rc;
+	if ((rc = warn_spellings(in)))
+		return rc;
+	if (in->training) {
+		int64_t taken = 0;
+		if ((rc = training_resolve(in, &taken)))
+			return rc;
+		counted -= taken;
+	}
 
 	for (size_t i = 0; i < in->reason_count && !rc; i++)
 		rc = bind_run(in->store, "INSERT INTO rejects(file_id, count, reason) "
@@ -1069,6 +1553,8 @@ static void ingest_free(ingest *in)
 	idparts_free(&in->ids);
 	free(in->checkpoints);
 	free(in->key_buffer);
+	training_free(in);
+	ingest_rereader_free(in);
 }
 
 int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
@@ -1135,6 +1621,10 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 		goto done;
 	in_transaction = 1;
 	if ((rc = insert_file(&in)))
+		goto done;
+	if ((rc = stored_kind_rows(&in)))
+		goto done;
+	if (options->kind == PARITY_KIND_TRAINING && (rc = training_start(&in)))
 		goto done;
 	/* The writer's spare table is half the size: with it, memory stays
 	 * within its bound for files of nearly all distinct cells (the only

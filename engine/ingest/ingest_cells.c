@@ -358,7 +358,7 @@ uint64_t cells_hash(const cell_key *key)
 int cells_add(cell_table *t, const cell_key *key, int64_t rows, int64_t shortlisted,
               int64_t appointed)
 {
-	return cells_add_hashed(t, key, cells_hash(key), rows, shortlisted, appointed);
+	return cells_add_hashed(t, key, cells_hash(key), rows, shortlisted, appointed, 0);
 }
 
 /* Move the table's entries to an array of `size` (>= count) entries.
@@ -377,7 +377,7 @@ static int entries_resize(cell_table *t, size_t size)
 }
 
 int cells_add_hashed(cell_table *t, const cell_key *key, uint64_t h, int64_t rows,
-                     int64_t shortlisted, int64_t appointed)
+                     int64_t shortlisted, int64_t appointed, uint32_t days)
 {
 	uint64_t tag = h & 0xffffffff00000000ull;
 	if ((t->count + 1) * 2 > t->slot_count) {
@@ -396,6 +396,7 @@ int cells_add_hashed(cell_table *t, const cell_key *key, uint64_t h, int64_t row
 				e->rows += rows;
 				e->shortlisted += shortlisted;
 				e->appointed += appointed;
+				e->days |= days;
 				return 0;
 			}
 		}
@@ -409,6 +410,7 @@ int cells_add_hashed(cell_table *t, const cell_key *key, uint64_t h, int64_t row
 	e->rows = rows;
 	e->shortlisted = shortlisted;
 	e->appointed = appointed;
+	e->days = days;
 	t->slots[j] = tag | (uint64_t)++t->count;
 	return 0;
 }
@@ -494,6 +496,7 @@ static int fast_put(coverage_set *s, uint64_t key, size_t index)
 	s->fast[j].key = key;
 	s->fast[j].index = (uint32_t)index;
 	s->fast[j].rows = 0;
+	s->fast[j].days = 0;
 	s->fast_count++;
 	return 0;
 }
@@ -511,11 +514,12 @@ static coverage_slot *fast_find(const coverage_set *s, uint64_t key)
 }
 
 int coverage_add(coverage_set *s, uint64_t key, int kind, const char *organisation,
-                 int month, int64_t rows)
+                 int month, int64_t rows, uint32_t days)
 {
 	coverage_slot *slot = fast_find(s, key);
 	if (slot) {
 		slot->rows += rows; /* the slot is in the cache already */
+		slot->days |= days;
 		return 0;
 	}
 	if (s->count == s->capacity) {
@@ -534,6 +538,7 @@ int coverage_add(coverage_set *s, uint64_t key, int kind, const char *organisati
 	c->kind = kind;
 	c->month = month;
 	c->rows = rows;
+	c->days = days;
 	return fast_put(s, key, s->count++);
 }
 
@@ -546,9 +551,11 @@ const coverage_item *coverage_find(const coverage_set *s, uint64_t key)
 void coverage_settle(coverage_set *s)
 {
 	for (size_t j = 0; j < s->fast_size; j++)
-		if (s->fast[j].key && s->fast[j].rows) {
+		if (s->fast[j].key && (s->fast[j].rows || s->fast[j].days)) {
 			s->items[s->fast[j].index].rows += s->fast[j].rows;
+			s->items[s->fast[j].index].days |= s->fast[j].days;
 			s->fast[j].rows = 0;
+			s->fast[j].days = 0;
 		}
 }
 

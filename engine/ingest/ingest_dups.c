@@ -482,3 +482,35 @@ int ingest_resolve_duplicates(ingest *in)
 	csvread_cursor_free(r.cursor);
 	return rc;
 }
+
+/* ---- for the training check across deliveries ------------------------------------ */
+
+int ingest_redecode(ingest *in, uint64_t pos, const csvread_record **record, row *out)
+{
+	if (!in->rereader) {
+		in->rereader = calloc(1, sizeof *in->rereader);
+		if (!in->rereader)
+			return parity_error_set(PARITY_ENOMEM, "out of memory");
+		in->rereader->in = in;
+	}
+	return redecode(in->rereader, pos, record, out);
+}
+
+void ingest_rereader_free(ingest *in)
+{
+	if (!in->rereader)
+		return;
+	csvread_cursor_free(in->rereader->cursor);
+	free(in->rereader);
+	in->rereader = NULL;
+}
+
+int ingest_take_back_repeats(ingest *in, sorter *repeats)
+{
+	rereader r;
+	memset(&r, 0, sizeof r);
+	r.in = in;
+	int rc = take_back(&r, repeats);
+	csvread_cursor_free(r.cursor);
+	return rc;
+}

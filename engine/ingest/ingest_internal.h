@@ -220,6 +220,7 @@ typedef struct cell_entry {
 	int64_t rows;         /* rows in the cell (applications, staff, cases) */
 	int64_t shortlisted;  /* of which shortlisted (recruitment) */
 	int64_t appointed;    /* of which appointed (recruitment) */
+	uint32_t days;        /* days of the month with rows: bit d-1 for day d */
 } cell_entry;
 
 typedef struct cell_table {
@@ -235,7 +236,8 @@ int cells_add(cell_table *table, const cell_key *key, int64_t rows,
 /* The same with the key's hash (cells_hash) already worked out. */
 uint64_t cells_hash(const cell_key *key);
 int cells_add_hashed(cell_table *table, const cell_key *key, uint64_t hash,
-                     int64_t rows, int64_t shortlisted, int64_t appointed);
+                     int64_t rows, int64_t shortlisted, int64_t appointed,
+                     uint32_t days);
 /* The index of the entry with `key` (hash `hash`), or -1. */
 ptrdiff_t cells_find(const cell_table *table, const cell_key *key, uint64_t hash);
 /* Hints that the cell with this hash is wanted soon: its slot, then (once
@@ -272,6 +274,7 @@ typedef struct pending_cell {
 	cell_key key;
 	uint64_t hash;
 	int64_t rows, shortlisted, appointed;
+	uint32_t days;        /* the row's day of the month, as a bit */
 } pending_cell;
 
 #define PENDING_CELLS 16
@@ -289,13 +292,14 @@ typedef struct coverage_item {
 	size_t organisation;  /* offset of its text in the set's arena */
 	int kind;
 	int month;
+	uint32_t days;        /* days of the month with rows (bit d-1: day d) */
 	int64_t rows;
 } coverage_item;
 
 typedef struct coverage_slot {
 	uint64_t key;         /* coverage_key(); 0 when empty */
 	uint32_t index;       /* the item */
-	int32_t pad_;
+	uint32_t days;        /* days not yet folded into the item */
 	int64_t rows;         /* rows not yet folded into the item */
 } coverage_slot;
 
@@ -338,7 +342,7 @@ static inline void coverage_prefetch(const coverage_set *s, uint64_t key)
 		CELLS_PREFETCH(&s->fast[coverage_slot_of(s, key)]);
 }
 int coverage_add(coverage_set *set, uint64_t key, int kind, const char *organisation,
-                 int month, int64_t rows);
+                 int month, int64_t rows, uint32_t days);
 /* Fold the rows counted in the index into the items (before reading them). */
 void coverage_settle(coverage_set *set);
 /* The item of `key` (rows as of the last coverage_settle), or NULL. */
@@ -459,6 +463,8 @@ typedef struct row {
 } row;
 
 typedef struct cell_writer cell_writer;
+typedef struct rereader rereader;
+struct training;
 
 typedef struct ingest {
 	parity_store *store;
@@ -512,7 +518,13 @@ typedef struct ingest {
 	uint64_t unknown_more;        /* distinct unknown values beyond MAX_UNKNOWN */
 	int64_t not_stated[F_COUNT_]; /* counted rows not stated, per field */
 	int64_t not_known[F_COUNT_];  /* counted rows not known, per field */
+	int64_t kind_rows[PARITY_KIND_COUNT_]; /* rows of each kind in the store
+	                                 before this file (at most) plus this
+	                                 file's so far: an analysis sums at most
+	                                 all of a kind */
 	time_t last_progress;
+	struct training *training;    /* training: people across deliveries */
+	rereader *rereader;           /* re-reading rows after the read */
 } ingest;
 
 /* ingest_rows.c: header resolution, and each row validated and coded. */
@@ -530,6 +542,21 @@ int ingest_is_not_known(const char *code, size_t length);
 int ingest_reject(ingest *in, FILE *out, const csvread_record *record,
                   const char *reason, const char *detail);
 int ingest_resolve_duplicates(ingest *in);
+/* Decode the row at `pos` (line << 24 | ordinal) again, with a re-reader
+ * kept until ingest_rereader_free; take back (as training repeats) the rows
+ * whose positions are the keys of `repeats`. */
+int ingest_redecode(ingest *in, uint64_t pos, const csvread_record **record, row *out);
+void ingest_rereader_free(ingest *in);
+int ingest_take_back_repeats(ingest *in, sorter *repeats);
+
+/* ingest_training.c: a person counts once per organisation and financial
+ * year across deliveries (see the file's header). training_start before
+ * the read; training_note for each counted row; training_resolve once the
+ * file's cells and any replace are written (*taken: rows taken back). */
+int training_start(ingest *in);
+int training_note(ingest *in, const csvread_record *record, const row *r);
+int training_resolve(ingest *in, int64_t *taken);
+void training_free(ingest *in);
 
 /* ingest.c: the store side. Write a table of cells (with `fixing`: counts
  * to take back from what this file wrote) and empty it. */

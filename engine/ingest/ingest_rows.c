@@ -377,15 +377,24 @@ static int code_organisation(ingest *in, const char *org, size_t length, uint32_
 {
 	uint64_t memoed;
 	*problem = NULL;
+	const char *raw = org;
+	size_t raw_length = length;
 	if (memo_get(&in->memos[F_ORG], org, length, &memoed)) {
 		*id = (uint32_t)memoed;
 		return 0;
+	}
+	/* The mapping's [organisation] section, like any coded column's: so
+	 * that "rxq" and "RXQ" can be made one organisation. */
+	const char *mapped = mapping_value_code(in->mapping, "organisation", org);
+	if (mapped) {
+		org = mapped;
+		length = strlen(mapped);
 	}
 	if ((*problem = check_organisation(org, length)))
 		return 0; /* rare: not remembered */
 	int rc = dict_intern(&in->values, id, org, length);
 	if (!rc)
-		rc = memo_put(&in->memos[F_ORG], org, length, *id);
+		rc = memo_put(&in->memos[F_ORG], raw, raw_length, *id);
 	return rc;
 }
 
@@ -481,7 +490,10 @@ int ingest_identity(ingest *in, const csvread_record *record, const row *decoded
 	}
 	/* Workforce: the id within a snapshot. Training: the person within an
 	 * organisation and financial year (a person counts once a year). */
-	const char *org = field_value(in, record, F_ORG, &org_len);
+	/* The organisation as coded (after the mapping), not as written: rows
+	 * the mapping makes one organisation are one organisation here too. */
+	const char *org = dict_text(&in->values, decoded->key.dims[F_ORG]);
+	org_len = dict_length(&in->values, decoded->key.dims[F_ORG]);
 	if ((rc = key_reserve(in, id_len + org_len + 32)))
 		return rc;
 	memcpy(in->key_buffer, id, id_len);

@@ -127,6 +127,12 @@ static int add_value(load_state *st, const char *column, const char *value,
 		return fail_at(st, line, "[%s]: '%s' still says TODO: replace it with "
 		               "a code (the draft's comments list the codes this column "
 		               "accepts)", column, value);
+	char target_key[64];
+	parity_code_key(target_key, sizeof target_key, target);
+	if (!strcmp(column, "organisation") &&
+	    (!strcmp(target_key, "notstated") || !strcmp(target_key, "z")))
+		return fail_at(st, line, "[%s]: '%s' cannot be not stated: map it to "
+		               "an organisation code", column, value);
 	if (canonical_target(code, sizeof code, column, target) != 0)
 		return fail_at(st, line, "[%s]: '%s' is not a code this column accepts",
 		               column, target);

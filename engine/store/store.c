@@ -339,6 +339,29 @@ static const char schema_v5[] =
 	CELLS_VIEW
 	"UPDATE meta SET value = '5' WHERE key = 'schema_version';";
 
+/*
+ * Schema version 6 records, per file, kind, organisation and month, the
+ * first and last day of the month the file holds rows for (31 for "to the
+ * end of the month"; counts files and workforce snapshots hold the whole
+ * month), so that two deliveries cut mid-month add up, and a re-delivery
+ * replaces only what it covers. Coverage recorded before has no days
+ * (NULL): it counts as the whole month, as it did.
+ */
+static const char schema_v6[] =
+	"ALTER TABLE coverage ADD COLUMN first_day INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE coverage ADD COLUMN last_day INTEGER NOT NULL DEFAULT 31;"
+	"ALTER TABLE coverage ADD COLUMN days_known INTEGER NOT NULL DEFAULT 1;"
+	"UPDATE coverage SET days_known = 0;"
+	/* Training: each person counted, as a keyed hash of id, organisation
+	 * and financial year (the key, per year, in meta), until the year
+	 * closes; see ingest_training.c. */
+	"CREATE TABLE training_people("
+	" year INTEGER NOT NULL, person INTEGER NOT NULL,"
+	" organisation TEXT NOT NULL, month INTEGER NOT NULL,"
+	" file_id INTEGER NOT NULL REFERENCES files(id),"
+	" PRIMARY KEY(person)) WITHOUT ROWID;"
+	"UPDATE meta SET value = '6' WHERE key = 'schema_version';";
+
 /* Bring the schema up to PARITY_STORE_SCHEMA_VERSION in one transaction. */
 static int migrate(parity_store *store)
 {
@@ -364,7 +387,9 @@ static int migrate(parity_store *store)
 		goto fail;
 	if (version < 5 && (rc = store_exec(store, schema_v5, "packing the cells")))
 		goto fail;
-	/* Later versions add their steps here: if (version < 6) ... */
+	if (version < 6 && (rc = store_exec(store, schema_v6, "adding coverage days")))
+		goto fail;
+	/* Later versions add their steps here: if (version < 7) ... */
 	return store_commit(store, "saving the schema");
 fail:
 	store_rollback(store);

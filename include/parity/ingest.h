@@ -153,14 +153,24 @@ typedef struct parity_ingest_summary {
 	uint64_t rows_rejected;  /**< rows refused, each in the rejects file */
 	uint64_t repeat_rows;    /**< training: further accesses by a person already
 	                              counted that year (accepted, not counted again) */
+	uint64_t empty_rows;     /**< rows of bare delimiters (",,,,"), skipped like
+	                              blank lines: not read, not stored, not rejected */
 	uint64_t cells;          /**< distinct cells written */
 	int already_ingested;    /**< 1: the same bytes were ingested before; nothing changed */
 	int refused;             /**< 1: the whole file was refused; nothing changed */
 	int replaced;            /**< organisation-months replaced from earlier deliveries */
+	int64_t replaced_rows;   /**< rows the replaced organisation-months held */
+	uint64_t replaced_cells; /**< cells they held, now removed */
+	char replaced_from[1024]; /**< per earlier file: "124 rows (12 cells) of
+	                               PATH"; "; " between files */
 	char rejects_path[4096]; /**< the rejects CSV, "" when there were none */
 	char first_reject[512];  /**< the first reject's line and reason, for messages */
 	char missing_columns[512]; /**< expected columns absent (counted as not
 	                                stated), comma separated; "" when none */
+	char organisation_warning[1024]; /**< organisation codes of this file that
+	                                differ from another (in the file or the
+	                                store) only in case or spacing, with their
+	                                rows; "" when none */
 } parity_ingest_summary;
 
 /**
