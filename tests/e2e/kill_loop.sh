@@ -12,8 +12,8 @@
 # somewhere in the i-th n-th of 5%..75% of the command's clean running time,
 # so the kills spread over opening, parsing, flushing, committing and
 # writing. A kill only counts when it landed (the command died of SIGKILL,
-# status 137, not finished before it): each command fails unless 80% of its
-# kills landed. Before, the delays reached past the end and 7 of 10 ingest
+# status 137, not finished before it): each command fails unless 60% of its
+# kills landed (on a loaded machine a command's time varies by half). Before, the delays reached past the end and 7 of 10 ingest
 # kills came after the ingest had finished.
 # KILL_LOOP_SEED changes the seed; KILL_LOOP_ITERATIONS sets the kills per
 # command (default: 20 ingest, 20 replace, 10 run, then 5 report).
@@ -67,9 +67,9 @@ kill_after() {
         echo "     kill $i/$n after $delay ms of $ms: it had finished (status $st)"
     fi
 }
-# landed ID N: at least 80% of the N kills since the last call landed.
+# landed ID N: at least 60% of the N kills since the last call landed.
 landed() {
-    check "$1" "$LANDED of $2 kills landed while the command worked" test $((LANDED * 5)) -ge $((4 * $2))
+    check "$1" "$LANDED of $2 kills landed while the command worked" test $((LANDED * 5)) -ge $((3 * $2))
     LANDED=0
 }
 # rejects_whole DB DIR FILE [NAME]: when FILE is stored in DB, its rejects
