@@ -5,12 +5,14 @@
  * a dated output folder with the report and a list of what changed, and
  * logs every event.
  */
+#define _GNU_SOURCE /* syscall (Linux), for the dry run's signal handler */
 #include "cli.h"
 #include "pipeline.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -101,7 +103,10 @@ static void write_error_report(const char *quarantined, const char *message,
 	/* Written beside under another name, owner-only like everything else
 	 * a run writes, and renamed: whole or not at all. */
 	snprintf(temp, sizeof temp, "%s.tmp-%ld", path, (long)getpid());
-	int fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* The name is predictable: never follow or reuse what lies there (a
+	 * killed run's leftover is removed, a link is not written through). */
+	unlink(temp);
+	int fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	FILE *out = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!out) {
 		if (fd >= 0) {
@@ -138,14 +143,103 @@ static int load_mappings(parity_mapping *mappings[PARITY_KIND_COUNT_],
 }
 
 /*
+ * A dry run's scratch database and rejects files (which hold person-level
+ * rows) live in one private folder, made with mkdtemp (0700) under $TMPDIR
+ * (else /tmp), and are removed on every exit path: by scratch_remove at the
+ * end, and by a handler when SIGINT, SIGTERM or SIGHUP stops the run.
+ * The handler may only make system calls, so it lists the folder with
+ * getdents64 (Linux); elsewhere it removes the files it can name.
+ */
+static char scratch_dir[PARITY_PATH_MAX];         /* "" when there is none */
+static char scratch_names[2][PARITY_PATH_MAX + 32]; /* database, journal */
+
+#if defined(__linux__)
+#include <sys/syscall.h>
+/* Remove every file in the scratch folder: system calls only. */
+static void scratch_empty(void)
+{
+	int dir = open(scratch_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return;
+	char buffer[4096];
+	long n;
+	while ((n = syscall(SYS_getdents64, dir, buffer, sizeof buffer)) > 0) {
+		for (long at = 0; at < n;) {
+			/* struct linux_dirent64: ino 8, off 8, reclen 2, type 1, name */
+			unsigned short reclen;
+			memcpy(&reclen, buffer + at + 16, sizeof reclen);
+			const char *name = buffer + at + 19;
+			if (strcmp(name, ".") && strcmp(name, ".."))
+				unlinkat(dir, name, 0);
+			at += reclen;
+		}
+	}
+	close(dir);
+}
+#else
+static void scratch_empty(void)
+{
+	for (size_t i = 0; i < 2; i++)
+		unlink(scratch_names[i]);
+}
+#endif
+
+/* Remove the scratch folder and everything in it. */
+static void scratch_remove(void)
+{
+	if (!scratch_dir[0])
+		return;
+	scratch_empty();
+	rmdir(scratch_dir);
+	scratch_dir[0] = '\0';
+}
+
+static void scratch_on_signal(int sig)
+{
+	scratch_remove();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Make the scratch folder and put the scratch database's path in `db`;
+ * the handlers are set before the first file is made. 0 or PARITY_EIO. */
+static int scratch_make(char *db, size_t size)
+{
+	const char *tmp = getenv("TMPDIR");
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	char dir[PARITY_PATH_MAX];
+	int n = snprintf(dir, sizeof dir, "%s/parity-dry-run-XXXXXX", tmp);
+	if (n < 0 || (size_t)n >= sizeof dir)
+		return parity_error_set(PARITY_EUSAGE, "TMPDIR is too long");
+	struct sigaction action;
+	memset(&action, 0, sizeof action);
+	action.sa_handler = scratch_on_signal;
+	sigemptyset(&action.sa_mask);
+	sigaction(SIGINT, &action, NULL);
+	sigaction(SIGTERM, &action, NULL);
+	sigaction(SIGHUP, &action, NULL);
+	if (!mkdtemp(dir))
+		return parity_error_set(PARITY_EIO, "%s: cannot make a scratch folder for the "
+		                        "dry run (set TMPDIR to a folder you can write): %s",
+		                        tmp, strerror(errno));
+	snprintf(scratch_names[0], sizeof scratch_names[0], "%s/scratch.db", dir);
+	snprintf(scratch_names[1], sizeof scratch_names[1], "%s/scratch.db-journal", dir);
+	memcpy(scratch_dir, dir, sizeof scratch_dir);
+	snprintf(db, size, "%s", scratch_names[0]);
+	return 0;
+}
+
+/*
  * Ingest one inbox file into `store` and move it on. In a dry run `store`
  * is a scratch database, so the checks run but nothing real changes and
  * nothing moves; `real` is then the real database's path, looked in
- * (read-only) for files already ingested. Returns 0 when the file was taken or skipped, 1 when it
+ * (read-only) for files already ingested, and `scratch` the private folder
+ * the rejects go to (removed before the run ends). Returns 0 when the file was taken or skipped, 1 when it
  * was quarantined, or a negative error that stops the run.
  */
 static int take_file(run_tally *tally, parity_store *store, const char *real,
-                     const parity_inbox_file *f,
+                     const char *scratch, const parity_inbox_file *f,
                      parity_mapping *mappings[PARITY_KIND_COUNT_],
                      const parity_run_config *config, const char *month,
                      int dry_run, parity_log *log)
@@ -184,22 +278,11 @@ static int take_file(run_tally *tally, parity_store *store, const char *real,
 	options.replace = config->replace_redeliveries;
 	options.max_reject_share = config->max_reject_share;
 	options.rejects_dir = dry_run ? NULL : config->quarantine;
-	char scratch_rejects[64] = "";
-	if (dry_run) {
-		snprintf(scratch_rejects, sizeof scratch_rejects, "/tmp/parity-dry-XXXXXX");
-		if (!mkdtemp(scratch_rejects))
-			scratch_rejects[0] = '\0';
-		options.rejects_dir = scratch_rejects[0] ? scratch_rejects : ".";
-	}
+	if (dry_run)
+		options.rejects_dir = scratch;
 	int rc = parity_ingest_file(&summary, store, f->path, &options);
-	if (scratch_rejects[0]) {
-		char rejects[PARITY_PATH_MAX];
-		if (summary.rejects_path[0]) {
-			snprintf(rejects, sizeof rejects, "%s", summary.rejects_path);
-			unlink(rejects);
-		}
-		rmdir(scratch_rejects);
-	}
+	if (dry_run && summary.rejects_path[0])
+		unlink(summary.rejects_path); /* person-level rows: not kept */
 	const char *kind = parity_kind_name(f->kind);
 	if (rc == PARITY_EIO || rc == PARITY_EBUSY || rc == PARITY_ENOMEM) {
 		parity_log_write(log, PARITY_LOG_ERROR, "%s: %s", f->name, parity_error_last());
@@ -433,7 +516,7 @@ int cmd_run(int argc, char **argv)
 	parity_inbox_file *files = NULL;
 	parity_mapping *mappings[PARITY_KIND_COUNT_] = {NULL};
 	size_t file_count = 0;
-	char scratch_db[64] = "";
+	char scratch_db[PARITY_PATH_MAX + 32] = "";
 	int status = 0, rc;
 	run_tally tally;
 
@@ -511,10 +594,9 @@ int cmd_run(int argc, char **argv)
 	if (dry_run) {
 		/* Check files by ingesting them into a scratch database; the real
 		 * one is only read, to tell duplicates. */
-		snprintf(scratch_db, sizeof scratch_db, "/tmp/parity-dry-run-%ld.db",
-		         (long)getpid());
-		unlink(scratch_db);
-		rc = parity_store_open(&store, scratch_db, 1);
+		rc = scratch_make(scratch_db, sizeof scratch_db);
+		if (!rc)
+			rc = parity_store_open(&store, scratch_db, 1);
 	} else {
 		rc = parity_store_open(&store, config.database, 1);
 	}
@@ -556,8 +638,8 @@ int cmd_run(int argc, char **argv)
 	parity_log_write(log, PARITY_LOG_INFO, "%zu file%s in the inbox %s", file_count,
 	                 file_count == 1 ? "" : "s", config.inbox);
 	for (size_t i = 0; i < file_count; i++) {
-		rc = take_file(&tally, store, dry_run ? config.database : NULL, &files[i],
-		               mappings, &config, month, dry_run, log);
+		rc = take_file(&tally, store, dry_run ? config.database : NULL, scratch_dir,
+		               &files[i], mappings, &config, month, dry_run, log);
 		if (rc < 0) {
 			status = parity_exit_status(rc);
 			goto done;
@@ -635,9 +717,8 @@ done:
 		                 tally.ingested, tally.corrected, tally.skipped, tally.quarantined);
 	parity_cohorts_free(cohorts);
 	parity_store_close(store);
-	if (scratch_db[0]) {
-		unlink(scratch_db);
-	}
+	if (scratch_db[0])
+		scratch_remove();
 	for (unsigned k = 0; k < PARITY_KIND_COUNT_; k++)
 		parity_mapping_free(mappings[k]);
 	free(files);

@@ -1697,6 +1697,16 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 	sqlite3_finalize(in.insert_coverages);
 	in.insert_pack = NULL;
 	in.insert_coverage = in.insert_coverages = NULL;
+	/* The refused rows are on disk, synced and named, before the file is:
+	 * a failure or a kill between the two leaves the file unstored (and
+	 * ingested again next time), never stored with its rejects lost. */
+	if (in.rejects_open) {
+		in.rejects_open = 0;
+		if ((rc = util_atomic_commit(&in.rejects))) {
+			summary->rejects_path[0] = '\0';
+			goto done;
+		}
+	}
 	if ((rc = store_exec(store, "COMMIT", "saving the file")))
 		goto done;
 	in_transaction = 0;

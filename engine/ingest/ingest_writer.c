@@ -4,17 +4,14 @@
  * thread goes on decoding and aggregating rows, so that SQLite's work and
  * ingest's own overlap on two cores.
  */
-#define _GNU_SOURCE /* sync_file_range */
 #include "ingest_internal.h"
 
 #include "parity/common.h"
 
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /*
  * One table is written at a time. The caller hands a full table over by
@@ -39,7 +36,6 @@ struct cell_writer {
 	size_t spare;             /* cells in the spare table, made on first use */
 	int rc;                   /* the first failure, kept until reported */
 	char message[1024];       /* its message (errors are per thread) */
-	int database;             /* the database file, read-only, or -1 */
 	ingest *in;
 };
 
@@ -59,19 +55,15 @@ static int store_table(ingest *in, cell_table *table)
 	return rc;
 }
 
-/* Have the kernel start writing the database's finished pages to disk now
- * (without waiting), rather than all at the COMMIT's fsync: a large
- * ingest's final sync then has little left to do. A hint: failures are
- * ignored, and where there is no sync_file_range nothing is done. */
-static void start_writeback(const cell_writer *w)
-{
-#ifdef SYNC_FILE_RANGE_WRITE
-	if (w->database >= 0)
-		(void)sync_file_range(w->database, 0, 0, SYNC_FILE_RANGE_WRITE);
-#else
-	(void)w;
-#endif
-}
+/*
+ * No early writeback here (sync_file_range on a descriptor of our own):
+ * the database file is only ever opened by SQLite. Closing any other
+ * descriptor of it drops every POSIX lock this process holds on it,
+ * SQLite's included, and a reader in another process then took the
+ * half-written transaction's journal for a crashed writer's and played it
+ * back under us ("database disk image is malformed"; see SQLite's "How To
+ * Corrupt An SQLite Database File", 2.2). Pinned by store_readers.sh.
+ */
 
 static void *run(void *arg)
 {
@@ -84,8 +76,6 @@ static void *run(void *arg)
 			break;
 		pthread_mutex_unlock(&w->lock);
 		int rc = store_table(w->in, &w->table);
-		if (!rc)
-			start_writeback(w);
 		pthread_mutex_lock(&w->lock);
 		if (rc && !w->rc) {
 			w->rc = rc;
@@ -105,7 +95,6 @@ int writer_start(ingest *in, size_t reserve)
 		return parity_error_set(PARITY_ENOMEM, "out of memory");
 	w->spare = reserve ? reserve : 1;
 	w->in = in;
-	w->database = open(parity_store_path(in->store), O_RDONLY | O_CLOEXEC);
 	/* Without a thread, tables are written on the caller's. */
 	if (pthread_mutex_init(&w->lock, NULL) != 0)
 		goto no_thread;
@@ -120,8 +109,6 @@ no_create:
 no_cond:
 	pthread_mutex_destroy(&w->lock);
 no_thread:
-	if (w->database >= 0)
-		close(w->database);
 	free(w);
 	return 0;
 }
@@ -184,8 +171,6 @@ void writer_stop(ingest *in)
 	pthread_join(w->thread, NULL);
 	pthread_cond_destroy(&w->changed);
 	pthread_mutex_destroy(&w->lock);
-	if (w->database >= 0)
-		close(w->database);
 	cells_free(&w->table);
 	free(w);
 	in->writer = NULL;

@@ -596,6 +596,8 @@ int parity_run_file_known(const char *database, const char *path, int *known)
 	 * sha256 column are in every schema version. */
 	int step = sqlite3_open_v2(database, &db, SQLITE_OPEN_READONLY, NULL);
 	if (step == SQLITE_OK)
+		step = sqlite3_busy_timeout(db, PARITY_STORE_BUSY_MS);
+	if (step == SQLITE_OK)
 		step = sqlite3_prepare_v2(db, "SELECT 1 FROM files WHERE sha256 = ?", -1,
 		                          &stmt, NULL);
 	if (step == SQLITE_OK) {

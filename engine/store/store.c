@@ -362,10 +362,16 @@ static const char schema_v6[] =
 	" PRIMARY KEY(person)) WITHOUT ROWID;"
 	"UPDATE meta SET value = '6' WHERE key = 'schema_version';";
 
-/* Bring the schema up to PARITY_STORE_SCHEMA_VERSION in one transaction. */
+/* Bring the schema up to PARITY_STORE_SCHEMA_VERSION in one transaction.
+ * A database already up to date is only read: a reader opening it takes no
+ * write lock, so it never waits for (or stalls) an ingest in progress. */
 static int migrate(parity_store *store)
 {
 	int version = 0, rc;
+	if ((rc = read_version(store, &version)))
+		return rc;
+	if (version == PARITY_STORE_SCHEMA_VERSION)
+		return 0;
 	if ((rc = store_exec(store, "BEGIN IMMEDIATE", "starting the schema update")))
 		return rc;
 	if ((rc = read_version(store, &version)))
@@ -441,6 +447,10 @@ int parity_store_open(parity_store **out, const char *path, int create)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(store->db, 1);
+	/* Another process's short read or write is waited for rather than
+	 * reported as busy (exit 75): a monthly run that meets someone's
+	 * `parity analyse` goes on once it has finished. */
+	sqlite3_busy_timeout(store->db, PARITY_STORE_BUSY_MS);
 	/* Bigger pages than SQLite's 4 KiB: fewer, larger writes for the big
 	 * cells table. Only possible before the first table is made. */
 	if (created && (rc = store_exec(store, "PRAGMA page_size=16384", "setting up")))

@@ -12,6 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* How long a connection waits for another process's lock on the database
+ * before it reports it busy (PARITY_EBUSY, exit 75), in milliseconds. Every
+ * connection to a parity database sets it (sqlite3_busy_timeout). */
+#define PARITY_STORE_BUSY_MS 60000
+
 /* The store's SQLite connection. Borrowed. */
 sqlite3 *store_db(parity_store *store);
 

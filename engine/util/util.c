@@ -213,6 +213,28 @@ static int publish_unnamed(util_atomic_file *file)
 }
 #endif
 
+/* fsync the folder holding `path`: 0, or -1 with errno. File systems that
+ * cannot sync a folder (EINVAL) count as done. */
+static int sync_folder(const char *path)
+{
+	char dir[4096];
+	if (folder_of(dir, sizeof dir, path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	int err = errno;
+	close(fd);
+	if (rc != 0 && err != EINVAL) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
 int util_atomic_commit(util_atomic_file *file)
 {
 	int failed = 0, err = 0;
@@ -233,6 +255,12 @@ int util_atomic_commit(util_atomic_file *file)
 	}
 #endif
 	if (!failed && !file->unnamed && rename(file->temp, file->final) != 0) {
+		failed = 1;
+		err = errno;
+	}
+	/* The new name is durable only once its folder is synced: without
+	 * this a crash could lose a file whose writer had reported it saved. */
+	if (!failed && sync_folder(file->final) != 0) {
 		failed = 1;
 		err = errno;
 	}

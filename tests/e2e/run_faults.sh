@@ -54,7 +54,10 @@ for _ in $(seq 1 200); do
 done
 sleep 0.2
 kill -9 $victim 2>/dev/null || true
-wait $victim 2>/dev/null || true
+vs=0
+wait $victim 2>/dev/null || vs=$?
+# A kill that came after the run had finished tests nothing: 137 = SIGKILL.
+check 3.0 "the kill landed while the run worked (status $vs)" test "$vs" = 137
 check 3.1 "integrity after the kill" test "$(sqlite3 killed/state/parity.db 'pragma integrity_check')" = ok
 check 3.2 "no half-ingested file" test "$(sqlite3 killed/state/parity.db "select count(*) from files where sha256 like 'pending-%'")" = 0
 do_cmd_test 3.3 0 "finished: success" \
