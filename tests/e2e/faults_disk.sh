@@ -99,9 +99,18 @@ if [ "$(id -u)" = 0 ]; then
     trap 'eval "$CLEANUP"' EXIT
     cp "$PARITY" "$RO/parity"
     cp sample.db "$RO/sample.db"
+    # Under the sanitizers, LeakSanitizer must read its suppressions file,
+    # which may lie where nobody cannot reach: give it a copy.
+    RO_LSAN=${LSAN_OPTIONS:-}
+    if [[ $RO_LSAN == *suppressions=* ]]; then
+        supp=${RO_LSAN#*suppressions=}
+        supp=${supp%%:*}
+        cp "$supp" "$RO/lsan.supp"
+        RO_LSAN=${RO_LSAN/"$supp"/"$RO/lsan.supp"}
+    fi
     chmod 755 "$RO"
     chown -R nobody:nogroup "$RO"
-    as_user() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+    as_user() { LSAN_OPTIONS=$RO_LSAN setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
     RO_PARITY=$RO/parity
     check 2.8b "the read-only cases run as a user chmod binds" test "$(as_user id -u)" != 0
 else
