@@ -47,7 +47,14 @@ check() {
     fi
 }
 
+# finish: the tally, and the script's verdict. A script that ran no check
+# fails: it would otherwise pass while checking nothing (a guard that
+# skipped everything, a loop over an empty list).
 finish() {
     echo "$PASSED passed, $FAILED failed"
+    if [ $((PASSED + FAILED)) -eq 0 ]; then
+        echo "FAIL: no check ran"
+        return 1
+    fi
     [ "$FAILED" -eq 0 ]
 }

@@ -144,6 +144,7 @@ typedef struct operation {
 	const char *db;        /* the database it writes, checked after; or NULL */
 	const char *file;      /* the extract it ingests into db, or NULL */
 	long rows;             /* that file's rows stored when it succeeds */
+	long least;            /* parity's allocations it must make at the least */
 } operation;
 
 /* Copy `from` to the scratch database (so each attempt starts the same). */
@@ -332,24 +333,35 @@ static int op_report(void)
 	return parity_report_write(results, &options, dir);
 }
 
+/* `least`: a floor on parity's own allocations, so that a sweep cannot pass
+ * by making no attempt (the --wrap no longer applying, say, or the
+ * operation failing before it does anything). Each is about a third of
+ * what the operation makes today, counted by what it must hold: an ingest
+ * its reader, buffers, code tables and parse thread; the report its pages,
+ * fonts and charts; loading a file its lines and entries. Writing results
+ * goes through stdio alone (libc's own allocations are not wrapped): its
+ * floor is 0, and it is swept for the day it allocates. SQLite's side has
+ * one floor for all, SQLITE_FLOOR: opening a database and reading its
+ * schema alone takes hundreds. */
 static const operation operations[] = {
-	{"ingest into a new database", op_ingest_fresh, "", DATA "ingest/canonical.csv", 12},
-	{"ingest with a mapping", op_ingest_mapped, base_db, DATA "ingest/awkward.csv", 6},
+	{"ingest into a new database", op_ingest_fresh, "", DATA "ingest/canonical.csv", 12, 20},
+	{"ingest with a mapping", op_ingest_mapped, base_db, DATA "ingest/awkward.csv", 6, 25},
 	{"ingest with rejects and a duplicate", op_ingest_rejects, "",
-	 DATA "ingest/broken.csv", 2},
-	{"load a mapping", op_mapping_load, NULL, NULL, 0},
-	{"draft a mapping", op_mapping_suggest, NULL, NULL, 0},
-	{"analyse", op_analyse, analysed_db, NULL, 0},
-	{"write results files", op_results_write, NULL, NULL, 0},
-	{"read data quality", op_quality, analysed_db, NULL, 0},
-	{"keep a run in the history", op_history, analysed_db, NULL, 0},
-	{"export counts", op_export, analysed_db, NULL, 0},
-	{"check a submission", op_check, NULL, NULL, 0},
-	{"load cohorts", op_cohorts, analysed_db, NULL, 0},
-	{"read a run configuration and its inbox", op_run_setup, NULL, NULL, 0},
-	{"record a run's files and what changed", op_run_changes, analysed_db, NULL, 0},
-	{"write the board report", op_report, NULL, NULL, 0},
+	 DATA "ingest/broken.csv", 2, 30},
+	{"load a mapping", op_mapping_load, NULL, NULL, 0, 5},
+	{"draft a mapping", op_mapping_suggest, NULL, NULL, 0, 30},
+	{"analyse", op_analyse, analysed_db, NULL, 0, 50},
+	{"write results files", op_results_write, NULL, NULL, 0, 0},
+	{"read data quality", op_quality, analysed_db, NULL, 0, 10},
+	{"keep a run in the history", op_history, analysed_db, NULL, 0, 1},
+	{"export counts", op_export, analysed_db, NULL, 0, 2},
+	{"check a submission", op_check, NULL, NULL, 0, 5},
+	{"load cohorts", op_cohorts, analysed_db, NULL, 0, 7},
+	{"read a run configuration and its inbox", op_run_setup, NULL, NULL, 0, 1},
+	{"record a run's files and what changed", op_run_changes, analysed_db, NULL, 0, 1},
+	{"write the board report", op_report, NULL, NULL, 0, 60},
 };
+#define SQLITE_FLOOR 1000
 
 /* ---- checking one attempt -------------------------------------------------- */
 
@@ -471,6 +483,14 @@ static void sweep(const operation *op, int sqlite_side)
 	       "memory, %ld other errors, %ld went on\n", op->name,
 	       sqlite_side ? "SQLite's" : "parity's", total, stride, nomem, other, ok);
 	CHECK(failures == 0);
+	/* The sweep made attempts, and a failed allocation reached the caller:
+	 * without these it passes on an operation that allocates nothing. */
+	long least = sqlite_side ? SQLITE_FLOOR : op->least;
+	if (total < least)
+		fprintf(stderr, "%s (%s): %ld allocations counted, expected at least %ld\n",
+		        op->name, sqlite_side ? "SQLite's" : "parity's", total, least);
+	CHECK(total >= least);
+	CHECK(least == 0 || nomem > 0);
 }
 
 static void test_alloc_fail_parity_allocations(void)

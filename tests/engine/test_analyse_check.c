@@ -118,7 +118,9 @@ static void test_check_each_problem(void)
 	CHECK_STR(kind_on(r, 16), "no_ratio_exists");
 	CHECK_STR(kind_on(r, 17), "bad_line");
 	CHECK(r && r->count == 16 && r->lines == 16);
-	if (r) {
+	/* problems[6] and [3] are read only when there are that many (a short
+	 * list would otherwise be read past its end). */
+	if (r && r->count == 16) {
 		const parity_check_problem *p = &r->problems[6];
 		CHECK(p->line == 8);
 		CHECK(strstr(p->message, "appointed 40 is greater than shortlisted 39") != NULL);

@@ -232,6 +232,12 @@ static void test_ingest_redelivery_needs_replace(void)
 	while (fgets(line, sizeof line, in))
 		if (!strstr(line, "APP-12")) /* the correction drops one row */
 			fputs(line, out);
+	/* and adds two in R0A's April 2024, so that its counts differ from the
+	 * old file's: a total of 12 after --replace would not tell new cells
+	 * from old. */
+	fputs("APP-13,R0A,2024-04-20,A,F,N,25-34,5,Nursing and Midwifery Registered,Y,Y\n"
+	      "APP-14,R0A,2024-04-21,C,M,N,25-34,5,Nursing and Midwifery Registered,Y,N\n",
+	      out);
 	fclose(in);
 	fclose(out);
 	CHECK(ingest(&s, fixed, PARITY_KIND_RECRUITMENT, NULL, -1, 0) == PARITY_EDATA);
@@ -247,9 +253,19 @@ static void test_ingest_redelivery_needs_replace(void)
 	CHECK(parity_ingest_file(&s, store, fixed, &options) == 0);
 	parity_store_close(store);
 	CHECK(s.replaced == 1);
-	/* The corrected delivery's 11 rows replace the old months; APP-12's
-	 * month (2025-03) came only from the old file and stays. */
-	CHECK(query("SELECT sum(rows) FROM cells") == 12);
+	/* The corrected delivery's 13 rows (11 old ones and APP-13/14) replace
+	 * the old months; APP-12's month (R0B 2025-03) came only from the old
+	 * file and stays: 13 + 1 = 14 (12 had nothing been replaced, 25 had
+	 * both been kept, 13 had the old file gone whole). */
+	CHECK(query("SELECT sum(rows) FROM cells") == 14);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE file_id = "
+	            "(SELECT min(id) FROM files)") == 1);
+	/* R0A White: APP-01/02/03 and APP-13/14 shortlisted = 5, APP-01/03/13
+	 * appointed = 3 (2 before). */
+	CHECK(query("SELECT sum(shortlisted) FROM cells WHERE organisation='R0A' AND "
+	            "ethnic_category IN ('A','B','C')") == 5);
+	CHECK(query("SELECT sum(appointed) FROM cells WHERE organisation='R0A' AND "
+	            "ethnic_category IN ('A','B','C')") == 3);
 	CHECK(query("SELECT count(*) FROM files WHERE active = 1") == 2);
 	parity_error_clear();
 }

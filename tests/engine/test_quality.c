@@ -113,6 +113,10 @@ static void test_quality_four_files(void)
 	if (!q)
 		return;
 	CHECK(q->file_count == 4 && q->active_files == 4 && q->kind_count == 2);
+	if (q->file_count != 4 || q->kind_count != 2) { /* files[], kinds[] below */
+		parity_quality_free(q);
+		return;
+	}
 	const parity_quality_file *f = &q->files[0];
 	CHECK(!strcmp(f->kind, "recruitment") && f->active);
 	CHECK(strstr(f->path, "canonical.csv") != NULL);
@@ -181,6 +185,11 @@ static void test_quality_rejects(void)
 	CHECK(q != NULL);
 	if (!q)
 		return;
+	CHECK(q->file_count == 1);
+	if (q->file_count != 1) {
+		parity_quality_free(q);
+		return;
+	}
 	const parity_quality_counts *c = &q->files[0].counts;
 	CHECK(c->rows_read == 7 && c->rows_accepted == 2 && c->rows_rejected == 5);
 	CHECK(c->reason_count == 5);
@@ -223,7 +232,11 @@ static void test_quality_replaced(void)
 	CHECK(q != NULL);
 	if (!q)
 		return;
-	CHECK(q->file_count == 2 && q->active_files == 1);
+	CHECK(q->file_count == 2 && q->active_files == 1 && q->kind_count == 1);
+	if (q->file_count != 2 || q->kind_count != 1) { /* files[0..1], kinds[0] */
+		parity_quality_free(q);
+		return;
+	}
 	CHECK(!q->files[0].active && q->files[1].active);
 	/* Only the re-delivery counts: ethnic not stated 0 (was 1). */
 	CHECK(q->kind_count == 1 && q->kinds[0].files == 1);

@@ -23,6 +23,12 @@ case $name in
              printf '[[1,0,0,"q\\"b\\\\s\\u0007\\ud83d\\ude00","","","","","","","","","","","x"],[-1,20,9223372036854775807]]' \
                  > "$work/seeds/escapes" ;;
 esac
+[ -n "$(ls -A "$work/seeds")" ] || { echo "FAIL: no seed for $name"; exit 1; }
 cd "$work"
 "$binary" -max_total_time="$seconds" -max_len=65536 -timeout=20 -rss_limit_mb=2048 \
-    -print_final_stats=1 corpus seeds 2>&1 | tail -25
+    -print_final_stats=1 corpus seeds > fuzz.log 2>&1 || { tail -40 fuzz.log; exit 1; }
+tail -25 fuzz.log
+# A run that executed nothing (a target that returns at once, a corpus it
+# never read) must not pass.
+units=$(sed -n 's/^stat::number_of_executed_units: *//p' fuzz.log)
+[ "${units:-0}" -gt 0 ] || { echo "FAIL: $name executed no input"; exit 1; }

@@ -12,6 +12,7 @@
 #include "harness.h"
 #include "parity.h"
 
+#include <cairo-pdf.h>
 #include <dirent.h>
 #include <fontconfig/fontconfig.h>
 #include <math.h>
@@ -60,11 +61,17 @@ static void close_out_dir(void)
 	rmdir(out_dir);
 }
 
-static int have_xmllint(void)
+/* 1 when xmllint is on the PATH; when it is not, the current test fails
+ * (a missing tool must not turn the well-formedness check green). */
+static int need_xmllint(void)
 {
 	static int known = -1;
 	if (known < 0)
 		known = system("command -v xmllint >/dev/null 2>&1") == 0;
+	if (!known) {
+		fprintf(stderr, "xmllint is not installed: sh .ci/install-deps installs it\n");
+		harness_failures++;
+	}
 	return known;
 }
 
@@ -126,9 +133,9 @@ typedef struct chart_fns {
 
 /*
  * Write `c` as `name`.png and `name`.svg through chart_write_file and
- * check both: PNG magic, loads, has ink; SVG starts as XML and (when
- * xmllint is installed) is well formed. Then draw it on a roomy image with
- * a 60-point border and check that nothing lands outside the box of the
+ * check both: PNG magic, loads, has ink; SVG starts as XML and is well
+ * formed (xmllint says so; the test fails without xmllint). Then draw it on
+ * a roomy image with a 60-point border and check that nothing lands outside the box of the
  * width given and the height it measured (with 1.5 points of slack for
  * antialiasing).
  */
@@ -148,7 +155,7 @@ static void check_chart(const char *name, const chart_fns *c, double width)
 		fprintf(stderr, "%s: only %ld non-white pixels\n", name, ink);
 	CHECK(ink >= 2000);
 	CHECK(starts_with_file(svg, "<?xml", 5));
-	if (have_xmllint()) {
+	if (need_xmllint()) {
 		snprintf(cmd, sizeof cmd, "xmllint --noout '%s' 2>&1", svg);
 		CHECK(system(cmd) == 0);
 	}
@@ -181,6 +188,57 @@ static void check_chart(const char *name, const chart_fns *c, double width)
 	CHECK(inside > 1000);
 	cairo_destroy(cr);
 	cairo_surface_destroy(s);
+}
+
+/* The words a chart draws: `c` painted on a one-page PDF (cairo keeps
+ * the text as text there, unlike in its SVG), read back with pdftotext.
+ * malloc'd; NULL (and the test failed) when it cannot be read. */
+static char *chart_text(const char *name, const chart_fns *c, double width)
+{
+	char pdf[700], cmd[800];
+	snprintf(pdf, sizeof pdf, "%s/%s.pdf", out_dir, name);
+	cairo_surface_t *scratch = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+	cairo_t *m = cairo_create(scratch);
+	draw_context_setup(m);
+	double height = c->measure(m, width, c->chart);
+	cairo_destroy(m);
+	cairo_surface_destroy(scratch);
+	cairo_surface_t *s = cairo_pdf_surface_create(pdf, width + 20, height + 20);
+	cairo_t *cr = cairo_create(s);
+	draw_context_setup(cr);
+	c->paint(cr, 10, 10, width, c->chart);
+	CHECK(cairo_status(cr) == CAIRO_STATUS_SUCCESS);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	cairo_surface_destroy(s);
+	if (system("command -v pdftotext >/dev/null 2>&1") != 0) {
+		fprintf(stderr, "pdftotext is not installed: sh .ci/install-deps installs it\n");
+		harness_failures++;
+		return NULL;
+	}
+	snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' -", pdf);
+	FILE *p = popen(cmd, "r");
+	size_t cap = 1 << 16, len = 0;
+	char *text = p ? malloc(cap) : NULL;
+	if (text) {
+		len = fread(text, 1, cap - 1, p);
+		text[len] = '\0';
+	}
+	if (p && pclose(p) != 0) {
+		free(text);
+		text = NULL;
+	}
+	CHECK(text != NULL);
+	return text;
+}
+
+/* Occurrences of `needle` in `text`. */
+static int count_of(const char *text, const char *needle)
+{
+	int n = 0;
+	for (const char *at = text; at && (at = strstr(at, needle)); at += strlen(needle))
+		n++;
+	return n;
 }
 
 /* ---- the four charts as chart_fns -------------------------------------------- */
@@ -536,6 +594,18 @@ static void test_ratio_suppressed_and_headings(void)
 	c.style.level = 0.95;
 	chart_fns f = {ratio_measure, ratio_paint, &c};
 	check_chart("ratio-suppressed-headings", &f, WIDTH);
+	/* It says so twice (README "Small numbers": the figure column and a
+	 * note on the axis both read "suppressed (small numbers)") and shows
+	 * none of its figures, 40 (10 to 100); the shown row's figures are
+	 * there, so the text was read at all. */
+	char *text = chart_text("ratio-suppressed-headings", &f, WIDTH);
+	if (text) {
+		CHECK(count_of(text, "suppressed (small numbers)") == 2);
+		CHECK(strstr(text, "1.20 (1.00 to 1.50)") != NULL);
+		CHECK(strstr(text, "40.0") == NULL && strstr(text, "100") == NULL);
+		CHECK(strstr(text, "D Mixed - White and Black Caribbean") != NULL);
+	}
+	free(text);
 
 	/* The same rows as a compact panel without labels or figures: no
 	 * axis title, hints or legend, so it is shorter, and still inside
@@ -556,6 +626,13 @@ static void test_ratio_suppressed_and_headings(void)
 	CHECK(compact < full - 30);
 	chart_fns pf = {ratio_measure, ratio_paint, &panel};
 	check_chart("ratio-panel", &pf, 90);
+	/* Without figures the axis note alone says so, in its short form. */
+	text = chart_text("ratio-panel", &pf, 90);
+	if (text) {
+		CHECK(count_of(text, "suppressed") == 1);
+		CHECK(strstr(text, "1.20") == NULL);
+	}
+	free(text);
 }
 
 static void test_trend_suppressed_point(void)

@@ -82,11 +82,18 @@ static void free_results(parity_results *res)
 	free(res);
 }
 
-static int have_tool(const char *tool)
+/* 1 when `tool` is on the PATH. When it is not, the current test fails
+ * (saying what to install) rather than skipping the checks that need it:
+ * a missing tool must not turn a test green. */
+static int need_tool(const char *tool)
 {
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", tool);
-	return system(cmd) == 0;
+	if (system(cmd) == 0)
+		return 1;
+	fprintf(stderr, "%s is not installed: sh .ci/install-deps installs it\n", tool);
+	harness_failures++;
+	return 0;
 }
 
 /* Run `cmd` and return its standard output (malloc'd), or NULL. */
@@ -421,7 +428,7 @@ static void test_report_writes_pdf(void)
 	          "wres2-by-organisation.png wres2-by-organisation.svg ");
 	int pages = 0;
 
-	if (have_tool("pdfinfo")) {
+	if (need_tool("pdfinfo")) {
 		/* Summary, the indicator, characteristics-free breakdowns (none
 		 * here), data quality, methods, reproducibility. */
 		pages = pdf_pages(pdf);
@@ -435,7 +442,7 @@ static void test_report_writes_pdf(void)
 		CHECK(info_is(info, "Page size", "595.276 x 841.89 pts (A4)"));
 		free(info);
 	}
-	if (have_tool("pdftotext")) {
+	if (need_tool("pdftotext")) {
 		char cmd[700];
 		snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' -", pdf);
 		char *text = run(cmd);
@@ -465,7 +472,7 @@ static void test_report_writes_pdf(void)
 		}
 		free(text);
 	}
-	if (have_tool("pdffonts")) {
+	if (need_tool("pdffonts")) {
 		char cmd[700];
 		snprintf(cmd, sizeof cmd, "pdffonts '%s'", pdf);
 		char *fonts = run(cmd);
@@ -511,7 +518,7 @@ static void test_report_suppresses_small_counts(void)
 	add_row(res, "organisation", "R0C", 20, 60, 4, 35);
 	add_row(res, "organisation", "R0D", 18, 50, 9, 44);
 	add_row(res, "overall", "All organisations", 68, 189, 22, 130);
-	if (have_tool("pdftotext")) {
+	if (need_tool("pdftotext")) {
 		char *dir = write_report(res, 0);
 		char cmd[700];
 		snprintf(cmd, sizeof cmd, "pdftotext -layout '%s/board-report.pdf' -",
@@ -546,7 +553,7 @@ static void test_report_summary_keeps_suppressed_counts_out(void)
 	add_row(res, "organisation", "R0A", 3, 30, 2, 20);
 	add_row(res, "overall", "All organisations", 3, 30, 2, 20);
 	CHECK(res->rows[1].ratio.low_count);
-	if (have_tool("pdftotext")) {
+	if (need_tool("pdftotext")) {
 		char *dir = write_report(res, 5);
 		char cmd[700];
 		snprintf(cmd, sizeof cmd, "pdftotext '%s/board-report.pdf' -", dir);
@@ -601,13 +608,13 @@ static void test_report_one_and_forty_organisations(void)
 		char pdf[600];
 		snprintf(pdf, sizeof pdf, "%s/board-report.pdf", dir);
 		CHECK(starts_with_file(pdf, "%PDF", 4));
-		if (have_tool("pdfinfo")) {
+		if (need_tool("pdfinfo")) {
 			int pages = pdf_pages(pdf);
 			/* 40: the chart and the table run over more pages. */
 			CHECK(sizes[k] == 1 ? pages >= 4 && pages <= 8
 			                    : pages >= 6 && pages <= 12);
 		}
-		if (have_tool("pdftotext") && sizes[k] == 40) {
+		if (need_tool("pdftotext") && sizes[k] == 40) {
 			char cmd[700];
 			snprintf(cmd, sizeof cmd, "pdftotext '%s' -", pdf);
 			char *text = run(cmd);
@@ -645,7 +652,7 @@ static void test_report_collapses_many_hidden_organisations(void)
 		}
 		add_row(res, "overall", "All organisations", sx1, sn1, sx2, sn2);
 		char *dir = write_report(res, 5);
-		if (have_tool("pdftotext")) {
+		if (need_tool("pdftotext")) {
 			char cmd[700];
 			snprintf(cmd, sizeof cmd, "pdftotext '%s/board-report.pdf' -", dir);
 			char *text = run(cmd);
@@ -673,7 +680,7 @@ static void test_report_infinite_and_missing_estimates(void)
 	CHECK(isinf(res->rows[1].ratio.ci_high));
 	CHECK(!res->rows[3].ratio.estimable);
 	char *dir = write_report(res, 0);
-	if (have_tool("pdftotext")) {
+	if (need_tool("pdftotext")) {
 		char cmd[700];
 		snprintf(cmd, sizeof cmd, "pdftotext '%s/board-report.pdf' -", dir);
 		char *text = run(cmd);
@@ -752,7 +759,7 @@ static void test_report_hides_figures_of_suppressed_rows(void)
 	               "organisation,R0C,"));
 	CHECK(strstr(line, ",60,20,33.3,BME,45,9,20.0,1.67,"));
 	free(csv);
-	if (have_tool("pdftotext")) {
+	if (need_tool("pdftotext")) {
 		char *text = pdf_text(dir, 0);
 		CHECK(text && strstr(text, "suppressed (small numbers)"));
 		CHECK(text && !strstr(text, "2.08") && !strstr(text, "1.31") &&
@@ -764,7 +771,7 @@ static void test_report_hides_figures_of_suppressed_rows(void)
 
 	/* Suppression off (--suppress 0): every figure is shown. */
 	dir = write_report(res, 0);
-	if (have_tool("pdftotext")) {
+	if (need_tool("pdftotext")) {
 		char *text = pdf_text(dir, 0);
 		CHECK(text && strstr(text, "2.08") && strstr(text, "1.31") &&
 		      strstr(text, "1.76"));
@@ -824,7 +831,7 @@ static void test_report_links_ethnic_categories(void)
 	               "overall,All organisations,2025/26,White,280,63,22.5,BME,140,"
 	               "32,22.9,"));
 	free(csv);
-	if (have_tool("pdftotext")) {
+	if (need_tool("pdftotext")) {
 		char *text = pdf_text(dir, 0);
 		CHECK(text && strstr(text, "Breakdown by ethnic category"));
 		CHECK(text && strstr(text, "B White - Irish"));
@@ -900,7 +907,7 @@ static void test_report_what_changed(void)
 	opt.changes = lines;
 	opt.changes_month = "2026-01";
 	CHECK(parity_report_write(res, &opt, dir) == 0);
-	if (have_tool("pdftotext")) {
+	if (need_tool("pdftotext")) {
 		char *text = pdf_text(dir, 0);
 		CHECK(text && strstr(text, "What changed: the run for 2026-01"));
 		CHECK(text && strstr(text, "new data recruitment-2026-01.csv"));
@@ -946,7 +953,7 @@ static void test_report_change_since_last_year(void)
 		add_trend(res, "2024/25", 2025 * 12 + 2, before[k]);
 		add_trend(res, "2025/26", 2026 * 12 + 2, res->rows[1].ratio.ratio);
 		char *dir = write_report(res, 5);
-		if (have_tool("pdftotext")) {
+		if (need_tool("pdftotext")) {
 			char *text = pdf_text(dir, 0);
 			/* pdftotext breaks lines where the PDF does: compare
 			 * with every line break read as a space. */
@@ -980,7 +987,7 @@ static void test_report_pipeline_from_shortlisting(void)
 	snprintf(row->indicator, sizeof row->indicator, "shortlisting");
 	snprintf(row->measure, sizeof row->measure, "shortlisting");
 	char *dir = write_report(res, 5);
-	if (have_tool("pdftotext")) {
+	if (need_tool("pdftotext")) {
 		char *text = pdf_text(dir, 0);
 		CHECK(text && strstr(text, "Recruitment pipeline") &&
 		      strstr(text, "By ethnicity"));
@@ -1034,7 +1041,7 @@ static void test_report_pipeline_links_shortlisted(void)
 	snprintf(path, sizeof path, "%s/wres2-pipeline.png", dir);
 	struct stat st;
 	CHECK(stat(path, &st) != 0); /* no pipeline file of hidden counts */
-	if (have_tool("pdftotext")) {
+	if (need_tool("pdftotext")) {
 		char *text = pdf_text(dir, 0);
 		CHECK(text && strstr(text, "Not shown: some of its counts are too "
 		                           "small to publish."));
@@ -1073,7 +1080,8 @@ static void test_report_pooled_with_suppressed_strata(void)
 	pooled->pool.p_homogeneity = 0.745;
 	for (unsigned suppress = 5; suppress != 1; suppress = suppress ? 0 : 1) {
 		char *dir = write_report(res, suppress);
-		char *text = have_tool("pdftotext") ? pdf_text(dir, 0) : NULL;
+		char *text = need_tool("pdftotext") ? pdf_text(dir, 0) : NULL;
+		CHECK(text != NULL);
 		if (text) {
 			CHECK(strstr(text, "1.93") != NULL);
 			if (suppress) {
@@ -1122,7 +1130,7 @@ static void test_report_reproducible(void)
 		         names[i]);
 		CHECK(system(cmd) == 0);
 	}
-	if (have_tool("pdfinfo")) {
+	if (need_tool("pdfinfo")) {
 		char cmd[700];
 		snprintf(cmd, sizeof cmd, "pdfinfo -isodates '%s/board-report.pdf'", a);
 		char *info = run(cmd);
