@@ -81,6 +81,12 @@ int cmd_export(int argc, char **argv)
 	if (rc)
 		return cli_fail("export", rc);
 	parity_export_summary summary;
+	/* The file's folder is made when missing, as for --out and --db. */
+	rc = parity_dir_ensure_parent(counts_path);
+	if (rc) {
+		parity_store_close(store);
+		return cli_fail("export", rc);
+	}
 	rc = parity_store_export_counts(&summary, store, counts_path, suppress);
 	parity_store_close(store);
 	if (rc)

@@ -31,7 +31,9 @@ static void usage(FILE *out)
 	        "moves to archive/YYYY-MM/; a refused file moves to quarantine/ with\n"
 	        "NAME.error.txt beside it. Then analyses the latest complete period and\n"
 	        "writes OUTPUT/YYYY-MM/ with the board report, charts, results files and\n"
-	        "changes.txt. Every event is logged, with a timestamp and level, to\n"
+	        "changes.txt. Every folder it writes is made when missing and checked\n"
+	        "writable before anything changes. Every event is logged, with a\n"
+	        "timestamp and level, to\n"
 	        "stderr and to the log file. A file's kind comes from the inbox subfolder\n"
 	        "it is in (inbox/recruitment/...) or the start of its name\n"
 	        "(recruitment-2026-10.csv).\n"
@@ -42,10 +44,10 @@ static void usage(FILE *out)
 	        "  --dry-run             say what would happen; change nothing\n"
 	        "  --date YYYY-MM-DD     the run's date, naming the dated folders\n"
 	        "                        (default: today)\n"
-	        "  -q, --quiet           log to the log file only\n"
+	        "  -q, --quiet           print errors only (the log file gets every line)\n"
 	        "  -h, --help            show this help\n"
 	        "\n"
-	        "Exit status: 0 success; 65 partly succeeded (some files quarantined; the\n"
+	        "Exit status: 0 success (an empty inbox too); 65 partly succeeded (some files quarantined; the\n"
 	        "report was still written); 66 the configuration or inbox is missing;\n"
 	        "74 failed (I/O or database); 75 another run holds the lock.\n");
 }
@@ -81,12 +83,9 @@ static void note(run_tally *t, const parity_inbox_file *f, const char *sha,
 	snprintf(e->kind, sizeof e->kind, "%s",
 	         f->kind_known ? parity_kind_name(f->kind) : "");
 	snprintf(e->event, sizeof e->event, "%s", event);
-	/* Long messages are cut: the log has them whole. */
-	size_t len = strlen(detail);
-	if (len >= sizeof e->detail)
-		len = sizeof e->detail - 1;
-	memcpy(e->detail, detail, len);
-	e->detail[len] = '\0';
+	/* Long messages are cut: the log has them whole. Escaped, as the
+	 * detail may quote a path holding a line break. */
+	parity_run_escape(e->detail, sizeof e->detail, detail);
 	/* Saved now, before the file moves: a run killed after this point has
 	 * still said what happened to the file. */
 	if (t->run_id && parity_run_save(t->store, t->run_id, t->month, "ok", 0, e, 1))
@@ -99,10 +98,14 @@ static void write_error_report(const char *quarantined, const char *message,
                                const char *rejects)
 {
 	char path[PARITY_PATH_MAX + 16], temp[PARITY_PATH_MAX + 32];
-	snprintf(path, sizeof path, "%s.error.txt", quarantined);
+	char escaped[4096];
+	/* The name fits however long the delivered one (a name too long for
+	 * its report would otherwise leave the file without one). */
+	if (parity_run_derived_path(path, sizeof path, quarantined, ".error.txt"))
+		return;
 	/* Written beside under another name, owner-only like everything else
 	 * a run writes, and renamed: whole or not at all. */
-	snprintf(temp, sizeof temp, "%s.tmp-%ld", path, (long)getpid());
+	snprintf(temp, sizeof temp, "%s.tmp-%06ld", path, (long)getpid() % 1000000);
 	/* The name is predictable: never follow or reuse what lies there (a
 	 * killed run's leftover is removed, a link is not written through). */
 	unlink(temp);
@@ -115,14 +118,43 @@ static void write_error_report(const char *quarantined, const char *message,
 		}
 		return;
 	}
-	fprintf(out, "parity could not ingest this file.\n\n%s\n", message);
-	if (rejects && rejects[0])
+	/* The message may quote the path: a line break in the file's name must
+	 * not forge a line of the report. */
+	parity_run_escape(escaped, sizeof escaped, message);
+	fprintf(out, "parity could not ingest this file.\n\n%s\n", escaped);
+	if (rejects && rejects[0]) {
+		parity_run_escape(escaped, sizeof escaped, rejects);
 		fprintf(out, "\nThe rows that failed a check are listed, with line numbers "
-		        "and reasons, in:\n%s\n", rejects);
+		        "and reasons, in:\n%s\n", escaped);
+	}
 	fprintf(out, "\nFix the file and put it back in the inbox; the next run will "
 	        "take it.\n");
 	if (fclose(out) != 0 || rename(temp, path) != 0)
 		unlink(temp);
+}
+
+/* The file parity leaves in each dated folder it makes (output month,
+ * archive month): retention removes only folders that carry it. */
+#define MARK_NAME ".parity-folder"
+
+/* Make dated folder `dir` and mark it as parity's. 0 or the error. */
+static int mark_folder(const char *dir)
+{
+	char path[PARITY_PATH_MAX + 32];
+	int rc = parity_dir_ensure(dir);
+	if (rc)
+		return rc;
+	snprintf(path, sizeof path, "%s/%s", dir, MARK_NAME);
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return parity_error_set(PARITY_EIO, "%s: cannot write: %s", path,
+		                        strerror(errno));
+	static const char text[] = "Made by parity run; removed by its retention.\n";
+	ssize_t wrote = write(fd, text, sizeof text - 1);
+	close(fd);
+	if (wrote != (ssize_t)(sizeof text - 1))
+		return parity_error_set(PARITY_EIO, "%s: cannot write", path);
+	return 0;
 }
 
 /* Load each kind's mapping once. Returns 0 or the error code. */
@@ -365,17 +397,34 @@ static int take_file(run_tally *tally, parity_store *store, const char *real,
 	}
 	if (dry_run)
 		return 0;
-	if (parity_file_move(moved, f->path, archive_dir) != 0) {
+	if (mark_folder(archive_dir) != 0 ||
+	    parity_file_move(moved, f->path, archive_dir) != 0) {
 		parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
 		return PARITY_EIO;
 	}
 	return 0;
 }
 
-/* Is `name` a dated output folder ("2026-11")? */
+/* Is `name` a month folder's name ("2026-11"): four digits, a dash and a
+ * month from 01 to 12? ("2025-Q4" is not.) */
 static int is_month_name(const char *name)
 {
-	return strlen(name) == 7 && name[4] == '-' && name[0] >= '1' && name[0] <= '9';
+	if (strlen(name) != 7 || name[4] != '-' || name[0] < '1' || name[0] > '9')
+		return 0;
+	for (int i = 0; i < 7; i++)
+		if (i != 4 && (name[i] < '0' || name[i] > '9'))
+			return 0;
+	int month = (name[5] - '0') * 10 + (name[6] - '0');
+	return month >= 1 && month <= 12;
+}
+
+/* Does folder `name` of `dir` carry the mark of a folder parity made? */
+static int is_marked(const char *dir, const char *name)
+{
+	char path[PARITY_PATH_MAX];
+	struct stat st;
+	snprintf(path, sizeof path, "%.3800s/%.7s/%s", dir, name, MARK_NAME);
+	return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 static int compare_names(const void *a, const void *b)
@@ -410,8 +459,11 @@ static size_t month_folders(char **names, size_t max, const char *dir)
 	if (!d)
 		return 0;
 	struct dirent *e;
+	/* Only folders parity made and marked: a user's folder that happens
+	 * to look like a month is never counted, let alone removed. */
 	while ((e = readdir(d)) != NULL && count < max)
-		if (is_month_name(e->d_name) && (names[count] = strdup(e->d_name)))
+		if (is_month_name(e->d_name) && is_marked(dir, e->d_name) &&
+		    (names[count] = strdup(e->d_name)))
 			count++;
 	closedir(d);
 	qsort(names, count, sizeof names[0], compare_names);
@@ -493,6 +545,37 @@ static int changes_for_report(char ***lines, int64_t run_id, void *context)
 	return parity_run_write_changes(lines, c->store, run_id, c->month, c->path);
 }
 
+/*
+ * Make every place the run writes, and check each can be written, before
+ * anything is ingested or moved: permission bits do not tell (a folder
+ * that exists read-only, a read-only mount), so a probe file is made in
+ * each. A run that could not finish its work stops with nothing changed.
+ */
+static int ensure_places(const parity_run_config *config)
+{
+	const char *dirs[] = {config->output, config->archive, config->quarantine};
+	const char *files[] = {config->database, config->log};
+	int rc;
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+		if ((rc = parity_dir_ensure(dirs[i])) || (rc = parity_dir_check_writable(dirs[i])))
+			return rc;
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		/* The database's folder holds SQLite's journal; the log's its file. */
+		char dir[PARITY_PATH_MAX];
+		const char *slash = strrchr(files[i], '/');
+		if (!files[i][0])
+			continue;
+		if (!slash)
+			snprintf(dir, sizeof dir, ".");
+		else
+			snprintf(dir, sizeof dir, "%.*s", slash == files[i] ? 1
+			         : (int)(slash - files[i]), files[i]);
+		if ((rc = parity_dir_check_writable(dir)))
+			return rc;
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -562,8 +645,16 @@ int cmd_run(int argc, char **argv)
 	parity_month_label(month, parity_date_month_index(&date));
 	memset(&tally, 0, sizeof tally);
 
-	if ((rc = parity_log_open(&log, dry_run ? "" : config.log, quiet ? NULL : stderr)))
+	if ((rc = parity_log_open(&log, dry_run ? "" : config.log, stderr)))
 		return cli_fail("run", rc);
+	/* Quiet is errors only: a run that fails says so even under -q. */
+	parity_log_set_quiet(log, quiet);
+	cli_quiet_set(quiet);
+	if (!dry_run && (rc = parity_dir_ensure_parent(config.database))) {
+		parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
+		parity_log_close(log);
+		return parity_exit_status(rc);
+	}
 	if (!dry_run && (rc = parity_run_lock_acquire(&lock, config.database))) {
 		parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
 		parity_log_close(log);
@@ -574,9 +665,7 @@ int cmd_run(int argc, char **argv)
 	/* The folders the run writes to are made (or found unwritable) before
 	 * anything is ingested or moved: a run that cannot write its report or
 	 * move its files stops here with nothing changed. */
-	if (!dry_run && ((rc = parity_dir_ensure(config.output)) ||
-	                 (rc = parity_dir_ensure(config.archive)) ||
-	                 (rc = parity_dir_ensure(config.quarantine)))) {
+	if (!dry_run && (rc = ensure_places(&config))) {
 		parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
 		status = parity_exit_status(rc);
 		goto done;
@@ -638,6 +727,12 @@ int cmd_run(int argc, char **argv)
 	parity_log_write(log, PARITY_LOG_INFO, "%zu file%s in the inbox %s", file_count,
 	                 file_count == 1 ? "" : "s", config.inbox);
 	for (size_t i = 0; i < file_count; i++) {
+		if (files[i].skipped) {
+			/* Left where it is, and said: never passed over in silence. */
+			parity_log_write(log, PARITY_LOG_WARN, "%s: skipped: %s", files[i].name,
+			                 files[i].skipped);
+			continue;
+		}
 		rc = take_file(&tally, store, dry_run ? config.database : NULL, scratch_dir,
 		               &files[i], mappings, &config, month, dry_run, log);
 		if (rc < 0) {
@@ -663,9 +758,28 @@ int cmd_run(int argc, char **argv)
 		goto done;
 	}
 
+	if (tally.ingested + tally.corrected + tally.skipped + tally.quarantined == 0) {
+		parity_log_write(log, PARITY_LOG_INFO, "nothing new in the inbox");
+		int empty = 0;
+		if ((rc = parity_run_store_empty(store, &empty))) {
+			parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
+			status = parity_exit_status(rc);
+			goto done;
+		}
+		if (empty) {
+			/* Nothing to do is not a failure: no data yet, so no report. */
+			parity_log_write(log, PARITY_LOG_INFO, "no data has been ingested yet: "
+			                 "no report for %s", month);
+			outputs_called = 1;
+			parity_run_save(store, run_id, month, "ok", parity_log_warnings(log),
+			                NULL, 0);
+			parity_history_finish(store, run_id, NULL, "ok", NULL);
+			goto done;
+		}
+	}
 	char out_dir[PARITY_PATH_MAX];
 	snprintf(out_dir, sizeof out_dir, "%.4000s/%s", config.output, month);
-	if (parity_dir_ensure(config.output)) {
+	if (mark_folder(out_dir)) {
 		parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
 		status = EX_IOERR;
 		goto done;

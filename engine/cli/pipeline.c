@@ -87,6 +87,8 @@ int cli_analysis_option(const char *command, int option, const char *arg,
 	}
 }
 
+static int quiet_mode; /* set by cli_quiet_set */
+
 int cli_cohorts_load(const char *command, const char *path, parity_store *store,
                      parity_cohorts **out)
 {
@@ -94,7 +96,8 @@ int cli_cohorts_load(const char *command, const char *path, parity_store *store,
 	if (rc)
 		return cli_fail(command, rc);
 	for (size_t i = 0; i < (*out)->warning_count; i++)
-		fprintf(stderr, "parity %s: warning: %s\n", command, (*out)->warnings[i]);
+		if (!quiet_mode)
+			fprintf(stderr, "parity %s: warning: %s\n", command, (*out)->warnings[i]);
 	return 0;
 }
 
@@ -140,6 +143,11 @@ static int write_report(const parity_results *results, parity_store *store,
 	parity_run_changes_free(lines);
 	parity_quality_free(quality);
 	return rc;
+}
+
+void cli_quiet_set(int quiet)
+{
+	quiet_mode = quiet;
 }
 
 /* What the run printed about each standard indicator: its sentence, and
@@ -200,6 +208,9 @@ int cli_write_outputs_with(const char *command, parity_store *store,
 	int64_t run_id = run_id_out ? *run_id_out : 0;
 	int rc;
 
+	/* --out a/b makes a when missing, as the help says. */
+	if ((rc = parity_dir_ensure_parent(out_dir)))
+		return cli_fail(command, rc);
 	if (mkdir(out_dir, 0700) != 0) {
 		int err = errno;
 		struct stat st;
@@ -249,6 +260,10 @@ int cli_write_outputs_with(const char *command, parity_store *store,
 		parity_error_set(rc, "%s", message);
 		parity_results_free(results);
 		return cli_fail(command, rc);
+	}
+	if (quiet_mode) {
+		parity_results_free(results);
+		return 0;
 	}
 	print_summary(results);
 	printf("results: %s/results.csv, %s/results.json\n", out_dir, out_dir);

@@ -60,6 +60,10 @@ int cli_cohorts_load(const char *command, const char *path, parity_store *store,
  * which fails the run. */
 typedef int (*cli_changes_fn)(char ***lines, int64_t run_id, void *context);
 
+/* Quiet (-q): errors only. cli_write_outputs then prints no summary and
+ * cli_cohorts_load no warnings; errors are printed as ever. */
+void cli_quiet_set(int quiet);
+
 /* Analyse `store` (the run kept in its history), write results.csv,
  * results.json, trend.csv and trend.json into `out_dir` (cohorts.csv and
  * cohorts.json when the options carry cohorts), and the board report too

@@ -40,7 +40,8 @@ static int open_rejects(ingest *in)
 	const char *base = strrchr(in->path, '/');
 	base = base ? base + 1 : in->path;
 	char name[512];
-	snprintf(name, sizeof name, "%.400s.rejects.csv", base);
+	/* Fits the file system's name limit however long the delivered name. */
+	util_name_fit(name, sizeof name, base, ".rejects.csv");
 	int rc = util_mkdirs(dir, 0700);
 	if (!rc)
 		rc = util_path_join(s->rejects_path, sizeof s->rejects_path, dir, name);

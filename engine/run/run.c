@@ -330,6 +330,7 @@ struct parity_log {
 	FILE *file;
 	FILE *echo;
 	unsigned warnings;
+	int quiet; /* echo errors only */
 };
 
 int parity_log_open(parity_log **out, const char *path, FILE *echo)
@@ -340,6 +341,11 @@ int parity_log_open(parity_log **out, const char *path, FILE *echo)
 		return parity_error_set(PARITY_ENOMEM, "out of memory");
 	log->echo = echo;
 	if (path && path[0]) {
+		int rc = util_parent_mkdirs(path);
+		if (rc) {
+			free(log);
+			return rc;
+		}
 		int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 		if (fd < 0 || !(log->file = fdopen(fd, "a"))) {
 			int err = errno;
@@ -368,18 +374,28 @@ void parity_log_write(parity_log *log, parity_log_level level, const char *fmt, 
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof message, fmt, ap);
 	va_end(ap);
-	/* One event, one line: fold line breaks in messages. */
+	/* One event, one line: fold line breaks in messages; other control
+	 * characters (from a file name in a message) are escaped, so they can
+	 * neither forge a line nor drive a terminal. */
 	for (char *p = message; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
+	char escaped[sizeof message];
+	util_escape_controls(escaped, sizeof escaped, message);
 	if (level != PARITY_LOG_INFO)
 		log->warnings++;
 	if (log->file) {
-		fprintf(log->file, "%s %s %s\n", stamp, names[level], message);
+		fprintf(log->file, "%s %s %s\n", stamp, names[level], escaped);
 		fflush(log->file);
 	}
-	if (log->echo)
-		fprintf(log->echo, "%s %s %s\n", stamp, names[level], message);
+	if (log->echo && (!log->quiet || level == PARITY_LOG_ERROR))
+		fprintf(log->echo, "%s %s %s\n", stamp, names[level], escaped);
+}
+
+void parity_log_set_quiet(parity_log *log, int quiet)
+{
+	if (log)
+		log->quiet = quiet;
 }
 
 unsigned parity_log_warnings(const parity_log *log)
@@ -427,7 +443,7 @@ static int kind_of_name(const char *name, parity_kind *kind)
 
 static int add_file(parity_inbox_file **files, size_t *count, size_t *capacity,
                     const char *dir, const char *name, int kind_known,
-                    parity_kind kind)
+                    parity_kind kind, const char *skipped)
 {
 	if (*count == *capacity) {
 		size_t grown = *capacity ? *capacity * 2 : 16;
@@ -441,7 +457,10 @@ static int add_file(parity_inbox_file **files, size_t *count, size_t *capacity,
 	memset(f, 0, sizeof *f);
 	if (util_path_join(f->path, sizeof f->path, dir, name))
 		return PARITY_EUSAGE;
-	snprintf(f->name, sizeof f->name, "%s", name);
+	/* The name as shown in every output: escaped, so a newline in a name
+	 * cannot forge a line of changes.txt, the log or the report. */
+	util_escape_controls(f->name, sizeof f->name, name);
+	f->skipped = skipped;
 	f->kind_known = kind_known;
 	f->kind = kind;
 	(*count)++;
@@ -472,8 +491,11 @@ static int scan(parity_inbox_file **files, size_t *count, size_t *capacity,
 		if (util_path_join(path, sizeof path, dir, e->d_name))
 			continue;
 		struct stat st;
-		if (lstat(path, &st) != 0)
+		if (lstat(path, &st) != 0) {
+			rc = add_file(files, count, capacity, dir, e->d_name, 0, kind,
+			              "it vanished or cannot be read while the inbox was listed");
 			continue;
+		}
 		if (S_ISDIR(st.st_mode)) {
 			parity_kind sub;
 			if (depth == 0 && parity_kind_parse(&sub, e->d_name) == 0)
@@ -481,11 +503,21 @@ static int scan(parity_inbox_file **files, size_t *count, size_t *capacity,
 			parity_error_clear();
 			continue;
 		}
-		if (!S_ISREG(st.st_mode))
-			continue; /* links, devices and sockets are not deliveries */
 		parity_kind named = kind;
 		int known = kind_known || kind_of_name(e->d_name, &named);
-		rc = add_file(files, count, capacity, dir, e->d_name, known, named);
+		/* Links, FIFOs, devices and sockets are not deliveries: a link may
+		 * point anywhere and a FIFO would stall the run. They are listed
+		 * (with the reason) so the run logs them instead of passing them
+		 * over in silence. */
+		const char *why = NULL;
+		if (S_ISLNK(st.st_mode))
+			why = "a symbolic link, not a delivered file (put the file itself "
+			      "in the inbox)";
+		else if (S_ISFIFO(st.st_mode))
+			why = "a FIFO (named pipe), not a delivered file";
+		else if (!S_ISREG(st.st_mode))
+			why = "not a regular file (a device or socket)";
+		rc = add_file(files, count, capacity, dir, e->d_name, known, named, why);
 	}
 	closedir(d);
 	return rc;
@@ -578,6 +610,49 @@ int parity_file_move(char *moved, const char *path, const char *dir)
 int parity_dir_ensure(const char *path)
 {
 	return util_mkdirs(path, 0700);
+}
+
+int parity_dir_check_writable(const char *path)
+{
+	return util_dir_writable(path);
+}
+
+int parity_dir_ensure_parent(const char *path)
+{
+	return util_parent_mkdirs(path);
+}
+
+int parity_run_derived_path(char *out, size_t size, const char *path,
+                            const char *suffix)
+{
+	char name[PARITY_PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	util_name_fit(name, sizeof name, slash ? slash + 1 : path, suffix);
+	int n = slash ? snprintf(out, size, "%.*s/%s", (int)(slash - path), path, name)
+	              : snprintf(out, size, "%s", name);
+	if (n < 0 || (size_t)n >= size)
+		return parity_error_set(PARITY_EUSAGE, "path too long: %.100s", path);
+	return 0;
+}
+
+void parity_run_escape(char *out, size_t size, const char *text)
+{
+	util_escape_controls(out, size, text);
+}
+
+int parity_run_store_empty(parity_store *store, int *empty)
+{
+	sqlite3_stmt *stmt = NULL;
+	sqlite3 *db = store_db(store);
+	int step = sqlite3_prepare_v2(db, "SELECT 1 FROM files LIMIT 1", -1, &stmt, NULL);
+	if (step == SQLITE_OK)
+		step = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return parity_error_set(PARITY_EIO, "%s: %s", parity_store_path(store),
+		                        sqlite3_errmsg(db));
+	*empty = step == SQLITE_DONE;
+	return 0;
 }
 
 int parity_run_file_known(const char *database, const char *path, int *known)

@@ -4,6 +4,7 @@
  * the modules that read and write it.
  */
 #include "store_internal.h"
+#include "util/util.h"
 
 #include "parity/common.h"
 
@@ -419,6 +420,9 @@ int parity_store_open(parity_store **out, const char *path, int create)
 			return parity_error_set(PARITY_ENOINPUT,
 			                        "%s: no such database (ingest an extract first)",
 			                        path);
+		/* Its folder is made when missing, as for every output. */
+		if ((rc = util_parent_mkdirs(path)) != 0)
+			return rc;
 		/* Create it owner-only before SQLite opens it. */
 		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 		if (fd < 0 && errno != EEXIST)

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <ini.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,4 +324,89 @@ int util_ini_parse(FILE *in, util_ini_handler handler, void *user)
 	if (st.stopped)
 		return -1;
 	return rc;
+}
+
+void util_name_fit(char *out, size_t size, const char *name, const char *suffix)
+{
+	size_t name_len = strlen(name), suffix_len = strlen(suffix);
+	if (name_len + suffix_len <= UTIL_NAME_ROOM) {
+		snprintf(out, size, "%s%s", name, suffix);
+		return;
+	}
+	/* FNV-1a over the whole name: two long names that share their start
+	 * still get different derived names. */
+	unsigned long long hash = 14695981039346656037ULL;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		hash = (hash ^ *p) * 1099511628211ULL;
+	size_t keep = UTIL_NAME_ROOM - suffix_len - 17;
+	if (suffix_len + 17 > UTIL_NAME_ROOM)
+		keep = 0;
+	/* Cut on a character boundary, not inside a UTF-8 sequence. */
+	while (keep > 0 && ((unsigned char)name[keep] & 0xC0) == 0x80)
+		keep--;
+	snprintf(out, size, "%.*s~%016llx%s", (int)keep, name, hash, suffix);
+}
+
+int util_parent_mkdirs(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return 0; /* the current folder or the root: there already */
+	if ((size_t)(slash - path) >= sizeof dir)
+		return parity_error_set(PARITY_EUSAGE, "path too long: %.100s", path);
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	/* Only a missing folder is made. One that exists, or a path through a
+	 * regular file (ENOTDIR), is left for the caller's own open to report,
+	 * naming the file it could not create. */
+	struct stat st;
+	if (stat(dir, &st) == 0 || errno != ENOENT)
+		return 0;
+	return util_mkdirs(dir, 0700);
+}
+
+int util_dir_writable(const char *dir)
+{
+	char probe[4096];
+	int n = snprintf(probe, sizeof probe, "%s/.parity-probe-XXXXXX", dir);
+	if (n < 0 || (size_t)n >= sizeof probe)
+		return parity_error_set(PARITY_EUSAGE, "path too long: %.100s", dir);
+	int fd = mkstemp(probe);
+	if (fd < 0)
+		return parity_error_set(PARITY_EIO, "%s: cannot write in this folder: %s "
+		                        "(give the user that runs parity write access, or "
+		                        "change the path in the configuration)", dir,
+		                        strerror(errno));
+	close(fd);
+	unlink(probe);
+	return 0;
+}
+
+void util_escape_controls(char *out, size_t size, const char *text)
+{
+	size_t used = 0;
+	if (!size)
+		return;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		char piece[8];
+		if (*p == '\n')
+			snprintf(piece, sizeof piece, "\\n");
+		else if (*p == '\r')
+			snprintf(piece, sizeof piece, "\\r");
+		else if (*p == '\t')
+			snprintf(piece, sizeof piece, "\\t");
+		else if (*p < 0x20 || *p == 0x7f)
+			snprintf(piece, sizeof piece, "\\x%02x", *p);
+		else {
+			piece[0] = (char)*p;
+			piece[1] = '\0';
+		}
+		size_t len = strlen(piece);
+		if (used + len >= size)
+			break;
+		memcpy(out + used, piece, len);
+		used += len;
+	}
+	out[used] = '\0';
 }

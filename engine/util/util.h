@@ -50,4 +50,28 @@ typedef int (*util_ini_handler)(void *user, const char *section,
  * stopped the parse (the handler has set the error). */
 int util_ini_parse(FILE *in, util_ini_handler handler, void *user);
 
+/* Room left in a file name (NAME_MAX) for what parity derives from a
+ * delivered name: a temporary ".tmp-XXXXXX" and a ".N" numbering. */
+#define UTIL_NAME_ROOM 236
+
+/* `name` followed by `suffix` ("NAME.rejects.csv") in `out`. When that is
+ * longer than UTIL_NAME_ROOM bytes, the name is cut and a hash of the whole
+ * name put after the cut ("START~1a2b3c4d5e6f7a8b.rejects.csv"), so derived
+ * names always fit and stay recognisable and distinct. */
+void util_name_fit(char *out, size_t size, const char *name, const char *suffix);
+
+/* Create the folder that holds file `path` (and its parents) when missing.
+ * 0 or PARITY_EIO naming the folder. */
+int util_parent_mkdirs(const char *path);
+
+/* Check that folder `dir` exists and a file can be created in it, by
+ * creating and removing a probe file: permission bits alone do not tell
+ * (root, read-only mounts, ACLs). 0 or PARITY_EIO naming the folder. */
+int util_dir_writable(const char *dir);
+
+/* `text` with control characters escaped ("\n", "\t", "\x1b"), so a
+ * delivered file name can never start a line or drive a terminal in an
+ * output; cut to fit `size`. */
+void util_escape_controls(char *out, size_t size, const char *text);
+
 #endif

@@ -83,6 +83,10 @@ typedef struct parity_log parity_log;
  *  `path` may be "" for no file. Returns 0 or PARITY_EIO. */
 int parity_log_open(parity_log **out, const char *path, FILE *echo);
 
+/** Quiet: echo only ERROR lines (the log file still gets every line). An
+ *  unattended run under --quiet is silent unless something failed. */
+void parity_log_set_quiet(parity_log *log, int quiet);
+
 /** Write "2026-11-27T07:40:00Z LEVEL message". */
 void parity_log_write(parity_log *log, parity_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -98,6 +102,10 @@ typedef struct parity_inbox_file {
 	char name[256];             /**< file name */
 	int kind_known;             /**< 1 when the kind could be told */
 	parity_kind kind;           /**< from the subfolder or name prefix */
+	/** Why the entry is not taken (a symbolic link, a FIFO, ...), or NULL
+	 *  for a regular file. Such entries are listed so the run can log
+	 *  them; they are never read or moved. */
+	const char *skipped;
 } parity_inbox_file;
 
 /**
@@ -120,6 +128,28 @@ int parity_file_move(char *moved, const char *path, const char *dir);
 
 /** Create folder `path` and its parents (mode 0700). 0 or PARITY_EIO. */
 int parity_dir_ensure(const char *path);
+
+/** Check that folder `path` can be written, by creating and removing a
+ *  probe file in it. 0 or PARITY_EIO naming the folder. */
+int parity_dir_check_writable(const char *path);
+
+/** Create the folder holding file `path` (a database or log) when it is
+ *  missing. 0 or PARITY_EIO. */
+int parity_dir_ensure_parent(const char *path);
+
+/** The name of a file derived from a delivered one: folder of `path`, its
+ *  name, then `suffix` (".error.txt"), shortened with a hash when the name
+ *  would not fit the file system's limit. 0, or PARITY_EUSAGE when even
+ *  the folder is too long. */
+int parity_run_derived_path(char *out, size_t size, const char *path,
+                            const char *suffix);
+
+/** `text` with control characters escaped ("\\n", "\\x1b"), for names that
+ *  reach a log, a report or a terminal. */
+void parity_run_escape(char *out, size_t size, const char *text);
+
+/** *empty = 1 when the store holds no ingested file yet. 0 or an error. */
+int parity_run_store_empty(parity_store *store, int *empty);
 
 /**
  * Set *known to 1 when a file with the same content (SHA-256) as `path` is
