@@ -21,11 +21,17 @@ ROUNDS=${STORE_READERS_ROUNDS:-50}
 command -v sqlite3 > /dev/null || { echo "FAIL: sqlite3 is needed (.ci/install-deps)"; exit 1; }
 
 # Nearly distinct cells, so each ingest writes several tables of them; a2
-# and a3 are corrected re-deliveries of a (the same organisations and
-# months: the generator draws them from one list whatever the seed).
+# and a3 are corrected re-deliveries of a: the same rows and dates, with
+# some appointments of shortlisted rows corrected (every 7th row in a2,
+# every 5th in a3), so
+# each replaces a's organisation-months whole.
 "$GEN" --kind recruitment --rows 4000 --distinct --seed 1 --out a.csv
-"$GEN" --kind recruitment --rows 4000 --distinct --seed 2 --out a2.csv
-"$GEN" --kind recruitment --rows 4000 --distinct --seed 3 --out a3.csv
+correct() {
+    awk -F, -v OFS=, -v every="$1" 'NR > 1 && NR % every == 0 && $(NF-1) == "Y" { $NF = ($NF == "Y" ? "N" : "Y") } { print }' a.csv
+}
+correct 7 > a2.csv
+correct 5 > a3.csv
+cmp -s a.csv a2.csv && { echo "FAIL: a2.csv is no correction"; exit 1; }
 cp "$SRC/sample-data/workforce.csv" workforce.csv
 
 # The database each round starts from (readers need one to read).
