@@ -1,7 +1,7 @@
 /*
  * period.c: date parsing and validation, and reporting periods as spans of
  * whole months (financial years, calendar years, quarters, months, rolling
- * twelve months).
+ * twelve months, ranges of them, and "all").
  */
 #include "parity/period.h"
 
@@ -126,7 +126,59 @@ static void calendar_span(parity_period *out, int first, int months,
 	snprintf(out->label, sizeof out->label, "%s", label);
 }
 
+static int parse_one(parity_period *out, const char *text);
+
+/* "YYYY-MM..YYYY-MM": the label every range gets, whatever its ends were
+ * written as, so that the label alone says which months it covers. */
+static void range_label(parity_period *out)
+{
+	char first[8], last[8];
+	parity_month_label(first, out->first_month);
+	parity_month_label(last, out->last_month);
+	snprintf(out->label, sizeof out->label, "%s..%s", first, last);
+}
+
 int parity_period_parse(parity_period *out, const char *text)
+{
+	const char *dots = strstr(text, "..");
+	if (!strcmp(text, "all") || !strcmp(text, "ALL") || !strcmp(text, "All")) {
+		out->first_month = PARITY_PERIOD_ALL_FIRST;
+		out->last_month = PARITY_PERIOD_ALL_LAST;
+		snprintf(out->label, sizeof out->label, "all");
+		return 0;
+	}
+	if (!dots)
+		return parse_one(out, text);
+	/* A range: from the first month of one period to the last of another
+	 * ("2024-01..2025-12", "2022/23..2024/25"). */
+	char left[64];
+	parity_period from, to;
+	size_t len = (size_t)(dots - text);
+	if (len == 0 || len >= sizeof left || !dots[2] || strstr(dots + 2, ".."))
+		return parity_error_set(PARITY_EUSAGE,
+		                        "period range \"%.40s\" is not FIRST..LAST: give "
+		                        "two periods joined by '..', such as 2024-01..2025-12",
+		                        text);
+	memcpy(left, text, len);
+	left[len] = '\0';
+	if (parse_one(&from, left) || parse_one(&to, dots + 2))
+		return parity_error_set(PARITY_EUSAGE,
+		                        "period range \"%.40s\": each end must be a financial "
+		                        "year (2024/25), calendar year (2024), quarter "
+		                        "(2024-Q1), month (2024-03) or rolling twelve months "
+		                        "(R12-2025-03), such as 2024-01..2025-12", text);
+	if (from.first_month > to.last_month)
+		return parity_error_set(PARITY_EUSAGE,
+		                        "period range \"%.40s\" runs backwards (it ends "
+		                        "before it starts): write the earlier end first, "
+		                        "as %s..%s", text, to.label, from.label);
+	out->first_month = from.first_month;
+	out->last_month = to.last_month;
+	range_label(out);
+	return 0;
+}
+
+static int parse_one(parity_period *out, const char *text)
 {
 	int year = 0, second = 0, number = 0;
 	char tail;
@@ -169,8 +221,9 @@ int parity_period_parse(parity_period *out, const char *text)
 	}
 	return parity_error_set(PARITY_EUSAGE,
 	                        "unknown period \"%.40s\": use a financial year (2024/25), "
-	                        "calendar year (2024), quarter (2024-Q1), month (2024-03) "
-	                        "or rolling twelve months (R12-2025-03)", text);
+	                        "calendar year (2024), quarter (2024-Q1), month (2024-03), "
+	                        "rolling twelve months (R12-2025-03), a range of them "
+	                        "(2024-01..2025-12) or all", text);
 }
 
 void parity_period_previous(parity_period *out, const parity_period *period)
@@ -182,6 +235,11 @@ void parity_period_previous(parity_period *out, const parity_period *period)
 	int fy = strchr(old, '/') != NULL;
 	if (fy) {
 		parity_period_financial_year(out, first);
+		return;
+	}
+	if (strstr(old, "..")) {
+		calendar_span(out, first, length, "");
+		range_label(out);
 		return;
 	}
 	if (strncmp(old, "R12-", 4) == 0) {

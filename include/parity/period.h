@@ -40,9 +40,17 @@ typedef struct parity_period {
 /** The NHS financial year containing month index `month`. */
 void parity_period_financial_year(parity_period *out, int month);
 
+/** "all": parity_period_parse gives these bounds and the label "all"; the
+ *  analysis replaces them with the months its data cover. */
+#define PARITY_PERIOD_ALL_FIRST 0
+#define PARITY_PERIOD_ALL_LAST (2199 * 12 + 11)
+
 /**
  * Parse a period label in any of the forms above (also "FY2024/25" and
- * "2024-25"). Returns 0 or PARITY_EUSAGE naming the accepted forms.
+ * "2024-25"), a range FIRST..LAST of two of them ("2024-01..2025-12",
+ * "2022/23..2024/25": the first month of FIRST to the last of LAST,
+ * labelled "2024-01..2025-12"), or "all". Returns 0 or PARITY_EUSAGE
+ * naming the accepted forms, or saying the range runs backwards.
  */
 int parity_period_parse(parity_period *out, const char *text);
 
