@@ -176,6 +176,11 @@ int cmd_ingest(int argc, char **argv)
 		if (summary.missing_columns[0])
 			printf("  warning: no column for %s: every row counted as not stated\n",
 			       summary.missing_columns);
+		for (const char *w = summary.warnings; *w;) {
+			size_t len = strcspn(w, "\n");
+			printf("  warning: %.*s\n", (int)len, w);
+			w += len + (w[len] == '\n');
+		}
 	}
 	parity_store_close(store);
 	parity_mapping_free(mapping);

@@ -631,6 +631,32 @@ static int on_record(void *context, const csvread_record *record)
 
 /* ---- finishing ----------------------------------------------------------- */
 
+/* Say which band-like columns hold values that are not known bands: those
+ * rows are stored under the value as written, so band figures (breakdowns,
+ * Kline's ladder, band clusters) would miss them. Names the column and the
+ * first line, never the value. */
+static void warn_not_a_band(ingest *in)
+{
+	static const int fields[3] = {F_PAY, F_GROUP, F_AGE};
+	static const char *const what[3] = {"pay band", "staff group", "age band"};
+	for (int k = 0; k < 3; k++) {
+		if (!in->not_a_band[k] || in->column_of[fields[k]] < 0)
+			continue;
+		char *warnings = in->summary->warnings;
+		size_t used = strlen(warnings);
+		snprintf(warnings + used, sizeof in->summary->warnings - used,
+		         "%s%s: column '%s' (%s): %llu %s a value that is not a known "
+		         "%s (the first on line %llu), counted as written: map it in "
+		         "the mapping file's [%s] section",
+		         used ? "\n" : "", in->path,
+		         in->header[in->column_of[fields[k]]], in->column_name[fields[k]],
+		         (unsigned long long)in->not_a_band[k],
+		         in->not_a_band[k] == 1 ? "row holds" : "rows hold", what[k],
+		         (unsigned long long)in->not_a_band_line[k],
+		         in->column_name[fields[k]]);
+	}
+}
+
 static int bind_run(parity_store *store, const char *sql, int64_t a, int64_t b,
                     const char *text, const char *what)
 {
@@ -1151,6 +1177,7 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 		goto done;
 	in.delimiter = read.delimiter;
 	snprintf(summary->sha256, sizeof summary->sha256, "%s", read.sha256);
+	warn_not_a_band(&in);
 	if (!in.header_done) {
 		rc = parity_error_set(PARITY_EDATA, "%s: the file is empty: export it again "
 		                      "with its header and rows", path);

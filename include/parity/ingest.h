@@ -161,6 +161,9 @@ typedef struct parity_ingest_summary {
 	char first_reject[512];  /**< the first reject's line and reason, for messages */
 	char missing_columns[512]; /**< expected columns absent (counted as not
 	                                stated), comma separated; "" when none */
+	char warnings[1024];     /**< further warnings, one per line (values of
+	                              a pay band, staff group or age band column
+	                              that are not known ones); "" when none */
 } parity_ingest_summary;
 
 /**
