@@ -452,7 +452,10 @@ static int code_date(ingest *in, const char *text, size_t length, int *month,
 		return 0;
 	}
 	parity_date date;
-	if (parity_date_parse(&date, text) != 0)
+	parity_date_order order = in->mapping && in->mapping->month_first
+	                                  ? PARITY_DATE_MONTH_FIRST
+	                                  : PARITY_DATE_DAY_FIRST;
+	if (parity_date_parse_as(&date, text, order) != 0)
 		return -1; /* the message stays set for the caller */
 	*month = parity_date_month_index(&date);
 	*ymd = (uint32_t)(date.year * 10000 + date.month * 100 + date.day);

@@ -30,6 +30,7 @@ struct parity_mapping {
 	char delimiter;            /* [settings] delimiter; 0 if unset */
 	int windows1252;           /* [settings] encoding = windows-1252 */
 	int kind_set;              /* [settings] kind given */
+	int month_first;           /* [settings] date_format = MM/DD/YYYY */
 	parity_kind kind;
 };
 

@@ -33,4 +33,26 @@ check 1.11 "age band warning" \
     grep -qF "column 'age_band' (age_band): 1 row holds a value that is not a known age band (the first on line 11)" out.1.1
 check 1.12 "the warnings do not quote the values" \
     bash -c '! grep -q "Porters\|Consultant\|Band 11\|Adult" out.1.1'
+
+# 2. Dates as HR systems write them. dates.csv: three rows dated 31 March
+#    2025 (Oracle 31-MAR-2025, 31/03/2025 00:00, 2025-03-31T09:15:00) and one
+#    01-Apr-2024. Month index = year*12 + month-1: 2025-03 is 24302,
+#    2024-04 is 24291.
+do_cmd_test 2.1 0 "4 rows read, 4 stored, 0 rejected" \
+    "$PARITY" ingest --db d.db --kind workforce "$D/dates.csv"
+check 2.2 "three rows in March 2025" \
+    test "$(sqlite3 d.db 'select sum(rows) from cells where month = 24302')" = 3
+check 2.3 "one row in April 2024" \
+    test "$(sqlite3 d.db 'select sum(rows) from cells where month = 24291')" = 1
+# date_format = MM/DD/YYYY reads 04/01/2024 as 1 April (not 4 January) and
+# 03/31/2025 as 31 March; without it, 03/31/2025 is refused (month 31).
+do_cmd_test 2.4 0 "2 rows read, 2 stored, 0 rejected" \
+    "$PARITY" ingest --db u.db --map "$D/dates-us.ini" "$D/dates-us.csv"
+check 2.5 "04/01/2024 month first is April 2024" \
+    test "$(sqlite3 u.db 'select group_concat(month) from (select distinct month from cells order by month)')" = "24291,24302"
+do_cmd_test 2.6 65 "not a real calendar date" \
+    "$PARITY" ingest --db u2.db --kind workforce "$D/dates-us.csv"
+printf '[settings]\nkind = workforce\ndate_format = YY/DD/MM\n' > bad-format.ini
+do_cmd_test 2.7 65 "date_format 'YY/DD/MM' is not DD/MM/YYYY or MM/DD/YYYY" \
+    "$PARITY" ingest --db u3.db --map bad-format.ini "$D/dates-us.csv"
 finish

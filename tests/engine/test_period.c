@@ -129,6 +129,39 @@ static void test_period_ranges_and_all(void)
 	parity_error_clear();
 }
 
+/* Issue 13: ESR's Oracle dates (31-MAR-2025) were refused on every row. The
+ * expected dates are read off the text by hand. */
+static void test_period_dates_as_hr_systems_write_them(void)
+{
+	parity_date d;
+	CHECK(parity_date_parse(&d, "31-MAR-2025") == 0 && d.year == 2025 &&
+	      d.month == 3 && d.day == 31);
+	CHECK(parity_date_parse(&d, "01-Apr-2024") == 0 && d.year == 2024 &&
+	      d.month == 4 && d.day == 1);
+	CHECK(parity_date_parse(&d, "31-MAR-2025 00:00:00") == 0 && d.day == 31);
+	CHECK(parity_date_parse(&d, "31 March 2025") == 0 && d.month == 3);
+	/* Oracle's RR rule: 25 is 2025, 99 is 1999. */
+	CHECK(parity_date_parse(&d, "31-MAR-25") == 0 && d.year == 2025);
+	CHECK(parity_date_parse(&d, "31-DEC-99") == 0 && d.year == 1999);
+	CHECK(parity_date_parse(&d, "31/03/2025 00:00") == 0 && d.month == 3 &&
+	      d.day == 31);
+	CHECK(parity_date_parse(&d, "2025-03-31T09:15:00") == 0 && d.day == 31);
+	CHECK(parity_date_parse(&d, "2025-03-31T09:15:00Z") == 0);
+	CHECK(parity_date_parse(&d, "31.03.2025") == 0 && d.month == 3);
+	CHECK(parity_date_parse(&d, "2025/03/31") == 0 && d.day == 31);
+	/* Day first by default; month first when the mapping says so. */
+	CHECK(parity_date_parse(&d, "04/03/2025") == 0 && d.month == 3 && d.day == 4);
+	CHECK(parity_date_parse_as(&d, "04/03/2025", PARITY_DATE_MONTH_FIRST) == 0 &&
+	      d.month == 4 && d.day == 3);
+	CHECK(parity_date_parse_as(&d, "03/31/2025", PARITY_DATE_MONTH_FIRST) == 0 &&
+	      d.month == 3 && d.day == 31);
+	CHECK(!parses("03/31/2025")); /* month 31 */
+	CHECK(!parses("31-FOO-2025"));
+	CHECK(!parses("30-FEB-2024"));
+	CHECK(!parses("31-MAR-202"));
+	CHECK(!parses("31-MAR-2025 later"));
+}
+
 int main(void)
 {
 	parity_init();
@@ -138,5 +171,6 @@ int main(void)
 	RUN(test_period_parse_labels);
 	RUN(test_period_previous);
 	RUN(test_period_ranges_and_all);
+	RUN(test_period_dates_as_hr_systems_write_them);
 	return HARNESS_REPORT();
 }
