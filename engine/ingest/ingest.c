@@ -586,6 +586,36 @@ int ingest_uncount(ingest *in, const row *r)
 	return 0;
 }
 
+/* A report's footer line: its first non-blank field starts with a word
+ * reports put there ("Total", "Grand Total", "Report run by", "Printed",
+ * "End of report", "Page"), and it is no full row: a different number of
+ * fields from the header, or fewer than half of them filled in (Excel pads
+ * "Total,,,,,4" to the header's width). Counted apart, not refused. */
+static int is_footer(const csvread_record *record, size_t header_count)
+{
+	static const char *const words[] = {
+		"total", "grandtotal", "subtotal", "reportrun", "runby", "rundate",
+		"reportdate", "printed", "generated", "endofreport", "page",
+		"rowcount", "recordcount", "numberofrecords", "countof",
+	};
+	size_t filled = 0;
+	int worded = -1;
+	for (size_t i = 0; i < record->count; i++) {
+		char key[64];
+		parity_code_key(key, sizeof key, record->fields[i]);
+		if (!key[0])
+			continue;
+		filled++;
+		if (worded >= 0)
+			continue;
+		worded = 0;
+		for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+			if (!strncmp(key, words[w], strlen(words[w])))
+				worded = 1;
+	}
+	return worded == 1 && (record->count != header_count || 2 * filled < header_count);
+}
+
 static int on_record(void *context, const csvread_record *record)
 {
 	ingest *in = context;
@@ -594,8 +624,16 @@ static int on_record(void *context, const csvread_record *record)
 
 	if ((rc = note_checkpoint(in, record)))
 		return rc;
+	if (!in->header_done && in->mapping && record->line < in->mapping->header_line) {
+		in->summary->title_lines++; /* a report's title above the header */
+		return 0;
+	}
 	if (!in->header_done)
 		return ingest_resolve_header(in, record);
+	if (is_footer(record, in->header_count)) {
+		in->summary->footer_lines++;
+		return 0;
+	}
 	in->summary->rows_read++;
 	if (in->options->progress && (in->summary->rows_read & 0xffff) == 0) {
 		time_t now = time(NULL);

@@ -161,6 +161,11 @@ typedef struct parity_ingest_summary {
 	char first_reject[512];  /**< the first reject's line and reason, for messages */
 	char missing_columns[512]; /**< expected columns absent (counted as not
 	                                stated), comma separated; "" when none */
+	uint64_t title_lines;    /**< lines above the header skipped as the
+	                              mapping's header_line says (report titles) */
+	uint64_t footer_lines;   /**< lines recognised as a report's footer
+	                              (totals, "Report run by ..."): counted, not
+	                              stored, not rejects */
 	char warnings[1024];     /**< further warnings, one per line (values of
 	                              a pay band, staff group or age band column
 	                              that are not known ones); "" when none */

@@ -55,4 +55,25 @@ do_cmd_test 2.6 65 "not a real calendar date" \
 printf '[settings]\nkind = workforce\ndate_format = YY/DD/MM\n' > bad-format.ini
 do_cmd_test 2.7 65 "date_format 'YY/DD/MM' is not DD/MM/YYYY or MM/DD/YYYY" \
     "$PARITY" ingest --db u3.db --map bad-format.ini "$D/dates-us.csv"
+
+# 3. A report's title lines above the header and its footer below the rows.
+#    staff-in-post.csv, by hand: 2 title lines, the header on line 3, rows
+#    P01-P04 on lines 4-7 (P04 has 8 fields, not 10: a real reject), then
+#    "Total,,,,,,,,,4" (padded to 10 fields, 2 filled) and "Report run by
+#    ...": 2 footer lines. So 4 rows read, 3 stored, 1 rejected.
+do_cmd_test 3.1 0 "4 rows read, 3 stored, 1 rejected" \
+    "$PARITY" ingest --db s.db --max-rejects 50 --rejects-dir rej \
+    --map "$D/staff-in-post.ini" "$D/staff-in-post.csv"
+check 3.2 "title and footer lines are reported" \
+    grep -qF "skipped: 2 title lines above the header (the mapping's header_line), 2 report footer lines" out.3.1
+check 3.3 "the rejects file holds only the short row (line 7)" \
+    test "$(tail -n +2 rej/staff-in-post.csv.rejects.csv | cut -d, -f1 | tr '\n' ' ')" = "7 "
+check 3.4 "three rows stored, band 8a among them" \
+    test "$(sqlite3 s.db "select sum(rows) || '/' || sum(case when pay_band = '8a' then rows end) from cells")" = "3/1"
+# Without header_line the title is taken for the header: refused, never
+# miscounted.
+do_cmd_test 3.5 65 "" "$PARITY" ingest --db s2.db --kind workforce "$D/staff-in-post.csv"
+printf '[settings]\nkind = workforce\nheader_line = three\n' > bad-header.ini
+do_cmd_test 3.6 65 "header_line 'three' is not a line number" \
+    "$PARITY" ingest --db s3.db --map bad-header.ini "$D/staff-in-post.csv"
 finish
