@@ -201,6 +201,77 @@ static int latest_complete_year(parity_store *store, const char *organisation,
 	return 0;
 }
 
+/* The first and last months holding recruitment, disciplinary or training
+ * data: 0, 1 when there are none, or a negative error. */
+static int data_span(parity_store *store, const char *organisation, int *first,
+                     int *last)
+{
+	static const measure order[] = {M_APPOINTMENT, M_DISCIPLINARY, M_TRAINING};
+	int found = 0;
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+		int from = 0, to = 0;
+		int rc = tally_span(store, order[i], organisation, &from, &to);
+		if (rc < 0)
+			return rc;
+		if (rc)
+			continue;
+		if (!found || from < *first)
+			*first = from;
+		if (!found || to > *last)
+			*last = to;
+		found = 1;
+	}
+	return !found;
+}
+
+/* "--period all": every month from the first to the last that holds
+ * recruitment, disciplinary or training data. */
+static int all_months(parity_store *store, const char *organisation,
+                      parity_period *out)
+{
+	int rc = data_span(store, organisation, &out->first_month, &out->last_month);
+	if (rc < 0)
+		return rc;
+	if (rc)
+		return parity_error_set(PARITY_EDATA,
+		                        "%s: holds no recruitment, disciplinary or training "
+		                        "data%s%s yet: ingest an extract first",
+		                        parity_store_path(store),
+		                        organisation ? " for organisation " : "",
+		                        organisation ? organisation : "");
+	char a[8], b[8];
+	parity_month_label(a, out->first_month);
+	parity_month_label(b, out->last_month);
+	snprintf(out->label, sizeof out->label, "%s..%s", a, b);
+	return 0;
+}
+
+/* When the period runs past the data (before their first month or after
+ * their last, as the rows' period_partly_covered flag says), say so and
+ * name the months of the period that hold data: results.csv only flags it
+ * per row, which is easy to miss. A period with no data at all is an error
+ * later, not a note. */
+static int note_coverage(parity_results *results, parity_store *store,
+                         const parity_period *period, const char *organisation)
+{
+	char spans[200];
+	int first = 0, last = 0;
+	int rc = data_span(store, organisation, &first, &last);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	if (period->first_month >= first && period->last_month <= last)
+		return 0;
+	int months = tally_months_covered(store, organisation, period->first_month,
+	                                  period->last_month, spans, sizeof spans);
+	if (months <= 0)
+		return months;
+	snprintf(results->coverage_note, sizeof results->coverage_note,
+	         "period %s is only partly covered by data: %d of its %d months hold "
+	         "recruitment, disciplinary or training data (%s)", period->label,
+	         months, period->last_month - period->first_month + 1, spans);
+	return 0;
+}
+
 /* Load every measure for `period` (`all` 0: only those of the standard
  * indicators; the others stay empty): the rolling window for rolling
  * measures. */
@@ -638,6 +709,9 @@ int parity_analyse_run(parity_results **out, parity_store *store,
 		rc = parity_period_parse(&period, options.period);
 	else
 		rc = latest_complete_year(store, options.organisation, &period);
+	if (!rc && period.first_month == PARITY_PERIOD_ALL_FIRST &&
+	    period.last_month == PARITY_PERIOD_ALL_LAST)
+		rc = all_months(store, options.organisation, &period);
 	if (rc)
 		return rc;
 
@@ -655,6 +729,8 @@ int parity_analyse_run(parity_results **out, parity_store *store,
 	results->rolling_years = options.rolling_years;
 	results->cohort_window_months = options.cohort_window_months;
 	results->include_bank = options.include_bank;
+	if ((rc = note_coverage(results, store, &period, options.organisation)))
+		goto fail;
 
 	if ((rc = load_measures(tallies, store, &pool, &period, &options, 1)))
 		goto fail;

@@ -102,6 +102,13 @@ typedef struct tally {
 int tally_span(parity_store *store, measure m, const char *organisation,
                int *first, int *last);
 
+/* The months from `first` to `last` that hold recruitment, disciplinary or
+ * training data (for `organisation`, or all), written as spans into `buf`
+ * ("2024-04..2025-03, 2025-06"). Returns how many months, or a negative
+ * error. Workforce snapshots are left out: each covers one month. */
+int tally_months_covered(parity_store *store, const char *organisation, int first,
+                         int last, char *buf, size_t size);
+
 /*
  * Load `m` over the `count` consecutive periods in `periods` (oldest first)
  * for `organisation` (NULL: all). Periods outside the outcome kind's data

@@ -160,6 +160,56 @@ int tally_span(parity_store *store, measure m, const char *organisation,
 	return 0;
 }
 
+/* Append one span of months to `buf`. */
+static void put_span(char *buf, size_t size, int from, int to)
+{
+	char a[8], b[8];
+	size_t used = strlen(buf);
+	if (used + 20 >= size)
+		return;
+	parity_month_label(a, from);
+	parity_month_label(b, to);
+	if (from == to)
+		snprintf(buf + used, size - used, "%s%s", used ? ", " : "", a);
+	else
+		snprintf(buf + used, size - used, "%s%s..%s", used ? ", " : "", a, b);
+}
+
+int tally_months_covered(parity_store *store, const char *organisation, int first,
+                         int last, char *buf, size_t size)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = store_prepare(store, &stmt,
+	                       "SELECT DISTINCT month FROM coverage WHERE month BETWEEN ?1 "
+	                       "AND ?2 AND kind <> 'workforce' AND (?3 IS NULL OR "
+	                       "organisation = ?3) ORDER BY month");
+	if (rc)
+		return rc;
+	sqlite3_bind_int(stmt, 1, first);
+	sqlite3_bind_int(stmt, 2, last);
+	if (organisation)
+		sqlite3_bind_text(stmt, 3, organisation, -1, SQLITE_TRANSIENT);
+	int months = 0, from = -1, to = -1, step;
+	buf[0] = '\0';
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int month = sqlite3_column_int(stmt, 0);
+		months++;
+		if (from >= 0 && month == to + 1) {
+			to = month;
+			continue;
+		}
+		if (from >= 0)
+			put_span(buf, size, from, to);
+		from = to = month;
+	}
+	if (from >= 0)
+		put_span(buf, size, from, to);
+	if (step != SQLITE_DONE)
+		months = store_fail(store, step, "reading which months hold data");
+	sqlite3_finalize(stmt);
+	return months;
+}
+
 static tally_cell *cell_add(tally *t)
 {
 	if (t->count == t->capacity) {

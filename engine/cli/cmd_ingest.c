@@ -197,6 +197,19 @@ int cmd_ingest(int argc, char **argv)
 		if (summary.missing_columns[0])
 			printf("  warning: no column for %s: every row counted as not stated\n",
 			       summary.missing_columns);
+		if (summary.title_lines || summary.footer_lines)
+			printf("  skipped: %llu title line%s above the header (the mapping's "
+			       "header_line), %llu report footer line%s (totals, \"Report run "
+			       "by\" ...); none counted as rows or rejects\n",
+			       (unsigned long long)summary.title_lines,
+			       summary.title_lines == 1 ? "" : "s",
+			       (unsigned long long)summary.footer_lines,
+			       summary.footer_lines == 1 ? "" : "s");
+		for (const char *w = summary.warnings; *w;) {
+			size_t len = strcspn(w, "\n");
+			printf("  warning: %.*s\n", (int)len, w);
+			w += len + (w[len] == '\n');
+		}
 	}
 	parity_store_close(store);
 	parity_mapping_free(mapping);

@@ -265,6 +265,8 @@ int cli_write_outputs_with(const char *command, parity_store *store,
 		parity_results_free(results);
 		return 0;
 	}
+	if (results->coverage_note[0])
+		fprintf(stderr, "parity %s: note: %s\n", command, results->coverage_note);
 	print_summary(results);
 	printf("results: %s/results.csv, %s/results.json\n", out_dir, out_dir);
 	printf("trend: %s/trend.csv, %s/trend.json\n", out_dir, out_dir);

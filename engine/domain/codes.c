@@ -308,3 +308,177 @@ int parity_code_yesno(int *out, const char *value)
 	return parity_error_set(PARITY_EDATA, "expected Y or N, found \"%.40s\"",
 	                        value);
 }
+
+/* ---- job attributes: pay band, staff group, age band ---------------------- */
+
+/* Words ESR, NHS Jobs and local reports put in front of a band number
+ * ("AfC Band 8a", "Agenda for Change Band 6", "Review Body Band 5"). */
+static const char *const band_prefixes[] = {
+	"agendaforchange", "afc", "reviewbody", "nhs", "pay", "band", "grade",
+};
+
+static const struct label_map pay_band_aliases[] = {
+	{"vsm", "VSM"}, {"veryseniormanager", "VSM"}, {"veryseniormanagers", "VSM"},
+	{"medical", "Medical"}, {"medicalanddental", "Medical"},
+	{"medicaldental", "Medical"}, {"medicalanddentalgrades", "Medical"},
+	{"medicalgrades", "Medical"}, {"medicalanddentalstaff", "Medical"},
+	{"nonafc", "Non-AfC"}, {"nonafcgrade", "Non-AfC"}, {"nonafcgrades", "Non-AfC"},
+	{"nonagendaforchange", "Non-AfC"}, {"otherpayscale", "Non-AfC"},
+};
+
+int parity_code_pay_band(char *out, size_t size, const char *value)
+{
+	char key[128];
+	parity_code_key(key, sizeof key, value);
+	const char *alias = find_alias(pay_band_aliases,
+	                               sizeof pay_band_aliases / sizeof pay_band_aliases[0],
+	                               key);
+	if (alias)
+		return put_code(out, size, alias);
+	const char *rest = key;
+	for (int stripped = 1; stripped;) {
+		stripped = 0;
+		for (size_t i = 0; i < sizeof band_prefixes / sizeof band_prefixes[0]; i++) {
+			size_t len = strlen(band_prefixes[i]);
+			if (!strncmp(rest, band_prefixes[i], len) && rest[len]) {
+				rest += len;
+				stripped = 1;
+			}
+		}
+	}
+	alias = find_alias(pay_band_aliases,
+	                   sizeof pay_band_aliases / sizeof pay_band_aliases[0], rest);
+	if (alias)
+		return put_code(out, size, alias);
+	/* Bands 1-9; band 8 has ranges a-d ("8a", "8 - Range A", "8A"). */
+	if (rest[0] >= '1' && rest[0] <= '9' && !rest[1])
+		return put_code(out, size, (char[2]){rest[0], '\0'});
+	if (rest[0] == '8') {
+		const char *range = rest + 1;
+		if (!strncmp(range, "range", 5))
+			range += 5;
+		if (range[0] >= 'a' && range[0] <= 'd' && !range[1])
+			return put_code(out, size, (char[3]){'8', range[0], '\0'});
+	}
+	return parity_error_set(PARITY_EDATA, "not a known pay band");
+}
+
+/* NHS staff groups (ESR's names, then its 30-character truncations and the
+ * shorter spellings seen in local reports), as normalised keys. */
+static const struct label_map staff_group_aliases[] = {
+	{"additionalprofessionalscientificandtechnical",
+	 "Additional Professional Scientific and Technical"},
+	{"addprofscientificandtechnic", "Additional Professional Scientific and Technical"},
+	{"addprofscientificandtechnical", "Additional Professional Scientific and Technical"},
+	{"additionalprofscientificandtechnical",
+	 "Additional Professional Scientific and Technical"},
+	{"apst", "Additional Professional Scientific and Technical"},
+	{"additionalclinicalservices", "Additional Clinical Services"},
+	{"addclinicalservices", "Additional Clinical Services"},
+	{"administrativeandclerical", "Administrative and Clerical"},
+	{"adminandclerical", "Administrative and Clerical"},
+	{"administrationandclerical", "Administrative and Clerical"},
+	{"alliedhealthprofessionals", "Allied Health Professionals"},
+	{"alliedhealthprofessional", "Allied Health Professionals"},
+	{"ahp", "Allied Health Professionals"}, {"ahps", "Allied Health Professionals"},
+	{"estatesandancillary", "Estates and Ancillary"},
+	{"healthcarescientists", "Healthcare Scientists"},
+	{"healthcarescientist", "Healthcare Scientists"},
+	{"medicalanddental", "Medical and Dental"}, {"medicaldental", "Medical and Dental"},
+	{"nursingandmidwiferyregistered", "Nursing and Midwifery Registered"},
+	{"nursingmidwiferyregistered", "Nursing and Midwifery Registered"},
+	{"registerednursingandmidwifery", "Nursing and Midwifery Registered"},
+	{"students", "Students"}, {"student", "Students"},
+};
+
+int parity_code_staff_group(char *out, size_t size, const char *value)
+{
+	char key[128];
+	parity_code_key(key, sizeof key, value);
+	/* ESR writes the group's code in front of some exports ("010 Medical"). */
+	const char *rest = key;
+	while (*rest >= '0' && *rest <= '9')
+		rest++;
+	const char *alias = find_alias(staff_group_aliases,
+	                               sizeof staff_group_aliases /
+	                                       sizeof staff_group_aliases[0], rest);
+	if (alias)
+		return put_code(out, size, alias);
+	return parity_error_set(PARITY_EDATA, "not a known staff group");
+}
+
+/* A whole number of years from *p (1-3 digits, at most 120), advancing *p;
+ * -1 when there is none. */
+static int read_age(const char **p)
+{
+	int age = 0, digits = 0;
+	while (isdigit((unsigned char)**p) && digits < 4) {
+		age = age * 10 + (**p - '0');
+		(*p)++;
+		digits++;
+	}
+	return digits == 0 || digits > 3 || age > 120 ? -1 : age;
+}
+
+int parity_code_age_band(char *out, size_t size, const char *value)
+{
+	char text[64];
+	size_t used = 0;
+	/* Lower case without blanks; an en or em dash is a hyphen. */
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+		char c;
+		if (*p == 0xe2 && p[1] == 0x80 && (p[2] == 0x93 || p[2] == 0x94)) {
+			c = '-';
+			p += 2;
+		} else if (*p == ' ' || *p == '\t') {
+			continue;
+		} else {
+			c = (char)tolower(*p);
+		}
+		if (used + 1 >= sizeof text)
+			return parity_error_set(PARITY_EDATA, "not a known age band");
+		text[used++] = c;
+	}
+	text[used] = '\0';
+	static const char *const tails[] = {"years", "year", "yrs", "yr"};
+	for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+		size_t len = strlen(tails[i]);
+		if (used > len && !strcmp(text + used - len, tails[i])) {
+			used -= len;
+			text[used] = '\0';
+			break;
+		}
+	}
+	const char *p = text;
+	if (!strncmp(p, "aged", 4))
+		p += 4;
+	char band[32];
+	int low, high;
+	if (!strncmp(p, "<=", 2) || !strncmp(p, "upto", 4) || !strncmp(p, "under", 5)) {
+		int below = p[0] == 'u' && p[1] == 'n'; /* "under 21": 20 and under */
+		p += p[0] == '<' ? 2 : p[0] == 'u' && p[1] == 'p' ? 4 : 5;
+		if ((high = read_age(&p)) < (below ? 1 : 0) || *p)
+			return parity_error_set(PARITY_EDATA, "not a known age band");
+		snprintf(band, sizeof band, "<=%d", below ? high - 1 : high);
+	} else if (!strncmp(p, ">=", 2)) {
+		p += 2;
+		if ((low = read_age(&p)) < 0 || *p)
+			return parity_error_set(PARITY_EDATA, "not a known age band");
+		snprintf(band, sizeof band, "%d+", low);
+	} else {
+		if ((low = read_age(&p)) < 0)
+			return parity_error_set(PARITY_EDATA, "not a known age band");
+		if (!strcmp(p, "+") || !strcmp(p, "andover") || !strcmp(p, "orover") ||
+		    !strcmp(p, "plus") || !strcmp(p, "andabove")) {
+			snprintf(band, sizeof band, "%d+", low);
+		} else if (*p == '-' || !strncmp(p, "to", 2)) {
+			p += *p == '-' ? 1 : 2;
+			if ((high = read_age(&p)) < 0 || *p || high <= low)
+				return parity_error_set(PARITY_EDATA, "not a known age band");
+			snprintf(band, sizeof band, "%d-%d", low, high);
+		} else {
+			return parity_error_set(PARITY_EDATA, "not a known age band");
+		}
+	}
+	return put_code(out, size, band);
+}

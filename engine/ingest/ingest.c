@@ -669,6 +669,36 @@ static int bare_delimiters(const csvread_record *record)
 	return 1;
 }
 
+/* A report's footer line: its first non-blank field starts with a word
+ * reports put there ("Total", "Grand Total", "Report run by", "Printed",
+ * "End of report", "Page"), and it is no full row: a different number of
+ * fields from the header, or fewer than half of them filled in (Excel pads
+ * "Total,,,,,4" to the header's width). Counted apart, not refused. */
+static int is_footer(const csvread_record *record, size_t header_count)
+{
+	static const char *const words[] = {
+		"total", "grandtotal", "subtotal", "reportrun", "runby", "rundate",
+		"reportdate", "printed", "generated", "endofreport", "page",
+		"rowcount", "recordcount", "numberofrecords", "countof",
+	};
+	size_t filled = 0;
+	int worded = -1;
+	for (size_t i = 0; i < record->count; i++) {
+		char key[64];
+		parity_code_key(key, sizeof key, record->fields[i]);
+		if (!key[0])
+			continue;
+		filled++;
+		if (worded >= 0)
+			continue;
+		worded = 0;
+		for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+			if (!strncmp(key, words[w], strlen(words[w])))
+				worded = 1;
+	}
+	return worded == 1 && (record->count != header_count || 2 * filled < header_count);
+}
+
 static int on_record(void *context, const csvread_record *record)
 {
 	ingest *in = context;
@@ -677,10 +707,18 @@ static int on_record(void *context, const csvread_record *record)
 
 	if ((rc = note_checkpoint(in, record)))
 		return rc;
+	if (!in->header_done && in->mapping && record->line < in->mapping->header_line) {
+		in->summary->title_lines++; /* a report's title above the header */
+		return 0;
+	}
 	if (!in->header_done)
 		return ingest_resolve_header(in, record);
 	if (bare_delimiters(record)) {
 		in->summary->empty_rows++;
+		return 0;
+	}
+	if (is_footer(record, in->header_count)) {
+		in->summary->footer_lines++;
 		return 0;
 	}
 	in->summary->rows_read++;
@@ -722,6 +760,32 @@ static int on_record(void *context, const csvread_record *record)
 }
 
 /* ---- finishing ----------------------------------------------------------- */
+
+/* Say which band-like columns hold values that are not known bands: those
+ * rows are stored under the value as written, so band figures (breakdowns,
+ * Kline's ladder, band clusters) would miss them. Names the column and the
+ * first line, never the value. */
+static void warn_not_a_band(ingest *in)
+{
+	static const int fields[3] = {F_PAY, F_GROUP, F_AGE};
+	static const char *const what[3] = {"pay band", "staff group", "age band"};
+	for (int k = 0; k < 3; k++) {
+		if (!in->not_a_band[k] || in->column_of[fields[k]] < 0)
+			continue;
+		char *warnings = in->summary->warnings;
+		size_t used = strlen(warnings);
+		snprintf(warnings + used, sizeof in->summary->warnings - used,
+		         "%s%s: column '%s' (%s): %llu %s a value that is not a known "
+		         "%s (the first on line %llu), counted as written: map it in "
+		         "the mapping file's [%s] section",
+		         used ? "\n" : "", in->path,
+		         in->header[in->column_of[fields[k]]], in->column_name[fields[k]],
+		         (unsigned long long)in->not_a_band[k],
+		         in->not_a_band[k] == 1 ? "row holds" : "rows hold", what[k],
+		         (unsigned long long)in->not_a_band_line[k],
+		         in->column_name[fields[k]]);
+	}
+}
 
 static int bind_run(parity_store *store, const char *sql, int64_t a, int64_t b,
                     const char *text, const char *what)
@@ -1641,6 +1705,7 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 		goto done;
 	in.delimiter = read.delimiter;
 	snprintf(summary->sha256, sizeof summary->sha256, "%s", read.sha256);
+	warn_not_a_band(&in);
 	if (!in.header_done) {
 		rc = parity_error_set(PARITY_EDATA, "%s: the file is empty: export it again "
 		                      "with its header and rows", path);

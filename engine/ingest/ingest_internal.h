@@ -502,6 +502,9 @@ typedef struct ingest {
 	char *key_buffer;             /* scratch for composite id keys */
 	size_t key_size;
 	int replaying;                /* decoding a row again: no side effects */
+	uint64_t not_a_band[3];       /* rows whose pay band, staff group, age band
+	                                 is not a known one (warned about) */
+	uint64_t not_a_band_line[3];  /* the first such row's line */
 
 	sqlite3_stmt *insert_pack;    /* INSERT INTO cell_packs */
 	store_pack pack;              /* the pack being built (writer's) */

@@ -258,25 +258,44 @@ static int code_characteristic(ingest *in, char *out, size_t size, int field,
 }
 
 /* Free-text attributes (age band, pay band, staff group, ...): the mapping's
- * code, else the value itself, with blanks meaning not stated. */
-static void code_attribute(ingest *in, char *out, size_t size, int field,
-                           const char *value)
+ * code, else the value itself, with blanks meaning not stated. Pay bands,
+ * staff groups and age bands in the spellings ESR and NHS Jobs write are
+ * brought to one code each, so that "Band 8 - Range A" and "8a" count
+ * together. Returns 1, or 2 when a value of one of those three columns is
+ * not a known band or group (kept as it is, and warned about). */
+static int code_attribute(ingest *in, char *out, size_t size, int field,
+                          const char *value)
 {
 	const char *mapped = mapping_value_code(in->mapping, in->column_name[field], value);
 	if (mapped) {
 		snprintf(out, size, "%s", mapped);
-		return;
+		return 1;
 	}
 	if (!value[0] || in->column_of[field] < 0) {
 		snprintf(out, size, "%s", PARITY_CODE_NOT_STATED);
-		return;
+		return 1;
 	}
 	char key[128];
 	parity_code_key(key, sizeof key, value);
-	if (field == F_PAY && !strncmp(key, "band", 4) && key[4]) {
-		/* "Band 5", "band 8a" -> "5", "8a" */
-		snprintf(out, size, "%.60s", key + 4);
-		return;
+	int not_stated = !strcmp(key, "notstated") || !strcmp(key, "prefernottosay") ||
+	                 !strcmp(key, "notknown") || !strcmp(key, "unknown") ||
+	                 !strcmp(key, "z");
+	if (not_stated && field != F_CONTRACT && field != F_GROUNDS) {
+		snprintf(out, size, "%s", PARITY_CODE_NOT_STATED);
+		return 1;
+	}
+	if (field == F_PAY || field == F_GROUP || field == F_AGE) {
+		int rc = field == F_PAY ? parity_code_pay_band(out, size, value)
+		         : field == F_GROUP ? parity_code_staff_group(out, size, value)
+		                            : parity_code_age_band(out, size, value);
+		if (rc == 0)
+			return 1;
+		parity_error_clear();
+		if (field == F_PAY && !strncmp(key, "band", 4) && key[4])
+			snprintf(out, size, "%.60s", key + 4); /* "Band 10" -> "10" */
+		else
+			snprintf(out, size, "%.*s", (int)(size - 1), value);
+		return 2;
 	}
 	if (field == F_CONTRACT) {
 		if (strstr(key, "bank"))
@@ -287,7 +306,7 @@ static void code_attribute(ingest *in, char *out, size_t size, int field,
 			snprintf(out, size, "permanent");
 		else
 			snprintf(out, size, "%.60s", key);
-		return;
+		return 1;
 	}
 	if (field == F_GROUNDS) {
 		if (strstr(key, "performance"))
@@ -298,20 +317,18 @@ static void code_attribute(ingest *in, char *out, size_t size, int field,
 			snprintf(out, size, "ill_health");
 		else
 			snprintf(out, size, "other");
-		return;
-	}
-	if (!strcmp(key, "notstated") || !strcmp(key, "prefernottosay") ||
-	    !strcmp(key, "notknown") || !strcmp(key, "unknown") || !strcmp(key, "z")) {
-		snprintf(out, size, "%s", PARITY_CODE_NOT_STATED);
-		return;
+		return 1;
 	}
 	snprintf(out, size, "%.*s", (int)(size - 1), value);
+	return 1;
 }
 
 #define MEMO_UNKNOWN (1ull << 32)   /* memo value: nothing maps the value */
+#define MEMO_NOT_A_BAND (1ull << 33) /* memo value: kept, but not a known band */
 
 /* Code a characteristic or attribute value through its column's memo:
- * 1 with *id set, 0 when nothing maps it, or a negative error. */
+ * 1 with *id set, 2 with *id set when the value is not a known pay band,
+ * staff group or age band, 0 when nothing maps it, or a negative error. */
 static int code_dimension(ingest *in, int field, const char *value, size_t length,
                           uint32_t *id)
 {
@@ -319,21 +336,34 @@ static int code_dimension(ingest *in, int field, const char *value, size_t lengt
 	memo *m = &in->memos[field];
 	if (memo_get(m, value, length, &memoed)) {
 		*id = (uint32_t)memoed;
-		return memoed & MEMO_UNKNOWN ? 0 : 1;
+		return memoed & MEMO_UNKNOWN ? 0 : memoed & MEMO_NOT_A_BAND ? 2 : 1;
 	}
 	char code[72];
 	int known = 1;
 	if (field == F_ETHNIC || field == F_SEX || field == F_DISABILITY)
 		known = code_characteristic(in, code, sizeof code, field, value);
 	else
-		code_attribute(in, code, sizeof code, field, value);
+		known = code_attribute(in, code, sizeof code, field, value);
 	int rc;
 	*id = 0;
 	if (known && (rc = dict_intern(&in->values, id, code, strlen(code))))
 		return rc;
-	if ((rc = memo_put(m, value, length, known ? *id : MEMO_UNKNOWN)))
+	memoed = !known ? MEMO_UNKNOWN : known == 2 ? MEMO_NOT_A_BAND | *id : *id;
+	if ((rc = memo_put(m, value, length, memoed)))
 		return rc;
 	return known;
+}
+
+/* Count a row whose band-like column holds a value that is not a known
+ * band, for the warning at the end (which names the column, never the
+ * value: a misplaced column may hold identifiers). */
+static void note_not_a_band(ingest *in, int field, uint64_t line)
+{
+	int slot = field == F_PAY ? 0 : field == F_GROUP ? 1 : 2;
+	if (in->replaying)
+		return;
+	if (!in->not_a_band[slot]++)
+		in->not_a_band_line[slot] = line;
 }
 
 /* Y or N (through the mapping): 1 or 0, or -1 for anything else. */
@@ -431,7 +461,10 @@ static int code_date(ingest *in, const char *text, size_t length, int *month,
 		return 0;
 	}
 	parity_date date;
-	if (parity_date_parse(&date, text) != 0)
+	parity_date_order order = in->mapping && in->mapping->month_first
+	                                  ? PARITY_DATE_MONTH_FIRST
+	                                  : PARITY_DATE_DAY_FIRST;
+	if (parity_date_parse_as(&date, text, order) != 0)
 		return -1; /* the message stays set for the caller */
 	*month = parity_date_month_index(&date);
 	*ymd = (uint32_t)(date.year * 10000 + date.month * 100 + date.day);
@@ -780,6 +813,8 @@ int ingest_decode(ingest *in, const csvread_record *record, row *out)
 		const char *value = field_value(in, record, field, &len);
 		if ((rc = code_dimension(in, field, value, len, &out->key.dims[field])) < 0)
 			return rc;
+		if (rc == 2)
+			note_not_a_band(in, field, record->line);
 	}
 
 	out->rows = 1;

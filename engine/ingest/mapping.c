@@ -1,6 +1,7 @@
 /*
  * mapping.c: reading mapping files (INI, via libinih). Sections:
- *   [settings]          kind, delimiter, encoding, unknown_values
+ *   [settings]          kind, delimiter, encoding, date_format, header_line,
+ *                       unknown_values
  *   [columns]           canonical_name = Header In Your File
  *   [<canonical_name>]  Value In Your File = canonical code | not stated
  */
@@ -185,6 +186,27 @@ static int add_setting(load_state *st, const char *name, const char *value, int 
 		else
 			return fail_at(st, line, "[settings]: encoding '%s' is not utf-8 or "
 			               "windows-1252%s", value, "");
+	} else if (!strcmp(name, "date_format")) {
+		/* Only numeric dates with the year last are ambiguous: ISO and
+		 * 31-MAR-2025 read the same under either. */
+		if (!strcmp(key, "ddmmyyyy") || !strcmp(key, "ddmmyy") || !strcmp(key, "dmy") ||
+		    !strcmp(key, "yyyymmdd") || !strcmp(key, "ddmonyyyy"))
+			m->month_first = 0;
+		else if (!strcmp(key, "mmddyyyy") || !strcmp(key, "mmddyy") ||
+		         !strcmp(key, "mdy"))
+			m->month_first = 1;
+		else
+			return fail_at(st, line, "[settings]: date_format '%s' is not "
+			               "DD/MM/YYYY or MM/DD/YYYY%s", value, "");
+	} else if (!strcmp(name, "header_line")) {
+		char *end = NULL;
+		errno = 0;
+		unsigned long number = strtoul(value, &end, 10);
+		if (errno || end == value || *end || number < 1 || number > 1000 ||
+		    value[0] == '-' || value[0] == '+')
+			return fail_at(st, line, "[settings]: header_line '%s' is not a line "
+			               "number from 1 to 1000%s", value, "");
+		m->header_line = number;
 	} else if (!strcmp(name, "unknown_values")) {
 		if (!strcmp(key, "error"))
 			m->unknown_as_not_stated = 0;

@@ -30,6 +30,9 @@ struct parity_mapping {
 	char delimiter;            /* [settings] delimiter; 0 if unset */
 	int windows1252;           /* [settings] encoding = windows-1252 */
 	int kind_set;              /* [settings] kind given */
+	int month_first;           /* [settings] date_format = MM/DD/YYYY */
+	unsigned long header_line; /* [settings] header_line: lines above it are
+	                              title lines (0: the first line) */
 	parity_kind kind;
 };
 

@@ -176,6 +176,8 @@ typedef struct parity_results {
 	size_t mark_count;       /**< entries in `marks` */
 	char (*notes)[200];      /**< owned: what was not computed and why */
 	size_t note_count;       /**< entries in `notes` */
+	char coverage_note[400]; /**< "" or, when data cover only part of the
+	                              period, which months they cover */
 } parity_results;
 
 /** A reference category chosen for a characteristic. */

@@ -62,6 +62,32 @@ int parity_code_sex(char *out, size_t size, const char *value);
  *  Returns 0 or PARITY_EDATA. */
 int parity_code_yesno(int *out, const char *value);
 
+/**
+ * Map an Agenda for Change pay band in the spellings ESR and NHS Jobs write
+ * ("Band 5", "AfC Band 8a", "Band 8 - Range A", "Band 8A", "Agenda for
+ * Change Band 6", "Medical and Dental", "VSM", "Non AfC Grade") to its
+ * canonical code: "1"-"9", "8a"-"8d", "Medical", "VSM" or "Non-AfC".
+ * Returns 0, or PARITY_EDATA when the value is not a known band.
+ */
+int parity_code_pay_band(char *out, size_t size, const char *value);
+
+/**
+ * Map an NHS staff group, in ESR's full or 30-character truncated name
+ * ("Add Prof Scientific and Technic") or a usual short form ("Admin and
+ * Clerical"), to its full ESR name. Returns 0, or PARITY_EDATA when the
+ * value is not a known staff group.
+ */
+int parity_code_staff_group(char *out, size_t size, const char *value);
+
+/**
+ * Normalise an age band: "21 - 25 Years" -> "21-25", "<=20 Years" ->
+ * "<=20", ">=71 Years" and "71 and over" -> "71+", "Under 21" -> "<=20".
+ * The bands themselves are kept (ESR's five-year bands are not merged into
+ * ten-year ones). Returns 0, or PARITY_EDATA when the value is not an age
+ * band.
+ */
+int parity_code_age_band(char *out, size_t size, const char *value);
+
 #ifdef __cplusplus
 }
 #endif

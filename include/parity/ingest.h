@@ -171,6 +171,14 @@ typedef struct parity_ingest_summary {
 	                                differ from another (in the file or the
 	                                store) only in case or spacing, with their
 	                                rows; "" when none */
+	uint64_t title_lines;    /**< lines above the header skipped as the
+	                              mapping's header_line says (report titles) */
+	uint64_t footer_lines;   /**< lines recognised as a report's footer
+	                              (totals, "Report run by ..."): counted, not
+	                              stored, not rejects */
+	char warnings[1024];     /**< further warnings, one per line (values of
+	                              a pay band, staff group or age band column
+	                              that are not known ones); "" when none */
 } parity_ingest_summary;
 
 /**

@@ -102,6 +102,79 @@ static void test_codes_edit_distance(void)
 	CHECK(parity_edit_distance(long_name, "a") == 64);
 }
 
+/* Issue 13: ESR wrote "Band 8 - Range A", which was stored as "8rangea" and
+ * so missed by every band figure. The canonical codes are the README's
+ * ("pay_band: one per pay band (Medical, VSM ...)") and Kline's ladder's
+ * ("2" .. "7", "8a" .. "8d", "9"); the spellings are ESR's and NHS Jobs'. */
+static void test_codes_pay_band_esr_spellings(void)
+{
+	static const char *const cases[][2] = {
+		{"Band 5", "5"}, {"AfC Band 8a", "8a"}, {"Band 8 - Range A", "8a"},
+		{"Band 8 - Range B", "8b"}, {"Band 8A", "8a"}, {"BAND 8 RANGE D", "8d"},
+		{"Agenda for Change Band 6", "6"}, {"8c", "8c"}, {"2", "2"},
+		{"Band 9", "9"}, {"Review Body Band 7", "7"}, {"Medical and Dental", "Medical"},
+		{"Medical", "Medical"}, {"VSM", "VSM"}, {"Very Senior Manager", "VSM"},
+		{"Non AfC Grade", "Non-AfC"},
+	};
+	char out[32];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int rc = parity_code_pay_band(out, sizeof out, cases[i][0]);
+		CHECK(rc == 0 && !strcmp(out, cases[i][1]));
+		if (rc || strcmp(out, cases[i][1]))
+			fprintf(stderr, "  pay band \"%s\" -> \"%s\"\n", cases[i][0], out);
+	}
+	CHECK(parity_code_pay_band(out, sizeof out, "Band 10") == PARITY_EDATA);
+	CHECK(parity_code_pay_band(out, sizeof out, "Band 8 - Range E") == PARITY_EDATA);
+	CHECK(parity_code_pay_band(out, sizeof out, "Consultant") == PARITY_EDATA);
+	parity_error_clear();
+}
+
+/* ESR truncates staff group names at 30 characters; the full names are the
+ * ones the sample data and the README's breakdowns use. */
+static void test_codes_staff_group_esr_names(void)
+{
+	static const char *const cases[][2] = {
+		{"Add Prof Scientific and Technic",
+		 "Additional Professional Scientific and Technical"},
+		{"Additional Clinical Services", "Additional Clinical Services"},
+		{"Nursing and Midwifery Registered", "Nursing and Midwifery Registered"},
+		{"Allied Health Professionals", "Allied Health Professionals"},
+		{"Estates and Ancillary", "Estates and Ancillary"},
+		{"Healthcare Scientists", "Healthcare Scientists"},
+		{"Medical and Dental", "Medical and Dental"}, {"Students", "Students"},
+		{"Administrative and Clerical", "Administrative and Clerical"},
+		{"Admin & Clerical", "Administrative and Clerical"},
+	};
+	char out[64];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK(parity_code_staff_group(out, sizeof out, cases[i][0]) == 0 &&
+		      !strcmp(out, cases[i][1]));
+	CHECK(parity_code_staff_group(out, sizeof out, "Porters") == PARITY_EDATA);
+	parity_error_clear();
+}
+
+/* ESR's five-year age bands keep their bounds; only the spelling changes. */
+static void test_codes_age_band_esr_spellings(void)
+{
+	static const char *const cases[][2] = {
+		{"<=20 Years", "<=20"}, {"21-25", "21-25"}, {"21 - 25 Years", "21-25"},
+		{"66-70", "66-70"}, {">=71 Years", "71+"}, {"65+", "65+"},
+		{"16-24", "16-24"}, {"65 and over", "65+"}, {"Under 21", "<=20"},
+		{"25 to 34", "25-34"}, {"21\xe2\x80\x93" "25", "21-25"},
+	};
+	char out[32];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int rc = parity_code_age_band(out, sizeof out, cases[i][0]);
+		CHECK(rc == 0 && !strcmp(out, cases[i][1]));
+		if (rc || strcmp(out, cases[i][1]))
+			fprintf(stderr, "  age band \"%s\" -> \"%s\"\n", cases[i][0], out);
+	}
+	CHECK(parity_code_age_band(out, sizeof out, "45-30") == PARITY_EDATA);
+	CHECK(parity_code_age_band(out, sizeof out, "adult") == PARITY_EDATA);
+	CHECK(parity_code_age_band(out, sizeof out, "20-999") == PARITY_EDATA);
+	parity_error_clear();
+}
+
 int main(void)
 {
 	parity_init();
@@ -111,5 +184,8 @@ int main(void)
 	RUN(test_codes_ethnic_groups);
 	RUN(test_codes_disability_and_sex);
 	RUN(test_codes_edit_distance);
+	RUN(test_codes_pay_band_esr_spellings);
+	RUN(test_codes_staff_group_esr_names);
+	RUN(test_codes_age_band_esr_spellings);
 	return HARNESS_REPORT();
 }
