@@ -514,19 +514,26 @@ void report_render_methods(draw_doc *doc, const report *rep)
 	                 "group 2 reached the outcome the ratio and its upper limit "
 	                 "are infinite (\u221E); when no one in group 1 did, the "
 	                 "ratio and its lower limit are 0; when neither did, there "
-	                 "is no estimate. p-values are from Fisher's exact test, "
-	                 "two-sided (R's convention); results.csv adds the mid-p "
-	                 "and Pearson's chi-square. The band is where the estimate "
+	                 "is no estimate. The report judges a difference by its "
+	                 "interval; results.csv gives the p-value of the test "
+	                 "that interval inverts (p_score, which always agrees "
+	                 "with it), with Fisher's exact test (two-sided, R's "
+	                 "convention), the mid-p and Pearson's chi-square as "
+	                 "alternatives, and the smallest ratios each comparison "
+	                 "could detect with 80%% power. The band is where the estimate "
 	                 "lies against the non-adverse range 0.80 to 1.25 (the "
 	                 "four-fifths rule, 29 CFR 1607.4(D), applied both ways).",
 	                 rep->level * 100, method_title(st->method));
 	if (st->low_count_min > 0)
 		report_paragraph(doc, report_small, DRAW_BLACK,
 		                 "<b>The low-count rule.</b> A result is marked \"too "
-		                 "few cases to draw a conclusion\" when x1 + x2 &lt; "
-		                 "%llu, n1 &lt; %llu or n2 &lt; %llu. Its estimate is "
-		                 "still shown in the detail, but it is not a number to "
-		                 "act on, and the summary does not give it.",
+		                 "few cases to draw a conclusion\" when either group "
+		                 "has fewer than %llu people who reached the outcome "
+		                 "(x1 &lt; %llu or x2 &lt; %llu: Public Health "
+		                 "England's rule applies its cut-off to each "
+		                 "numerator). Its estimate is still shown in the "
+		                 "detail, but it is not a number to act on, and the "
+		                 "summary does not give it.",
 		                 (unsigned long long)st->low_count_min,
 		                 (unsigned long long)st->low_count_min,
 		                 (unsigned long long)st->low_count_min);

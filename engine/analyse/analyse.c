@@ -95,7 +95,8 @@ static void ratio_untested(parity_ratio *r, const parity_stratum *c,
 	r->method = settings->method;
 	r->level = settings->level;
 	r->ci_high = INFINITY;
-	r->p_fisher = r->p_midp = r->p_chisq = NAN;
+	r->p_fisher = r->p_midp = r->p_chisq = r->p_score = NAN;
+	r->mdr_low = r->mdr_high = NAN;
 	r->low_count_min = settings->low_count_min;
 	r->low_count = parity_ratio_low_count(c->x1, c->n1, c->x2, c->n2,
 	                                      settings->low_count_min);

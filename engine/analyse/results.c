@@ -189,7 +189,7 @@ static const char results_header[] =
 	"funnel_low998,funnel_high998,funnel_target,funnel_tau2,"
 	"funnel_p_overdispersion,kline_steps,excluded_not_stated_base,"
 	"excluded_not_stated_outcome,excluded_bank_base,excluded_bank_outcome,"
-	"outcome_without_contract,flags";
+	"outcome_without_contract,flags,p_score,mdr_low,mdr_high";
 
 static void csv_row(FILE *out, const parity_result_row *row, int trend)
 {
@@ -258,6 +258,9 @@ static void csv_row(FILE *out, const parity_result_row *row, int trend)
 	csv_next_u64(out, row->excluded_bank_outcome);
 	csv_next_u64(out, row->outcome_without_contract);
 	csv_next_text(out, row->flags);
+	csv_next_number(out, r->p_score, !isnan(r->p_score));
+	csv_next_number(out, r->mdr_low, !isnan(r->mdr_low));
+	csv_next_number(out, r->mdr_high, !isnan(r->mdr_high));
 	if (trend)
 		csv_next_text(out, row->cohorts);
 	fputc('\n', out);
@@ -340,6 +343,9 @@ static void json_row(FILE *out, const parity_result_row *row, int trend)
 	json_field_double(out, "p_fisher", r->p_fisher, 1);
 	json_field_double(out, "p_midp", r->p_midp, 1);
 	json_field_double(out, "p_chisq", r->p_chisq, 1);
+	json_field_double(out, "p_score", r->p_score, 1);
+	json_field_double(out, "mdr_low", r->mdr_low, 1);
+	json_field_double(out, "mdr_high", r->mdr_high, 1);
 	json_field_text(out, "band", parity_band_name(r->band), 1);
 	json_field_bool(out, "excludes_one", r->excludes_one, 1);
 	json_field_bool(out, "low_count", r->low_count, 1);

@@ -31,7 +31,7 @@ static void print_usage(FILE *out)
 	        "  -m, --method M     interval method: koopman (default), katz,\n"
 	        "                     adjusted-log, mn (Miettinen-Nurminen)\n"
 	        "  -l, --level L      confidence level, a fraction in (0, 1); default 0.95\n"
-	        "      --low-count N  flag results with fewer than N cases in both groups\n"
+	        "      --low-count N  flag results with fewer than N cases in either group\n"
 	        "                     together or fewer than N in either group; default 10\n"
 	        "                     (0 turns the flag off)\n"
 	        "  -j, --json         print one JSON object instead of text\n"
@@ -144,12 +144,20 @@ static void print_text(const parity_ratio *r, const char *sentence)
 	printf("%-16s%.4g (two-sided)\n", "Mid-p:", r->p_midp);
 	printf("%-16s%.4g (Pearson, no continuity correction)\n", "Chi-square p:",
 	       r->p_chisq);
+	printf("%-16s%.4g (the test this interval inverts)\n", "Score p:",
+	       r->p_score);
+	char mdr_low[40] = "none", mdr_high[40] = "none";
+	if (!isnan(r->mdr_low))
+		snprintf(mdr_low, sizeof mdr_low, "%.3g", r->mdr_low);
+	if (!isnan(r->mdr_high))
+		snprintf(mdr_high, sizeof mdr_high, "%.3g", r->mdr_high);
+	printf("%-16sbelow %s or above %s (80%% power, 5%% two-sided)\n",
+	       "Detectable:", mdr_low, mdr_high);
 	if (r->low_count_min == 0)
 		printf("%-16soff\n", "Low count:");
 	else
-		printf("%-16s%s (flagged below %" PRIu64 " cases in both groups "
-		       "together or %" PRIu64 " in a group)\n", "Low count:",
-		       r->low_count ? "yes" : "no", r->low_count_min, r->low_count_min);
+		printf("%-16s%s (flagged below %" PRIu64 " cases in either group)\n",
+		       "Low count:", r->low_count ? "yes" : "no", r->low_count_min);
 	printf("\n%s\n", sentence);
 }
 
@@ -183,6 +191,12 @@ static void print_json(const parity_ratio *r, const char *sentence)
 	cli_json_double(out, r->p_midp);
 	fputs(",\"p_chisq\":", out);
 	cli_json_double(out, r->p_chisq);
+	fputs(",\"p_score\":", out);
+	cli_json_double(out, r->p_score);
+	fputs(",\"mdr_low\":", out);
+	cli_json_double(out, r->mdr_low);
+	fputs(",\"mdr_high\":", out);
+	cli_json_double(out, r->mdr_high);
 	fputs(",\"band\":", out);
 	cli_json_string(out, parity_band_name(r->band));
 	fprintf(out, ",\"low_count\":%s,\"low_count_min\":%" PRIu64 ",\"sentence\":",

@@ -93,10 +93,9 @@ int parity_ratio_low_count(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2,
 {
 	if (min_count == 0)
 		return 0;
-	/* x1 + x2 cannot wrap: callers' counts are at most 10^12; a wrapped
-	 * sum from unchecked input would only make the flag stricter. */
-	uint64_t cases = x1 + x2 < x1 ? UINT64_MAX : x1 + x2;
-	return cases < min_count || n1 < min_count || n2 < min_count;
+	(void)n1;
+	(void)n2;
+	return x1 < min_count || x2 < min_count;
 }
 
 double parity_stats_z(double level)
@@ -444,7 +443,8 @@ int parity_ratio_compute(parity_ratio *out, uint64_t x1, uint64_t n1,
 	out->method = settings->method;
 	out->level = settings->level;
 	out->ci_high = INFINITY;
-	out->p_fisher = out->p_midp = out->p_chisq = 1.0;
+	out->p_fisher = out->p_midp = out->p_chisq = out->p_score = 1.0;
+	out->mdr_low = out->mdr_high = NAN;
 
 	rc = parity_ratio_interval(&interval, x1, n1, x2, n2, settings->method,
 	                           settings->level);
@@ -453,6 +453,12 @@ int parity_ratio_compute(parity_ratio *out, uint64_t x1, uint64_t n1,
 	if ((rc = parity_test_fisher(&out->p_fisher, &out->p_midp, x1, n1, x2, n2)) != 0)
 		return rc;
 	if ((rc = parity_test_chisq(&out->p_chisq, NULL, x1, n1, x2, n2)) != 0)
+		return rc;
+	if ((rc = parity_test_score(&out->p_score, NULL, x1, n1, x2, n2,
+	                            settings->method)) != 0)
+		return rc;
+	if ((rc = parity_ratio_mdr(&out->mdr_low, &out->mdr_high, x1, n1, x2, n2,
+	                           PARITY_MDR_ALPHA, PARITY_MDR_POWER)) != 0)
 		return rc;
 
 	out->estimable = interval.estimable;
@@ -527,16 +533,11 @@ int parity_ratio_sentence(char *buf, size_t size, const parity_ratio *r,
 	 * estimate says so itself instead). */
 	if (r->low_count && r->estimable) {
 		uint64_t min = r->low_count_min;
-		if (r->x1 + r->x2 < min)
-			snprintf(lead, sizeof lead,
-			         "There are too few cases to draw a conclusion "
-			         "(%" PRIu64 " reached the outcome across both groups, "
-			         "fewer than %" PRIu64 "): ", r->x1 + r->x2, min);
-		else
-			snprintf(lead, sizeof lead,
-			         "There are too few cases to draw a conclusion "
-			         "(a group of %" PRIu64 ", fewer than %" PRIu64 "): ",
-			         r->n1 < r->n2 ? r->n1 : r->n2, min);
+		uint64_t fewest = r->x1 < r->x2 ? r->x1 : r->x2;
+		snprintf(lead, sizeof lead,
+		         "There are too few cases to draw a conclusion "
+		         "(%" PRIu64 " reached the outcome in one group, fewer "
+		         "than %" PRIu64 "): ", fewest, min);
 	}
 
 	if (!r->estimable) {

@@ -3,6 +3,8 @@
  * Fisher's exact two-sided p (R's fisher.test convention), the mid-p (R
  * epitools convention) and Pearson's chi-square without continuity
  * correction. Exact for counts up to 10^12 without walking the support.
+ * Also the test each interval method inverts (parity_test_score) and the
+ * minimum detectable ratio at a given power (parity_ratio_mdr).
  */
 #include "parity/stats.h"
 
@@ -229,5 +231,145 @@ int parity_test_chisq(double *p, double *statistic, uint64_t x1, uint64_t n1,
 		*p = prob;
 	if (statistic)
 		*statistic = stat;
+	return 0;
+}
+
+/* (ln R / SE)^2 for the log interval with `add` added to every count:
+ * Katz (add 0) or adjusted log (add 0.5); the delta-method variance as
+ * stats.c writes it, (n-x)/((x+add)(n+add)) per group. */
+static double wald_log_statistic(uint64_t x1, uint64_t n1, uint64_t x2,
+                                 uint64_t n2, double add)
+{
+	long double a = (long double)x1 + add, b = (long double)n1 + add;
+	long double c = (long double)x2 + add, d = (long double)n2 + add;
+	long double lr = logl(a * d) - logl(c * b);
+	long double v = (long double)(n1 - x1) / (a * b) +
+	                (long double)(n2 - x2) / (c * d);
+	if (!(v > 0.0L))
+		return lr == 0.0L ? 0.0 : HUGE_VAL;
+	return (double)(lr * lr / v);
+}
+
+int parity_test_score(double *p, double *statistic, uint64_t x1, uint64_t n1,
+                      uint64_t x2, uint64_t n2, parity_ci_method method)
+{
+	double stat = 0.0;
+	int rc = stats_check_counts(x1, n1, x2, n2, "");
+	if (rc)
+		return rc;
+	int estimable = n1 > 0 && n2 > 0 && (x1 > 0 || x2 > 0);
+	switch (method) {
+	case PARITY_CI_KOOPMAN:
+	case PARITY_CI_MN:
+		if (estimable && (rc = parity_test_chisq(NULL, &stat, x1, n1, x2, n2)))
+			return rc;
+		if (method == PARITY_CI_MN) {
+			double total = (double)n1 + (double)n2;
+			stat *= (total - 1.0) / total;
+		}
+		break;
+	case PARITY_CI_KATZ:
+		if (estimable && x1 > 0 && x2 > 0)
+			stat = wald_log_statistic(x1, n1, x2, n2, 0.0);
+		break;
+	case PARITY_CI_ADJUSTED_LOG:
+		if (estimable)
+			stat = wald_log_statistic(x1, n1, x2, n2, 0.5);
+		break;
+	default:
+		return parity_error_set(PARITY_EUSAGE, "unknown interval method %d",
+		                        (int)method);
+	}
+	if (p)
+		*p = stat > 0.0 ? gsl_cdf_chisq_Q(stat, 1.0) : 1.0;
+	if (statistic)
+		*statistic = stat;
+	return 0;
+}
+
+/* The detectability margin at u = ln R (see parity_ratio_mdr): |p1 - p2|
+ * - z_{1-alpha/2} SE0 - z_power SE1, non-negative exactly when the score
+ * test's power reaches the target; NAN where the rates leave (0, 1]. */
+typedef struct mdr_design {
+	double m, n1, n2;  /* outcomes in all, the two bases */
+	double z_alpha;    /* z_{1-alpha/2} */
+	double z_power;    /* z_power */
+	double se0;        /* SE of p1 - p2 at the pooled rate m / (n1 + n2) */
+} mdr_design;
+
+static double mdr_margin(double u, const mdr_design *d)
+{
+	double r = exp(u);
+	double p2 = d->m / (d->n1 * r + d->n2), p1 = r * p2;
+	if (!(p1 > 0.0 && p1 <= 1.0 && p2 > 0.0 && p2 <= 1.0))
+		return NAN;
+	double se1 = sqrt(p1 * (1.0 - p1) / d->n1 + p2 * (1.0 - p2) / d->n2);
+	return fabs(p1 - p2) - d->z_alpha * d->se0 - d->z_power * se1;
+}
+
+/* Bisect [lo, hi] (margin < 0 at lo, >= 0 at hi) to 1e-12 in u. */
+static double mdr_bisect(double lo, double hi, const mdr_design *d)
+{
+	for (int i = 0; i < 200 && fabs(hi - lo) > 1e-12; i++) {
+		double mid = 0.5 * (lo + hi);
+		double f = mdr_margin(mid, d);
+		if (f >= 0.0)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
+/* Walk out from u = 0 in direction `dir` (fine steps near 1, coarser
+ * further out) to the first u with a non-negative margin; NAN if the
+ * rates' range or ln(1e6) is reached first. */
+static double mdr_search(const mdr_design *d, double dir)
+{
+	const double limit = log(1e6);
+	double prev = 0.0;
+	while (fabs(prev) < limit) {
+		double step = fabs(prev) < 1.0 ? 0.02 : 0.1;
+		double u = prev + dir * step;
+		double f = mdr_margin(u, d);
+		if (isnan(f))
+			return NAN;
+		if (f >= 0.0)
+			return exp(mdr_bisect(prev, u, d));
+		prev = u;
+	}
+	return NAN;
+}
+
+int parity_ratio_mdr(double *low, double *high, uint64_t x1, uint64_t n1,
+                     uint64_t x2, uint64_t n2, double alpha, double power)
+{
+	if (low)
+		*low = NAN;
+	if (high)
+		*high = NAN;
+	int rc = stats_check_counts(x1, n1, x2, n2, "");
+	if (rc)
+		return rc;
+	if (!(alpha > 0.0 && alpha < 1.0) || !(power > 0.0 && power < 1.0))
+		return parity_error_set(PARITY_EUSAGE, "minimum detectable ratio: "
+		                        "alpha (%g) and power (%g) must lie between "
+		                        "0 and 1", alpha, power);
+	if (n1 == 0 || n2 == 0 || x1 + x2 == 0)
+		return 0;
+	mdr_design d = {
+		.m = (double)(x1 + x2), .n1 = (double)n1, .n2 = (double)n2,
+		.z_alpha = gsl_cdf_ugaussian_Qinv(alpha / 2.0),
+		.z_power = gsl_cdf_ugaussian_Pinv(power),
+	};
+	double pooled = d.m / (d.n1 + d.n2);
+	d.se0 = sqrt(pooled * (1.0 - pooled) * (1.0 / d.n1 + 1.0 / d.n2));
+	/* Ties on the other side of u = 0 end each search at once. */
+	if (isnan(mdr_margin(0.0, &d)))
+		return 0;
+	if (low)
+		*low = mdr_search(&d, -1.0);
+	if (high)
+		*high = mdr_search(&d, 1.0);
 	return 0;
 }

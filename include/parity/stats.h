@@ -57,6 +57,9 @@ typedef struct parity_ratio {
 	double p_fisher;      /**< Fisher's exact two-sided p (R convention) */
 	double p_midp;        /**< mid-p two-sided */
 	double p_chisq;       /**< Pearson chi-square p, no continuity correction */
+	double p_score;       /**< the test the interval inverts: see parity_test_score() */
+	double mdr_low;       /**< largest ratio below 1 detectable (parity_ratio_mdr); NAN: none */
+	double mdr_high;      /**< smallest ratio above 1 detectable; NAN: none */
 	parity_band band;     /**< position against 0.80-1.25 */
 	int excludes_one;     /**< 1 when the interval lies wholly above or below 1 */
 	int low_count;        /**< 1 when the counts are too few for a conclusion */
@@ -152,9 +155,12 @@ int parity_ratio_interval(parity_interval *out, uint64_t x1, uint64_t n1,
 parity_band parity_band_classify(double ratio, int estimable);
 
 /**
- * The low-count rule: 1 when x1 + x2 < min_count (too few people reached
- * the outcome in both groups together), or n1 < min_count, or n2 < min_count
- * (a group too small to compare); otherwise 0. min_count 0 switches it off.
+ * The low-count rule, applied to each group's count as Public Health
+ * England's guidance applies its cut-off to each numerator: 1 when x1 <
+ * min_count or x2 < min_count (a rate resting on fewer than min_count people
+ * who reached the outcome); otherwise 0. A group whose base is below
+ * min_count has fewer cases still, so it is flagged too. n1 and n2 are kept
+ * in the signature for callers. min_count 0 switches the rule off.
  */
 int parity_ratio_low_count(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2,
                            uint64_t min_count);
@@ -179,6 +185,47 @@ int parity_test_fisher(double *p_two_sided, double *p_midp, uint64_t x1,
  */
 int parity_test_chisq(double *p, double *statistic, uint64_t x1, uint64_t n1,
                       uint64_t x2, uint64_t n2);
+
+/**
+ * The test whose inversion is the `method`'s interval, so that its p is
+ * below 1 - level exactly when the level interval excludes 1:
+ * - Koopman: the score statistic at phi = 1, which is Pearson's X^2 without
+ *   continuity correction (the restricted proportions at phi = 1 are the
+ *   pooled proportion);
+ * - Miettinen-Nurminen: X^2 (N - 1) / N, N = n1 + n2;
+ * - Katz: the Wald statistic (ln R / SE)^2 with SE^2 = 1/x1 - 1/n1 + 1/x2
+ *   - 1/n2; p = 1 with a zero count (the interval is 0 to infinity);
+ * - adjusted log: the same with x + 0.5 and n + 0.5 in every term.
+ * All are chi-square with 1 df. A table with no estimate gives p = 1 and
+ * statistic 0. `statistic` may be NULL. Returns 0 or PARITY_EUSAGE.
+ */
+int parity_test_score(double *p, double *statistic, uint64_t x1, uint64_t n1,
+                      uint64_t x2, uint64_t n2, parity_ci_method method);
+
+/** Power for parity_ratio_mdr() by default (80%), and its two-sided alpha (5%). */
+#define PARITY_MDR_POWER 0.80
+#define PARITY_MDR_ALPHA 0.05
+
+/**
+ * The minimum detectable ratio: the smallest ratio above 1 (`high`) and
+ * the largest below 1 (`low`) that a two-sided test at `alpha` would detect
+ * with probability `power`, for groups of n1 and n2 with the total number
+ * who reached the outcome, x1 + x2 = m, held at what was observed.
+ * For a ratio R the rates are p2 = m / (n1 R + n2) and p1 = R p2 (so the
+ * pooled rate stays m / (n1 + n2) = p), and the power is that of the score
+ * test at phi = 1 (Pearson's X^2, which the default Koopman interval
+ * inverts) by the normal approximation without continuity correction
+ * (Fleiss, Levin and Paik 2003, section 4.2):
+ *   power = Phi((|p1 - p2| - z_{1-alpha/2} sqrt(p (1-p) (1/n1 + 1/n2)))
+ *               / sqrt(p1 (1-p1)/n1 + p2 (1-p2)/n2)),
+ * the far tail's rejections ignored. Each limit is the crossing nearest 1
+ * within 1e-6 to 1e6 and the rates' range (p1, p2 <= 1); NAN when there is
+ * none (no outcome at all, an empty group, or groups too small for any
+ * such ratio). Either output may be NULL. Returns 0 or
+ * PARITY_EUSAGE (x > n, too large, alpha or power outside (0,1)).
+ */
+int parity_ratio_mdr(double *low, double *high, uint64_t x1, uint64_t n1,
+                     uint64_t x2, uint64_t n2, double alpha, double power);
 
 /** A ratio on the log scale with its standard error (delta method). */
 typedef struct parity_log_ratio {

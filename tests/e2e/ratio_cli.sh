@@ -72,8 +72,12 @@ expect_near ci_high 3.938938849 5e-9
 expect_near p_fisher 0.01318013 4e-7
 expect_near p_midp 0.009518722 6e-8
 expect_near p_chisq 0.00744125 7e-7
+# Katz's p_score is the Wald test its interval inverts, by hand:
+# ln(2.076923)^2 / (1/27 - 1/39 + 1/7 - 1/21) = 5.009622, p = erfc(sqrt(5.009622/2)) = 0.025207
+expect_near p_score 0.025207 1e-5
 expect_json band '"above"'
-expect_json low_count false
+# 7 in group 2 is under the per-group low-count threshold of 10
+expect_json low_count true
 expect_json excludes_one true
 expect_json estimable true
 
@@ -126,6 +130,23 @@ run --method adjusted-log --json 7 34 1 34
 expect_status 0
 expect_near ratio 5 1e-12
 expect_near ci_low 0.924135375 5e-9
+
+case=1.8 # issue 18: 2 of 10 BME vs 117 of 389 White rests on two people: flagged
+run 117 389 2 10 --json
+expect_status 0
+expect_json low_count true
+run 117 389 2 10 --json --low-count 2
+expect_json low_count false
+
+case=1.9 # issue 18: 7/34 vs 1/34 Koopman 1.22-42.6 excludes 1; its score p is
+# Pearson's X^2 = 68*(7*33-27*1)^2/(34*34*8*60) = 5.1, p = erfc(sqrt(2.55)) = 0.0239258
+run 7 34 1 34 --json
+expect_json excludes_one true
+expect_near p_score 0.0239258435 1e-8
+# minimum detectable ratios, from an independent Python calculation of the
+# README's definition (NormalDist, walk and bisection): 0.0447234484, 22.3596354
+expect_near mdr_low 0.0447234484 1e-6
+expect_near mdr_high 22.3596354 1e-6
 
 # ---- 2. invalid arguments: exit 64, message names the argument ---------------
 

@@ -328,15 +328,20 @@ static void test_band_edges(void)
 	CHECK_STR(parity_band_name(PARITY_BAND_NONE), "none");
 }
 
-/* The rule: x1 + x2 < min, or n1 < min, or n2 < min; min 0 turns it off. */
+/* The rule, per group as PHE applies its cut-off to each numerator:
+ * x1 < min or x2 < min; min 0 turns it off. */
 static void test_low_count_rule(void)
 {
-	CHECK(parity_ratio_low_count(5, 100, 4, 100, 10) == 1);  /* 9 cases */
-	CHECK(parity_ratio_low_count(6, 100, 4, 100, 10) == 0);  /* 10 cases */
-	CHECK(parity_ratio_low_count(6, 9, 4, 100, 10) == 1);    /* n1 = 9 */
-	CHECK(parity_ratio_low_count(6, 100, 4, 9, 10) == 1);    /* n2 = 9 */
+	CHECK(parity_ratio_low_count(5, 100, 4, 100, 10) == 1);  /* 5 and 4 */
+	CHECK(parity_ratio_low_count(10, 100, 10, 100, 10) == 0);
+	CHECK(parity_ratio_low_count(10, 100, 9, 100, 10) == 1);  /* x2 = 9 */
+	CHECK(parity_ratio_low_count(9, 100, 10, 100, 10) == 1);  /* x1 = 9 */
+	CHECK(parity_ratio_low_count(9, 9, 40, 100, 10) == 1);    /* n1 = 9 */
 	CHECK(parity_ratio_low_count(0, 100, 0, 100, 10) == 1);
 	CHECK(parity_ratio_low_count(0, 1, 0, 1, 0) == 0);
+	/* Issue #18's case: 2 of 10 BME against 117 of 389 White rests on
+	 * two people; the old pooled rule (x1 + x2 = 119, n >= 10) let it pass. */
+	CHECK(parity_ratio_low_count(117, 389, 2, 10, 10) == 1);
 	parity_stats_settings s;
 	parity_stats_settings_default(&s);
 	CHECK(s.low_count_min == 10 && s.method == PARITY_CI_KOOPMAN &&
@@ -345,6 +350,9 @@ static void test_low_count_rule(void)
 	CHECK(parity_ratio_compute(&r, 5, 100, 4, 100, &s) == 0);
 	CHECK(r.low_count == 1 && r.low_count_min == 10);
 	s.low_count_min = 5;
+	CHECK(parity_ratio_compute(&r, 5, 100, 4, 100, &s) == 0);
+	CHECK(r.low_count == 1); /* 4 < 5 */
+	s.low_count_min = 4;
 	CHECK(parity_ratio_compute(&r, 5, 100, 4, 100, &s) == 0);
 	CHECK(r.low_count == 0);
 }
@@ -363,7 +371,8 @@ static void test_ratio_compute_reference(void)
 	CHECK_REL(r.ci_low, 1.095119684, TEN_DIGITS);
 	CHECK_REL(r.ci_high, 3.938938849, TEN_DIGITS);
 	CHECK(fabs(r.p_fisher - 0.01318013) <= 5e-9);
-	CHECK(r.band == PARITY_BAND_ABOVE && r.excludes_one && !r.low_count);
+	/* 7 in group 2 is under the per-group threshold of 10. */
+	CHECK(r.band == PARITY_BAND_ABOVE && r.excludes_one && r.low_count);
 
 	/* Default settings: Koopman, and the same tests. */
 	CHECK(parity_ratio_compute(&r, 7, 34, 1, 34, NULL) == 0);
@@ -423,7 +432,9 @@ static void test_sentence_reference(void)
 	parity_ratio r;
 	parity_stats_settings_default(&s);
 	s.method = PARITY_CI_KATZ;
+	s.low_count_min = 7; /* 7 in group 2: not flagged at 7 */
 	CHECK(parity_ratio_compute(&r, 27, 39, 7, 21, &s) == 0);
+	CHECK(!r.low_count);
 	parity_ratio_sentence(buf, sizeof buf, &r, "Group 1", "group 2",
 	                      "to reach the outcome");
 	CHECK_STR(buf, "Group 1 was 2.08 times as likely as group 2 to reach the "
@@ -451,13 +462,13 @@ static void test_sentence_low_count_and_zeros(void)
 	CHECK(r.low_count);
 	parity_ratio_sentence(buf, sizeof buf, &r, NULL, NULL, NULL);
 	CHECK(strstr(buf, "too few cases to draw a conclusion") != NULL);
-	CHECK(strstr(buf, "6 reached the outcome across both groups") != NULL);
+	CHECK(strstr(buf, "(2 reached the outcome in one group, fewer than 10)") != NULL);
 
 	CHECK(parity_ratio_compute(&r, 30, 300, 5, 8, NULL) == 0);
 	CHECK(r.low_count);
 	parity_ratio_sentence(buf, sizeof buf, &r, NULL, NULL, NULL);
 	CHECK(strstr(buf, "too few cases") != NULL);
-	CHECK(strstr(buf, "a group of 8") != NULL);
+	CHECK(strstr(buf, "(5 reached the outcome in one group") != NULL);
 
 	parity_stats_settings s;
 	parity_stats_settings_default(&s);
@@ -480,6 +491,110 @@ static void test_sentence_low_count_and_zeros(void)
 	CHECK(strstr(buf, "0.002 times as likely") != NULL);
 }
 
+/* The p that goes with each interval (issue #18: 7/34 against 1/34 had a
+ * Koopman interval of 1.22 to 42.6 beside a Fisher p of 0.054).
+ * By hand: a=7, b=27, c=1, d=33, N=68, m=8:
+ *   X^2 = N (ad - bc)^2 / (n1 n2 m (N-m)) = 68 * 204^2 / (34*34*8*60) = 5.1
+ *   p = erfc(sqrt(5.1/2)) = 0.023925843 (Python math.erfc);
+ *   MN: X^2 * 67/68 = 5.025, p = erfc(sqrt(2.5125)) = 0.024984 ...;
+ *   Katz: z^2 = ln(7)^2 / (1/7 - 1/34 + 1 - 1/34)
+ *         = 3.493034, p = erfc(sqrt(3.493034/2)) = 0.0616 ...;
+ *   adjusted log: ln((7.5*34.5)/(1.5*34.5))^2 / (27/(7.5*34.5) +
+ *         33/(1.5*34.5)) = 3.490821 (Python float arithmetic),
+ *         p = erfc(sqrt(3.490821/2)) = 0.0617 ... */
+static void test_score_p_matches_interval(void)
+{
+	double p, stat;
+	CHECK(parity_test_score(&p, &stat, 7, 34, 1, 34, PARITY_CI_KOOPMAN) == 0);
+	CHECK_NEAR(stat, 5.1, 1e-12);
+	CHECK_NEAR(p, 0.023925843480626, 1e-12);
+	CHECK(parity_test_score(&p, &stat, 7, 34, 1, 34, PARITY_CI_MN) == 0);
+	CHECK_NEAR(stat, 5.1 * 67.0 / 68.0, 1e-12);
+	CHECK_NEAR(p, erfc(sqrt(5.1 * 67.0 / 68.0 / 2.0)), 1e-12);
+	CHECK(parity_test_score(&p, &stat, 7, 34, 1, 34, PARITY_CI_KATZ) == 0);
+	CHECK_NEAR(stat, 3.493034036, 1e-8);
+	CHECK(parity_test_score(&p, &stat, 7, 34, 1, 34, PARITY_CI_ADJUSTED_LOG) == 0);
+	CHECK_NEAR(stat, 3.490821039, 1e-8);
+	/* Zero cells: Katz cannot test (interval 0 to infinity), no estimate
+	 * gives p = 1; the score test still has a statistic. */
+	CHECK(parity_test_score(&p, &stat, 0, 20, 5, 20, PARITY_CI_KATZ) == 0);
+	CHECK(p == 1.0 && stat == 0.0);
+	CHECK(parity_test_score(&p, &stat, 0, 20, 0, 20, PARITY_CI_KOOPMAN) == 0);
+	CHECK(p == 1.0);
+	/* 0/20 vs 5/20: X^2 = 40 * 100^2 / (20*20*5*35) = 5.714286 */
+	CHECK(parity_test_score(&p, &stat, 0, 20, 5, 20, PARITY_CI_KOOPMAN) == 0);
+	CHECK_NEAR(stat, 40.0 * 10000.0 / (20.0 * 20.0 * 5.0 * 35.0), 1e-12);
+
+	/* Over a grid of tables and every method, p < 0.05 exactly when the
+	 * 95% interval excludes 1: the property the report relies on. */
+	const parity_ci_method methods[] = {PARITY_CI_KOOPMAN, PARITY_CI_KATZ,
+	                                    PARITY_CI_ADJUSTED_LOG, PARITY_CI_MN};
+	int disagreements = 0, tested = 0;
+	for (size_t k = 0; k < 4; k++) {
+		parity_stats_settings s;
+		parity_stats_settings_default(&s);
+		s.method = methods[k];
+		for (uint64_t x1 = 0; x1 <= 30; x1 += 3)
+			for (uint64_t x2 = 0; x2 <= 40; x2 += 4) {
+				parity_ratio r;
+				CHECK(parity_ratio_compute(&r, x1, 30, x2, 45, &s) == 0);
+				if (!r.estimable)
+					continue;
+				tested++;
+				disagreements += (r.p_score < 0.05) != r.excludes_one;
+			}
+	}
+	CHECK(tested > 400);
+	CHECK(disagreements == 0);
+}
+
+/* The minimum detectable ratio. Expected values from an independent
+ * Python implementation (statistics.NormalDist, a multiplicative walk of
+ * 1.001 from R = 1 then bisection) of the same definition: p2 = m/(n1 R +
+ * n2), p1 = R p2, power = Phi((|p1-p2| - 1.959964 sqrt(p(1-p)(1/n1+1/n2)))
+ * / sqrt(p1(1-p1)/n1 + p2(1-p2)/n2)) = 0.80:
+ *   30/100 vs 30/100: 0.537485214 and 1.860516296 (equal groups: the two
+ *     are reciprocals, a check by hand: 1/1.8605163 = 0.5374852);
+ *   117/389 vs 100/400: 0.721166196 and 1.384956066;
+ *   7/34 vs 1/34: 0.044723448 and 22.35963541. */
+static void test_minimum_detectable_ratio(void)
+{
+	double low, high;
+	CHECK(parity_ratio_mdr(&low, &high, 30, 100, 30, 100, 0.05, 0.80) == 0);
+	CHECK_NEAR(low, 0.537485214, 1e-7);
+	CHECK_NEAR(high, 1.860516296, 1e-7);
+	CHECK_NEAR(low * high, 1.0, 1e-9);
+	CHECK(parity_ratio_mdr(&low, &high, 117, 389, 100, 400, 0.05, 0.80) == 0);
+	CHECK_NEAR(low, 0.721166196, 1e-7);
+	CHECK_NEAR(high, 1.384956066, 1e-7);
+	CHECK(parity_ratio_mdr(&low, &high, 7, 34, 1, 34, 0.05, 0.80) == 0);
+	CHECK_NEAR(low, 0.044723448, 1e-7);
+	CHECK_NEAR(high, 22.35963541, 1e-5);
+	/* Power at the limit, evaluated here from the formula: 0.80. */
+	{
+		double m = 217, n1 = 389, n2 = 400, r = 1.384956066;
+		double p2 = m / (n1 * r + n2), p1 = r * p2, pb = m / (n1 + n2);
+		double zq = (fabs(p1 - p2) - 1.959963984540054 *
+		             sqrt(pb * (1 - pb) * (1 / n1 + 1 / n2))) /
+		            sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2);
+		CHECK_NEAR(0.5 * erfc(-zq / sqrt(2.0)), 0.80, 1e-6);
+	}
+	/* 2 of 10 against 117 of 389: nothing below 1 is detectable (group 2's
+	 * rate would pass 1), so NAN; above 1, a value. */
+	CHECK(parity_ratio_mdr(&low, &high, 2, 10, 117, 389, 0.05, 0.80) == 0);
+	CHECK(isnan(low) && high > 1.0);
+	/* No outcome, an empty group: nothing is detectable. */
+	CHECK(parity_ratio_mdr(&low, &high, 0, 10, 0, 10, 0.05, 0.80) == 0);
+	CHECK(isnan(low) && isnan(high));
+	CHECK(parity_ratio_mdr(&low, &high, 0, 0, 3, 10, 0.05, 0.80) == 0);
+	CHECK(isnan(low) && isnan(high));
+	CHECK(parity_ratio_mdr(&low, &high, 1, 10, 3, 10, 0.05, 1.5) == PARITY_EUSAGE);
+	/* More people, smaller detectable ratios. */
+	double high_big;
+	CHECK(parity_ratio_mdr(NULL, &high_big, 300, 1000, 300, 1000, 0.05, 0.80) == 0);
+	CHECK(high_big < 1.860516296 && high_big > 1.0);
+}
+
 int main(void)
 {
 	parity_init();
@@ -498,6 +613,8 @@ int main(void)
 	RUN(test_tests_empty_margin);
 	RUN(test_band_edges);
 	RUN(test_low_count_rule);
+	RUN(test_score_p_matches_interval);
+	RUN(test_minimum_detectable_ratio);
 	RUN(test_ratio_compute_reference);
 	RUN(test_ratio_invalid_input);
 	RUN(test_method_names);
