@@ -625,6 +625,8 @@ void report_render_methods(draw_doc *doc, const report *rep)
 		"Fagerland MW, Lydersen S, Laake P. Recommended confidence intervals "
 		"for two independent binomial proportions. Stat Methods Med Res "
 		"2015;24:224-254.",
+		"Fleiss JL, Levin B, Paik MC. Statistical methods for rates and "
+		"proportions, 3rd ed. Wiley, 2003 (section 4.2: power).",
 		"Greenland S, Robins JM. Estimation of a common effect parameter "
 		"from sparse follow-up data. Biometrics 1985;41:55-68.",
 		"Katz D, Baptista J, Azen SP, Pike MC. Obtaining confidence "
@@ -640,6 +642,8 @@ void report_render_methods(draw_doc *doc, const report *rep)
 		"1959;22:719-748.",
 		"Miettinen O, Nurminen M. Comparative analysis of two rates. Stat "
 		"Med 1985;4:213-226.",
+		"Public Health England. Technical guide: confidence intervals. "
+		"PHE, 2018 (small numerators).",
 		"Spiegelhalter DJ. Funnel plots for comparing institutional "
 		"performance. Stat Med 2005;24:1185-1202.",
 		"Woolf B. On estimating the relation between blood group and "

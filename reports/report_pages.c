@@ -271,11 +271,10 @@ void report_render_summary(draw_doc *doc, const report *rep)
 	                 "Change: last year's figure is compared with this year's "
 	                 "%g%% interval; outside it, the change is called beyond "
 	                 "the interval (a screening rule; the trend charts show "
-	                 "both years' intervals). Too few cases: fewer than %llu "
-	                 "people reached the outcome, or a group has fewer than "
-	                 "%llu people. Details, methods and data quality follow.",
+	                 "both years' intervals). Too few cases: in one of the two "
+	                 "groups, fewer than %llu people reached the outcome. "
+	                 "Details, methods and data quality follow.",
 	                 rep->level * 100,
-	                 (unsigned long long)rep->results->settings.low_count_min,
 	                 (unsigned long long)rep->results->settings.low_count_min);
 }
 

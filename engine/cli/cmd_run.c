@@ -336,16 +336,27 @@ static int take_file(run_tally *tally, parity_store *store, const char *real,
 		return 1;
 	}
 	int this_month = 0, ever = 0;
-	char stored[200] = "";
+	char stored[200] = "", replaced[1024] = "";
 	if (summary.already_ingested &&
 	    parity_run_file_reported(store, summary.sha256, month, &this_month, &ever,
-	                             stored, sizeof stored) != 0)
+	                             stored, sizeof stored, replaced, sizeof replaced) != 0)
 		return PARITY_EIO;
 	if (summary.already_ingested && this_month) {
 		/* Reported by an earlier run this month (one that was stopped
 		 * before it could archive the file): archive it, say nothing new. */
 		parity_log_write(log, PARITY_LOG_INFO, "%s (%s): already ingested and "
 		                 "reported this month; archived", f->name, kind);
+	} else if (summary.already_ingested && !ever && replaced[0]) {
+		/* A corrected delivery stored by a run that was stopped before it
+		 * could record the file: the store kept what it replaced, so it is
+		 * reported as that run would have, a correction. */
+		char detail[1400];
+		snprintf(detail, sizeof detail, "%s; replaced what it supersedes: "
+		         "removed %s", stored, replaced);
+		parity_log_write(log, PARITY_LOG_INFO, "%s (%s): %s (ingested by an "
+		                 "interrupted run)", f->name, kind, detail);
+		note(tally, f, summary.sha256, "corrected", detail);
+		tally->corrected++;
 	} else if (summary.already_ingested && !ever) {
 		/* Ingested by a run that was stopped before it could record the
 		 * file: report it as that run would have. */

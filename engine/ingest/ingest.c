@@ -1535,7 +1535,8 @@ static int save_file_details(ingest *in, const char *sha)
 
 	rc = store_prepare(in->store, &stmt,
 	                   "UPDATE files SET sha256 = ?, rows_read = ?, rows_accepted = ?, "
-	                   "rows_rejected = ?, first_month = ?, last_month = ? WHERE id = ?");
+	                   "rows_rejected = ?, first_month = ?, last_month = ?, "
+	                   "replaced = ? WHERE id = ?");
 	if (rc)
 		return rc;
 	sqlite3_bind_text(stmt, 1, sha, -1, SQLITE_STATIC);
@@ -1544,7 +1545,14 @@ static int save_file_details(ingest *in, const char *sha)
 	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)in->summary->rows_rejected);
 	sqlite3_bind_int(stmt, 5, first_month);
 	sqlite3_bind_int(stmt, 6, last_month);
-	sqlite3_bind_int64(stmt, 7, in->file_id);
+	/* What a replace took is kept with the file, in this transaction. */
+	if (in->summary->replaced)
+		sqlite3_bind_text(stmt, 7, in->summary->replaced_from[0]
+		                  ? in->summary->replaced_from : "an earlier delivery",
+		                  -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, 7);
+	sqlite3_bind_int64(stmt, 8, in->file_id);
 	int step = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
 	return step == SQLITE_DONE ? 0 : store_fail(in->store, step, "recording the file");

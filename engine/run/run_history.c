@@ -90,17 +90,20 @@ fail:
 }
 
 int parity_run_file_reported(parity_store *store, const char *sha, const char *month,
-                             int *this_month, int *ever, char *counts, size_t size)
+                             int *this_month, int *ever, char *counts, size_t size,
+                             char *replaced, size_t replaced_size)
 {
 	sqlite3_stmt *stmt = NULL;
 	*this_month = *ever = 0;
 	counts[0] = '\0';
+	replaced[0] = '\0';
 	int rc = store_prepare(store, &stmt,
 	                       "SELECT (SELECT count(*) FROM run_files WHERE sha256 = ?1 "
 	                       " AND month = ?2), (SELECT count(*) FROM run_files WHERE "
 	                       " sha256 = ?1 AND event IN ('new', 'corrected')), "
 	                       "(SELECT printf('%d rows, %d stored, %d rejected', rows_read, "
-	                       " rows_accepted, rows_rejected) FROM files WHERE sha256 = ?1)");
+	                       " rows_accepted, rows_rejected) FROM files WHERE sha256 = ?1), "
+	                       "(SELECT replaced FROM files WHERE sha256 = ?1)");
 	if (rc)
 		return rc;
 	sqlite3_bind_text(stmt, 1, sha, -1, SQLITE_STATIC);
@@ -111,6 +114,9 @@ int parity_run_file_reported(parity_store *store, const char *sha, const char *m
 		*ever = sqlite3_column_int(stmt, 1) > 0;
 		if (sqlite3_column_type(stmt, 2) != SQLITE_NULL)
 			snprintf(counts, size, "%s", (const char *)sqlite3_column_text(stmt, 2));
+		if (sqlite3_column_type(stmt, 3) != SQLITE_NULL)
+			snprintf(replaced, replaced_size, "%s",
+			         (const char *)sqlite3_column_text(stmt, 3));
 	}
 	sqlite3_finalize(stmt);
 	return step == SQLITE_ROW ? 0 : store_fail(store, step, "looking up a file's events");

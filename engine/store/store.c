@@ -363,6 +363,16 @@ static const char schema_v6[] =
 	" PRIMARY KEY(person)) WITHOUT ROWID;"
 	"UPDATE meta SET value = '6' WHERE key = 'schema_version';";
 
+/*
+ * Schema version 7 records, with the file and in the same transaction, what
+ * a re-delivery replaced ("124 rows (1 cell) of june-a.csv"; NULL when it
+ * replaced nothing), so that a run stopped after the commit but before it
+ * noted the file still reports it next time as a corrected delivery.
+ */
+static const char schema_v7[] =
+	"ALTER TABLE files ADD COLUMN replaced TEXT;"
+	"UPDATE meta SET value = '7' WHERE key = 'schema_version';";
+
 /* Bring the schema up to PARITY_STORE_SCHEMA_VERSION in one transaction.
  * A database already up to date is only read: a reader opening it takes no
  * write lock, so it never waits for (or stalls) an ingest in progress. */
@@ -395,6 +405,8 @@ static int migrate(parity_store *store)
 	if (version < 5 && (rc = store_exec(store, schema_v5, "packing the cells")))
 		goto fail;
 	if (version < 6 && (rc = store_exec(store, schema_v6, "adding coverage days")))
+		goto fail;
+	if (version < 7 && (rc = store_exec(store, schema_v7, "recording replacements")))
 		goto fail;
 	/* Later versions add their steps here: if (version < 7) ... */
 	return store_commit(store, "saving the schema");

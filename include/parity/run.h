@@ -187,11 +187,15 @@ int parity_run_save(parity_store *store, int64_t run_id, const char *month,
  * For a file already in the store (digest `sha`): set *this_month when a run
  * of `month` has reported it already, and *ever when any run reported it as
  * new or corrected data. `counts` gets "N rows, N stored, N rejected" from
- * the store. A file ingested by a run that was killed before it could say
- * so has neither. Returns 0 or PARITY_EIO.
+ * the store, and `replaced` (size `replaced_size`) what the file replaced
+ * when it was ingested ("" when nothing: it was new data). A file ingested
+ * by a run that was killed before it could say so has neither flag; its
+ * `replaced` tells a corrected delivery from new data. Returns 0 or
+ * PARITY_EIO.
  */
 int parity_run_file_reported(parity_store *store, const char *sha, const char *month,
-                             int *this_month, int *ever, char *counts, size_t size);
+                             int *this_month, int *ever, char *counts, size_t size,
+                             char *replaced, size_t replaced_size);
 
 /**
  * Write `path` (atomically, 0600): what changed in `month`. Lists every file

@@ -9,6 +9,8 @@
 #   6 a first run with an empty inbox
 #   7 missing parent folders of the database, log and output
 #   8 -q printing analysis lines, and a lock error under -q printing nothing
+#   9 a corrected delivery stored by a run killed before it noted the file,
+#     reported by the next run as new data
 source "$(dirname "$0")/lib.sh"
 
 make_site() {
@@ -139,5 +141,28 @@ s=0
 "$PARITY" ingest -q --db quiet/state/parity.db --kind workforce \
     "$SRC/sample-data/workforce.csv" > q4.out 2> q4.err || s=$?
 check 8.10 "ingest -q prints nothing on success ($s)" test "$s" = 0 -a ! -s q4.out -a ! -s q4.err
+
+# ---- 9: a correction stored by an interrupted run is still a correction ------
+# A run killed right after a corrected delivery's commit, before it noted
+# the file, is the same as the file stored by hand with --replace; the next
+# run must report it as corrected (it said "new data" before: history
+# counted one correction where there were two).
+make_site corr
+head -2001 "$SRC/sample-data/recruitment.csv" > corr-a.csv
+# The correction: the same rows with some appointments of shortlisted
+# applicants undone (every 9th row), so it supersedes a's months whole.
+awk -F, -v OFS=, 'NR > 1 && NR % 9 == 0 && $(NF-1) == "Y" && $NF == "Y" { $NF = "N" } { print }' \
+    corr-a.csv > corr-a2.csv
+check 9.0 "the correction differs" bash -c '! cmp -s corr-a.csv corr-a2.csv'
+cp corr-a.csv corr/inbox/recruitment-a.csv
+do_cmd_test 9.1 0 "" "$PARITY" run --config corr/parity.ini --date 2026-01-05
+do_cmd_test 9.2 0 "replaced" "$PARITY" ingest --db corr/state/parity.db --replace \
+    --kind recruitment corr-a2.csv
+cp corr-a2.csv corr/inbox/recruitment-a2.csv
+do_cmd_test 9.3 0 "" "$PARITY" run --config corr/parity.ini --date 2026-02-05
+check 9.4 "the next run reports it as corrected" \
+    grep -q "corrected.*recruitment-a2.csv\|recruitment-a2.csv.*corrected" corr/out/2026-02/changes.txt
+check 9.5 "the history counts it as corrected" \
+    test "$(sqlite3 corr/state/parity.db "select count(*) from run_files where event = 'corrected'")" = 1
 
 finish

@@ -26,8 +26,8 @@ do_cmd_test 1.2 0 "already ingested: would skip" \
 check 1.3 "dry run left the schema-3 database byte for byte" cmp -s old.db site/state/parity.db
 
 do_cmd_test 2.1 0 "" "$PARITY" export --db old.db --counts migrated.csv
-check 2.2 "schema 6 after opening" \
-    test "$(sqlite3 old.db "select value from meta where key='schema_version'")" = 6
+check 2.2 "schema 7 after opening" \
+    test "$(sqlite3 old.db "select value from meta where key='schema_version'")" = 7
 check 2.3 "no cell lost or changed" \
     test "$(sqlite3 old.db "select count(*), sum(rows), sum(shortlisted), sum(appointed) from cells")" = "$before"
 check 2.4 "every pack in its file's id range" \
