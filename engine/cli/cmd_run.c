@@ -393,6 +393,22 @@ static int take_file(run_tally *tally, parity_store *store, const char *real,
 			                 "organisations: %s; map them to one code under "
 			                 "[organisation] in the mapping", f->name,
 			                 summary.organisation_warning);
+		if (summary.title_lines || summary.footer_lines)
+			parity_log_write(log, PARITY_LOG_INFO, "%s: skipped %llu title "
+			                 "line%s above the header and %llu report footer "
+			                 "line%s (not rows, not rejects)", f->name,
+			                 (unsigned long long)summary.title_lines,
+			                 summary.title_lines == 1 ? "" : "s",
+			                 (unsigned long long)summary.footer_lines,
+			                 summary.footer_lines == 1 ? "" : "s");
+		/* Ingest's further warnings (values of a band-like column that
+		 * are not known ones), one log line each: never only on a
+		 * terminal nobody watches. */
+		for (const char *w = summary.warnings; *w;) {
+			size_t len = strcspn(w, "\n");
+			parity_log_write(log, PARITY_LOG_WARN, "%s: %.*s", f->name, (int)len, w);
+			w += len + (w[len] == '\n');
+		}
 		if (summary.replaced) {
 			char detail[1400];
 			snprintf(detail, sizeof detail, "%s; replaced what it supersedes: "

@@ -33,6 +33,16 @@ check 1.11 "age band warning" \
     grep -qF "column 'age_band' (age_band): 1 row holds a value that is not a known age band (the first on line 11)" out.1.1
 check 1.12 "the warnings do not quote the values" \
     bash -c '! grep -q "Porters\|Consultant\|Band 11\|Adult" out.1.1'
+# The monthly run logs the same warnings (before, only `parity ingest`
+# printed them, so an unattended run kept them from its operator).
+mkdir -p site/inbox
+cp "$D/bands.csv" site/inbox/workforce-bands.csv
+printf '[paths]\ndatabase = p.db\ninbox = inbox\narchive = archive\nquarantine = quarantine\noutput = out\nlog = parity.log\n' > site/parity.ini
+"$PARITY" run -q --config site/parity.ini --date 2026-01-05 > /dev/null 2>&1 || true
+check 1.13 "parity run logs the pay band warning" \
+    grep -qF "column 'pay_band' (pay_band): 2 rows hold a value that is not a known pay band" site/parity.log
+check 1.14 "and the log does not quote the values" \
+    bash -c '! grep -q "Porters\|Consultant\|Band 11\|Adult" site/parity.log'
 
 # 2. Dates as HR systems write them. dates.csv: three rows dated 31 March
 #    2025 (Oracle 31-MAR-2025, 31/03/2025 00:00, 2025-03-31T09:15:00) and one
