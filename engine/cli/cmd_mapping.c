@@ -69,8 +69,18 @@ static void print_summary(const parity_suggest_summary *s, const char *file,
 	if (s->not_utf8)
 		fprintf(stderr, "parity mapping: the file is not valid UTF-8: it was read "
 		        "as Windows-1252 (the draft says encoding = windows-1252)\n");
+	if (s->header_line > 1)
+		fprintf(stderr, "parity mapping: the header is on line %lu (a report "
+		        "title stands above it): the draft says header_line = %lu\n",
+		        s->header_line, s->header_line);
+	if (s->dates_refused)
+		fprintf(stderr, "parity mapping: %llu row%s of those checked %s a date "
+		        "ingest will refuse: see the note at the top of the draft\n",
+		        (unsigned long long)s->dates_refused,
+		        s->dates_refused == 1 ? "" : "s",
+		        s->dates_refused == 1 ? "has" : "have");
 	if (out_path) {
-		if (s->required_missing || s->values_todo)
+		if (s->required_missing || s->values_todo || s->dates_refused)
 			fprintf(stderr, "parity mapping: wrote %s: replace each TODO, check "
 			        "each CHECK, then run 'parity ingest --db DB --map %s %s'\n",
 			        out_path, out_path, file);

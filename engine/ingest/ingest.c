@@ -660,7 +660,7 @@ static int stored_kind_rows(ingest *in)
 /* Is every field of the record empty or spaces? Spreadsheets end their
  * exports with such rows (",,,,,," or ";;;;;;"): they hold nothing, like a
  * blank line, whatever their number of fields. */
-static int bare_delimiters(const csvread_record *record)
+int ingest_bare_delimiters(const csvread_record *record)
 {
 	for (size_t f = 0; f < record->count; f++)
 		for (size_t i = 0; i < record->lengths[f]; i++)
@@ -674,7 +674,7 @@ static int bare_delimiters(const csvread_record *record)
  * "End of report", "Page"), and it is no full row: a different number of
  * fields from the header, or fewer than half of them filled in (Excel pads
  * "Total,,,,,4" to the header's width). Counted apart, not refused. */
-static int is_footer(const csvread_record *record, size_t header_count)
+int ingest_is_footer(const csvread_record *record, size_t header_count)
 {
 	static const char *const words[] = {
 		"total", "grandtotal", "subtotal", "reportrun", "runby", "rundate",
@@ -713,11 +713,11 @@ static int on_record(void *context, const csvread_record *record)
 	}
 	if (!in->header_done)
 		return ingest_resolve_header(in, record);
-	if (bare_delimiters(record)) {
+	if (ingest_bare_delimiters(record)) {
 		in->summary->empty_rows++;
 		return 0;
 	}
-	if (is_footer(record, in->header_count)) {
+	if (ingest_is_footer(record, in->header_count)) {
 		in->summary->footer_lines++;
 		return 0;
 	}

@@ -591,4 +591,12 @@ void writer_stop(ingest *in);
 /* Take a counted row back (a duplicate found after the read). */
 int ingest_uncount(ingest *in, const row *r);
 
+/* Lines that are no rows, as ingest and the mapping draft both see them
+ * (ingest.c): a record whose every field is empty or blank (a
+ * spreadsheet's ";;;;;" rows), and a report's footer line (its first
+ * filled field starts with Total, Report run, Printed, Page, ..., and it is
+ * no full row for a header of `header_count` fields). */
+int ingest_bare_delimiters(const csvread_record *record);
+int ingest_is_footer(const csvread_record *record, size_t header_count);
+
 #endif

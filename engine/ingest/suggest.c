@@ -8,6 +8,7 @@
 #include "parity/ingest.h"
 
 #include "csv/csvread.h"
+#include "ingest_internal.h"
 #include "parity/codes.h"
 #include "parity/common.h"
 #include "suggest_internal.h"
@@ -52,6 +53,10 @@ typedef struct reading {
 	uint64_t rows;            /* data rows */
 	uint64_t ragged_rows;     /* rows with a different number of fields */
 	uint64_t first_ragged_line;
+	unsigned long header_line; /* the header's line: lines above are a title */
+	uint64_t title_lines;     /* lines above the header */
+	uint64_t footer_lines;    /* a report's footer lines (totals, "Report run by") */
+	uint64_t empty_rows;      /* rows of bare delimiters */
 } reading;
 
 static uint64_t hash(const char *s, size_t len)
@@ -125,13 +130,19 @@ static void reading_free(reading *r)
 	free(r->header);
 	free(r->columns);
 	size_t max_values = r->max_values;
+	unsigned long header_line = r->header_line;
 	memset(r, 0, sizeof *r);
 	r->max_values = max_values;
+	r->header_line = header_line;
 }
 
 static int on_record(void *context, const csvread_record *record)
 {
 	reading *r = context;
+	if (!r->header && record->line < r->header_line) {
+		r->title_lines++; /* a report's title above the header */
+		return 0;
+	}
 	if (!r->header) {
 		r->header = calloc(record->count ? record->count : 1, sizeof *r->header);
 		r->columns = calloc(record->count ? record->count : 1, sizeof *r->columns);
@@ -143,6 +154,15 @@ static int on_record(void *context, const csvread_record *record)
 			r->header_count = i + 1;
 		}
 		r->header_count = record->count;
+		return 0;
+	}
+	/* Lines ingest skips and counts apart are no rows here either. */
+	if (ingest_bare_delimiters(record)) {
+		r->empty_rows++;
+		return 0;
+	}
+	if (ingest_is_footer(record, r->header_count)) {
+		r->footer_lines++;
 		return 0;
 	}
 	r->rows++;
@@ -173,8 +193,15 @@ static int read_file(reading *r, parity_suggest_summary *summary, const char *pa
 {
 	csvread_options csv;
 	csvread_result result;
+	suggest_frame frame;
 	memset(&csv, 0, sizeof csv);
 	csv.delimiter = options->delimiter;
+	/* A report's title above the header: the delimiter comes from the
+	 * rows, not from the title the reader would otherwise look at. */
+	suggest_find_header(&frame, path, options->delimiter);
+	r->header_line = frame.header_line;
+	if (!csv.delimiter && frame.delimiter)
+		csv.delimiter = frame.delimiter;
 	csv.windows1252 = options->encoding == PARITY_SUGGEST_ENCODING_WINDOWS1252;
 	int rc = csvread_file(&result, path, &csv, on_record, r);
 	/* Only an encoding error is worth a second read: csvread says
@@ -194,6 +221,7 @@ static int read_file(reading *r, parity_suggest_summary *summary, const char *pa
 	summary->delimiter = result.delimiter;
 	summary->windows1252 = csv.windows1252;
 	summary->rows_read = r->rows;
+	summary->header_line = r->header_line;
 	return 0;
 }
 
@@ -333,6 +361,8 @@ typedef struct draft {
 	const assignment *assigned;
 	size_t column_count;
 	parity_suggest_summary *summary;
+	const char *date_header;     /* the date column's header, or NULL */
+	suggest_dates dates;         /* what its values say */
 } draft;
 
 /* Cut `s` to at most `max` bytes without splitting a UTF-8 character. */
@@ -462,6 +492,8 @@ static const char *rows_word(uint64_t rows)
 	return rows == 1 ? "row" : "rows";
 }
 
+static void write_date_format(draft *d);
+
 static void write_settings(draft *d, const parity_suggest_options *options)
 {
 	const parity_suggest_summary *s = d->summary;
@@ -478,6 +510,12 @@ static void write_settings(draft *d, const parity_suggest_options *options)
 	} else {
 		put_line(d, "encoding = %s", s->windows1252 ? "windows-1252" : "utf-8");
 	}
+	if (d->r->header_line > 1)
+		put_line(d, "header_line = %lu ; CHECK: the %s above the header %s a "
+		         "report title, not data", d->r->header_line,
+		         d->r->header_line == 2 ? "line" : "lines",
+		         d->r->header_line == 2 ? "holds" : "hold");
+	write_date_format(d);
 	put_line(d, "unknown_values = error ; or \"not stated\" to count values "
 	         "nothing maps as not stated");
 	put_line(d, "%s", "");
@@ -754,6 +792,75 @@ static void write_free_text(draft *d)
 	}
 }
 
+/* Check the date column's values (the distinct ones kept: a sample of up
+ * to max_values) as ingest will read them, so that a draft never looks
+ * finished when ingest would refuse the file's dates. */
+static int check_dates(draft *d)
+{
+	for (size_t c = 0; c < d->column_count; c++) {
+		const assignment *a = &d->assigned[c];
+		if (a->header < 0 || (strcmp(a->column->name, "date") &&
+		                      strcmp(a->column->name, "snapshot_date")))
+			continue;
+		const column_values *v = &d->r->columns[a->header];
+		const char **values = calloc(v->count ? v->count : 1, sizeof *values);
+		uint64_t *rows = calloc(v->count ? v->count : 1, sizeof *rows);
+		if (!values || !rows) {
+			free(values);
+			free(rows);
+			return parity_error_set(PARITY_ENOMEM, "out of memory");
+		}
+		for (size_t i = 0; i < v->count; i++) {
+			values[i] = v->items[i].value;
+			rows[i] = v->items[i].rows;
+		}
+		suggest_check_dates(&d->dates, values, rows, v->count);
+		free(values);
+		free(rows);
+		d->date_header = d->r->header[a->header];
+		d->summary->dates_refused = d->dates.refused_rows;
+		break;
+	}
+	return 0;
+}
+
+/* The date_format setting, when the dates say which order they use. */
+static void write_date_format(draft *d)
+{
+	const suggest_dates *s = &d->dates;
+	if (!d->date_header)
+		return;
+	if (s->month_first_rows && !s->day_first_rows)
+		put_line(d, "date_format = MM/DD/YYYY ; CHECK: dates such as \"%s\" read "
+		         "only month first", s->month_first_example);
+	else if (s->month_first_rows)
+		put_line(d, "date_format = DD/MM/YYYY ; CHECK: the file mixes day-first "
+		         "(\"%s\") and month-first (\"%s\") dates",
+		         s->day_first_example, s->month_first_example);
+	else if (s->ambiguous_rows && !s->day_first_rows)
+		put_line(d, "date_format = DD/MM/YYYY ; CHECK: no date here tells the "
+		         "order (all could be either); DD/MM is the UK default");
+	/* Only day-first evidence: the default reads them; nothing to say. */
+}
+
+/* Notes on lines that are not rows, and on dates ingest will refuse. */
+static void write_frame_notes(draft *d)
+{
+	const reading *r = d->r;
+	if (r->footer_lines || r->empty_rows)
+		put_line(d, "; Note: %llu report footer line%s (totals, \"Report run by\" "
+		         "...) and %llu empty row%s: ingest counts them apart, not as rows.",
+		         (unsigned long long)r->footer_lines, r->footer_lines == 1 ? "" : "s",
+		         (unsigned long long)r->empty_rows, r->empty_rows == 1 ? "" : "s");
+	if (d->dates.refused_rows)
+		put_line(d, "; Note: %llu %s of those checked hold a date in '%s' that ingest "
+		         "will refuse (such as \"%s\"): fix them, or export dates as "
+		         "YYYY-MM-DD, DD/MM/YYYY or 31-MAR-2025.",
+		         (unsigned long long)d->dates.refused_rows,
+		         rows_word(d->dates.refused_rows), d->date_header,
+		         d->dates.refused_example);
+}
+
 static int write_draft(draft *d, const char *path, const parity_suggest_options *options)
 {
 	const parity_suggest_summary *s = d->summary;
@@ -774,6 +881,7 @@ static int write_draft(draft *d, const char *path, const parity_suggest_options 
 		         (unsigned long long)d->r->ragged_rows, rows_word(d->r->ragged_rows),
 		         (unsigned long long)d->r->first_ragged_line,
 		         d->r->ragged_rows == 1 ? "has" : "have");
+	write_frame_notes(d);
 	put_line(d, "%s", "");
 	write_settings(d, options);
 	if ((rc = write_columns(d)))
@@ -835,7 +943,9 @@ int parity_mapping_suggest(parity_suggest_summary *summary, const char *path,
 	if ((rc = match_header(assigned, column_count, &r)))
 		goto done;
 
-	draft d = {stdout, &r, assigned, column_count, summary};
+	draft d = {stdout, &r, assigned, column_count, summary, NULL, {0}};
+	if ((rc = check_dates(&d)))
+		goto done;
 	if (mapping_path) {
 		if ((rc = util_atomic_open(&file, mapping_path, 0600)))
 			goto done;

@@ -7,6 +7,7 @@
 #define PARITY_SUGGEST_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* How a header was matched to a canonical column, weakest first. */
 typedef enum suggest_match {
@@ -51,5 +52,39 @@ suggest_verdict suggest_value(char *code, size_t code_size, char *why,
 /* The codes a coded column accepts, one per line as the draft lists them
  * ("A   White - British"), ending with NULL. */
 const char *const *suggest_allowed_codes(const char *canonical);
+
+/* ---- the file's frame (suggest_frame.c) ----------------------------------- */
+
+/* Where the header is. */
+typedef struct suggest_frame {
+	unsigned long header_line; /* 1-based line of the header (1: no title) */
+	char delimiter;            /* the delimiter the rows use, when a title
+	                              stands above the header (the reader would
+	                              otherwise detect it from the title); 0 */
+} suggest_frame;
+
+/* Find the header among the first 200 lines of `path`: the first line with
+ * as many delimiters as most lines have (the rows), when at least two lines
+ * agree; lines above it are a report's title. `given` is the delimiter the
+ * user named, or 0 to choose from comma, semicolon and tab. A file that
+ * cannot be opened gives header_line 1 (the reader then says why). Returns 0. */
+int suggest_find_header(suggest_frame *out, const char *path, char given);
+
+/* What a sample of a date column's values says about ingest's reading. */
+typedef struct suggest_dates {
+	uint64_t rows_checked;     /* rows of the values checked */
+	uint64_t refused_rows;     /* read in neither order: ingest refuses them */
+	uint64_t day_first_rows;   /* read only day first (31/03/2025) */
+	uint64_t month_first_rows; /* read only month first (03/31/2025) */
+	uint64_t ambiguous_rows;   /* read both ways, as different dates */
+	char refused_example[24];  /* the first of each, cut to fit */
+	char day_first_example[24];
+	char month_first_example[24];
+} suggest_dates;
+
+/* Check `count` distinct values of a date column, `rows[i]` rows each,
+ * with parity_date_parse_as in both orders. */
+void suggest_check_dates(suggest_dates *out, const char *const *values,
+                         const uint64_t *rows, size_t count);
 
 #endif

@@ -104,6 +104,11 @@ typedef struct parity_suggest_summary {
 	size_t required_missing;  /**< required columns not found: marked TODO */
 	size_t values_to_check;   /**< values given a code by a guess: CHECK */
 	size_t values_todo;       /**< values nothing matched: TODO lines */
+	unsigned long header_line; /**< the header's line; above 1 when a report's
+	                                title stands above it (the draft then
+	                                sets header_line) */
+	uint64_t dates_refused;   /**< rows, of the dates checked, that ingest
+	                               would refuse (the draft notes them) */
 } parity_suggest_summary;
 
 /**

@@ -86,4 +86,32 @@ do_cmd_test 3.5 65 "" "$PARITY" ingest --db s2.db --kind workforce "$D/staff-in-
 printf '[settings]\nkind = workforce\nheader_line = three\n' > bad-header.ini
 do_cmd_test 3.6 65 "header_line 'three' is not a line number" \
     "$PARITY" ingest --db s3.db --map bad-header.ini "$D/staff-in-post.csv"
+# 4. The mapping draft sees the same frame as ingest: a saved ESR report has a
+#    title and a blank line above its header, footer lines below its rows, and
+#    Oracle dates. Rows by hand: the sample's first 29 workforce rows.
+{ echo "Staff In Post - Headcount report, run 02-APR-2025"; echo ""
+  head -30 "$SRC/sample-data/workforce.csv" | sed 's/,\(20[0-9][0-9]\)-03-31,/,31-MAR-\1,/'
+  echo "Total,,,,29"; echo "Report run by ESR BI"; } > sip.csv
+do_cmd_test 4.1 0 "the header is on line 3" \
+    "$PARITY" mapping --suggest --kind workforce sip.csv --out sip.ini
+check 4.2 "the draft says header_line = 3" grep -q "^header_line = 3 " sip.ini
+check 4.3 "every column matched by name (no TODO line)" bash -c '! grep -v "^;" sip.ini | grep -q TODO'
+check 4.4 "the footer lines are noted" grep -q "2 report footer lines" sip.ini
+do_cmd_test 4.5 0 "29 rows read, 29 stored, 0 rejected" \
+    "$PARITY" ingest --db sip.db --kind workforce --map sip.ini sip.csv
+# US-ordered dates (03/31/2022, read only month first) and two impossible
+# ones (2022-31-03): the draft proposes date_format and says what ingest
+# will refuse, so it never looks finished when ingest would refuse rows.
+{ head -3 sip.csv; sed -n 4,20p sip.csv | sed 's/,31-MAR-\(20[0-9][0-9]\),/,03\/31\/\1,/'
+  sed -n 21,22p sip.csv | sed 's/,31-MAR-\(20[0-9][0-9]\),/,\1-31-03,/'; } > us.csv
+do_cmd_test 4.6 0 "2 rows of those checked have a date ingest will refuse" \
+    "$PARITY" mapping --suggest --kind workforce us.csv --out us.ini
+check 4.7 "the draft proposes MM/DD" grep -q "^date_format = MM/DD/YYYY " us.ini
+check 4.8 "and notes the refused dates" grep -q "2 rows of those checked hold a date in 'snapshot_date' that ingest will refuse" us.ini
+# A plain extract has no title: no header_line, no date_format guess from ISO dates.
+do_cmd_test 4.9 0 "" "$PARITY" mapping --suggest --kind workforce \
+    "$SRC/sample-data/workforce.csv" --out plain.ini
+check 4.10 "no header_line for a plain extract" bash -c '! grep -q "^header_line" plain.ini'
+check 4.11 "no date_format for ISO dates" bash -c '! grep -q "^date_format" plain.ini'
+
 finish
