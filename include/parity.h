@@ -14,6 +14,7 @@
 #include "parity/analyse.h"
 #include "parity/check.h"
 #include "parity/quality.h"
+#include "parity/publish.h"
 #include "parity/report.h"
 #include "parity/run.h"
 

@@ -20,10 +20,9 @@
 /* A count as the report may print it ("<5" when small). */
 static void count_text(char *buf, size_t size, const report *rep, uint64_t value)
 {
-	if (rep->suppress_below > 1 && value >= 1 && value < rep->suppress_below)
-		snprintf(buf, size, "<%u", rep->suppress_below);
-	else
-		draw_format_count(buf, size, value);
+	int small = rep->suppress_below > 1 && value >= 1 && value < rep->suppress_below;
+	report_count_text(buf, size, rep, value,
+	                  small ? PARITY_COUNT_PRIMARY : PARITY_COUNT_SHOWN);
 }
 
 /* `part` as a percentage of `whole`, or "<5" when `part` is a small count
@@ -371,11 +370,11 @@ static void quality_exclusions(draw_doc *doc, const report *rep)
 		draw_cell *c = &cells[k * E_COUNT];
 		size_t size = sizeof c[0].text;
 		report_short_name(c[E_IND].text, size, row->indicator);
-		count_text(c[E_NSB].text, size, rep, row->excluded_not_stated_base);
-		count_text(c[E_NSO].text, size, rep, row->excluded_not_stated_outcome);
-		count_text(c[E_BB].text, size, rep, row->excluded_bank_base);
-		count_text(c[E_BO].text, size, rep, row->excluded_bank_outcome);
-		count_text(c[E_NC].text, size, rep, row->outcome_without_contract);
+		report_excluded_text(c[E_NSB].text, size, rep, row, PARITY_EXCLUDED_NOT_STATED_BASE);
+		report_excluded_text(c[E_NSO].text, size, rep, row, PARITY_EXCLUDED_NOT_STATED_OUTCOME);
+		report_excluded_text(c[E_BB].text, size, rep, row, PARITY_EXCLUDED_BANK_BASE);
+		report_excluded_text(c[E_BO].text, size, rep, row, PARITY_EXCLUDED_BANK_OUTCOME);
+		report_excluded_text(c[E_NC].text, size, rep, row, PARITY_EXCLUDED_WITHOUT_CONTRACT);
 	}
 	draw_column cols[E_COUNT] = {
 		{"Indicator", 0, 0},
@@ -578,33 +577,51 @@ void report_render_methods(draw_doc *doc, const report *rep)
 	                 "adjusted log form (x + 0.5) where a count is 0.");
 
 	draw_doc_heading(doc, 12, "Small numbers");
-	if (t > 1)
+	parity_publish_summary cost;
+	parity_publish_summarise(&cost, rep->pub);
+	if (t > 1 && parity_publish_policy(rep->pub) == PARITY_DISCLOSURE_NHS_DIGITAL)
 		report_paragraph(doc, report_small, DRAW_BLACK,
-		                 "Counts from 1 to %u are shown as \"&lt;%u\" in every "
-		                 "table, in the report and in report-tables.csv. A "
-		                 "further count is hidden, shown \"[c]\", where a total, "
-		                 "a difference (such as those not appointed) or a "
-		                 "linked table (an organisation's counts and the "
-		                 "overall total; ethnic categories and the White and "
-		                 "BME totals) would reveal a hidden one. A ratio, rate "
-		                 "or interval printed beside the other counts would "
-		                 "reveal a hidden count too (x2 = n2\u00B7x1 \u00F7 "
+		                 "NHS Digital's rule: counts from 1 to 7 are shown as "
+		                 "\"*\", every other count is rounded to the nearest "
+		                 "5. A row with a \"*\" count shows no rate, ratio, "
+		                 "interval or band. Rates and ratios are computed from "
+		                 "the true counts. Of %zu counts this report prints, "
+		                 "%zu are shown \"*\"; %zu row%s of the period and "
+		                 "its trend %s no figures.",
+		                 cost.counts, cost.primary, cost.rows_withheld,
+		                 cost.rows_withheld == 1 ? "" : "s",
+		                 cost.rows_withheld == 1 ? "has" : "have");
+	else if (t > 1)
+		report_paragraph(doc, report_small, DRAW_BLACK,
+		                 "Every number in this report passes one disclosure "
+		                 "check over the whole document. Counts from 1 to %u "
+		                 "are shown as \"&lt;%u\". A further count is hidden, "
+		                 "shown \"[c]\", wherever the other printed counts "
+		                 "would give a hidden one back: by a total, a "
+		                 "difference (such as those not appointed), a table "
+		                 "of another characteristic of the same people (sex "
+		                 "and disability add up to the same total), a crossed "
+		                 "table's margins, or the \"&lt;%u\" marks themselves "
+		                 "(then a small count is shown \"[c]\" too). A ratio, "
+		                 "rate or interval printed beside the other counts "
+		                 "would reveal a hidden count (x2 = n2\u00B7x1 \u00F7 "
 		                 "(n1\u00B7RLR)), so <b>a row with any hidden count "
 		                 "shows no rate, ratio, interval or band</b>: it says "
-		                 "\"suppressed (small numbers)\", in the charts as well, "
-		                 "and its sentence uses no figures. Kline ladders "
-		                 "through a suppressed band, and trend and funnel "
-		                 "points of suppressed rows, are held back likewise. "
-		                 "A pooled ratio is shown: its counts are the "
-		                 "published totals. Its homogeneity test (and a funnel "
-		                 "plot's over-dispersion figures) is not shown when an "
-		                 "organisation, band or group it combines is "
-		                 "suppressed: it adds one term per stratum, and with "
-		                 "the others' counts a small stratum's term would give "
-		                 "its count away. %zu row%s of "
-		                 "this report %s suppressed.", t - 1, t,
-		                 rep->hidden_rows, rep->hidden_rows == 1 ? "" : "s",
-		                 rep->hidden_rows == 1 ? "is" : "are");
+		                 "\"suppressed (small numbers)\", in the charts as "
+		                 "well, and its sentence uses no figures. A pooled "
+		                 "ratio weighs each organisation, band or group "
+		                 "differently, so with the others' counts it would "
+		                 "give a hidden one away: it is not shown (nor its "
+		                 "homogeneity test or funnel plot) when one it "
+		                 "combines is suppressed. Earlier years' figures "
+		                 "(the trend, \"Was ... in ...\", What changed) pass "
+		                 "the same check. Of %zu counts this report prints, "
+		                 "%zu are hidden as small and %zu besides; %zu "
+		                 "row%s of the period and its trend %s no figures.",
+		                 t - 1, t, t, cost.counts, cost.primary,
+		                 cost.secondary, cost.rows_withheld,
+		                 cost.rows_withheld == 1 ? "" : "s",
+		                 cost.rows_withheld == 1 ? "has" : "have");
 	else
 		report_paragraph(doc, report_small, DRAW_BLACK,
 		                 "<b>Small-number suppression is off:</b> every count, "

@@ -35,20 +35,19 @@ static void write_row(FILE *out, const report *rep, const char *table,
                       const parity_result_row *row, const char *label)
 {
 	const parity_ratio *r = &row->ratio;
-	const suppress_mark *m = report_marks(rep, row);
+	const unsigned char *m = report_marks(rep, row);
 	int hidden = report_hidden(rep, row);
 	int counted = strcmp(row->stratum_kind, "kline") != 0;
-	unsigned t = rep->suppress_below;
 	char n1[32] = "", x1[32] = "", n2[32] = "", x2[32] = "";
 	char rate1[32] = "", rate2[32] = "", ratio[32] = "", low[32] = "",
 	     high[32] = "";
 	const char *note = "";
 
 	if (counted) {
-		report_count_text(n1, sizeof n1, r->n1, m[COUNT_N1], t);
-		report_count_text(x1, sizeof x1, r->x1, m[COUNT_X1], t);
-		report_count_text(n2, sizeof n2, r->n2, m[COUNT_N2], t);
-		report_count_text(x2, sizeof x2, r->x2, m[COUNT_X2], t);
+		report_count_text(n1, sizeof n1, rep, r->n1, m[COUNT_N1]);
+		report_count_text(x1, sizeof x1, rep, r->x1, m[COUNT_X1]);
+		report_count_text(n2, sizeof n2, rep, r->n2, m[COUNT_N2]);
+		report_count_text(x2, sizeof x2, rep, r->x2, m[COUNT_X2]);
 		if (!hidden && r->n1)
 			snprintf(rate1, sizeof rate1, "%.1f", 100.0 * (double)r->x1 / (double)r->n1);
 		if (!hidden && r->n2)

@@ -11,7 +11,7 @@
 #include "chart.h"
 #include "draw.h"
 #include "parity/report.h"
-#include "publish/suppress.h"
+#include "parity/publish.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -70,10 +70,11 @@ typedef struct report {
 	const char *where;              /* borrowed: organisation shown */
 	const char *period;             /* borrowed */
 	double level;                   /* confidence level of the intervals */
-	unsigned suppress_below;        /* 0: no suppression */
-	suppress_mark *marks;           /* results->count x COUNT_COLUMNS */
-	unsigned char *hidden;          /* results->count: 1 when a count of the
-	                                   row is hidden (no rate, ratio, CI) */
+	unsigned suppress_below;        /* smallest count shown; 0: none hidden */
+	parity_published *pub;          /* owned: the published set, the only
+	                                   source of what may be printed */
+	unsigned char *kline_hidden;    /* results->count: Kline rows withheld
+	                                   because a band they multiply is */
 	report_indicator ind[REPORT_MAX_INDICATORS];
 	size_t ind_count;
 	report_measure meas[REPORT_MAX_MEASURES];
@@ -96,9 +97,10 @@ int report_model_build(report *rep, const parity_results *results,
                        const parity_report_options *options);
 void report_model_free(report *rep);
 
-/* The suppression marks (COUNT_COLUMNS of them) of `row`, a row of
- * rep->results; and whether any of its counts is hidden. */
-const suppress_mark *report_marks(const report *rep, const parity_result_row *row);
+/* The marks (parity_count_mark, COUNT_COLUMNS of them) of `row`, a row
+ * or trend row of rep->results, from the published set; and whether any
+ * figure of it is withheld. */
+const unsigned char *report_marks(const report *rep, const parity_result_row *row);
 int report_hidden(const report *rep, const parity_result_row *row);
 
 /* Whether a stratum that pooled row `pooled` combines (an organisation, pay
@@ -121,9 +123,14 @@ extern const draw_font report_small;      /* 9 pt */
 extern const draw_font report_note;       /* 8 pt */
 extern const draw_font report_table_font; /* 8 pt condensed */
 
-/* Text for a count cell: the number, "<5" (primary) or "[c]" (secondary). */
-void report_count_text(char *buf, size_t size, uint64_t value,
-                       suppress_mark mark, unsigned threshold);
+/* Text for a count cell as the published set allows: the number (rounded
+ * under nhs-digital), "<5" or "*" (primary) or "[c]" (secondary). */
+void report_count_text(char *buf, size_t size, const report *rep,
+                       uint64_t value, unsigned mark);
+
+/* Text for excluded count `which` of `row` (notes, quality table). */
+void report_excluded_text(char *buf, size_t size, const report *rep,
+                          const parity_result_row *row, parity_excluded which);
 
 /* Text for a rate cell: "19.0%", or "-" when the row's figures are hidden. */
 void report_rate_text(char *buf, size_t size, uint64_t x, uint64_t n,

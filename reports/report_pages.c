@@ -14,16 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A count as the report may print it: "<5" when small and suppression is
- * on, else the number with thousands separators. */
-static void small_count(char *buf, size_t size, const report *rep, uint64_t value)
-{
-	if (rep->suppress_below > 1 && value >= 1 && value < rep->suppress_below)
-		snprintf(buf, size, "<%u", rep->suppress_below);
-	else
-		draw_format_count(buf, size, value);
-}
-
 /* ---- summary -------------------------------------------------------------- */
 
 /* The status of a row in words, and the colour of its marker. */
@@ -67,6 +57,12 @@ static void change_words(char *buf, size_t size, const report *rep,
 	char was[24];
 	if (!prev) {
 		snprintf(buf, size, "No earlier year in the data to compare with.");
+		return;
+	}
+	if (report_hidden(rep, prev)) {
+		/* The earlier year's ratio would give its small counts away. */
+		snprintf(buf, size, "The %s figure is not shown (small numbers), so "
+		         "no comparison is made.", prev->period);
 		return;
 	}
 	if (!prev->ratio.estimable) {
@@ -350,11 +346,11 @@ static void indicator_notes(draw_doc *doc, const report *rep,
 	const char *who = !strcmp(w->grouping, "disability") ? "disability"
 	                                                     : "ethnicity";
 	GString *text = g_string_new(NULL);
-	small_count(a, sizeof a, rep, row->excluded_not_stated_base);
-	small_count(b, sizeof b, rep, row->excluded_not_stated_outcome);
-	small_count(c, sizeof c, rep, row->excluded_bank_base);
-	small_count(d, sizeof d, rep, row->excluded_bank_outcome);
-	small_count(e, sizeof e, rep, row->outcome_without_contract);
+	report_excluded_text(a, sizeof a, rep, row, PARITY_EXCLUDED_NOT_STATED_BASE);
+	report_excluded_text(b, sizeof b, rep, row, PARITY_EXCLUDED_NOT_STATED_OUTCOME);
+	report_excluded_text(c, sizeof c, rep, row, PARITY_EXCLUDED_BANK_BASE);
+	report_excluded_text(d, sizeof d, rep, row, PARITY_EXCLUDED_BANK_OUTCOME);
+	report_excluded_text(e, sizeof e, rep, row, PARITY_EXCLUDED_WITHOUT_CONTRACT);
 	g_string_append_printf(text, "Left out: %s %s (%s %s) whose %s was not "
 	                       "stated or not known, and %s %s (%s %s) on bank "
 	                       "contracts%s.", a, w->base_label, b, w->outcome_label,
@@ -407,16 +403,19 @@ static void homogeneity_note(char *buf, size_t size, const report *rep,
 {
 	char q[96];
 	buf[0] = '\0';
-	if (!pooled || report_hidden(rep, pooled))
+	if (!pooled)
 		return;
 	if (report_strata_hidden(rep, pooled)) {
-		snprintf(buf, size, "Homogeneity test not shown: with the other "
-		         "organisations' counts it could reveal a suppressed one.%s",
-		         pooled->direction_reversed
-		         ? " The pooled ratio lies on the other side of 1 from the "
-		           "overall ratio (Simpson's paradox)." : "");
+		/* The pooled ratio weighs each organisation differently, so with
+		 * the published totals it is one more equation in the hidden
+		 * counts: the published set withholds it with the test. */
+		snprintf(buf, size, "Pooled ratio and homogeneity test not shown: "
+		         "with the other organisations' counts they could reveal a "
+		         "suppressed one.");
 		return;
 	}
+	if (report_hidden(rep, pooled))
+		return;
 	if (!pooled->pool.homogeneity_estimable) {
 		snprintf(buf, size, "Homogeneity: not computed (fewer than two "
 		         "organisations with an estimate).");

@@ -22,15 +22,21 @@ const draw_font report_table_font = {8.0, 0, 0, 1};
 
 /* ---- one row ---------------------------------------------------------------- */
 
-void report_count_text(char *buf, size_t size, uint64_t value,
-                       suppress_mark mark, unsigned threshold)
+void report_count_text(char *buf, size_t size, const report *rep,
+                       uint64_t value, unsigned mark)
 {
-	if (mark == SUPPRESS_PRIMARY)
-		snprintf(buf, size, "<%u", threshold);
-	else if (mark == SUPPRESS_SECONDARY)
-		snprintf(buf, size, "[c]");
-	else
-		draw_format_count(buf, size, value);
+	parity_publish_count_text(buf, size, rep->pub, value, (parity_count_mark)mark);
+}
+
+void report_excluded_text(char *buf, size_t size, const report *rep,
+                          const parity_result_row *row, parity_excluded which)
+{
+	const uint64_t values[PARITY_EXCLUDED_KINDS] = {
+		row->excluded_not_stated_base, row->excluded_not_stated_outcome,
+		row->excluded_bank_base, row->excluded_bank_outcome,
+		row->outcome_without_contract};
+	report_count_text(buf, size, rep, values[which],
+	                  parity_publish_excluded_mark(rep->pub, row, which));
 }
 
 void report_rate_text(char *buf, size_t size, uint64_t x, uint64_t n,
@@ -74,17 +80,16 @@ void report_row_cells(draw_cell *c, const report *rep,
                       const parity_result_row *row, const char *label)
 {
 	const parity_ratio *r = &row->ratio;
-	const suppress_mark *m = report_marks(rep, row);
+	const unsigned char *m = report_marks(rep, row);
 	int hidden = report_hidden(rep, row);
-	unsigned t = rep->suppress_below;
 	size_t size = sizeof c[0].text;
 
 	snprintf(c[COL_LABEL].text, size, "%s", label ? label : row->stratum);
-	report_count_text(c[COL_N1].text, size, r->n1, m[COUNT_N1], t);
-	report_count_text(c[COL_X1].text, size, r->x1, m[COUNT_X1], t);
+	report_count_text(c[COL_N1].text, size, rep, r->n1, m[COUNT_N1]);
+	report_count_text(c[COL_X1].text, size, rep, r->x1, m[COUNT_X1]);
 	report_rate_text(c[COL_RATE1].text, size, r->x1, r->n1, hidden);
-	report_count_text(c[COL_N2].text, size, r->n2, m[COUNT_N2], t);
-	report_count_text(c[COL_X2].text, size, r->x2, m[COUNT_X2], t);
+	report_count_text(c[COL_N2].text, size, rep, r->n2, m[COUNT_N2]);
+	report_count_text(c[COL_X2].text, size, rep, r->x2, m[COUNT_X2]);
 	report_rate_text(c[COL_RATE2].text, size, r->x2, r->n2, hidden);
 	if (hidden) {
 		snprintf(c[COL_RATIO].text, size, "suppressed");
@@ -500,7 +505,8 @@ int report_trend_build(report_trend *t, const report *rep,
 					row->ratio.ratio, row->ratio.ci_low,
 					row->ratio.ci_high, row->ratio.estimable,
 					row->ratio.low_count,
-					same && report_hidden(rep, same)};
+					report_hidden(rep, row) ||
+					(same && report_hidden(rep, same))};
 			}
 		}
 	}

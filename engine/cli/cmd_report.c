@@ -43,6 +43,10 @@ static void usage(FILE *out)
 	        "  --suppress N          show counts from 1 to N-1 as \"<N\" and hide the\n"
 	        "                        rates and ratios of their rows (default 5;\n"
 	        "                        0 turns suppression off)\n"
+	        "  --disclosure P        threshold (default: --suppress N, then every\n"
+	        "                        further count that would give a hidden one\n"
+	        "                        away) or nhs-digital (1 to 7 shown as *, other\n"
+	        "                        counts rounded to the nearest 5)\n"
 	        "  --title TEXT          document title\n"
 	        "  --author TEXT         document author (PDF metadata; default parity)\n"
 	        CLI_STATS_HELP
@@ -50,7 +54,7 @@ static void usage(FILE *out)
 }
 
 enum {
-	OPT_COHORTS = 0x200, OPT_AUTHOR,
+	OPT_COHORTS = 0x200, OPT_AUTHOR, OPT_DISCLOSURE,
 };
 
 int cmd_report(int argc, char **argv)
@@ -63,6 +67,7 @@ int cmd_report(int argc, char **argv)
 		{"suppress", required_argument, NULL, 's'},
 		{"title", required_argument, NULL, 't'},
 		{"author", required_argument, NULL, OPT_AUTHOR},
+		{"disclosure", required_argument, NULL, OPT_DISCLOSURE},
 		{"cohorts", required_argument, NULL, OPT_COHORTS},
 		CLI_ANALYSIS_LONGOPTS,
 		{"help", no_argument, NULL, 'h'},
@@ -92,6 +97,11 @@ int cmd_report(int argc, char **argv)
 			break;
 		case 't': report.title = optarg; break;
 		case OPT_AUTHOR: report.author = optarg; break;
+		case OPT_DISCLOSURE:
+			if ((report.disclosure = parity_disclosure_parse(optarg)) < 0)
+				return cli_usage_error("report", "--disclosure '%s': use threshold "
+				                       "or nhs-digital", optarg);
+			break;
 		case OPT_COHORTS: cohorts_path = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case OPT_METHOD:

@@ -560,7 +560,8 @@ typedef struct run_changes {
 
 /* The cli_changes_fn for `parity run`: called once the analysis run is
  * kept, so the comparison with the previous month's run can be made. */
-static int changes_for_report(char ***lines, int64_t run_id, void *context)
+static int changes_for_report(char ***lines, int64_t run_id,
+                              const parity_published *pub, void *context)
 {
 	run_changes *c = context;
 	/* The events are saved already; this sets the status and warnings. */
@@ -569,7 +570,8 @@ static int changes_for_report(char ***lines, int64_t run_id, void *context)
 	if (rc)
 		return rc;
 	c->saved = 1;
-	return parity_run_write_changes(lines, c->store, run_id, c->month, c->path);
+	return parity_run_write_changes(lines, c->store, run_id, c->month, c->path,
+	                                pub);
 }
 
 /*
@@ -813,6 +815,7 @@ int cmd_run(int argc, char **argv)
 	}
 	memset(&report, 0, sizeof report);
 	report.suppress_below = config.suppress;
+	report.disclosure = config.disclosure;
 	report.organisation = analyse.organisation;
 	report.title = config.title[0] ? config.title : NULL;
 	report.cohorts_file = config.cohorts[0] ? config.cohorts : NULL;

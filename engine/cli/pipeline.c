@@ -129,9 +129,15 @@ static int write_report(const parity_results *results, parity_store *store,
 	parity_report_options options = *report_options;
 	parity_quality *quality = NULL;
 	char **lines = NULL;
+	parity_published *pub = NULL;
 	int rc = parity_quality_read(&quality, store);
+	/* changes.txt quotes figures only as the report's published set
+	 * allows (the report builds the same set from the same results). */
 	if (!rc && changes)
-		rc = changes(&lines, run_id, context);
+		rc = parity_publish_build(&pub, results, (parity_disclosure)options.disclosure,
+		                          options.suppress_below);
+	if (!rc && changes)
+		rc = changes(&lines, run_id, pub, context);
 	if (!rc) {
 		options.quality = quality;
 		options.run_id = run_id;
@@ -141,6 +147,7 @@ static int write_report(const parity_results *results, parity_store *store,
 		rc = parity_report_write(results, &options, out_dir);
 	}
 	parity_run_changes_free(lines);
+	parity_publish_free(pub);
 	parity_quality_free(quality);
 	return rc;
 }

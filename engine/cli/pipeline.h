@@ -58,7 +58,8 @@ int cli_cohorts_load(const char *command, const char *path, parity_store *store,
  * kept in the history: *lines is NULL-terminated (NULL for none), freed
  * with parity_run_changes_free(). Returns 0 or a negative parity error,
  * which fails the run. */
-typedef int (*cli_changes_fn)(char ***lines, int64_t run_id, void *context);
+typedef int (*cli_changes_fn)(char ***lines, int64_t run_id,
+                              const parity_published *pub, void *context);
 
 /* Quiet (-q): errors only. cli_write_outputs then prints no summary and
  * cli_cohorts_load no warnings; errors are printed as ever. */

@@ -149,6 +149,12 @@ static int config_entry(void *user, const char *section, const char *name,
 			if (parse_unsigned(value, 1000, &c->suppress))
 				return config_fail(st, line, section, name,
 				                   "give a whole number from 0 (off) to 1000");
+		} else if (!strcmp(name, "disclosure")) {
+			int policy = parity_disclosure_parse(value);
+			if (policy < 0)
+				return config_fail(st, line, section, name,
+				                   "use threshold or nhs-digital");
+			c->disclosure = policy;
 		} else if (!strcmp(name, "method")) {
 			if (parity_ci_method_parse(&c->method, value) != 0) {
 				parity_error_clear();
@@ -169,7 +175,8 @@ static int config_entry(void *user, const char *section, const char *name,
 				                   "give the number of years, from 1 to 10");
 		} else {
 			return config_fail(st, line, section, name, "unknown setting (use "
-			                   "organisation, title, suppress, method, level or "
+			                   "organisation, title, suppress, disclosure, method, "
+			                   "level or "
 			                   "rolling_window)");
 		}
 		return 1;
@@ -265,8 +272,10 @@ void parity_run_config_print(FILE *out, const parity_run_config *c)
 	for (unsigned k = 0; k < PARITY_KIND_COUNT_; k++)
 		fprintf(out, "%s = %s\n", parity_kind_name((parity_kind)k), c->mapping[k]);
 	fprintf(out, "\n[report]\norganisation = %s\ntitle = %s\nsuppress = %u\n"
-	        "method = %s\nlevel = %g\nrolling_window = %u\n\n",
-	        c->organisation, c->title, c->suppress, parity_ci_method_name(c->method),
+	        "disclosure = %s\nmethod = %s\nlevel = %g\nrolling_window = %u\n\n",
+	        c->organisation, c->title, c->suppress,
+	        parity_disclosure_name((parity_disclosure)c->disclosure),
+	        parity_ci_method_name(c->method),
 	        c->level, c->rolling_years);
 	fprintf(out, "[ingest]\nreplace_redeliveries = %s\nmax_rejects = %g\n\n",
 	        c->replace_redeliveries ? "yes" : "no", c->max_reject_share * 100.0);

@@ -190,8 +190,43 @@ static int file_events(line_list *list, parity_store *store, const char *month)
  * before `month`. Both must be estimable. Writes the earlier run's month
  * to `previous` ("" when there is none).
  */
+/* The row of `rows` for an indicator's overall or organisation stratum
+ * in `period` (not pooled), or NULL. */
+static const parity_result_row *row_in(const parity_result_row *rows, size_t count,
+                                       const char *indicator, const char *kind,
+                                       const char *stratum, const char *period)
+{
+	for (size_t i = 0; i < count; i++)
+		if (!rows[i].pooled && !strcmp(rows[i].indicator, indicator) &&
+		    !strcmp(rows[i].stratum_kind, kind) && !strcmp(rows[i].stratum, stratum) &&
+		    !strcmp(rows[i].period, period))
+			return &rows[i];
+	return NULL;
+}
+
+/*
+ * Whether the published set lets the line quote both figures: the
+ * current row and the earlier period's row (as the trend holds it now)
+ * must both be published; a row the set does not know is not.
+ */
+static int may_quote(const parity_published *pub, const char *indicator,
+                     const char *kind, const char *stratum, const char *now,
+                     const char *before)
+{
+	const parity_results *res = parity_publish_results(pub);
+	if (!pub || !res)
+		return 1;
+	const parity_result_row *a = row_in(res->rows, res->count, indicator, kind,
+	                                    stratum, now);
+	const parity_result_row *b = row_in(res->trend, res->trend_count, indicator,
+	                                    kind, stratum, before);
+	return a && b && !parity_publish_row_hidden(pub, a) &&
+	       !parity_publish_row_hidden(pub, b);
+}
+
 static int moved_indicators(line_list *list, parity_store *store, int64_t run_id,
-                            const char *month, char *previous, size_t size)
+                            const char *month, char *previous, size_t size,
+                            const parity_published *pub)
 {
 	sqlite3_stmt *stmt = NULL;
 	char line[1024];
@@ -217,7 +252,7 @@ static int moved_indicators(line_list *list, parity_store *store, int64_t run_id
 		return 0;
 	rc = store_prepare(store, &stmt,
 	                   "SELECT n.indicator, n.stratum, o.period, o.ratio, o.ci_low, "
-	                   "o.ci_high, n.period, n.ratio, n.ci_low, n.ci_high "
+	                   "o.ci_high, n.period, n.ratio, n.ci_low, n.ci_high, n.stratum_kind "
 	                   "FROM run_results n JOIN run_results o ON "
 	                   " o.run_id = ?2 AND o.section = 'results' AND "
 	                   " o.indicator = n.indicator AND o.grouping = n.grouping AND "
@@ -244,6 +279,18 @@ static int moved_indicators(line_list *list, parity_store *store, int64_t run_id
 		         : "%.2f", old_high);
 		snprintf(new_high_text, sizeof new_high_text, isinf(new_high) ? "infinity"
 		         : "%.2f", new_high);
+		const char *indicator = (const char *)sqlite3_column_text(stmt, 0);
+		const char *stratum = (const char *)sqlite3_column_text(stmt, 1);
+		if (!may_quote(pub, indicator, (const char *)sqlite3_column_text(stmt, 10),
+		               stratum, (const char *)sqlite3_column_text(stmt, 6),
+		               (const char *)sqlite3_column_text(stmt, 2))) {
+			/* Either figure would give a small count away. */
+			snprintf(line, sizeof line, "%s, %s: moved outside the previous "
+			         "interval (figures suppressed: small numbers)",
+			         indicator, stratum);
+			rc = add_line(list, line);
+			continue;
+		}
 		snprintf(line, sizeof line,
 		         "%s, %s: %.2f (%s, 95%% CI %.2f to %s) is outside the previous "
 		         "interval: was %.2f (%s, %.2f to %s)",
@@ -264,7 +311,8 @@ static int moved_indicators(line_list *list, parity_store *store, int64_t run_id
 }
 
 int parity_run_write_changes(char ***lines, parity_store *store, int64_t run_id,
-                             const char *month, const char *path)
+                             const char *month, const char *path,
+                             const parity_published *pub)
 {
 	line_list files = {0}, moved = {0};
 	char previous[16];
@@ -274,7 +322,8 @@ int parity_run_write_changes(char ***lines, parity_store *store, int64_t run_id,
 	if (lines)
 		*lines = NULL;
 	if ((rc = file_events(&files, store, month)) ||
-	    (rc = moved_indicators(&moved, store, run_id, month, previous, sizeof previous)))
+	    (rc = moved_indicators(&moved, store, run_id, month, previous, sizeof previous,
+	                          pub)))
 		goto done;
 	if ((rc = util_atomic_open(&out, path, 0600)))
 		goto done;

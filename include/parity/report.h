@@ -18,6 +18,7 @@ typedef struct parity_report_options {
 	const char *author;       /**< PDF author metadata; NULL for "parity" */
 	const char *organisation; /**< shown in the page header; NULL = all */
 	unsigned suppress_below;  /**< counts 1..suppress_below-1 shown as "<N"; 0 = off */
+	int disclosure;           /**< parity_disclosure: threshold (default) or nhs-digital */
 	/* Added with the full report; all optional (NULL or 0 leaves the part out). */
 	const parity_quality *quality; /**< data quality and the input files
 	                               (parity_quality_read); borrowed */

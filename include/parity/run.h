@@ -8,6 +8,7 @@
 #define PARITY_RUN_H
 
 #include "parity/ingest.h"
+#include "parity/publish.h"
 #include "parity/stats.h"
 #include "parity/store.h"
 
@@ -33,6 +34,7 @@ typedef struct parity_run_config {
 	char organisation[64];   /**< [report] organisation ("" for all) */
 	char title[256];         /**< [report] title ("" for the default) */
 	unsigned suppress;       /**< [report] suppress: counts below it hidden (5) */
+	int disclosure;          /**< [report] disclosure: parity_disclosure (threshold) */
 	parity_ci_method method; /**< [report] method (koopman) */
 	double level;            /**< [report] level (0.95) */
 	unsigned rolling_years;  /**< [report] rolling_window years for WRES 3 / WDES 3 (2) */
@@ -205,10 +207,15 @@ int parity_run_file_reported(parity_store *store, const char *sha, const char *m
  * of an earlier month. The same data gives the same file, however often the
  * month is run. When `lines` is not NULL, also returns the lines (without
  * headings) in a NULL-terminated array the caller frees with
- * parity_run_changes_free(). Returns 0, PARITY_EIO or PARITY_ENOMEM.
+ * parity_run_changes_free(). A moved indicator's figures are quoted only
+ * when `pub` (the published set of the run's results) publishes both the
+ * current row and the earlier period's; otherwise the line says the
+ * figures are suppressed. NULL `pub`: figures quoted (internal use).
+ * Returns 0, PARITY_EIO or PARITY_ENOMEM.
  */
 int parity_run_write_changes(char ***lines, parity_store *store, int64_t run_id,
-                             const char *month, const char *path);
+                             const char *month, const char *path,
+                             const parity_published *pub);
 
 /** Free the lines from parity_run_write_changes(); NULL is allowed. */
 void parity_run_changes_free(char **lines);

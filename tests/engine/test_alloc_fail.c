@@ -319,7 +319,7 @@ static int op_run_changes(void)
 	if (!rc)
 		rc = parity_run_save(store, run_id, "2026-01", "ok", 0, &event, 1);
 	if (!rc)
-		rc = parity_run_write_changes(&lines, store, run_id, "2026-01", scratch);
+		rc = parity_run_write_changes(&lines, store, run_id, "2026-01", scratch, NULL);
 	parity_run_changes_free(lines);
 	parity_store_close(store);
 	return rc;

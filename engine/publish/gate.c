@@ -1,0 +1,432 @@
+/*
+ * gate.c: the disclosure gate's engine. Cells are counts; sums tie them
+ * together across the whole document. Primary suppression hides every
+ * count of 1..threshold-1; secondary suppression then plays the reader:
+ * (gate_reader.c) and, while a small count can be pinned down, hides one
+ * more printed cell: of those the reader's derivation reads, the one that
+ * leaves the fewest small counts pinned, then the smallest (tau-Argus's
+ * hypercube method weighs cost the same way). A clean-up pass shows again
+ * every hidden cell that protects nothing.
+ */
+#include "gate_internal.h"
+
+#include "parity/common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CANDIDATES_AROUND 12  /* cells around a leak tried as partners */
+#define STUCK_ROUNDS 24       /* rounds on one leak before hiding its ties */
+#define OWED_MAX 8            /* hidden cells still worked out, to free */
+
+gate *gate_new(gate_policy policy, uint64_t threshold)
+{
+	gate *g = calloc(1, sizeof *g);
+	if (!g)
+		return NULL;
+	g->policy = policy;
+	g->threshold = threshold;
+	g->slot_count = 1024;
+	g->slots = calloc(g->slot_count, sizeof *g->slots);
+	if (!g->slots) {
+		free(g);
+		return NULL;
+	}
+	return g;
+}
+
+void gate_free(gate *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->count; i++)
+		free(g->keys[i]);
+	free(g->keys);
+	free(g->values);
+	free(g->printed);
+	free(g->marks);
+	free(g->slots);
+	free(g->rels);
+	free(g->parts);
+	free(g);
+}
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static size_t slot_of(const gate *g, const char *key)
+{
+	size_t mask = g->slot_count - 1, i = (size_t)hash(key) & mask;
+	while (g->slots[i] && strcmp(g->keys[g->slots[i] - 1], key))
+		i = (i + 1) & mask;
+	return i;
+}
+
+size_t gate_find(const gate *g, const char *key)
+{
+	size_t s = slot_of(g, key);
+	return g->slots[s] ? g->slots[s] - 1 : GATE_NONE;
+}
+
+static int grow_slots(gate *g)
+{
+	size_t old_count = g->slot_count, *old = g->slots;
+	g->slot_count *= 2;
+	g->slots = calloc(g->slot_count, sizeof *g->slots);
+	if (!g->slots) {
+		g->slots = old;
+		g->slot_count = old_count;
+		return -1;
+	}
+	for (size_t i = 0; i < old_count; i++)
+		if (old[i])
+			g->slots[slot_of(g, g->keys[old[i] - 1])] = old[i];
+	free(old);
+	return 0;
+}
+
+static int grow_cells(gate *g)
+{
+	size_t room = g->room ? g->room * 2 : 256;
+	char **keys = realloc(g->keys, room * sizeof *keys);
+	if (keys)
+		g->keys = keys;
+	uint64_t *values = realloc(g->values, room * sizeof *values);
+	if (values)
+		g->values = values;
+	unsigned char *printed = realloc(g->printed, room);
+	if (printed)
+		g->printed = printed;
+	unsigned char *marks = realloc(g->marks, room);
+	if (marks)
+		g->marks = marks;
+	if (!keys || !values || !printed || !marks)
+		return -1;
+	g->room = room;
+	return 0;
+}
+
+size_t gate_cell(gate *g, const char *key, uint64_t value, int printed)
+{
+	size_t s = slot_of(g, key);
+	if (g->slots[s]) {
+		size_t i = g->slots[s] - 1;
+		g->printed[i] |= printed != 0;
+		return i;
+	}
+	if ((g->count + 1) * 2 > g->slot_count) {
+		if (grow_slots(g))
+			return GATE_NONE;
+		s = slot_of(g, key);
+	}
+	if (g->count == g->room && grow_cells(g))
+		return GATE_NONE;
+	char *copy = strdup(key);
+	if (!copy)
+		return GATE_NONE;
+	size_t i = g->count++;
+	g->keys[i] = copy;
+	g->values[i] = value;
+	g->printed[i] = printed != 0;
+	g->marks[i] = SUPPRESS_SHOWN;
+	g->slots[s] = i + 1;
+	return i;
+}
+
+int gate_sum(gate *g, size_t total, const size_t *parts, size_t count)
+{
+	uint64_t sum = 0;
+	if (total == GATE_NONE || count == 0)
+		return 0;
+	for (size_t k = 0; k < count; k++) {
+		if (parts[k] == GATE_NONE)
+			return 0;
+		sum += g->values[parts[k]];
+	}
+	/* A sum that does not hold is no sum a reader could use. */
+	if (sum != g->values[total])
+		return 0;
+	if (g->rel_count == g->rel_room) {
+		size_t room = g->rel_room ? g->rel_room * 2 : 256;
+		relation *rels = realloc(g->rels, room * sizeof *rels);
+		if (!rels)
+			return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+		g->rels = rels;
+		g->rel_room = room;
+	}
+	while (g->part_count + count > g->part_room) {
+		size_t room = g->part_room ? g->part_room * 2 : 1024;
+		size_t *p = realloc(g->parts, room * sizeof *p);
+		if (!p)
+			return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+		g->parts = p;
+		g->part_room = room;
+	}
+	memcpy(&g->parts[g->part_count], parts, count * sizeof *parts);
+	g->rels[g->rel_count++] = (relation){total, g->part_count, count};
+	g->part_count += count;
+	return 0;
+}
+
+suppress_mark gate_mark(const gate *g, size_t cell)
+{
+	return cell < g->count ? (suppress_mark)g->marks[cell] : SUPPRESS_SHOWN;
+}
+
+uint64_t gate_value(const gate *g, size_t cell)
+{
+	return cell < g->count ? g->values[cell] : 0;
+}
+
+size_t gate_cell_count(const gate *g)
+{
+	return g->count;
+}
+
+int gate_printed(const gate *g, size_t cell)
+{
+	return cell < g->count && g->printed[cell];
+}
+
+size_t gate_unprotected(const gate *g)
+{
+	return g->unprotected;
+}
+
+void gate_hidden_counts(const gate *g, size_t *primary, size_t *secondary)
+{
+	*primary = *secondary = 0;
+	for (size_t i = 0; i < g->count; i++) {
+		if (!g->printed[i])
+			continue;
+		*primary += g->marks[i] == SUPPRESS_PRIMARY;
+		*secondary += g->marks[i] == SUPPRESS_SECONDARY;
+	}
+}
+
+/* ---- choosing what to hide --------------------------------------------------- */
+
+/* Whether hiding `a` costs less than hiding `b`: a "<5" shown as "[c]"
+ * first (it hides nothing more), then a non-zero count before a zero (a
+ * hidden zero reads oddly), then the smaller. */
+static int cheaper(const gate *g, size_t a, size_t b)
+{
+	int ma = g->marks[a] == SUPPRESS_PRIMARY, mb = g->marks[b] == SUPPRESS_PRIMARY;
+	if (ma != mb)
+		return ma;
+	if ((g->values[a] > 0) != (g->values[b] > 0))
+		return g->values[a] > 0;
+	return g->values[a] < g->values[b];
+}
+
+/* The leak nearest its source: the one whose pinning sum holds the
+ * fewest counts that were themselves worked out (a leak downstream often
+ * closes with its source). */
+static size_t first_leak(const gate *g, const reader *v)
+{
+	size_t best = GATE_NONE, best_derived = 0;
+	for (size_t i = 0; i < g->count; i++) {
+		if (!reader_leaking(g, v, i))
+			continue;
+		size_t derived = reader_derived_in(g, v, v->why[i]);
+		if (best == GATE_NONE || derived < best_derived) {
+			best = i;
+			best_derived = derived;
+		}
+	}
+	return best;
+}
+
+/*
+ * Try each of `cand[0..n)` hidden, reading only the leak's component, and
+ * return the best in *pick (GATE_NONE when there is none): one that frees
+ * the leak; else one the reader cannot work out once hidden (hiding a cell
+ * the reader still works out cuts nothing); then the one that leaves the
+ * fewest leaks in the component; then the cheapest. *left gets that count.
+ */
+static int best_partner(size_t *pick, size_t *left, int *helps, gate *g, reader *v,
+                        size_t comp, size_t leak, const size_t *cand, size_t n)
+{
+	int pick_freed = 0, pick_useful = 0;
+	*pick = GATE_NONE;
+	*helps = 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t after = 0, c = cand[k];
+		unsigned char was = g->marks[c];
+		if (was == SUPPRESS_SECONDARY)
+			continue; /* listed twice */
+		g->marks[c] = SUPPRESS_SECONDARY;
+		int rc = reader_read(g, v, comp, &after);
+		int freed = !reader_point(v, leak), useful = !reader_point(v, c);
+		g->marks[c] = was;
+		if (rc)
+			return rc;
+		if (getenv("PARITY_GATE_TRIALS"))
+			fprintf(stderr, "  try %s (%llu): freed %d useful %d leaks %zu\n", g->keys[c],
+			        (unsigned long long)g->values[c], freed, useful, after);
+		int better = *pick == GATE_NONE || freed > pick_freed ||
+		             (freed == pick_freed && useful > pick_useful) ||
+		             (freed == pick_freed && useful == pick_useful &&
+		              (after < *left || (after == *left && cheaper(g, c, *pick))));
+		if (better) {
+			*pick = c;
+			*left = after;
+			pick_freed = freed;
+			pick_useful = useful;
+			*helps = freed || useful;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Secondary suppression: while the reader pins a small count, hide one
+ * more printed cell. Each derivation of a leak is cut in turn. A cell
+ * hidden that the reader still works out (its row and column give it
+ * back) is owed: it becomes the cell to free next, so a table with
+ * margins closes in a rectangle, as the hypercube method's do. When a
+ * leak has taken STUCK_ROUNDS rounds (a table whose every count is small,
+ * where nothing short of all of it frees it), every printed cell tied to
+ * it is hidden at once. Returns 0 or PARITY_ENOMEM.
+ */
+static int protect(gate *g, reader *v, size_t *cand)
+{
+	size_t origin = GATE_NONE, spent = 0, owed[OWED_MAX], depth = 0;
+	for (size_t round = 0; round <= g->count; round++) {
+		size_t leaks = 0, comp_leaks = 0, pick = GATE_NONE, left = 0, n;
+		int rc = reader_read(g, v, READ_ALL, &leaks);
+		if (rc)
+			return rc;
+		if (!leaks)
+			return 0;
+		if (origin == GATE_NONE || !reader_leaking(g, v, origin))
+			depth = 0; /* the leak the owed cells were for is closed */
+		while (depth && !reader_point(v, owed[depth - 1]))
+			depth--;
+		size_t leak = depth ? owed[depth - 1] : first_leak(g, v), comp = v->comp[leak];
+		if (!depth && leak != origin) {
+			origin = leak;
+			spent = 0;
+		}
+		if (++spent > STUCK_ROUNDS) {
+			n = reader_tied(g, v, origin, cand, g->count);
+			for (size_t k = 0; k < n; k++)
+				g->marks[cand[k]] = SUPPRESS_SECONDARY;
+			if (getenv("PARITY_GATE_DEBUG"))
+				fprintf(stderr, "gate: %s held %zu rounds; hide its %zu ties\n",
+				        g->keys[origin], spent, n);
+			if (!n) {
+				g->unprotected = leaks; /* nothing printed left to hide */
+				return 0;
+			}
+			spent = depth = 0;
+			continue;
+		}
+		/* Cut one derivation of the leak: the printed cells it reads. */
+		int helps = 0, useful = 0;
+		n = reader_derivation(g, v, leak, cand, g->count);
+		if ((rc = reader_read(g, v, comp, &comp_leaks)))
+			return rc;
+		left = comp_leaks;
+		if ((rc = best_partner(&pick, &left, &helps, g, v, comp, leak, cand, n)))
+			return rc;
+		(void)helps;
+		if (pick == GATE_NONE) {
+			/* No derivation (bounds pinned it): every printed cell
+			 * tied to the leak, nearest first. */
+			if ((rc = reader_read(g, v, comp, &comp_leaks)))
+				return rc;
+			n = reader_around(g, v, leak, cand, CANDIDATES_AROUND);
+			n += reader_tied(g, v, leak, cand + n, g->count);
+			left = comp_leaks;
+			if ((rc = best_partner(&pick, &left, &helps, g, v, comp, leak, cand, n)))
+				return rc;
+		}
+		if (pick == GATE_NONE) {
+			g->unprotected = leaks;
+			return 0;
+		}
+		if (getenv("PARITY_GATE_DEBUG"))
+			fprintf(stderr, "gate: %s (%llu) pinned; hide %s (%llu), %zu of %zu "
+			        "leaks left in its tables\n", g->keys[leak],
+			        (unsigned long long)g->values[leak], g->keys[pick],
+			        (unsigned long long)g->values[pick], left, comp_leaks);
+		g->marks[pick] = SUPPRESS_SECONDARY;
+		if ((rc = reader_read(g, v, comp, &comp_leaks)))
+			return rc;
+		useful = !reader_point(v, pick);
+		if (!useful && reader_point(v, leak) && depth < OWED_MAX)
+			owed[depth++] = pick;
+	}
+	return 0;
+}
+
+/* Clean-up, as tau-Argus does: a secondary cell whose showing leaks
+ * nothing (one the reader works out anyway, or one a later cell made
+ * unnecessary) is shown again, largest first. */
+static int clean_up(gate *g, reader *v, size_t *order)
+{
+	size_t n = 0, leaks = 0;
+	for (size_t i = 0; i < g->count; i++)
+		if (g->marks[i] == SUPPRESS_SECONDARY && !reader_sensitive(g, i))
+			order[n++] = i; /* a small count shown "[c]" stays hidden */
+	for (size_t a = 1; a < n; a++) /* insertion sort, largest first */
+		for (size_t b = a; b > 0 && g->values[order[b]] > g->values[order[b - 1]]; b--) {
+			size_t t = order[b];
+			order[b] = order[b - 1];
+			order[b - 1] = t;
+		}
+	for (size_t k = 0; k < n; k++) {
+		size_t c = order[k];
+		g->marks[c] = SUPPRESS_SHOWN;
+		int rc = reader_read(g, v, v->comp[c], &leaks);
+		if (rc)
+			return rc;
+		if (leaks)
+			g->marks[c] = SUPPRESS_SECONDARY;
+	}
+	return 0;
+}
+
+int gate_run(gate *g)
+{
+	reader v;
+	size_t *cand = NULL;
+	int rc = 0;
+	g->unprotected = 0;
+	for (size_t i = 0; i < g->count; i++)
+		g->marks[i] = g->threshold > 1 && reader_sensitive(g, i)
+		              ? SUPPRESS_PRIMARY : SUPPRESS_SHOWN;
+	if (g->policy != GATE_THRESHOLD || g->threshold < 2 || !g->count)
+		return 0;
+	if ((rc = reader_open(&v, g)))
+		return rc;
+	cand = malloc((2 * g->count + CANDIDATES_AROUND) * sizeof *cand);
+	if (!cand) {
+		rc = parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+		goto done;
+	}
+	if ((rc = protect(g, &v, cand)))
+		goto done;
+	if (!g->unprotected && (rc = clean_up(g, &v, cand)))
+		goto done;
+	if (getenv("PARITY_GATE_DUMP")) {
+		size_t leaks = 0;
+		rc = reader_read(g, &v, READ_ALL, &leaks);
+		for (size_t i = 0; !rc && i < g->count; i++)
+			if (strstr(g->keys[i], getenv("PARITY_GATE_DUMP")))
+				fprintf(stderr, "dump: %s = %llu printed %d mark %d [%g, %g]\n",
+				        g->keys[i], (unsigned long long)g->values[i],
+				        g->printed[i], g->marks[i], v.lo[i], v.hi[i]);
+	}
+done:
+	free(cand);
+	reader_close(&v);
+	return rc;
+}

@@ -1,0 +1,565 @@
+/*
+ * gate_reader.c: the reader the disclosure gate plays. From the printed
+ * cells, the sums and what a mark tells (a "<5" count is 1 to 4, any count
+ * 0 or more; an unprinted count of 0 is taken as guessed) it narrows every
+ * other count by bounds, then solves the sums together (Gaussian
+ * elimination), and says which small counts it has pinned down and which
+ * printed cells let it.
+ */
+#include "gate_internal.h"
+
+#include "parity/common.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int reader_sensitive(const gate *g, size_t i)
+{
+	return g->values[i] >= 1 && g->values[i] < g->threshold;
+}
+
+int reader_known(const gate *g, size_t i)
+{
+	return g->printed[i] ? g->marks[i] == SUPPRESS_SHOWN : g->values[i] == 0;
+}
+
+int reader_point(const reader *v, size_t i)
+{
+	return v->hi[i] - v->lo[i] < 0.5;
+}
+
+int reader_hideable(const gate *g, size_t i)
+{
+	return g->printed[i] && g->marks[i] != SUPPRESS_SECONDARY;
+}
+
+int reader_leaking(const gate *g, const reader *v, size_t i)
+{
+	if (reader_known(g, i) || !reader_point(v, i) || !reader_sensitive(g, i))
+		return 0;
+	return !(g->printed[i] && g->threshold == 2); /* "<2" itself says 1 */
+}
+
+/* ---- opening: who sums with whom -------------------------------------------- */
+
+static size_t find(size_t *parent, size_t a)
+{
+	while (parent[a] != a)
+		a = parent[a] = parent[parent[a]];
+	return a;
+}
+
+/* CSR of `count` items grouped by key[item] < keys: at[] offsets, list[]. */
+static void group_by(size_t *list, size_t *at, const size_t *key, size_t count,
+                     size_t keys)
+{
+	memset(at, 0, (keys + 1) * sizeof *at);
+	for (size_t i = 0; i < count; i++)
+		at[key[i] + 1]++;
+	for (size_t k = 0; k < keys; k++)
+		at[k + 1] += at[k];
+	for (size_t i = 0; i < count; i++)
+		list[at[key[i]]++] = i;
+	for (size_t k = keys; k > 0; k--)
+		at[k] = at[k - 1];
+	at[0] = 0;
+}
+
+int reader_open(reader *v, const gate *g)
+{
+	size_t n = g->count, nr = g->rel_count;
+	memset(v, 0, sizeof *v);
+	v->lo = malloc(n * sizeof *v->lo);
+	v->hi = malloc(n * sizeof *v->hi);
+	v->why = malloc(n * sizeof *v->why);
+	v->member_at = calloc(n + 1, sizeof *v->member_at);
+	v->member_of = malloc((nr + g->part_count + 1) * sizeof *v->member_of);
+	v->comp = malloc(n * sizeof *v->comp);
+	v->comp_cells = malloc(n * sizeof *v->comp_cells);
+	v->comp_cell_at = malloc((n + 1) * sizeof *v->comp_cell_at);
+	v->comp_rels = malloc((nr + 1) * sizeof *v->comp_rels);
+	v->comp_rel_at = malloc((n + 1) * sizeof *v->comp_rel_at);
+	v->queue = malloc((nr + 1) * sizeof *v->queue);
+	v->queued = calloc(nr + 1, 1);
+	v->todo = malloc(n * sizeof *v->todo);
+	v->seen = calloc(n, 1);
+	int ok = v->lo && v->hi && v->why && v->member_at && v->member_of && v->comp &&
+	         v->comp_cells && v->comp_cell_at && v->comp_rels && v->comp_rel_at &&
+	         v->queue && v->queued && v->todo && v->seen;
+	for (size_t k = 0; k < 6; k++)
+		ok = ok && (v->scratch[k] = malloc((n > nr ? n : nr) * sizeof(size_t) + 8));
+	if (!ok) {
+		reader_close(v);
+		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	}
+	/* The sums of each cell. */
+	for (size_t r = 0; r < nr; r++) {
+		v->member_at[g->rels[r].total + 1]++;
+		for (size_t k = 0; k < g->rels[r].count; k++)
+			v->member_at[g->parts[g->rels[r].first + k] + 1]++;
+	}
+	for (size_t i = 0; i < n; i++)
+		v->member_at[i + 1] += v->member_at[i];
+	size_t *fill = v->scratch[0];
+	memset(fill, 0, n * sizeof *fill);
+	for (size_t r = 0; r < nr; r++) {
+		size_t t = g->rels[r].total;
+		v->member_of[v->member_at[t] + fill[t]++] = r;
+		for (size_t k = 0; k < g->rels[r].count; k++) {
+			size_t c = g->parts[g->rels[r].first + k];
+			v->member_of[v->member_at[c] + fill[c]++] = r;
+		}
+	}
+	/* Components: cells joined by any sum. */
+	for (size_t i = 0; i < n; i++)
+		v->comp[i] = i;
+	for (size_t r = 0; r < nr; r++)
+		for (size_t k = 0; k < g->rels[r].count; k++) {
+			size_t a = find(v->comp, g->rels[r].total);
+			size_t b = find(v->comp, g->parts[g->rels[r].first + k]);
+			v->comp[a] = b;
+		}
+	for (size_t i = 0; i < n; i++)
+		v->comp[i] = find(v->comp, i);
+	size_t *rel_comp = v->scratch[1];
+	for (size_t r = 0; r < nr; r++)
+		rel_comp[r] = v->comp[g->rels[r].total];
+	group_by(v->comp_cells, v->comp_cell_at, v->comp, n, n);
+	group_by(v->comp_rels, v->comp_rel_at, rel_comp, nr, n);
+	return 0;
+}
+
+void reader_close(reader *v)
+{
+	free(v->lo);
+	free(v->hi);
+	free(v->why);
+	free(v->member_at);
+	free(v->member_of);
+	free(v->comp);
+	free(v->comp_cells);
+	free(v->comp_cell_at);
+	free(v->comp_rels);
+	free(v->comp_rel_at);
+	free(v->queue);
+	free(v->queued);
+	free(v->todo);
+	free(v->seen);
+	for (size_t k = 0; k < 6; k++)
+		free(v->scratch[k]);
+	memset(v, 0, sizeof *v);
+}
+
+/* ---- bounds ------------------------------------------------------------------ */
+
+static void start(const gate *g, reader *v, size_t i)
+{
+	v->why[i] = GATE_NONE;
+	if (reader_known(g, i)) {
+		v->lo[i] = v->hi[i] = (double)g->values[i];
+	} else if (g->printed[i] && g->marks[i] == SUPPRESS_PRIMARY) {
+		v->lo[i] = 1;
+		v->hi[i] = (double)(g->threshold - 1);
+	} else {
+		v->lo[i] = 0;
+		v->hi[i] = GATE_UNBOUNDED;
+	}
+}
+
+static int narrow(reader *v, size_t i, double lo, double hi, size_t why)
+{
+	int changed = 0;
+	if (lo > v->lo[i] + 0.5) {
+		v->lo[i] = lo;
+		changed = 1;
+	}
+	if (hi < v->hi[i] - 0.5) {
+		v->hi[i] = hi;
+		changed = 1;
+	}
+	if (changed && v->hi[i] - v->lo[i] < 0.5)
+		v->why[i] = why;
+	return changed;
+}
+
+static void enqueue_sums_of(reader *v, size_t cell)
+{
+	for (size_t k = v->member_at[cell]; k < v->member_at[cell + 1]; k++) {
+		size_t r = v->member_of[k];
+		if (!v->queued[r]) {
+			v->queued[r] = 1;
+			v->queue[++v->queue[0]] = r;
+		}
+	}
+}
+
+/* Total within the parts' bounds, each part within the total's less the
+ * other parts', over the sums `rels[0..count)`, until nothing narrows. */
+static void propagate(const gate *g, reader *v, const size_t *rels, size_t count)
+{
+	v->queue[0] = 0;
+	for (size_t k = 0; k < count; k++) {
+		v->queued[rels[k]] = 1;
+		v->queue[++v->queue[0]] = rels[k];
+	}
+	while (v->queue[0]) {
+		size_t r = v->queue[v->queue[0]--];
+		v->queued[r] = 0;
+		const relation *rel = &g->rels[r];
+		const size_t *p = &g->parts[rel->first];
+		double slo = 0, shi = 0;
+		for (size_t k = 0; k < rel->count; k++) {
+			slo += v->lo[p[k]];
+			shi = fmin(GATE_UNBOUNDED, shi + v->hi[p[k]]);
+		}
+		size_t t = rel->total;
+		if (narrow(v, t, fmax(v->lo[t], slo), fmin(v->hi[t], shi), r))
+			enqueue_sums_of(v, t);
+		for (size_t k = 0; k < rel->count; k++) {
+			size_t c = p[k];
+			double other_lo = slo - v->lo[c];
+			double other_hi = shi >= GATE_UNBOUNDED ? GATE_UNBOUNDED : shi - v->hi[c];
+			double lo = other_hi >= GATE_UNBOUNDED ? v->lo[c] : v->lo[t] - other_hi;
+			double hi = v->hi[t] >= GATE_UNBOUNDED ? v->hi[c] : v->hi[t] - other_lo;
+			if (narrow(v, c, fmax(v->lo[c], lo), fmin(v->hi[c], hi), r))
+				enqueue_sums_of(v, c);
+		}
+	}
+}
+
+/* ---- the sums solved together ---------------------------------------------------- */
+
+/* Reduced row echelon form of the nr x width matrix `m` over its first
+ * `nc` columns, partial pivoting; pivot columns into piv[]. Returns the
+ * rank. */
+static size_t reduce(double *m, size_t nr, size_t nc, size_t width, size_t *piv)
+{
+	size_t rank = 0;
+	for (size_t c = 0; c < nc && rank < nr; c++) {
+		size_t best = rank;
+		for (size_t a = rank + 1; a < nr; a++)
+			if (fabs(m[a * width + c]) > fabs(m[best * width + c]))
+				best = a;
+		if (fabs(m[best * width + c]) < 1e-9)
+			continue;
+		if (best != rank)
+			for (size_t k = 0; k < width; k++) {
+				double t = m[rank * width + k];
+				m[rank * width + k] = m[best * width + k];
+				m[best * width + k] = t;
+			}
+		double p = m[rank * width + c];
+		for (size_t k = c; k < width; k++)
+			m[rank * width + k] /= p;
+		for (size_t a = 0; a < nr; a++) {
+			double f = m[a * width + c];
+			if (a == rank || fabs(f) < 1e-12)
+				continue;
+			for (size_t k = c; k < width; k++)
+				m[a * width + k] -= f * m[rank * width + k];
+		}
+		piv[rank++] = c;
+	}
+	return rank;
+}
+
+/*
+ * Solve the sums `rels` over the cells `cells` the bounds left open: a
+ * cell is worked out when some combination of sums leaves it alone. One
+ * connected system at a time; a system above GATE_ELIMINATION_MAX is left
+ * to the bounds (the README says so).
+ */
+static int eliminate(const gate *g, reader *v, const size_t *cells, size_t ncell,
+                     const size_t *rels, size_t nrel)
+{
+	size_t *parent = v->scratch[0], *col = v->scratch[1], *list = v->scratch[2];
+	size_t *rows = v->scratch[3], *piv = v->scratch[4], *head = v->scratch[5];
+	double *m = NULL;
+	int rc = 0;
+	for (size_t k = 0; k < ncell; k++)
+		parent[cells[k]] = cells[k];
+	for (size_t k = 0; k < nrel; k++) {
+		const relation *rel = &g->rels[rels[k]];
+		size_t prev = reader_point(v, rel->total) ? GATE_NONE : rel->total;
+		for (size_t q = 0; q < rel->count; q++) {
+			size_t c = g->parts[rel->first + q];
+			if (reader_point(v, c))
+				continue;
+			if (prev != GATE_NONE)
+				parent[find(parent, prev)] = find(parent, c);
+			prev = c;
+		}
+	}
+	/* Each open cell's system root; visit each root once. */
+	for (size_t k = 0; k < ncell; k++) {
+		size_t root = cells[k];
+		if (reader_point(v, root) || find(parent, root) != root)
+			continue;
+		size_t nc = 0, nr = 0;
+		for (size_t j = 0; j < ncell; j++) {
+			size_t c = cells[j];
+			if (!reader_point(v, c) && find(parent, c) == root) {
+				col[c] = nc;
+				list[nc++] = c;
+			}
+		}
+		for (size_t j = 0; j < nrel; j++) {
+			const relation *rel = &g->rels[rels[j]];
+			size_t open = reader_point(v, rel->total) ? GATE_NONE : rel->total;
+			for (size_t q = 0; q < rel->count && open == GATE_NONE; q++)
+				if (!reader_point(v, g->parts[rel->first + q]))
+					open = g->parts[rel->first + q];
+			if (open != GATE_NONE && find(parent, open) == root)
+				rows[nr++] = rels[j];
+		}
+		if (nr < 2 || nc > GATE_ELIMINATION_MAX || nr > GATE_ELIMINATION_MAX)
+			continue;
+		free(m);
+		m = calloc(nr * nc, sizeof *m);
+		if (!m) {
+			rc = parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+			break;
+		}
+		for (size_t a = 0; a < nr; a++) {
+			const relation *rel = &g->rels[rows[a]];
+			if (!reader_point(v, rel->total))
+				m[a * nc + col[rel->total]] -= 1;
+			for (size_t q = 0; q < rel->count; q++) {
+				size_t c = g->parts[rel->first + q];
+				if (!reader_point(v, c))
+					m[a * nc + col[c]] += 1;
+			}
+		}
+		size_t rank = reduce(m, nr, nc, nc, piv);
+		/* A row left with one cell works that cell out. */
+		for (size_t a = 0; a < rank; a++) {
+			size_t nonzero = 0;
+			for (size_t q = piv[a]; q < nc && nonzero < 2; q++)
+				nonzero += fabs(m[a * nc + q]) > 1e-9;
+			if (nonzero != 1)
+				continue;
+			size_t c = list[piv[a]];
+			head[a] = c; /* set after the loop: points change the tests above */
+		}
+		for (size_t a = 0; a < rank; a++) {
+			size_t nonzero = 0;
+			for (size_t q = piv[a]; q < nc && nonzero < 2; q++)
+				nonzero += fabs(m[a * nc + q]) > 1e-9;
+			if (nonzero == 1) {
+				v->lo[head[a]] = v->hi[head[a]] = (double)g->values[head[a]];
+				v->why[head[a]] = GATE_NONE;
+			}
+		}
+	}
+	free(m);
+	return rc;
+}
+
+int reader_read(const gate *g, reader *v, size_t comp, size_t *leaks)
+{
+	const size_t *cells, *rels;
+	size_t ncell, nrel;
+	size_t *all_rels = NULL;
+	if (comp == READ_ALL) {
+		/* Every component in turn: the same as one at a time. */
+		*leaks = 0;
+		for (size_t c = 0; c < g->count; c++) {
+			size_t part = 0;
+			if (v->comp_cell_at[c] == v->comp_cell_at[c + 1])
+				continue;
+			int rc = reader_read(g, v, c, &part);
+			if (rc)
+				return rc;
+			*leaks += part;
+		}
+		return 0;
+	}
+	(void)all_rels;
+	cells = &v->comp_cells[v->comp_cell_at[comp]];
+	ncell = v->comp_cell_at[comp + 1] - v->comp_cell_at[comp];
+	rels = &v->comp_rels[v->comp_rel_at[comp]];
+	nrel = v->comp_rel_at[comp + 1] - v->comp_rel_at[comp];
+	for (size_t k = 0; k < ncell; k++)
+		start(g, v, cells[k]);
+	propagate(g, v, rels, nrel);
+	int rc = eliminate(g, v, cells, ncell, rels, nrel);
+	if (rc)
+		return rc;
+	propagate(g, v, rels, nrel);
+	*leaks = 0;
+	for (size_t k = 0; k < ncell; k++)
+		*leaks += reader_leaking(g, v, cells[k]) != 0;
+	return 0;
+}
+
+size_t reader_derived_in(const gate *g, const reader *v, size_t r)
+{
+	size_t n = 0;
+	if (r == GATE_NONE)
+		return (size_t)-1 / 2;
+	const relation *rel = &g->rels[r];
+	for (size_t q = 0; q <= rel->count; q++) {
+		size_t c = q < rel->count ? g->parts[rel->first + q] : rel->total;
+		n += reader_point(v, c) && !reader_known(g, c);
+	}
+	return n;
+}
+
+/* ---- candidates ------------------------------------------------------------------ */
+
+size_t reader_around(const gate *g, reader *v, size_t leak, size_t *out,
+                     size_t limit)
+{
+	size_t head = 0, tail = 0, n = 0;
+	v->todo[tail++] = leak;
+	v->seen[leak] = 1;
+	while (head < tail && n < limit) {
+		size_t cell = v->todo[head++];
+		size_t first = v->why[cell];
+		for (size_t k = v->member_at[cell];
+		     k <= v->member_at[cell + 1] && n < limit; k++) {
+			/* The pinning sum first, then the cell's others. */
+			size_t r = k == v->member_at[cell] ? first : v->member_of[k - 1];
+			if (r == GATE_NONE || (k > v->member_at[cell] && r == first))
+				continue;
+			const relation *rel = &g->rels[r];
+			for (size_t q = 0; q <= rel->count && n < limit; q++) {
+				size_t c = q < rel->count ? g->parts[rel->first + q] : rel->total;
+				if (v->seen[c])
+					continue;
+				/* A printed cell to hide (or a "<5" to show as
+				 * "[c]"); a count worked out, to look behind. */
+				int hide = reader_hideable(g, c);
+				int behind = reader_point(v, c) && !reader_known(g, c);
+				if (hide || behind)
+					v->seen[c] = 1;
+				if (hide)
+					out[n++] = c;
+				if (behind)
+					v->todo[tail++] = c;
+			}
+		}
+	}
+	for (size_t i = 0; i < tail; i++)
+		v->seen[v->todo[i]] = 0;
+	for (size_t i = 0; i < n; i++)
+		v->seen[out[i]] = 0;
+	return n;
+}
+
+size_t reader_tied(const gate *g, reader *v, size_t leak, size_t *out, size_t limit)
+{
+	size_t n = 0, c = v->comp[leak];
+	for (size_t k = v->comp_cell_at[c]; k < v->comp_cell_at[c + 1] && n < limit; k++) {
+		size_t i = v->comp_cells[k];
+		if (i != leak && reader_hideable(g, i))
+			out[n++] = i;
+	}
+	return n;
+}
+
+/*
+ * The printed cells one linear derivation of `leak` reads: the sums
+ * reachable from it through cells the reader does not read, solved
+ * together with each row's combination of sums tracked (an identity block
+ * beside the matrix); the row that leaves `leak` alone says which sums a
+ * reader adds up, and so which printed cells the derivation reads. Hiding
+ * one of them cuts that derivation. 0 when `leak` needs bounds too, or
+ * the system is too big.
+ */
+size_t reader_derivation(const gate *g, const reader *v, size_t leak, size_t *out,
+                         size_t limit)
+{
+	size_t nc = 0, nr = 0, found = 0, width;
+	size_t *col = malloc(g->count * sizeof *col);
+	size_t *cells = malloc(GATE_ELIMINATION_MAX * sizeof *cells);
+	size_t *rows = malloc(GATE_ELIMINATION_MAX * sizeof *rows);
+	size_t *piv = malloc(GATE_ELIMINATION_MAX * sizeof *piv);
+	unsigned char *row_in = calloc(g->rel_count + 1, 1);
+	double *m = NULL, *sum = NULL;
+	if (!col || !cells || !rows || !piv || !row_in)
+		goto done;
+	for (size_t i = 0; i < g->count; i++)
+		col[i] = GATE_NONE;
+	col[leak] = nc;
+	cells[nc++] = leak;
+	for (size_t head = 0; head < nc; head++) {
+		size_t cell = cells[head];
+		for (size_t k = v->member_at[cell]; k < v->member_at[cell + 1]; k++) {
+			size_t r = v->member_of[k];
+			if (row_in[r])
+				continue;
+			if (nr == GATE_ELIMINATION_MAX)
+				goto done;
+			row_in[r] = 1;
+			rows[nr++] = r;
+			const relation *rel = &g->rels[r];
+			for (size_t q = 0; q <= rel->count; q++) {
+				size_t c = q < rel->count ? g->parts[rel->first + q] : rel->total;
+				if (reader_known(g, c) || col[c] != GATE_NONE)
+					continue;
+				if (nc == GATE_ELIMINATION_MAX)
+					goto done;
+				col[c] = nc;
+				cells[nc++] = c;
+			}
+		}
+	}
+	width = nc + nr;
+	m = calloc(nr * width, sizeof *m);
+	if (!m)
+		goto done;
+	for (size_t a = 0; a < nr; a++) {
+		const relation *rel = &g->rels[rows[a]];
+		if (col[rel->total] != GATE_NONE)
+			m[a * width + col[rel->total]] -= 1;
+		for (size_t q = 0; q < rel->count; q++) {
+			size_t c = g->parts[rel->first + q];
+			if (col[c] != GATE_NONE)
+				m[a * width + col[c]] += 1;
+		}
+		m[a * width + nc + a] = 1;
+	}
+	/* The identity block follows every row operation. */
+	size_t rank = reduce(m, nr, nc, width, piv), leak_row = GATE_NONE;
+	if (rank && piv[0] == 0)
+		leak_row = 0;
+	if (leak_row == GATE_NONE)
+		goto done;
+	for (size_t k = 1; k < nc; k++)
+		if (fabs(m[leak_row * width + k]) > 1e-9)
+			goto done; /* not alone: no linear derivation */
+	/* The printed cells the combination reads. */
+	sum = calloc(g->count, sizeof *sum);
+	if (!sum)
+		goto done;
+	for (size_t a = 0; a < nr; a++) {
+		double y = m[leak_row * width + nc + a];
+		const relation *rel = &g->rels[rows[a]];
+		if (fabs(y) < 1e-12)
+			continue;
+		sum[rel->total] -= y;
+		for (size_t q = 0; q < rel->count; q++)
+			sum[g->parts[rel->first + q]] += y;
+	}
+	for (size_t a = 0; a < nr && found < limit; a++) {
+		const relation *rel = &g->rels[rows[a]];
+		for (size_t q = 0; q <= rel->count && found < limit; q++) {
+			size_t c = q < rel->count ? g->parts[rel->first + q] : rel->total;
+			if (c != leak && fabs(sum[c]) > 1e-9 && reader_hideable(g, c)) {
+				sum[c] = 0; /* once */
+				out[found++] = c;
+			}
+		}
+	}
+done:
+	free(col);
+	free(cells);
+	free(rows);
+	free(piv);
+	free(row_in);
+	free(m);
+	free(sum);
+	return found;
+}

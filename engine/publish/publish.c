@@ -1,0 +1,718 @@
+/*
+ * publish.c: the published set: every count of a run's results (the
+ * period's rows, the trend's other periods, the excluded counts the notes
+ * print) registered once in the disclosure gate, with every sum a reader
+ * could use to tie them together across the document, and the marks that
+ * decide what each output may print.
+ */
+#include "parity/publish.h"
+
+#include "gate.h"
+#include "parity/codes.h"
+#include "parity/common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STEM_MAX 256  /* measure, window, stratum: at most 160 */
+#define KEY_MAX 1024
+#define NHS_DIGITAL_BELOW 8 /* NHS Digital: 1 to 7 are suppressed */
+
+enum { C_N1, C_X1, C_N2, C_X2, C_COUNTS };
+
+struct parity_published {
+	const parity_results *results;
+	parity_disclosure policy;
+	unsigned threshold;
+	gate *g;
+	size_t *cells;          /* (count + trend_count) x C_COUNTS */
+	size_t *excluded;       /* (count + trend_count) x PARITY_EXCLUDED_KINDS */
+	unsigned char *marks;   /* (count + trend_count) x C_COUNTS */
+	unsigned char *hidden;  /* count + trend_count */
+};
+
+/* ---- naming the counts ------------------------------------------------------- */
+
+static const char *measure_of(const parity_result_row *row)
+{
+	return row->measure[0] ? row->measure : row->indicator;
+}
+
+static const char *window_of(const parity_result_row *row)
+{
+	return row->window[0] ? row->window : row->period;
+}
+
+/* The part of a key every count of one table shares: measure, window,
+ * stratum (pooled rows are a table of their own). */
+static void stem(char *buf, size_t size, const parity_result_row *row)
+{
+	snprintf(buf, size, "%s|%s|%s%s|%s", measure_of(row), window_of(row),
+	         row->stratum_kind, row->pooled ? "+pooled" : "", row->stratum);
+}
+
+/* The cell of one group's base or outcome. */
+static size_t group_cell(gate *g, const parity_result_row *row, int side,
+                         int outcome, int printed)
+{
+	char key[KEY_MAX], s[STEM_MAX];
+	stem(s, sizeof s, row);
+	snprintf(key, sizeof key, "%s|%s|%s|%c", s, row->grouping,
+	         side ? row->group2 : row->group1, outcome ? 'x' : 'n');
+	const parity_ratio *r = &row->ratio;
+	uint64_t v = side ? (outcome ? r->x2 : r->n2) : (outcome ? r->x1 : r->n1);
+	return gate_cell(g, key, v, printed);
+}
+
+/* An unprinted cell holding what a sum leaves out. */
+static size_t rest_cell(gate *g, const char *key, uint64_t value)
+{
+	return gate_cell(g, key, value, 0);
+}
+
+/* total = parts + rest, with rest an unprinted cell named `rest_key`
+ * (only when the parts do not exceed the total). */
+static int sum_with_rest(gate *g, size_t total, size_t *parts, size_t count,
+                         const char *rest_key)
+{
+	uint64_t sum = 0;
+	if (total == GATE_NONE)
+		return 0;
+	for (size_t k = 0; k < count; k++) {
+		if (parts[k] == GATE_NONE)
+			return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+		sum += gate_value(g, parts[k]);
+	}
+	if (sum > gate_value(g, total))
+		return 0;
+	parts[count] = rest_cell(g, rest_key, gate_value(g, total) - sum);
+	if (parts[count] == GATE_NONE)
+		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	return gate_sum(g, total, parts, count + 1);
+}
+
+/* ---- tables of groups --------------------------------------------------------- */
+
+/* The distinct groups of one grouping in one table, with what its rows
+ * leave out. */
+typedef struct group_set {
+	char stem[STEM_MAX];
+	char grouping[32];
+	size_t *n, *x;          /* cells of each distinct group */
+	char (*label)[48];
+	size_t count, room;
+	size_t excluded[4];     /* not stated base/outcome, bank base/outcome */
+	uint64_t sum_n, sum_x;  /* groups plus excluded */
+} group_set;
+
+typedef struct sets {
+	gate *dict;             /* key -> set index (a gate used as a dictionary) */
+	group_set *items;
+	size_t count, room;
+} sets;
+
+static int set_add(sets *s, const parity_result_row *row, const size_t *cells,
+                   const size_t *excluded, gate *g)
+{
+	char key[KEY_MAX], st[STEM_MAX];
+	stem(st, sizeof st, row);
+	snprintf(key, sizeof key, "%s|%s", st, row->grouping);
+	size_t i = gate_cell(s->dict, key, 0, 0);
+	if (i == GATE_NONE)
+		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	if (i == s->count) {
+		if (s->count == s->room) {
+			size_t room = s->room ? s->room * 2 : 64;
+			group_set *items = realloc(s->items, room * sizeof *items);
+			if (!items)
+				return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+			s->items = items;
+			s->room = room;
+		}
+		group_set *set = &s->items[s->count++];
+		memset(set, 0, sizeof *set);
+		snprintf(set->stem, sizeof set->stem, "%s", st);
+		snprintf(set->grouping, sizeof set->grouping, "%s", row->grouping);
+		memcpy(set->excluded, excluded, sizeof set->excluded);
+		set->sum_n = gate_value(g, excluded[PARITY_EXCLUDED_NOT_STATED_BASE]) +
+		             gate_value(g, excluded[PARITY_EXCLUDED_BANK_BASE]);
+		set->sum_x = gate_value(g, excluded[PARITY_EXCLUDED_NOT_STATED_OUTCOME]) +
+		             gate_value(g, excluded[PARITY_EXCLUDED_BANK_OUTCOME]);
+	}
+	group_set *set = &s->items[i];
+	for (int side = 0; side < 2; side++) {
+		size_t n = cells[side ? C_N2 : C_N1], x = cells[side ? C_X2 : C_X1];
+		int seen = 0;
+		for (size_t k = 0; k < set->count && !seen; k++)
+			seen = set->n[k] == n;
+		if (seen)
+			continue;
+		if (set->count == set->room) {
+			size_t room = set->room ? set->room * 2 : 8;
+			size_t *nn = realloc(set->n, room * sizeof *nn);
+			if (nn)
+				set->n = nn;
+			size_t *xx = realloc(set->x, room * sizeof *xx);
+			if (xx)
+				set->x = xx;
+			char (*ll)[48] = realloc(set->label, room * sizeof *ll);
+			if (ll)
+				set->label = ll;
+			if (!nn || !xx || !ll)
+				return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+			set->room = room;
+		}
+		set->n[set->count] = n;
+		set->x[set->count] = x;
+		snprintf(set->label[set->count], sizeof set->label[0], "%s",
+		         side ? row->group2 : row->group1);
+		set->count++;
+		set->sum_n += gate_value(g, n);
+		set->sum_x += gate_value(g, x);
+	}
+	return 0;
+}
+
+static void sets_free(sets *s)
+{
+	for (size_t i = 0; i < s->count; i++) {
+		free(s->items[i].n);
+		free(s->items[i].x);
+		free(s->items[i].label);
+	}
+	free(s->items);
+	gate_free(s->dict);
+}
+
+/* The set of `grouping` in the table `stem_text`, or NULL. */
+static group_set *set_find(sets *s, const char *stem_text, const char *grouping)
+{
+	char key[KEY_MAX];
+	snprintf(key, sizeof key, "%s|%s", stem_text, grouping);
+	size_t i = gate_find(s->dict, key);
+	return i == GATE_NONE ? NULL : &s->items[i];
+}
+
+/*
+ * Every grouping of a table partitions the same people: its groups, those
+ * whose characteristic was not stated and bank staff add up to everyone
+ * counted (an unprinted total, the largest such sum), with an unprinted
+ * rest for any group not compared. So sex and disability tables of one
+ * measure are tied through that total.
+ */
+static int link_partitions(gate *g, sets *s)
+{
+	int rc = 0;
+	size_t room = 16;
+	size_t *parts = malloc(room * sizeof *parts);
+	if (!parts)
+		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	for (size_t i = 0; i < s->count && !rc; i++) {
+		group_set *set = &s->items[i];
+		if (strchr(set->grouping, '*'))
+			continue;
+		uint64_t all_n = 0, all_x = 0;
+		for (size_t j = 0; j < s->count; j++) {
+			const group_set *o = &s->items[j];
+			if (strcmp(o->stem, set->stem) || strchr(o->grouping, '*'))
+				continue;
+			all_n = o->sum_n > all_n ? o->sum_n : all_n;
+			all_x = o->sum_x > all_x ? o->sum_x : all_x;
+		}
+		if (set->count + 6 > room) {
+			room = set->count + 6;
+			size_t *p = realloc(parts, room * sizeof *p);
+			if (!p) {
+				rc = parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+				break;
+			}
+			parts = p;
+		}
+		for (int outcome = 0; outcome < 2 && !rc; outcome++) {
+			char key[KEY_MAX];
+			snprintf(key, sizeof key, "%s|everyone|%c", set->stem, outcome ? 'x' : 'n');
+			size_t total = gate_cell(g, key, outcome ? all_x : all_n, 0);
+			size_t n = 0;
+			for (size_t k = 0; k < set->count; k++)
+				parts[n++] = outcome ? set->x[k] : set->n[k];
+			parts[n++] = set->excluded[outcome];
+			parts[n++] = set->excluded[2 + outcome];
+			snprintf(key, sizeof key, "%s|%s|rest|%c", set->stem, set->grouping,
+			         outcome ? 'x' : 'n');
+			rc = sum_with_rest(g, total, parts, n, key);
+		}
+	}
+	free(parts);
+	return rc;
+}
+
+/* Which marginal group a group of a crossed grouping belongs to: for
+ * "a*b" and "White F", the group of `a` that starts it (factor 0) or of
+ * `b` that ends it (factor 1). */
+static const char *factor_of(const char *label, const group_set *margin, int factor)
+{
+	size_t len = strlen(label);
+	for (size_t k = 0; k < margin->count; k++) {
+		const char *m = margin->label[k];
+		size_t ml = strlen(m);
+		if (ml >= len)
+			continue;
+		if (factor == 0 && !strncmp(label, m, ml) && label[ml] == ' ')
+			return m;
+		if (factor == 1 && !strcmp(label + len - ml, m) && label[len - ml - 1] == ' ')
+			return m;
+	}
+	return NULL;
+}
+
+/* The groups of `set` that fall in margin group `k` of `margin`, added
+ * up to it, with a rest. */
+static int link_margin(gate *g, const group_set *set, const group_set *margin,
+                       size_t k, int factor, size_t *parts)
+{
+	int rc = 0;
+	for (int outcome = 0; outcome < 2 && !rc; outcome++) {
+		size_t n = 0;
+		for (size_t j = 0; j < set->count; j++) {
+			const char *f;
+			if (!strcmp(set->grouping, "ethnic_category")) {
+				char grp = parity_ethnic_group(set->label[j]);
+				f = grp == 'W' ? "White" : grp == 'B' ? "BME" : NULL;
+			} else {
+				f = factor_of(set->label[j], margin, factor);
+			}
+			if (f && !strcmp(f, margin->label[k]))
+				parts[n++] = outcome ? set->x[j] : set->n[j];
+		}
+		if (!n)
+			continue;
+		char key[KEY_MAX];
+		snprintf(key, sizeof key, "%s|%s|%s|%s|rest|%c", set->stem, set->grouping,
+		         margin->grouping, margin->label[k], outcome ? 'x' : 'n');
+		rc = sum_with_rest(g, outcome ? margin->x[k] : margin->n[k], parts, n, key);
+	}
+	return rc;
+}
+
+/* Crossed groupings ("white_bme*sex") and ethnic categories add up to
+ * the groups of each grouping they cross (White, F, ...). */
+static int link_crossings(gate *g, sets *s)
+{
+	int rc = 0;
+	for (size_t i = 0; i < s->count && !rc; i++) {
+		group_set *set = &s->items[i];
+		char first[32], second[32];
+		const char *star = strchr(set->grouping, '*');
+		size_t *parts = malloc((set->count + 2) * sizeof *parts);
+		if (!parts)
+			return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+		if (!strcmp(set->grouping, "ethnic_category")) {
+			group_set *m = set_find(s, set->stem, "white_bme");
+			for (size_t k = 0; m && k < m->count && !rc; k++)
+				rc = link_margin(g, set, m, k, 0, parts);
+		} else if (star && !strchr(star + 1, '*')) {
+			snprintf(first, sizeof first, "%.*s", (int)(star - set->grouping),
+			         set->grouping);
+			snprintf(second, sizeof second, "%s", star + 1);
+			for (int f = 0; f < 2 && !rc; f++) {
+				group_set *m = set_find(s, set->stem, f ? second : first);
+				for (size_t k = 0; m && k < m->count && !rc; k++)
+					rc = link_margin(g, set, m, k, f, parts);
+			}
+		}
+		free(parts);
+	}
+	return rc;
+}
+
+/* ---- breakdowns and stages ----------------------------------------------------- */
+
+static int same_table_rows(const parity_result_row *a, const parity_result_row *b)
+{
+	return !strcmp(a->indicator, b->indicator) && !strcmp(a->period, b->period) &&
+	       !strcmp(a->grouping, b->grouping) && !strcmp(a->group1, b->group1) &&
+	       !strcmp(a->group2, b->group2) && !strcmp(window_of(a), window_of(b));
+}
+
+/*
+ * Organisations, pay bands and staff groups add up (with a rest for those
+ * not known) to the overall row; a pooled row's counts are its strata's
+ * exact sum. Rows of `rows[0..count)` whose cells are `cells`.
+ */
+static int link_breakdowns(gate *g, const parity_result_row *rows, size_t count,
+                           const size_t *cells)
+{
+	static const char *const kinds[] = {"organisation", "pay_band", "staff_group"};
+	size_t *parts = malloc((count + 1) * sizeof *parts);
+	int rc = 0;
+	if (!parts)
+		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	for (size_t o = 0; o < count && !rc; o++) {
+		const parity_result_row *overall = &rows[o];
+		if (strcmp(overall->stratum_kind, "overall") || overall->pooled)
+			continue;
+		for (size_t kk = 0; kk < 3 && !rc; kk++) {
+			size_t pooled = GATE_NONE;
+			for (int c = 0; c < C_COUNTS && !rc; c++) {
+				size_t n = 0;
+				pooled = GATE_NONE;
+				for (size_t i = 0; i < count; i++) {
+					const parity_result_row *r = &rows[i];
+					if (strcmp(r->stratum_kind, kinds[kk]) ||
+					    !same_table_rows(r, overall))
+						continue;
+					if (r->pooled)
+						pooled = cells[i * C_COUNTS + (size_t)c];
+					else
+						parts[n++] = cells[i * C_COUNTS + (size_t)c];
+				}
+				if (!n)
+					break;
+				char key[KEY_MAX];
+				snprintf(key, sizeof key, "%s|%s|%s|%s|%s|%s|rest%d",
+				         overall->indicator, window_of(overall), kinds[kk],
+				         overall->grouping, overall->group1, overall->group2, c);
+				if ((rc = sum_with_rest(g, cells[o * C_COUNTS + (size_t)c], parts,
+				                        n, key)))
+					break;
+				if (pooled != GATE_NONE)
+					rc = gate_sum(g, pooled, parts, n);
+			}
+		}
+	}
+	free(parts);
+	return rc;
+}
+
+/* Recruitment's stages share a count: the shortlisted of a shortlisting
+ * row are the base of the appointment row of the same groups. */
+static int link_stages(gate *g, const parity_result_row *rows, size_t count,
+                       const size_t *cells)
+{
+	int rc = 0;
+	for (size_t i = 0; i < count && !rc; i++) {
+		const parity_result_row *s = &rows[i];
+		if (strcmp(s->measure, "shortlisting") || s->pooled)
+			continue;
+		for (size_t j = 0; j < count && !rc; j++) {
+			const parity_result_row *a = &rows[j];
+			if (strcmp(a->measure, "appointment") || a->pooled ||
+			    strcmp(a->stratum_kind, s->stratum_kind) ||
+			    strcmp(a->stratum, s->stratum) || strcmp(a->grouping, s->grouping) ||
+			    strcmp(a->group1, s->group1) || strcmp(a->group2, s->group2) ||
+			    strcmp(window_of(a), window_of(s)))
+				continue;
+			for (int side = 0; side < 2 && !rc; side++) {
+				size_t part = cells[i * C_COUNTS + (side ? C_X2 : C_X1)];
+				rc = gate_sum(g, cells[j * C_COUNTS + (side ? C_N2 : C_N1)], &part, 1);
+			}
+		}
+	}
+	return rc;
+}
+
+/* ---- one row's cells ------------------------------------------------------------ */
+
+static int register_row(gate *g, sets *s, const parity_result_row *row,
+                        int printed, size_t *cells, size_t *excluded)
+{
+	char key[KEY_MAX], st[STEM_MAX];
+	static const char *const names[] = {"ns_n", "ns_x", "bank_n", "bank_x", "woc"};
+	const uint64_t values[] = {row->excluded_not_stated_base,
+	                           row->excluded_not_stated_outcome,
+	                           row->excluded_bank_base,
+	                           row->excluded_bank_outcome,
+	                           row->outcome_without_contract};
+	int rc = 0;
+	if (!strcmp(row->stratum_kind, "kline")) {
+		for (int c = 0; c < C_COUNTS; c++)
+			cells[c] = GATE_NONE;
+		for (int k = 0; k < PARITY_EXCLUDED_KINDS; k++)
+			excluded[k] = GATE_NONE;
+		return 0;
+	}
+	for (int side = 0; side < 2; side++) {
+		cells[side ? C_N2 : C_N1] = group_cell(g, row, side, 0, printed);
+		cells[side ? C_X2 : C_X1] = group_cell(g, row, side, 1, printed);
+	}
+	stem(st, sizeof st, row);
+	for (int k = 0; k < PARITY_EXCLUDED_KINDS; k++) {
+		/* Bank staff are left out whatever their characteristics: one
+		 * count for every grouping of the table. */
+		int bank = k == PARITY_EXCLUDED_BANK_BASE || k == PARITY_EXCLUDED_BANK_OUTCOME;
+		snprintf(key, sizeof key, "%s|%s|%s", st, bank ? "" : row->grouping, names[k]);
+		/* The notes and the quality table print those of the
+		 * standard indicators' overall rows. */
+		excluded[k] = gate_cell(g, key, values[k],
+		                        printed && !row->pooled &&
+		                        !strcmp(row->stratum_kind, "overall") &&
+		                        parity_indicator_info_find(row->indicator));
+	}
+	for (int c = 0; c < C_COUNTS; c++)
+		if (cells[c] == GATE_NONE)
+			return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	for (int k = 0; k < PARITY_EXCLUDED_KINDS; k++)
+		if (excluded[k] == GATE_NONE)
+			return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	/* Those not reaching the outcome: base = outcome + the rest. */
+	for (int side = 0; side < 2 && !rc; side++) {
+		size_t part = cells[side ? C_X2 : C_X1];
+		snprintf(key, sizeof key, "%s|%s|%s|not", st, row->grouping,
+		         side ? row->group2 : row->group1);
+		rc = sum_with_rest(g, cells[side ? C_N2 : C_N1], &part, 1, key);
+	}
+	/* Outcomes counted with no contract recorded are some of x1 + x2. */
+	if (!rc && row->outcome_without_contract) {
+		size_t both[3] = {cells[C_X1], cells[C_X2], GATE_NONE};
+		snprintf(key, sizeof key, "%s|%s|%s|%s|x1+x2", st, row->grouping,
+		         row->group1, row->group2);
+		size_t sum = gate_cell(g, key, row->ratio.x1 + row->ratio.x2, 0);
+		if (sum == GATE_NONE)
+			return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+		if (!(rc = gate_sum(g, sum, both, 2))) {
+			size_t woc[2] = {excluded[PARITY_EXCLUDED_WITHOUT_CONTRACT], GATE_NONE};
+			snprintf(key, sizeof key, "%s|%s|%s|%s|with_contract", st,
+			         row->grouping, row->group1, row->group2);
+			rc = sum_with_rest(g, sum, woc, 1, key);
+		}
+	}
+	if (!rc && !row->pooled)
+		rc = set_add(s, row, cells, excluded, g);
+	return rc;
+}
+
+/* ---- building ------------------------------------------------------------------- */
+
+int parity_disclosure_parse(const char *text)
+{
+	if (!text || !strcmp(text, "threshold"))
+		return PARITY_DISCLOSURE_THRESHOLD;
+	if (!strcmp(text, "nhs-digital"))
+		return PARITY_DISCLOSURE_NHS_DIGITAL;
+	return -1;
+}
+
+const char *parity_disclosure_name(parity_disclosure policy)
+{
+	return policy == PARITY_DISCLOSURE_NHS_DIGITAL ? "nhs-digital" : "threshold";
+}
+
+static size_t row_slot(const parity_published *pub, const parity_result_row *row)
+{
+	const parity_results *res = pub->results;
+	if (row >= res->rows && row < res->rows + res->count)
+		return (size_t)(row - res->rows);
+	if (res->trend && row >= res->trend && row < res->trend + res->trend_count)
+		return res->count + (size_t)(row - res->trend);
+	return (size_t)-1;
+}
+
+/* Pooled rows combine their strata: a hidden stratum hides them, since
+ * the pooled estimate is a weighted sum that, with the other strata's
+ * printed counts, can be solved for it. */
+static void hide_pooled(parity_published *pub, const parity_result_row *rows,
+                        size_t count, size_t base)
+{
+	for (size_t p = 0; p < count; p++) {
+		const parity_result_row *pooled = &rows[p];
+		if (!pooled->pooled)
+			continue;
+		for (size_t i = 0; i < count && !pub->hidden[base + p]; i++) {
+			const parity_result_row *r = &rows[i];
+			if (!r->pooled && !strcmp(r->stratum_kind, pooled->stratum_kind) &&
+			    same_table_rows(r, pooled) && pub->hidden[base + i])
+				pub->hidden[base + p] = 1;
+		}
+	}
+}
+
+int parity_publish_build(parity_published **out, const parity_results *results,
+                         parity_disclosure policy, unsigned threshold)
+{
+	parity_published *pub = calloc(1, sizeof *pub);
+	sets s = {0};
+	int rc = 0;
+	*out = NULL;
+	if (!pub)
+		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	pub->results = results;
+	pub->policy = policy;
+	pub->threshold = policy == PARITY_DISCLOSURE_NHS_DIGITAL ? NHS_DIGITAL_BELOW
+	                 : threshold > 1 ? threshold : 0;
+	size_t total = results->count + results->trend_count;
+	pub->g = gate_new(policy == PARITY_DISCLOSURE_NHS_DIGITAL ? GATE_ROUNDING
+	                                                           : GATE_THRESHOLD,
+	                  pub->threshold);
+	s.dict = gate_new(GATE_THRESHOLD, 0);
+	pub->cells = malloc((total + 1) * C_COUNTS * sizeof *pub->cells);
+	pub->excluded = malloc((total + 1) * PARITY_EXCLUDED_KINDS * sizeof *pub->excluded);
+	pub->marks = calloc((total + 1) * C_COUNTS, 1);
+	pub->hidden = calloc(total + 1, 1);
+	if (!pub->g || !s.dict || !pub->cells || !pub->excluded || !pub->marks ||
+	    !pub->hidden) {
+		rc = parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+		goto done;
+	}
+	/* The period's rows are printed; the trend's other periods give only
+	 * ratios and intervals, so their counts are unprinted (a count shared
+	 * with a period row is the same cell, and printed). */
+	for (size_t i = 0; i < total && !rc; i++) {
+		const parity_result_row *row = i < results->count ? &results->rows[i]
+		                               : &results->trend[i - results->count];
+		rc = register_row(pub->g, &s, row, i < results->count,
+		                  &pub->cells[i * C_COUNTS],
+		                  &pub->excluded[i * PARITY_EXCLUDED_KINDS]);
+	}
+	if (!rc)
+		rc = link_partitions(pub->g, &s);
+	if (!rc)
+		rc = link_crossings(pub->g, &s);
+	if (!rc)
+		rc = link_breakdowns(pub->g, results->rows, results->count, pub->cells);
+	if (!rc && results->trend_count)
+		rc = link_breakdowns(pub->g, results->trend, results->trend_count,
+		                     &pub->cells[results->count * C_COUNTS]);
+	if (!rc)
+		rc = link_stages(pub->g, results->rows, results->count, pub->cells);
+	if (!rc)
+		rc = gate_run(pub->g);
+	if (rc)
+		goto done;
+	for (size_t i = 0; i < total; i++) {
+		for (int c = 0; c < C_COUNTS; c++) {
+			size_t cell = pub->cells[i * C_COUNTS + (size_t)c];
+			pub->marks[i * C_COUNTS + (size_t)c] =
+				cell == GATE_NONE ? 0 : (unsigned char)gate_mark(pub->g, cell);
+			if (pub->marks[i * C_COUNTS + (size_t)c])
+				pub->hidden[i] = 1;
+		}
+	}
+	hide_pooled(pub, results->rows, results->count, 0);
+	if (results->trend_count)
+		hide_pooled(pub, results->trend, results->trend_count, results->count);
+done:
+	sets_free(&s);
+	if (rc) {
+		parity_publish_free(pub);
+		return rc;
+	}
+	*out = pub;
+	return 0;
+}
+
+void parity_publish_free(parity_published *pub)
+{
+	if (!pub)
+		return;
+	gate_free(pub->g);
+	free(pub->cells);
+	free(pub->excluded);
+	free(pub->marks);
+	free(pub->hidden);
+	free(pub);
+}
+
+const parity_results *parity_publish_results(const parity_published *pub)
+{
+	return pub ? pub->results : NULL;
+}
+
+unsigned parity_publish_threshold(const parity_published *pub)
+{
+	return pub ? pub->threshold : 0;
+}
+
+parity_disclosure parity_publish_policy(const parity_published *pub)
+{
+	return pub ? pub->policy : PARITY_DISCLOSURE_THRESHOLD;
+}
+
+const unsigned char *parity_publish_row_marks(const parity_published *pub,
+                                              const parity_result_row *row)
+{
+	static const unsigned char shown[C_COUNTS] = {0};
+	size_t i = pub ? row_slot(pub, row) : (size_t)-1;
+	return i == (size_t)-1 ? shown : &pub->marks[i * C_COUNTS];
+}
+
+int parity_publish_row_hidden(const parity_published *pub,
+                              const parity_result_row *row)
+{
+	size_t i = pub ? row_slot(pub, row) : (size_t)-1;
+	return i == (size_t)-1 ? 0 : pub->hidden[i];
+}
+
+parity_count_mark parity_publish_excluded_mark(const parity_published *pub,
+                                               const parity_result_row *row,
+                                               parity_excluded which)
+{
+	size_t i = pub ? row_slot(pub, row) : (size_t)-1;
+	if (i == (size_t)-1 || which >= PARITY_EXCLUDED_KINDS)
+		return PARITY_COUNT_SHOWN;
+	size_t cell = pub->excluded[i * PARITY_EXCLUDED_KINDS + which];
+	return cell == GATE_NONE ? PARITY_COUNT_SHOWN
+	                         : (parity_count_mark)gate_mark(pub->g, cell);
+}
+
+int parity_publish_cohort_hidden(const parity_published *pub,
+                                 const parity_cohort_result *c)
+{
+	const parity_stratum *sides[] = {&c->before_counts, &c->after_counts};
+	if (!pub || pub->threshold < 2)
+		return 0;
+	for (int k = 0; k < 2; k++) {
+		const uint64_t v[] = {sides[k]->x1, sides[k]->n1, sides[k]->x2,
+		                      sides[k]->n2, sides[k]->n1 - sides[k]->x1,
+		                      sides[k]->n2 - sides[k]->x2};
+		for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
+			if (v[j] >= 1 && v[j] < pub->threshold)
+				return 1;
+	}
+	return 0;
+}
+
+void parity_publish_count_text(char *buf, size_t size,
+                               const parity_published *pub, uint64_t value,
+                               parity_count_mark mark)
+{
+	int nhs = pub && pub->policy == PARITY_DISCLOSURE_NHS_DIGITAL;
+	if (mark == PARITY_COUNT_PRIMARY) {
+		if (nhs)
+			snprintf(buf, size, "*");
+		else
+			snprintf(buf, size, "<%u", pub ? pub->threshold : 5);
+		return;
+	}
+	if (mark == PARITY_COUNT_SECONDARY) {
+		snprintf(buf, size, "[c]");
+		return;
+	}
+	if (nhs)
+		value = (value + 2) / 5 * 5;
+	char digits[32];
+	int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)value);
+	size_t o = 0;
+	for (int i = 0; i < len && o + 2 < size; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	if (size)
+		buf[o < size ? o : size - 1] = '\0';
+}
+
+void parity_publish_summarise(parity_publish_summary *out,
+                              const parity_published *pub)
+{
+	memset(out, 0, sizeof *out);
+	if (!pub)
+		return;
+	for (size_t i = 0; i < gate_cell_count(pub->g); i++)
+		out->counts += gate_printed(pub->g, i) != 0;
+	gate_hidden_counts(pub->g, &out->primary, &out->secondary);
+	size_t total = pub->results->count + pub->results->trend_count;
+	for (size_t i = 0; i < total; i++)
+		out->rows_withheld += pub->hidden[i];
+	out->unprotected = gate_unprotected(pub->g);
+}

@@ -1,0 +1,120 @@
+/**
+ * @file publish.h
+ * @brief Disclosure control: the published set. Every count, ratio, rate,
+ * interval and chart point that leaves parity for publication (the PDF
+ * report, report-tables.csv, the charts, changes.txt) is taken from a
+ * parity_published built over the whole document's results, so that a
+ * count hidden in one table cannot be worked back from another.
+ */
+#ifndef PARITY_PUBLISH_H
+#define PARITY_PUBLISH_H
+
+#include "parity/analyse.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** How counts are protected. */
+typedef enum parity_disclosure {
+	/** Counts 1..N-1 hidden ("<N"), then further counts ("[c]") until no
+	 *  hidden count can be worked out from any other published figure. */
+	PARITY_DISCLOSURE_THRESHOLD = 0,
+	/** NHS Digital's rule: counts 1 to 7 shown as "*", every other count
+	 *  rounded to the nearest 5; no further cells hidden. */
+	PARITY_DISCLOSURE_NHS_DIGITAL
+} parity_disclosure;
+
+/** How one count is shown; the values match the report's marks. */
+typedef enum parity_count_mark {
+	PARITY_COUNT_SHOWN = 0,     /**< printed (rounded under nhs-digital) */
+	PARITY_COUNT_PRIMARY = 1,   /**< a small count: "<5" or "*" */
+	PARITY_COUNT_SECONDARY = 2  /**< hidden to protect another: "[c]" */
+} parity_count_mark;
+
+/** Which excluded count of a row (printed in notes and the quality table). */
+typedef enum parity_excluded {
+	PARITY_EXCLUDED_NOT_STATED_BASE = 0,
+	PARITY_EXCLUDED_NOT_STATED_OUTCOME,
+	PARITY_EXCLUDED_BANK_BASE,
+	PARITY_EXCLUDED_BANK_OUTCOME,
+	PARITY_EXCLUDED_WITHOUT_CONTRACT,
+	PARITY_EXCLUDED_KINDS
+} parity_excluded;
+
+typedef struct parity_published parity_published;
+
+/**
+ * Build the published set of `results` (its period rows, trend rows and
+ * cohorts) under `policy`; `threshold` is N for the threshold policy (0
+ * or 1: nothing hidden) and ignored for nhs-digital (8). Returns 0 with
+ * *out for the caller to free with parity_publish_free(), or
+ * PARITY_ENOMEM. `results` must outlive *out.
+ */
+int parity_publish_build(parity_published **out, const parity_results *results,
+                         parity_disclosure policy, unsigned threshold);
+
+/** Free a published set; NULL is allowed. */
+void parity_publish_free(parity_published *pub);
+
+/** "threshold" or "nhs-digital" to a policy; -1 when unknown. */
+int parity_disclosure_parse(const char *text);
+
+/** The policy's name. */
+const char *parity_disclosure_name(parity_disclosure policy);
+
+/** The results the set was built over (borrowed). */
+const parity_results *parity_publish_results(const parity_published *pub);
+
+/** The smallest count shown as itself: N, or 8 under nhs-digital; 0 when
+ *  nothing is hidden. */
+unsigned parity_publish_threshold(const parity_published *pub);
+parity_disclosure parity_publish_policy(const parity_published *pub);
+
+/** The marks of the counts (n1, x1, n2, x2 in that order) of `row`, a
+ *  row of the results' rows or trend. Unknown rows: all shown. */
+const unsigned char *parity_publish_row_marks(const parity_published *pub,
+                                              const parity_result_row *row);
+
+/** 1 when no figure computed from `row` may be published: a count of it
+ *  is hidden, or (pooled rows) a count of a stratum it combines. */
+int parity_publish_row_hidden(const parity_published *pub,
+                              const parity_result_row *row);
+
+/** How excluded count `which` of `row` is shown. */
+parity_count_mark parity_publish_excluded_mark(const parity_published *pub,
+                                               const parity_result_row *row,
+                                               parity_excluded which);
+
+/** 1 when the figures of cohort result `c` may not be published: a
+ *  count before or after is small. */
+int parity_publish_cohort_hidden(const parity_published *pub,
+                                 const parity_cohort_result *c);
+
+/** The text for a count shown with `mark`: "1,234", "<5", "[c]", "*", or
+ *  under nhs-digital the count rounded to the nearest 5. */
+void parity_publish_count_text(char *buf, size_t size,
+                               const parity_published *pub, uint64_t value,
+                               parity_count_mark mark);
+
+/** Printed counts hidden as primary and as secondary, rows whose figures
+ *  are withheld, and counts still recoverable (0 unless nothing was left
+ *  to hide). */
+typedef struct parity_publish_summary {
+	size_t counts;        /**< distinct printed counts */
+	size_t primary;       /**< hidden as small */
+	size_t secondary;     /**< hidden to protect another */
+	size_t rows_withheld; /**< rows (period and trend) without figures */
+	size_t unprotected;   /**< small counts no hiding could protect */
+} parity_publish_summary;
+void parity_publish_summarise(parity_publish_summary *out,
+                              const parity_published *pub);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,292 @@
+/*
+ * test_gate.c: the disclosure gate (engine/publish/gate.c) on small tables
+ * worked by hand: which counts it hides first (1..N-1), which it hides
+ * besides so that no hidden small count can be worked out from a total, a
+ * difference, a margin of a crossed table or the marks themselves, and
+ * that it hides no more than it must.
+ */
+#include "harness.h"
+
+#include "parity.h"
+#include "publish/gate.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* A table: parts named p0.. with their values, and a total, all printed;
+ * returns the gate (the caller frees). cells[] gets the indexes, the
+ * total last. */
+static gate *column(size_t *cells, const uint64_t *values, size_t parts,
+                    uint64_t total, uint64_t threshold)
+{
+	gate *g = gate_new(GATE_THRESHOLD, threshold);
+	char key[32];
+	for (size_t i = 0; i < parts; i++) {
+		snprintf(key, sizeof key, "p%zu", i);
+		cells[i] = gate_cell(g, key, values[i], 1);
+	}
+	cells[parts] = gate_cell(g, "total", total, 1);
+	CHECK(gate_sum(g, cells[parts], cells, parts) == 0);
+	return g;
+}
+
+static void test_gate_off_shows_everything(void)
+{
+	const uint64_t v[] = {3, 1, 4};
+	size_t c[4];
+	gate *g = column(c, v, 3, 8, 0);
+	CHECK(gate_run(g) == 0);
+	for (size_t i = 0; i < 4; i++)
+		CHECK(gate_mark(g, c[i]) == SUPPRESS_SHOWN);
+	gate_free(g);
+}
+
+static void test_gate_primary_cells(void)
+{
+	/* Unrelated counts: 1-4 hidden, 0 and 5 shown. */
+	gate *g = gate_new(GATE_THRESHOLD, 5);
+	size_t zero = gate_cell(g, "a", 0, 1), four = gate_cell(g, "b", 4, 1);
+	size_t five = gate_cell(g, "c", 5, 1), one = gate_cell(g, "d", 1, 1);
+	CHECK(gate_run(g) == 0);
+	CHECK(gate_mark(g, zero) == SUPPRESS_SHOWN);
+	CHECK(gate_mark(g, four) == SUPPRESS_PRIMARY);
+	CHECK(gate_mark(g, five) == SUPPRESS_SHOWN);
+	CHECK(gate_mark(g, one) == SUPPRESS_PRIMARY);
+	gate_free(g);
+}
+
+static void test_gate_secondary_next_smallest(void)
+{
+	/* 3, 9, 12 with total 24: 3 is hidden and 24 - 9 - 12 would give it
+	 * back, so one more is hidden: the smaller, 9. */
+	const uint64_t v[] = {3, 9, 12};
+	size_t c[4];
+	gate *g = column(c, v, 3, 24, 5);
+	CHECK(gate_run(g) == 0);
+	CHECK(gate_mark(g, c[0]) == SUPPRESS_PRIMARY);
+	CHECK(gate_mark(g, c[1]) == SUPPRESS_SECONDARY);
+	CHECK(gate_mark(g, c[2]) == SUPPRESS_SHOWN);
+	CHECK(gate_mark(g, c[3]) == SUPPRESS_SHOWN);
+	CHECK(gate_unprotected(g) == 0);
+	gate_free(g);
+}
+
+static void test_gate_secondary_skips_zero(void)
+{
+	/* 0, 2, 15, 7 (24): the partner of 2 is 7, not the 0. */
+	const uint64_t v[] = {0, 2, 15, 7};
+	size_t c[5];
+	gate *g = column(c, v, 4, 24, 5);
+	CHECK(gate_run(g) == 0);
+	CHECK(gate_mark(g, c[0]) == SUPPRESS_SHOWN);
+	CHECK(gate_mark(g, c[1]) == SUPPRESS_PRIMARY);
+	CHECK(gate_mark(g, c[3]) == SUPPRESS_SECONDARY);
+	CHECK(gate_mark(g, c[2]) == SUPPRESS_SHOWN);
+	gate_free(g);
+}
+
+static void test_gate_two_primaries_need_no_partner(void)
+{
+	/* 2 and 3 hidden, 15 and 20 shown: the reader knows the two add to 5,
+	 * each 1 to 4, so either could be 1, 2, 3 or 4: nothing more. */
+	const uint64_t v[] = {2, 3, 15};
+	size_t c[4];
+	gate *g = column(c, v, 3, 20, 5);
+	CHECK(gate_run(g) == 0);
+	CHECK(gate_mark(g, c[0]) == SUPPRESS_PRIMARY && gate_mark(g, c[1]) == SUPPRESS_PRIMARY);
+	CHECK(gate_mark(g, c[2]) == SUPPRESS_SHOWN && gate_mark(g, c[3]) == SUPPRESS_SHOWN);
+	gate_free(g);
+}
+
+static void test_gate_two_primaries_pinned_by_bounds(void)
+{
+	/* 1 and 1 hidden, 15 shown, total 17: the two add to 2 and each is at
+	 * least 1, so both are 1: "<5" on both gives them away. One of them
+	 * is shown "[c]" instead (nothing more is hidden: it is the cheapest
+	 * fix), and then the reader knows only a + b = 2 with b 0 or more. */
+	const uint64_t v[] = {1, 1, 15};
+	size_t c[4];
+	gate *g = column(c, v, 3, 17, 5);
+	CHECK(gate_run(g) == 0);
+	int masked = (gate_mark(g, c[0]) == SUPPRESS_SECONDARY) +
+	             (gate_mark(g, c[1]) == SUPPRESS_SECONDARY);
+	CHECK(masked == 1);
+	CHECK(gate_mark(g, c[2]) == SUPPRESS_SHOWN && gate_mark(g, c[3]) == SUPPRESS_SHOWN);
+	CHECK(gate_unprotected(g) == 0);
+	gate_free(g);
+}
+
+static void test_gate_difference_within_row(void)
+{
+	/* 10 shortlisted, 8 appointed: the 2 not appointed (an unprinted
+	 * count, 10 = 8 + 2) follow from the two, so one of them is hidden.
+	 * Hiding the 8 would not do: the appointed total gives it back
+	 * (28 - 20), and 20 would have to go too. Hiding the 10 does, alone. */
+	gate *g = gate_new(GATE_THRESHOLD, 5);
+	size_t n1 = gate_cell(g, "n1", 10, 1), x1 = gate_cell(g, "x1", 8, 1);
+	size_t not1 = gate_cell(g, "not1", 2, 0);
+	size_t x2 = gate_cell(g, "x2", 20, 1), xt = gate_cell(g, "xt", 28, 1);
+	size_t parts1[] = {x1, not1}, parts2[] = {x1, x2};
+	CHECK(gate_sum(g, n1, parts1, 2) == 0);
+	CHECK(gate_sum(g, xt, parts2, 2) == 0);
+	CHECK(gate_run(g) == 0);
+	CHECK(gate_mark(g, not1) == SUPPRESS_PRIMARY); /* small, never printed */
+	CHECK(gate_mark(g, n1) == SUPPRESS_SECONDARY);
+	CHECK(gate_mark(g, x1) == SUPPRESS_SHOWN);
+	CHECK(gate_mark(g, x2) == SUPPRESS_SHOWN);
+	CHECK(gate_mark(g, xt) == SUPPRESS_SHOWN);
+	gate_free(g);
+}
+
+static void test_gate_two_groupings_share_a_total(void)
+{
+	/* The WDES 3 leak of issue 14, in small: everyone counted is 123, by
+	 * sex F 91 + M 32; by disability D 1 + ND 95 + not stated 27. With
+	 * the two groupings tied through the unprinted total, 123 - 95 - 27 =
+	 * 1: hiding D alone protects nothing. The gate hides one more count
+	 * of the disability side, and no count of 1 can then be worked out. */
+	gate *g = gate_new(GATE_THRESHOLD, 5);
+	size_t t = gate_cell(g, "everyone", 123, 0);
+	size_t f = gate_cell(g, "F", 91, 1), m = gate_cell(g, "M", 32, 1);
+	size_t d = gate_cell(g, "D", 1, 1), nd = gate_cell(g, "ND", 95, 1);
+	size_t ns = gate_cell(g, "ns", 27, 1);
+	size_t sex[] = {f, m}, dis[] = {d, nd, ns};
+	CHECK(gate_sum(g, t, sex, 2) == 0);
+	CHECK(gate_sum(g, t, dis, 3) == 0);
+	CHECK(gate_run(g) == 0);
+	CHECK(gate_mark(g, d) != SUPPRESS_SHOWN);
+	CHECK((gate_mark(g, nd) != SUPPRESS_SHOWN) + (gate_mark(g, ns) != SUPPRESS_SHOWN) == 1);
+	/* 27 is the smaller: ND 95 stays. */
+	CHECK(gate_mark(g, ns) == SUPPRESS_SECONDARY);
+	CHECK(gate_mark(g, f) == SUPPRESS_SHOWN && gate_mark(g, m) == SUPPRESS_SHOWN);
+	gate_free(g);
+}
+
+static void test_gate_crossed_table_closes_in_a_rectangle(void)
+{
+	/* White/BME by F/M with every margin printed:
+	 *            F    M  | all
+	 *   White   40    2  |  42
+	 *   BME     30   20  |  50
+	 *   all     70   22  |  92
+	 * The 2 is hidden; its row gives it back (42 - 40), so 40 is hidden;
+	 * then 40's column gives it back (70 - 30), so 30; then 30's row
+	 * (50 - 20), so 20: the rectangle of four. No margin is hidden. */
+	gate *g = gate_new(GATE_THRESHOLD, 5);
+	size_t wf = gate_cell(g, "WF", 40, 1), wm = gate_cell(g, "WM", 2, 1);
+	size_t bf = gate_cell(g, "BF", 30, 1), bm = gate_cell(g, "BM", 20, 1);
+	size_t w = gate_cell(g, "W", 42, 1), b = gate_cell(g, "B", 50, 1);
+	size_t f = gate_cell(g, "F", 70, 1), m = gate_cell(g, "M", 22, 1);
+	size_t all = gate_cell(g, "all", 92, 1);
+	size_t r1[] = {wf, wm}, r2[] = {bf, bm}, c1[] = {wf, bf}, c2[] = {wm, bm};
+	size_t rows[] = {w, b}, cols[] = {f, m};
+	CHECK(gate_sum(g, w, r1, 2) == 0 && gate_sum(g, b, r2, 2) == 0);
+	CHECK(gate_sum(g, f, c1, 2) == 0 && gate_sum(g, m, c2, 2) == 0);
+	CHECK(gate_sum(g, all, rows, 2) == 0 && gate_sum(g, all, cols, 2) == 0);
+	CHECK(gate_run(g) == 0);
+	CHECK(gate_mark(g, wm) == SUPPRESS_PRIMARY);
+	CHECK(gate_mark(g, wf) == SUPPRESS_SECONDARY);
+	CHECK(gate_mark(g, bf) == SUPPRESS_SECONDARY);
+	CHECK(gate_mark(g, bm) == SUPPRESS_SECONDARY);
+	size_t margins[] = {w, b, f, m, all};
+	for (size_t i = 0; i < 5; i++)
+		CHECK(gate_mark(g, margins[i]) == SUPPRESS_SHOWN);
+	size_t primary, secondary;
+	gate_hidden_counts(g, &primary, &secondary);
+	CHECK(primary == 1 && secondary == 3);
+	gate_free(g);
+}
+
+static void test_gate_same_count_printed_twice(void)
+{
+	/* A count registered under one key twice is one cell: hidden once,
+	 * hidden everywhere it is printed. */
+	gate *g = gate_new(GATE_THRESHOLD, 5);
+	size_t a = gate_cell(g, "WRES2|BME|n", 3, 0);
+	size_t b = gate_cell(g, "WRES2|BME|n", 3, 1);
+	CHECK(a == b && gate_printed(g, a));
+	CHECK(gate_find(g, "WRES2|BME|n") == a && gate_find(g, "nope") == GATE_NONE);
+	CHECK(gate_run(g) == 0);
+	CHECK(gate_mark(g, a) == SUPPRESS_PRIMARY);
+	gate_free(g);
+}
+
+static void test_gate_sum_that_does_not_hold_is_ignored(void)
+{
+	/* A reader cannot use a sum that does not hold: none is recorded. */
+	const uint64_t v[] = {3, 9};
+	size_t c[3];
+	gate *g = column(c, v, 2, 13, 5); /* 3 + 9 != 13 */
+	CHECK(gate_run(g) == 0);
+	CHECK(gate_mark(g, c[0]) == SUPPRESS_PRIMARY);
+	CHECK(gate_mark(g, c[1]) == SUPPRESS_SHOWN);
+	gate_free(g);
+}
+
+static void test_gate_rounding_policy_hides_no_partner(void)
+{
+	/* NHS Digital: 1 to 7 hidden; others are rounded when printed, which
+	 * blurs every sum, so no further cell is hidden. */
+	const uint64_t v[] = {7, 9, 12};
+	size_t c[4];
+	gate *g = gate_new(GATE_ROUNDING, 8);
+	char key[8];
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(key, sizeof key, "p%zu", i);
+		c[i] = gate_cell(g, key, v[i], 1);
+	}
+	c[3] = gate_cell(g, "total", 28, 1);
+	CHECK(gate_sum(g, c[3], c, 3) == 0);
+	CHECK(gate_run(g) == 0);
+	CHECK(gate_mark(g, c[0]) == SUPPRESS_PRIMARY);
+	CHECK(gate_mark(g, c[1]) == SUPPRESS_SHOWN && gate_mark(g, c[2]) == SUPPRESS_SHOWN);
+	gate_free(g);
+}
+
+static void test_gate_clean_up_shows_what_protects_nothing(void)
+{
+	/* Parts 3, 40, 50 (93) and the same parts in a second table with its
+	 * own total (a second route to the 3): 40 is hidden in the first
+	 * round; every partner the gate hides must still be needed at the
+	 * end, so showing any one of them again would give the 3 back. */
+	gate *g = gate_new(GATE_THRESHOLD, 5);
+	size_t a = gate_cell(g, "a", 3, 1), b = gate_cell(g, "b", 40, 1);
+	size_t c = gate_cell(g, "c", 50, 1), t = gate_cell(g, "t", 93, 1);
+	size_t u = gate_cell(g, "u", 43, 1);
+	size_t all[] = {a, b, c}, two[] = {a, b};
+	CHECK(gate_sum(g, t, all, 3) == 0);
+	CHECK(gate_sum(g, u, two, 2) == 0);
+	CHECK(gate_run(g) == 0);
+	size_t cells[] = {b, c, t, u};
+	for (size_t i = 0; i < 4; i++) {
+		if (gate_mark(g, cells[i]) != SUPPRESS_SECONDARY)
+			continue;
+		/* Needed: a + b = 43 with b shown pins a; a + b + c = 93 with
+		 * b, c shown pins a. Each hidden partner breaks one route. */
+		CHECK(cells[i] == b || cells[i] == u || cells[i] == c || cells[i] == t);
+	}
+	/* The cheapest protection here hides 40 alone (it is in both sums). */
+	CHECK(gate_mark(g, b) == SUPPRESS_SECONDARY);
+	CHECK(gate_mark(g, c) == SUPPRESS_SHOWN && gate_mark(g, t) == SUPPRESS_SHOWN &&
+	      gate_mark(g, u) == SUPPRESS_SHOWN);
+	gate_free(g);
+}
+
+int main(void)
+{
+	parity_init();
+	RUN(test_gate_off_shows_everything);
+	RUN(test_gate_primary_cells);
+	RUN(test_gate_secondary_next_smallest);
+	RUN(test_gate_secondary_skips_zero);
+	RUN(test_gate_two_primaries_need_no_partner);
+	RUN(test_gate_two_primaries_pinned_by_bounds);
+	RUN(test_gate_difference_within_row);
+	RUN(test_gate_two_groupings_share_a_total);
+	RUN(test_gate_crossed_table_closes_in_a_rectangle);
+	RUN(test_gate_same_count_printed_twice);
+	RUN(test_gate_sum_that_does_not_hold_is_ignored);
+	RUN(test_gate_rounding_policy_hides_no_partner);
+	RUN(test_gate_clean_up_shows_what_protects_nothing);
+	return HARNESS_REPORT();
+}
