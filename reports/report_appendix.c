@@ -524,6 +524,26 @@ void report_render_methods(draw_doc *doc, const report *rep)
 	                 "lies against the non-adverse range 0.80 to 1.25 (the "
 	                 "four-fifths rule, 29 CFR 1607.4(D), applied both ways).",
 	                 rep->level * 100, method_title(st->method));
+	size_t tests = 0, largest = 0;
+	double families = 0.0; /* a family of k rows adds k times 1/k */
+	for (size_t i = 0; i < res->count; i++) {
+		unsigned size = res->rows[i].family_size;
+		tests += size > 0;
+		families += size > 0 ? 1.0 / size : 0.0;
+		largest = size > largest ? size : largest;
+	}
+	report_paragraph(doc, report_small, DRAW_BLACK,
+	                 "<b>Multiple comparisons.</b> This analysis made %zu "
+	                 "comparisons in %zu families (the largest has %zu). A "
+	                 "family is the rows of one indicator or measure that "
+	                 "share a grouping and a breakdown: its organisations, its "
+	                 "pay bands, its staff groups, or one characteristic's "
+	                 "categories against the reference. results.csv gives each "
+	                 "p_score adjusted within its family by Holm's method "
+	                 "(p_holm: family-wise error) and by Benjamini and "
+	                 "Hochberg's (p_bh: false discovery rate). The report's "
+	                 "wording follows each interval on its own, unadjusted.",
+	                 tests, (size_t)lround(families), largest);
 	if (st->low_count_min > 0)
 		report_paragraph(doc, report_small, DRAW_BLACK,
 		                 "<b>The low-count rule.</b> A result is marked \"too "
@@ -622,6 +642,8 @@ void report_render_methods(draw_doc *doc, const report *rep)
 	static const char *const refs[] = {
 		"Altman DG, Bland JM. Interaction revisited: the difference between "
 		"two estimates. BMJ 2003;326:219.",
+		"Benjamini Y, Hochberg Y. Controlling the false discovery rate. "
+		"J R Stat Soc B 1995;57:289-300.",
 		"Fagerland MW, Lydersen S, Laake P. Recommended confidence intervals "
 		"for two independent binomial proportions. Stat Methods Med Res "
 		"2015;24:224-254.",
@@ -632,6 +654,8 @@ void report_render_methods(draw_doc *doc, const report *rep)
 		"Katz D, Baptista J, Azen SP, Pike MC. Obtaining confidence "
 		"intervals for the risk ratio in cohort studies. Biometrics "
 		"1978;34:469-474.",
+		"Holm S. A simple sequentially rejective multiple test procedure. "
+		"Scand J Stat 1979;6:65-70.",
 		"Kline R. Discrimination by appointment: how black and minority "
 		"ethnic applicants are disadvantaged in NHS staff recruitment. "
 		"Public World, 2013.",

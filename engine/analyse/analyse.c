@@ -777,7 +777,10 @@ int parity_analyse_run(parity_results **out, parity_store *store,
 	for (int m = 0; m < M_COUNT; m++)
 		tally_free(&tallies[m]);
 	loaded = 0;
-	if (!options.no_trend && (rc = trend_series(results, store, &pool, &options)))
+	if ((rc = families_adjust(results->rows, results->count)))
+		goto fail;
+	if (!options.no_trend && ((rc = trend_series(results, store, &pool, &options)) ||
+	                          (rc = families_adjust(results->trend, results->trend_count))))
 		goto fail;
 	if (options.cohorts && (rc = cohorts_evaluate(results, store, &pool, &options)))
 		goto fail;

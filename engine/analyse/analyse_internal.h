@@ -223,6 +223,12 @@ void row_pooled(parity_result_row *row, const parity_pooled *pool,
 /* Copy the window and exclusion context of `t` and `s` into `row`. */
 void row_context(parity_result_row *row, const tally *t, const group_sum *s);
 
+/* ---- multiple comparisons (families.c) -------------------------------- */
+
+/* Fill p_holm, p_bh and family_size of each of `count` rows: see
+ * parity_analyse_run() for the families. Returns 0 or an error. */
+int families_adjust(parity_result_row *rows, size_t count);
+
 /* ---- cohorts (cohort.c) ------------------------------------------------ */
 
 /* Evaluate every cohort for every standard indicator into results->cohorts

@@ -189,7 +189,8 @@ static const char results_header[] =
 	"funnel_low998,funnel_high998,funnel_target,funnel_tau2,"
 	"funnel_p_overdispersion,kline_steps,excluded_not_stated_base,"
 	"excluded_not_stated_outcome,excluded_bank_base,excluded_bank_outcome,"
-	"outcome_without_contract,flags,p_score,mdr_low,mdr_high";
+	"outcome_without_contract,flags,p_score,mdr_low,mdr_high,p_holm,p_bh,"
+	"family_size";
 
 static void csv_row(FILE *out, const parity_result_row *row, int trend)
 {
@@ -261,6 +262,9 @@ static void csv_row(FILE *out, const parity_result_row *row, int trend)
 	csv_next_number(out, r->p_score, !isnan(r->p_score));
 	csv_next_number(out, r->mdr_low, !isnan(r->mdr_low));
 	csv_next_number(out, r->mdr_high, !isnan(r->mdr_high));
+	csv_next_number(out, row->p_holm, row->family_size > 0);
+	csv_next_number(out, row->p_bh, row->family_size > 0);
+	fprintf(out, ",%u", row->family_size);
 	if (trend)
 		csv_next_text(out, row->cohorts);
 	fputc('\n', out);
@@ -346,6 +350,9 @@ static void json_row(FILE *out, const parity_result_row *row, int trend)
 	json_field_double(out, "p_score", r->p_score, 1);
 	json_field_double(out, "mdr_low", r->mdr_low, 1);
 	json_field_double(out, "mdr_high", r->mdr_high, 1);
+	json_field_double(out, "p_holm", row->family_size ? row->p_holm : NAN, 1);
+	json_field_double(out, "p_bh", row->family_size ? row->p_bh : NAN, 1);
+	json_field_u64(out, "family_size", row->family_size, 1);
 	json_field_text(out, "band", parity_band_name(r->band), 1);
 	json_field_bool(out, "excludes_one", r->excludes_one, 1);
 	json_field_bool(out, "low_count", r->low_count, 1);

@@ -82,6 +82,10 @@ typedef struct parity_result_row {
 	uint64_t outcome_without_contract;    /**< outcome counted with no contract recorded */
 	char flags[96];       /**< ';'-separated notes, e.g. "window_incomplete" */
 	char cohorts[64];     /**< trend rows: "RMC1:before", "RMC1:during", "RMC1:after" */
+	double p_holm;        /**< p_score adjusted by Holm over the row's family; NAN: none */
+	double p_bh;          /**< p_score adjusted by Benjamini-Hochberg; NAN: none */
+	unsigned family_size; /**< tests in the row's family (0: not in one); see
+	                           parity_analyse_run() for what a family is */
 } parity_result_row;
 
 /** A mentoring cohort read from a cohort file. */
@@ -217,7 +221,14 @@ void parity_analyse_options_default(parity_analyse_options *out);
  * organisation, pay band and staff group (each with a Mantel-Haenszel
  * pooled row), funnel positions, Kline's compound ratio, comparisons for
  * every characteristic, intersections, the trend series and, when
- * options->cohorts is set, the cohort evaluation. On success *out is a new
+ * options->cohorts is set, the cohort evaluation. Multiple comparisons:
+ * the crude rows (not pooled, not Kline) that share indicator, grouping,
+ * stratum kind and period form one family (an indicator's organisations;
+ * its pay bands; its staff groups; its overall row alone; a measure's
+ * categories of one characteristic against its reference; one
+ * intersection), and each row's p_score gets Holm and Benjamini-Hochberg
+ * adjustments over its family (p_holm, p_bh, family_size).
+ * On success *out is a new
  * result set the caller frees with parity_results_free(). An indicator
  * whose data is missing is left out with a note in results->notes.
  * Returns 0, PARITY_EUSAGE for bad options, PARITY_EDATA when the store

@@ -227,6 +227,20 @@ int parity_test_score(double *p, double *statistic, uint64_t x1, uint64_t n1,
 int parity_ratio_mdr(double *low, double *high, uint64_t x1, uint64_t n1,
                      uint64_t x2, uint64_t n2, double alpha, double power);
 
+/**
+ * Multiple comparisons: Holm's step-down (Holm, Scand J Stat 1979;6:65)
+ * and Benjamini-Hochberg's step-up false discovery rate (J R Stat Soc B
+ * 1995;57:289) adjusted p-values for the `count` p-values in `p`, as R's
+ * p.adjust. With the m p-values that are not NaN ranked p(1) <= ... <= p(m):
+ * Holm p~(i) = max_{j<=i} min(1, (m-j+1) p(j)); BH p~(i) = min_{j>=i}
+ * min(1, m p(j) / j). A NaN p is not in the family and stays NaN in both
+ * outputs; `family` receives m. Any output may be NULL. Returns 0,
+ * PARITY_EUSAGE (p NULL with count > 0, a p outside [0,1]) or
+ * PARITY_ENOMEM.
+ */
+int parity_p_adjust(double *holm, double *bh, size_t *family, const double *p,
+                    size_t count);
+
 /** A ratio on the log scale with its standard error (delta method). */
 typedef struct parity_log_ratio {
 	int estimable;    /**< 0 when x1 = x2 = 0, n1 = 0 or n2 = 0 */
