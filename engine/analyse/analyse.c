@@ -381,17 +381,26 @@ static int funnel_place(indicator_run *run, size_t first_row, const group_sum *s
 	                                run->options->funnel_adjust)))
 		goto done;
 	pooled->funnel_fit = fit;
+	pooled->funnel_limits = run->options->funnel_limits;
 	for (size_t i = 0; i < used; i++) {
 		parity_result_row *row = &(*run->rows)[rows[i]];
+		parity_funnel_bounds b;
 		row->funnel = points[i];
+		row->funnel_limits = run->options->funnel_limits;
 		if (!points[i].estimable)
 			continue;
-		row->funnel_placed = 1;
-		if ((rc = parity_funnel_limits(&row->funnel_low95, &row->funnel_high95, &fit,
-		                               points[i].se, 0.95)) ||
-		    (rc = parity_funnel_limits(&row->funnel_low998, &row->funnel_high998,
-		                               &fit, points[i].se, 0.998)))
+		if ((rc = parity_funnel_bounds_compute(&b, &fit, &units[i],
+		                                       run->options->funnel_limits)))
 			goto done;
+		if (!b.available)
+			continue; /* Byar with no group 2 case: no expected count */
+		row->funnel_placed = 1;
+		row->funnel.outside95 = b.outside95;
+		row->funnel.outside998 = b.outside998;
+		row->funnel_low95 = b.low95;
+		row->funnel_high95 = b.high95;
+		row->funnel_low998 = b.low998;
+		row->funnel_high998 = b.high998;
 	}
 done:
 	free(units);
@@ -662,6 +671,12 @@ static int check_options(const parity_analyse_options *options)
 		return parity_error_set(PARITY_EUSAGE, "Kline ladder start \"%.20s\" is not an "
 		                        "Agenda for Change band (2-9, 8a-8d)",
 		                        options->kline_from);
+	if (options->funnel_limits != PARITY_FUNNEL_LOGNORMAL &&
+	    options->funnel_adjust != PARITY_FUNNEL_PLAIN)
+		return parity_error_set(PARITY_EUSAGE, "%s funnel limits take no "
+		                        "over-dispersion adjustment: use plain, or "
+		                        "lognormal limits",
+		                        parity_funnel_limits_name(options->funnel_limits));
 	if (options->reference_count > PARITY_MAX_REFERENCES)
 		return parity_error_set(PARITY_EUSAGE, "too many reference categories");
 	for (size_t i = 0; i < options->reference_count; i++) {

@@ -190,7 +190,7 @@ static const char results_header[] =
 	"funnel_p_overdispersion,kline_steps,excluded_not_stated_base,"
 	"excluded_not_stated_outcome,excluded_bank_base,excluded_bank_outcome,"
 	"outcome_without_contract,flags,p_score,mdr_low,mdr_high,p_holm,p_bh,"
-	"family_size";
+	"family_size,funnel_limits";
 
 static void csv_row(FILE *out, const parity_result_row *row, int trend)
 {
@@ -265,6 +265,8 @@ static void csv_row(FILE *out, const parity_result_row *row, int trend)
 	csv_next_number(out, row->p_holm, row->family_size > 0);
 	csv_next_number(out, row->p_bh, row->family_size > 0);
 	fprintf(out, ",%u", row->family_size);
+	csv_next_text(out, row->funnel_placed || fit
+	                           ? parity_funnel_limits_name(row->funnel_limits) : "");
 	if (trend)
 		csv_next_text(out, row->cohorts);
 	fputc('\n', out);
@@ -386,7 +388,8 @@ static void json_row(FILE *out, const parity_result_row *row, int trend)
 		json_field_u64(out, "units", row->funnel_fit.units, 1);
 		json_field_double(out, "phi", row->funnel_fit.phi, 1);
 		json_field_double(out, "p_overdispersion", row->funnel_fit.p_overdispersion, 1);
-		json_field_double(out, "tau2", row->funnel_fit.tau2, 0);
+		json_field_double(out, "tau2", row->funnel_fit.tau2, 1);
+		json_field_text(out, "limits", parity_funnel_limits_name(row->funnel_limits), 0);
 		fputs("}, ", out);
 	}
 	if (row->funnel_placed) {
@@ -399,7 +402,8 @@ static void json_row(FILE *out, const parity_result_row *row, int trend)
 		json_field_double(out, "low95", row->funnel_low95, 1);
 		json_field_double(out, "high95", row->funnel_high95, 1);
 		json_field_double(out, "low998", row->funnel_low998, 1);
-		json_field_double(out, "high998", row->funnel_high998, 0);
+		json_field_double(out, "high998", row->funnel_high998, 1);
+		json_field_text(out, "limits", parity_funnel_limits_name(row->funnel_limits), 0);
 		fputs("}, ", out);
 	}
 	if (row->steps[0]) {

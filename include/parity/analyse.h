@@ -86,6 +86,7 @@ typedef struct parity_result_row {
 	double p_bh;          /**< p_score adjusted by Benjamini-Hochberg; NAN: none */
 	unsigned family_size; /**< tests in the row's family (0: not in one); see
 	                           parity_analyse_run() for what a family is */
+	parity_funnel_limits_method funnel_limits; /**< how funnel_low95.. were drawn */
 } parity_result_row;
 
 /** A mentoring cohort read from a cohort file. */
@@ -205,6 +206,8 @@ typedef struct parity_analyse_options {
 	const parity_cohorts *cohorts; /**< cohorts to evaluate, or NULL; borrowed */
 	unsigned cohort_window_months; /**< before/after window (0: 12) */
 	parity_funnel_adjust funnel_adjust; /**< funnel over-dispersion (default plain) */
+	parity_funnel_limits_method funnel_limits; /**< funnel limits (default
+	                                    log-normal; exact and Byar need funnel_adjust plain) */
 	const char *kline_from;   /**< Kline ladder's first band (NULL: "5") */
 	int no_trend;             /**< 1: skip the trend series */
 	int no_comparisons;       /**< 1: skip the per-characteristic comparisons */

@@ -404,6 +404,55 @@ int parity_funnel_compute(parity_funnel *out, parity_funnel_point *points,
 int parity_funnel_limits(double *low, double *high, const parity_funnel *funnel,
                          double se, double level);
 
+/**
+ * How an organisation's funnel limits are drawn around the target theta
+ * (Spiegelhalter 2005, appendix; Public Health England's funnel-plot tools):
+ * - LOGNORMAL: exp(ln theta +/- z sqrt(se^2 + tau2)), se from the log-scale
+ *   rule (the default; the only one that takes an over-dispersion tau2);
+ * - EXACT: conditional binomial. Given the unit's m = x1 + x2 people who
+ *   reached the outcome, under ratio theta x1 ~ Binomial(m, pi0), pi0 =
+ *   theta n1 / (theta n1 + n2). Each limit is the binomial quantile r_p with
+ *   Spiegelhalter's interpolation r_p - a, a = (F(r_p) - p) / (F(r_p) -
+ *   F(r_p - 1)), as a ratio y n2 / ((m - y) n1);
+ * - BYAR: Poisson by Byar's approximation. Group 1's expected count at
+ *   group 2's rate times theta, E = theta n1 x2 / n2, is put in Byar's
+ *   formulas as PHE's ratio funnels do: O_low = E (1 - 1/(9E) - z/(3 sqrt
+ *   E))^3 (0 when negative), O_high = (E + 1) (1 - 1/(9(E + 1)) + z/(3
+ *   sqrt(E + 1)))^3, and the limits on the ratio are theta O / E. Group 2's
+ *   rate is treated as known, as in indirect standardisation.
+ */
+typedef enum parity_funnel_limits_method {
+	PARITY_FUNNEL_LOGNORMAL = 0, /**< log-normal (default) */
+	PARITY_FUNNEL_EXACT,         /**< conditional binomial, interpolated */
+	PARITY_FUNNEL_BYAR           /**< Poisson by Byar's approximation */
+} parity_funnel_limits_method;
+
+/** "lognormal", "exact" or "byar". */
+const char *parity_funnel_limits_name(parity_funnel_limits_method method);
+
+/** Parse a limits name; 0 or PARITY_EUSAGE. */
+int parity_funnel_limits_parse(parity_funnel_limits_method *out, const char *name);
+
+/** One unit's limits at 95% and 99.8% and where it lies against them. */
+typedef struct parity_funnel_bounds {
+	int available;    /**< 0: no limits (no case in the unit; BYAR: x2 = 0) */
+	double low95, high95;   /**< ratio scale; 0 and INFINITY allowed */
+	double low998, high998; /**< the same at 99.8% */
+	int outside95;    /**< -1 below, +1 above, 0 within the 95% limits */
+	int outside998;   /**< the same for 99.8% */
+} parity_funnel_bounds;
+
+/**
+ * The limits of `unit` on `funnel` (its target; its tau2 for LOGNORMAL
+ * only) by `method`, and whether the unit's ratio x1 n2 / (n1 x2) lies
+ * beyond them (LOGNORMAL: its log-scale estimate, as
+ * parity_funnel_compute()). Returns 0 (out->available 0 when the method
+ * has no limits for it) or PARITY_EUSAGE (bad counts, target, method).
+ */
+int parity_funnel_bounds_compute(parity_funnel_bounds *out, const parity_funnel *funnel,
+                                 const parity_stratum *unit,
+                                 parity_funnel_limits_method method);
+
 /*
  * ---- Kline's compound ratio over successive steps -------------------------
  */

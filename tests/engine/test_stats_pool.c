@@ -272,6 +272,76 @@ static void test_compound_kline(void)
 	CHECK(parity_compound_ratio(&c, steps, 0, 0.95) == PARITY_EUSAGE);
 }
 
+/* Exact and Byar funnel limits against tests/engine/ref_funnel.py (exact
+ * binomial sums in fractions; Byar's formulas in floating point):
+ *   12/100 vs 30/400 around 1.5: exact 95% 0.5987195880523947 -
+ *   2.6760974915970466, 99.8% 0.28961929825541577 - 3.8020029954291945;
+ *   Byar (E = 11.25) 95% 0.7546591315418949 - 2.667229630908335, 99.8%
+ *   0.47794674244885016 - 3.467568394421614; ratio 1.6 inside both.
+ *   30/100 vs 30/400 (ratio 4.0): exact 99.8% 0.44592421249788905 -
+ *   3.2818424644656727, above; Byar the same E, so the same limits, above.
+ *   2/50 vs 9/60 around 1 (ratio 0.2667): Byar 95% lower 0.41620689349015855
+ *   (below), 99.8% lower 0.2259267138208169 (within); exact 95%
+ *   0.15364724118055612 - 2.944735650467222 (within); exact 99.8% lower
+ *   interpolates to a count below 0 (-0.0229 as a ratio) and is 0. */
+static void test_funnel_exact_and_byar(void)
+{
+	parity_funnel f;
+	memset(&f, 0, sizeof f);
+	f.target = 1.5;
+	parity_funnel_bounds b;
+	const parity_stratum a = {12, 100, 30, 400}, high = {30, 100, 30, 400};
+	CHECK(parity_funnel_bounds_compute(&b, &f, &a, PARITY_FUNNEL_EXACT) == 0);
+	CHECK(b.available && b.outside95 == 0 && b.outside998 == 0);
+	CHECK_REL(b.low95, 0.5987195880523947, 1e-9);
+	CHECK_REL(b.high95, 2.6760974915970466, 1e-9);
+	CHECK_REL(b.low998, 0.28961929825541577, 1e-9);
+	CHECK_REL(b.high998, 3.8020029954291945, 1e-9);
+	CHECK(parity_funnel_bounds_compute(&b, &f, &a, PARITY_FUNNEL_BYAR) == 0);
+	CHECK(b.available && b.outside95 == 0 && b.outside998 == 0);
+	CHECK_REL(b.low95, 0.7546591315418949, 1e-12);
+	CHECK_REL(b.high95, 2.667229630908335, 1e-12);
+	CHECK_REL(b.low998, 0.47794674244885016, 1e-12);
+	CHECK_REL(b.high998, 3.467568394421614, 1e-12);
+	CHECK(parity_funnel_bounds_compute(&b, &f, &high, PARITY_FUNNEL_EXACT) == 0);
+	CHECK_REL(b.high998, 3.2818424644656727, 1e-9);
+	CHECK_REL(b.low998, 0.44592421249788905, 1e-9);
+	CHECK(b.outside95 == 1 && b.outside998 == 1);
+	CHECK(parity_funnel_bounds_compute(&b, &f, &high, PARITY_FUNNEL_BYAR) == 0);
+	CHECK(b.outside95 == 1 && b.outside998 == 1);
+
+	f.target = 1.0;
+	const parity_stratum low = {2, 50, 9, 60};
+	CHECK(parity_funnel_bounds_compute(&b, &f, &low, PARITY_FUNNEL_BYAR) == 0);
+	CHECK_REL(b.low95, 0.41620689349015855, 1e-12);
+	CHECK_REL(b.low998, 0.2259267138208169, 1e-12);
+	CHECK(b.outside95 == -1 && b.outside998 == 0);
+	CHECK(parity_funnel_bounds_compute(&b, &f, &low, PARITY_FUNNEL_EXACT) == 0);
+	CHECK_REL(b.low95, 0.15364724118055612, 1e-9);
+	CHECK_REL(b.high95, 2.944735650467222, 1e-9);
+	CHECK(b.low998 == 0.0 && b.outside95 == 0 && b.outside998 == 0);
+
+	/* Log-normal: the same limits as parity_funnel_limits at the unit's SE. */
+	double lo = 0, hi = 0;
+	parity_log_ratio l;
+	CHECK(parity_ratio_log_scale(&l, 12, 100, 30, 400) == 0);
+	f.target = 1.5;
+	CHECK(parity_funnel_limits(&lo, &hi, &f, l.se, 0.95) == 0);
+	CHECK(parity_funnel_bounds_compute(&b, &f, &a, PARITY_FUNNEL_LOGNORMAL) == 0);
+	CHECK(b.available && b.low95 == lo && b.high95 == hi);
+
+	/* No limits: no case in the unit (exact), no group 2 case (Byar). */
+	const parity_stratum empty = {0, 10, 0, 10}, none2 = {3, 10, 0, 10};
+	CHECK(parity_funnel_bounds_compute(&b, &f, &empty, PARITY_FUNNEL_EXACT) == 0);
+	CHECK(!b.available && isnan(b.low95));
+	CHECK(parity_funnel_bounds_compute(&b, &f, &none2, PARITY_FUNNEL_BYAR) == 0);
+	CHECK(!b.available);
+	parity_funnel_limits_method m;
+	CHECK(parity_funnel_limits_parse(&m, "byar") == 0 && m == PARITY_FUNNEL_BYAR);
+	CHECK(parity_funnel_limits_parse(&m, "poisson") == PARITY_EUSAGE);
+	CHECK_STR(parity_funnel_limits_name(PARITY_FUNNEL_EXACT), "exact");
+}
+
 int main(void)
 {
 	parity_init();
@@ -286,6 +356,7 @@ int main(void)
 	RUN(test_funnel_plain);
 	RUN(test_funnel_additive);
 	RUN(test_funnel_edges);
+	RUN(test_funnel_exact_and_byar);
 	RUN(test_compound_kline);
 	return HARNESS_REPORT();
 }
