@@ -102,7 +102,7 @@ static void ratio_untested(parity_ratio *r, const parity_stratum *c,
 	                                      settings->low_count_min);
 }
 
-static int counts_possible(const parity_stratum *c)
+int counts_possible(const parity_stratum *c)
 {
 	return c->x1 <= c->n1 && c->x2 <= c->n2;
 }
@@ -352,63 +352,6 @@ static void sum_all(group_sum *total, const group_sum *sums, size_t n)
 	}
 }
 
-/* Place each organisation row on the funnel around the pooled ratio. */
-static int funnel_place(indicator_run *run, size_t first_row, const group_sum *sums,
-                        size_t n, size_t pooled_row)
-{
-	parity_stratum *units = calloc(n, sizeof *units);
-	parity_funnel_point *points = calloc(n, sizeof *points);
-	size_t *rows = calloc(n, sizeof *rows);
-	size_t used = 0;
-	int rc = 0;
-	if (!units || !points || !rows) {
-		rc = parity_error_set(PARITY_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!counts_possible(&sums[i].counts))
-			continue;
-		units[used] = sums[i].counts;
-		rows[used] = first_row + i;
-		used++;
-	}
-	parity_result_row *pooled = &(*run->rows)[pooled_row];
-	double target = pooled->pool.ratio;
-	if (!used || !pooled->pool.estimable || !(target > 0) || isinf(target))
-		goto done; /* no centre to draw the funnel around */
-	parity_funnel fit;
-	if ((rc = parity_funnel_compute(&fit, points, units, used, target,
-	                                run->options->funnel_adjust)))
-		goto done;
-	pooled->funnel_fit = fit;
-	pooled->funnel_limits = run->options->funnel_limits;
-	for (size_t i = 0; i < used; i++) {
-		parity_result_row *row = &(*run->rows)[rows[i]];
-		parity_funnel_bounds b;
-		row->funnel = points[i];
-		row->funnel_limits = run->options->funnel_limits;
-		if (!points[i].estimable)
-			continue;
-		if ((rc = parity_funnel_bounds_compute(&b, &fit, &units[i],
-		                                       run->options->funnel_limits)))
-			goto done;
-		if (!b.available)
-			continue; /* Byar with no group 2 case: no expected count */
-		row->funnel_placed = 1;
-		row->funnel.outside95 = b.outside95;
-		row->funnel.outside998 = b.outside998;
-		row->funnel_low95 = b.low95;
-		row->funnel_high95 = b.high95;
-		row->funnel_low998 = b.low998;
-		row->funnel_high998 = b.high998;
-	}
-done:
-	free(units);
-	free(points);
-	free(rows);
-	return rc;
-}
-
 /*
  * One breakdown: a row per value of `dim`, then the Mantel-Haenszel pooled
  * row with the homogeneity test. `crude` is the overall row's ratio, to
@@ -474,7 +417,8 @@ static int breakdown(indicator_run *run, int dim, const char *kind,
 		row_flag(row, "direction_reversed");
 	}
 	if (funnel)
-		rc = funnel_place(run, first_row, sums, n, *run->count - 1);
+		rc = across_organisations(*run->rows, first_row, sums, n, *run->count - 1,
+		                          run->options);
 done:
 	free(strata);
 	if (!rc && sums_out) {

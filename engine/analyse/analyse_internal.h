@@ -223,6 +223,19 @@ void row_pooled(parity_result_row *row, const parity_pooled *pool,
 /* Copy the window and exclusion context of `t` and `s` into `row`. */
 void row_context(parity_result_row *row, const tally *t, const group_sum *s);
 
+/* 1 when the counts can be (outcome within base in both groups). */
+int counts_possible(const parity_stratum *c);
+
+/* ---- across organisations (organisations.c) ---------------------------- */
+
+/* For the `n` organisation rows from `first_row` (their sums in `sums`) and
+ * their Mantel-Haenszel row `pooled_row`: the random-effects summary (on
+ * the pooled row) with each organisation's shrunken ratio, and the funnel
+ * positions and limits. Returns 0 or an error. */
+int across_organisations(parity_result_row *rows, size_t first_row,
+                         const group_sum *sums, size_t n, size_t pooled_row,
+                         const parity_analyse_options *options);
+
 /* ---- multiple comparisons (families.c) -------------------------------- */
 
 /* Fill p_holm, p_bh and family_size of each of `count` rows: see

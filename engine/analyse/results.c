@@ -190,7 +190,8 @@ static const char results_header[] =
 	"funnel_p_overdispersion,kline_steps,excluded_not_stated_base,"
 	"excluded_not_stated_outcome,excluded_bank_base,excluded_bank_outcome,"
 	"outcome_without_contract,flags,p_score,mdr_low,mdr_high,p_holm,p_bh,"
-	"family_size,funnel_limits";
+	"family_size,funnel_limits,re_ratio,re_low,re_high,tau2,pi_low,pi_high,"
+	"re_units,shrunk_ratio";
 
 static void csv_row(FILE *out, const parity_result_row *row, int trend)
 {
@@ -267,6 +268,17 @@ static void csv_row(FILE *out, const parity_result_row *row, int trend)
 	fprintf(out, ",%u", row->family_size);
 	csv_next_text(out, row->funnel_placed || fit
 	                           ? parity_funnel_limits_name(row->funnel_limits) : "");
+	const parity_random_effects *re = &row->random;
+	csv_next_number(out, re->ratio, re->estimable);
+	csv_next_number(out, re->ci_low, re->estimable);
+	csv_next_number(out, re->ci_high, re->estimable);
+	csv_next_number(out, re->tau2, re->estimable);
+	csv_next_number(out, re->pi_low, re->prediction_estimable);
+	csv_next_number(out, re->pi_high, re->prediction_estimable);
+	fputc(',', out);
+	if (re->estimable)
+		fprintf(out, "%zu", re->used);
+	csv_next_number(out, row->shrunk_ratio, row->shrunk_placed);
 	if (trend)
 		csv_next_text(out, row->cohorts);
 	fputc('\n', out);
@@ -392,6 +404,22 @@ static void json_row(FILE *out, const parity_result_row *row, int trend)
 		json_field_text(out, "limits", parity_funnel_limits_name(row->funnel_limits), 0);
 		fputs("}, ", out);
 	}
+	if (row->random.estimable) {
+		const parity_random_effects *re = &row->random;
+		fputs("\"random_effects\": {", out);
+		json_field_double(out, "ratio", re->ratio, 1);
+		json_field_double(out, "ci_low", re->ci_low, 1);
+		json_field_double(out, "ci_high", re->ci_high, 1);
+		json_field_double(out, "log_se", re->se, 1);
+		json_field_double(out, "tau2", re->tau2, 1);
+		json_field_double(out, "q", re->q, 1);
+		json_field_double(out, "pi_low", re->prediction_estimable ? re->pi_low : NAN, 1);
+		json_field_double(out, "pi_high", re->prediction_estimable ? re->pi_high : NAN, 1);
+		json_field_u64(out, "units", re->used, 0);
+		fputs("}, ", out);
+	}
+	if (row->shrunk_placed)
+		json_field_double(out, "shrunk_ratio", row->shrunk_ratio, 1);
 	if (row->funnel_placed) {
 		fputs("\"funnel\": {", out);
 		json_field_double(out, "log_ratio", row->funnel.log_ratio, 1);

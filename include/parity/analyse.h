@@ -87,6 +87,10 @@ typedef struct parity_result_row {
 	unsigned family_size; /**< tests in the row's family (0: not in one); see
 	                           parity_analyse_run() for what a family is */
 	parity_funnel_limits_method funnel_limits; /**< how funnel_low95.. were drawn */
+	parity_random_effects random; /**< pooled organisation row: random effects across
+	                                   organisations (random.estimable 0: none) */
+	double shrunk_ratio;  /**< organisation rows: empirical-Bayes ratio, toward random */
+	int shrunk_placed;    /**< 1 when shrunk_ratio is set */
 } parity_result_row;
 
 /** A mentoring cohort read from a cohort file. */

@@ -454,6 +454,47 @@ int parity_funnel_bounds_compute(parity_funnel_bounds *out, const parity_funnel 
                                  parity_funnel_limits_method method);
 
 /*
+ * ---- Random effects across organisations ----------------------------------
+ * Each unit's log ratio y_i and variance v_i follow the log-scale rule
+ * (parity_ratio_log_scale); units with no estimate or v_i = 0 are left out.
+ */
+
+/** A random-effects summary of units' ratios. */
+typedef struct parity_random_effects {
+	double level;         /**< level of the interval and prediction interval */
+	size_t units;         /**< units given */
+	size_t used;          /**< units with an estimate and v_i > 0 (k) */
+	int estimable;        /**< 0 when k < 2 */
+	double q;             /**< Cochran's Q about the inverse-variance mean */
+	double tau2;          /**< DerSimonian-Laird between-unit variance */
+	double log_ratio;     /**< mu: sum w*_i y_i / sum w*_i, w*_i = 1/(v_i + tau2) */
+	double ratio;         /**< exp(mu) */
+	double se;            /**< Hartung-Knapp-Sidik-Jonkman standard error of mu */
+	double ci_low;        /**< exp(mu - t_{k-1} se) */
+	double ci_high;       /**< exp(mu + t_{k-1} se) */
+	int prediction_estimable; /**< 0 when k < 3 */
+	double pi_low;        /**< exp(mu - t_{k-2} sqrt(tau2 + 1/sum w*_i)) */
+	double pi_high;       /**< exp(mu + t_{k-2} sqrt(tau2 + 1/sum w*_i)) */
+} parity_random_effects;
+
+/**
+ * The random-effects summary of `count` units: DerSimonian-Laird tau2 =
+ * max(0, (Q - (k - 1)) / (sum w - sum w^2 / sum w)), w_i = 1/v_i (Control
+ * Clin Trials 1986;7:177); the mean mu with weights 1/(v_i + tau2); its
+ * Hartung-Knapp-Sidik-Jonkman interval, se^2 = sum w*_i (y_i - mu)^2 /
+ * ((k - 1) sum w*_i), with t on k - 1 df (no truncation of the variance
+ * factor at 1); and the prediction interval for a new unit's ratio
+ * (Higgins, Thompson and Spiegelhalter, J R Stat Soc A 2009;172:137), t on
+ * k - 2 df. `shrunk`, when not NULL, is a caller array of `count` entries
+ * that receives each unit's empirical-Bayes ratio exp(mu + B_i (y_i - mu)),
+ * B_i = tau2 / (tau2 + v_i), pulled toward the mean by its imprecision
+ * (NAN for a unit left out, or when not estimable). Returns 0 or
+ * PARITY_EUSAGE (bad counts naming the unit, level outside (0,1)).
+ */
+int parity_pool_random(parity_random_effects *out, double *shrunk,
+                       const parity_stratum *units, size_t count, double level);
+
+/*
  * ---- Kline's compound ratio over successive steps -------------------------
  */
 

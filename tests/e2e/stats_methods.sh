@@ -5,6 +5,10 @@
 #        organisation, the limits tests/engine/ref_funnel.py computes from
 #        the row's counts and the pooled target (exact binomial sums in
 #        fractions; Byar's formulas), and the outside flags that follow.
+#   2.x  random effects across organisations: each standard indicator's
+#        pooled organisation row (re_ratio, re_low, re_high, tau2, pi_low,
+#        pi_high) and each organisation's shrunk_ratio against
+#        tests/engine/ref_random.py on the organisations' counts.
 source "$(dirname "$0")/lib.sh"
 S=$SRC/sample-data
 REF=$SRC/tests/engine
@@ -57,6 +61,36 @@ PY
 check 1.6 "exact limits match the reference" funnel_check exact exact
 check 1.7 "Byar limits match the reference" funnel_check byar byar
 check 1.8 "log-normal by default" \
-    grep -q ',lognormal$' plain/results.csv
+    grep -q ',lognormal,' plain/results.csv
+
+random_check() { # DIR: every indicator whose organisations all have cases
+    python3 - "$1" "$REF" <<'PY'
+import csv, sys
+sys.path.insert(0, sys.argv[2])
+import ref_random
+rows = list(csv.DictReader(open(sys.argv[1] + '/results.csv')))
+checked = 0
+for ind in ('WRES2', 'WRES3', 'WRES4', 'WDES2', 'WDES3'):
+    orgs = [r for r in rows if r['indicator'] == ind and r['pooled'] == '0'
+            and r['stratum_kind'] == 'organisation']
+    counts = [tuple(int(r[k]) for k in ('x1', 'n1', 'x2', 'n2')) for r in orgs]
+    if len(counts) < 3 or any(c[0] == 0 or c[2] == 0 or c[0] == c[1] for c in counts):
+        continue  # the reference takes Katz's form only
+    pooled = [r for r in rows if r['indicator'] == ind and r['pooled'] == '1'
+              and r['stratum_kind'] == 'organisation'][0]
+    want = ref_random.random_effects(counts)
+    close = lambda got, exp: abs(float(got) - exp) <= 1e-8 * max(1.0, abs(exp))
+    for col, key in (('re_ratio', 'ratio'), ('re_low', 'ci_low'), ('re_high', 'ci_high'),
+                     ('tau2', 'tau2'), ('pi_low', 'pi_low'), ('pi_high', 'pi_high')):
+        assert close(pooled[col], want[key]), (ind, col, pooled[col], want[key])
+    assert pooled['re_units'] == str(len(counts))
+    for r, s in zip(orgs, want['shrunk']):
+        assert close(r['shrunk_ratio'], s), (ind, r['stratum'], r['shrunk_ratio'], s)
+        assert r['ratio'] != r['shrunk_ratio']  # beside the raw ratio, not instead
+    checked += 1
+assert checked >= 2, checked
+PY
+}
+check 2.1 "random effects match the reference" random_check plain
 
 finish

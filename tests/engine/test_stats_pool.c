@@ -342,6 +342,53 @@ static void test_funnel_exact_and_byar(void)
 	CHECK_STR(parity_funnel_limits_name(PARITY_FUNNEL_EXACT), "exact");
 }
 
+/* The BCG vaccine trials (metafor's dat.bcg: tpos/tpos+tneg against
+ * cpos/cpos+cneg, log relative risks). Published: DerSimonian-Laird tau^2 =
+ * 0.3088 and estimate -0.7141 (metafor's rma(method = "DL") documentation),
+ * Q = 152.2330 on 12 df. The rest from tests/engine/ref_random.py (the
+ * papers' formulas in python, t quantiles from its own incomplete beta):
+ *   tau2 0.30876026286237646, Q 152.2330080823734, mu -0.7141172220732271,
+ *   HKSJ 95% CI 0.3302777360257452 - 0.7258491341315646 (ratio
+ *   0.489624150463619), prediction 0.13549256706821694 -
+ *   1.7693354986515386, shrunk trial 1 0.4496027008527813, trial 8
+ *   1.0027582372327126, trial 13 0.8622660969957657. */
+static void test_random_effects_bcg(void)
+{
+	const parity_stratum bcg[] = {
+		{4, 123, 11, 139}, {6, 306, 29, 303}, {3, 231, 11, 220},
+		{62, 13598, 248, 12867}, {33, 5069, 47, 5808}, {180, 1541, 372, 1451},
+		{8, 2545, 10, 629}, {505, 88391, 499, 88391}, {29, 7499, 45, 7277},
+		{17, 1716, 65, 1665}, {186, 50634, 141, 27338}, {5, 2498, 3, 2341},
+		{27, 16913, 29, 17854}, {0, 0, 0, 0} /* no estimate: left out */};
+	parity_random_effects re;
+	double shrunk[14];
+	CHECK(parity_pool_random(&re, shrunk, bcg, 14, 0.95) == 0);
+	CHECK(re.estimable && re.prediction_estimable && re.units == 14 && re.used == 13);
+	CHECK(fabs(re.tau2 - 0.3088) < 5e-5);
+	CHECK(fabs(re.log_ratio - -0.7141) < 5e-5);
+	CHECK(fabs(re.q - 152.2330) < 5e-5);
+	CHECK_REL(re.tau2, 0.30876026286237646, 1e-10);
+	CHECK_REL(re.log_ratio, -0.7141172220732271, 1e-10);
+	CHECK_REL(re.ratio, 0.489624150463619, 1e-10);
+	CHECK_REL(re.ci_low, 0.3302777360257452, 1e-9);
+	CHECK_REL(re.ci_high, 0.7258491341315646, 1e-9);
+	CHECK_REL(re.pi_low, 0.13549256706821694, 1e-9);
+	CHECK_REL(re.pi_high, 1.7693354986515386, 1e-9);
+	CHECK_REL(shrunk[0], 0.4496027008527813, 1e-10);
+	CHECK_REL(shrunk[7], 1.0027582372327126, 1e-10);
+	CHECK_REL(shrunk[12], 0.8622660969957657, 1e-10);
+	CHECK(isnan(shrunk[13]));
+
+	/* Two units: an interval, no prediction interval (t on 0 df). */
+	CHECK(parity_pool_random(&re, NULL, bcg, 2, 0.95) == 0);
+	CHECK(re.estimable && !re.prediction_estimable);
+	/* One unit: nothing to pool. */
+	CHECK(parity_pool_random(&re, shrunk, bcg, 1, 0.95) == 0);
+	CHECK(!re.estimable && isnan(shrunk[0]));
+	const parity_stratum bad = {5, 4, 1, 10};
+	CHECK(parity_pool_random(&re, NULL, &bad, 1, 0.95) == PARITY_EUSAGE);
+}
+
 int main(void)
 {
 	parity_init();
@@ -357,6 +404,7 @@ int main(void)
 	RUN(test_funnel_additive);
 	RUN(test_funnel_edges);
 	RUN(test_funnel_exact_and_byar);
+	RUN(test_random_effects_bcg);
 	RUN(test_compound_kline);
 	return HARNESS_REPORT();
 }
