@@ -520,7 +520,10 @@ void report_render_methods(draw_doc *doc, const report *rep)
 	                 "with it), with Fisher's exact test (two-sided, R's "
 	                 "convention), the mid-p and Pearson's chi-square as "
 	                 "alternatives, and the smallest ratios each comparison "
-	                 "could detect with 80%% power. The band is where the estimate "
+	                 "could detect with 80%% power (5%% two-sided; Fleiss, Levin "
+	                 "and Paik 2003, 4.2, for the observed group sizes and "
+	                 "cases), which the report quotes wherever an interval "
+	                 "includes 1. The band is where the estimate "
 	                 "lies against the non-adverse range 0.80 to 1.25 (the "
 	                 "four-fifths rule, 29 CFR 1607.4(D), applied both ways).",
 	                 rep->level * 100, method_title(st->method));
@@ -582,7 +585,11 @@ void report_render_methods(draw_doc *doc, const report *rep)
 	                 "ratios exp(ln R_after \u2212 ln R_before) with SE = "
 	                 "\u221A(SE_after\u00B2 + SE_before\u00B2) (Altman and "
 	                 "Bland, BMJ 2003;326:219), the same for the comparators, "
-	                 "and the difference-in-differences one level up.",
+	                 "and the difference-in-differences one level up. Where "
+	                 "no change is detectable the statement gives the smallest "
+	                 "ratio of ratios the windows could have detected, "
+	                 "exp(\u00B12.80\u00B7SE) (80%% power, 5%% two-sided; "
+	                 "Bloom 1995).",
 	                 rep->level * 100);
 	report_paragraph(doc, report_small, DRAW_BLACK,
 	                 "<b>Funnel plots</b> (Spiegelhalter, Stat Med "
@@ -644,6 +651,7 @@ void report_render_methods(draw_doc *doc, const report *rep)
 		"two estimates. BMJ 2003;326:219.",
 		"Benjamini Y, Hochberg Y. Controlling the false discovery rate. "
 		"J R Stat Soc B 1995;57:289-300.",
+		"Bloom HS. Minimum detectable effects. Eval Rev 1995;19:547-556.",
 		"Fagerland MW, Lydersen S, Laake P. Recommended confidence intervals "
 		"for two independent binomial proportions. Stat Methods Med Res "
 		"2015;24:224-254.",

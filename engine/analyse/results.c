@@ -571,7 +571,7 @@ static const char cohorts_header[] =
 	"after_window,before_x1,before_n1,before_x2,before_n2,before_ratio,"
 	"before_ci_low,before_ci_high,after_x1,after_n1,after_x2,after_n2,"
 	"after_ratio,after_ci_low,after_ci_high,ratio_of_ratios,ci_low,ci_high,"
-	"log_diff,se,z,p,level,verdict,statement,note\n";
+	"log_diff,se,z,p,level,verdict,statement,note,mdr_low,mdr_high\n";
 
 /* A pooled window: ratio and interval when estimable. */
 static void csv_pool(FILE *out, const parity_stratum *c, const parity_pooled *p,
@@ -623,6 +623,8 @@ int parity_results_write_cohorts_csv(const parity_results *results, const char *
 		csv_next_text(out, c->verdict);
 		csv_next_text(out, c->statement);
 		csv_next_text(out, c->note);
+		csv_next_number(out, c->mdr_low, !isnan(c->mdr_low));
+		csv_next_number(out, c->mdr_high, !isnan(c->mdr_high));
 		fputc('\n', out);
 	}
 	return util_atomic_commit(&file);
@@ -676,7 +678,9 @@ int parity_results_write_cohorts_json(const parity_results *results, const char 
 		json_field_double(out, "p", ch->estimable ? ch->p : NAN, 1);
 		json_field_text(out, "verdict", c->verdict, 1);
 		json_field_text(out, "statement", c->statement, 1);
-		json_field_text(out, "note", c->note, 0);
+		json_field_text(out, "note", c->note, 1);
+		json_field_double(out, "mdr_low", c->mdr_low, 1);
+		json_field_double(out, "mdr_high", c->mdr_high, 0);
 		fputc('}', out);
 	}
 	fputs("\n  ]\n}\n", out);

@@ -442,6 +442,24 @@ int parity_compound_from_ci(parity_compound *out, const parity_ratio_ci *steps,
 	return 0;
 }
 
+int parity_change_mdr(double *low, double *high, const parity_change *change,
+                      double alpha, double power)
+{
+	if (!low || !high || !change)
+		return parity_error_set(PARITY_EUSAGE, "parity_change_mdr: NULL argument");
+	if (!(alpha > 0.0 && alpha < 1.0) || !(power > 0.0 && power < 1.0))
+		return parity_error_set(PARITY_EUSAGE, "alpha %g and power %g must lie "
+		                        "between 0 and 1", alpha, power);
+	*low = *high = NAN;
+	if (!change->estimable || !(change->se > 0.0) || isinf(change->se))
+		return 0;
+	double reach = (gsl_cdf_ugaussian_Pinv(1.0 - alpha / 2.0) +
+	                gsl_cdf_ugaussian_Pinv(power)) * change->se;
+	*high = exp(reach);
+	*low = exp(-reach);
+	return 0;
+}
+
 /* ---- funnel limits by method ----------------------------------------------- */
 
 const char *parity_funnel_limits_name(parity_funnel_limits_method method)

@@ -147,6 +147,9 @@ typedef struct parity_cohort_result {
 	char verdict[32];      /**< "improved", "worsened", "no detectable change", "no estimate" */
 	char statement[480];   /**< the plain sentence with the figures */
 	char note[200];        /**< why there is no estimate, or a caution */
+	double mdr_low;        /**< the largest ratio of ratios below 1 the windows could
+	                            detect (parity_change_mdr, 80%, 5%); NAN: none */
+	double mdr_high;       /**< the smallest above 1; NAN: none */
 } parity_cohort_result;
 
 /** A cohort's dates, copied into the results so trend charts can mark them. */

@@ -350,6 +350,19 @@ int parity_change_from_ci(parity_change *out, const parity_ratio_ci *first,
 int parity_change_from_ratios(parity_change *out, const parity_ratio *first,
                               const parity_ratio *second, double level);
 
+/**
+ * The smallest change a ratio of ratios with standard error change->se
+ * could detect with probability `power` by a two-sided test at `alpha`:
+ * high = exp((z_{1-alpha/2} + z_power) se), low = 1/high (the usual
+ * minimum-detectable-effect rule for a normal estimate, e.g. Bloom, Eval
+ * Rev 1995;19:547, taking the observed se as the se under the
+ * alternative; the far tail's rejections ignored). 2.801585 se at 80% and
+ * 5%. NAN for both when the change has no estimate or se is 0 or not
+ * finite. Returns 0 or PARITY_EUSAGE (alpha or power outside (0,1)).
+ */
+int parity_change_mdr(double *low, double *high, const parity_change *change,
+                      double alpha, double power);
+
 /*
  * ---- Funnel plots (Spiegelhalter, Stat Med 2005;24:1185) ------------------
  * Each unit (organisation) is plotted as its ln ratio against its precision

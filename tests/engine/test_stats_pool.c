@@ -389,6 +389,26 @@ static void test_random_effects_bcg(void)
 	CHECK(parity_pool_random(&re, NULL, &bad, 1, 0.95) == PARITY_EUSAGE);
 }
 
+/* Minimum detectable change on DOMAIN.md's Altman & Bland example: SE(d)
+ * from the two intervals = 0.2206295047059712 (python, math and
+ * statistics.NormalDist), z_0.975 + z_0.80 = 2.801585218112968, so only a
+ * ratio of ratios below 0.538960842538447 or above 1.8554223629496136
+ * would be detected with 80% power at 5% two-sided. */
+static void test_change_minimum_detectable(void)
+{
+	const parity_ratio_ci a = {0.67, 0.46, 0.98, 0.95}, b = {0.88, 0.71, 1.08, 0.95};
+	parity_change ch;
+	double low = 0, high = 0;
+	CHECK(parity_change_from_ci(&ch, &a, &b, 0.95) == 0);
+	CHECK(parity_change_mdr(&low, &high, &ch, 0.05, 0.80) == 0);
+	CHECK_REL(low, 0.538960842538447, 1e-12);
+	CHECK_REL(high, 1.8554223629496136, 1e-12);
+	ch.estimable = 0;
+	CHECK(parity_change_mdr(&low, &high, &ch, 0.05, 0.80) == 0);
+	CHECK(isnan(low) && isnan(high));
+	CHECK(parity_change_mdr(&low, &high, &ch, 0.05, 1.0) == PARITY_EUSAGE);
+}
+
 int main(void)
 {
 	parity_init();
@@ -405,6 +425,7 @@ int main(void)
 	RUN(test_funnel_edges);
 	RUN(test_funnel_exact_and_byar);
 	RUN(test_random_effects_bcg);
+	RUN(test_change_minimum_detectable);
 	RUN(test_compound_kline);
 	return HARNESS_REPORT();
 }
