@@ -540,6 +540,68 @@ int parity_compound_ratio(parity_compound *out, const parity_stratum *steps,
 int parity_compound_from_ci(parity_compound *out, const parity_ratio_ci *steps,
                             size_t count, double level);
 
+/*
+ * ---- Adjusted ratio: modified Poisson regression (Zou, Am J Epidemiol
+ * 2004;159:702) ------------------------------------------------------------
+ */
+
+/** The most categorical covariates one adjusted ratio takes. */
+#define PARITY_ADJUST_MAX 8
+
+/** One cell of the count cube: people sharing a group and covariate levels. */
+typedef struct parity_adjust_cell {
+	uint64_t x;          /**< how many reached the outcome */
+	uint64_t n;          /**< the base (x <= n) */
+	int group1;          /**< 1: group 1 (the numerator rate), 0: group 2 */
+	uint32_t level[PARITY_ADJUST_MAX]; /**< each covariate's level; 0 = reference */
+} parity_adjust_cell;
+
+/** A ratio adjusted for covariates. */
+typedef struct parity_adjusted {
+	double level;        /**< confidence level used */
+	int estimable;       /**< 0: no estimate (a group with no outcome, confounded
+	                          covariates, no convergence) */
+	int converged;       /**< 1 when Newton's method met its tolerance */
+	unsigned iterations; /**< Newton steps taken */
+	double ratio;        /**< exp(beta_group) */
+	double log_se;       /**< robust (HC0 sandwich) SE of beta_group */
+	double ci_low;       /**< exp(beta - z se) */
+	double ci_high;      /**< exp(beta + z se) */
+	double p;            /**< two-sided Wald p with the robust SE */
+	size_t parameters;   /**< coefficients fitted (intercept, group, dummies) */
+	size_t cells_used;   /**< cells with a base that entered the fit */
+	size_t levels_dropped; /**< covariate levels left out: no one in them reached
+	                            the outcome (their coefficient would be -infinity) */
+} parity_adjusted;
+
+/**
+ * The ratio of group 1's rate to group 2's adjusted for `covariates`
+ * categorical covariates, by log-link Poisson regression with the robust
+ * (HC0 sandwich) variance: Zou's modified Poisson for a binary outcome,
+ * fitted on cells rather than people. Each person i has y_i in {0,1} and
+ * log E y_i = X_i beta, X_i = (1, group 1, a dummy for each non-reference
+ * level of each covariate). Everyone in cell j shares X_j and mu_j =
+ * exp(X_j beta), so the person-level sums reduce to cell totals:
+ *   score   U = sum_i X_i (y_i - mu_i) = sum_j X_j (x_j - n_j mu_j)
+ *   bread   A = sum_i mu_i X_i X_i' = sum_j n_j mu_j X_j X_j'
+ *   meat    B = sum_i (y_i - mu_i)^2 X_i X_i'
+ *             = sum_j [x_j (1 - mu_j)^2 + (n_j - x_j) mu_j^2] X_j X_j'
+ * (x_j people with y = 1, n_j - x_j with y = 0), and V = A^-1 B A^-1.
+ * beta solves U = 0 by Newton's method (A is the Hessian of the Poisson
+ * log-likelihood, which is concave) with step halving, from the pooled
+ * rate; at most 100 steps, converged when no coefficient moves by 1e-10.
+ * With no covariates the fit is the crude ratio and V's group element is
+ * 1/x1 - 1/n1 + 1/x2 - 1/n2, Katz's variance. `levels` gives each
+ * covariate's level count (levels 0 .. levels[k]-1 in the cells). A
+ * level in which no one reached the outcome is left out with its cells.
+ * Returns 0 (out->estimable 0 when there is no estimate) or PARITY_EUSAGE
+ * (x > n, too many covariates, a level out of range, level outside (0,1))
+ * or PARITY_ENOMEM.
+ */
+int parity_ratio_adjusted(parity_adjusted *out, const parity_adjust_cell *cells,
+                          size_t count, size_t covariates, const uint32_t *levels,
+                          double level);
+
 #ifdef __cplusplus
 }
 #endif
