@@ -510,7 +510,8 @@ static int standard_indicator(indicator_run *run, int full)
 		goto done;
 	}
 	size_t overall_index = *run->count - 1;
-	if ((rc = row_crude(row, &all[0], &run->options->settings)))
+	if ((rc = row_crude(row, &all[0], &run->options->settings)) ||
+	    (full && (rc = row_adjust(row, run->t, &run->g, run->options))))
 		goto done;
 	parity_ratio crude = (*run->rows)[overall_index].ratio;
 	if (run->rows == &run->results->rows && !strcmp(run->info->code, "WRES2"))
@@ -621,6 +622,9 @@ static int check_options(const parity_analyse_options *options)
 		                        "over-dispersion adjustment: use plain, or "
 		                        "lognormal limits",
 		                        parity_funnel_limits_name(options->funnel_limits));
+	int rc = adjust_check(options);
+	if (rc)
+		return rc;
 	if (options->reference_count > PARITY_MAX_REFERENCES)
 		return parity_error_set(PARITY_EUSAGE, "too many reference categories");
 	for (size_t i = 0; i < options->reference_count; i++) {

@@ -180,6 +180,10 @@ typedef struct group_sum {
 int tally_sum(group_sum **out, size_t *count, const tally *t, const grouping *g,
               int strat_dim, int include_bank);
 
+/* Which group of `g` cell `c` of `t` falls in: 1, 2, 0 (another class),
+ * -1 (not stated). */
+int tally_classify(const grouping *g, const tally *t, const tally_cell *c);
+
 /* The standard indicator's grouping (orientation as published). */
 void grouping_standard(grouping *out, const parity_indicator_info *info);
 
@@ -235,6 +239,17 @@ int counts_possible(const parity_stratum *c);
 int across_organisations(parity_result_row *rows, size_t first_row,
                          const group_sum *sums, size_t n, size_t pooled_row,
                          const parity_analyse_options *options);
+
+/* ---- adjusted ratios (adjust.c) ------------------------------------------ */
+
+/* Check options->adjust: 0, or PARITY_EUSAGE naming the bad entry. */
+int adjust_check(const parity_analyse_options *options);
+
+/* When options->adjust names covariates, fill row->adjusted (and
+ * adjusted_for) with grouping `g`'s ratio over `t` adjusted for them by
+ * modified Poisson regression. Returns 0 or an error. */
+int row_adjust(parity_result_row *row, const tally *t, const grouping *g,
+               const parity_analyse_options *options);
 
 /* ---- multiple comparisons (families.c) -------------------------------- */
 

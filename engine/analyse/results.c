@@ -191,7 +191,8 @@ static const char results_header[] =
 	"excluded_not_stated_outcome,excluded_bank_base,excluded_bank_outcome,"
 	"outcome_without_contract,flags,p_score,mdr_low,mdr_high,p_holm,p_bh,"
 	"family_size,funnel_limits,re_ratio,re_low,re_high,tau2,pi_low,pi_high,"
-	"re_units,shrunk_ratio";
+	"re_units,shrunk_ratio,adj_ratio,adj_low,adj_high,adj_p,adj_log_se,"
+	"adj_covariates,adj_cells,adj_converged";
 
 static void csv_row(FILE *out, const parity_result_row *row, int trend)
 {
@@ -279,6 +280,19 @@ static void csv_row(FILE *out, const parity_result_row *row, int trend)
 	if (re->estimable)
 		fprintf(out, "%zu", re->used);
 	csv_next_number(out, row->shrunk_ratio, row->shrunk_placed);
+	const parity_adjusted *adj = &row->adjusted;
+	int fitted = adj->parameters > 0;
+	csv_next_number(out, adj->ratio, adj->estimable);
+	csv_next_number(out, adj->ci_low, adj->estimable);
+	csv_next_number(out, adj->ci_high, adj->estimable);
+	csv_next_number(out, adj->p, adj->estimable);
+	csv_next_number(out, adj->log_se, adj->estimable);
+	csv_next_text(out, fitted ? row->adjusted_for : "");
+	fputc(',', out);
+	if (fitted)
+		fprintf(out, "%zu,%d", adj->cells_used, adj->converged);
+	else
+		fputc(',', out);
 	if (trend)
 		csv_next_text(out, row->cohorts);
 	fputc('\n', out);
@@ -420,6 +434,25 @@ static void json_row(FILE *out, const parity_result_row *row, int trend)
 	}
 	if (row->shrunk_placed)
 		json_field_double(out, "shrunk_ratio", row->shrunk_ratio, 1);
+	if (row->adjusted.parameters > 0) {
+		const parity_adjusted *adj = &row->adjusted;
+		fputs("\"adjusted\": {", out);
+		json_field_text(out, "covariates", row->adjusted_for, 1);
+		json_field_bool(out, "estimable", adj->estimable, 1);
+		json_field_double(out, "ratio", adj->estimable ? adj->ratio : NAN, 1);
+		json_field_double(out, "ci_low", adj->estimable ? adj->ci_low : NAN, 1);
+		json_field_double(out, "ci_high", adj->estimable ? adj->ci_high : NAN, 1);
+		json_field_double(out, "p", adj->estimable ? adj->p : NAN, 1);
+		json_field_double(out, "log_se", adj->estimable ? adj->log_se : NAN, 1);
+		json_field_u64(out, "parameters", adj->parameters, 1);
+		json_field_u64(out, "cells", adj->cells_used, 1);
+		json_field_u64(out, "cells_dropped", row->adjust_cells_dropped, 1);
+		json_field_u64(out, "levels_dropped", adj->levels_dropped, 1);
+		json_field_u64(out, "aliased", adj->aliased, 1);
+		json_field_u64(out, "iterations", adj->iterations, 1);
+		json_field_bool(out, "converged", adj->converged, 0);
+		fputs("}, ", out);
+	}
 	if (row->funnel_placed) {
 		fputs("\"funnel\": {", out);
 		json_field_double(out, "log_ratio", row->funnel.log_ratio, 1);

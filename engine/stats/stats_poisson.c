@@ -32,6 +32,7 @@ typedef struct design {
 	size_t *column[PARITY_ADJUST_MAX]; /* per covariate, per level */
 	unsigned char *keep;               /* per cell: 1 when it enters the fit */
 	size_t p;                          /* coefficients */
+	int group_aliased;                 /* the group column is determined by others */
 } design;
 
 /* Fill row x (length p) for cell j: intercept, group, dummies. */
@@ -148,6 +149,65 @@ static int design_build(design *d, parity_adjusted *out, const uint32_t *levels)
 	return rc;
 }
 
+/* Leave out aliased columns: factor G = sum n_j X_j X_j' column by column,
+ * skipping a column whose pivot is below ALIAS_TOLERANCE of its diagonal
+ * (the kept columns before it determine it), then renumber the columns.
+ * Returns 0 or PARITY_ENOMEM; d->p shrinks by out->aliased. */
+#define ALIAS_TOLERANCE 1e-9
+static int drop_aliased(design *d, parity_adjusted *out, const uint32_t *levels)
+{
+	size_t p = d->p;
+	double *g = calloc(p * p, sizeof *g), *l = calloc(p * p, sizeof *l);
+	double *x = calloc(p, sizeof *x);
+	size_t *renumber = calloc(p, sizeof *renumber);
+	int rc = 0;
+	if (!g || !l || !x || !renumber) {
+		rc = parity_error_set(PARITY_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t j = 0; j < d->count; j++) {
+		if (!d->keep[j])
+			continue;
+		design_row(x, d, j);
+		for (size_t a = 0; a < p; a++)
+			for (size_t b = 0; b < p; b++)
+				g[a * p + b] += (double)d->cells[j].n * x[a] * x[b];
+	}
+	size_t kept = 0;
+	for (size_t k = 0; k < p; k++) {
+		double pivot = g[k * p + k];
+		for (size_t i = 0; i < k; i++) {
+			if (renumber[i] == SIZE_MAX)
+				continue;
+			double v = g[k * p + i];
+			for (size_t m = 0; m < i; m++)
+				if (renumber[m] != SIZE_MAX)
+					v -= l[k * p + m] * l[i * p + m];
+			l[k * p + i] = v / l[i * p + i];
+			pivot -= l[k * p + i] * l[k * p + i];
+		}
+		if (pivot > ALIAS_TOLERANCE * g[k * p + k] && pivot > 0.0) {
+			l[k * p + k] = sqrt(pivot);
+			renumber[k] = kept++;
+		} else {
+			renumber[k] = SIZE_MAX;
+			out->aliased++;
+		}
+	}
+	for (size_t k = 0; k < d->covariates; k++)
+		for (uint32_t v = 0; v < levels[k]; v++)
+			if (d->column[k][v] != SIZE_MAX)
+				d->column[k][v] = renumber[d->column[k][v]];
+	d->group_aliased = renumber[0] != 0 || renumber[1] != 1;
+	d->p = kept;
+done:
+	free(g);
+	free(l);
+	free(x);
+	free(renumber);
+	return rc;
+}
+
 int parity_ratio_adjusted(parity_adjusted *out, const parity_adjust_cell *cells,
                           size_t count, size_t covariates, const uint32_t *levels,
                           double level)
@@ -179,9 +239,11 @@ int parity_ratio_adjusted(parity_adjusted *out, const parity_adjust_cell *cells,
 		rc = parity_error_set(PARITY_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((rc = design_build(&d, out, levels)))
+	if ((rc = design_build(&d, out, levels)) || (rc = drop_aliased(&d, out, levels)))
 		goto done;
 	out->parameters = d.p;
+	if (d.group_aliased)
+		goto done;
 
 	/* Each group needs someone who reached the outcome, or its
 	 * coefficient runs to -infinity or +infinity. */

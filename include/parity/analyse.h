@@ -91,6 +91,10 @@ typedef struct parity_result_row {
 	                                   organisations (random.estimable 0: none) */
 	double shrunk_ratio;  /**< organisation rows: empirical-Bayes ratio, toward random */
 	int shrunk_placed;    /**< 1 when shrunk_ratio is set */
+	parity_adjusted adjusted; /**< overall rows, with options.adjust: the ratio adjusted
+	                               for the covariates (parameters 0: not computed) */
+	char adjusted_for[96]; /**< the covariates used, ';'-separated */
+	unsigned adjust_cells_dropped; /**< cells left out: more cases than base */
 } parity_result_row;
 
 /** A mentoring cohort read from a cohort file. */
@@ -215,6 +219,8 @@ typedef struct parity_analyse_options {
 	parity_funnel_adjust funnel_adjust; /**< funnel over-dispersion (default plain) */
 	parity_funnel_limits_method funnel_limits; /**< funnel limits (default
 	                                    log-normal; exact and Byar need funnel_adjust plain) */
+	const char *adjust;       /**< covariates for adjusted ratios, comma-separated
+	                               ("pay_band,staff_group,age_band,sex"), or NULL */
 	const char *kline_from;   /**< Kline ladder's first band (NULL: "5") */
 	int no_trend;             /**< 1: skip the trend series */
 	int no_comparisons;       /**< 1: skip the per-characteristic comparisons */
@@ -237,7 +243,10 @@ void parity_analyse_options_default(parity_analyse_options *out);
  * its pay bands; its staff groups; its overall row alone; a measure's
  * categories of one characteristic against its reference; one
  * intersection), and each row's p_score gets Holm and Benjamini-Hochberg
- * adjustments over its family (p_holm, p_bh, family_size).
+ * adjustments over its family (p_holm, p_bh, family_size). With
+ * options->adjust, each standard indicator's overall row and each
+ * comparison row also carry the ratio adjusted for those characteristics
+ * (row->adjusted: parity_ratio_adjusted on the cube's cells).
  * On success *out is a new
  * result set the caller frees with parity_results_free(). An indicator
  * whose data is missing is left out with a note in results->notes.

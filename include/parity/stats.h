@@ -572,6 +572,8 @@ typedef struct parity_adjusted {
 	size_t cells_used;   /**< cells with a base that entered the fit */
 	size_t levels_dropped; /**< covariate levels left out: no one in them reached
 	                            the outcome (their coefficient would be -infinity) */
+	size_t aliased;      /**< dummies left out as aliased: determined by the others
+	                          (a staff group only in one pay band), as R's glm */
 } parity_adjusted;
 
 /**
@@ -593,7 +595,11 @@ typedef struct parity_adjusted {
  * With no covariates the fit is the crude ratio and V's group element is
  * 1/x1 - 1/n1 + 1/x2 - 1/n2, Katz's variance. `levels` gives each
  * covariate's level count (levels 0 .. levels[k]-1 in the cells). A
- * level in which no one reached the outcome is left out with its cells.
+ * level in which no one reached the outcome is left out with its cells;
+ * a dummy that the columns before it determine (collinear covariates) is
+ * left out as aliased, found by a Cholesky factorisation of sum n_j X_j
+ * X_j' that skips columns whose pivot falls below 1e-9 of their diagonal.
+ * If the group column itself is aliased there is no estimate.
  * Returns 0 (out->estimable 0 when there is no estimate) or PARITY_EUSAGE
  * (x > n, too many covariates, a level out of range, level outside (0,1))
  * or PARITY_ENOMEM.

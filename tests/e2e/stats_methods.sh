@@ -9,6 +9,13 @@
 #        pooled organisation row (re_ratio, re_low, re_high, tau2, pi_low,
 #        pi_high) and each organisation's shrunk_ratio against
 #        tests/engine/ref_random.py on the organisations' counts.
+#   3.x  adjusted ratios: WRES 2 adjusted for sex and pay band against
+#        tests/engine/ref_poisson.py (person-level modified Poisson with the
+#        HC0 sandwich) on people read from sample-data/recruitment.csv here
+#        (shortlisted in 2025/26; White = A, B, C; BME = other stated codes).
+#        The group's coefficient does not depend on which level is the
+#        reference; a level in which no one was appointed is left out in
+#        both (its coefficient would be -infinity).
 source "$(dirname "$0")/lib.sh"
 S=$SRC/sample-data
 REF=$SRC/tests/engine
@@ -92,5 +99,44 @@ assert checked >= 2, checked
 PY
 }
 check 2.1 "random effects match the reference" random_check plain
+
+do_cmd_test 3.1 0 "run id" "$PARITY" analyse --db s.db --out adj --no-trend \
+    --adjust sex,pay_band
+do_cmd_test 3.2 64 'unknown characteristic "shoe_size"' "$PARITY" analyse --db s.db \
+    --out x --adjust sex,shoe_size
+adjusted_check() {
+    python3 - "$S/recruitment.csv" adj/results.csv "$REF" <<'PY'
+import csv, sys
+sys.path.insert(0, sys.argv[3])
+import ref_poisson
+cells = {}
+for r in csv.DictReader(open(sys.argv[1])):
+    if not ('2025-04-01' <= r['date'] <= '2026-03-31') or r['shortlisted'] != 'Y':
+        continue
+    e = r['ethnic_category']
+    if e in ('Z', '99', 'X', ''):
+        continue
+    key = (1 if e[0] in 'ABC' else 0, r['sex'], r['pay_band'])
+    x, n = cells.get(key, (0, 0))
+    cells[key] = (x + (r['appointed'] == 'Y'), n + 1)
+sexes = sorted({k[1] for k in cells})
+bands = sorted({k[2] for k in cells})
+reached = lambda i, v: sum(x for k, (x, n) in cells.items() if k[i] == v)
+sexes = [v for v in sexes if reached(1, v)]
+bands = [v for v in bands if reached(2, v)]
+rows = [(k[0], sexes.index(k[1]), bands.index(k[2]), x, n) for k, (x, n) in cells.items()
+        if k[1] in sexes and k[2] in bands]
+want = ref_poisson.fit([len(sexes), len(bands)], rows)
+got = [r for r in csv.DictReader(open(sys.argv[2]))
+       if r['indicator'] == 'WRES2' and r['stratum_kind'] == 'overall'][0]
+assert got['adj_covariates'] == 'sex;pay_band', got['adj_covariates']
+assert got['adj_converged'] == '1'
+for col, key in (('adj_ratio', 'ratio'), ('adj_low', 'ci_low'), ('adj_high', 'ci_high'),
+                 ('adj_log_se', 'log_se'), ('adj_p', 'p')):
+    assert abs(float(got[col]) - want[key]) <= 1e-7 * abs(want[key]), (col, got[col], want[key])
+assert got['ratio'] != got['adj_ratio']  # crude and adjusted side by side
+PY
+}
+check 3.3 "WRES2 adjusted for sex and pay band matches the reference" adjusted_check
 
 finish

@@ -104,8 +104,10 @@ static void test_adjusted_two_covariates_reference(void)
 	CHECK_REL(a.p, 0.003513189338553011, 1e-8);
 }
 
-/* No estimate: a group with no outcome; a covariate that is the group
- * itself (the bread is singular). Bad input is an error. */
+/* No estimate: a group with no outcome. A covariate that is the group
+ * itself is aliased (its dummy is the group column) and left out, as R's
+ * glm does, leaving the crude ratio (5 + 6)/80 vs (4 + 2)/50 = 1.1458333.
+ * Bad input is an error. */
 static void test_adjusted_no_estimate_and_errors(void)
 {
 	const parity_adjust_cell none[] = {cell(1, 0, 0, 5, 50), cell(0, 0, 0, 0, 40)};
@@ -116,7 +118,8 @@ static void test_adjusted_no_estimate_and_errors(void)
 	                                   cell(1, 1, 0, 6, 30), cell(0, 0, 0, 2, 10)};
 	const uint32_t two[] = {2};
 	CHECK(parity_ratio_adjusted(&a, same, 4, 1, two, 0.95) == 0);
-	CHECK(!a.estimable);
+	CHECK(a.estimable && a.aliased == 1 && a.parameters == 2);
+	CHECK_REL(a.ratio, 11.0 / 80.0 / (6.0 / 50.0), 1e-10);
 	const parity_adjust_cell bad[] = {cell(1, 0, 0, 9, 5)};
 	CHECK(parity_ratio_adjusted(&a, bad, 1, 0, NULL, 0.95) == PARITY_EUSAGE);
 	const parity_adjust_cell out_of_range[] = {cell(1, 2, 0, 1, 5)};
