@@ -585,11 +585,10 @@ void report_render_methods(draw_doc *doc, const report *rep)
 	                 "ratios exp(ln R_after \u2212 ln R_before) with SE = "
 	                 "\u221A(SE_after\u00B2 + SE_before\u00B2) (Altman and "
 	                 "Bland, BMJ 2003;326:219), the same for the comparators, "
-	                 "and the difference-in-differences one level up. Where "
-	                 "no change is detectable the statement gives the smallest "
-	                 "ratio of ratios the windows could have detected, "
-	                 "exp(\u00B12.80\u00B7SE) (80%% power, 5%% two-sided; "
-	                 "Bloom 1995).",
+	                 "and the difference-in-differences one level up. "
+	                 "cohorts.csv gives the smallest ratio of ratios each "
+	                 "row's windows could have detected, exp(\u00B12.80\u00B7SE) "
+	                 "(80%% power, 5%% two-sided; Bloom 1995).",
 	                 rep->level * 100);
 	report_paragraph(doc, report_small, DRAW_BLACK,
 	                 "<b>Funnel plots</b> (Spiegelhalter, Stat Med "
