@@ -519,10 +519,33 @@ void report_render_methods(draw_doc *doc, const report *rep)
 	                 "with it), with Fisher's exact test (two-sided, R's "
 	                 "convention), the mid-p and Pearson's chi-square as "
 	                 "alternatives, and the smallest ratios each comparison "
-	                 "could detect with 80%% power. The band is where the estimate "
+	                 "could detect with 80%% power (5%% two-sided; Fleiss, Levin "
+	                 "and Paik 2003, 4.2, for the observed group sizes and "
+	                 "cases), which the report quotes wherever an interval "
+	                 "includes 1. The band is where the estimate "
 	                 "lies against the non-adverse range 0.80 to 1.25 (the "
 	                 "four-fifths rule, 29 CFR 1607.4(D), applied both ways).",
 	                 rep->level * 100, method_title(st->method));
+	size_t tests = 0, largest = 0;
+	double families = 0.0; /* a family of k rows adds k times 1/k */
+	for (size_t i = 0; i < res->count; i++) {
+		unsigned size = res->rows[i].family_size;
+		tests += size > 0;
+		families += size > 0 ? 1.0 / size : 0.0;
+		largest = size > largest ? size : largest;
+	}
+	report_paragraph(doc, report_small, DRAW_BLACK,
+	                 "<b>Multiple comparisons.</b> This analysis made %zu "
+	                 "comparisons in %zu families (the largest has %zu). A "
+	                 "family is the rows of one indicator or measure that "
+	                 "share a grouping and a breakdown: its organisations, its "
+	                 "pay bands, its staff groups, or one characteristic's "
+	                 "categories against the reference. results.csv gives each "
+	                 "p_score adjusted within its family by Holm's method "
+	                 "(p_holm: family-wise error) and by Benjamini and "
+	                 "Hochberg's (p_bh: false discovery rate). The report's "
+	                 "wording follows each interval on its own, unadjusted.",
+	                 tests, (size_t)lround(families), largest);
 	if (st->low_count_min > 0)
 		report_paragraph(doc, report_small, DRAW_BLACK,
 		                 "<b>The low-count rule.</b> A result is marked \"too "
@@ -561,7 +584,10 @@ void report_render_methods(draw_doc *doc, const report *rep)
 	                 "ratios exp(ln R_after \u2212 ln R_before) with SE = "
 	                 "\u221A(SE_after\u00B2 + SE_before\u00B2) (Altman and "
 	                 "Bland, BMJ 2003;326:219), the same for the comparators, "
-	                 "and the difference-in-differences one level up.",
+	                 "and the difference-in-differences one level up. "
+	                 "cohorts.csv gives the smallest ratio of ratios each "
+	                 "row's windows could have detected, exp(\u00B12.80\u00B7SE) "
+	                 "(80%% power, 5%% two-sided; Bloom 1995).",
 	                 rep->level * 100);
 	report_paragraph(doc, report_small, DRAW_BLACK,
 	                 "<b>Funnel plots</b> (Spiegelhalter, Stat Med "
@@ -639,6 +665,9 @@ void report_render_methods(draw_doc *doc, const report *rep)
 	static const char *const refs[] = {
 		"Altman DG, Bland JM. Interaction revisited: the difference between "
 		"two estimates. BMJ 2003;326:219.",
+		"Benjamini Y, Hochberg Y. Controlling the false discovery rate. "
+		"J R Stat Soc B 1995;57:289-300.",
+		"Bloom HS. Minimum detectable effects. Eval Rev 1995;19:547-556.",
 		"Fagerland MW, Lydersen S, Laake P. Recommended confidence intervals "
 		"for two independent binomial proportions. Stat Methods Med Res "
 		"2015;24:224-254.",
@@ -649,6 +678,8 @@ void report_render_methods(draw_doc *doc, const report *rep)
 		"Katz D, Baptista J, Azen SP, Pike MC. Obtaining confidence "
 		"intervals for the risk ratio in cohort studies. Biometrics "
 		"1978;34:469-474.",
+		"Holm S. A simple sequentially rejective multiple test procedure. "
+		"Scand J Stat 1979;6:65-70.",
 		"Kline R. Discrimination by appointment: how black and minority "
 		"ethnic applicants are disadvantaged in NHS staff recruitment. "
 		"Public World, 2013.",

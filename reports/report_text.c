@@ -138,6 +138,29 @@ void report_sentence(char *buf, size_t size, const report *rep,
 	                      info ? info->group1_phrase : row->group1,
 	                      info ? info->group2_phrase : row->group2,
 	                      info ? info->outcome_phrase : NULL);
+	if (row->pooled || !strcmp(row->stratum_kind, "kline") || isnan(r->p_score) ||
+	    !r->estimable || r->low_count || r->excludes_one)
+		return;
+	/* No detectable difference: say how large a difference these numbers
+	 * could have shown, so that "no difference" is not read as "none". */
+	char low[32], high[32];
+	size_t used = strlen(buf);
+	if (!isnan(r->mdr_low))
+		draw_format_ratio(low, sizeof low, r->mdr_low);
+	if (!isnan(r->mdr_high))
+		draw_format_ratio(high, sizeof high, r->mdr_high);
+	if (!isnan(r->mdr_low) && !isnan(r->mdr_high))
+		snprintf(buf + used, size - used, " The interval includes 1; with these "
+		         "numbers only a ratio below %s or above %s would have been "
+		         "detected (80%% power, 5%% two-sided).", low, high);
+	else if (!isnan(r->mdr_high) || !isnan(r->mdr_low))
+		snprintf(buf + used, size - used, " The interval includes 1; with these "
+		         "numbers only a ratio %s %s would have been detected (80%% "
+		         "power, 5%% two-sided).", isnan(r->mdr_low) ? "above" : "below",
+		         isnan(r->mdr_low) ? high : low);
+	else
+		snprintf(buf + used, size - used, " The interval includes 1; these "
+		         "numbers are too few to detect any ratio with 80%% power.");
 }
 
 void report_short_name(char *buf, size_t size, const char *code)

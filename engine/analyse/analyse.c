@@ -102,7 +102,7 @@ static void ratio_untested(parity_ratio *r, const parity_stratum *c,
 	                                      settings->low_count_min);
 }
 
-static int counts_possible(const parity_stratum *c)
+int counts_possible(const parity_stratum *c)
 {
 	return c->x1 <= c->n1 && c->x2 <= c->n2;
 }
@@ -352,54 +352,6 @@ static void sum_all(group_sum *total, const group_sum *sums, size_t n)
 	}
 }
 
-/* Place each organisation row on the funnel around the pooled ratio. */
-static int funnel_place(indicator_run *run, size_t first_row, const group_sum *sums,
-                        size_t n, size_t pooled_row)
-{
-	parity_stratum *units = calloc(n, sizeof *units);
-	parity_funnel_point *points = calloc(n, sizeof *points);
-	size_t *rows = calloc(n, sizeof *rows);
-	size_t used = 0;
-	int rc = 0;
-	if (!units || !points || !rows) {
-		rc = parity_error_set(PARITY_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!counts_possible(&sums[i].counts))
-			continue;
-		units[used] = sums[i].counts;
-		rows[used] = first_row + i;
-		used++;
-	}
-	parity_result_row *pooled = &(*run->rows)[pooled_row];
-	double target = pooled->pool.ratio;
-	if (!used || !pooled->pool.estimable || !(target > 0) || isinf(target))
-		goto done; /* no centre to draw the funnel around */
-	parity_funnel fit;
-	if ((rc = parity_funnel_compute(&fit, points, units, used, target,
-	                                run->options->funnel_adjust)))
-		goto done;
-	pooled->funnel_fit = fit;
-	for (size_t i = 0; i < used; i++) {
-		parity_result_row *row = &(*run->rows)[rows[i]];
-		row->funnel = points[i];
-		if (!points[i].estimable)
-			continue;
-		row->funnel_placed = 1;
-		if ((rc = parity_funnel_limits(&row->funnel_low95, &row->funnel_high95, &fit,
-		                               points[i].se, 0.95)) ||
-		    (rc = parity_funnel_limits(&row->funnel_low998, &row->funnel_high998,
-		                               &fit, points[i].se, 0.998)))
-			goto done;
-	}
-done:
-	free(units);
-	free(points);
-	free(rows);
-	return rc;
-}
-
 /*
  * One breakdown: a row per value of `dim`, then the Mantel-Haenszel pooled
  * row with the homogeneity test. `crude` is the overall row's ratio, to
@@ -465,7 +417,8 @@ static int breakdown(indicator_run *run, int dim, const char *kind,
 		row_flag(row, "direction_reversed");
 	}
 	if (funnel)
-		rc = funnel_place(run, first_row, sums, n, *run->count - 1);
+		rc = across_organisations(*run->rows, first_row, sums, n, *run->count - 1,
+		                          run->options);
 done:
 	free(strata);
 	if (!rc && sums_out) {
@@ -557,7 +510,8 @@ static int standard_indicator(indicator_run *run, int full)
 		goto done;
 	}
 	size_t overall_index = *run->count - 1;
-	if ((rc = row_crude(row, &all[0], &run->options->settings)))
+	if ((rc = row_crude(row, &all[0], &run->options->settings)) ||
+	    (full && (rc = row_adjust(row, run->t, &run->g, run->options))))
 		goto done;
 	parity_ratio crude = (*run->rows)[overall_index].ratio;
 	if (run->rows == &run->results->rows && !strcmp(run->info->code, "WRES2"))
@@ -662,6 +616,15 @@ static int check_options(const parity_analyse_options *options)
 		return parity_error_set(PARITY_EUSAGE, "Kline ladder start \"%.20s\" is not an "
 		                        "Agenda for Change band (2-9, 8a-8d)",
 		                        options->kline_from);
+	if (options->funnel_limits != PARITY_FUNNEL_LOGNORMAL &&
+	    options->funnel_adjust != PARITY_FUNNEL_PLAIN)
+		return parity_error_set(PARITY_EUSAGE, "%s funnel limits take no "
+		                        "over-dispersion adjustment: use plain, or "
+		                        "lognormal limits",
+		                        parity_funnel_limits_name(options->funnel_limits));
+	int rc = adjust_check(options);
+	if (rc)
+		return rc;
 	if (options->reference_count > PARITY_MAX_REFERENCES)
 		return parity_error_set(PARITY_EUSAGE, "too many reference categories");
 	for (size_t i = 0; i < options->reference_count; i++) {
@@ -777,7 +740,10 @@ int parity_analyse_run(parity_results **out, parity_store *store,
 	for (int m = 0; m < M_COUNT; m++)
 		tally_free(&tallies[m]);
 	loaded = 0;
-	if (!options.no_trend && (rc = trend_series(results, store, &pool, &options)))
+	if ((rc = families_adjust(results->rows, results->count)))
+		goto fail;
+	if (!options.no_trend && ((rc = trend_series(results, store, &pool, &options)) ||
+	                          (rc = families_adjust(results->trend, results->trend_count))))
 		goto fail;
 	if (options.cohorts && (rc = cohorts_evaluate(results, store, &pool, &options)))
 		goto fail;

@@ -180,6 +180,10 @@ typedef struct group_sum {
 int tally_sum(group_sum **out, size_t *count, const tally *t, const grouping *g,
               int strat_dim, int include_bank);
 
+/* Which group of `g` cell `c` of `t` falls in: 1, 2, 0 (another class),
+ * -1 (not stated). */
+int tally_classify(const grouping *g, const tally *t, const tally_cell *c);
+
 /* The standard indicator's grouping (orientation as published). */
 void grouping_standard(grouping *out, const parity_indicator_info *info);
 
@@ -222,6 +226,36 @@ void row_pooled(parity_result_row *row, const parity_pooled *pool,
 
 /* Copy the window and exclusion context of `t` and `s` into `row`. */
 void row_context(parity_result_row *row, const tally *t, const group_sum *s);
+
+/* 1 when the counts can be (outcome within base in both groups). */
+int counts_possible(const parity_stratum *c);
+
+/* ---- across organisations (organisations.c) ---------------------------- */
+
+/* For the `n` organisation rows from `first_row` (their sums in `sums`) and
+ * their Mantel-Haenszel row `pooled_row`: the random-effects summary (on
+ * the pooled row) with each organisation's shrunken ratio, and the funnel
+ * positions and limits. Returns 0 or an error. */
+int across_organisations(parity_result_row *rows, size_t first_row,
+                         const group_sum *sums, size_t n, size_t pooled_row,
+                         const parity_analyse_options *options);
+
+/* ---- adjusted ratios (adjust.c) ------------------------------------------ */
+
+/* Check options->adjust: 0, or PARITY_EUSAGE naming the bad entry. */
+int adjust_check(const parity_analyse_options *options);
+
+/* When options->adjust names covariates, fill row->adjusted (and
+ * adjusted_for) with grouping `g`'s ratio over `t` adjusted for them by
+ * modified Poisson regression. Returns 0 or an error. */
+int row_adjust(parity_result_row *row, const tally *t, const grouping *g,
+               const parity_analyse_options *options);
+
+/* ---- multiple comparisons (families.c) -------------------------------- */
+
+/* Fill p_holm, p_bh and family_size of each of `count` rows: see
+ * parity_analyse_run() for the families. Returns 0 or an error. */
+int families_adjust(parity_result_row *rows, size_t count);
 
 /* ---- cohorts (cohort.c) ------------------------------------------------ */
 

@@ -210,6 +210,8 @@ static int comparison_row(parity_results *results, const tally *t, const groupin
 	snprintf(row->period, sizeof row->period, "%s", results->period);
 	row_context(row, t, &sums[0]);
 	rc = row_crude(row, &sums[0], &options->settings);
+	if (!rc)
+		rc = row_adjust(row, t, g, options);
 	free(sums);
 	return rc;
 }

@@ -189,7 +189,10 @@ static const char results_header[] =
 	"funnel_low998,funnel_high998,funnel_target,funnel_tau2,"
 	"funnel_p_overdispersion,kline_steps,excluded_not_stated_base,"
 	"excluded_not_stated_outcome,excluded_bank_base,excluded_bank_outcome,"
-	"outcome_without_contract,flags,p_score,mdr_low,mdr_high";
+	"outcome_without_contract,flags,p_score,mdr_low,mdr_high,p_holm,p_bh,"
+	"family_size,funnel_limits,re_ratio,re_low,re_high,tau2,pi_low,pi_high,"
+	"re_units,shrunk_ratio,adj_ratio,adj_low,adj_high,adj_p,adj_log_se,"
+	"adj_covariates,adj_cells,adj_converged";
 
 static void csv_row(FILE *out, const parity_result_row *row, int trend)
 {
@@ -261,6 +264,35 @@ static void csv_row(FILE *out, const parity_result_row *row, int trend)
 	csv_next_number(out, r->p_score, !isnan(r->p_score));
 	csv_next_number(out, r->mdr_low, !isnan(r->mdr_low));
 	csv_next_number(out, r->mdr_high, !isnan(r->mdr_high));
+	csv_next_number(out, row->p_holm, row->family_size > 0);
+	csv_next_number(out, row->p_bh, row->family_size > 0);
+	fprintf(out, ",%u", row->family_size);
+	csv_next_text(out, row->funnel_placed || fit
+	                           ? parity_funnel_limits_name(row->funnel_limits) : "");
+	const parity_random_effects *re = &row->random;
+	csv_next_number(out, re->ratio, re->estimable);
+	csv_next_number(out, re->ci_low, re->estimable);
+	csv_next_number(out, re->ci_high, re->estimable);
+	csv_next_number(out, re->tau2, re->estimable);
+	csv_next_number(out, re->pi_low, re->prediction_estimable);
+	csv_next_number(out, re->pi_high, re->prediction_estimable);
+	fputc(',', out);
+	if (re->estimable)
+		fprintf(out, "%zu", re->used);
+	csv_next_number(out, row->shrunk_ratio, row->shrunk_placed);
+	const parity_adjusted *adj = &row->adjusted;
+	int fitted = adj->parameters > 0;
+	csv_next_number(out, adj->ratio, adj->estimable);
+	csv_next_number(out, adj->ci_low, adj->estimable);
+	csv_next_number(out, adj->ci_high, adj->estimable);
+	csv_next_number(out, adj->p, adj->estimable);
+	csv_next_number(out, adj->log_se, adj->estimable);
+	csv_next_text(out, fitted ? row->adjusted_for : "");
+	fputc(',', out);
+	if (fitted)
+		fprintf(out, "%zu,%d", adj->cells_used, adj->converged);
+	else
+		fputc(',', out);
 	if (trend)
 		csv_next_text(out, row->cohorts);
 	fputc('\n', out);
@@ -346,6 +378,9 @@ static void json_row(FILE *out, const parity_result_row *row, int trend)
 	json_field_double(out, "p_score", r->p_score, 1);
 	json_field_double(out, "mdr_low", r->mdr_low, 1);
 	json_field_double(out, "mdr_high", r->mdr_high, 1);
+	json_field_double(out, "p_holm", row->family_size ? row->p_holm : NAN, 1);
+	json_field_double(out, "p_bh", row->family_size ? row->p_bh : NAN, 1);
+	json_field_u64(out, "family_size", row->family_size, 1);
 	json_field_text(out, "band", parity_band_name(r->band), 1);
 	json_field_bool(out, "excludes_one", r->excludes_one, 1);
 	json_field_bool(out, "low_count", r->low_count, 1);
@@ -379,7 +414,43 @@ static void json_row(FILE *out, const parity_result_row *row, int trend)
 		json_field_u64(out, "units", row->funnel_fit.units, 1);
 		json_field_double(out, "phi", row->funnel_fit.phi, 1);
 		json_field_double(out, "p_overdispersion", row->funnel_fit.p_overdispersion, 1);
-		json_field_double(out, "tau2", row->funnel_fit.tau2, 0);
+		json_field_double(out, "tau2", row->funnel_fit.tau2, 1);
+		json_field_text(out, "limits", parity_funnel_limits_name(row->funnel_limits), 0);
+		fputs("}, ", out);
+	}
+	if (row->random.estimable) {
+		const parity_random_effects *re = &row->random;
+		fputs("\"random_effects\": {", out);
+		json_field_double(out, "ratio", re->ratio, 1);
+		json_field_double(out, "ci_low", re->ci_low, 1);
+		json_field_double(out, "ci_high", re->ci_high, 1);
+		json_field_double(out, "log_se", re->se, 1);
+		json_field_double(out, "tau2", re->tau2, 1);
+		json_field_double(out, "q", re->q, 1);
+		json_field_double(out, "pi_low", re->prediction_estimable ? re->pi_low : NAN, 1);
+		json_field_double(out, "pi_high", re->prediction_estimable ? re->pi_high : NAN, 1);
+		json_field_u64(out, "units", re->used, 0);
+		fputs("}, ", out);
+	}
+	if (row->shrunk_placed)
+		json_field_double(out, "shrunk_ratio", row->shrunk_ratio, 1);
+	if (row->adjusted.parameters > 0) {
+		const parity_adjusted *adj = &row->adjusted;
+		fputs("\"adjusted\": {", out);
+		json_field_text(out, "covariates", row->adjusted_for, 1);
+		json_field_bool(out, "estimable", adj->estimable, 1);
+		json_field_double(out, "ratio", adj->estimable ? adj->ratio : NAN, 1);
+		json_field_double(out, "ci_low", adj->estimable ? adj->ci_low : NAN, 1);
+		json_field_double(out, "ci_high", adj->estimable ? adj->ci_high : NAN, 1);
+		json_field_double(out, "p", adj->estimable ? adj->p : NAN, 1);
+		json_field_double(out, "log_se", adj->estimable ? adj->log_se : NAN, 1);
+		json_field_u64(out, "parameters", adj->parameters, 1);
+		json_field_u64(out, "cells", adj->cells_used, 1);
+		json_field_u64(out, "cells_dropped", row->adjust_cells_dropped, 1);
+		json_field_u64(out, "levels_dropped", adj->levels_dropped, 1);
+		json_field_u64(out, "aliased", adj->aliased, 1);
+		json_field_u64(out, "iterations", adj->iterations, 1);
+		json_field_bool(out, "converged", adj->converged, 0);
 		fputs("}, ", out);
 	}
 	if (row->funnel_placed) {
@@ -392,7 +463,8 @@ static void json_row(FILE *out, const parity_result_row *row, int trend)
 		json_field_double(out, "low95", row->funnel_low95, 1);
 		json_field_double(out, "high95", row->funnel_high95, 1);
 		json_field_double(out, "low998", row->funnel_low998, 1);
-		json_field_double(out, "high998", row->funnel_high998, 0);
+		json_field_double(out, "high998", row->funnel_high998, 1);
+		json_field_text(out, "limits", parity_funnel_limits_name(row->funnel_limits), 0);
 		fputs("}, ", out);
 	}
 	if (row->steps[0]) {
@@ -532,7 +604,7 @@ static const char cohorts_header[] =
 	"after_window,before_x1,before_n1,before_x2,before_n2,before_ratio,"
 	"before_ci_low,before_ci_high,after_x1,after_n1,after_x2,after_n2,"
 	"after_ratio,after_ci_low,after_ci_high,ratio_of_ratios,ci_low,ci_high,"
-	"log_diff,se,z,p,level,verdict,statement,note\n";
+	"log_diff,se,z,p,level,verdict,statement,note,mdr_low,mdr_high\n";
 
 /* A pooled window: ratio and interval when estimable. */
 static void csv_pool(FILE *out, const parity_stratum *c, const parity_pooled *p,
@@ -584,6 +656,8 @@ int parity_results_write_cohorts_csv(const parity_results *results, const char *
 		csv_next_text(out, c->verdict);
 		csv_next_text(out, c->statement);
 		csv_next_text(out, c->note);
+		csv_next_number(out, c->mdr_low, !isnan(c->mdr_low));
+		csv_next_number(out, c->mdr_high, !isnan(c->mdr_high));
 		fputc('\n', out);
 	}
 	return util_atomic_commit(&file);
@@ -637,7 +711,9 @@ int parity_results_write_cohorts_json(const parity_results *results, const char 
 		json_field_double(out, "p", ch->estimable ? ch->p : NAN, 1);
 		json_field_text(out, "verdict", c->verdict, 1);
 		json_field_text(out, "statement", c->statement, 1);
-		json_field_text(out, "note", c->note, 0);
+		json_field_text(out, "note", c->note, 1);
+		json_field_double(out, "mdr_low", c->mdr_low, 1);
+		json_field_double(out, "mdr_high", c->mdr_high, 0);
 		fputc('}', out);
 	}
 	fputs("\n  ]\n}\n", out);

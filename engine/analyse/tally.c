@@ -558,8 +558,7 @@ void tally_free(tally *t)
 
 /* ---- summing --------------------------------------------------------------- */
 
-/* Which group a cell falls in: 1, 2, 0 (another class), -1 (not stated). */
-static int classify(const grouping *g, const tally *t, const tally_cell *c)
+int tally_classify(const grouping *g, const tally *t, const tally_cell *c)
 {
 	int in1 = 1, in2 = 1;
 	for (size_t a = 0; a < g->axis_count; a++) {
@@ -665,7 +664,7 @@ int tally_sum(group_sum **out, size_t *count, const tally *t, const grouping *g,
 			s->bank_outcome += c->outcome;
 			continue;
 		}
-		int group = classify(g, t, c);
+		int group = tally_classify(g, t, c);
 		if (group < 0) {
 			s->unknown_base += c->base;
 			s->unknown_outcome += c->outcome;

@@ -48,6 +48,14 @@ static void usage(FILE *out)
 	        "  --kline-from BAND     first band of Kline's ladder (default 5)\n"
 	        "  --funnel-adjust A     funnel limits: plain (default) or additive\n"
 	        "                        (widened for over-dispersion)\n"
+	        "  --adjust C,C,...      also give each overall and comparison ratio\n"
+	        "                        adjusted for these characteristics (e.g.\n"
+	        "                        pay_band,staff_group,age_band,sex) by\n"
+	        "                        modified Poisson regression\n"
+	        "  --funnel-limits L     organisations' funnel limits: lognormal\n"
+	        "                        (default), exact (binomial, given the cases)\n"
+	        "                        or byar (Poisson); the last two need\n"
+	        "                        --funnel-adjust plain\n"
 	        "  --no-trend            skip the trend series\n"
 	        "  --no-comparisons      skip the per-characteristic comparisons\n"
 	        CLI_STATS_HELP
@@ -56,7 +64,7 @@ static void usage(FILE *out)
 
 enum {
 	OPT_COHORTS = 0x200, OPT_REFERENCE, OPT_KLINE_FROM, OPT_NO_TREND,
-	OPT_NO_COMPARISONS,
+	OPT_NO_COMPARISONS, OPT_FUNNEL_LIMITS, OPT_ADJUST,
 };
 
 static int reference_option(parity_analyse_options *options, char *arg)
@@ -87,6 +95,8 @@ int cmd_analyse(int argc, char **argv)
 		{"kline-from", required_argument, NULL, OPT_KLINE_FROM},
 		{"no-trend", no_argument, NULL, OPT_NO_TREND},
 		{"no-comparisons", no_argument, NULL, OPT_NO_COMPARISONS},
+		{"funnel-limits", required_argument, NULL, OPT_FUNNEL_LIMITS},
+		{"adjust", required_argument, NULL, OPT_ADJUST},
 		CLI_ANALYSIS_LONGOPTS,
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -113,6 +123,13 @@ int cmd_analyse(int argc, char **argv)
 		case OPT_KLINE_FROM: options.kline_from = optarg; break;
 		case OPT_NO_TREND: options.no_trend = 1; break;
 		case OPT_NO_COMPARISONS: options.no_comparisons = 1; break;
+		case OPT_ADJUST: options.adjust = optarg; break;
+		case OPT_FUNNEL_LIMITS:
+			if (parity_funnel_limits_parse(&options.funnel_limits, optarg))
+				return cli_usage_error("analyse", "--funnel-limits '%s': use "
+				                       "lognormal (default), exact or byar",
+				                       optarg);
+			break;
 		case 'h': usage(stdout); return 0;
 		case OPT_METHOD:
 		case OPT_LEVEL:

@@ -49,7 +49,9 @@ static void print_usage(FILE *out)
 	        "\n"
 	        "Pool relative likelihood ratios over strata (organisations, years,\n"
 	        "pay bands) with the Mantel-Haenszel method, and test whether the\n"
-	        "strata share one ratio (Woolf-type homogeneity test).\n"
+	        "strata share one ratio (Woolf-type homogeneity test). Also the\n"
+	        "random-effects summary (DerSimonian-Laird tau2, Hartung-Knapp\n"
+	        "interval, prediction interval) and each stratum's shrunken ratio.\n"
 	        "\n"
 	        "FILE is a CSV file with the header stratum,x1,n1,x2,n2 and one row\n"
 	        "per stratum: its label, then group 1's count reaching the outcome and\n"
@@ -315,6 +317,29 @@ static void cell(char *buf, size_t size, int estimable, double value)
 		snprintf(buf, size, "%.6g", value);
 }
 
+/* The random-effects lines: summary, prediction interval, shrunken ratios. */
+static void print_random(const pool_reader *r, const parity_random_effects *re,
+                         const double *shrunk)
+{
+	if (!re->estimable) {
+		printf("Random effects: not estimated (needs two strata with an "
+		       "estimate)\n");
+		return;
+	}
+	printf("Random effects (DerSimonian-Laird, Hartung-Knapp interval): %.10g "
+	       "(%.4g%% CI %.10g to %.10g), tau2 = %.4g over %zu strata\n",
+	       re->ratio, re->level * 100.0, re->ci_low, re->ci_high, re->tau2,
+	       re->used);
+	if (re->prediction_estimable)
+		printf("Prediction interval for a new stratum: %.10g to %.10g\n",
+		       re->pi_low, re->pi_high);
+	printf("Shrunken (empirical Bayes) ratios:");
+	for (size_t i = 0; i < r->rows_used; i++)
+		if (!isnan(shrunk[i]))
+			printf("%s %s %.4g", i ? "," : "", r->rows[i].name, shrunk[i]);
+	printf("\n");
+}
+
 static void print_text(const pool_reader *r, const parity_ratio *ratios,
                        const parity_pooled *p, const parity_stats_settings *s)
 {
@@ -374,7 +399,8 @@ static void json_value(int estimable, double value)
 }
 
 static void print_json(const pool_reader *r, const parity_ratio *ratios,
-                       const parity_pooled *p, const parity_stats_settings *s)
+                       const parity_pooled *p, const parity_stats_settings *s,
+                       const parity_random_effects *re, const double *shrunk)
 {
 	printf("{\"method\":");
 	cli_json_string(stdout, parity_ci_method_name(s->method));
@@ -397,7 +423,9 @@ static void print_json(const pool_reader *r, const parity_ratio *ratios,
 		cli_json_double(stdout, q->p_fisher);
 		printf(",\"band\":");
 		cli_json_string(stdout, parity_band_name(q->band));
-		printf(",\"low_count\":%s}", q->low_count ? "true" : "false");
+		printf(",\"low_count\":%s,\"shrunk_ratio\":", q->low_count ? "true" : "false");
+		cli_json_double(stdout, shrunk[i]);
+		printf("}");
 	}
 	printf("],\"pooled\":{\"estimable\":%s,\"ratio\":",
 	       p->estimable ? "true" : "false");
@@ -419,9 +447,23 @@ static void print_json(const pool_reader *r, const parity_ratio *ratios,
 	printf(",\"df\":%u,\"p_homogeneity\":", p->df);
 	json_value(p->homogeneity_estimable, p->p_homogeneity);
 	printf(",\"homogeneity_estimable\":%s,\"strata\":%zu,\"informative_strata\""
-	       ":%zu,\"strata_in_q\":%zu,\"strata_adjusted_in_q\":%zu}}\n",
+	       ":%zu,\"strata_in_q\":%zu,\"strata_adjusted_in_q\":%zu}",
 	       p->homogeneity_estimable ? "true" : "false", p->strata,
 	       p->informative, p->q_strata, p->q_adjusted);
+	printf(",\"random_effects\":{\"estimable\":%s,\"re_ratio\":",
+	       re->estimable ? "true" : "false");
+	json_value(re->estimable, re->ratio);
+	printf(",\"re_low\":");
+	json_value(re->estimable, re->ci_low);
+	printf(",\"re_high\":");
+	json_value(re->estimable, re->ci_high);
+	printf(",\"tau2\":");
+	json_value(re->estimable, re->tau2);
+	printf(",\"pi_low\":");
+	json_value(re->prediction_estimable, re->pi_low);
+	printf(",\"pi_high\":");
+	json_value(re->prediction_estimable, re->pi_high);
+	printf(",\"strata_used\":%zu}}\n", re->used);
 }
 
 int cmd_pool(int argc, char **argv)
@@ -439,6 +481,8 @@ int cmd_pool(int argc, char **argv)
 	parity_ratio *ratios = NULL;
 	parity_stratum *strata = NULL;
 	parity_pooled pooled;
+	parity_random_effects random;
+	double *shrunk = NULL;
 	int json = 0, c, rc, status = 0;
 
 	parity_stats_settings_default(&settings);
@@ -503,11 +547,24 @@ int cmd_pool(int argc, char **argv)
 		status = cli_fail("pool", rc);
 		goto cleanup;
 	}
-	if (json)
-		print_json(&reader, ratios, &pooled, &settings);
-	else
+	shrunk = calloc(reader.rows_used ? reader.rows_used : 1, sizeof *shrunk);
+	if (!shrunk) {
+		status = cli_fail("pool", parity_error_set(PARITY_ENOMEM, "out of memory"));
+		goto cleanup;
+	}
+	if ((rc = parity_pool_random(&random, shrunk, strata, reader.rows_used,
+	                             settings.level)) != 0) {
+		status = cli_fail("pool", rc);
+		goto cleanup;
+	}
+	if (json) {
+		print_json(&reader, ratios, &pooled, &settings, &random, shrunk);
+	} else {
 		print_text(&reader, ratios, &pooled, &settings);
+		print_random(&reader, &random, shrunk);
+	}
 cleanup:
+	free(shrunk);
 	free(ratios);
 	free(strata);
 	free_rows(&reader);

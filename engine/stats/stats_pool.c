@@ -2,7 +2,7 @@
  * stats_pool.c: combining ratios: the Mantel-Haenszel pooled ratio over
  * strata with the Greenland-Robins interval and Woolf-type homogeneity
  * test, the ratio of two ratios (Altman & Bland), funnel-plot control limits
- * (Spiegelhalter) and Kline's compound ratio over successive steps.
+ * (Spiegelhalter: log-normal, exact binomial and Byar) and Kline's compound ratio over successive steps.
  */
 #include "parity/stats.h"
 
@@ -439,5 +439,179 @@ int parity_compound_from_ci(parity_compound *out, const parity_ratio_ci *steps,
 	}
 	if (usable)
 		compound_fill(out, sum_lr, sum_var);
+	return 0;
+}
+
+int parity_change_mdr(double *low, double *high, const parity_change *change,
+                      double alpha, double power)
+{
+	if (!low || !high || !change)
+		return parity_error_set(PARITY_EUSAGE, "parity_change_mdr: NULL argument");
+	if (!(alpha > 0.0 && alpha < 1.0) || !(power > 0.0 && power < 1.0))
+		return parity_error_set(PARITY_EUSAGE, "alpha %g and power %g must lie "
+		                        "between 0 and 1", alpha, power);
+	*low = *high = NAN;
+	if (!change->estimable || !(change->se > 0.0) || isinf(change->se))
+		return 0;
+	double reach = (gsl_cdf_ugaussian_Pinv(1.0 - alpha / 2.0) +
+	                gsl_cdf_ugaussian_Pinv(power)) * change->se;
+	*high = exp(reach);
+	*low = exp(-reach);
+	return 0;
+}
+
+/* ---- funnel limits by method ----------------------------------------------- */
+
+const char *parity_funnel_limits_name(parity_funnel_limits_method method)
+{
+	switch (method) {
+	case PARITY_FUNNEL_LOGNORMAL: return "lognormal";
+	case PARITY_FUNNEL_EXACT: return "exact";
+	case PARITY_FUNNEL_BYAR: return "byar";
+	}
+	return "unknown";
+}
+
+int parity_funnel_limits_parse(parity_funnel_limits_method *out, const char *name)
+{
+	static const parity_funnel_limits_method all[] = {
+		PARITY_FUNNEL_LOGNORMAL, PARITY_FUNNEL_EXACT, PARITY_FUNNEL_BYAR};
+	for (size_t i = 0; name && i < sizeof all / sizeof all[0]; i++)
+		if (!strcmp(name, parity_funnel_limits_name(all[i]))) {
+			*out = all[i];
+			return 0;
+		}
+	return parity_error_set(PARITY_EUSAGE, "unknown funnel limits \"%.20s\": use "
+	                        "lognormal, exact or byar", name ? name : "");
+}
+
+/* P(X <= r) for X ~ Binomial(m, pi) through the regularised beta function,
+ * so that m is not limited to an unsigned int; r < 0 gives 0. */
+static double binomial_cdf(double r, double m, double pi)
+{
+	if (r < 0.0)
+		return 0.0;
+	if (r >= m)
+		return 1.0;
+	return gsl_cdf_beta_P(1.0 - pi, m - r, r + 1.0);
+}
+
+/* The interpolated p-quantile of Binomial(m, pi) (Spiegelhalter 2005,
+ * appendix A.1.1): r_p, the smallest r with F(r) >= p, less
+ * (F(r_p) - p) / (F(r_p) - F(r_p - 1)). */
+static double binomial_quantile(double p, uint64_t m, double pi)
+{
+	uint64_t lo = 0, hi = m;
+	while (lo < hi) { /* F is increasing: bisect for the smallest r */
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (binomial_cdf((double)mid, (double)m, pi) >= p)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	double at = binomial_cdf((double)lo, (double)m, pi);
+	double below = binomial_cdf((double)lo - 1.0, (double)m, pi);
+	double a = at > below ? (at - p) / (at - below) : 0.0;
+	return (double)lo - a;
+}
+
+/* Group 1's count y of m as a ratio y n2 / ((m - y) n1). */
+static double count_to_ratio(double y, double m, const parity_stratum *u)
+{
+	if (y <= 0.0)
+		return 0.0;
+	if (y >= m)
+		return INFINITY;
+	return y * (double)u->n2 / ((m - y) * (double)u->n1);
+}
+
+/* Exact limits at `level`: 0, or 1 when the unit has no case or an empty
+ * group (no limits). */
+static int exact_limits(double *low, double *high, double theta,
+                        const parity_stratum *u, double level)
+{
+	uint64_t m = u->x1 + u->x2;
+	if (!m || !u->n1 || !u->n2)
+		return 1;
+	double pi = theta * (double)u->n1 / (theta * (double)u->n1 + (double)u->n2);
+	*low = count_to_ratio(binomial_quantile((1.0 - level) / 2.0, m, pi), (double)m, u);
+	*high = count_to_ratio(binomial_quantile((1.0 + level) / 2.0, m, pi), (double)m, u);
+	return 0;
+}
+
+/* Byar's limits at `level`: 0, or 1 when the expected count is 0. */
+static int byar_limits(double *low, double *high, double theta,
+                       const parity_stratum *u, double level)
+{
+	if (!u->n1 || !u->n2 || !u->x2)
+		return 1;
+	double e = theta * (double)u->n1 * (double)u->x2 / (double)u->n2;
+	double z = parity_stats_z(level);
+	double base_low = 1.0 - 1.0 / (9.0 * e) - z / (3.0 * sqrt(e));
+	double base_high = 1.0 - 1.0 / (9.0 * (e + 1.0)) + z / (3.0 * sqrt(e + 1.0));
+	double o_low = base_low > 0.0 ? e * base_low * base_low * base_low : 0.0;
+	double o_high = (e + 1.0) * base_high * base_high * base_high;
+	*low = theta * o_low / e;
+	*high = theta * o_high / e;
+	return 0;
+}
+
+/* -1 below [low, high], +1 above, 0 within. */
+static int beyond(double ratio, double low, double high)
+{
+	return ratio < low ? -1 : (ratio > high ? 1 : 0);
+}
+
+int parity_funnel_bounds_compute(parity_funnel_bounds *out, const parity_funnel *funnel,
+                                 const parity_stratum *unit,
+                                 parity_funnel_limits_method method)
+{
+	int rc;
+	if (!out || !funnel || !unit)
+		return parity_error_set(PARITY_EUSAGE,
+		                        "parity_funnel_bounds_compute: NULL argument");
+	memset(out, 0, sizeof *out);
+	out->low95 = out->high95 = out->low998 = out->high998 = NAN;
+	if ((rc = check_stratum(unit, 0, "unit")) != 0)
+		return rc;
+	double theta = funnel->target;
+	if (!(theta > 0.0) || isinf(theta))
+		return parity_error_set(PARITY_EUSAGE, "funnel target %g must be a "
+		                        "positive, finite ratio", theta);
+	double ratio;
+	int none;
+	switch (method) {
+	case PARITY_FUNNEL_LOGNORMAL: {
+		parity_log_ratio l;
+		if ((rc = parity_ratio_log_scale(&l, unit->x1, unit->n1, unit->x2, unit->n2)))
+			return rc;
+		if (!l.estimable || !(l.se > 0.0))
+			return 0;
+		if ((rc = parity_funnel_limits(&out->low95, &out->high95, funnel, l.se, 0.95)) ||
+		    (rc = parity_funnel_limits(&out->low998, &out->high998, funnel, l.se,
+		                               0.998)))
+			return rc;
+		ratio = exp(l.log_ratio);
+		break;
+	}
+	case PARITY_FUNNEL_EXACT:
+	case PARITY_FUNNEL_BYAR: {
+		int (*limits)(double *, double *, double, const parity_stratum *, double) =
+			method == PARITY_FUNNEL_EXACT ? exact_limits : byar_limits;
+		none = limits(&out->low95, &out->high95, theta, unit, 0.95) ||
+		       limits(&out->low998, &out->high998, theta, unit, 0.998);
+		if (none) {
+			out->low95 = out->high95 = out->low998 = out->high998 = NAN;
+			return 0;
+		}
+		ratio = count_to_ratio((double)unit->x1, (double)(unit->x1 + unit->x2), unit);
+		break;
+	}
+	default:
+		return parity_error_set(PARITY_EUSAGE, "unknown funnel limits %d", (int)method);
+	}
+	out->available = 1;
+	out->outside95 = beyond(ratio, out->low95, out->high95);
+	out->outside998 = beyond(ratio, out->low998, out->high998);
 	return 0;
 }

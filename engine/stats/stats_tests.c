@@ -4,7 +4,8 @@
  * epitools convention) and Pearson's chi-square without continuity
  * correction. Exact for counts up to 10^12 without walking the support.
  * Also the test each interval method inverts (parity_test_score) and the
- * minimum detectable ratio at a given power (parity_ratio_mdr).
+ * minimum detectable ratio at a given power (parity_ratio_mdr), and the
+ * Holm and Benjamini-Hochberg adjustments for a family of tests.
  */
 #include "parity/stats.h"
 
@@ -14,6 +15,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <math.h>
+#include <stdlib.h>
 
 /* Exact products of two counts up to 10^12 (and sums of such products). */
 __extension__ typedef unsigned __int128 u128;
@@ -371,5 +373,76 @@ int parity_ratio_mdr(double *low, double *high, uint64_t x1, uint64_t n1,
 		*low = mdr_search(&d, -1.0);
 	if (high)
 		*high = mdr_search(&d, 1.0);
+	return 0;
+}
+
+/* ---- multiple comparisons ------------------------------------------------ */
+
+/* An index into the p-values with its value, for sorting. */
+typedef struct ranked_p {
+	double p;     /* the unadjusted p */
+	size_t index; /* where it came from */
+} ranked_p;
+
+static int compare_ranked(const void *a, const void *b)
+{
+	const ranked_p *x = a, *y = b;
+	if (x->p != y->p)
+		return x->p < y->p ? -1 : 1;
+	return x->index < y->index ? -1 : (x->index > y->index);
+}
+
+/*
+ * Holm's step-down and Benjamini-Hochberg's step-up adjustments over the
+ * m p-values that are not NaN, with the p-values ranked p(1) <= ... <= p(m):
+ *   Holm: p~(i) = max over j <= i of min(1, (m - j + 1) p(j));
+ *   BH:   p~(i) = min over j >= i of min(1, m p(j) / j).
+ * Both are R's p.adjust(method = "holm" / "BH"). NaN stays NaN in both
+ * outputs (not a member of the family). Either output may be NULL.
+ * Returns 0, PARITY_EUSAGE (NULL p with count > 0, a p outside [0,1]) or
+ * PARITY_ENOMEM; on error the outputs are unchanged.
+ */
+int parity_p_adjust(double *holm, double *bh, size_t *family, const double *p,
+                    size_t count)
+{
+	if (count > 0 && !p)
+		return parity_error_set(PARITY_EUSAGE, "parity_p_adjust: p is NULL");
+	size_t m = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (isnan(p[i]))
+			continue;
+		if (!(p[i] >= 0.0 && p[i] <= 1.0))
+			return parity_error_set(PARITY_EUSAGE, "p-value %zu is %g: p-values "
+			                        "lie between 0 and 1", i + 1, p[i]);
+		m++;
+	}
+	ranked_p *ranked = malloc((m ? m : 1) * sizeof *ranked);
+	if (!ranked)
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	for (size_t i = 0, j = 0; i < count; i++)
+		if (!isnan(p[i]))
+			ranked[j++] = (ranked_p){p[i], i};
+	qsort(ranked, m, sizeof *ranked, compare_ranked);
+	for (size_t i = 0; i < count; i++) {
+		if (holm)
+			holm[i] = NAN;
+		if (bh)
+			bh[i] = NAN;
+	}
+	double running = 0.0;
+	for (size_t j = 0; j < m && holm; j++) {
+		double v = fmin(1.0, (double)(m - j) * ranked[j].p);
+		running = fmax(running, v);
+		holm[ranked[j].index] = running;
+	}
+	running = 1.0;
+	for (size_t j = m; j-- > 0 && bh;) {
+		double v = fmin(1.0, (double)m * ranked[j].p / (double)(j + 1));
+		running = fmin(running, v);
+		bh[ranked[j].index] = running;
+	}
+	if (family)
+		*family = m;
+	free(ranked);
 	return 0;
 }

@@ -82,6 +82,19 @@ typedef struct parity_result_row {
 	uint64_t outcome_without_contract;    /**< outcome counted with no contract recorded */
 	char flags[96];       /**< ';'-separated notes, e.g. "window_incomplete" */
 	char cohorts[64];     /**< trend rows: "RMC1:before", "RMC1:during", "RMC1:after" */
+	double p_holm;        /**< p_score adjusted by Holm over the row's family; NAN: none */
+	double p_bh;          /**< p_score adjusted by Benjamini-Hochberg; NAN: none */
+	unsigned family_size; /**< tests in the row's family (0: not in one); see
+	                           parity_analyse_run() for what a family is */
+	parity_funnel_limits_method funnel_limits; /**< how funnel_low95.. were drawn */
+	parity_random_effects random; /**< pooled organisation row: random effects across
+	                                   organisations (random.estimable 0: none) */
+	double shrunk_ratio;  /**< organisation rows: empirical-Bayes ratio, toward random */
+	int shrunk_placed;    /**< 1 when shrunk_ratio is set */
+	parity_adjusted adjusted; /**< overall rows, with options.adjust: the ratio adjusted
+	                               for the covariates (parameters 0: not computed) */
+	char adjusted_for[96]; /**< the covariates used, ';'-separated */
+	unsigned adjust_cells_dropped; /**< cells left out: more cases than base */
 } parity_result_row;
 
 /** A mentoring cohort read from a cohort file. */
@@ -138,6 +151,9 @@ typedef struct parity_cohort_result {
 	char verdict[32];      /**< "improved", "worsened", "no detectable change", "no estimate" */
 	char statement[480];   /**< the plain sentence with the figures */
 	char note[200];        /**< why there is no estimate, or a caution */
+	double mdr_low;        /**< the largest ratio of ratios below 1 the windows could
+	                            detect (parity_change_mdr, 80%, 5%); NAN: none */
+	double mdr_high;       /**< the smallest above 1; NAN: none */
 } parity_cohort_result;
 
 /** A cohort's dates, copied into the results so trend charts can mark them. */
@@ -201,6 +217,10 @@ typedef struct parity_analyse_options {
 	const parity_cohorts *cohorts; /**< cohorts to evaluate, or NULL; borrowed */
 	unsigned cohort_window_months; /**< before/after window (0: 12) */
 	parity_funnel_adjust funnel_adjust; /**< funnel over-dispersion (default plain) */
+	parity_funnel_limits_method funnel_limits; /**< funnel limits (default
+	                                    log-normal; exact and Byar need funnel_adjust plain) */
+	const char *adjust;       /**< covariates for adjusted ratios, comma-separated
+	                               ("pay_band,staff_group,age_band,sex"), or NULL */
 	const char *kline_from;   /**< Kline ladder's first band (NULL: "5") */
 	int no_trend;             /**< 1: skip the trend series */
 	int no_comparisons;       /**< 1: skip the per-characteristic comparisons */
@@ -217,7 +237,17 @@ void parity_analyse_options_default(parity_analyse_options *out);
  * organisation, pay band and staff group (each with a Mantel-Haenszel
  * pooled row), funnel positions, Kline's compound ratio, comparisons for
  * every characteristic, intersections, the trend series and, when
- * options->cohorts is set, the cohort evaluation. On success *out is a new
+ * options->cohorts is set, the cohort evaluation. Multiple comparisons:
+ * the crude rows (not pooled, not Kline) that share indicator, grouping,
+ * stratum kind and period form one family (an indicator's organisations;
+ * its pay bands; its staff groups; its overall row alone; a measure's
+ * categories of one characteristic against its reference; one
+ * intersection), and each row's p_score gets Holm and Benjamini-Hochberg
+ * adjustments over its family (p_holm, p_bh, family_size). With
+ * options->adjust, each standard indicator's overall row and each
+ * comparison row also carry the ratio adjusted for those characteristics
+ * (row->adjusted: parity_ratio_adjusted on the cube's cells).
+ * On success *out is a new
  * result set the caller frees with parity_results_free(). An indicator
  * whose data is missing is left out with a note in results->notes.
  * Returns 0, PARITY_EUSAGE for bad options, PARITY_EDATA when the store

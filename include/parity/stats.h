@@ -227,6 +227,20 @@ int parity_test_score(double *p, double *statistic, uint64_t x1, uint64_t n1,
 int parity_ratio_mdr(double *low, double *high, uint64_t x1, uint64_t n1,
                      uint64_t x2, uint64_t n2, double alpha, double power);
 
+/**
+ * Multiple comparisons: Holm's step-down (Holm, Scand J Stat 1979;6:65)
+ * and Benjamini-Hochberg's step-up false discovery rate (J R Stat Soc B
+ * 1995;57:289) adjusted p-values for the `count` p-values in `p`, as R's
+ * p.adjust. With the m p-values that are not NaN ranked p(1) <= ... <= p(m):
+ * Holm p~(i) = max_{j<=i} min(1, (m-j+1) p(j)); BH p~(i) = min_{j>=i}
+ * min(1, m p(j) / j). A NaN p is not in the family and stays NaN in both
+ * outputs; `family` receives m. Any output may be NULL. Returns 0,
+ * PARITY_EUSAGE (p NULL with count > 0, a p outside [0,1]) or
+ * PARITY_ENOMEM.
+ */
+int parity_p_adjust(double *holm, double *bh, size_t *family, const double *p,
+                    size_t count);
+
 /** A ratio on the log scale with its standard error (delta method). */
 typedef struct parity_log_ratio {
 	int estimable;    /**< 0 when x1 = x2 = 0, n1 = 0 or n2 = 0 */
@@ -336,6 +350,19 @@ int parity_change_from_ci(parity_change *out, const parity_ratio_ci *first,
 int parity_change_from_ratios(parity_change *out, const parity_ratio *first,
                               const parity_ratio *second, double level);
 
+/**
+ * The smallest change a ratio of ratios with standard error change->se
+ * could detect with probability `power` by a two-sided test at `alpha`:
+ * high = exp((z_{1-alpha/2} + z_power) se), low = 1/high (the usual
+ * minimum-detectable-effect rule for a normal estimate, e.g. Bloom, Eval
+ * Rev 1995;19:547, taking the observed se as the se under the
+ * alternative; the far tail's rejections ignored). 2.801585 se at 80% and
+ * 5%. NAN for both when the change has no estimate or se is 0 or not
+ * finite. Returns 0 or PARITY_EUSAGE (alpha or power outside (0,1)).
+ */
+int parity_change_mdr(double *low, double *high, const parity_change *change,
+                      double alpha, double power);
+
 /*
  * ---- Funnel plots (Spiegelhalter, Stat Med 2005;24:1185) ------------------
  * Each unit (organisation) is plotted as its ln ratio against its precision
@@ -390,6 +417,96 @@ int parity_funnel_compute(parity_funnel *out, parity_funnel_point *points,
 int parity_funnel_limits(double *low, double *high, const parity_funnel *funnel,
                          double se, double level);
 
+/**
+ * How an organisation's funnel limits are drawn around the target theta
+ * (Spiegelhalter 2005, appendix; Public Health England's funnel-plot tools):
+ * - LOGNORMAL: exp(ln theta +/- z sqrt(se^2 + tau2)), se from the log-scale
+ *   rule (the default; the only one that takes an over-dispersion tau2);
+ * - EXACT: conditional binomial. Given the unit's m = x1 + x2 people who
+ *   reached the outcome, under ratio theta x1 ~ Binomial(m, pi0), pi0 =
+ *   theta n1 / (theta n1 + n2). Each limit is the binomial quantile r_p with
+ *   Spiegelhalter's interpolation r_p - a, a = (F(r_p) - p) / (F(r_p) -
+ *   F(r_p - 1)), as a ratio y n2 / ((m - y) n1);
+ * - BYAR: Poisson by Byar's approximation. Group 1's expected count at
+ *   group 2's rate times theta, E = theta n1 x2 / n2, is put in Byar's
+ *   formulas as PHE's ratio funnels do: O_low = E (1 - 1/(9E) - z/(3 sqrt
+ *   E))^3 (0 when negative), O_high = (E + 1) (1 - 1/(9(E + 1)) + z/(3
+ *   sqrt(E + 1)))^3, and the limits on the ratio are theta O / E. Group 2's
+ *   rate is treated as known, as in indirect standardisation.
+ */
+typedef enum parity_funnel_limits_method {
+	PARITY_FUNNEL_LOGNORMAL = 0, /**< log-normal (default) */
+	PARITY_FUNNEL_EXACT,         /**< conditional binomial, interpolated */
+	PARITY_FUNNEL_BYAR           /**< Poisson by Byar's approximation */
+} parity_funnel_limits_method;
+
+/** "lognormal", "exact" or "byar". */
+const char *parity_funnel_limits_name(parity_funnel_limits_method method);
+
+/** Parse a limits name; 0 or PARITY_EUSAGE. */
+int parity_funnel_limits_parse(parity_funnel_limits_method *out, const char *name);
+
+/** One unit's limits at 95% and 99.8% and where it lies against them. */
+typedef struct parity_funnel_bounds {
+	int available;    /**< 0: no limits (no case in the unit; BYAR: x2 = 0) */
+	double low95, high95;   /**< ratio scale; 0 and INFINITY allowed */
+	double low998, high998; /**< the same at 99.8% */
+	int outside95;    /**< -1 below, +1 above, 0 within the 95% limits */
+	int outside998;   /**< the same for 99.8% */
+} parity_funnel_bounds;
+
+/**
+ * The limits of `unit` on `funnel` (its target; its tau2 for LOGNORMAL
+ * only) by `method`, and whether the unit's ratio x1 n2 / (n1 x2) lies
+ * beyond them (LOGNORMAL: its log-scale estimate, as
+ * parity_funnel_compute()). Returns 0 (out->available 0 when the method
+ * has no limits for it) or PARITY_EUSAGE (bad counts, target, method).
+ */
+int parity_funnel_bounds_compute(parity_funnel_bounds *out, const parity_funnel *funnel,
+                                 const parity_stratum *unit,
+                                 parity_funnel_limits_method method);
+
+/*
+ * ---- Random effects across organisations ----------------------------------
+ * Each unit's log ratio y_i and variance v_i follow the log-scale rule
+ * (parity_ratio_log_scale); units with no estimate or v_i = 0 are left out.
+ */
+
+/** A random-effects summary of units' ratios. */
+typedef struct parity_random_effects {
+	double level;         /**< level of the interval and prediction interval */
+	size_t units;         /**< units given */
+	size_t used;          /**< units with an estimate and v_i > 0 (k) */
+	int estimable;        /**< 0 when k < 2 */
+	double q;             /**< Cochran's Q about the inverse-variance mean */
+	double tau2;          /**< DerSimonian-Laird between-unit variance */
+	double log_ratio;     /**< mu: sum w*_i y_i / sum w*_i, w*_i = 1/(v_i + tau2) */
+	double ratio;         /**< exp(mu) */
+	double se;            /**< Hartung-Knapp-Sidik-Jonkman standard error of mu */
+	double ci_low;        /**< exp(mu - t_{k-1} se) */
+	double ci_high;       /**< exp(mu + t_{k-1} se) */
+	int prediction_estimable; /**< 0 when k < 3 */
+	double pi_low;        /**< exp(mu - t_{k-2} sqrt(tau2 + 1/sum w*_i)) */
+	double pi_high;       /**< exp(mu + t_{k-2} sqrt(tau2 + 1/sum w*_i)) */
+} parity_random_effects;
+
+/**
+ * The random-effects summary of `count` units: DerSimonian-Laird tau2 =
+ * max(0, (Q - (k - 1)) / (sum w - sum w^2 / sum w)), w_i = 1/v_i (Control
+ * Clin Trials 1986;7:177); the mean mu with weights 1/(v_i + tau2); its
+ * Hartung-Knapp-Sidik-Jonkman interval, se^2 = sum w*_i (y_i - mu)^2 /
+ * ((k - 1) sum w*_i), with t on k - 1 df (no truncation of the variance
+ * factor at 1); and the prediction interval for a new unit's ratio
+ * (Higgins, Thompson and Spiegelhalter, J R Stat Soc A 2009;172:137), t on
+ * k - 2 df. `shrunk`, when not NULL, is a caller array of `count` entries
+ * that receives each unit's empirical-Bayes ratio exp(mu + B_i (y_i - mu)),
+ * B_i = tau2 / (tau2 + v_i), pulled toward the mean by its imprecision
+ * (NAN for a unit left out, or when not estimable). Returns 0 or
+ * PARITY_EUSAGE (bad counts naming the unit, level outside (0,1)).
+ */
+int parity_pool_random(parity_random_effects *out, double *shrunk,
+                       const parity_stratum *units, size_t count, double level);
+
 /*
  * ---- Kline's compound ratio over successive steps -------------------------
  */
@@ -422,6 +539,74 @@ int parity_compound_ratio(parity_compound *out, const parity_stratum *steps,
  */
 int parity_compound_from_ci(parity_compound *out, const parity_ratio_ci *steps,
                             size_t count, double level);
+
+/*
+ * ---- Adjusted ratio: modified Poisson regression (Zou, Am J Epidemiol
+ * 2004;159:702) ------------------------------------------------------------
+ */
+
+/** The most categorical covariates one adjusted ratio takes. */
+#define PARITY_ADJUST_MAX 8
+
+/** One cell of the count cube: people sharing a group and covariate levels. */
+typedef struct parity_adjust_cell {
+	uint64_t x;          /**< how many reached the outcome */
+	uint64_t n;          /**< the base (x <= n) */
+	int group1;          /**< 1: group 1 (the numerator rate), 0: group 2 */
+	uint32_t level[PARITY_ADJUST_MAX]; /**< each covariate's level; 0 = reference */
+} parity_adjust_cell;
+
+/** A ratio adjusted for covariates. */
+typedef struct parity_adjusted {
+	double level;        /**< confidence level used */
+	int estimable;       /**< 0: no estimate (a group with no outcome, confounded
+	                          covariates, no convergence) */
+	int converged;       /**< 1 when Newton's method met its tolerance */
+	unsigned iterations; /**< Newton steps taken */
+	double ratio;        /**< exp(beta_group) */
+	double log_se;       /**< robust (HC0 sandwich) SE of beta_group */
+	double ci_low;       /**< exp(beta - z se) */
+	double ci_high;      /**< exp(beta + z se) */
+	double p;            /**< two-sided Wald p with the robust SE */
+	size_t parameters;   /**< coefficients fitted (intercept, group, dummies) */
+	size_t cells_used;   /**< cells with a base that entered the fit */
+	size_t levels_dropped; /**< covariate levels left out: no one in them reached
+	                            the outcome (their coefficient would be -infinity) */
+	size_t aliased;      /**< dummies left out as aliased: determined by the others
+	                          (a staff group only in one pay band), as R's glm */
+} parity_adjusted;
+
+/**
+ * The ratio of group 1's rate to group 2's adjusted for `covariates`
+ * categorical covariates, by log-link Poisson regression with the robust
+ * (HC0 sandwich) variance: Zou's modified Poisson for a binary outcome,
+ * fitted on cells rather than people. Each person i has y_i in {0,1} and
+ * log E y_i = X_i beta, X_i = (1, group 1, a dummy for each non-reference
+ * level of each covariate). Everyone in cell j shares X_j and mu_j =
+ * exp(X_j beta), so the person-level sums reduce to cell totals:
+ *   score   U = sum_i X_i (y_i - mu_i) = sum_j X_j (x_j - n_j mu_j)
+ *   bread   A = sum_i mu_i X_i X_i' = sum_j n_j mu_j X_j X_j'
+ *   meat    B = sum_i (y_i - mu_i)^2 X_i X_i'
+ *             = sum_j [x_j (1 - mu_j)^2 + (n_j - x_j) mu_j^2] X_j X_j'
+ * (x_j people with y = 1, n_j - x_j with y = 0), and V = A^-1 B A^-1.
+ * beta solves U = 0 by Newton's method (A is the Hessian of the Poisson
+ * log-likelihood, which is concave) with step halving, from the pooled
+ * rate; at most 100 steps, converged when no coefficient moves by 1e-10.
+ * With no covariates the fit is the crude ratio and V's group element is
+ * 1/x1 - 1/n1 + 1/x2 - 1/n2, Katz's variance. `levels` gives each
+ * covariate's level count (levels 0 .. levels[k]-1 in the cells). A
+ * level in which no one reached the outcome is left out with its cells;
+ * a dummy that the columns before it determine (collinear covariates) is
+ * left out as aliased, found by a Cholesky factorisation of sum n_j X_j
+ * X_j' that skips columns whose pivot falls below 1e-9 of their diagonal.
+ * If the group column itself is aliased there is no estimate.
+ * Returns 0 (out->estimable 0 when there is no estimate) or PARITY_EUSAGE
+ * (x > n, too many covariates, a level out of range, level outside (0,1))
+ * or PARITY_ENOMEM.
+ */
+int parity_ratio_adjusted(parity_adjusted *out, const parity_adjust_cell *cells,
+                          size_t count, size_t covariates, const uint32_t *levels,
+                          double level);
 
 #ifdef __cplusplus
 }

@@ -83,6 +83,24 @@ run "$scratch/crlf.csv" --json
 expect_status 0
 expect_near ci_high 3.869791038 5e-9
 
+case=1.4 # random effects on the BCG trials (metafor's dat.bcg): published
+         # DerSimonian-Laird tau2 0.3088; the interval, prediction interval and
+         # shrunken ratio from tests/engine/ref_random.py
+run "$data/bcg.csv" --json
+expect_status 0
+expect_near tau2 0.30876026286237646 1e-9
+expect_near re_ratio 0.489624150463619 1e-9
+expect_near re_low 0.3302777360257452 1e-9
+expect_near re_high 0.7258491341315646 1e-9
+expect_near pi_low 0.13549256706821694 1e-9
+expect_near pi_high 1.7693354986515386 1e-9
+expect_json strata_used 13
+grep -q '"stratum":"T1",[^}]*"shrunk_ratio":0.44960270085' "$out" || fail "T1 shrunk ratio"
+run "$data/bcg.csv"
+expect_status 0
+expect_out "tau2 = 0.3088 over 13 strata"
+expect_out "Prediction interval for a new stratum: 0.1354925671 to 1.769335499"
+
 # ---- 2. bad files and arguments ---------------------------------------------
 
 bad() {

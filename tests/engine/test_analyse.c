@@ -117,6 +117,25 @@ static void test_analyse_pooled_over_organisations(void)
 	if (p && pooled)
 		CHECK(p->funnel_low95 < pooled->pool.ratio && pooled->pool.ratio < p->funnel_high95 &&
 		      p->funnel_low998 < p->funnel_low95 && p->funnel_high998 > p->funnel_high95);
+	/* Multiple comparisons: the two organisation rows are one family. Their
+	 * Katz Wald p-values by hand (python, math.erfc): P 0.0033931369847477123,
+	 * Q 0.024232280914966608; Holm: 2 x 0.00339... = 0.006786273969495425,
+	 * then max(that, 0.0242...) = 0.0242...; BH: min(2 x 0.00339.../1,
+	 * 0.0242...) and 2 x 0.0242.../2: the same pair here. */
+	const parity_result_row *q = fx_row(r, "WRES2", NULL, "organisation", "Q", NULL);
+	CHECK(p && q);
+	if (p && q) {
+		CHECK(p->family_size == 2 && q->family_size == 2);
+		CHECK_REL(p->ratio.p_score, 0.0033931369847477123, 1e-9);
+		CHECK_REL(p->p_holm, 0.006786273969495425, 1e-9);
+		CHECK_REL(p->p_bh, 0.006786273969495425, 1e-9);
+		CHECK_REL(q->p_holm, 0.024232280914966608, 1e-9);
+		CHECK_REL(q->p_bh, 0.024232280914966608, 1e-9);
+	}
+	if (pooled)
+		CHECK(pooled->family_size == 0 && isnan(pooled->p_holm));
+	if (overall)
+		CHECK(overall->family_size == 1 && overall->p_holm == overall->ratio.p_score);
 	/* Pay bands 5 and 6 split the groups completely: one group each. */
 	CHECK_COUNTS(fx_row(r, "WRES2", NULL, "pay_band", "5", NULL), 688, 1338, 0, 0);
 	parity_results_free(r);

@@ -177,6 +177,13 @@ static void test_cohort_before_after(void)
 		CHECK_NEAR(c1->change.ci_high, 3.346622726, 1e-8);
 		CHECK_NEAR(c1->change.p, 0.722311989, 1e-7);
 		CHECK_STR(c1->verdict, "no detectable change");
+		/* Minimum detectable change: exp(-/+ (z_0.975 + z_0.80) SE(d)) with
+		 * z_0.975 + z_0.80 = 2.801585218112968 (python statistics.NormalDist)
+		 * and SE(d) 0.521717991 above: 0.23185631951387298 and
+		 * 4.3130159320076915, quoted in the statement (2 decimals). */
+		CHECK_NEAR(c1->mdr_low, 0.23185631951387298, 1e-7);
+		CHECK_NEAR(c1->mdr_high, 4.3130159320076915, 1e-7);
+		CHECK(strstr(c1->statement, "below 0.23 or above 4.31") != NULL);
 	}
 	const parity_cohort_result *k1 = find(r, "C1", "comparators");
 	CHECK(k1 != NULL);
@@ -185,6 +192,7 @@ static void test_cohort_before_after(void)
 		CHECK_NEAR(k1->change.ratio, 1.0, 1e-12);
 		CHECK_NEAR(k1->change.se, sqrt(0.105555556), 1e-8);
 		CHECK_STR(k1->verdict, "no detectable change");
+		CHECK_NEAR(k1->mdr_high, 2.484858792349212, 1e-7); /* the same rule */
 	}
 	const parity_cohort_result *d1 = find(r, "C1", "difference");
 	CHECK(d1 != NULL);
@@ -202,6 +210,8 @@ static void test_cohort_before_after(void)
 		CHECK_NEAR(c2->change.ci_high, 0.742397211, 1e-8);
 		CHECK_STR(c2->verdict, "improved");
 		CHECK(strstr(c2->statement, "improved") != NULL);
+		CHECK(strstr(c2->statement, "could detect only") == NULL);
+		CHECK(c2->mdr_high > 1.0); /* in the columns all the same */
 	}
 	/* Trend rows carry the phases; the marks carry the dates. */
 	CHECK(r && r->mark_count == 2);

@@ -595,6 +595,45 @@ static void test_minimum_detectable_ratio(void)
 	CHECK(high_big < 1.860516296 && high_big > 1.0);
 }
 
+/* Holm and Benjamini-Hochberg by hand (R's p.adjust gives the same).
+ * p = 0.01, 0.04, 0.03, 0.005 (and a NaN, not in the family): ranked
+ * 0.005, 0.01, 0.03, 0.04, m = 4.
+ *   Holm: 4(0.005) = 0.02, 3(0.01) = 0.03, 2(0.03) = 0.06, 1(0.04) = 0.04,
+ *         running maximum 0.02, 0.03, 0.06, 0.06.
+ *   BH:   4(0.005)/1 = 0.02, 4(0.01)/2 = 0.02, 4(0.03)/3 = 0.04,
+ *         4(0.04)/4 = 0.04, running minimum from the top: 0.02, 0.02,
+ *         0.04, 0.04.
+ * Capping: 0.5, 0.6 give Holm 1 (2(0.5)), 1 and BH min(1, 0.6) = 0.6 both. */
+static void test_p_adjust_holm_bh_by_hand(void)
+{
+	const double p[] = {0.01, 0.04, NAN, 0.03, 0.005};
+	double holm[5], bh[5];
+	size_t family = 0;
+	CHECK(parity_p_adjust(holm, bh, &family, p, 5) == 0);
+	CHECK(family == 4);
+	const double want_holm[] = {0.03, 0.06, NAN, 0.06, 0.02};
+	const double want_bh[] = {0.02, 0.04, NAN, 0.04, 0.02};
+	for (size_t i = 0; i < 5; i++) {
+		if (isnan(want_holm[i])) {
+			CHECK(isnan(holm[i]) && isnan(bh[i]));
+			continue;
+		}
+		CHECK_NEAR(holm[i], want_holm[i], 1e-15);
+		CHECK_NEAR(bh[i], want_bh[i], 1e-15);
+	}
+	const double q[] = {0.5, 0.6};
+	CHECK(parity_p_adjust(holm, bh, &family, q, 2) == 0);
+	CHECK(family == 2 && holm[0] == 1.0 && holm[1] == 1.0);
+	CHECK_NEAR(bh[0], 0.6, 1e-15);
+	CHECK_NEAR(bh[1], 0.6, 1e-15);
+	/* One test: nothing to adjust. */
+	CHECK(parity_p_adjust(holm, bh, &family, q, 1) == 0);
+	CHECK(family == 1 && holm[0] == 0.5 && bh[0] == 0.5);
+	const double bad[] = {0.2, 1.5};
+	CHECK(parity_p_adjust(holm, bh, &family, bad, 2) == PARITY_EUSAGE);
+	CHECK(parity_p_adjust(holm, bh, &family, NULL, 2) == PARITY_EUSAGE);
+}
+
 int main(void)
 {
 	parity_init();
@@ -620,5 +659,6 @@ int main(void)
 	RUN(test_method_names);
 	RUN(test_sentence_reference);
 	RUN(test_sentence_low_count_and_zeros);
+	RUN(test_p_adjust_holm_bh_by_hand);
 	return HARNESS_REPORT();
 }

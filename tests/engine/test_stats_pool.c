@@ -272,6 +272,143 @@ static void test_compound_kline(void)
 	CHECK(parity_compound_ratio(&c, steps, 0, 0.95) == PARITY_EUSAGE);
 }
 
+/* Exact and Byar funnel limits against tests/engine/ref_funnel.py (exact
+ * binomial sums in fractions; Byar's formulas in floating point):
+ *   12/100 vs 30/400 around 1.5: exact 95% 0.5987195880523947 -
+ *   2.6760974915970466, 99.8% 0.28961929825541577 - 3.8020029954291945;
+ *   Byar (E = 11.25) 95% 0.7546591315418949 - 2.667229630908335, 99.8%
+ *   0.47794674244885016 - 3.467568394421614; ratio 1.6 inside both.
+ *   30/100 vs 30/400 (ratio 4.0): exact 99.8% 0.44592421249788905 -
+ *   3.2818424644656727, above; Byar the same E, so the same limits, above.
+ *   2/50 vs 9/60 around 1 (ratio 0.2667): Byar 95% lower 0.41620689349015855
+ *   (below), 99.8% lower 0.2259267138208169 (within); exact 95%
+ *   0.15364724118055612 - 2.944735650467222 (within); exact 99.8% lower
+ *   interpolates to a count below 0 (-0.0229 as a ratio) and is 0. */
+static void test_funnel_exact_and_byar(void)
+{
+	parity_funnel f;
+	memset(&f, 0, sizeof f);
+	f.target = 1.5;
+	parity_funnel_bounds b;
+	const parity_stratum a = {12, 100, 30, 400}, high = {30, 100, 30, 400};
+	CHECK(parity_funnel_bounds_compute(&b, &f, &a, PARITY_FUNNEL_EXACT) == 0);
+	CHECK(b.available && b.outside95 == 0 && b.outside998 == 0);
+	CHECK_REL(b.low95, 0.5987195880523947, 1e-9);
+	CHECK_REL(b.high95, 2.6760974915970466, 1e-9);
+	CHECK_REL(b.low998, 0.28961929825541577, 1e-9);
+	CHECK_REL(b.high998, 3.8020029954291945, 1e-9);
+	CHECK(parity_funnel_bounds_compute(&b, &f, &a, PARITY_FUNNEL_BYAR) == 0);
+	CHECK(b.available && b.outside95 == 0 && b.outside998 == 0);
+	CHECK_REL(b.low95, 0.7546591315418949, 1e-12);
+	CHECK_REL(b.high95, 2.667229630908335, 1e-12);
+	CHECK_REL(b.low998, 0.47794674244885016, 1e-12);
+	CHECK_REL(b.high998, 3.467568394421614, 1e-12);
+	CHECK(parity_funnel_bounds_compute(&b, &f, &high, PARITY_FUNNEL_EXACT) == 0);
+	CHECK_REL(b.high998, 3.2818424644656727, 1e-9);
+	CHECK_REL(b.low998, 0.44592421249788905, 1e-9);
+	CHECK(b.outside95 == 1 && b.outside998 == 1);
+	CHECK(parity_funnel_bounds_compute(&b, &f, &high, PARITY_FUNNEL_BYAR) == 0);
+	CHECK(b.outside95 == 1 && b.outside998 == 1);
+
+	f.target = 1.0;
+	const parity_stratum low = {2, 50, 9, 60};
+	CHECK(parity_funnel_bounds_compute(&b, &f, &low, PARITY_FUNNEL_BYAR) == 0);
+	CHECK_REL(b.low95, 0.41620689349015855, 1e-12);
+	CHECK_REL(b.low998, 0.2259267138208169, 1e-12);
+	CHECK(b.outside95 == -1 && b.outside998 == 0);
+	CHECK(parity_funnel_bounds_compute(&b, &f, &low, PARITY_FUNNEL_EXACT) == 0);
+	CHECK_REL(b.low95, 0.15364724118055612, 1e-9);
+	CHECK_REL(b.high95, 2.944735650467222, 1e-9);
+	CHECK(b.low998 == 0.0 && b.outside95 == 0 && b.outside998 == 0);
+
+	/* Log-normal: the same limits as parity_funnel_limits at the unit's SE. */
+	double lo = 0, hi = 0;
+	parity_log_ratio l;
+	CHECK(parity_ratio_log_scale(&l, 12, 100, 30, 400) == 0);
+	f.target = 1.5;
+	CHECK(parity_funnel_limits(&lo, &hi, &f, l.se, 0.95) == 0);
+	CHECK(parity_funnel_bounds_compute(&b, &f, &a, PARITY_FUNNEL_LOGNORMAL) == 0);
+	CHECK(b.available && b.low95 == lo && b.high95 == hi);
+
+	/* No limits: no case in the unit (exact), no group 2 case (Byar). */
+	const parity_stratum empty = {0, 10, 0, 10}, none2 = {3, 10, 0, 10};
+	CHECK(parity_funnel_bounds_compute(&b, &f, &empty, PARITY_FUNNEL_EXACT) == 0);
+	CHECK(!b.available && isnan(b.low95));
+	CHECK(parity_funnel_bounds_compute(&b, &f, &none2, PARITY_FUNNEL_BYAR) == 0);
+	CHECK(!b.available);
+	parity_funnel_limits_method m;
+	CHECK(parity_funnel_limits_parse(&m, "byar") == 0 && m == PARITY_FUNNEL_BYAR);
+	CHECK(parity_funnel_limits_parse(&m, "poisson") == PARITY_EUSAGE);
+	CHECK_STR(parity_funnel_limits_name(PARITY_FUNNEL_EXACT), "exact");
+}
+
+/* The BCG vaccine trials (metafor's dat.bcg: tpos/tpos+tneg against
+ * cpos/cpos+cneg, log relative risks). Published: DerSimonian-Laird tau^2 =
+ * 0.3088 and estimate -0.7141 (metafor's rma(method = "DL") documentation),
+ * Q = 152.2330 on 12 df. The rest from tests/engine/ref_random.py (the
+ * papers' formulas in python, t quantiles from its own incomplete beta):
+ *   tau2 0.30876026286237646, Q 152.2330080823734, mu -0.7141172220732271,
+ *   HKSJ 95% CI 0.3302777360257452 - 0.7258491341315646 (ratio
+ *   0.489624150463619), prediction 0.13549256706821694 -
+ *   1.7693354986515386, shrunk trial 1 0.4496027008527813, trial 8
+ *   1.0027582372327126, trial 13 0.8622660969957657. */
+static void test_random_effects_bcg(void)
+{
+	const parity_stratum bcg[] = {
+		{4, 123, 11, 139}, {6, 306, 29, 303}, {3, 231, 11, 220},
+		{62, 13598, 248, 12867}, {33, 5069, 47, 5808}, {180, 1541, 372, 1451},
+		{8, 2545, 10, 629}, {505, 88391, 499, 88391}, {29, 7499, 45, 7277},
+		{17, 1716, 65, 1665}, {186, 50634, 141, 27338}, {5, 2498, 3, 2341},
+		{27, 16913, 29, 17854}, {0, 0, 0, 0} /* no estimate: left out */};
+	parity_random_effects re;
+	double shrunk[14];
+	CHECK(parity_pool_random(&re, shrunk, bcg, 14, 0.95) == 0);
+	CHECK(re.estimable && re.prediction_estimable && re.units == 14 && re.used == 13);
+	CHECK(fabs(re.tau2 - 0.3088) < 5e-5);
+	CHECK(fabs(re.log_ratio - -0.7141) < 5e-5);
+	CHECK(fabs(re.q - 152.2330) < 5e-5);
+	CHECK_REL(re.tau2, 0.30876026286237646, 1e-10);
+	CHECK_REL(re.log_ratio, -0.7141172220732271, 1e-10);
+	CHECK_REL(re.ratio, 0.489624150463619, 1e-10);
+	CHECK_REL(re.ci_low, 0.3302777360257452, 1e-9);
+	CHECK_REL(re.ci_high, 0.7258491341315646, 1e-9);
+	CHECK_REL(re.pi_low, 0.13549256706821694, 1e-9);
+	CHECK_REL(re.pi_high, 1.7693354986515386, 1e-9);
+	CHECK_REL(shrunk[0], 0.4496027008527813, 1e-10);
+	CHECK_REL(shrunk[7], 1.0027582372327126, 1e-10);
+	CHECK_REL(shrunk[12], 0.8622660969957657, 1e-10);
+	CHECK(isnan(shrunk[13]));
+
+	/* Two units: an interval, no prediction interval (t on 0 df). */
+	CHECK(parity_pool_random(&re, NULL, bcg, 2, 0.95) == 0);
+	CHECK(re.estimable && !re.prediction_estimable);
+	/* One unit: nothing to pool. */
+	CHECK(parity_pool_random(&re, shrunk, bcg, 1, 0.95) == 0);
+	CHECK(!re.estimable && isnan(shrunk[0]));
+	const parity_stratum bad = {5, 4, 1, 10};
+	CHECK(parity_pool_random(&re, NULL, &bad, 1, 0.95) == PARITY_EUSAGE);
+}
+
+/* Minimum detectable change on DOMAIN.md's Altman & Bland example: SE(d)
+ * from the two intervals = 0.2206295047059712 (python, math and
+ * statistics.NormalDist), z_0.975 + z_0.80 = 2.801585218112968, so only a
+ * ratio of ratios below 0.538960842538447 or above 1.8554223629496136
+ * would be detected with 80% power at 5% two-sided. */
+static void test_change_minimum_detectable(void)
+{
+	const parity_ratio_ci a = {0.67, 0.46, 0.98, 0.95}, b = {0.88, 0.71, 1.08, 0.95};
+	parity_change ch;
+	double low = 0, high = 0;
+	CHECK(parity_change_from_ci(&ch, &a, &b, 0.95) == 0);
+	CHECK(parity_change_mdr(&low, &high, &ch, 0.05, 0.80) == 0);
+	CHECK_REL(low, 0.538960842538447, 1e-12);
+	CHECK_REL(high, 1.8554223629496136, 1e-12);
+	ch.estimable = 0;
+	CHECK(parity_change_mdr(&low, &high, &ch, 0.05, 0.80) == 0);
+	CHECK(isnan(low) && isnan(high));
+	CHECK(parity_change_mdr(&low, &high, &ch, 0.05, 1.0) == PARITY_EUSAGE);
+}
+
 int main(void)
 {
 	parity_init();
@@ -286,6 +423,9 @@ int main(void)
 	RUN(test_funnel_plain);
 	RUN(test_funnel_additive);
 	RUN(test_funnel_edges);
+	RUN(test_funnel_exact_and_byar);
+	RUN(test_random_effects_bcg);
+	RUN(test_change_minimum_detectable);
 	RUN(test_compound_kline);
 	return HARNESS_REPORT();
 }

@@ -1061,6 +1061,32 @@ static void test_chart_files(void)
 	free_results(res);
 }
 
+/* "No detectable difference" quotes the minimum detectable ratios: 30/100
+ * vs 30/100 could have detected only ratios below 0.537485214 or above
+ * 1.860516296 (test_stats.c's reference, Fleiss, Levin and Paik 4.2),
+ * printed 0.54 and 1.86; a ratio whose interval excludes 1 (27/39 vs 7/21)
+ * gets no such clause. */
+static void test_report_quotes_minimum_detectable_ratio(void)
+{
+	parity_results *res = make_results(1);
+	parity_result_row *overall = &res->rows[1];
+	CHECK(parity_ratio_compute(&overall->ratio, 30, 100, 30, 100, &res->settings) == 0);
+	char *dir = write_report(res, 0);
+	char pdf[600];
+	snprintf(pdf, sizeof pdf, "%s/board-report.pdf", dir);
+	if (need_tool("pdftotext")) {
+		char cmd[700];
+		snprintf(cmd, sizeof cmd, "pdftotext '%s' - | tr -s ' \\n' '  '", pdf);
+		char *text = run(cmd);
+		CHECK(text && strstr(text, "only a ratio below 0.54 or above 1.86 would "
+		                     "have been detected (80% power, 5% two-sided)"));
+		CHECK(text && strstr(text, "which the report quotes wherever an interval"));
+		free(text);
+	}
+	remove_dir(dir);
+	free_results(res);
+}
+
 int main(void)
 {
 	parity_init();
@@ -1084,6 +1110,7 @@ int main(void)
 	RUN(test_report_pipeline_from_shortlisting);
 	RUN(test_report_pipeline_links_shortlisted);
 	RUN(test_report_pooled_with_suppressed_strata);
+	RUN(test_report_quotes_minimum_detectable_ratio);
 	/* Release every font cache so that LeakSanitizer sees a clean exit. */
 	parity_report_cleanup();
 	FcFini();
