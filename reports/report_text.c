@@ -165,6 +165,16 @@ void report_group_label(char *buf, size_t size, const char *characteristic,
 			return;
 		}
 	}
+	if (!strcmp(characteristic, "sexual_orientation") ||
+	    !strcmp(characteristic, "religion")) {
+		const char *label = characteristic[0] == 's'
+		                    ? parity_sexual_orientation_label(group)
+		                    : parity_religion_label(group);
+		if (label) {
+			snprintf(buf, size, "%s", label);
+			return;
+		}
+	}
 	if (!strcmp(characteristic, "age_band")) {
 		snprintf(buf, size, "Aged %s", group);
 		return;

@@ -138,8 +138,13 @@ size_t window_stretches(parity_period *out, size_t max, int first, int last);
 typedef enum axis_mode {
 	AX_RAW = 0,      /* the code itself */
 	AX_WHITE_BME,    /* ethnic category: "White" (A-C) or "BME" */
-	AX_DISABILITY    /* "Disabled" (Y) or "Non-disabled" (N) */
+	AX_DISABILITY,   /* "Disabled" (Y) or "Non-disabled" (N) */
+	AX_CODED         /* sexual orientation, religion: the NHS code, also for
+	                  * a label stored before ingest coded them */
 } axis_mode;
+
+/* The mode that compares dimension `dim` category by category. */
+axis_mode axis_mode_raw(int dim);
 
 typedef struct axis {
 	int dim;

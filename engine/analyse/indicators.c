@@ -95,6 +95,25 @@ const char *axis_class(const axis *a, const char *value)
 		if (!strcmp(value, "N"))
 			return "Non-disabled";
 		return NULL;
+	case AX_CODED: {
+		/* Ingest codes these from the NHS lists; a store written before it
+		 * did holds labels, read here through the same lists. */
+		static const char *const stated[] = {"1", "2", "3", "4", "U", "A", "B",
+		                                     "C", "D", "E", "F", "G", "H", "I",
+		                                     "J", "K", "L"};
+		char code[8];
+		int rc = a->dim == D_ORIENTATION
+		         ? parity_code_sexual_orientation(code, sizeof code, value)
+		         : parity_code_religion(code, sizeof code, value);
+		if (rc) {
+			parity_error_clear();
+			return !value[0] ? NULL : value; /* kept as it is */
+		}
+		for (size_t i = 0; i < sizeof stated / sizeof stated[0]; i++)
+			if (!strcmp(stated[i], code))
+				return stated[i];
+		return NULL; /* not stated or not known */
+	}
 	case AX_RAW:
 	default:
 		if (!value[0] || !strcmp(value, PARITY_CODE_NOT_STATED) ||
@@ -102,6 +121,11 @@ const char *axis_class(const axis *a, const char *value)
 			return NULL;
 		return value;
 	}
+}
+
+axis_mode axis_mode_raw(int dim)
+{
+	return dim == D_ORIENTATION || dim == D_RELIGION ? AX_CODED : AX_RAW;
 }
 
 int afc_band_rank(const char *band)
@@ -275,7 +299,7 @@ static int compare_characteristic(parity_results *results, const tally *t, int d
 	grouping g;
 	memset(&g, 0, sizeof g);
 	g.axes[0].dim = dim;
-	g.axes[0].mode = AX_RAW;
+	g.axes[0].mode = axis_mode_raw(dim);
 	g.axis_count = 1;
 	snprintf(g.name, sizeof g.name, "%s", dimension_column(dim));
 	snprintf(g.characteristic, sizeof g.characteristic, "%s", dimension_column(dim));

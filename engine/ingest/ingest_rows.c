@@ -228,6 +228,14 @@ static void note_unknown(ingest *in, int field, const char *value, uint64_t line
 	u->first_line = line;
 }
 
+/* Is `field` a characteristic coded from an NHS code list (an unknown value
+ * is refused until mapped), rather than an attribute kept as it is? */
+static int is_coded_characteristic(int field)
+{
+	return field == F_ETHNIC || field == F_SEX || field == F_DISABILITY ||
+	       field == F_ORIENTATION || field == F_RELIGION;
+}
+
 /*
  * Code one characteristic: the mapping first, then the built-in list.
  * Returns 1 when coded, 0 when nothing maps it.
@@ -245,6 +253,10 @@ static int code_characteristic(ingest *in, char *out, size_t size, int field,
 		rc = parity_code_ethnic(out, size, value);
 	else if (field == F_SEX)
 		rc = parity_code_sex(out, size, value);
+	else if (field == F_ORIENTATION)
+		rc = parity_code_sexual_orientation(out, size, value);
+	else if (field == F_RELIGION)
+		rc = parity_code_religion(out, size, value);
 	else
 		rc = parity_code_disability(out, size, value);
 	if (rc == 0)
@@ -340,7 +352,7 @@ static int code_dimension(ingest *in, int field, const char *value, size_t lengt
 	}
 	char code[72];
 	int known = 1;
-	if (field == F_ETHNIC || field == F_SEX || field == F_DISABILITY)
+	if (is_coded_characteristic(field))
 		known = code_characteristic(in, code, sizeof code, field, value);
 	else
 		known = code_attribute(in, code, sizeof code, field, value);
@@ -815,6 +827,11 @@ int ingest_decode(ingest *in, const csvread_record *record, row *out)
 			return rc;
 		if (rc == 2)
 			note_not_a_band(in, field, record->line);
+		if (rc == 0) { /* sexual orientation or religion: nothing maps it */
+			out->unknown |= 1u << field;
+			if (!in->replaying)
+				note_unknown(in, field, value, record->line);
+		}
 	}
 
 	out->rows = 1;

@@ -108,6 +108,10 @@ static int canonical_target(char *out, size_t size, const char *column,
 		return parity_code_disability(out, size, target);
 	if (!strcmp(column, "sex"))
 		return parity_code_sex(out, size, target);
+	if (!strcmp(column, "sexual_orientation"))
+		return parity_code_sexual_orientation(out, size, target);
+	if (!strcmp(column, "religion"))
+		return parity_code_religion(out, size, target);
 	if (!strcmp(column, "shortlisted") || !strcmp(column, "appointed")) {
 		int yes;
 		if (parity_code_yesno(&yes, target))

@@ -1,5 +1,6 @@
 /*
- * parity/codes.h: the NHS code lists (ethnic category, disability, sex) and
+ * parity/codes.h: the NHS code lists (ethnic category, disability, sex,
+ * sexual orientation, religion or belief) and
  * the built-in maps from the labels real extracts carry to canonical codes.
  * Matching ignores case, spacing, punctuation and dash style.
  */
@@ -57,6 +58,34 @@ int parity_code_disability(char *out, size_t size, const char *value);
 /** Map a sex value (M/F, Male/Female, 1/2, and not stated/known forms) to
  *  "M", "F" or "Z". Returns 0 or PARITY_EDATA. */
 int parity_code_sex(char *out, size_t size, const char *value);
+
+/**
+ * Map a sexual orientation (NHS Data Dictionary SEXUAL ORIENTATION CODE
+ * (2015) 1-4, U, Z, 9, their labels and usual spellings such as
+ * "Heterosexual or Straight", "Lesbian", "Undecided") to "1" heterosexual
+ * or straight, "2" gay or lesbian, "3" bisexual, "4" another orientation,
+ * "U" does not know or is not sure, "Z" not stated or "X" not known.
+ * Returns 0, or PARITY_EDATA when nothing matches.
+ */
+int parity_code_sexual_orientation(char *out, size_t size, const char *value);
+
+/** The label of a canonical sexual orientation code ("2" -> "Gay or
+ *  Lesbian"), or NULL. */
+const char *parity_sexual_orientation_label(const char *code);
+
+/**
+ * Map a religion or belief (NHS Data Dictionary RELIGIOUS OR OTHER BELIEF
+ * SYSTEM AFFILIATION GROUP CODE A-N, the Baha'i, Buddhist and Christian
+ * affiliation codes A1, B1-B8, C1-..., ESR's "Christianity", "Islam",
+ * "Atheism", ... and the labels) to its group code "A" (Baha'i) to "L"
+ * (None); declines to disclose (M) gives "Z", unknown (N) "X". Returns 0,
+ * or PARITY_EDATA when nothing matches.
+ */
+int parity_code_religion(char *out, size_t size, const char *value);
+
+/** The label of a canonical religion or belief code ("G" -> "Muslim"), or
+ *  NULL. */
+const char *parity_religion_label(const char *code);
 
 /** Map a yes/no value (Y/N, Yes/No, True/False, 1/0) to 1 or 0 in *out.
  *  Returns 0 or PARITY_EDATA. */

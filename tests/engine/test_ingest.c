@@ -321,6 +321,67 @@ static void test_ingest_dates_read_directly_agree_with_the_parser(void)
 	CHECK(query("SELECT count FROM rejects WHERE reason = 'invalid date'") == 9);
 }
 
+/* Sexual orientation and religion are optional columns of every kind, coded
+ * from the NHS Data Dictionary lists as they are read. */
+static void test_ingest_orientation_and_religion_coded_in_disciplinary(void)
+{
+	parity_ingest_summary s;
+	fresh_dir();
+	CHECK(ingest(&s, DATA "disciplinary_beliefs.csv", PARITY_KIND_DISCIPLINARY, NULL,
+	             -1, 0) == 0);
+	CHECK(s.rows_accepted == 6 && s.rows_rejected == 0);
+	/* By hand from the file: orientation 1 (DC-01), 2 (DC-02 "Gay or
+	 * Lesbian", DC-03 "Lesbian"), 3 (DC-04), not stated (DC-05 and DC-06's
+	 * blank); religion C (DC-01 Christianity, DC-06 affiliation code C22),
+	 * L (Atheism), G (Islam), D (Hinduism), not stated (DC-05). */
+	CHECK(query("SELECT sum(rows) FROM cells WHERE sexual_orientation = '1'") == 1);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE sexual_orientation = '2'") == 2);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE sexual_orientation = '3'") == 1);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE sexual_orientation = 'Z'") == 2);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE religion = 'C'") == 2);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE religion = 'L'") == 1);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE religion = 'G'") == 1);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE religion = 'D'") == 1);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE religion = 'Z'") == 1);
+	CHECK(query("SELECT not_stated FROM quality WHERE characteristic = "
+	            "'sexual_orientation'") == 2);
+	CHECK(query("SELECT not_stated FROM quality WHERE characteristic = "
+	            "'religion'") == 1);
+}
+
+/* A value no list knows refuses the file, naming the column and the value,
+ * as for ethnic category; a mapping line codes it. */
+static void test_ingest_unknown_religion_refused_then_mapped(void)
+{
+	parity_ingest_summary s;
+	fresh_dir();
+	CHECK(ingest(&s, DATA "training_beliefs.csv", PARITY_KIND_TRAINING, NULL, -1, 0) ==
+	      PARITY_EDATA);
+	const char *message = parity_error_last();
+	CHECK(strstr(message, "column 'religion': \"Whirling\" on 1 row") != NULL);
+	CHECK(strstr(message, "line 5") != NULL);
+	CHECK(query("SELECT count(*) FROM files") == 0);
+	parity_error_clear();
+
+	FILE *out = fopen("/tmp/parity-beliefs.ini", "w");
+	CHECK(out != NULL);
+	if (!out)
+		return;
+	fputs("[religion]\nWhirling = Other\n", out);
+	fclose(out);
+	parity_mapping *mapping = NULL;
+	CHECK(parity_mapping_load(&mapping, "/tmp/parity-beliefs.ini") == 0);
+	CHECK(ingest(&s, DATA "training_beliefs.csv", PARITY_KIND_TRAINING, mapping, -1,
+	             0) == 0);
+	/* T-04: Pansexual is 4 on the list; Whirling mapped to K (Other). */
+	CHECK(query("SELECT sum(rows) FROM cells WHERE sexual_orientation = '4' AND "
+	            "religion = 'K'") == 1);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE sexual_orientation = '1'") == 2);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE religion = 'I'") == 1);
+	parity_mapping_free(mapping);
+	unlink("/tmp/parity-beliefs.ini");
+}
+
 int main(void)
 {
 	parity_init();
@@ -334,6 +395,8 @@ int main(void)
 	RUN(test_ingest_redelivery_needs_replace);
 	RUN(test_ingest_missing_required_column);
 	RUN(test_ingest_dates_read_directly_agree_with_the_parser);
+	RUN(test_ingest_orientation_and_religion_coded_in_disciplinary);
+	RUN(test_ingest_unknown_religion_refused_then_mapped);
 	remove_dir();
 	return HARNESS_REPORT();
 }

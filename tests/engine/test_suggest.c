@@ -125,6 +125,9 @@ static int ingest_with(parity_ingest_summary *summary, const char *file,
 
 /* ---- matching --------------------------------------------------------------- */
 
+static void expect_value(const char *column, const char *value,
+                         suggest_verdict verdict, const char *code);
+
 static void test_header_match_strengths(void)
 {
 	unsigned d;
@@ -150,6 +153,37 @@ static void test_header_match_strengths(void)
 	CHECK(suggest_header_match("date", "Application Date", &d) == MATCH_SYNONYM);
 	CHECK(suggest_header_match("sex", "", &d) == MATCH_NONE);
 	CHECK(suggest_header_match("religion", "Notes", &d) == MATCH_NONE);
+}
+
+/* The headers ESR, NHS Jobs and local systems give sexual orientation and
+ * religion, in every kind's draft. */
+static void test_header_match_orientation_and_religion(void)
+{
+	unsigned d;
+	CHECK(suggest_header_match("sexual_orientation", "Sexual Orientation", &d) ==
+	      MATCH_EXACT);
+	CHECK(suggest_header_match("sexual_orientation", "Sexuality", &d) == MATCH_SYNONYM);
+	CHECK(suggest_header_match("sexual_orientation", "Sexual Orientation Description",
+	                           &d) == MATCH_SYNONYM);
+	CHECK(suggest_header_match("sexual_orientation", "Sex Orientation", &d) ==
+	      MATCH_SYNONYM);
+	CHECK(suggest_header_match("sex", "Sex Orientation", &d) == MATCH_NONE);
+	CHECK(suggest_header_match("religion", "Religious Belief", &d) == MATCH_SYNONYM);
+	CHECK(suggest_header_match("religion", "Religion/Belief", &d) == MATCH_SYNONYM);
+	CHECK(suggest_header_match("religion", "Religious Belief Description", &d) ==
+	      MATCH_SYNONYM);
+	CHECK(suggest_header_match("religion", "Faith or Belief", &d) == MATCH_SYNONYM);
+	CHECK(suggest_header_match("religion", "Employee Religion", &d) == MATCH_CONTAINS);
+	/* Coded from the NHS lists, so their values are judged like ethnicity's. */
+	CHECK(suggest_is_coded("sexual_orientation") && suggest_is_coded("religion"));
+	expect_value("sexual_orientation", "Heterosexual or Straight", VALUE_KNOWN, "1");
+	expect_value("sexual_orientation", "Lesbian", VALUE_KNOWN, "2");
+	expect_value("sexual_orientation", "Prefer not to say", VALUE_KNOWN, "not stated");
+	expect_value("sexual_orientation", "Martian", VALUE_TODO, "");
+	expect_value("religion", "Islam", VALUE_KNOWN, "G");
+	expect_value("religion", "Atheism", VALUE_KNOWN, "L");
+	expect_value("religion", "Declines to Disclose", VALUE_KNOWN, "not stated");
+	expect_value("religion", "Jedi", VALUE_TODO, "");
 }
 
 /* Check one value's verdict and code. */
@@ -509,6 +543,7 @@ static void test_kind_columns(void)
 int main(void)
 {
 	RUN(test_header_match_strengths);
+	RUN(test_header_match_orientation_and_religion);
 	RUN(test_value_ethnic);
 	RUN(test_value_other_columns);
 	RUN(test_suggest_awkward);
