@@ -678,6 +678,14 @@ static int check_options(const parity_analyse_options *options)
 			                        "religion with a code",
 			                        r->characteristic ? r->characteristic : "");
 	}
+	if (options->intersection_count > PARITY_MAX_INTERSECTIONS)
+		return parity_error_set(PARITY_EUSAGE, "too many intersections: at most %d",
+		                        PARITY_MAX_INTERSECTIONS);
+	for (size_t i = 0; i < options->intersection_count; i++) {
+		intersection x;
+		if (intersection_parse(&x, options->intersections[i]))
+			return PARITY_EUSAGE;
+	}
 	return 0;
 }
 

@@ -155,17 +155,31 @@ typedef struct axis {
  * absent. Borrowed (a static string or `value` itself). */
 const char *axis_class(const axis *a, const char *value);
 
+/* The most characteristics crossed in one intersection. */
+#define MAX_AXES 3
+
 /* Two groups to compare, each a class on every axis. */
 typedef struct grouping {
-	char name[32];           /* "white_bme", "ethnic_category", "white_bme*sex" */
-	char characteristic[40]; /* "ethnic_category", "ethnic_category*sex" */
-	axis axes[2];
+	char name[64];           /* "white_bme", "ethnic_category", "white_bme*sex" */
+	char characteristic[64]; /* "ethnic_category", "ethnic_category*sex" */
+	axis axes[MAX_AXES];
 	size_t axis_count;
-	char group1[2][48];      /* group 1's class on each axis */
-	char group2[2][48];
+	char group1[MAX_AXES][48]; /* group 1's class on each axis */
+	char group2[MAX_AXES][48];
 	char label1[48];         /* "White", "BME F" */
 	char label2[48];
 } grouping;
+
+/* An intersection of two or three characteristics, as named. */
+typedef struct intersection {
+	axis axes[MAX_AXES];
+	const char *names[MAX_AXES]; /* "white_bme", "sex", ... (static) */
+	size_t count;
+} intersection;
+
+/* Read "ethnic_category,sex,disability" into `out`. Returns 0, or
+ * PARITY_EUSAGE saying which name is unknown or repeated. */
+int intersection_parse(intersection *out, const char *text);
 
 /* Sums for one stratum of one grouping. */
 typedef struct group_sum {

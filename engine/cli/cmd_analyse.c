@@ -45,6 +45,7 @@ static void usage(FILE *out)
 	        "                        age_band=35-44 (repeatable; defaults: ethnic\n"
 	        "                        category A, sex M, disability N, others the\n"
 	        "                        largest category)\n"
+	        CLI_INTERSECT_HELP
 	        "  --kline-from BAND     first band of Kline's ladder (default 5)\n"
 	        "  --funnel-adjust A     funnel limits: plain (default) or additive\n"
 	        "                        (widened for over-dispersion)\n"
@@ -121,6 +122,7 @@ int cmd_analyse(int argc, char **argv)
 		case OPT_INCLUDE_BANK:
 		case OPT_COHORT_WINDOW:
 		case OPT_FUNNEL:
+		case OPT_INTERSECT:
 			if (cli_analysis_option("analyse", c, optarg, &options))
 				return EX_USAGE;
 			break;
