@@ -669,6 +669,7 @@ static int check_options(const parity_analyse_options *options)
 		int known = 0;
 		for (int d = D_ETHNIC; d < D_COUNT; d++)
 			if (r->characteristic && d != D_PAY && d != D_GROUP && d != D_CONTRACT &&
+			    d != D_GROUNDS && d != D_STAGE &&
 			    !strcmp(r->characteristic, dimension_column(d)))
 				known = 1;
 		if (!known || !r->code || !r->code[0])
@@ -785,6 +786,8 @@ int parity_analyse_run(parity_results **out, parity_store *store,
 	for (int m = 0; m < M_COUNT; m++)
 		tally_free(&tallies[m]);
 	loaded = 0;
+	if ((rc = stages_add(results, store, &pool, &period, &options)))
+		goto fail;
 	if (!options.no_trend && (rc = trend_series(results, store, &pool, &options)))
 		goto fail;
 	if (options.cohorts && (rc = cohorts_evaluate(results, store, &pool, &options)))

@@ -63,7 +63,7 @@ int measure_indicated(measure m);
 /* Dimensions of a cell, in the order the store's queries return them. */
 enum {
 	D_ORG, D_ETHNIC, D_SEX, D_DISABILITY, D_AGE, D_PAY, D_GROUP,
-	D_ORIENTATION, D_RELIGION, D_CONTRACT, D_COUNT
+	D_ORIENTATION, D_RELIGION, D_CONTRACT, D_GROUNDS, D_STAGE, D_COUNT
 };
 
 /* The cells column behind a dimension ("ethnic_category"). */
@@ -120,6 +120,13 @@ int tally_months_covered(parity_store *store, const char *organisation, int firs
 int tally_load(tally *t, parity_store *store, strpool *pool, measure m,
                const parity_period *periods, size_t count,
                const char *organisation);
+
+/* Load every formal case of the disciplinary kind (either process, any
+ * grounds) over the periods, as tally_load does: outcome = cases, base 0,
+ * with their grounds and stage. Returns 0 or a negative parity error. */
+int tally_load_cases(tally *t, parity_store *store, strpool *pool,
+                     const parity_period *periods, size_t count,
+                     const char *organisation);
 
 void tally_free(tally *t);
 
@@ -217,6 +224,17 @@ int afc_band_rank(const char *band);
 int comparisons_add(parity_results *results, const tally *t, const char *stratum,
                     const parity_analyse_options *options, unsigned *noted);
 
+/*
+ * The disciplinary stages (stages.c): for the cases that entered a formal
+ * process in the window ending with `period` (options->rolling_years, as
+ * WRES 3), each worse stage's relative likelihood, BME against White and
+ * Disabled against non-disabled, crude and Mantel-Haenszel pooled over the
+ * grounds. Nothing when no case has a stage recorded. Returns 0 or a
+ * negative parity error.
+ */
+int stages_add(parity_results *results, parity_store *store, strpool *pool,
+               const parity_period *period, const parity_analyse_options *options);
+
 /* ---- results ---------------------------------------------------------- */
 
 /* Append a zeroed row to `rows`; NULL when memory runs out (error set). */
@@ -238,6 +256,15 @@ int row_crude(parity_result_row *row, const group_sum *s,
 /* Fill a row's ratio fields from a pooled result over `total` counts. */
 void row_pooled(parity_result_row *row, const parity_pooled *pool,
                 const parity_stratum *total, const parity_stats_settings *settings);
+
+/* Append a row of grouping `g` (its name, characteristic and group labels)
+ * with indicator and measure `indicator`, the stratum given, the results'
+ * period and the context of `t` and `s` (row_context). NULL when memory
+ * runs out (error set). */
+parity_result_row *row_add_grouped(parity_results *results, const char *indicator,
+                                   const grouping *g, const char *stratum_kind,
+                                   const char *stratum, const tally *t,
+                                   const group_sum *s);
 
 /* Copy the window and exclusion context of `t` and `s` into `row`. */
 void row_context(parity_result_row *row, const tally *t, const group_sum *s);

@@ -76,6 +76,7 @@ const char *dimension_column(int dim)
 	static const char *const columns[D_COUNT] = {
 		"organisation", "ethnic_category", "sex", "disability", "age_band",
 		"pay_band", "staff_group", "sexual_orientation", "religion", "contract",
+		"grounds", "stage",
 	};
 	return dim >= 0 && dim < D_COUNT ? columns[dim] : "";
 }
@@ -207,6 +208,28 @@ static int categories_of(category **out, size_t *count, const tally *t,
 	return 0;
 }
 
+parity_result_row *row_add_grouped(parity_results *results, const char *indicator,
+                                   const grouping *g, const char *stratum_kind,
+                                   const char *stratum, const tally *t,
+                                   const group_sum *s)
+{
+	parity_result_row *row = rows_add(&results->rows, &results->count,
+	                                  &results->capacity);
+	if (!row)
+		return NULL;
+	snprintf(row->indicator, sizeof row->indicator, "%s", indicator);
+	snprintf(row->grouping, sizeof row->grouping, "%s", g->name);
+	snprintf(row->characteristic, sizeof row->characteristic, "%s", g->characteristic);
+	snprintf(row->group1, sizeof row->group1, "%s", g->label1);
+	snprintf(row->group2, sizeof row->group2, "%s", g->label2);
+	snprintf(row->stratum_kind, sizeof row->stratum_kind, "%s", stratum_kind);
+	snprintf(row->stratum, sizeof row->stratum, "%s", stratum);
+	snprintf(row->period, sizeof row->period, "%s", results->period);
+	row_context(row, t, s);
+	snprintf(row->measure, sizeof row->measure, "%s", indicator);
+	return row;
+}
+
 /* Add one overall comparison row of grouping `g` over `t`; with
  * `skip_empty`, none when the compared group holds no one. */
 static int comparison_row(parity_results *results, const tally *t, const grouping *g,
@@ -224,23 +247,13 @@ static int comparison_row(parity_results *results, const tally *t, const groupin
 		free(sums);
 		return 0;
 	}
-	parity_result_row *row = rows_add(&results->rows, &results->count,
-	                                  &results->capacity);
+	const char *name = measure_get(t->m)->name;
+	parity_result_row *row = row_add_grouped(results, name, g, "overall", stratum, t,
+	                                         &sums[0]);
 	if (!row) {
 		free(sums);
 		return PARITY_ENOMEM;
 	}
-	const char *name = measure_get(t->m)->name;
-	snprintf(row->indicator, sizeof row->indicator, "%s", name);
-	snprintf(row->measure, sizeof row->measure, "%s", name);
-	snprintf(row->grouping, sizeof row->grouping, "%s", g->name);
-	snprintf(row->characteristic, sizeof row->characteristic, "%s", g->characteristic);
-	snprintf(row->group1, sizeof row->group1, "%s", g->label1);
-	snprintf(row->group2, sizeof row->group2, "%s", g->label2);
-	snprintf(row->stratum_kind, sizeof row->stratum_kind, "overall");
-	snprintf(row->stratum, sizeof row->stratum, "%s", stratum);
-	snprintf(row->period, sizeof row->period, "%s", results->period);
-	row_context(row, t, &sums[0]);
 	rc = row_crude(row, &sums[0], &options->settings);
 	free(sums);
 	return rc;

@@ -444,6 +444,88 @@ const char *parity_religion_label(const char *code)
 	return label_of(religion_codes, COUNT_OF(religion_codes), code);
 }
 
+/* ---- disciplinary stages (Archibong and Darr 2010) ------------------------ */
+
+/* The outcomes of a formal case, least to most severe. */
+static const code_label case_outcomes[] = {
+	{"no_case_to_answer", "No case to answer"},
+	{"informal", "Informal action"},
+	{"first_written", "First written warning"},
+	{"final_written", "Final written warning"},
+	{"dismissal", "Dismissal"},
+};
+
+static const struct label_map case_outcome_aliases[] = {
+	{"nocasetoanswer", "no_case_to_answer"}, {"nca", "no_case_to_answer"},
+	{"noaction", "no_case_to_answer"}, {"nofurtheraction", "no_case_to_answer"},
+	{"nfa", "no_case_to_answer"}, {"casenotproven", "no_case_to_answer"},
+	{"allegationnotupheld", "no_case_to_answer"}, {"notupheld", "no_case_to_answer"},
+	{"informal", "informal"}, {"informalwarning", "informal"},
+	{"informalresolution", "informal"}, {"managementadvice", "informal"},
+	{"verbalwarning", "informal"}, {"firstwritten", "first_written"},
+	{"writtenwarning", "first_written"}, {"firstwrittenwarning", "first_written"},
+	{"formalwarning", "first_written"}, {"finalwritten", "final_written"},
+	{"finalwrittenwarning", "final_written"}, {"finalwarning", "final_written"},
+	{"dismissal", "dismissal"}, {"dismissed", "dismissal"},
+	{"summarydismissal", "dismissal"}, {"grossmisconductdismissal", "dismissal"},
+};
+
+/* The stages a case can reach, in order: each is worse than the one
+ * before (an informal outcome without a hearing ranks below a hearing). */
+static const code_label case_stages[] = {
+	{"entered", "Entered the formal process"},
+	{"investigation", "Investigated"},
+	{"informal", "Informal action or worse"},
+	{"hearing", "Went to a hearing"},
+	{"first_written", "First written warning or worse"},
+	{"final_written", "Final written warning or worse"},
+	{"dismissal", "Dismissed"},
+};
+
+int parity_code_case_outcome(char *out, size_t size, const char *value)
+{
+	char key[128];
+	parity_code_key(key, sizeof key, value);
+	int rc = code_from_list(out, size, key, case_outcomes, COUNT_OF(case_outcomes),
+	                        case_outcome_aliases, COUNT_OF(case_outcome_aliases));
+	if (rc <= 0)
+		return rc;
+	return parity_error_set(PARITY_EDATA, "unknown case outcome \"%.80s\"", value);
+}
+
+int parity_case_stage_rank(const char *stage)
+{
+	for (size_t i = 0; i < COUNT_OF(case_stages); i++)
+		if (stage && !strcmp(case_stages[i].code, stage))
+			return (int)i;
+	return -1;
+}
+
+const char *parity_case_stage_at(int rank)
+{
+	return rank >= 0 && (size_t)rank < COUNT_OF(case_stages) ? case_stages[rank].code
+	                                                           : NULL;
+}
+
+const char *parity_case_stage_label(const char *stage)
+{
+	return label_of(case_stages, COUNT_OF(case_stages), stage);
+}
+
+const char *parity_case_stage(int investigated, int hearing, const char *outcome)
+{
+	int rank = 0;
+	if (investigated)
+		rank = 1;
+	if (outcome && !strcmp(outcome, "no_case_to_answer") && rank < 1)
+		rank = 1; /* an allegation was looked into */
+	if (outcome && parity_case_stage_rank(outcome) > rank)
+		rank = parity_case_stage_rank(outcome);
+	if (hearing && rank < 3)
+		rank = 3;
+	return case_stages[rank].code;
+}
+
 int parity_code_yesno(int *out, const char *value)
 {
 	char key[16];

@@ -25,9 +25,11 @@
 enum field {
 	F_ORG = 0, F_ETHNIC, F_SEX, F_DISABILITY, F_AGE, F_PAY, F_GROUP,
 	F_CONTRACT, F_PROCESS, F_GROUNDS, F_ORIENTATION, F_RELIGION,
+	F_STAGE,                       /* a case's furthest stage, from the three below */
 	F_DIMENSIONS_,                 /* number of dimension fields */
 	F_ID = F_DIMENSIONS_, F_STAFF_ID, F_DATE, F_SHORTLISTED, F_APPOINTED,
-	F_VACANCY, F_KIND, F_MONTH, F_ROWS, F_COUNT_
+	F_VACANCY, F_KIND, F_MONTH, F_ROWS, F_INVESTIGATION, F_HEARING, F_OUTCOME,
+	F_COUNT_
 };
 
 /* FNV-style 64-bit hash with a final avalanche, never 0. */

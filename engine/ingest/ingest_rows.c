@@ -44,7 +44,9 @@ static const column_spec disciplinary_columns[] = {
 	{F_PAY, "pay_band", EXPECTED}, {F_GROUP, "staff_group", EXPECTED},
 	{F_CONTRACT, "contract", OPTIONAL},
 	{F_ORIENTATION, "sexual_orientation", OPTIONAL},
-	{F_RELIGION, "religion", OPTIONAL}, {-1, NULL, OPTIONAL},
+	{F_RELIGION, "religion", OPTIONAL}, {F_INVESTIGATION, "investigation", OPTIONAL},
+	{F_HEARING, "hearing", OPTIONAL}, {F_OUTCOME, "outcome", OPTIONAL},
+	{-1, NULL, OPTIONAL},
 };
 static const column_spec training_columns[] = {
 	{F_ID, "staff_id", REQUIRED}, {F_ORG, "organisation", REQUIRED},
@@ -64,7 +66,8 @@ static const column_spec counts_columns[] = {
 	{F_GROUP, "staff_group", REQUIRED}, {F_CONTRACT, "contract", REQUIRED},
 	{F_PROCESS, "process", REQUIRED}, {F_GROUNDS, "grounds", REQUIRED},
 	{F_ORIENTATION, "sexual_orientation", REQUIRED},
-	{F_RELIGION, "religion", REQUIRED}, {F_ROWS, "rows", REQUIRED},
+	{F_RELIGION, "religion", REQUIRED}, {F_STAGE, "stage", OPTIONAL},
+	{F_ROWS, "rows", REQUIRED},
 	{F_SHORTLISTED, "shortlisted", REQUIRED}, {F_APPOINTED, "appointed", REQUIRED},
 	{-1, NULL, OPTIONAL},
 };
@@ -682,6 +685,51 @@ static int decode_counts(ingest *in, const csvread_record *record, row *out)
 	return 0;
 }
 
+/* A case's stage columns: investigation and hearing Y or N (blank: not
+ * recorded), the outcome from the list (or the mapping's [outcome]). 0
+ * with out->key.dims[F_STAGE] set (left empty when the extract has none of
+ * the three columns), 1 with out->detail saying what is wrong, or a
+ * negative error. */
+static int code_stage(ingest *in, const csvread_record *record, row *out)
+{
+	if (in->column_of[F_INVESTIGATION] < 0 && in->column_of[F_HEARING] < 0 &&
+	    in->column_of[F_OUTCOME] < 0)
+		return 0;
+	int flags[2] = {0, 0};
+	const int flag_fields[2] = {F_INVESTIGATION, F_HEARING};
+	size_t len;
+	for (int k = 0; k < 2; k++) {
+		const char *value = field_value(in, record, flag_fields[k], &len);
+		if (!len)
+			continue;
+		int yes = code_outcome(in, flag_fields[k], value, len);
+		if (yes == -2)
+			return parity_error_set(PARITY_ENOMEM, "out of memory");
+		if (yes < 0) {
+			snprintf(out->detail, sizeof out->detail,
+			         "column '%s': expected Y, N or blank, found \"%.60s\"",
+			         in->column_name[flag_fields[k]], value);
+			return 1;
+		}
+		flags[k] = yes;
+	}
+	const char *outcome = field_value(in, record, F_OUTCOME, &len);
+	char code[32] = "";
+	if (len) {
+		const char *mapped = mapping_value_code(in->mapping, "outcome", outcome);
+		if (parity_code_case_outcome(code, sizeof code, mapped ? mapped : outcome)) {
+			parity_error_clear();
+			snprintf(out->detail, sizeof out->detail,
+			         "column '%s': \"%.60s\" is not a case outcome (no case to "
+			         "answer, informal, first written, final written, dismissal; "
+			         "map it under [outcome])", in->column_name[F_OUTCOME], outcome);
+			return 1;
+		}
+	}
+	const char *stage = parity_case_stage(flags[0], flags[1], code);
+	return dict_intern(&in->values, &out->key.dims[F_STAGE], stage, strlen(stage));
+}
+
 int ingest_decode(ingest *in, const csvread_record *record, row *out)
 {
 	parity_kind kind = in->options->kind;
@@ -791,6 +839,10 @@ int ingest_decode(ingest *in, const csvread_record *record, row *out)
 		}
 		out->key.dims[F_PROCESS] = (uint32_t)memoed;
 	}
+
+	out->key.dims[F_STAGE] = in->empty_id;
+	if (kind == PARITY_KIND_DISCIPLINARY && (rc = code_stage(in, record, out)) != 0)
+		return rc < 0 ? rc : refuse(out, "invalid stage");
 
 	/* Characteristics: all three are looked at, so every unknown value is
 	 * reported, not just the first. */

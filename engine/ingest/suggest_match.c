@@ -118,6 +118,13 @@ static const struct {
 	{"religion", "Faith"}, {"religion", "Belief"},
 	{"religion", "Religious Belief Description"}, {"religion", "Religion/Belief"},
 	{"religion", "Religion Code"}, {"religion", "Religious Affiliation"},
+	{"investigation", "Investigated"}, {"investigation", "Investigation Held"},
+	{"investigation", "Formal Investigation"},
+	{"hearing", "Hearing Held"}, {"hearing", "Went to Hearing"},
+	{"hearing", "Disciplinary Hearing"}, {"hearing", "Formal Hearing"},
+	{"outcome", "Case Outcome"}, {"outcome", "Sanction"}, {"outcome", "Result"},
+	{"outcome", "Outcome of Case"}, {"outcome", "Hearing Outcome"},
+	{"outcome", "Final Outcome"},
 	{"religion", "Faith or Belief"}, {"religion", "Beliefs"},
 };
 

@@ -87,6 +87,35 @@ int parity_code_religion(char *out, size_t size, const char *value);
  *  NULL. */
 const char *parity_religion_label(const char *code);
 
+/**
+ * Map the outcome of a formal disciplinary or capability case ("No case to
+ * answer", "Informal action", "First written warning", "Final written
+ * warning", "Dismissal" and usual spellings) to "no_case_to_answer",
+ * "informal", "first_written", "final_written" or "dismissal". Returns 0,
+ * or PARITY_EDATA when nothing matches.
+ */
+int parity_code_case_outcome(char *out, size_t size, const char *value);
+
+/**
+ * The furthest stage a case reached, from whether it was investigated,
+ * whether it went to a hearing and its outcome code (NULL or "" when not
+ * recorded): one of, least to most severe, "entered", "investigation",
+ * "informal", "hearing", "first_written", "final_written", "dismissal"
+ * (Archibong and Darr 2010's ladder; a warning or dismissal implies a
+ * hearing). Static storage.
+ */
+const char *parity_case_stage(int investigated, int hearing, const char *outcome);
+
+/** The rank of a stage on that ladder (0 "entered" .. 6 "dismissal"), or
+ *  -1 for anything else. */
+int parity_case_stage_rank(const char *stage);
+
+/** The stage of rank `rank`, or NULL past the ladder. */
+const char *parity_case_stage_at(int rank);
+
+/** A stage's label for reports ("hearing" -> "Went to a hearing"), or NULL. */
+const char *parity_case_stage_label(const char *stage);
+
 /** Map a yes/no value (Y/N, Yes/No, True/False, 1/0) to 1 or 0 in *out.
  *  Returns 0 or PARITY_EDATA. */
 int parity_code_yesno(int *out, const char *value);

@@ -179,7 +179,7 @@ static void test_codes_age_band_esr_spellings(void)
 static void expect_codes(int (*code)(char *, size_t, const char *),
                          const char *const (*cases)[2], size_t count, const char *what)
 {
-	char out[8];
+	char out[24];
 	for (size_t i = 0; i < count; i++) {
 		int rc = code(out, sizeof out, cases[i][0]);
 		CHECK(rc == 0 && !strcmp(out, cases[i][1]));
@@ -241,6 +241,45 @@ static void test_codes_religion_nhs_codes_and_labels(void)
 	CHECK(parity_religion_label("M") == NULL);
 }
 
+/* Case outcomes and the stage ladder (Archibong and Darr 2010): the
+ * furthest stage from the investigation and hearing flags and the outcome,
+ * each case's stage worked out by hand from the ladder entered <
+ * investigation < informal < hearing < first_written < final_written <
+ * dismissal. */
+static void test_codes_case_outcome_and_stage(void)
+{
+	static const char *const cases[][2] = {
+		{"No case to answer", "no_case_to_answer"}, {"NFA", "no_case_to_answer"},
+		{"Informal action", "informal"}, {"Verbal warning", "informal"},
+		{"First written warning", "first_written"},
+		{"Written warning", "first_written"},
+		{"Final Written Warning", "final_written"}, {"Dismissed", "dismissal"},
+		{"Summary dismissal", "dismissal"}, {"dismissal", "dismissal"},
+	};
+	char out[24];
+	expect_codes(parity_code_case_outcome, cases, sizeof cases / sizeof cases[0],
+	             "outcome");
+	CHECK(parity_code_case_outcome(out, sizeof out, "Promoted") == PARITY_EDATA);
+	parity_error_clear();
+	CHECK_STR(parity_case_stage(0, 0, ""), "entered");
+	CHECK_STR(parity_case_stage(1, 0, NULL), "investigation");
+	CHECK_STR(parity_case_stage(0, 0, "no_case_to_answer"), "investigation");
+	CHECK_STR(parity_case_stage(1, 0, "informal"), "informal");
+	/* A hearing outranks an informal outcome; a warning implies one. */
+	CHECK_STR(parity_case_stage(1, 1, "informal"), "hearing");
+	CHECK_STR(parity_case_stage(1, 1, "no_case_to_answer"), "hearing");
+	CHECK_STR(parity_case_stage(0, 0, "first_written"), "first_written");
+	CHECK_STR(parity_case_stage(1, 1, "final_written"), "final_written");
+	CHECK_STR(parity_case_stage(1, 1, "dismissal"), "dismissal");
+	CHECK(parity_case_stage_rank("entered") == 0);
+	CHECK(parity_case_stage_rank("hearing") == 3);
+	CHECK(parity_case_stage_rank("dismissal") == 6);
+	CHECK(parity_case_stage_rank("") == -1);
+	CHECK_STR(parity_case_stage_at(4), "first_written");
+	CHECK(parity_case_stage_at(7) == NULL);
+	CHECK_STR(parity_case_stage_label("hearing"), "Went to a hearing");
+}
+
 int main(void)
 {
 	parity_init();
@@ -255,5 +294,6 @@ int main(void)
 	RUN(test_codes_age_band_esr_spellings);
 	RUN(test_codes_sexual_orientation_nhs_codes_and_labels);
 	RUN(test_codes_religion_nhs_codes_and_labels);
+	RUN(test_codes_case_outcome_and_stage);
 	return HARNESS_REPORT();
 }

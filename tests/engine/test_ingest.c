@@ -382,6 +382,46 @@ static void test_ingest_unknown_religion_refused_then_mapped(void)
 	unlink("/tmp/parity-beliefs.ini");
 }
 
+/* The stage columns of a disciplinary extract become one stage per case
+ * (schema 8); an outcome no list knows rejects its row, naming it. */
+static void test_ingest_disciplinary_stages(void)
+{
+	parity_ingest_summary s;
+	fresh_dir();
+	FILE *out = fopen("/tmp/parity-stages.csv", "w");
+	CHECK(out != NULL);
+	if (!out)
+		return;
+	/* By hand: S1 investigated only -> investigation; S2 informal ->
+	 * informal; S3 hearing, no case to answer -> hearing; S4 final written
+	 * -> final_written; S5 blank everything -> entered; S6 an outcome
+	 * nothing knows -> rejected. */
+	fputs("case_id,organisation,date_entered,process,grounds,ethnic_category,"
+	      "investigation,hearing,outcome\n"
+	      "S1,R0A,2025-05-01,disciplinary,conduct,A,Y,N,\n"
+	      "S2,R0A,2025-05-01,disciplinary,conduct,A,Yes,No,Informal action\n"
+	      "S3,R0A,2025-05-01,disciplinary,conduct,A,Y,Y,No case to answer\n"
+	      "S4,R0A,2025-05-01,disciplinary,conduct,A,Y,Y,Final written warning\n"
+	      "S5,R0A,2025-05-01,disciplinary,conduct,A,,,\n"
+	      "S6,R0A,2025-05-01,disciplinary,conduct,A,Y,Y,Promoted\n", out);
+	fclose(out);
+	CHECK(ingest(&s, "/tmp/parity-stages.csv", PARITY_KIND_DISCIPLINARY, NULL, 0.5,
+	             0) == 0);
+	CHECK(s.rows_accepted == 5 && s.rows_rejected == 1);
+	CHECK(query("SELECT count(*) FROM cells WHERE stage = 'investigation'") == 1);
+	CHECK(query("SELECT count(*) FROM cells WHERE stage = 'informal'") == 1);
+	CHECK(query("SELECT count(*) FROM cells WHERE stage = 'hearing'") == 1);
+	CHECK(query("SELECT count(*) FROM cells WHERE stage = 'final_written'") == 1);
+	CHECK(query("SELECT count(*) FROM cells WHERE stage = 'entered'") == 1);
+	CHECK(query("SELECT count FROM rejects WHERE reason = 'invalid stage'") == 1);
+	unlink("/tmp/parity-stages.csv");
+	/* An extract without the columns records no stage. */
+	fresh_dir();
+	CHECK(ingest(&s, DATA "disciplinary_beliefs.csv", PARITY_KIND_DISCIPLINARY, NULL,
+	             -1, 0) == 0);
+	CHECK(query("SELECT count(*) FROM cells WHERE stage <> ''") == 0);
+}
+
 int main(void)
 {
 	parity_init();
@@ -397,6 +437,7 @@ int main(void)
 	RUN(test_ingest_dates_read_directly_agree_with_the_parser);
 	RUN(test_ingest_orientation_and_religion_coded_in_disciplinary);
 	RUN(test_ingest_unknown_religion_refused_then_mapped);
+	RUN(test_ingest_disciplinary_stages);
 	remove_dir();
 	return HARNESS_REPORT();
 }
