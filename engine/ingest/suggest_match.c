@@ -641,7 +641,23 @@ static int known_value(char *code, size_t code_size, char *why, size_t why_size,
 		put(why, why_size, label ? label : "");
 		return 1;
 	}
-	if (!strcmp(canonical, "shortlisted") || !strcmp(canonical, "appointed")) {
+	int stage_column = !strcmp(canonical, "investigation") ||
+	                   !strcmp(canonical, "hearing") || !strcmp(canonical, "outcome");
+	if (stage_column && !value[strspn(value, " \t")]) {
+		put(code, code_size, "not recorded");
+		put(why, why_size, "a blank is not recorded");
+		return 1;
+	}
+	if (!strcmp(canonical, "outcome")) {
+		char outcome[24];
+		if (parity_code_case_outcome(outcome, sizeof outcome, value))
+			return 0;
+		put(code, code_size, outcome);
+		put(why, why_size, outcome);
+		return 1;
+	}
+	if (!strcmp(canonical, "shortlisted") || !strcmp(canonical, "appointed") ||
+	    stage_column) {
 		int yes;
 		if (parity_code_yesno(&yes, value))
 			return 0;
@@ -669,7 +685,8 @@ int suggest_is_coded(const char *canonical)
 {
 	static const char *const coded[] = {"ethnic_category", "sex", "disability",
 	                                    "sexual_orientation", "religion",
-	                                    "shortlisted", "appointed", "process", NULL};
+	                                    "shortlisted", "appointed", "process",
+	                                    "investigation", "hearing", "outcome", NULL};
 	for (size_t i = 0; coded[i]; i++)
 		if (!strcmp(coded[i], canonical))
 			return 1;
@@ -757,6 +774,15 @@ const char *const *suggest_allowed_codes(const char *canonical)
 		"not known   (NHS code N)", NULL,
 	};
 	static const char *const none[] = {NULL};
+	static const char *const outcome[] = {
+		"no_case_to_answer", "informal       (informal action, a verbal warning)",
+		"first_written  (first written warning)",
+		"final_written  (final written warning)", "dismissal", NULL,
+	};
+	if (!strcmp(canonical, "outcome"))
+		return outcome;
+	if (!strcmp(canonical, "investigation") || !strcmp(canonical, "hearing"))
+		return yesno;
 	if (!strcmp(canonical, "sexual_orientation"))
 		return orientation;
 	if (!strcmp(canonical, "religion"))

@@ -527,6 +527,25 @@ static void test_suggest_errors(void)
 	CHECK(access(draft, F_OK) != 0);
 }
 
+/* The stage columns of a disciplinary extract: headers, flags and
+ * outcomes judged against the lists ingest applies; a blank is not
+ * recorded, never a question. */
+static void test_stage_columns(void)
+{
+	unsigned d;
+	CHECK(suggest_header_match("hearing", "Hearing Held", &d) == MATCH_SYNONYM);
+	CHECK(suggest_header_match("outcome", "Case Outcome", &d) == MATCH_SYNONYM);
+	CHECK(suggest_header_match("investigation", "Investigated", &d) == MATCH_SYNONYM);
+	CHECK(suggest_is_coded("outcome") && suggest_is_coded("hearing"));
+	expect_value("outcome", "Final Written Warning", VALUE_KNOWN, "final_written");
+	expect_value("outcome", "No case to answer", VALUE_KNOWN, "no_case_to_answer");
+	expect_value("outcome", "", VALUE_KNOWN, "not recorded");
+	expect_value("outcome", "Sacked", VALUE_TODO, "");
+	expect_value("hearing", "Yes", VALUE_KNOWN, "Y");
+	expect_value("investigation", " ", VALUE_KNOWN, "not recorded");
+	CHECK(suggest_allowed_codes("outcome")[0] != NULL);
+}
+
 static void test_kind_columns(void)
 {
 	const parity_column *c = parity_kind_columns(PARITY_KIND_DISCIPLINARY);
@@ -557,6 +576,7 @@ int main(void)
 	RUN(test_mapping_refuses_todo);
 	RUN(test_suggest_errors);
 	RUN(test_kind_columns);
+	RUN(test_stage_columns);
 	remove_dir();
 	return HARNESS_REPORT();
 }
