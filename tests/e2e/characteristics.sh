@@ -179,4 +179,22 @@ printf '[report]\nintersect = sex,shoe\n' > bad.ini
 do_cmd_test 7.4 65 'bad.ini:2: [report] intersect: intersection "sex,shoe"' \
     "$PARITY" run --config bad.ini
 
+# 8. The report shows a named intersection in its breakdown, through the
+# same suppression as any comparison: with --suppress 0 the cell N F
+# Disabled prints 3 of 10 against 4 of 100 and 7.50; with the default
+# suppression (counts 1-4 hidden) it prints no ratio.
+do_cmd_test 8.1 0 "board report" "$PARITY" report --db s.db --out r0 --period 2025/26 \
+    --window-years 1 --suppress 0 --intersect ethnic_category,sex,disability
+check 8.2 "the cell in report-tables.csv" \
+    grep -q '^by_characteristic,disciplinary,ethnic_category\*sex\*disability,overall,All organisations,2025/26,N F Disabled,10,3,30.0,A M Non-disabled,100,4,4.0,7.50,' \
+    r0/report-tables.csv
+pdftotext -layout r0/board-report.pdf r0.txt
+check 8.3 "named in the PDF's breakdown" \
+    grep -q "Ethnic category × Sex × Disability, against A M Non-disabled" r0.txt
+do_cmd_test 8.4 0 "board report" "$PARITY" report --db s.db --out r5 --period 2025/26 \
+    --window-years 1 --intersect ethnic_category,sex,disability
+check 8.5 "suppressed with the default threshold" \
+    grep -q '^by_characteristic,disciplinary,ethnic_category\*sex\*disability,overall,All organisations,2025/26,N F Disabled,10,<5,,A M Non-disabled,100,<5,,,,,,suppressed' \
+    r5/report-tables.csv
+
 finish
