@@ -534,6 +534,9 @@ typedef struct ingest {
 
 /* ingest_rows.c: header resolution, and each row validated and coded. */
 const column_spec *ingest_columns_for(parity_kind kind);
+/* Is the attribute column `field` used by this kind even when absent
+ * (every row then counts as not stated)? */
+int ingest_attribute_expected(parity_kind kind, int field);
 int ingest_resolve_header(ingest *in, const csvread_record *record);
 int ingest_decode(ingest *in, const csvread_record *record, row *out);
 /* The exact identity of a decoded row (id, with the snapshot or the
