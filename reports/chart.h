@@ -263,26 +263,41 @@ int chart_funnel_write(const char *path, parity_chart_format format,
                        double width, const chart_funnel_style *style,
                        const chart_funnel *funnel);
 
-/* ---- recruitment pipeline --------------------------------------------------
- * For each stage (shortlisted of applicants, appointed of shortlisted,
- * appointed of applicants) a block of horizontal bars, one per group, each
- * named and labelled with its percentage. */
+/* ---- pipelines --------------------------------------------------------------
+ * For each stage (recruitment: shortlisted of applicants, appointed of
+ * shortlisted, appointed of applicants; or any stages given with their
+ * counts, such as how far formal cases went) a block of horizontal bars,
+ * one per group, each named and labelled with its percentage. */
 
-/* One group's counts through recruitment. */
+#define CHART_PIPELINE_STAGES 3      /* recruitment's */
+#define CHART_PIPELINE_MAX_STAGES 8  /* any pipeline's */
+
+/* One group's counts through the pipeline. */
 typedef struct chart_pipeline_group {
 	const char *label;    /* borrowed: "White", "BME", "Not stated" */
-	uint64_t applied;     /* applications */
+	uint64_t applied;     /* recruitment: applications */
 	uint64_t shortlisted; /* of which shortlisted */
 	uint64_t appointed;   /* of which appointed */
 } chart_pipeline_group;
 
-#define CHART_PIPELINE_STAGES 3
+/* Another pipeline's counts for one group (style.stages > 0): stage k's
+ * count and its base. */
+typedef struct chart_pipeline_counts {
+	uint64_t reached[CHART_PIPELINE_MAX_STAGES];
+	uint64_t base[CHART_PIPELINE_MAX_STAGES];
+} chart_pipeline_counts;
 
 /* Words and sizes for the pipeline chart. Zero-initialise, then set. */
 typedef struct chart_pipeline_style {
 	const char *title;       /* bold line above the chart, or NULL */
-	const char *stage_labels[CHART_PIPELINE_STAGES]; /* NULL: defaults
+	size_t stages;           /* 0: recruitment's three stages; else this many
+	                            (at most CHART_PIPELINE_MAX_STAGES), counted
+	                            in `counts` */
+	const chart_pipeline_counts *counts; /* with stages: one per group, in
+	                            the groups' order (their labels only are used) */
+	const char *stage_labels[CHART_PIPELINE_MAX_STAGES]; /* NULL: recruitment's
 	                            "Shortlisted, as % of applicants", ... */
+	const char *empty_text;  /* a bar with no base; NULL: recruitment's words */
 	uint64_t few_cases;      /* a bar whose base is below this is hollow,
 	                            "too few cases"; 0: never */
 	int show_counts;         /* 1: "23.4% (57 of 243)"; counts print as

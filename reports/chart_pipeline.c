@@ -1,7 +1,8 @@
 /*
- * chart_pipeline.c: the recruitment pipeline chart: for each stage (short-
- * listed of applicants, appointed of shortlisted, appointed of applicants)
- * one named horizontal bar per group with its percentage, on a shared axis.
+ * chart_pipeline.c: pipeline charts: for each stage (recruitment's
+ * shortlisted of applicants, appointed of shortlisted, appointed of
+ * applicants, or stages given with their counts) one named horizontal bar
+ * per group with its percentage, on a shared axis.
  */
 #include "chart.h"
 
@@ -47,10 +48,23 @@ typedef struct geometry {
 	chart_legend legend;
 } geometry;
 
-/* Stage k's count and base for group gr. */
-static void stage_counts(uint64_t *x, uint64_t *n, const chart_pipeline_group *gr,
-                         int k)
+/* How many stages the chart has. */
+static int stage_total(const chart_pipeline_style *s)
 {
+	return s->stages ? (int)(s->stages < CHART_PIPELINE_MAX_STAGES
+	                         ? s->stages : CHART_PIPELINE_MAX_STAGES)
+	                 : CHART_PIPELINE_STAGES;
+}
+
+/* Stage k's count and base for group gr, the i-th. */
+static void stage_counts(uint64_t *x, uint64_t *n, const chart_pipeline_group *gr,
+                         size_t i, int k, const chart_pipeline_style *s)
+{
+	if (s->stages) {
+		*x = s->counts ? s->counts[i].reached[k] : 0;
+		*n = s->counts ? s->counts[i].base[k] : 0;
+		return;
+	}
 	switch (k) {
 	case 0: *x = gr->shortlisted; *n = gr->applied; break;
 	case 1: *x = gr->appointed; *n = gr->shortlisted; break;
@@ -58,8 +72,10 @@ static void stage_counts(uint64_t *x, uint64_t *n, const chart_pipeline_group *g
 	}
 }
 
-static const char *empty_text(int k)
+static const char *empty_text(int k, const chart_pipeline_style *s)
 {
+	if (s->empty_text)
+		return s->empty_text;
 	return k == 1 ? "none shortlisted" : "no applications";
 }
 
@@ -102,13 +118,13 @@ static void layout(geometry *g, cairo_t *cr, double x, double y, double w,
 		draw_text_size(&tw, NULL, cr, 0, chart_label_font, 0,
 		               groups[i].label ? groups[i].label : "");
 		widest = fmax(widest, tw);
-		for (int k = 0; k < CHART_PIPELINE_STAGES; k++) {
+		for (int k = 0; k < stage_total(s); k++) {
 			uint64_t sx, sn;
-			stage_counts(&sx, &sn, &groups[i], k);
+			stage_counts(&sx, &sn, &groups[i], i, k, s);
 			if (sn == 0) {
 				g->any_none = 1;
 				draw_text_size(&tw, NULL, cr, 0, chart_small_italic, 0,
-				               empty_text(k));
+				               empty_text(k, s));
 			} else {
 				top_rate = fmax(top_rate, 100.0 * (double)sx / (double)sn);
 				g->any_few |= sn < s->few_cases;
@@ -138,8 +154,8 @@ static void layout(geometry *g, cairo_t *cr, double x, double y, double w,
 	}
 	g->heading_h = draw_line_height(cr, chart_label_bold) + 3;
 	g->blocks_y = cy;
-	cy += CHART_PIPELINE_STAGES * block_height(g, count) +
-	      (CHART_PIPELINE_STAGES - 1) * STAGE_GAP;
+	cy += stage_total(s) * block_height(g, count) +
+	      (stage_total(s) - 1) * STAGE_GAP;
 	g->axis_y = cy + 2;
 	g->ticks_y = g->axis_y + 5;
 	cy = g->ticks_y + lh + 1;
@@ -223,14 +239,14 @@ void chart_pipeline_draw(cairo_t *cr, double x, double y, double width,
 	if (s->title)
 		draw_text(cr, x, y, width, chart_title_font, 0, s->title);
 
-	for (int k = 0; k < CHART_PIPELINE_STAGES; k++) {
+	for (int k = 0; k < stage_total(s); k++) {
 		double top = g.blocks_y + k * (block_height(&g, count) + STAGE_GAP);
 		const char *stage = s->stage_labels[k] ? s->stage_labels[k]
-		                                        : default_stages[k];
+		                    : k < CHART_PIPELINE_STAGES ? default_stages[k] : "";
 		/* Gridlines and the zero line beside the bars, not through
 		 * the stage's heading; the last block's run down to the axis. */
 		double bars_top = top + g.heading_h - BAR_GAP / 2;
-		double bars_end = k + 1 < CHART_PIPELINE_STAGES
+		double bars_end = k + 1 < stage_total(s)
 		                          ? top + block_height(&g, count)
 		                          : g.axis_y;
 		draw_colour_set(cr, DRAW_MID_GREY);
@@ -255,7 +271,7 @@ void chart_pipeline_draw(cairo_t *cr, double x, double y, double width,
 			double by = top + g.heading_h + (double)i * (g.bar_h + BAR_GAP);
 			double mid = by + g.bar_h / 2;
 			uint64_t sx, sn;
-			stage_counts(&sx, &sn, gr, k);
+			stage_counts(&sx, &sn, gr, i, k, s);
 
 			draw_colour_set(cr, DRAW_BLACK);
 			draw_text(cr, x + 8, mid - lh / 2, g.label_w - 12,
@@ -264,7 +280,7 @@ void chart_pipeline_draw(cairo_t *cr, double x, double y, double width,
 			if (sn == 0) {
 				draw_colour_set(cr, DRAW_GREY);
 				draw_text(cr, g.plot_x + 4, mid - slh / 2, 0,
-				          chart_small_italic, 0, empty_text(k));
+				          chart_small_italic, 0, empty_text(k, s));
 				continue;
 			}
 			double pct = 100.0 * (double)sx / (double)sn;

@@ -170,9 +170,31 @@ static int org_chart_write(const report *rep, const report_indicator *ind,
 	return rc;
 }
 
+/* Write a pipeline chart of `ind` (two groups) to OUT_DIR/<stem>-<suffix>.<ext>,
+ * titled "<what> by ethnicity" (or disability) and the period. Returns 0 or
+ * the chart's error; style->title is left NULL. */
+static int pipeline_file(const report *rep, const report_indicator *ind,
+                         const char *what, const char *suffix,
+                         chart_pipeline_style *style, const chart_pipeline_group *groups,
+                         parity_chart_format format, const char *ext, const char *out_dir)
+{
+	char title[300], name[96], path[4096];
+	snprintf(title, sizeof title, "%s by %s, %s", what,
+	         strcmp(ind->info->grouping, "disability") ? "ethnicity" : "disability",
+	         rep->period);
+	style->title = title;
+	snprintf(name, sizeof name, "%s-%s.%s", ind->stem, suffix, ext);
+	int rc = util_path_join(path, sizeof path, out_dir, name);
+	if (!rc)
+		rc = chart_pipeline_write(path, format, CHART_WIDTH, style, groups, 2);
+	style->title = NULL;
+	return rc;
+}
+
 /* The chart files of one indicator: by organisation, trend, (with
- * several organisations) funnel and (appointment, with the shortlisting
- * counts) the recruitment pipeline, each as PNG and SVG. */
+ * several organisations) funnel, (appointment, with the shortlisting
+ * counts) the recruitment pipeline and (disciplinary and capability, with
+ * stages) how far cases went, each as PNG and SVG. */
 static int write_charts(const report *rep, const report_indicator *ind,
                         const char *out_dir)
 {
@@ -185,8 +207,12 @@ static int write_charts(const report *rep, const report_indicator *ind,
 	report_funnel funnel;
 	int have_trend = report_trend_build(&trend, rep, ind, NULL, 0);
 	int have_funnel = report_funnel_build(&funnel, rep, ind);
-	chart_pipeline_group stages[2];
+	chart_pipeline_group stages[2], cases[2];
 	int have_pipeline = report_pipeline_groups(stages, rep, ind) > 0;
+	chart_pipeline_counts case_counts[2];
+	chart_pipeline_style case_style;
+	int have_stages = report_stage_pipeline(cases, case_counts, &case_style, rep,
+	                                        ind) > 0;
 	int rc = 0;
 	if (draw_memory_failed()) /* a chart would be missing */
 		rc = parity_error_set(PARITY_ENOMEM, "%s: out of memory while drawing "
@@ -227,19 +253,14 @@ static int write_charts(const report *rep, const report_indicator *ind,
 		}
 		if (!rc && have_pipeline) {
 			chart_pipeline_style style;
-			char title[300];
 			report_pipeline_style(&style, rep);
-			snprintf(title, sizeof title, "Recruitment pipeline by %s, %s",
-			         strcmp(ind->info->grouping, "disability") ? "ethnicity"
-			                                                   : "disability",
-			         rep->period);
-			style.title = title;
-			snprintf(name, sizeof name, "%s-pipeline.%s", ind->stem, kinds[k].ext);
-			rc = util_path_join(path, sizeof path, out_dir, name);
-			if (!rc)
-				rc = chart_pipeline_write(path, kinds[k].format, CHART_WIDTH,
-				                          &style, stages, 2);
+			rc = pipeline_file(rep, ind, "Recruitment pipeline", "pipeline", &style,
+			                   stages, kinds[k].format, kinds[k].ext, out_dir);
 		}
+		if (!rc && have_stages)
+			rc = pipeline_file(rep, ind, "How far formal cases went,", "stages",
+			                   &case_style, cases, kinds[k].format, kinds[k].ext,
+			                   out_dir);
 	}
 	if (have_trend)
 		report_trend_free(&trend);

@@ -36,7 +36,25 @@ static const char *grouping_name(const char *grouping)
 	for (size_t i = 0; i < sizeof grouping_names / sizeof grouping_names[0]; i++)
 		if (!strcmp(grouping_names[i].grouping, grouping))
 			return grouping_names[i].name;
-	return grouping;
+	/* An intersection asked for (--intersect): its characteristics' names,
+	 * "Ethnic category x Sex x Disability". */
+	static char crossed[200];
+	char parts[96];
+	size_t used = 0;
+	snprintf(parts, sizeof parts, "%s", grouping);
+	crossed[0] = '\0';
+	for (char *save = NULL, *p = strtok_r(parts, "*", &save); p;
+	     p = strtok_r(NULL, "*", &save)) {
+		const char *name = p;
+		for (size_t i = 0; i < sizeof grouping_names / sizeof grouping_names[0]; i++)
+			if (!strcmp(grouping_names[i].grouping, p))
+				name = grouping_names[i].name;
+		int n = snprintf(crossed + used, sizeof crossed - used, "%s%s",
+		                 used ? " \u00D7 " : "", name);
+		if (n > 0 && used + (size_t)n < sizeof crossed)
+			used += (size_t)n;
+	}
+	return strchr(grouping, '*') ? crossed : grouping;
 }
 
 /* Whether the outcome is adverse (disciplinary, capability): then group 1

@@ -120,6 +120,13 @@ int report_write_tables(const report *rep, const char *path)
 	}
 	for (size_t k = 0; k < rep->meas_count; k++)
 		write_list(out, rep, "by_characteristic", &rep->meas[k].rows);
+	for (size_t k = 0; k < rep->ind_count; k++) {
+		const parity_result_row *stages[2 * CHART_PIPELINE_MAX_STAGES];
+		size_t n = report_stage_list(stages, 2 * CHART_PIPELINE_MAX_STAGES, rep,
+		                             &rep->ind[k]);
+		for (size_t i = 0; i < n; i++)
+			write_row(out, rep, "case_stages", stages[i], NULL);
+	}
 	if (ferror(out)) {
 		util_atomic_abort(&file);
 		return parity_error_set(PARITY_EIO, "%s: cannot write", path);

@@ -116,6 +116,26 @@ int report_strata_hidden(const report *rep, const parity_result_row *pooled);
 const parity_result_row *report_row_like(const report *rep,
                                          const parity_result_row *trend);
 
+/* ---- how far formal cases went (report_stages.c) -------------------------- */
+
+/* The case-stage pipeline of `ind` (WRES 3: by ethnicity; WDES 3: by
+ * disability): fills the chart's two groups, their counts and its style
+ * (which points into `counts`). Returns the number of stages, 0 when the
+ * results hold none, or -1 when a count (or the cases that stopped at a
+ * stage) is small enough to be suppressed: then nothing is shown. */
+int report_stage_pipeline(chart_pipeline_group groups[2],
+                          chart_pipeline_counts counts[2], chart_pipeline_style *style,
+                          const report *rep, const report_indicator *ind);
+
+/* The stage rows of `ind` that the report shows (crude, then pooled, stage
+ * by stage), at most `cap`, into `rows`: for report-tables.csv. */
+size_t report_stage_list(const parity_result_row **rows, size_t cap, const report *rep,
+                         const report_indicator *ind);
+
+/* The disciplinary section's part on how far cases went: heading, words,
+ * the pipeline chart and the table of ratios. Nothing without stage rows. */
+void report_render_stages(draw_doc *doc, const report *rep, const report_indicator *ind);
+
 /* ---- text (report_text.c) ------------------------------------------------ */
 
 extern const draw_font report_body;       /* 10 pt */

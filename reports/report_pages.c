@@ -499,6 +499,7 @@ void report_render_indicator(draw_doc *doc, const report *rep,
 	}
 	free(cells);
 	free(flags);
+	report_render_stages(doc, rep, ind);
 	indicator_notes(doc, rep, ind);
 }
 

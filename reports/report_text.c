@@ -193,14 +193,25 @@ void report_group_label(char *buf, size_t size, const char *characteristic,
 			return;
 		}
 	}
+	if (!strcmp(characteristic, "sexual_orientation") ||
+	    !strcmp(characteristic, "religion")) {
+		const char *label = characteristic[0] == 's'
+		                    ? parity_sexual_orientation_label(group)
+		                    : parity_religion_label(group);
+		if (label) {
+			snprintf(buf, size, "%s", label);
+			return;
+		}
+	}
 	if (!strcmp(characteristic, "age_band")) {
 		snprintf(buf, size, "Aged %s", group);
 		return;
 	}
-	/* "White Disabled" -> "White disabled". */
+	/* "White Disabled" -> "White disabled" (two classes only: a cell of
+	 * three keeps its codes as they are). */
 	if (strstr(characteristic, "*disability")) {
 		const char *space = strchr(group, ' ');
-		if (space && space[1]) {
+		if (space && space[1] && !strchr(space + 1, ' ')) {
 			snprintf(buf, size, "%.*s %c%s", (int)(space - group), group,
 			         g_ascii_tolower(space[1]), space + 2);
 			return;

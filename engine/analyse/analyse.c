@@ -632,6 +632,7 @@ static int check_options(const parity_analyse_options *options)
 		int known = 0;
 		for (int d = D_ETHNIC; d < D_COUNT; d++)
 			if (r->characteristic && d != D_PAY && d != D_GROUP && d != D_CONTRACT &&
+			    d != D_GROUNDS && d != D_STAGE &&
 			    !strcmp(r->characteristic, dimension_column(d)))
 				known = 1;
 		if (!known || !r->code || !r->code[0])
@@ -640,6 +641,14 @@ static int check_options(const parity_analyse_options *options)
 			                        "disability, age_band, sexual_orientation or "
 			                        "religion with a code",
 			                        r->characteristic ? r->characteristic : "");
+	}
+	if (options->intersection_count > PARITY_MAX_INTERSECTIONS)
+		return parity_error_set(PARITY_EUSAGE, "too many intersections: at most %d",
+		                        PARITY_MAX_INTERSECTIONS);
+	for (size_t i = 0; i < options->intersection_count; i++) {
+		intersection x;
+		if (intersection_parse(&x, options->intersections[i]))
+			return PARITY_EUSAGE;
 	}
 	return 0;
 }
@@ -740,6 +749,8 @@ int parity_analyse_run(parity_results **out, parity_store *store,
 	for (int m = 0; m < M_COUNT; m++)
 		tally_free(&tallies[m]);
 	loaded = 0;
+	if ((rc = stages_add(results, store, &pool, &period, &options)))
+		goto fail;
 	if ((rc = families_adjust(results->rows, results->count)))
 		goto fail;
 	if (!options.no_trend && ((rc = trend_series(results, store, &pool, &options)) ||

@@ -63,7 +63,7 @@ int measure_indicated(measure m);
 /* Dimensions of a cell, in the order the store's queries return them. */
 enum {
 	D_ORG, D_ETHNIC, D_SEX, D_DISABILITY, D_AGE, D_PAY, D_GROUP,
-	D_ORIENTATION, D_RELIGION, D_CONTRACT, D_COUNT
+	D_ORIENTATION, D_RELIGION, D_CONTRACT, D_GROUNDS, D_STAGE, D_COUNT
 };
 
 /* The cells column behind a dimension ("ethnic_category"). */
@@ -121,6 +121,13 @@ int tally_load(tally *t, parity_store *store, strpool *pool, measure m,
                const parity_period *periods, size_t count,
                const char *organisation);
 
+/* Load every formal case of the disciplinary kind (either process, any
+ * grounds) over the periods, as tally_load does: outcome = cases, base 0,
+ * with their grounds and stage. Returns 0 or a negative parity error. */
+int tally_load_cases(tally *t, parity_store *store, strpool *pool,
+                     const parity_period *periods, size_t count,
+                     const char *organisation);
+
 void tally_free(tally *t);
 
 /* The window ending with `period`: `years` periods of its kind, oldest
@@ -138,8 +145,13 @@ size_t window_stretches(parity_period *out, size_t max, int first, int last);
 typedef enum axis_mode {
 	AX_RAW = 0,      /* the code itself */
 	AX_WHITE_BME,    /* ethnic category: "White" (A-C) or "BME" */
-	AX_DISABILITY    /* "Disabled" (Y) or "Non-disabled" (N) */
+	AX_DISABILITY,   /* "Disabled" (Y) or "Non-disabled" (N) */
+	AX_CODED         /* sexual orientation, religion: the NHS code, also for
+	                  * a label stored before ingest coded them */
 } axis_mode;
+
+/* The mode that compares dimension `dim` category by category. */
+axis_mode axis_mode_raw(int dim);
 
 typedef struct axis {
 	int dim;
@@ -150,17 +162,31 @@ typedef struct axis {
  * absent. Borrowed (a static string or `value` itself). */
 const char *axis_class(const axis *a, const char *value);
 
+/* The most characteristics crossed in one intersection. */
+#define MAX_AXES 3
+
 /* Two groups to compare, each a class on every axis. */
 typedef struct grouping {
-	char name[32];           /* "white_bme", "ethnic_category", "white_bme*sex" */
-	char characteristic[40]; /* "ethnic_category", "ethnic_category*sex" */
-	axis axes[2];
+	char name[64];           /* "white_bme", "ethnic_category", "white_bme*sex" */
+	char characteristic[64]; /* "ethnic_category", "ethnic_category*sex" */
+	axis axes[MAX_AXES];
 	size_t axis_count;
-	char group1[2][48];      /* group 1's class on each axis */
-	char group2[2][48];
+	char group1[MAX_AXES][48]; /* group 1's class on each axis */
+	char group2[MAX_AXES][48];
 	char label1[48];         /* "White", "BME F" */
 	char label2[48];
 } grouping;
+
+/* An intersection of two or three characteristics, as named. */
+typedef struct intersection {
+	axis axes[MAX_AXES];
+	const char *names[MAX_AXES]; /* "white_bme", "sex", ... (static) */
+	size_t count;
+} intersection;
+
+/* Read "ethnic_category,sex,disability" into `out`. Returns 0, or
+ * PARITY_EUSAGE saying which name is unknown or repeated. */
+int intersection_parse(intersection *out, const char *text);
 
 /* Sums for one stratum of one grouping. */
 typedef struct group_sum {
@@ -202,6 +228,17 @@ int afc_band_rank(const char *band);
 int comparisons_add(parity_results *results, const tally *t, const char *stratum,
                     const parity_analyse_options *options, unsigned *noted);
 
+/*
+ * The disciplinary stages (stages.c): for the cases that entered a formal
+ * process in the window ending with `period` (options->rolling_years, as
+ * WRES 3), each worse stage's relative likelihood, BME against White and
+ * Disabled against non-disabled, crude and Mantel-Haenszel pooled over the
+ * grounds. Nothing when no case has a stage recorded. Returns 0 or a
+ * negative parity error.
+ */
+int stages_add(parity_results *results, parity_store *store, strpool *pool,
+               const parity_period *period, const parity_analyse_options *options);
+
 /* ---- results ---------------------------------------------------------- */
 
 /* Append a zeroed row to `rows`; NULL when memory runs out (error set). */
@@ -223,6 +260,15 @@ int row_crude(parity_result_row *row, const group_sum *s,
 /* Fill a row's ratio fields from a pooled result over `total` counts. */
 void row_pooled(parity_result_row *row, const parity_pooled *pool,
                 const parity_stratum *total, const parity_stats_settings *settings);
+
+/* Append a row of grouping `g` (its name, characteristic and group labels)
+ * with indicator and measure `indicator`, the stratum given, the results'
+ * period and the context of `t` and `s` (row_context). NULL when memory
+ * runs out (error set). */
+parity_result_row *row_add_grouped(parity_results *results, const char *indicator,
+                                   const grouping *g, const char *stratum_kind,
+                                   const char *stratum, const tally *t,
+                                   const group_sum *s);
 
 /* Copy the window and exclusion context of `t` and `s` into `row`. */
 void row_context(parity_result_row *row, const tally *t, const group_sum *s);

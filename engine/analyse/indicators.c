@@ -1,7 +1,7 @@
 /*
  * indicators.c: what each indicator and measure counts, how characteristic
  * values become the groups compared (White/BME, disabled/not, each category
- * against a reference, intersections of two characteristics), and the
+ * against a reference, intersections of two or three characteristics), and the
  * comparison rows for every characteristic in the store.
  */
 #include "analyse_internal.h"
@@ -76,6 +76,7 @@ const char *dimension_column(int dim)
 	static const char *const columns[D_COUNT] = {
 		"organisation", "ethnic_category", "sex", "disability", "age_band",
 		"pay_band", "staff_group", "sexual_orientation", "religion", "contract",
+		"grounds", "stage",
 	};
 	return dim >= 0 && dim < D_COUNT ? columns[dim] : "";
 }
@@ -95,6 +96,25 @@ const char *axis_class(const axis *a, const char *value)
 		if (!strcmp(value, "N"))
 			return "Non-disabled";
 		return NULL;
+	case AX_CODED: {
+		/* Ingest codes these from the NHS lists; a store written before it
+		 * did holds labels, read here through the same lists. */
+		static const char *const stated[] = {"1", "2", "3", "4", "U", "A", "B",
+		                                     "C", "D", "E", "F", "G", "H", "I",
+		                                     "J", "K", "L"};
+		char code[8];
+		int rc = a->dim == D_ORIENTATION
+		         ? parity_code_sexual_orientation(code, sizeof code, value)
+		         : parity_code_religion(code, sizeof code, value);
+		if (rc) {
+			parity_error_clear();
+			return !value[0] ? NULL : value; /* kept as it is */
+		}
+		for (size_t i = 0; i < sizeof stated / sizeof stated[0]; i++)
+			if (!strcmp(stated[i], code))
+				return stated[i];
+		return NULL; /* not stated or not known */
+	}
 	case AX_RAW:
 	default:
 		if (!value[0] || !strcmp(value, PARITY_CODE_NOT_STATED) ||
@@ -102,6 +122,11 @@ const char *axis_class(const axis *a, const char *value)
 			return NULL;
 		return value;
 	}
+}
+
+axis_mode axis_mode_raw(int dim)
+{
+	return dim == D_ORIENTATION || dim == D_RELIGION ? AX_CODED : AX_RAW;
 }
 
 int afc_band_rank(const char *band)
@@ -183,32 +208,52 @@ static int categories_of(category **out, size_t *count, const tally *t,
 	return 0;
 }
 
-/* Add one overall comparison row of grouping `g` over `t`. */
+parity_result_row *row_add_grouped(parity_results *results, const char *indicator,
+                                   const grouping *g, const char *stratum_kind,
+                                   const char *stratum, const tally *t,
+                                   const group_sum *s)
+{
+	parity_result_row *row = rows_add(&results->rows, &results->count,
+	                                  &results->capacity);
+	if (!row)
+		return NULL;
+	snprintf(row->indicator, sizeof row->indicator, "%s", indicator);
+	snprintf(row->grouping, sizeof row->grouping, "%s", g->name);
+	snprintf(row->characteristic, sizeof row->characteristic, "%s", g->characteristic);
+	snprintf(row->group1, sizeof row->group1, "%s", g->label1);
+	snprintf(row->group2, sizeof row->group2, "%s", g->label2);
+	snprintf(row->stratum_kind, sizeof row->stratum_kind, "%s", stratum_kind);
+	snprintf(row->stratum, sizeof row->stratum, "%s", stratum);
+	snprintf(row->period, sizeof row->period, "%s", results->period);
+	row_context(row, t, s);
+	snprintf(row->measure, sizeof row->measure, "%s", indicator);
+	return row;
+}
+
+/* Add one overall comparison row of grouping `g` over `t`; with
+ * `skip_empty`, none when the compared group holds no one. */
 static int comparison_row(parity_results *results, const tally *t, const grouping *g,
-                          const char *stratum, const parity_analyse_options *options)
+                          const char *stratum, const parity_analyse_options *options,
+                          int skip_empty)
 {
 	group_sum *sums = NULL;
 	size_t n = 0;
 	int rc = tally_sum(&sums, &n, t, g, -1, options->include_bank);
 	if (rc)
 		return rc;
-	parity_result_row *row = rows_add(&results->rows, &results->count,
-	                                  &results->capacity);
+	const parity_stratum *c = &sums[0].counts;
+	int favourable = measure_get(t->m)->favourable;
+	if (skip_empty && (favourable ? c->n2 + c->x2 : c->n1 + c->x1) == 0) {
+		free(sums);
+		return 0;
+	}
+	const char *name = measure_get(t->m)->name;
+	parity_result_row *row = row_add_grouped(results, name, g, "overall", stratum, t,
+	                                         &sums[0]);
 	if (!row) {
 		free(sums);
 		return PARITY_ENOMEM;
 	}
-	const char *name = measure_get(t->m)->name;
-	snprintf(row->indicator, sizeof row->indicator, "%s", name);
-	snprintf(row->measure, sizeof row->measure, "%s", name);
-	snprintf(row->grouping, sizeof row->grouping, "%s", g->name);
-	snprintf(row->characteristic, sizeof row->characteristic, "%s", g->characteristic);
-	snprintf(row->group1, sizeof row->group1, "%s", g->label1);
-	snprintf(row->group2, sizeof row->group2, "%s", g->label2);
-	snprintf(row->stratum_kind, sizeof row->stratum_kind, "overall");
-	snprintf(row->stratum, sizeof row->stratum, "%s", stratum);
-	snprintf(row->period, sizeof row->period, "%s", results->period);
-	row_context(row, t, &sums[0]);
 	rc = row_crude(row, &sums[0], &options->settings);
 	if (!rc)
 		rc = row_adjust(row, t, g, options);
@@ -237,12 +282,13 @@ static void set_group(grouping *g, int which, const char *const *classes)
  * outcome, the compared class for an adverse one. */
 static int compare_classes(parity_results *results, const tally *t, grouping *g,
                            const char *const *cls, const char *const *reference,
-                           const char *stratum, const parity_analyse_options *options)
+                           const char *stratum, const parity_analyse_options *options,
+                           int skip_empty)
 {
 	int favourable = measure_get(t->m)->favourable;
 	set_group(g, favourable ? 1 : 2, reference);
 	set_group(g, favourable ? 2 : 1, cls);
-	return comparison_row(results, t, g, stratum, options);
+	return comparison_row(results, t, g, stratum, options, skip_empty);
 }
 
 /* The characteristics compared category by category, with their default
@@ -277,7 +323,7 @@ static int compare_characteristic(parity_results *results, const tally *t, int d
 	grouping g;
 	memset(&g, 0, sizeof g);
 	g.axes[0].dim = dim;
-	g.axes[0].mode = AX_RAW;
+	g.axes[0].mode = axis_mode_raw(dim);
 	g.axis_count = 1;
 	snprintf(g.name, sizeof g.name, "%s", dimension_column(dim));
 	snprintf(g.characteristic, sizeof g.characteristic, "%s", dimension_column(dim));
@@ -314,7 +360,7 @@ static int compare_characteristic(parity_results *results, const tally *t, int d
 			continue;
 		const char *cls[1] = {cats[i].code};
 		const char *refs[1] = {cats[ref].code};
-		rc = compare_classes(results, t, &g, cls, refs, stratum, options);
+		rc = compare_classes(results, t, &g, cls, refs, stratum, options, 0);
 	}
 done:
 	free(cats);
@@ -343,56 +389,204 @@ static int compare_binary(parity_results *results, const tally *t, axis_mode mod
 	         dimension_column(g.axes[0].dim));
 	const char *reference[1] = {mode == AX_WHITE_BME ? "White" : "Non-disabled"};
 	const char *other[1] = {mode == AX_WHITE_BME ? "BME" : "Disabled"};
-	return compare_classes(results, t, &g, other, reference, stratum, options);
+	return compare_classes(results, t, &g, other, reference, stratum, options, 0);
 }
 
-/* Ethnicity (White/BME) crossed with `second`: every combination against
- * White with the second axis's reference (White men; White non-disabled). */
-static int compare_intersection(parity_results *results, const tally *t,
-                                const axis *second, const char *second_reference,
-                                const char *stratum,
-                                const parity_analyse_options *options)
+/* ---- intersections --------------------------------------------------------- */
+
+/* The characteristics an intersection can cross, by the names users give. */
+static const struct {
+	const char *name;
+	axis ax;
+} crossable[] = {
+	{"ethnic_category", {D_ETHNIC, AX_RAW}},
+	{"white_bme", {D_ETHNIC, AX_WHITE_BME}},
+	{"sex", {D_SEX, AX_RAW}},
+	{"disability", {D_DISABILITY, AX_DISABILITY}},
+	{"age_band", {D_AGE, AX_RAW}},
+	{"sexual_orientation", {D_ORIENTATION, AX_CODED}},
+	{"religion", {D_RELIGION, AX_CODED}},
+};
+
+#define CROSSABLE (sizeof crossable / sizeof crossable[0])
+#define MAX_CELLS 512 /* combinations compared in one intersection */
+
+int intersection_parse(intersection *out, const char *text)
 {
-	category *cats = NULL;
-	size_t n = 0;
+	static const char names[] = "ethnic_category, white_bme, sex, disability, "
+	                            "age_band, sexual_orientation or religion";
+	memset(out, 0, sizeof *out);
+	const char *p = text ? text : "";
+	for (;;) {
+		size_t span = strcspn(p, ","), len = span, k = 0;
+		const char *name = p;
+		while (len && (*name == ' ' || *name == '\t')) {
+			name++;
+			len--;
+		}
+		while (len && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+			len--;
+		while (k < CROSSABLE && (strlen(crossable[k].name) != len ||
+		                         strncmp(crossable[k].name, name, len)))
+			k++;
+		if (k == CROSSABLE)
+			return parity_error_set(PARITY_EUSAGE, "intersection \"%.80s\": \"%.*s\" "
+			                        "is not a characteristic (use %s)", text ? text : "",
+			                        (int)(len > 40 ? 40 : len), name, names);
+		if (out->count == MAX_AXES)
+			return parity_error_set(PARITY_EUSAGE, "intersection \"%.80s\": at most "
+			                        "three characteristics", text);
+		for (size_t j = 0; j < out->count; j++)
+			if (out->axes[j].dim == crossable[k].ax.dim)
+				return parity_error_set(PARITY_EUSAGE, "intersection \"%.80s\" names "
+				                        "%s twice (ethnic_category and white_bme are "
+				                        "one characteristic): name each once", text,
+				                        dimension_column(crossable[k].ax.dim));
+		out->axes[out->count] = crossable[k].ax;
+		out->names[out->count++] = crossable[k].name;
+		if (!p[span])
+			break;
+		p += span + 1;
+	}
+	if (out->count < 2)
+		return parity_error_set(PARITY_EUSAGE, "intersection \"%.80s\": give two or "
+		                        "three characteristics separated by commas, such as "
+		                        "ethnic_category,sex,disability", text ? text : "");
+	return 0;
+}
+
+int parity_analyse_intersection_check(const char *text)
+{
+	intersection x;
+	return intersection_parse(&x, text);
+}
+
+/* The reference class of axis `a`: White for White/BME; for the rest the
+ * chosen reference (--reference) or the default (ethnic category A, sex M,
+ * disability N), read through the axis as the data are. NULL: the class
+ * with the largest base. */
+static const char *axis_reference(const parity_analyse_options *options, const axis *a)
+{
+	static const char *const defaults[D_COUNT] = {
+		[D_ETHNIC] = "A", [D_SEX] = "M", [D_DISABILITY] = "N",
+	};
+	if (a->mode == AX_WHITE_BME)
+		return "White";
+	const char *code = reference_for(options, a->dim, defaults[a->dim]);
+	return code ? axis_class(a, code) : NULL;
+}
+
+/*
+ * Every combination of the stated classes of the characteristics in `x`
+ * against the reference cell, the combination of each one's reference
+ * (axis_reference). An axis whose reference is not in the data, or that
+ * has fewer than two classes, leaves the intersection out: with a note
+ * (once, bit `note_bit` of *noted) when the user named it (`named`), whose
+ * empty cells are also left out. Returns 0 or a negative parity error.
+ */
+static int compare_crossed(parity_results *results, const tally *t,
+                           const intersection *x, int named, unsigned note_bit,
+                           const char *stratum, const parity_analyse_options *options,
+                           unsigned *noted)
+{
+	static const category white_bme[2] = {{"White", 0}, {"BME", 0}};
+	category *cats[MAX_AXES] = {NULL};
+	size_t n[MAX_AXES] = {0}, ref[MAX_AXES] = {0}, idx[MAX_AXES] = {0};
+	const char *missing = NULL;
+	size_t cells = 1, used = 0, cused = 0;
+	int rc = 0;
 	grouping g;
 	memset(&g, 0, sizeof g);
-	g.axes[0].dim = D_ETHNIC;
-	g.axes[0].mode = AX_WHITE_BME;
-	g.axes[1] = *second;
-	g.axis_count = 2;
-	const char *second_name = second->mode == AX_DISABILITY ? "disability"
-	                                                         : dimension_column(second->dim);
-	snprintf(g.name, sizeof g.name, "white_bme*%s", second_name);
-	snprintf(g.characteristic, sizeof g.characteristic, "ethnic_category*%s",
-	         dimension_column(second->dim));
-	int rc = categories_of(&cats, &n, t, second, options->include_bank);
+	g.axis_count = x->count;
+	for (size_t a = 0; a < x->count && !rc; a++) {
+		g.axes[a] = x->axes[a];
+		int w = snprintf(g.name + used, sizeof g.name - used, "%s%s", a ? "*" : "",
+		                 x->names[a]);
+		used += w > 0 && used + (size_t)w < sizeof g.name ? (size_t)w : 0;
+		w = snprintf(g.characteristic + cused, sizeof g.characteristic - cused, "%s%s",
+		             a ? "*" : "", dimension_column(x->axes[a].dim));
+		cused += w > 0 && cused + (size_t)w < sizeof g.characteristic ? (size_t)w : 0;
+		if (x->axes[a].mode == AX_WHITE_BME) {
+			if (!(cats[a] = malloc(sizeof white_bme))) {
+				rc = parity_error_set(PARITY_ENOMEM, "out of memory");
+				break;
+			}
+			memcpy(cats[a], white_bme, sizeof white_bme);
+			n[a] = 2;
+		} else if ((rc = categories_of(&cats[a], &n[a], t, &x->axes[a],
+		                               options->include_bank))) {
+			break;
+		}
+		const char *want = axis_reference(options, &x->axes[a]);
+		ref[a] = n[a];
+		for (size_t i = 0; i < n[a]; i++)
+			if (want ? !strcmp(cats[a][i].code, want)
+			         : ref[a] == n[a] || cats[a][i].base > cats[a][ref[a]].base)
+				ref[a] = i;
+		if ((ref[a] == n[a] || n[a] < 2) && !missing)
+			missing = x->names[a];
+		cells *= n[a] ? n[a] : 1;
+	}
 	if (rc)
-		return rc;
-	size_t ref = n;
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(cats[i].code, second_reference))
-			ref = i;
-	if (ref == n || n < 2)
-		goto done; /* nothing to cross */
-	static const char *const races[2] = {"White", "BME"};
-	for (size_t r = 0; r < 2 && !rc; r++) {
-		for (size_t i = 0; i < n && !rc; i++) {
-			if (r == 0 && i == ref)
-				continue;
-			const char *cls[2] = {races[r], cats[i].code};
-			const char *refs[2] = {"White", cats[ref].code};
-			rc = compare_classes(results, t, &g, cls, refs, stratum, options);
+		goto done;
+	if (!missing && cells > MAX_CELLS)
+		missing = "";
+	if (missing) {
+		if (named && !(*noted & (1u << note_bit)))
+			rc = missing[0]
+			     ? results_note(results, "%s: %s has fewer than two stated classes "
+			                    "or lacks its reference in the %s data; intersection "
+			                    "left out", g.name, missing, measure_get(t->m)->name)
+			     : results_note(results, "%s: more than %d combinations; "
+			                    "intersection left out (cross fewer characteristics)",
+			                    g.name, MAX_CELLS);
+		if (named)
+			*noted |= 1u << note_bit;
+		goto done;
+	}
+	/* Every combination, the last axis changing fastest. */
+	for (size_t done_cells = 0; done_cells < cells && !rc; done_cells++) {
+		const char *cls[MAX_AXES], *refs[MAX_AXES];
+		int is_reference = 1;
+		for (size_t a = 0; a < x->count; a++) {
+			cls[a] = cats[a][idx[a]].code;
+			refs[a] = cats[a][ref[a]].code;
+			is_reference &= idx[a] == ref[a];
+		}
+		if (!is_reference)
+			rc = compare_classes(results, t, &g, cls, refs, stratum, options, named);
+		for (size_t a = x->count; a-- > 0;) {
+			if (++idx[a] < n[a])
+				break;
+			idx[a] = 0;
 		}
 	}
 done:
-	free(cats);
+	for (size_t a = 0; a < MAX_AXES; a++)
+		free(cats[a]);
 	return rc;
+}
+
+/* Is `x` the same intersection as `y` (the same names in the same order)? */
+static int same_intersection(const intersection *x, const intersection *y)
+{
+	if (x->count != y->count)
+		return 0;
+	for (size_t a = 0; a < x->count; a++)
+		if (strcmp(x->names[a], y->names[a]))
+			return 0;
+	return 1;
 }
 
 int comparisons_add(parity_results *results, const tally *t, const char *stratum,
                     const parity_analyse_options *options, unsigned *noted)
 {
+	/* Ethnicity (White/BME) by sex and by disability, always. */
+	static const intersection defaults[] = {
+		{{{D_ETHNIC, AX_WHITE_BME}, {D_SEX, AX_RAW}}, {"white_bme", "sex"}, 2},
+		{{{D_ETHNIC, AX_WHITE_BME}, {D_DISABILITY, AX_DISABILITY}},
+		 {"white_bme", "disability"}, 2},
+	};
 	int rc = 0;
 	for (size_t i = 0; i < sizeof characteristics / sizeof characteristics[0] && !rc; i++)
 		rc = compare_characteristic(results, t, characteristics[i].dim,
@@ -402,12 +596,18 @@ int comparisons_add(parity_results *results, const tally *t, const char *stratum
 		rc = compare_binary(results, t, AX_WHITE_BME, stratum, options);
 	if (!rc)
 		rc = compare_binary(results, t, AX_DISABILITY, stratum, options);
-	const axis sex = {D_SEX, AX_RAW}, disability = {D_DISABILITY, AX_DISABILITY};
-	if (!rc)
-		rc = compare_intersection(results, t, &sex,
-		                          reference_for(options, D_SEX, "M"), stratum, options);
-	if (!rc)
-		rc = compare_intersection(results, t, &disability, "Non-disabled", stratum,
-		                          options);
+	for (size_t i = 0; i < sizeof defaults / sizeof defaults[0] && !rc; i++)
+		rc = compare_crossed(results, t, &defaults[i], 0, 0, stratum, options, noted);
+	for (size_t i = 0; i < options->intersection_count && !rc; i++) {
+		intersection x;
+		int repeated = 0;
+		if ((rc = intersection_parse(&x, options->intersections[i])))
+			break;
+		for (size_t d = 0; d < sizeof defaults / sizeof defaults[0]; d++)
+			repeated |= same_intersection(&x, &defaults[d]);
+		if (!repeated)
+			rc = compare_crossed(results, t, &x, 1, 16 + (unsigned)i, stratum,
+			                     options, noted);
+	}
 	return rc;
 }

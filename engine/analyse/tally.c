@@ -233,7 +233,7 @@ static const int stored_dimension[D_COUNT] = {
 	[D_SEX] = STORE_SEX, [D_DISABILITY] = STORE_DISABILITY, [D_AGE] = STORE_AGE_BAND,
 	[D_PAY] = STORE_PAY_BAND, [D_GROUP] = STORE_STAFF_GROUP,
 	[D_CONTRACT] = STORE_CONTRACT, [D_ORIENTATION] = STORE_SEXUAL_ORIENTATION,
-	[D_RELIGION] = STORE_RELIGION,
+	[D_RELIGION] = STORE_RELIGION, [D_GROUNDS] = STORE_GROUNDS, [D_STAGE] = STORE_STAGE,
 };
 
 /* Which stored cells a measure counts and what it takes from them. */
@@ -254,6 +254,8 @@ static const cell_rule outcome_rule[M_COUNT] = {
 	[M_SHORTLISTING] = {"recruitment", NULL, NULL, C_SHORTLISTED, C_ROWS},
 };
 static const cell_rule headcount_rule = {"workforce", NULL, NULL, C_NONE, C_ROWS};
+/* Every formal case, of either process and any grounds (the stages). */
+static const cell_rule cases_rule = {"disciplinary", NULL, NULL, C_ROWS, C_NONE};
 
 static int64_t count_taken(const store_cell *c, count_of which)
 {
@@ -434,16 +436,15 @@ static void note_snapshot(tally *t, int month)
 /* Load one period: its outcome cells and, for headcount measures, each
  * organisation's snapshot. */
 static int load_period(tally *t, parity_store *store, const parity_period *p,
-                       const char *organisation)
+                       const char *organisation, const cell_rule *rule, int headcount)
 {
 	sqlite3_stmt *stmt = NULL;
 	snapshot *snaps = NULL;
 	uint32_t *orgs = NULL;
 	size_t snap_count = 0;
 	int rc;
-	const measure_info *info = measure_get(t->m);
 
-	if (info->headcount) {
+	if (headcount) {
 		if ((rc = find_snapshots(&snaps, &snap_count, t, store, p, organisation)))
 			return rc;
 		orgs = calloc(snap_count ? snap_count : 1, sizeof *orgs);
@@ -454,7 +455,6 @@ static int load_period(tally *t, parity_store *store, const parity_period *p,
 		for (size_t i = 0; i < snap_count; i++)
 			orgs[i] = snaps[i].org;
 	}
-	const cell_rule *rule = &outcome_rule[t->m];
 	if ((rc = store_prepare(store, &stmt, "SELECT cells, id FROM cell_packs WHERE kind = ?1 "
 	                        "AND month BETWEEN ?2 AND ?3")))
 		goto done;
@@ -465,7 +465,7 @@ static int load_period(tally *t, parity_store *store, const parity_period *p,
 	                &t->outcome_no_headcount);
 	sqlite3_finalize(stmt);
 	stmt = NULL;
-	if (rc || !info->headcount)
+	if (rc || !headcount)
 		goto done;
 
 	/* Each snapshot month is read once, for every organisation whose
@@ -501,18 +501,17 @@ done:
 	return rc;
 }
 
-int tally_load(tally *t, parity_store *store, strpool *pool, measure m,
-               const parity_period *periods, size_t count,
-               const char *organisation)
+/* Load the periods of the window into `t` (its measure, pool and
+ * periods_asked set) by `rule`, with each period's snapshots when
+ * `headcount`. Returns 0 or a negative parity error (t freed). */
+static int load_window(tally *t, parity_store *store, const cell_rule *rule,
+                       int headcount, const parity_period *periods, size_t count,
+                       const char *organisation)
 {
 	int first = 0, last = 0, rc;
-	memset(t, 0, sizeof *t);
-	t->m = m;
-	t->pool = pool;
-	t->periods_asked = (unsigned)count;
 	if (count == 0)
 		return 0;
-	rc = tally_span(store, m, organisation, &first, &last);
+	rc = tally_span(store, t->m, organisation, &first, &last);
 	if (rc < 0)
 		return rc;
 	if (rc == 1)
@@ -525,7 +524,7 @@ int tally_load(tally *t, parity_store *store, strpool *pool, measure m,
 			continue; /* outside the data: not counted */
 		if (p->first_month < first || p->last_month > last)
 			t->partial = 1;
-		if ((rc = load_period(t, store, p, organisation))) {
+		if ((rc = load_period(t, store, p, organisation, rule, headcount))) {
 			tally_free(t);
 			return rc;
 		}
@@ -688,4 +687,27 @@ int tally_sum(group_sum **out, size_t *count, const tally *t, const grouping *g,
 	*out = sums;
 	*count = n;
 	return 0;
+}
+
+int tally_load(tally *t, parity_store *store, strpool *pool, measure m,
+               const parity_period *periods, size_t count,
+               const char *organisation)
+{
+	memset(t, 0, sizeof *t);
+	t->m = m;
+	t->pool = pool;
+	t->periods_asked = (unsigned)count;
+	return load_window(t, store, &outcome_rule[m], measure_get(m)->headcount, periods,
+	                   count, organisation);
+}
+
+int tally_load_cases(tally *t, parity_store *store, strpool *pool,
+                     const parity_period *periods, size_t count,
+                     const char *organisation)
+{
+	memset(t, 0, sizeof *t);
+	t->m = M_DISCIPLINARY; /* the kind and window of WRES 3 */
+	t->pool = pool;
+	t->periods_asked = (unsigned)count;
+	return load_window(t, store, &cases_rule, 0, periods, count, organisation);
 }

@@ -19,7 +19,9 @@ static void usage(FILE *out)
 	        "with breakdowns by organisation, pay band and staff group (each with a\n"
 	        "Mantel-Haenszel pooled ratio and homogeneity test), funnel positions,\n"
 	        "Kline's compound ratio across pay bands, every characteristic compared\n"
-	        "category by category, and the trend by financial year. Writes\n"
+	        "category by category, how far formal cases went (when the disciplinary\n"
+	        "extracts recorded stages: crude and pooled over grounds), and the\n"
+	        "trend by financial year. Writes\n"
 	        "DIR/results.csv and .json (one row per indicator, grouping, group,\n"
 	        "stratum and period, with raw counts), DIR/trend.csv and .json, and with\n"
 	        "--cohorts DIR/cohorts.csv and .json. Prints the run id under which the\n"
@@ -45,6 +47,7 @@ static void usage(FILE *out)
 	        "                        age_band=35-44 (repeatable; defaults: ethnic\n"
 	        "                        category A, sex M, disability N, others the\n"
 	        "                        largest category)\n"
+	        CLI_INTERSECT_HELP
 	        "  --kline-from BAND     first band of Kline's ladder (default 5)\n"
 	        "  --funnel-adjust A     funnel limits: plain (default) or additive\n"
 	        "                        (widened for over-dispersion)\n"
@@ -138,6 +141,7 @@ int cmd_analyse(int argc, char **argv)
 		case OPT_INCLUDE_BANK:
 		case OPT_COHORT_WINDOW:
 		case OPT_FUNNEL:
+		case OPT_INTERSECT:
 			if (cli_analysis_option("analyse", c, optarg, &options))
 				return EX_USAGE;
 			break;

@@ -40,6 +40,7 @@ static void usage(FILE *out)
 	        "                        (default 2; 1 turns the window off)\n"
 	        "  --include-bank        count bank staff (default: excluded)\n"
 	        "  --funnel-adjust A     funnel limits: plain (default) or additive\n"
+	        CLI_INTERSECT_HELP
 	        "  --suppress N          show counts from 1 to N-1 as \"<N\" and hide the\n"
 	        "                        rates and ratios of their rows (default 5;\n"
 	        "                        0 turns suppression off)\n"
@@ -111,6 +112,7 @@ int cmd_report(int argc, char **argv)
 		case OPT_INCLUDE_BANK:
 		case OPT_COHORT_WINDOW:
 		case OPT_FUNNEL:
+		case OPT_INTERSECT:
 			if (cli_analysis_option("report", c, optarg, &options))
 				return EX_USAGE;
 			break;

@@ -740,6 +740,8 @@ int cmd_run(int argc, char **argv)
 	analyse.settings.method = config.method;
 	analyse.settings.level = config.level;
 	analyse.organisation = config.organisation[0] ? config.organisation : NULL;
+	for (size_t i = 0; i < config.intersect_count; i++)
+		analyse.intersections[analyse.intersection_count++] = config.intersect[i];
 	if (!dry_run) {
 		/* The run is kept from its start, so each file's event can be saved
 		 * the moment it happens. */

@@ -73,6 +73,14 @@ int cli_analysis_option(const char *command, int option, const char *arg,
 	case OPT_COHORT_WINDOW:
 		return small_number(command, "--cohort-window", arg, 1, 120,
 		                    &options->cohort_window_months);
+	case OPT_INTERSECT:
+		if (parity_analyse_intersection_check(arg))
+			return cli_usage_error(command, "--intersect: %s", parity_error_last());
+		if (options->intersection_count == PARITY_MAX_INTERSECTIONS)
+			return cli_usage_error(command, "--intersect: at most %d",
+			                       PARITY_MAX_INTERSECTIONS);
+		options->intersections[options->intersection_count++] = arg;
+		return 0;
 	case OPT_FUNNEL:
 		if (!strcmp(arg, "plain"))
 			options->funnel_adjust = PARITY_FUNNEL_PLAIN;

@@ -16,6 +16,7 @@ enum {
 	OPT_INCLUDE_BANK,
 	OPT_COHORT_WINDOW,
 	OPT_FUNNEL,
+	OPT_INTERSECT,
 };
 
 /* The analysis options `analyse` and `report` share (with --cohorts, which
@@ -25,12 +26,21 @@ enum {
 	{"include-bank", no_argument, NULL, OPT_INCLUDE_BANK},                \
 	{"cohort-window", required_argument, NULL, OPT_COHORT_WINDOW},        \
 	{"funnel-adjust", required_argument, NULL, OPT_FUNNEL},               \
+	{"intersect", required_argument, NULL, OPT_INTERSECT},                \
 	CLI_STATS_LONGOPTS
 
 #define CLI_STATS_LONGOPTS                                                    \
 	{"method", required_argument, NULL, OPT_METHOD},                      \
 	{"level", required_argument, NULL, OPT_LEVEL},                        \
 	{"low-count", required_argument, NULL, OPT_LOW_COUNT}
+
+/* The help of --intersect, which `analyse` and `report` share. */
+#define CLI_INTERSECT_HELP                                                    \
+	"  --intersect A,B[,C]   also compare every combination of two or three\n" \
+	"                        characteristics (ethnic_category, white_bme,\n"  \
+	"                        sex, disability, age_band, sexual_orientation,\n" \
+	"                        religion) with the reference cell, each one's\n" \
+	"                        reference combined (repeatable, at most 8)\n"
 
 #define CLI_STATS_HELP                                                        \
 	"  --method M            interval method: koopman (default), katz,\n"   \

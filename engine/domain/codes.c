@@ -1,6 +1,6 @@
 /*
- * codes.c: NHS ethnic category, disability and sex code lists with the
- * built-in label maps. Everything is matched on a normalised key so that
+ * codes.c: NHS ethnic category, disability, sex, sexual orientation and
+ * religion or belief code lists with the built-in label maps. Everything is matched on a normalised key so that
  * case, spacing, punctuation and dash style do not matter; near misses are
  * measured by edit distance.
  */
@@ -289,6 +289,241 @@ int parity_code_sex(char *out, size_t size, const char *value)
 	if (alias)
 		return put_code(out, size, alias);
 	return parity_error_set(PARITY_EDATA, "unknown sex value \"%.80s\"", value);
+}
+
+/* ---- sexual orientation and religion or belief ---------------------------- */
+
+/* NHS Data Dictionary SEXUAL ORIENTATION CODE (2015): 1-4 and U are stated
+ * answers ("U": asked, does not know or is not sure); Z, asked and declined,
+ * is not stated; 9, never recorded, is not known. */
+typedef struct code_label {
+	const char *code;  /* canonical code */
+	const char *label; /* its NHS Data Dictionary description */
+} code_label;
+
+static const code_label orientation_codes[] = {
+	{"1", "Heterosexual or Straight"},
+	{"2", "Gay or Lesbian"},
+	{"3", "Bisexual"},
+	{"4", "Other sexual orientation not listed"},
+	{"U", "Does not know or is not sure"},
+	{"Z", "Not stated"},
+	{"X", "Not known"},
+};
+
+static const struct label_map orientation_aliases[] = {
+	{"1", "1"}, {"heterosexual", "1"}, {"straight", "1"},
+	{"straightorheterosexual", "1"}, {"heterosexualstraight", "1"},
+	{"straightheterosexual", "1"},
+	{"2", "2"}, {"gay", "2"}, {"lesbian", "2"}, {"gaylesbian", "2"},
+	{"lesbianorgay", "2"}, {"lesbiangay", "2"}, {"gayman", "2"},
+	{"gaywoman", "2"}, {"gaywomanlesbian", "2"}, {"homosexual", "2"},
+	{"3", "3"}, {"bisexual", "3"}, {"bi", "3"},
+	{"4", "4"}, {"other", "4"}, {"othersexualorientation", "4"},
+	{"othersexualorientationnotlisted", "4"}, {"pansexual", "4"},
+	{"asexual", "4"}, {"queer", "4"},
+	{"u", "U"}, {"undecided", "U"}, {"notsure", "U"}, {"unsure", "U"},
+	{"dontknow", "U"}, {"doesnotknow", "U"}, {"questioning", "U"},
+	{"personaskedanddoesnotknoworisnotsure", "U"},
+	{"z", "Z"}, {"notstated", "Z"}, {"notdeclared", "Z"}, {"declined", "Z"},
+	{"prefernottosay", "Z"}, {"notdisclosed", "Z"}, {"",  "Z"},
+	{"idonotwishtodisclosemysexualorientation", "Z"},
+	{"notstatedpersonaskedbutdeclinedtoprovidearesponse", "Z"},
+	{"9", "X"}, {"x", "X"}, {"notknown", "X"}, {"unknown", "X"},
+	{"notrecorded", "X"}, {"notknownnotrecorded", "X"},
+};
+
+/* NHS Data Dictionary RELIGIOUS OR OTHER BELIEF SYSTEM AFFILIATION GROUP
+ * CODE: A-L are stated; M (declines to disclose) is not stated and N
+ * (religion unknown) not known. */
+static const code_label religion_codes[] = {
+	{"A", "Baha'i"}, {"B", "Buddhist"}, {"C", "Christian"}, {"D", "Hindu"},
+	{"E", "Jain"}, {"F", "Jewish"}, {"G", "Muslim"}, {"H", "Pagan"},
+	{"I", "Sikh"}, {"J", "Zoroastrian"}, {"K", "Other"}, {"L", "None"},
+	{"Z", "Not stated"}, {"X", "Not known"},
+};
+
+/* ESR's Religious Belief values and other usual spellings. */
+static const struct label_map religion_aliases[] = {
+	{"bahai", "A"}, {"bahaifaith", "A"},
+	{"buddhism", "B"}, {"buddhist", "B"},
+	{"christian", "C"}, {"christianity", "C"}, {"churchofengland", "C"},
+	{"anglican", "C"}, {"catholic", "C"}, {"romancatholic", "C"},
+	{"methodist", "C"}, {"baptist", "C"}, {"protestant", "C"},
+	{"churchofscotland", "C"}, {"orthodoxchristian", "C"},
+	{"pentecostal", "C"}, {"christianallchristiandenominations", "C"},
+	{"hindu", "D"}, {"hinduism", "D"},
+	{"jain", "E"}, {"jainism", "E"},
+	{"jewish", "F"}, {"judaism", "F"},
+	{"muslim", "G"}, {"islam", "G"},
+	{"pagan", "H"}, {"paganism", "H"},
+	{"sikh", "I"}, {"sikhism", "I"},
+	{"zoroastrian", "J"}, {"zoroastrianism", "J"},
+	{"other", "K"}, {"otherreligion", "K"}, {"anyotherreligion", "K"},
+	{"otherreligionorbelief", "K"},
+	{"none", "L"}, {"noreligion", "L"}, {"noreligionorbelief", "L"},
+	{"atheism", "L"}, {"atheist", "L"}, {"noreligionatheist", "L"},
+	{"z", "Z"}, {"m", "Z"}, {"notstated", "Z"}, {"notdeclared", "Z"},
+	{"declinestodisclose", "Z"}, {"declined", "Z"}, {"prefernottosay", "Z"},
+	{"idonotwishtodisclosemyreligionbelief", "Z"},
+	{"idonotwishtodisclosemyreligion", "Z"}, {"", "Z"},
+	{"x", "X"}, {"n", "X"}, {"notknown", "X"}, {"unknown", "X"},
+	{"notrecorded", "X"}, {"patientreligionunknown", "X"},
+	{"religionunknown", "X"},
+};
+
+/* Code the key of a value from a code list: its codes' labels, then the
+ * aliases. Returns 0 with `out` filled, or 1 (no error set) when nothing
+ * matches. */
+static int code_from_list(char *out, size_t size, const char *key,
+                          const code_label *list, size_t count,
+                          const struct label_map *aliases, size_t alias_count)
+{
+	char label_key[128];
+	for (size_t i = 0; i < count; i++) {
+		parity_code_key(label_key, sizeof label_key, list[i].label);
+		if (!strcmp(key, label_key))
+			return put_code(out, size, list[i].code);
+	}
+	const char *alias = find_alias(aliases, alias_count, key);
+	return alias ? put_code(out, size, alias) : 1;
+}
+
+/* The label of `code` in a code list, or NULL. */
+static const char *label_of(const code_label *list, size_t count, const char *code)
+{
+	for (size_t i = 0; i < count; i++)
+		if (code && !strcmp(list[i].code, code))
+			return list[i].label;
+	return NULL;
+}
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+int parity_code_sexual_orientation(char *out, size_t size, const char *value)
+{
+	char key[128];
+	parity_code_key(key, sizeof key, value);
+	int rc = code_from_list(out, size, key, orientation_codes,
+	                        COUNT_OF(orientation_codes), orientation_aliases,
+	                        COUNT_OF(orientation_aliases));
+	if (rc <= 0)
+		return rc;
+	return parity_error_set(PARITY_EDATA, "unknown sexual orientation \"%.80s\"",
+	                        value);
+}
+
+const char *parity_sexual_orientation_label(const char *code)
+{
+	return label_of(orientation_codes, COUNT_OF(orientation_codes), code);
+}
+
+int parity_code_religion(char *out, size_t size, const char *value)
+{
+	char key[128];
+	parity_code_key(key, sizeof key, value);
+	/* A group code itself (A-L; M and N, as not stated and not known, are
+	 * aliases). */
+	if (key[0] >= 'a' && key[0] <= 'l' && !key[1])
+		return put_code(out, size, (char[2]){(char)toupper((unsigned char)key[0]), '\0'});
+	/* The four-character affiliation codes of the Baha'i, Buddhist and
+	 * Christian families (A1, B1-B8, C1-C...) roll up to their group. */
+	if ((key[0] == 'a' || key[0] == 'b' || key[0] == 'c') && key[1] &&
+	    strspn(key + 1, "0123456789") == strlen(key + 1) && strlen(key) <= 4)
+		return put_code(out, size, (char[2]){(char)toupper((unsigned char)key[0]), '\0'});
+	int rc = code_from_list(out, size, key, religion_codes, COUNT_OF(religion_codes),
+	                        religion_aliases, COUNT_OF(religion_aliases));
+	if (rc <= 0)
+		return rc;
+	return parity_error_set(PARITY_EDATA, "unknown religion or belief \"%.80s\"",
+	                        value);
+}
+
+const char *parity_religion_label(const char *code)
+{
+	return label_of(religion_codes, COUNT_OF(religion_codes), code);
+}
+
+/* ---- disciplinary stages (Archibong and Darr 2010) ------------------------ */
+
+/* The outcomes of a formal case, least to most severe. */
+static const code_label case_outcomes[] = {
+	{"no_case_to_answer", "No case to answer"},
+	{"informal", "Informal action"},
+	{"first_written", "First written warning"},
+	{"final_written", "Final written warning"},
+	{"dismissal", "Dismissal"},
+};
+
+static const struct label_map case_outcome_aliases[] = {
+	{"nocasetoanswer", "no_case_to_answer"}, {"nca", "no_case_to_answer"},
+	{"noaction", "no_case_to_answer"}, {"nofurtheraction", "no_case_to_answer"},
+	{"nfa", "no_case_to_answer"}, {"casenotproven", "no_case_to_answer"},
+	{"allegationnotupheld", "no_case_to_answer"}, {"notupheld", "no_case_to_answer"},
+	{"informal", "informal"}, {"informalwarning", "informal"},
+	{"informalresolution", "informal"}, {"managementadvice", "informal"},
+	{"verbalwarning", "informal"}, {"firstwritten", "first_written"},
+	{"writtenwarning", "first_written"}, {"firstwrittenwarning", "first_written"},
+	{"formalwarning", "first_written"}, {"finalwritten", "final_written"},
+	{"finalwrittenwarning", "final_written"}, {"finalwarning", "final_written"},
+	{"dismissal", "dismissal"}, {"dismissed", "dismissal"},
+	{"summarydismissal", "dismissal"}, {"grossmisconductdismissal", "dismissal"},
+};
+
+/* The stages a case can reach, in order: each is worse than the one
+ * before (an informal outcome without a hearing ranks below a hearing). */
+static const code_label case_stages[] = {
+	{"entered", "Entered the formal process"},
+	{"investigation", "Investigated"},
+	{"informal", "Informal action or worse"},
+	{"hearing", "Went to a hearing"},
+	{"first_written", "First written warning or worse"},
+	{"final_written", "Final written warning or worse"},
+	{"dismissal", "Dismissed"},
+};
+
+int parity_code_case_outcome(char *out, size_t size, const char *value)
+{
+	char key[128];
+	parity_code_key(key, sizeof key, value);
+	int rc = code_from_list(out, size, key, case_outcomes, COUNT_OF(case_outcomes),
+	                        case_outcome_aliases, COUNT_OF(case_outcome_aliases));
+	if (rc <= 0)
+		return rc;
+	return parity_error_set(PARITY_EDATA, "unknown case outcome \"%.80s\"", value);
+}
+
+int parity_case_stage_rank(const char *stage)
+{
+	for (size_t i = 0; i < COUNT_OF(case_stages); i++)
+		if (stage && !strcmp(case_stages[i].code, stage))
+			return (int)i;
+	return -1;
+}
+
+const char *parity_case_stage_at(int rank)
+{
+	return rank >= 0 && (size_t)rank < COUNT_OF(case_stages) ? case_stages[rank].code
+	                                                           : NULL;
+}
+
+const char *parity_case_stage_label(const char *stage)
+{
+	return label_of(case_stages, COUNT_OF(case_stages), stage);
+}
+
+const char *parity_case_stage(int investigated, int hearing, const char *outcome)
+{
+	int rank = 0;
+	if (investigated)
+		rank = 1;
+	if (outcome && !strcmp(outcome, "no_case_to_answer") && rank < 1)
+		rank = 1; /* an allegation was looked into */
+	if (outcome && parity_case_stage_rank(outcome) > rank)
+		rank = parity_case_stage_rank(outcome);
+	if (hearing && rank < 3)
+		rank = 3;
+	return case_stages[rank].code;
 }
 
 int parity_code_yesno(int *out, const char *value)

@@ -41,7 +41,8 @@ static const parity_column disciplinary[] = {
 	{"disability", EXPECTED}, {"age_band", EXPECTED},
 	{"pay_band", EXPECTED}, {"staff_group", EXPECTED},
 	{"contract", OPTIONAL}, {"sexual_orientation", OPTIONAL},
-	{"religion", OPTIONAL}, {NULL, OPTIONAL},
+	{"religion", OPTIONAL}, {"investigation", OPTIONAL}, {"hearing", OPTIONAL},
+	{"outcome", OPTIONAL}, {NULL, OPTIONAL},
 };
 
 static const parity_column training[] = {

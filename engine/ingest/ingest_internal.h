@@ -25,9 +25,11 @@
 enum field {
 	F_ORG = 0, F_ETHNIC, F_SEX, F_DISABILITY, F_AGE, F_PAY, F_GROUP,
 	F_CONTRACT, F_PROCESS, F_GROUNDS, F_ORIENTATION, F_RELIGION,
+	F_STAGE,                       /* a case's furthest stage, from the three below */
 	F_DIMENSIONS_,                 /* number of dimension fields */
 	F_ID = F_DIMENSIONS_, F_STAFF_ID, F_DATE, F_SHORTLISTED, F_APPOINTED,
-	F_VACANCY, F_KIND, F_MONTH, F_ROWS, F_COUNT_
+	F_VACANCY, F_KIND, F_MONTH, F_ROWS, F_INVESTIGATION, F_HEARING, F_OUTCOME,
+	F_COUNT_
 };
 
 /* FNV-style 64-bit hash with a final avalanche, never 0. */
@@ -532,6 +534,9 @@ typedef struct ingest {
 
 /* ingest_rows.c: header resolution, and each row validated and coded. */
 const column_spec *ingest_columns_for(parity_kind kind);
+/* Is the attribute column `field` used by this kind even when absent
+ * (every row then counts as not stated)? */
+int ingest_attribute_expected(parity_kind kind, int field);
 int ingest_resolve_header(ingest *in, const csvread_record *record);
 int ingest_decode(ingest *in, const csvread_record *record, row *out);
 /* The exact identity of a decoded row (id, with the snapshot or the

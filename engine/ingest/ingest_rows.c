@@ -1,9 +1,8 @@
 /*
- * ingest_rows.c: what one row of a file means. Resolves the header against
- * the kind's canonical columns (through a mapping when one is given), then
- * validates and codes each row into a cell key and the counts it adds, or
- * says why it is refused. Raw values already coded are remembered per
- * column, so a value is worked out once per file, not once per row.
+ * ingest_rows.c: what one row of a file means. Validates and codes each row
+ * (its columns found by ingest_header.c) into a cell key and the counts it
+ * adds, or says why it is refused. Raw values already coded are remembered
+ * per column, so a value is worked out once per file, not once per row.
  */
 #include "ingest_internal.h"
 
@@ -13,165 +12,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- columns ------------------------------------------------------------- */
-
-static const column_spec recruitment_columns[] = {
-	{F_ID, "application_id", REQUIRED}, {F_ORG, "organisation", REQUIRED},
-	{F_DATE, "date", REQUIRED}, {F_ETHNIC, "ethnic_category", REQUIRED},
-	{F_SEX, "sex", EXPECTED}, {F_DISABILITY, "disability", EXPECTED},
-	{F_AGE, "age_band", EXPECTED}, {F_PAY, "pay_band", EXPECTED},
-	{F_GROUP, "staff_group", EXPECTED}, {F_SHORTLISTED, "shortlisted", REQUIRED},
-	{F_APPOINTED, "appointed", REQUIRED}, {F_VACANCY, "vacancy_id", OPTIONAL},
-	{F_ORIENTATION, "sexual_orientation", OPTIONAL},
-	{F_RELIGION, "religion", OPTIONAL}, {-1, NULL, OPTIONAL},
-};
-static const column_spec workforce_columns[] = {
-	{F_ID, "staff_id", REQUIRED}, {F_ORG, "organisation", REQUIRED},
-	{F_DATE, "snapshot_date", REQUIRED}, {F_ETHNIC, "ethnic_category", REQUIRED},
-	{F_SEX, "sex", EXPECTED}, {F_DISABILITY, "disability", EXPECTED},
-	{F_AGE, "age_band", EXPECTED}, {F_PAY, "pay_band", EXPECTED},
-	{F_GROUP, "staff_group", EXPECTED}, {F_CONTRACT, "contract", EXPECTED},
-	{F_ORIENTATION, "sexual_orientation", OPTIONAL},
-	{F_RELIGION, "religion", OPTIONAL}, {-1, NULL, OPTIONAL},
-};
-static const column_spec disciplinary_columns[] = {
-	{F_ID, "case_id", REQUIRED}, {F_STAFF_ID, "staff_id", OPTIONAL},
-	{F_ORG, "organisation", REQUIRED}, {F_DATE, "date_entered", REQUIRED},
-	{F_PROCESS, "process", REQUIRED}, {F_GROUNDS, "grounds", EXPECTED},
-	{F_ETHNIC, "ethnic_category", REQUIRED}, {F_SEX, "sex", EXPECTED},
-	{F_DISABILITY, "disability", EXPECTED}, {F_AGE, "age_band", EXPECTED},
-	{F_PAY, "pay_band", EXPECTED}, {F_GROUP, "staff_group", EXPECTED},
-	{F_CONTRACT, "contract", OPTIONAL},
-	{F_ORIENTATION, "sexual_orientation", OPTIONAL},
-	{F_RELIGION, "religion", OPTIONAL}, {-1, NULL, OPTIONAL},
-};
-static const column_spec training_columns[] = {
-	{F_ID, "staff_id", REQUIRED}, {F_ORG, "organisation", REQUIRED},
-	{F_DATE, "date", REQUIRED}, {F_ETHNIC, "ethnic_category", REQUIRED},
-	{F_SEX, "sex", EXPECTED}, {F_DISABILITY, "disability", EXPECTED},
-	{F_AGE, "age_band", EXPECTED}, {F_PAY, "pay_band", EXPECTED},
-	{F_GROUP, "staff_group", EXPECTED}, {F_CONTRACT, "contract", OPTIONAL},
-	{F_ORIENTATION, "sexual_orientation", OPTIONAL},
-	{F_RELIGION, "religion", OPTIONAL}, {-1, NULL, OPTIONAL},
-};
-/* An aggregate counts file (parity export --counts): one row per cell. */
-static const column_spec counts_columns[] = {
-	{F_KIND, "kind", REQUIRED}, {F_MONTH, "month", REQUIRED},
-	{F_ORG, "organisation", REQUIRED}, {F_ETHNIC, "ethnic_category", REQUIRED},
-	{F_SEX, "sex", REQUIRED}, {F_DISABILITY, "disability", REQUIRED},
-	{F_AGE, "age_band", REQUIRED}, {F_PAY, "pay_band", REQUIRED},
-	{F_GROUP, "staff_group", REQUIRED}, {F_CONTRACT, "contract", REQUIRED},
-	{F_PROCESS, "process", REQUIRED}, {F_GROUNDS, "grounds", REQUIRED},
-	{F_ORIENTATION, "sexual_orientation", REQUIRED},
-	{F_RELIGION, "religion", REQUIRED}, {F_ROWS, "rows", REQUIRED},
-	{F_SHORTLISTED, "shortlisted", REQUIRED}, {F_APPOINTED, "appointed", REQUIRED},
-	{-1, NULL, OPTIONAL},
-};
-
-const column_spec *ingest_columns_for(parity_kind kind)
-{
-	switch (kind) {
-	case PARITY_KIND_RECRUITMENT: return recruitment_columns;
-	case PARITY_KIND_WORKFORCE: return workforce_columns;
-	case PARITY_KIND_DISCIPLINARY: return disciplinary_columns;
-	case PARITY_KIND_TRAINING: return training_columns;
-	case PARITY_KIND_COUNTS: return counts_columns;
-	default: return NULL;
-	}
-}
-
-/* Is the attribute column `field` used by this kind even when absent
- * (every row then counts as not stated)? */
-static int attribute_expected(parity_kind kind, int field)
-{
-	return field == F_AGE || field == F_PAY || field == F_GROUP ||
-	       (field == F_CONTRACT && kind == PARITY_KIND_WORKFORCE) ||
-	       (field == F_GROUNDS && kind == PARITY_KIND_DISCIPLINARY);
-}
-
-int ingest_resolve_header(ingest *in, const csvread_record *record)
-{
-	char key[256], other[256];
-	in->header_count = record->count;
-	in->header = calloc(record->count ? record->count : 1, sizeof *in->header);
-	if (!in->header)
-		return parity_error_set(PARITY_ENOMEM, "out of memory");
-	for (size_t i = 0; i < record->count; i++)
-		if (!(in->header[i] = strdup(record->fields[i])))
-			return parity_error_set(PARITY_ENOMEM, "out of memory");
-	if (in->options->kind == PARITY_KIND_COUNTS && record->count &&
-	    record->fields[0][0] == '#')
-		return parity_error_set(PARITY_EDATA,
-		                        "%s:%llu: the file starts with a comment (\"%.60s\"): "
-		                        "a suppressed export (parity export --suppress) hides "
-		                        "small counts, so it cannot be ingested; ingest the "
-		                        "export made without --suppress",
-		                        in->path, (unsigned long long)record->line,
-		                        record->fields[0]);
-
-	for (int f = 0; f < F_COUNT_; f++)
-		in->column_of[f] = -1;
-	for (const column_spec *c = in->spec; c->name; c++) {
-		const char *source = mapping_source_column(in->mapping, c->name);
-		const char *wanted = source ? source : c->name;
-		in->column_name[c->field] = c->name;
-		parity_code_key(key, sizeof key, wanted);
-		for (size_t i = 0; i < record->count; i++) {
-			parity_code_key(other, sizeof other, record->fields[i]);
-			if (strcmp(key, other) != 0)
-				continue;
-			if (in->column_of[c->field] >= 0)
-				return parity_error_set(PARITY_EDATA,
-				                        "%s:%llu: column '%s' appears twice (columns "
-				                        "%d and %zu): remove or rename one",
-				                        in->path, (unsigned long long)record->line,
-				                        record->fields[i], in->column_of[c->field] + 1,
-				                        i + 1);
-			in->column_of[c->field] = (int)i;
-		}
-		if (in->column_of[c->field] >= 0)
-			continue;
-		if (source)
-			return parity_error_set(PARITY_EDATA,
-			                        "%s: the mapping %s says '%s' is in column '%s', "
-			                        "but the header has no such column",
-			                        in->path, in->mapping->path, c->name, source);
-		if (c->need == REQUIRED)
-			return parity_error_set(PARITY_EDATA,
-			                        "%s:%llu: required column '%s' is missing from "
-			                        "this %s %s (header starts \"%.60s%s\"): "
-			                        "rename the column, or map it in a mapping file "
-			                        "('parity mapping --suggest' drafts one)",
-			                        in->path, (unsigned long long)record->line, c->name,
-			                        parity_kind_name(in->options->kind),
-			                        in->options->kind == PARITY_KIND_COUNTS ? "file"
-			                                                                 : "extract",
-			                        record->count ? record->fields[0] : "",
-			                        record->count > 1 ? ",..." : "");
-		if (c->need == EXPECTED) {
-			size_t used = strlen(in->summary->missing_columns);
-			snprintf(in->summary->missing_columns + used,
-			         sizeof in->summary->missing_columns - used, "%s%s",
-			         used ? ", " : "", c->name);
-		}
-	}
-	/* Dimensions that are '' on every row of this file: the INSERT
-	 * writes them as constants. */
-	in->constant_empty = 0;
-	if (in->options->kind != PARITY_KIND_COUNTS) {
-		static const int attributes[] = {F_CONTRACT, F_GROUNDS, F_ORIENTATION,
-		                                 F_RELIGION};
-		for (size_t k = 0; k < sizeof attributes / sizeof attributes[0]; k++)
-			if (in->column_of[attributes[k]] < 0 &&
-			    !attribute_expected(in->options->kind, attributes[k]))
-				in->constant_empty |= 1u << attributes[k];
-		if (in->options->kind != PARITY_KIND_DISCIPLINARY)
-			in->constant_empty |= 1u << F_PROCESS;
-	}
-	in->header_done = 1;
-	return 0;
-}
 
 /* ---- values -------------------------------------------------------------- */
 
@@ -228,6 +68,14 @@ static void note_unknown(ingest *in, int field, const char *value, uint64_t line
 	u->first_line = line;
 }
 
+/* Is `field` a characteristic coded from an NHS code list (an unknown value
+ * is refused until mapped), rather than an attribute kept as it is? */
+static int is_coded_characteristic(int field)
+{
+	return field == F_ETHNIC || field == F_SEX || field == F_DISABILITY ||
+	       field == F_ORIENTATION || field == F_RELIGION;
+}
+
 /*
  * Code one characteristic: the mapping first, then the built-in list.
  * Returns 1 when coded, 0 when nothing maps it.
@@ -245,6 +93,10 @@ static int code_characteristic(ingest *in, char *out, size_t size, int field,
 		rc = parity_code_ethnic(out, size, value);
 	else if (field == F_SEX)
 		rc = parity_code_sex(out, size, value);
+	else if (field == F_ORIENTATION)
+		rc = parity_code_sexual_orientation(out, size, value);
+	else if (field == F_RELIGION)
+		rc = parity_code_religion(out, size, value);
 	else
 		rc = parity_code_disability(out, size, value);
 	if (rc == 0)
@@ -340,7 +192,7 @@ static int code_dimension(ingest *in, int field, const char *value, size_t lengt
 	}
 	char code[72];
 	int known = 1;
-	if (field == F_ETHNIC || field == F_SEX || field == F_DISABILITY)
+	if (is_coded_characteristic(field))
 		known = code_characteristic(in, code, sizeof code, field, value);
 	else
 		known = code_attribute(in, code, sizeof code, field, value);
@@ -670,6 +522,51 @@ static int decode_counts(ingest *in, const csvread_record *record, row *out)
 	return 0;
 }
 
+/* A case's stage columns: investigation and hearing Y or N (blank: not
+ * recorded), the outcome from the list (or the mapping's [outcome]). 0
+ * with out->key.dims[F_STAGE] set (left empty when the extract has none of
+ * the three columns), 1 with out->detail saying what is wrong, or a
+ * negative error. */
+static int code_stage(ingest *in, const csvread_record *record, row *out)
+{
+	if (in->column_of[F_INVESTIGATION] < 0 && in->column_of[F_HEARING] < 0 &&
+	    in->column_of[F_OUTCOME] < 0)
+		return 0;
+	int flags[2] = {0, 0};
+	const int flag_fields[2] = {F_INVESTIGATION, F_HEARING};
+	size_t len;
+	for (int k = 0; k < 2; k++) {
+		const char *value = field_value(in, record, flag_fields[k], &len);
+		if (!len)
+			continue;
+		int yes = code_outcome(in, flag_fields[k], value, len);
+		if (yes == -2)
+			return parity_error_set(PARITY_ENOMEM, "out of memory");
+		if (yes < 0) {
+			snprintf(out->detail, sizeof out->detail,
+			         "column '%s': expected Y, N or blank, found \"%.60s\"",
+			         in->column_name[flag_fields[k]], value);
+			return 1;
+		}
+		flags[k] = yes;
+	}
+	const char *outcome = field_value(in, record, F_OUTCOME, &len);
+	char code[32] = "";
+	if (len) {
+		const char *mapped = mapping_value_code(in->mapping, "outcome", outcome);
+		if (parity_code_case_outcome(code, sizeof code, mapped ? mapped : outcome)) {
+			parity_error_clear();
+			snprintf(out->detail, sizeof out->detail,
+			         "column '%s': \"%.60s\" is not a case outcome (no case to "
+			         "answer, informal, first written, final written, dismissal; "
+			         "map it under [outcome])", in->column_name[F_OUTCOME], outcome);
+			return 1;
+		}
+	}
+	const char *stage = parity_case_stage(flags[0], flags[1], code);
+	return dict_intern(&in->values, &out->key.dims[F_STAGE], stage, strlen(stage));
+}
+
 int ingest_decode(ingest *in, const csvread_record *record, row *out)
 {
 	parity_kind kind = in->options->kind;
@@ -780,6 +677,10 @@ int ingest_decode(ingest *in, const csvread_record *record, row *out)
 		out->key.dims[F_PROCESS] = (uint32_t)memoed;
 	}
 
+	out->key.dims[F_STAGE] = in->empty_id;
+	if (kind == PARITY_KIND_DISCIPLINARY && (rc = code_stage(in, record, out)) != 0)
+		return rc < 0 ? rc : refuse(out, "invalid stage");
+
 	/* Characteristics: all three are looked at, so every unknown value is
 	 * reported, not just the first. */
 	const int characteristics[3] = {F_ETHNIC, F_SEX, F_DISABILITY};
@@ -806,7 +707,7 @@ int ingest_decode(ingest *in, const csvread_record *record, row *out)
 	                          F_ORIENTATION, F_RELIGION};
 	for (size_t k = 0; k < sizeof attributes / sizeof attributes[0]; k++) {
 		int field = attributes[k];
-		if (in->column_of[field] < 0 && !attribute_expected(kind, field)) {
+		if (in->column_of[field] < 0 && !ingest_attribute_expected(kind, field)) {
 			out->key.dims[field] = in->empty_id; /* an optional column absent */
 			continue;
 		}
@@ -815,6 +716,11 @@ int ingest_decode(ingest *in, const csvread_record *record, row *out)
 			return rc;
 		if (rc == 2)
 			note_not_a_band(in, field, record->line);
+		if (rc == 0) { /* sexual orientation or religion: nothing maps it */
+			out->unknown |= 1u << field;
+			if (!in->replaying)
+				note_unknown(in, field, value, record->line);
+		}
 	}
 
 	out->rows = 1;

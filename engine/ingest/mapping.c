@@ -21,7 +21,7 @@ static const char *const canonical_columns[] = {
 	"date", "snapshot_date", "date_entered", "ethnic_category", "sex",
 	"disability", "age_band", "pay_band", "staff_group", "contract",
 	"process", "grounds", "shortlisted", "appointed", "sexual_orientation",
-	"religion", NULL,
+	"religion", "investigation", "hearing", "outcome", NULL,
 };
 
 static int is_canonical(const char *name)
@@ -108,7 +108,14 @@ static int canonical_target(char *out, size_t size, const char *column,
 		return parity_code_disability(out, size, target);
 	if (!strcmp(column, "sex"))
 		return parity_code_sex(out, size, target);
-	if (!strcmp(column, "shortlisted") || !strcmp(column, "appointed")) {
+	if (!strcmp(column, "sexual_orientation"))
+		return parity_code_sexual_orientation(out, size, target);
+	if (!strcmp(column, "religion"))
+		return parity_code_religion(out, size, target);
+	if (!strcmp(column, "outcome"))
+		return parity_code_case_outcome(out, size, target);
+	if (!strcmp(column, "shortlisted") || !strcmp(column, "appointed") ||
+	    !strcmp(column, "investigation") || !strcmp(column, "hearing")) {
 		int yes;
 		if (parity_code_yesno(&yes, target))
 			return -1;

@@ -758,7 +758,7 @@ static void write_free_text(draft *d)
 {
 	static const char *const listed[] = {
 		"organisation", "age_band", "pay_band", "staff_group", "contract",
-		"grounds", "sexual_orientation", "religion", NULL,
+		"grounds", NULL,
 	};
 	int heading = 0;
 	char show[96], item[160], label[200];

@@ -110,8 +110,22 @@ static const struct {
 	{"appointed", "Offer"}, {"appointed", "Successful"}, {"appointed", "Hired"},
 	{"appointed", "Conditional Offer"},
 	{"sexual_orientation", "Orientation"}, {"sexual_orientation", "Sexuality"},
+	{"sexual_orientation", "Sexual Orientation Code"},
+	{"sexual_orientation", "Sexual Orientation Description"},
+	{"sexual_orientation", "Sex Orientation"},
+	{"sexual_orientation", "Sexual Identity"},
 	{"religion", "Religious Belief"}, {"religion", "Religion or Belief"},
 	{"religion", "Faith"}, {"religion", "Belief"},
+	{"religion", "Religious Belief Description"}, {"religion", "Religion/Belief"},
+	{"religion", "Religion Code"}, {"religion", "Religious Affiliation"},
+	{"investigation", "Investigated"}, {"investigation", "Investigation Held"},
+	{"investigation", "Formal Investigation"},
+	{"hearing", "Hearing Held"}, {"hearing", "Went to Hearing"},
+	{"hearing", "Disciplinary Hearing"}, {"hearing", "Formal Hearing"},
+	{"outcome", "Case Outcome"}, {"outcome", "Sanction"}, {"outcome", "Result"},
+	{"outcome", "Outcome of Case"}, {"outcome", "Hearing Outcome"},
+	{"outcome", "Final Outcome"},
+	{"religion", "Faith or Belief"}, {"religion", "Beliefs"},
 };
 
 /* Words (as key fragments) that, inside a longer header, point to a column:
@@ -195,7 +209,8 @@ suggest_match suggest_header_match(const char *canonical, const char *header,
 		if (strcmp(stems[i].column, canonical) || !strstr(key, stems[i].stem))
 			continue;
 		/* "sex" inside "sexual orientation" is another characteristic. */
-		if (!strcmp(stems[i].stem, "sex") && strstr(key, "sexual"))
+		if (!strcmp(stems[i].stem, "sex") &&
+		    (strstr(key, "sexual") || strstr(key, "orientation")))
 			continue;
 		return MATCH_CONTAINS;
 	}
@@ -614,7 +629,35 @@ static int known_value(char *code, size_t code_size, char *why, size_t why_size,
 		                   : !strcmp(out, "M") ? "male" : "female");
 		return 1;
 	}
-	if (!strcmp(canonical, "shortlisted") || !strcmp(canonical, "appointed")) {
+	if (!strcmp(canonical, "sexual_orientation") || !strcmp(canonical, "religion")) {
+		int orientation = !strcmp(canonical, "sexual_orientation");
+		if (orientation ? parity_code_sexual_orientation(out, sizeof out, value)
+		                : parity_code_religion(out, sizeof out, value))
+			return 0;
+		const char *label = orientation ? parity_sexual_orientation_label(out)
+		                                : parity_religion_label(out);
+		put(code, code_size, !strcmp(out, PARITY_CODE_NOT_STATED) ? "not stated"
+		                     : !strcmp(out, PARITY_CODE_NOT_KNOWN) ? "not known" : out);
+		put(why, why_size, label ? label : "");
+		return 1;
+	}
+	int stage_column = !strcmp(canonical, "investigation") ||
+	                   !strcmp(canonical, "hearing") || !strcmp(canonical, "outcome");
+	if (stage_column && !value[strspn(value, " \t")]) {
+		put(code, code_size, "not recorded");
+		put(why, why_size, "a blank is not recorded");
+		return 1;
+	}
+	if (!strcmp(canonical, "outcome")) {
+		char outcome[24];
+		if (parity_code_case_outcome(outcome, sizeof outcome, value))
+			return 0;
+		put(code, code_size, outcome);
+		put(why, why_size, outcome);
+		return 1;
+	}
+	if (!strcmp(canonical, "shortlisted") || !strcmp(canonical, "appointed") ||
+	    stage_column) {
 		int yes;
 		if (parity_code_yesno(&yes, value))
 			return 0;
@@ -641,7 +684,9 @@ static int known_value(char *code, size_t code_size, char *why, size_t why_size,
 int suggest_is_coded(const char *canonical)
 {
 	static const char *const coded[] = {"ethnic_category", "sex", "disability",
-	                                    "shortlisted", "appointed", "process", NULL};
+	                                    "sexual_orientation", "religion",
+	                                    "shortlisted", "appointed", "process",
+	                                    "investigation", "hearing", "outcome", NULL};
 	for (size_t i = 0; coded[i]; i++)
 		if (!strcmp(coded[i], canonical))
 			return 1;
@@ -714,7 +759,34 @@ const char *const *suggest_allowed_codes(const char *canonical)
 		"disciplinary  (conduct: counts towards WRES 3)",
 		"capability    (performance: counts towards WDES 3)", NULL,
 	};
+	static const char *const orientation[] = {
+		"1  Heterosexual or Straight", "2  Gay or Lesbian", "3  Bisexual",
+		"4  Other sexual orientation not listed",
+		"U  does not know or is not sure",
+		"not stated  (asked but declined; NHS code Z)",
+		"not known   (not recorded; NHS code 9)", NULL,
+	};
+	static const char *const religion[] = {
+		"A  Baha'i", "B  Buddhist", "C  Christian", "D  Hindu", "E  Jain",
+		"F  Jewish", "G  Muslim", "H  Pagan", "I  Sikh", "J  Zoroastrian",
+		"K  Other", "L  None",
+		"not stated  (declines to disclose; NHS code M)",
+		"not known   (NHS code N)", NULL,
+	};
 	static const char *const none[] = {NULL};
+	static const char *const outcome[] = {
+		"no_case_to_answer", "informal       (informal action, a verbal warning)",
+		"first_written  (first written warning)",
+		"final_written  (final written warning)", "dismissal", NULL,
+	};
+	if (!strcmp(canonical, "outcome"))
+		return outcome;
+	if (!strcmp(canonical, "investigation") || !strcmp(canonical, "hearing"))
+		return yesno;
+	if (!strcmp(canonical, "sexual_orientation"))
+		return orientation;
+	if (!strcmp(canonical, "religion"))
+		return religion;
 	if (!strcmp(canonical, "ethnic_category"))
 		return ethnic;
 	if (!strcmp(canonical, "sex"))

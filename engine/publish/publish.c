@@ -98,7 +98,7 @@ static int sum_with_rest(gate *g, size_t total, size_t *parts, size_t count,
  * leave out. */
 typedef struct group_set {
 	char stem[STEM_MAX];
-	char grouping[32];
+	char grouping[64];
 	size_t *n, *x;          /* cells of each distinct group */
 	char (*label)[48];
 	size_t count, room;
@@ -302,7 +302,7 @@ static int link_crossings(gate *g, sets *s)
 	int rc = 0;
 	for (size_t i = 0; i < s->count && !rc; i++) {
 		group_set *set = &s->items[i];
-		char first[32], second[32];
+		char first[64], second[64];
 		const char *star = strchr(set->grouping, '*');
 		size_t *parts = malloc((set->count + 2) * sizeof *parts);
 		if (!parts)

@@ -173,11 +173,23 @@ static int config_entry(void *user, const char *section, const char *name,
 			if (parse_unsigned(value, 10, &c->rolling_years) || c->rolling_years == 0)
 				return config_fail(st, line, section, name,
 				                   "give the number of years, from 1 to 10");
+		} else if (!strcmp(name, "intersect")) {
+			if (c->intersect_count == PARITY_MAX_INTERSECTIONS)
+				return config_fail(st, line, section, name, "at most 8 intersections");
+			if (strlen(value) >= sizeof c->intersect[0] ||
+			    parity_analyse_intersection_check(value)) {
+				char why[400];
+				snprintf(why, sizeof why, "%s", strlen(value) >= sizeof c->intersect[0]
+				         ? "too long" : parity_error_last());
+				parity_error_clear();
+				return config_fail(st, line, section, name, why);
+			}
+			snprintf(c->intersect[c->intersect_count++], sizeof c->intersect[0], "%s",
+			         value);
 		} else {
 			return config_fail(st, line, section, name, "unknown setting (use "
 			                   "organisation, title, suppress, disclosure, method, "
-			                   "level or "
-			                   "rolling_window)");
+			                   "level, rolling_window or intersect)");
 		}
 		return 1;
 	}
@@ -272,11 +284,17 @@ void parity_run_config_print(FILE *out, const parity_run_config *c)
 	for (unsigned k = 0; k < PARITY_KIND_COUNT_; k++)
 		fprintf(out, "%s = %s\n", parity_kind_name((parity_kind)k), c->mapping[k]);
 	fprintf(out, "\n[report]\norganisation = %s\ntitle = %s\nsuppress = %u\n"
-	        "disclosure = %s\nmethod = %s\nlevel = %g\nrolling_window = %u\n\n",
+	        "disclosure = %s\nmethod = %s\nlevel = %g\nrolling_window = %u\n",
 	        c->organisation, c->title, c->suppress,
 	        parity_disclosure_name((parity_disclosure)c->disclosure),
 	        parity_ci_method_name(c->method),
 	        c->level, c->rolling_years);
+	for (size_t i = 0; i < c->intersect_count; i++)
+		fprintf(out, "intersect = %s\n", c->intersect[i]);
+	if (!c->intersect_count)
+		fprintf(out, "; intersect = ethnic_category,sex,disability  (repeatable; "
+		        "none set)\n");
+	fprintf(out, "\n");
 	fprintf(out, "[ingest]\nreplace_redeliveries = %s\nmax_rejects = %g\n\n",
 	        c->replace_redeliveries ? "yes" : "no", c->max_reject_share * 100.0);
 	fprintf(out, "[retention]\nkeep_outputs = %u\nkeep_archive_days = %u\n",

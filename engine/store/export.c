@@ -19,7 +19,7 @@
 
 static const char header[] =
 	"kind,month,organisation,ethnic_category,sex,disability,age_band,pay_band,"
-	"staff_group,contract,process,grounds,sexual_orientation,religion,rows,"
+	"staff_group,contract,process,grounds,sexual_orientation,religion,stage,rows,"
 	"shortlisted,appointed\n";
 
 /* How each of a row's three counts is shown. */

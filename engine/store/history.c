@@ -59,7 +59,19 @@ static char *settings_json(const parity_analyse_options *o)
 		fputs(": ", out);
 		parity_json_string(out, o->references[i].code ? o->references[i].code : "");
 	}
-	fputs("}}", out);
+	fputs("}", out);
+	/* Only when asked for, so the settings of earlier runs read the same. */
+	if (o->intersection_count) {
+		fputs(", \"intersections\": [", out);
+		for (size_t i = 0; i < o->intersection_count && i < PARITY_MAX_INTERSECTIONS;
+		     i++) {
+			if (i)
+				fputs(", ", out);
+			parity_json_string(out, o->intersections[i] ? o->intersections[i] : "");
+		}
+		fputs("]", out);
+	}
+	fputs("}", out);
 	if (fclose(out) != 0) {
 		free(text);
 		return NULL;

@@ -302,7 +302,7 @@ static const char schema_v4[] =
  * kind and month. cells is left last in cell_packs so that scans by kind
  * and month never read it.
  */
-#define CELLS_VIEW \
+#define CELLS_VIEW_DIMENSIONS \
 	"CREATE VIEW cells AS SELECT p.file_id AS file_id, p.kind AS kind," \
 	" p.month AS month, ifnull(c.value ->> 3, '') AS organisation," \
 	" ifnull(c.value ->> 4, '') AS ethnic_category, ifnull(c.value ->> 5, '') AS sex," \
@@ -311,9 +311,11 @@ static const char schema_v4[] =
 	" ifnull(c.value ->> 10, '') AS contract, ifnull(c.value ->> 11, '') AS process," \
 	" ifnull(c.value ->> 12, '') AS grounds," \
 	" ifnull(c.value ->> 13, '') AS sexual_orientation," \
-	" ifnull(c.value ->> 14, '') AS religion, c.value ->> 0 AS rows," \
-	" c.value ->> 1 AS shortlisted, c.value ->> 2 AS appointed" \
+	" ifnull(c.value ->> 14, '') AS religion,"
+#define CELLS_VIEW_COUNTS \
+	" c.value ->> 0 AS rows, c.value ->> 1 AS shortlisted, c.value ->> 2 AS appointed" \
 	" FROM cell_packs AS p, json_each(p.cells) AS c;"
+#define CELLS_VIEW CELLS_VIEW_DIMENSIONS CELLS_VIEW_COUNTS
 
 _Static_assert(STORE_PACK_CELLS == 4096, "schema_v5 packs cells 4096 at a time");
 
@@ -373,6 +375,21 @@ static const char schema_v7[] =
 	"ALTER TABLE files ADD COLUMN replaced TEXT;"
 	"UPDATE meta SET value = '7' WHERE key = 'schema_version';";
 
+/*
+ * Schema version 8 adds a thirteenth dimension, `stage`: the furthest stage
+ * a disciplinary case reached (parity_case_stage), '' for every other cell
+ * and for cases whose extract had no stage columns. A pack leaves empty
+ * values at the end of a cell out, so the packs written before are already
+ * right; only the view gains the column.
+ */
+#define CELLS_VIEW_V8 \
+	CELLS_VIEW_DIMENSIONS " ifnull(c.value ->> 15, '') AS stage," CELLS_VIEW_COUNTS
+
+static const char schema_v8[] =
+	"DROP VIEW cells;"
+	CELLS_VIEW_V8
+	"UPDATE meta SET value = '8' WHERE key = 'schema_version';";
+
 /* Bring the schema up to PARITY_STORE_SCHEMA_VERSION in one transaction.
  * A database already up to date is only read: a reader opening it takes no
  * write lock, so it never waits for (or stalls) an ingest in progress. */
@@ -408,7 +425,9 @@ static int migrate(parity_store *store)
 		goto fail;
 	if (version < 7 && (rc = store_exec(store, schema_v7, "recording replacements")))
 		goto fail;
-	/* Later versions add their steps here: if (version < 7) ... */
+	if (version < 8 && (rc = store_exec(store, schema_v8, "adding case stages")))
+		goto fail;
+	/* Later versions add their steps here: if (version < 9) ... */
 	return store_commit(store, "saving the schema");
 fail:
 	store_rollback(store);

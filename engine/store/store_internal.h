@@ -47,20 +47,21 @@ int store_fail(parity_store *store, int rc, const char *what);
  * The cells of the count cube are stored in packs (schema 5): a row of
  * cell_packs holds up to STORE_PACK_CELLS cells of one file, kind and
  * month, as a JSON array of cells, each cell an array of its rows,
- * shortlisted and appointed counts and then its twelve dimension values
- * (text, in the cells view's column order, from organisation to religion),
+ * shortlisted and appointed counts and then its thirteen dimension values
+ * (text, in the cells view's column order, from organisation to stage),
  * the empty values at the end left out. The view `cells` shows them one
  * row a cell. The n-th pack a file wrote has id file_id << 32 | n
  * (STORE_PACK_ID), so a file's packs are one range of the table;
  * STORE_PACKS_OF_FILE(f) is an SQL condition selecting the packs of the
  * file whose id is the SQL expression f.
  */
-#define STORE_DIMENSIONS 12
+#define STORE_DIMENSIONS 13
 /* Where each dimension is among a stored cell's values. */
 enum {
 	STORE_ORGANISATION, STORE_ETHNIC_CATEGORY, STORE_SEX, STORE_DISABILITY,
 	STORE_AGE_BAND, STORE_PAY_BAND, STORE_STAFF_GROUP, STORE_CONTRACT,
-	STORE_PROCESS, STORE_GROUNDS, STORE_SEXUAL_ORIENTATION, STORE_RELIGION
+	STORE_PROCESS, STORE_GROUNDS, STORE_SEXUAL_ORIENTATION, STORE_RELIGION,
+	STORE_STAGE /* schema 8: a disciplinary case's furthest stage */
 };
 #define STORE_PACK_CELLS 4096
 #define STORE_PACK_ID(file_id, n) ((int64_t)(file_id) * 4294967296LL + (int64_t)(n))

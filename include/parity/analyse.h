@@ -48,7 +48,7 @@ const parity_indicator_info *parity_indicator_info_at(size_t index);
 /** One indicator for one stratum and period. */
 typedef struct parity_result_row {
 	char indicator[16];   /**< "WRES2", ...; or a measure name for comparisons */
-	char grouping[32];    /**< "white_bme", "disability", "ethnic_category", ... */
+	char grouping[64];    /**< "white_bme", "disability", "ethnic_category", "white_bme*sex", ... */
 	char group1[48];      /**< numerator group label, e.g. "White" */
 	char group2[48];      /**< comparison group label, e.g. "BME" */
 	char stratum_kind[24]; /**< "overall", "organisation", "pay_band", "staff_group", "kline" */
@@ -58,7 +58,7 @@ typedef struct parity_result_row {
 	int pooled;           /**< 1 when the row is a Mantel-Haenszel pooled ratio */
 	/* Added with the full analyses; the fields above are unchanged. */
 	char measure[16];     /**< "appointment", "disciplinary", "capability", "training" */
-	char characteristic[40]; /**< "ethnic_category", "disability", "ethnic_category*sex" */
+	char characteristic[64]; /**< "ethnic_category", "disability", "ethnic_category*sex" */
 	char window[40];      /**< months counted: "2025/26", "2024/25 to 2025/26" */
 	int window_first_month; /**< month index of the first month counted */
 	int window_last_month;  /**< month index of the last month counted */
@@ -205,6 +205,9 @@ typedef struct parity_reference {
 /** The most reference categories an options struct can hold. */
 #define PARITY_MAX_REFERENCES 8
 
+/** The most intersections (`--intersect`) an options struct can hold. */
+#define PARITY_MAX_INTERSECTIONS 8
+
 /** What to analyse. Zero-initialise, then set what you need (0 and NULL
  *  mean the default), or call parity_analyse_options_default(). */
 typedef struct parity_analyse_options {
@@ -226,7 +229,23 @@ typedef struct parity_analyse_options {
 	int no_comparisons;       /**< 1: skip the per-characteristic comparisons */
 	parity_reference references[PARITY_MAX_REFERENCES]; /**< chosen references */
 	size_t reference_count;   /**< entries in `references` */
+	/** Intersections compared besides the default two (White/BME by sex and
+	 *  by disability): each two or three characteristics separated by
+	 *  commas, "ethnic_category,sex,disability", from ethnic_category (its
+	 *  categories), white_bme, sex, disability, age_band,
+	 *  sexual_orientation and religion. Every combination of their stated
+	 *  classes is compared with the reference cell, the combination of each
+	 *  one's reference. Borrowed. */
+	const char *intersections[PARITY_MAX_INTERSECTIONS];
+	size_t intersection_count; /**< entries in `intersections` */
 } parity_analyse_options;
+
+/**
+ * Check one intersection as `parity_analyse_options.intersections` takes
+ * it ("ethnic_category,sex,disability"). Returns 0, or PARITY_EUSAGE with a
+ * message naming the unknown or repeated characteristic.
+ */
+int parity_analyse_intersection_check(const char *text);
 
 /** Fill `out` with defaults (latest period, all organisations, default stats). */
 void parity_analyse_options_default(parity_analyse_options *out);

@@ -1,5 +1,6 @@
 /*
- * parity/codes.h: the NHS code lists (ethnic category, disability, sex) and
+ * parity/codes.h: the NHS code lists (ethnic category, disability, sex,
+ * sexual orientation, religion or belief) and
  * the built-in maps from the labels real extracts carry to canonical codes.
  * Matching ignores case, spacing, punctuation and dash style.
  */
@@ -57,6 +58,63 @@ int parity_code_disability(char *out, size_t size, const char *value);
 /** Map a sex value (M/F, Male/Female, 1/2, and not stated/known forms) to
  *  "M", "F" or "Z". Returns 0 or PARITY_EDATA. */
 int parity_code_sex(char *out, size_t size, const char *value);
+
+/**
+ * Map a sexual orientation (NHS Data Dictionary SEXUAL ORIENTATION CODE
+ * (2015) 1-4, U, Z, 9, their labels and usual spellings such as
+ * "Heterosexual or Straight", "Lesbian", "Undecided") to "1" heterosexual
+ * or straight, "2" gay or lesbian, "3" bisexual, "4" another orientation,
+ * "U" does not know or is not sure, "Z" not stated or "X" not known.
+ * Returns 0, or PARITY_EDATA when nothing matches.
+ */
+int parity_code_sexual_orientation(char *out, size_t size, const char *value);
+
+/** The label of a canonical sexual orientation code ("2" -> "Gay or
+ *  Lesbian"), or NULL. */
+const char *parity_sexual_orientation_label(const char *code);
+
+/**
+ * Map a religion or belief (NHS Data Dictionary RELIGIOUS OR OTHER BELIEF
+ * SYSTEM AFFILIATION GROUP CODE A-N, the Baha'i, Buddhist and Christian
+ * affiliation codes A1, B1-B8, C1-..., ESR's "Christianity", "Islam",
+ * "Atheism", ... and the labels) to its group code "A" (Baha'i) to "L"
+ * (None); declines to disclose (M) gives "Z", unknown (N) "X". Returns 0,
+ * or PARITY_EDATA when nothing matches.
+ */
+int parity_code_religion(char *out, size_t size, const char *value);
+
+/** The label of a canonical religion or belief code ("G" -> "Muslim"), or
+ *  NULL. */
+const char *parity_religion_label(const char *code);
+
+/**
+ * Map the outcome of a formal disciplinary or capability case ("No case to
+ * answer", "Informal action", "First written warning", "Final written
+ * warning", "Dismissal" and usual spellings) to "no_case_to_answer",
+ * "informal", "first_written", "final_written" or "dismissal". Returns 0,
+ * or PARITY_EDATA when nothing matches.
+ */
+int parity_code_case_outcome(char *out, size_t size, const char *value);
+
+/**
+ * The furthest stage a case reached, from whether it was investigated,
+ * whether it went to a hearing and its outcome code (NULL or "" when not
+ * recorded): one of, least to most severe, "entered", "investigation",
+ * "informal", "hearing", "first_written", "final_written", "dismissal"
+ * (Archibong and Darr 2010's ladder; a warning or dismissal implies a
+ * hearing). Static storage.
+ */
+const char *parity_case_stage(int investigated, int hearing, const char *outcome);
+
+/** The rank of a stage on that ladder (0 "entered" .. 6 "dismissal"), or
+ *  -1 for anything else. */
+int parity_case_stage_rank(const char *stage);
+
+/** The stage of rank `rank`, or NULL past the ladder. */
+const char *parity_case_stage_at(int rank);
+
+/** A stage's label for reports ("hearing" -> "Went to a hearing"), or NULL. */
+const char *parity_case_stage_label(const char *stage);
 
 /** Map a yes/no value (Y/N, Yes/No, True/False, 1/0) to 1 or 0 in *out.
  *  Returns 0 or PARITY_EDATA. */

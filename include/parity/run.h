@@ -7,6 +7,7 @@
 #ifndef PARITY_RUN_H
 #define PARITY_RUN_H
 
+#include "parity/analyse.h"
 #include "parity/ingest.h"
 #include "parity/publish.h"
 #include "parity/stats.h"
@@ -38,6 +39,9 @@ typedef struct parity_run_config {
 	parity_ci_method method; /**< [report] method (koopman) */
 	double level;            /**< [report] level (0.95) */
 	unsigned rolling_years;  /**< [report] rolling_window years for WRES 3 / WDES 3 (2) */
+	char intersect[PARITY_MAX_INTERSECTIONS][128]; /**< [report] intersect lines, each
+	                              "A,B[,C]" (repeatable; none by default) */
+	size_t intersect_count;  /**< entries in `intersect` */
 	int replace_redeliveries; /**< [ingest] replace_redeliveries (yes) */
 	double max_reject_share; /**< [ingest] max_rejects, per cent in the file (1) */
 	unsigned keep_outputs;   /**< [retention] keep_outputs: dated folders kept (24; 0 all) */

@@ -17,7 +17,7 @@ extern "C" {
 typedef struct parity_store parity_store;
 
 /** The schema version this build writes and migrates to. */
-#define PARITY_STORE_SCHEMA_VERSION 7
+#define PARITY_STORE_SCHEMA_VERSION 8
 
 /**
  * Open the store at `path`, creating it (mode 0600) when `create` is
@@ -46,7 +46,7 @@ typedef struct parity_export_summary {
  * Write the store's count cube to `path` as an aggregate counts CSV: one
  * row per distinct cell, with the columns kind, month (YYYY-MM),
  * organisation, ethnic_category, sex, disability, age_band, pay_band,
- * staff_group, contract, process, grounds, sexual_orientation, religion,
+ * staff_group, contract, process, grounds, sexual_orientation, religion, stage,
  * rows, shortlisted, appointed, sorted by those columns. Text cells that a
  * spreadsheet would run as a formula get a leading single quote.
  *

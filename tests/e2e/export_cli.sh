@@ -26,7 +26,7 @@ check 1.6 "the cubes are equal" cmp -s cube.a cube.b
 check 1.7 "row totals per kind" test "$(sqlite3 b.db "select group_concat(kind||'='||n, ' ') from (select kind, sum(rows) n from cells group by kind order by kind)")" = \
     "disciplinary=873 recruitment=52500 training=16895 workforce=42672"
 check 1.8 "header" test "$(head -1 a.csv)" = \
-    "kind,month,organisation,ethnic_category,sex,disability,age_band,pay_band,staff_group,contract,process,grounds,sexual_orientation,religion,rows,shortlisted,appointed"
+    "kind,month,organisation,ethnic_category,sex,disability,age_band,pay_band,staff_group,contract,process,grounds,sexual_orientation,religion,stage,rows,shortlisted,appointed"
 do_cmd_test 1.9 0 "already ingested" "$PARITY" ingest --db b.db --kind counts a.csv
 
 # 2. coverage is per kind: counts for another kind of the same months are
@@ -75,7 +75,7 @@ do_cmd_test 4.1 0 "this file cannot be ingested" \
 check 4.2 "comment line first" grep -q '^# parity aggregate export - SUPPRESSED' pub.csv
 # good.csv, R9A 2024-04 A: 10 rows, 6 shortlisted, 2 appointed. 2 is small
 # (<5); 10 - 6 = 4 would reveal the 4 not shortlisted, so 10 is withheld.
-check 4.3 "small and revealing counts hidden" grep -q '^recruitment,2024-04,R9A,A,F,N,25-34,5,Nursing,,,,,,\*,6,<5$' pub.csv
+check 4.3 "small and revealing counts hidden" grep -q '^recruitment,2024-04,R9A,A,F,N,25-34,5,Nursing,,,,,,,\*,6,<5$' pub.csv
 # 5, 5, 5: all shown (no small count, no small difference)
 check 4.4 "nothing hidden when nothing is small" grep -q ",5,5,5$" pub.csv
 do_cmd_test 4.5 65 "cannot be ingested" "$PARITY" ingest --db e.db --kind counts pub.csv

@@ -175,6 +175,111 @@ static void test_codes_age_band_esr_spellings(void)
 	parity_error_clear();
 }
 
+/* Check each value codes to its expected code with `code`. */
+static void expect_codes(int (*code)(char *, size_t, const char *),
+                         const char *const (*cases)[2], size_t count, const char *what)
+{
+	char out[24];
+	for (size_t i = 0; i < count; i++) {
+		int rc = code(out, sizeof out, cases[i][0]);
+		CHECK(rc == 0 && !strcmp(out, cases[i][1]));
+		if (rc || strcmp(out, cases[i][1]))
+			fprintf(stderr, "  %s \"%s\" -> \"%s\"\n", what, cases[i][0], out);
+	}
+}
+
+/* NHS Data Dictionary SEXUAL ORIENTATION CODE (2015): 1 Heterosexual or
+ * Straight, 2 Gay or Lesbian, 3 Bisexual, 4 Other sexual orientation not
+ * listed, U not sure, Z not stated, 9 not known; ESR's labels. */
+static void test_codes_sexual_orientation_nhs_codes_and_labels(void)
+{
+	static const char *const cases[][2] = {
+		{"1", "1"}, {"2", "2"}, {"3", "3"}, {"4", "4"}, {"U", "U"},
+		{"Z", "Z"}, {"9", "X"}, {"", "Z"},
+		{"Heterosexual or Straight", "1"}, {"STRAIGHT", "1"},
+		{"Gay or Lesbian", "2"}, {"Lesbian", "2"}, {"Gay Man", "2"},
+		{"Bisexual", "3"}, {"Other sexual orientation not listed", "4"},
+		{"Undecided", "U"}, {"Not sure", "U"},
+		{"Not stated (person asked but declined to provide a response)", "Z"},
+		{"I do not wish to disclose my sexual orientation", "Z"},
+		{"Prefer not to say", "Z"}, {"Not known", "X"}, {"Not recorded", "X"},
+	};
+	char out[8];
+	expect_codes(parity_code_sexual_orientation, cases, sizeof cases / sizeof cases[0],
+	             "orientation");
+	CHECK(parity_code_sexual_orientation(out, sizeof out, "Male") == PARITY_EDATA);
+	CHECK(parity_code_sexual_orientation(out, sizeof out, "7") == PARITY_EDATA);
+	parity_error_clear();
+	CHECK_STR(parity_sexual_orientation_label("2"), "Gay or Lesbian");
+	CHECK(parity_sexual_orientation_label("7") == NULL);
+}
+
+/* NHS Data Dictionary RELIGIOUS OR OTHER BELIEF SYSTEM AFFILIATION GROUP
+ * CODE A (Baha'i) to N (unknown); the affiliation codes A1, B1-B8, C1-...;
+ * ESR's Religious Belief values. */
+static void test_codes_religion_nhs_codes_and_labels(void)
+{
+	static const char *const cases[][2] = {
+		{"A", "A"}, {"c", "C"}, {"G", "G"}, {"I", "I"}, {"L", "L"},
+		{"M", "Z"}, {"N", "X"}, {"", "Z"},
+		{"C1", "C"}, {"C22", "C"}, {"B8", "B"}, {"A1", "A"},
+		{"Christianity", "C"}, {"Islam", "G"}, {"Judaism", "F"},
+		{"Hinduism", "D"}, {"Sikhism", "I"}, {"Buddhism", "B"},
+		{"Jainism", "E"}, {"Atheism", "L"}, {"Other", "K"}, {"None", "L"},
+		{"No religion", "L"}, {"Muslim", "G"}, {"Church of England", "C"},
+		{"Baha'i", "A"}, {"Declines to Disclose", "Z"},
+		{"I do not wish to disclose my religion/belief", "Z"},
+		{"Patient Religion Unknown", "X"}, {"Not known", "X"},
+	};
+	char out[8];
+	expect_codes(parity_code_religion, cases, sizeof cases / sizeof cases[0],
+	             "religion");
+	CHECK(parity_code_religion(out, sizeof out, "Jedi") == PARITY_EDATA);
+	CHECK(parity_code_religion(out, sizeof out, "D1") == PARITY_EDATA);
+	parity_error_clear();
+	CHECK_STR(parity_religion_label("G"), "Muslim");
+	CHECK(parity_religion_label("M") == NULL);
+}
+
+/* Case outcomes and the stage ladder (Archibong and Darr 2010): the
+ * furthest stage from the investigation and hearing flags and the outcome,
+ * each case's stage worked out by hand from the ladder entered <
+ * investigation < informal < hearing < first_written < final_written <
+ * dismissal. */
+static void test_codes_case_outcome_and_stage(void)
+{
+	static const char *const cases[][2] = {
+		{"No case to answer", "no_case_to_answer"}, {"NFA", "no_case_to_answer"},
+		{"Informal action", "informal"}, {"Verbal warning", "informal"},
+		{"First written warning", "first_written"},
+		{"Written warning", "first_written"},
+		{"Final Written Warning", "final_written"}, {"Dismissed", "dismissal"},
+		{"Summary dismissal", "dismissal"}, {"dismissal", "dismissal"},
+	};
+	char out[24];
+	expect_codes(parity_code_case_outcome, cases, sizeof cases / sizeof cases[0],
+	             "outcome");
+	CHECK(parity_code_case_outcome(out, sizeof out, "Promoted") == PARITY_EDATA);
+	parity_error_clear();
+	CHECK_STR(parity_case_stage(0, 0, ""), "entered");
+	CHECK_STR(parity_case_stage(1, 0, NULL), "investigation");
+	CHECK_STR(parity_case_stage(0, 0, "no_case_to_answer"), "investigation");
+	CHECK_STR(parity_case_stage(1, 0, "informal"), "informal");
+	/* A hearing outranks an informal outcome; a warning implies one. */
+	CHECK_STR(parity_case_stage(1, 1, "informal"), "hearing");
+	CHECK_STR(parity_case_stage(1, 1, "no_case_to_answer"), "hearing");
+	CHECK_STR(parity_case_stage(0, 0, "first_written"), "first_written");
+	CHECK_STR(parity_case_stage(1, 1, "final_written"), "final_written");
+	CHECK_STR(parity_case_stage(1, 1, "dismissal"), "dismissal");
+	CHECK(parity_case_stage_rank("entered") == 0);
+	CHECK(parity_case_stage_rank("hearing") == 3);
+	CHECK(parity_case_stage_rank("dismissal") == 6);
+	CHECK(parity_case_stage_rank("") == -1);
+	CHECK_STR(parity_case_stage_at(4), "first_written");
+	CHECK(parity_case_stage_at(7) == NULL);
+	CHECK_STR(parity_case_stage_label("hearing"), "Went to a hearing");
+}
+
 int main(void)
 {
 	parity_init();
@@ -187,5 +292,8 @@ int main(void)
 	RUN(test_codes_pay_band_esr_spellings);
 	RUN(test_codes_staff_group_esr_names);
 	RUN(test_codes_age_band_esr_spellings);
+	RUN(test_codes_sexual_orientation_nhs_codes_and_labels);
+	RUN(test_codes_religion_nhs_codes_and_labels);
+	RUN(test_codes_case_outcome_and_stage);
 	return HARNESS_REPORT();
 }

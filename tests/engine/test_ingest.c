@@ -321,6 +321,107 @@ static void test_ingest_dates_read_directly_agree_with_the_parser(void)
 	CHECK(query("SELECT count FROM rejects WHERE reason = 'invalid date'") == 9);
 }
 
+/* Sexual orientation and religion are optional columns of every kind, coded
+ * from the NHS Data Dictionary lists as they are read. */
+static void test_ingest_orientation_and_religion_coded_in_disciplinary(void)
+{
+	parity_ingest_summary s;
+	fresh_dir();
+	CHECK(ingest(&s, DATA "disciplinary_beliefs.csv", PARITY_KIND_DISCIPLINARY, NULL,
+	             -1, 0) == 0);
+	CHECK(s.rows_accepted == 6 && s.rows_rejected == 0);
+	/* By hand from the file: orientation 1 (DC-01), 2 (DC-02 "Gay or
+	 * Lesbian", DC-03 "Lesbian"), 3 (DC-04), not stated (DC-05 and DC-06's
+	 * blank); religion C (DC-01 Christianity, DC-06 affiliation code C22),
+	 * L (Atheism), G (Islam), D (Hinduism), not stated (DC-05). */
+	CHECK(query("SELECT sum(rows) FROM cells WHERE sexual_orientation = '1'") == 1);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE sexual_orientation = '2'") == 2);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE sexual_orientation = '3'") == 1);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE sexual_orientation = 'Z'") == 2);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE religion = 'C'") == 2);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE religion = 'L'") == 1);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE religion = 'G'") == 1);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE religion = 'D'") == 1);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE religion = 'Z'") == 1);
+	CHECK(query("SELECT not_stated FROM quality WHERE characteristic = "
+	            "'sexual_orientation'") == 2);
+	CHECK(query("SELECT not_stated FROM quality WHERE characteristic = "
+	            "'religion'") == 1);
+}
+
+/* A value no list knows refuses the file, naming the column and the value,
+ * as for ethnic category; a mapping line codes it. */
+static void test_ingest_unknown_religion_refused_then_mapped(void)
+{
+	parity_ingest_summary s;
+	fresh_dir();
+	CHECK(ingest(&s, DATA "training_beliefs.csv", PARITY_KIND_TRAINING, NULL, -1, 0) ==
+	      PARITY_EDATA);
+	const char *message = parity_error_last();
+	CHECK(strstr(message, "column 'religion': \"Whirling\" on 1 row") != NULL);
+	CHECK(strstr(message, "line 5") != NULL);
+	CHECK(query("SELECT count(*) FROM files") == 0);
+	parity_error_clear();
+
+	FILE *out = fopen("/tmp/parity-beliefs.ini", "w");
+	CHECK(out != NULL);
+	if (!out)
+		return;
+	fputs("[religion]\nWhirling = Other\n", out);
+	fclose(out);
+	parity_mapping *mapping = NULL;
+	CHECK(parity_mapping_load(&mapping, "/tmp/parity-beliefs.ini") == 0);
+	CHECK(ingest(&s, DATA "training_beliefs.csv", PARITY_KIND_TRAINING, mapping, -1,
+	             0) == 0);
+	/* T-04: Pansexual is 4 on the list; Whirling mapped to K (Other). */
+	CHECK(query("SELECT sum(rows) FROM cells WHERE sexual_orientation = '4' AND "
+	            "religion = 'K'") == 1);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE sexual_orientation = '1'") == 2);
+	CHECK(query("SELECT sum(rows) FROM cells WHERE religion = 'I'") == 1);
+	parity_mapping_free(mapping);
+	unlink("/tmp/parity-beliefs.ini");
+}
+
+/* The stage columns of a disciplinary extract become one stage per case
+ * (schema 8); an outcome no list knows rejects its row, naming it. */
+static void test_ingest_disciplinary_stages(void)
+{
+	parity_ingest_summary s;
+	fresh_dir();
+	FILE *out = fopen("/tmp/parity-stages.csv", "w");
+	CHECK(out != NULL);
+	if (!out)
+		return;
+	/* By hand: S1 investigated only -> investigation; S2 informal ->
+	 * informal; S3 hearing, no case to answer -> hearing; S4 final written
+	 * -> final_written; S5 blank everything -> entered; S6 an outcome
+	 * nothing knows -> rejected. */
+	fputs("case_id,organisation,date_entered,process,grounds,ethnic_category,"
+	      "investigation,hearing,outcome\n"
+	      "S1,R0A,2025-05-01,disciplinary,conduct,A,Y,N,\n"
+	      "S2,R0A,2025-05-01,disciplinary,conduct,A,Yes,No,Informal action\n"
+	      "S3,R0A,2025-05-01,disciplinary,conduct,A,Y,Y,No case to answer\n"
+	      "S4,R0A,2025-05-01,disciplinary,conduct,A,Y,Y,Final written warning\n"
+	      "S5,R0A,2025-05-01,disciplinary,conduct,A,,,\n"
+	      "S6,R0A,2025-05-01,disciplinary,conduct,A,Y,Y,Promoted\n", out);
+	fclose(out);
+	CHECK(ingest(&s, "/tmp/parity-stages.csv", PARITY_KIND_DISCIPLINARY, NULL, 0.5,
+	             0) == 0);
+	CHECK(s.rows_accepted == 5 && s.rows_rejected == 1);
+	CHECK(query("SELECT count(*) FROM cells WHERE stage = 'investigation'") == 1);
+	CHECK(query("SELECT count(*) FROM cells WHERE stage = 'informal'") == 1);
+	CHECK(query("SELECT count(*) FROM cells WHERE stage = 'hearing'") == 1);
+	CHECK(query("SELECT count(*) FROM cells WHERE stage = 'final_written'") == 1);
+	CHECK(query("SELECT count(*) FROM cells WHERE stage = 'entered'") == 1);
+	CHECK(query("SELECT count FROM rejects WHERE reason = 'invalid stage'") == 1);
+	unlink("/tmp/parity-stages.csv");
+	/* An extract without the columns records no stage. */
+	fresh_dir();
+	CHECK(ingest(&s, DATA "disciplinary_beliefs.csv", PARITY_KIND_DISCIPLINARY, NULL,
+	             -1, 0) == 0);
+	CHECK(query("SELECT count(*) FROM cells WHERE stage <> ''") == 0);
+}
+
 int main(void)
 {
 	parity_init();
@@ -334,6 +435,9 @@ int main(void)
 	RUN(test_ingest_redelivery_needs_replace);
 	RUN(test_ingest_missing_required_column);
 	RUN(test_ingest_dates_read_directly_agree_with_the_parser);
+	RUN(test_ingest_orientation_and_religion_coded_in_disciplinary);
+	RUN(test_ingest_unknown_religion_refused_then_mapped);
+	RUN(test_ingest_disciplinary_stages);
 	remove_dir();
 	return HARNESS_REPORT();
 }

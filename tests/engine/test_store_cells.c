@@ -42,10 +42,10 @@ static int same_value(const store_cell *c, int d, const char *expected, size_t l
 static void test_pack_text(void)
 {
 	const char *const a[STORE_DIMENSIONS] = {"R0A", "A", "F", "N", "25-34", "5",
-	                                         "Nursing", "", "", "", "", ""};
+	                                         "Nursing", "", "", "", "", "", ""};
 	const char *const b[STORE_DIMENSIONS] = {"Say \"hi\"", "back\\slash", "tab\there",
 	                                         "caf\xc3\xa9", "a/b", "\x01", "", "", "",
-	                                         "", "", ""};
+	                                         "", "", "", ""};
 	store_pack pack;
 	memset(&pack, 0, sizeof pack);
 	store_pack_reset(&pack);
@@ -82,7 +82,7 @@ static void test_pack_text(void)
 	store_pack_free(&quoted_pack);
 	/* An empty value before a non-empty one stays. */
 	const char *const c[STORE_DIMENSIONS] = {"X", "", "", "", "", "", "", "", "", "",
-	                                         "", "Jewish"};
+	                                         "", "Jewish", ""};
 	store_cell cc = cell_of(c, 1, 0, 0);
 	store_pack_reset(&pack);
 	CHECK(store_pack_add(&pack, &cc) == 0);
@@ -104,7 +104,7 @@ static void test_sqlite_reads_pack(void)
 	const char *const v[STORE_DIMENSIONS] = {"Trust \"X\"", "a\\b", "line\nbreak",
 	                                         "\x1f", "\xe2\x82\xac", "8c", "Allied Health",
 	                                         "bank", "capability", "performance", "",
-	                                         "Christian"};
+	                                         "Christian", "hearing"};
 	store_pack pack;
 	memset(&pack, 0, sizeof pack);
 	store_cell c = cell_of(v, 5, 4, 3);
@@ -230,7 +230,9 @@ static void test_damaged(void)
 		"{}",
 		"[",
 		"[[1,2]]",
-		"[[1,2,3,\"a\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"x\"]]",
+		/* one value more than the thirteen dimensions */
+		"[[1,2,3,\"a\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\","
+		"\"x\"]]",
 		"[[1.5,2,3]]",
 		"[[null,2,3]]",
 		"[[1,2,3,4]]",

@@ -125,6 +125,9 @@ static int ingest_with(parity_ingest_summary *summary, const char *file,
 
 /* ---- matching --------------------------------------------------------------- */
 
+static void expect_value(const char *column, const char *value,
+                         suggest_verdict verdict, const char *code);
+
 static void test_header_match_strengths(void)
 {
 	unsigned d;
@@ -150,6 +153,37 @@ static void test_header_match_strengths(void)
 	CHECK(suggest_header_match("date", "Application Date", &d) == MATCH_SYNONYM);
 	CHECK(suggest_header_match("sex", "", &d) == MATCH_NONE);
 	CHECK(suggest_header_match("religion", "Notes", &d) == MATCH_NONE);
+}
+
+/* The headers ESR, NHS Jobs and local systems give sexual orientation and
+ * religion, in every kind's draft. */
+static void test_header_match_orientation_and_religion(void)
+{
+	unsigned d;
+	CHECK(suggest_header_match("sexual_orientation", "Sexual Orientation", &d) ==
+	      MATCH_EXACT);
+	CHECK(suggest_header_match("sexual_orientation", "Sexuality", &d) == MATCH_SYNONYM);
+	CHECK(suggest_header_match("sexual_orientation", "Sexual Orientation Description",
+	                           &d) == MATCH_SYNONYM);
+	CHECK(suggest_header_match("sexual_orientation", "Sex Orientation", &d) ==
+	      MATCH_SYNONYM);
+	CHECK(suggest_header_match("sex", "Sex Orientation", &d) == MATCH_NONE);
+	CHECK(suggest_header_match("religion", "Religious Belief", &d) == MATCH_SYNONYM);
+	CHECK(suggest_header_match("religion", "Religion/Belief", &d) == MATCH_SYNONYM);
+	CHECK(suggest_header_match("religion", "Religious Belief Description", &d) ==
+	      MATCH_SYNONYM);
+	CHECK(suggest_header_match("religion", "Faith or Belief", &d) == MATCH_SYNONYM);
+	CHECK(suggest_header_match("religion", "Employee Religion", &d) == MATCH_CONTAINS);
+	/* Coded from the NHS lists, so their values are judged like ethnicity's. */
+	CHECK(suggest_is_coded("sexual_orientation") && suggest_is_coded("religion"));
+	expect_value("sexual_orientation", "Heterosexual or Straight", VALUE_KNOWN, "1");
+	expect_value("sexual_orientation", "Lesbian", VALUE_KNOWN, "2");
+	expect_value("sexual_orientation", "Prefer not to say", VALUE_KNOWN, "not stated");
+	expect_value("sexual_orientation", "Martian", VALUE_TODO, "");
+	expect_value("religion", "Islam", VALUE_KNOWN, "G");
+	expect_value("religion", "Atheism", VALUE_KNOWN, "L");
+	expect_value("religion", "Declines to Disclose", VALUE_KNOWN, "not stated");
+	expect_value("religion", "Jedi", VALUE_TODO, "");
 }
 
 /* Check one value's verdict and code. */
@@ -493,6 +527,25 @@ static void test_suggest_errors(void)
 	CHECK(access(draft, F_OK) != 0);
 }
 
+/* The stage columns of a disciplinary extract: headers, flags and
+ * outcomes judged against the lists ingest applies; a blank is not
+ * recorded, never a question. */
+static void test_stage_columns(void)
+{
+	unsigned d;
+	CHECK(suggest_header_match("hearing", "Hearing Held", &d) == MATCH_SYNONYM);
+	CHECK(suggest_header_match("outcome", "Case Outcome", &d) == MATCH_SYNONYM);
+	CHECK(suggest_header_match("investigation", "Investigated", &d) == MATCH_SYNONYM);
+	CHECK(suggest_is_coded("outcome") && suggest_is_coded("hearing"));
+	expect_value("outcome", "Final Written Warning", VALUE_KNOWN, "final_written");
+	expect_value("outcome", "No case to answer", VALUE_KNOWN, "no_case_to_answer");
+	expect_value("outcome", "", VALUE_KNOWN, "not recorded");
+	expect_value("outcome", "Sacked", VALUE_TODO, "");
+	expect_value("hearing", "Yes", VALUE_KNOWN, "Y");
+	expect_value("investigation", " ", VALUE_KNOWN, "not recorded");
+	CHECK(suggest_allowed_codes("outcome")[0] != NULL);
+}
+
 static void test_kind_columns(void)
 {
 	const parity_column *c = parity_kind_columns(PARITY_KIND_DISCIPLINARY);
@@ -501,14 +554,16 @@ static void test_kind_columns(void)
 	for (; c && c[n].name; n++)
 		required += c[n].need == PARITY_COLUMN_REQUIRED;
 	/* README: case_id, organisation, date_entered, process and
-	 * ethnic_category are required. */
-	CHECK(n == 15 && required == 5);
+	 * ethnic_category are required; 13 more, ending with the optional
+	 * stage columns investigation, hearing and outcome. */
+	CHECK(n == 18 && required == 5);
 	CHECK(parity_kind_columns((parity_kind)99) == NULL);
 }
 
 int main(void)
 {
 	RUN(test_header_match_strengths);
+	RUN(test_header_match_orientation_and_religion);
 	RUN(test_value_ethnic);
 	RUN(test_value_other_columns);
 	RUN(test_suggest_awkward);
@@ -521,6 +576,7 @@ int main(void)
 	RUN(test_mapping_refuses_todo);
 	RUN(test_suggest_errors);
 	RUN(test_kind_columns);
+	RUN(test_stage_columns);
 	remove_dir();
 	return HARNESS_REPORT();
 }

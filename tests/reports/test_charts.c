@@ -780,6 +780,44 @@ static void test_pipeline_groups(void)
 	check_chart("pipeline-groups", &f, WIDTH);
 }
 
+/* A pipeline of other stages, from counts given per group (how far
+ * formal cases went): six stages, a group with no cases at all, and a
+ * taller chart than recruitment's three stages at the same width. */
+static void test_pipeline_given_stages(void)
+{
+	chart_pipeline_group groups[] = {{"BME", 0, 0, 0}, {"White", 0, 0, 0},
+	                                 {"Not stated", 0, 0, 0}};
+	chart_pipeline_counts counts[3] = {
+		{{30, 21, 15, 13, 7, 4}, {30, 30, 30, 30, 30, 30}},
+		{{70, 38, 20, 16, 8, 3}, {70, 70, 70, 70, 70, 70}},
+		{{0}, {0}},
+	};
+	pipeline_case c = {.groups = groups, .count = 3};
+	c.style.title = "How far formal cases went, by ethnicity";
+	c.style.stages = 6;
+	c.style.counts = counts;
+	c.style.empty_text = "no cases";
+	static const char *const labels[6] = {
+		"Investigated", "Informal action or worse", "Went to a hearing",
+		"First written warning or worse", "Final written warning or worse",
+		"Dismissed",
+	};
+	for (int k = 0; k < 6; k++)
+		c.style.stage_labels[k] = labels[k];
+	c.style.few_cases = 40;
+	chart_fns f = {pipeline_measure, pipeline_paint, &c};
+	check_chart("pipeline-stages", &f, WIDTH);
+
+	cairo_surface_t *scratch = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+	cairo_t *m = cairo_create(scratch);
+	draw_context_setup(m);
+	pipeline_case three = c;
+	three.style.stages = 3;
+	CHECK(pipeline_measure(m, WIDTH, &c) > pipeline_measure(m, WIDTH, &three));
+	cairo_destroy(m);
+	cairo_surface_destroy(scratch);
+}
+
 static void test_pipeline_edges(void)
 {
 	/* One group; then a group with no applications and one where nobody
@@ -896,6 +934,7 @@ int main(void)
 	RUN(test_funnel_one);
 	RUN(test_pipeline_groups);
 	RUN(test_pipeline_edges);
+	RUN(test_pipeline_given_stages);
 	RUN(test_empty_inputs);
 	RUN(test_writers_and_errors);
 	RUN(test_ratio_suppressed_and_headings);
