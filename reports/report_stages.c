@@ -31,18 +31,13 @@ static const char *stage_grouping(const report_indicator *ind)
 	return NULL;
 }
 
-/* Whether `count` is from 1 to limit - 1. */
-static int small(uint64_t count, unsigned limit)
-{
-	return limit > 1 && count >= 1 && count < limit;
-}
-
 /*
  * Collect the stage rows of `ind`'s grouping in ladder order. Returns how
- * many stages (> 0), 0 when the results hold none, or -1 when one of their
- * counts is hidden, or when a count, or the difference between one stage's
- * count and the next's (the cases that stopped there), is small: the chart
- * and the table would reveal it.
+ * many stages (> 0), 0 when the results hold none, or -1 when the published
+ * set withholds any of them (it knows the ladder: each stage's cases are
+ * some of the previous stage's, and those that stopped there are a count
+ * it protects): the chart and the table show the ladder whole or not at
+ * all.
  */
 static int stage_rows(stage_set *set, const report *rep, const report_indicator *ind)
 {
@@ -71,20 +66,10 @@ static int stage_rows(stage_set *set, const report *rep, const report_indicator 
 	}
 	if (!set->count)
 		return 0;
-	uint64_t before[2] = {set->crude[0]->ratio.n1, set->crude[0]->ratio.n2};
-	for (size_t k = 0; k < set->count; k++) {
-		const parity_ratio *r = &set->crude[k]->ratio;
+	for (size_t k = 0; k < set->count; k++)
 		if (report_hidden(rep, set->crude[k]) ||
 		    (set->pooled[k] && report_hidden(rep, set->pooled[k])))
 			return -1;
-		const uint64_t reached[2] = {r->x1, r->x2};
-		for (int g = 0; g < 2; g++) {
-			if (small(reached[g], rep->suppress_below) ||
-			    small(before[g] - reached[g], rep->suppress_below))
-				return -1;
-			before[g] = reached[g];
-		}
-	}
 	return (int)set->count;
 }
 

@@ -247,42 +247,44 @@ static int link_partitions(gate *g, sets *s)
 	return rc;
 }
 
-/* Which marginal group a group of a crossed grouping belongs to: for
- * "a*b" and "White F", the group of `a` that starts it (factor 0) or of
- * `b` that ends it (factor 1). */
-static const char *factor_of(const char *label, const group_set *margin, int factor)
+#define FACTORS_MAX 4 /* characteristics crossed at most (--intersect: 3) */
+
+/* Split `text` on `sep` into `out`; the count, or 0 when there are more
+ * than FACTORS_MAX parts or one is too long. */
+static size_t split(char out[][64], const char *text, char sep)
 {
-	size_t len = strlen(label);
-	for (size_t k = 0; k < margin->count; k++) {
-		const char *m = margin->label[k];
-		size_t ml = strlen(m);
-		if (ml >= len)
-			continue;
-		if (factor == 0 && !strncmp(label, m, ml) && label[ml] == ' ')
-			return m;
-		if (factor == 1 && !strcmp(label + len - ml, m) && label[len - ml - 1] == ' ')
-			return m;
+	size_t n = 0;
+	for (const char *p = text;; p++) {
+		const char *end = strchr(p, sep);
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (n == FACTORS_MAX || len == 0 || len >= 64)
+			return 0;
+		memcpy(out[n], p, len);
+		out[n++][len] = '\0';
+		if (!end)
+			return n;
+		p = end;
 	}
-	return NULL;
 }
 
-/* The groups of `set` that fall in margin group `k` of `margin`, added
- * up to it, with a rest. */
+/* The groups of `set` (a crossed grouping) that fall in group `k` of
+ * `margin` (a grouping of some of its factors: pos[j] is where margin's
+ * factor j sits in set's), added up to it, with a rest. */
 static int link_margin(gate *g, const group_set *set, const group_set *margin,
-                       size_t k, int factor, size_t *parts)
+                       size_t k, const size_t *pos, size_t factors, size_t *parts)
 {
+	char want[FACTORS_MAX][64], have[FACTORS_MAX][64];
+	size_t nm = split(want, margin->label[k], ' ');
 	int rc = 0;
+	if (!nm)
+		return 0;
 	for (int outcome = 0; outcome < 2 && !rc; outcome++) {
 		size_t n = 0;
 		for (size_t j = 0; j < set->count; j++) {
-			const char *f;
-			if (!strcmp(set->grouping, "ethnic_category")) {
-				char grp = parity_ethnic_group(set->label[j]);
-				f = grp == 'W' ? "White" : grp == 'B' ? "BME" : NULL;
-			} else {
-				f = factor_of(set->label[j], margin, factor);
-			}
-			if (f && !strcmp(f, margin->label[k]))
+			int in = split(have, set->label[j], ' ') == factors;
+			for (size_t f = 0; f < nm && in; f++)
+				in = !strcmp(have[pos[f]], want[f]);
+			if (in)
 				parts[n++] = outcome ? set->x[j] : set->n[j];
 		}
 		if (!n)
@@ -295,31 +297,67 @@ static int link_margin(gate *g, const group_set *set, const group_set *margin,
 	return rc;
 }
 
-/* Crossed groupings ("white_bme*sex") and ethnic categories add up to
- * the groups of each grouping they cross (White, F, ...). */
+/* Ethnic categories add up to White and BME. */
+static int link_categories(gate *g, const group_set *set, const group_set *margin,
+                           size_t *parts)
+{
+	int rc = 0;
+	for (size_t k = 0; k < margin->count && !rc; k++)
+		for (int outcome = 0; outcome < 2 && !rc; outcome++) {
+			size_t n = 0;
+			for (size_t j = 0; j < set->count; j++) {
+				char grp = parity_ethnic_group(set->label[j]);
+				const char *f = grp == 'W' ? "White" : grp == 'B' ? "BME" : NULL;
+				if (f && !strcmp(f, margin->label[k]))
+					parts[n++] = outcome ? set->x[j] : set->n[j];
+			}
+			if (!n)
+				continue;
+			char key[KEY_MAX];
+			snprintf(key, sizeof key, "%s|ethnic_category|%s|rest|%c", set->stem,
+			         margin->label[k], outcome ? 'x' : 'n');
+			rc = sum_with_rest(g, outcome ? margin->x[k] : margin->n[k], parts, n, key);
+		}
+	return rc;
+}
+
+/*
+ * Crossed groupings (white_bme*sex, ethnic_category*sex*disability) add up
+ * to the groups of every grouping of some of their factors in the same
+ * table (White; F; White F ...), each with a rest for the people whose
+ * other characteristics are not known; ethnic categories add up to White
+ * and BME.
+ */
 static int link_crossings(gate *g, sets *s)
 {
 	int rc = 0;
 	for (size_t i = 0; i < s->count && !rc; i++) {
 		group_set *set = &s->items[i];
-		char first[64], second[64];
-		const char *star = strchr(set->grouping, '*');
+		char fs[FACTORS_MAX][64], fm[FACTORS_MAX][64];
+		size_t nf = split(fs, set->grouping, '*'), pos[FACTORS_MAX];
 		size_t *parts = malloc((set->count + 2) * sizeof *parts);
 		if (!parts)
 			return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
 		if (!strcmp(set->grouping, "ethnic_category")) {
 			group_set *m = set_find(s, set->stem, "white_bme");
-			for (size_t k = 0; m && k < m->count && !rc; k++)
-				rc = link_margin(g, set, m, k, 0, parts);
-		} else if (star && !strchr(star + 1, '*')) {
-			snprintf(first, sizeof first, "%.*s", (int)(star - set->grouping),
-			         set->grouping);
-			snprintf(second, sizeof second, "%s", star + 1);
-			for (int f = 0; f < 2 && !rc; f++) {
-				group_set *m = set_find(s, set->stem, f ? second : first);
-				for (size_t k = 0; m && k < m->count && !rc; k++)
-					rc = link_margin(g, set, m, k, f, parts);
+			if (m)
+				rc = link_categories(g, set, m, parts);
+		}
+		for (size_t j = 0; nf > 1 && j < s->count && !rc; j++) {
+			const group_set *m = &s->items[j];
+			size_t nm = j == i || strcmp(m->stem, set->stem) ? 0
+			            : split(fm, m->grouping, '*');
+			int ok = nm > 0 && nm < nf;
+			for (size_t a = 0; a < nm && ok; a++) {
+				ok = 0;
+				for (size_t b = 0; b < nf && !ok; b++)
+					if (!strcmp(fm[a], fs[b])) {
+						pos[a] = b;
+						ok = 1;
+					}
 			}
+			for (size_t k = 0; ok && k < m->count && !rc; k++)
+				rc = link_margin(g, set, m, k, pos, nf, parts);
 		}
 		free(parts);
 	}
@@ -406,6 +444,63 @@ static int link_stages(gate *g, const parity_result_row *rows, size_t count,
 			for (int side = 0; side < 2 && !rc; side++) {
 				size_t part = cells[i * C_COUNTS + (side ? C_X2 : C_X1)];
 				rc = gate_sum(g, cells[j * C_COUNTS + (side ? C_N2 : C_N1)], &part, 1);
+			}
+		}
+	}
+	return rc;
+}
+
+/*
+ * How far formal cases went: each stage's cases are some of the previous
+ * stage's (those that stopped there are the difference, an unprinted
+ * count), and every stage row has the same base (the cases). A pooled row
+ * (over grounds) of a stage has the crude row's counts.
+ */
+static int link_stage_ladder(gate *g, const parity_result_row *rows, size_t count,
+                             const size_t *cells)
+{
+	int rc = 0;
+	for (size_t i = 0; i < count && !rc; i++) {
+		const parity_result_row *a = &rows[i];
+		int rank = parity_case_stage_rank(a->stratum);
+		if (strcmp(a->stratum_kind, "stage") || rank < 0)
+			continue;
+		for (size_t j = 0; j < count && !rc; j++) {
+			const parity_result_row *b = &rows[j];
+			if (strcmp(b->stratum_kind, "stage") || strcmp(a->indicator, b->indicator) ||
+			    strcmp(a->grouping, b->grouping) || strcmp(window_of(a), window_of(b)))
+				continue;
+			if (b->pooled && !a->pooled && !strcmp(a->stratum, b->stratum)) {
+				for (int c = 0; c < C_COUNTS && !rc; c++)
+					rc = gate_sum(g, cells[j * C_COUNTS + (size_t)c],
+					              &cells[i * C_COUNTS + (size_t)c], 1);
+				continue;
+			}
+			if (a->pooled || b->pooled || parity_case_stage_rank(b->stratum) <= rank)
+				continue;
+			/* The next stage recorded after a's. */
+			int next = 1;
+			for (size_t k = 0; k < count && next; k++)
+				next = !(!rows[k].pooled && !strcmp(rows[k].stratum_kind, "stage") &&
+				         !strcmp(rows[k].grouping, a->grouping) &&
+				         !strcmp(window_of(&rows[k]), window_of(a)) &&
+				         parity_case_stage_rank(rows[k].stratum) > rank &&
+				         parity_case_stage_rank(rows[k].stratum) <
+				         parity_case_stage_rank(b->stratum));
+			if (!next)
+				continue;
+			for (int side = 0; side < 2 && !rc; side++) {
+				char key[KEY_MAX], st[STEM_MAX];
+				size_t part[2] = {cells[j * C_COUNTS + (side ? C_X2 : C_X1)], GATE_NONE};
+				size_t base = cells[j * C_COUNTS + (side ? C_N2 : C_N1)];
+				stem(st, sizeof st, a);
+				snprintf(key, sizeof key, "%s|%s|%s|stopped|%s", st, a->grouping,
+				         side ? a->group2 : a->group1, a->stratum);
+				rc = sum_with_rest(g, cells[i * C_COUNTS + (side ? C_X2 : C_X1)],
+				                   part, 1, key);
+				if (!rc)
+					rc = gate_sum(g, cells[i * C_COUNTS + (side ? C_N2 : C_N1)],
+					              &base, 1);
 			}
 		}
 	}
@@ -575,6 +670,8 @@ int parity_publish_build(parity_published **out, const parity_results *results,
 		                     &pub->cells[results->count * C_COUNTS]);
 	if (!rc)
 		rc = link_stages(pub->g, results->rows, results->count, pub->cells);
+	if (!rc)
+		rc = link_stage_ladder(pub->g, results->rows, results->count, pub->cells);
 	if (!rc)
 		rc = gate_run(pub->g);
 	if (rc)

@@ -37,6 +37,7 @@ recovered, else 0. Usage:
 import argparse
 import csv
 import glob
+import math
 import os
 import re
 import subprocess
@@ -116,42 +117,37 @@ class Reader:
     def propagate(self):
         """Bounds from every sum; returns True when something narrowed."""
         changed = False
+        inf = math.inf
         for terms in self.equations:
-            # sum(coef * v) == 0 with coef in {+1, -1} (possibly merged)
+            # sum(coef * v) == 0
             unknown = [(n, c) for n, c in terms.items() if n not in self.known and c]
             const = sum(c * self.known[n] for n, c in terms.items() if n in self.known)
+            for n, _ in unknown:
+                self.unknown(n)
+            lims = []
             for n, c in unknown:
-                if n not in self.bounds:
-                    self.unknown(n)
-            for n, c in unknown:
-                # c * v_n = -const - sum(others)
-                lo_rest = hi_rest = 0
-                for m, d in unknown:
-                    if m == n:
-                        continue
-                    lo, hi = self.bounds[m]
-                    a, b = d * lo, d * hi
-                    lo_rest += min(a, b)
-                    hi_rest += max(a, b)
-                lo_v = Fraction(-const - hi_rest, c)
-                hi_v = Fraction(-const - lo_rest, c)
-                if lo_v > hi_v:
-                    lo_v, hi_v = hi_v, lo_v
-                b = self.bounds[n]
-                new_lo = max(b[0], -(-lo_v.numerator // lo_v.denominator))
-                new_hi = min(b[1], hi_v.numerator // hi_v.denominator)
-                if abs(lo_rest) >= INF // 2 or abs(hi_rest) >= INF // 2:
-                    # one side open: only the finite side narrows
-                    if c > 0 and hi_rest >= INF // 2:
-                        new_lo = b[0]
-                    if c > 0 and lo_rest <= -INF // 2:
-                        new_hi = b[1]
-                    if c < 0 and lo_rest <= -INF // 2:
-                        new_lo = b[0]
-                    if c < 0 and hi_rest >= INF // 2:
-                        new_hi = b[1]
-                if new_lo > b[0] or new_hi < b[1]:
-                    b[0], b[1] = new_lo, new_hi
+                lo, hi = self.bounds[n]
+                lo = min(lo, INF)
+                hi = hi if hi < INF else inf
+                lims.append((c * lo, c * hi) if c > 0 else (c * hi, c * lo))
+            total_lo = sum(l for l, _ in lims)
+            total_hi = sum(h for _, h in lims)
+            for k, (n, c) in enumerate(unknown):
+                l, h = lims[k]
+                # the others' sum, without this term (careful with inf)
+                rest_lo = total_lo - l if l > -inf else sum(x for j, (x, _) in enumerate(lims) if j != k)
+                rest_hi = total_hi - h if h < inf else sum(y for j, (_, y) in enumerate(lims) if j != k)
+                # c * v = -const - rest
+                a, b = -const - rest_hi, -const - rest_lo
+                lo_v, hi_v = (a / c, b / c) if c > 0 else (b / c, a / c)
+                bnd = self.bounds[n]
+                new_lo = bnd[0] if lo_v == -inf else max(bnd[0], math.ceil(lo_v - 1e-9))
+                if (math.isnan(lo_v) or math.isnan(hi_v) or lo_v == inf or
+                        hi_v == -inf or lo_v > hi_v + 1e-9):
+                    continue  # an assumption that does not hold here
+                new_hi = bnd[1] if hi_v == inf else min(bnd[1], math.floor(hi_v + 1e-9))
+                if new_lo > bnd[0] or new_hi < bnd[1]:
+                    bnd[0], bnd[1] = new_lo, new_hi
                     changed = True
         for names, value in self.at_least:
             unknown = [n for n in names if n not in self.known]
@@ -347,22 +343,28 @@ def sums(reader, run, rows):
 
 
 def crossed(reader, run, m, period, stratum, grouping, labels, gs):
-    """White F + White M = White; White F + BME F + (ethnicity not stated) = F."""
-    first, second = grouping.split("*", 1)
-    for factor, margin_grouping in ((0, first), (1, second)):
-        margin = gs.get(margin_grouping, set())
+    """White F + White M = White; White F + BME F + (ethnicity not stated) = F;
+    for three characteristics, every grouping of some of them likewise."""
+    factors = grouping.split("*")
+    for margin_grouping, margin in gs.items():
+        mf = margin_grouping.split("*")
+        if len(mf) >= len(factors) or not all(f in factors for f in mf):
+            continue
+        pos = [factors.index(f) for f in mf]
         for g in margin:
-            members = [l for l in labels
-                       if (factor == 0 and l.startswith(g + " ")) or
-                       (factor == 1 and l.endswith(" " + g))]
+            want = g.split(" ")
+            if len(want) != len(mf):
+                continue
+            members = [l for l in labels if len(l.split(" ")) == len(factors) and
+                       all(l.split(" ")[p] == w for p, w in zip(pos, want))]
             if not members:
                 continue
             for nx in ("n", "x"):
                 parts = [(run, m, period, "overall", stratum, grouping, l, nx) for l in members]
-                # The second factor's not-stated among the first factor's
-                # group is unknown; the reader assumes sex is always stated
-                # (the issue's own example) but not disability.
-                if not (factor == 0 and margin_grouping == "white_bme" and second == "sex"):
+                # The other factors' not-stated among the margin's group
+                # are unknown; the reader assumes sex is always stated
+                # (the issue's own example) but nothing else.
+                if not (factors == ["white_bme", "sex"] and mf == ["white_bme"]):
                     rest = (run, m, period, stratum, grouping, g, nx, "rest")
                     reader.unknown(rest)
                     parts.append(rest)
@@ -540,12 +542,16 @@ def main():
             tv = true_value(name, truths, rows_by_run)
             if tv is not None and tv == reader.known[name]:
                 leaks.append((name, tv, "sums and bounds", where))
-    # A small complement (those not appointed, say) from two known counts.
+    # A small complement (those not appointed, say) from two known counts,
+    # one of them hidden: worked out only if both are right.
     for name, v in list(reader.known.items()):
-        if len(name) == 8 and name[7] == "x":
-            n = reader.known.get(name[:7] + ("n",))
-            if n is not None and 1 <= n - v < a.threshold and (
-                    name in reader.hidden or name[:7] + ("n",) in reader.hidden):
+        nname = name[:7] + ("n",)
+        if len(name) == 8 and name[7] == "x" and nname in reader.known and (
+                name in reader.hidden or nname in reader.hidden):
+            n = reader.known[nname]
+            if (1 <= n - v < a.threshold and
+                    true_value(name, truths, rows_by_run) == v and
+                    true_value(nname, truths, rows_by_run) == n):
                 leaks.append((name[:7] + ("n-x",), n - v, "difference", None))
     for name, v, how in ratio_attack(reader, ratios, rows_by_run, a.threshold):
         if name in reader.hidden:

@@ -9,7 +9,8 @@
 #   1. the demo;
 #   2. a monthly sequence of three reports across a year end, the one where
 #      "What changed" quoted last year's ratio of a suppressed row;
-#   3. the sample scaled down to 5%, so that most cells are small;
+#   3. the sample scaled down to 5%, so that most cells are small, and the
+#      demo with three characteristics crossed (--intersect);
 #   4. the nhs-digital policy: 1 to 7 shown as *, other counts rounded to 5.
 # Each attack is also shown able to fail: with every [c] count read as if
 # printed (--reveal-secondaries), or with the quoted ratio of a suppressed
@@ -85,6 +86,14 @@ mkdir -p small
 do_cmd_test 3.1 0 "board-report.pdf" "$PARITY" demo --sample small --out small-demo
 do_cmd_test 3.2 0 "attack:" "${ATTACK[@]}" small-demo
 do_cmd_test 3.3 1 "RECOVERED" "${ATTACK[@]}" --reveal-secondaries small-demo
+
+# ---- 3b. three characteristics crossed (--intersect): every cell small --------
+do_cmd_test 3.4 0 "board report" "$PARITY" report --db demo/parity.db --out crossed \
+    --intersect ethnic_category,sex,disability --intersect white_bme,age_band
+check 3.5 "the crossed cells are in report-tables.csv" \
+    grep -q 'ethnic_category\*sex\*disability' crossed/report-tables.csv
+do_cmd_test 3.6 0 "attack:" "${ATTACK[@]}" crossed
+do_cmd_test 3.7 1 "RECOVERED" "${ATTACK[@]}" --reveal-secondaries crossed
 
 # ---- 4. the NHS Digital policy ---------------------------------------------------
 do_cmd_test 4.1 0 "board report" "$PARITY" report --db demo/parity.db --out nhsd \
