@@ -132,6 +132,16 @@ static void cohort_table(draw_doc *doc, const report *rep, const char *id)
 		int diff = !strcmp(c->arm, "difference");
 		snprintf(row[C_ARM].text, size, "%s", !strcmp(c->arm, "cohort") ? "Cohort"
 		         : diff ? "Difference" : "Comparators");
+		if (report_cohort_hidden(rep, c)) {
+			/* Ratios over the arm's small counts would give them away. */
+			snprintf(row[C_BEFORE].text, size, "%s", diff ? " " : "suppressed");
+			snprintf(row[C_AFTER].text, size, "%s", diff ? " " : "suppressed");
+			snprintf(row[C_CHANGE].text, size, "suppressed");
+			snprintf(row[C_P].text, size, "-");
+			snprintf(row[C_VERDICT].text, size, "small numbers");
+			r++;
+			continue;
+		}
 		if (diff) {
 			snprintf(row[C_BEFORE].text, size, " ");
 			snprintf(row[C_AFTER].text, size, " ");

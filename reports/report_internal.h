@@ -111,6 +111,10 @@ int report_hidden(const report *rep, const parity_result_row *row);
  * ratio itself is printed: its counts are the published totals. */
 int report_strata_hidden(const report *rep, const parity_result_row *pooled);
 
+/* Whether the published set withholds the figures of cohort result `c`
+ * (for a "difference" row: either arm's). */
+int report_cohort_hidden(const report *rep, const parity_cohort_result *c);
+
 /* The main row matching a trend row's indicator, grouping, stratum and
  * pooling in the report's period, or NULL. */
 const parity_result_row *report_row_like(const report *rep,

@@ -198,6 +198,22 @@ int report_hidden(const report *rep, const parity_result_row *row)
 	return parity_publish_row_hidden(rep->pub, row);
 }
 
+int report_cohort_hidden(const report *rep, const parity_cohort_result *c)
+{
+	const parity_results *res = rep->results;
+	if (strcmp(c->arm, "difference"))
+		return parity_publish_cohort_hidden(rep->pub, c);
+	/* The difference divides the cohort's change by the comparators'. */
+	for (size_t i = 0; i < res->cohort_count; i++) {
+		const parity_cohort_result *o = &res->cohorts[i];
+		if (o != c && !strcmp(o->cohort_id, c->cohort_id) &&
+		    !strcmp(o->indicator, c->indicator) && strcmp(o->arm, "difference") &&
+		    parity_publish_cohort_hidden(rep->pub, o))
+			return 1;
+	}
+	return 0;
+}
+
 int report_strata_hidden(const report *rep, const parity_result_row *pooled)
 {
 	if (!pooled)

@@ -219,7 +219,8 @@ static void key_points(draw_doc *doc, const report *rep)
 	for (size_t i = 0; i < res->cohort_count; i++) {
 		const parity_cohort_result *c = &res->cohorts[i];
 		if (strcmp(c->arm, "difference") || (strncmp(c->verdict, "improved", 8) &&
-		                                     strncmp(c->verdict, "worsened", 8)))
+		                                     strncmp(c->verdict, "worsened", 8)) ||
+		    report_cohort_hidden(rep, c))
 			continue;
 		report_bullet(doc, report_small, "%s", c->statement);
 	}

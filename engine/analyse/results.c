@@ -179,6 +179,14 @@ static const char *row_method(const parity_result_row *row)
 	return row->interval[0] ? row->interval : parity_ci_method_name(row->ratio.method);
 }
 
+/* The analysts' files carry every count unsuppressed: each says so in its
+ * header (a last CSV column "publication", "internal" on every row; a
+ * "publication" field opening the JSON), so that none is mistaken for the
+ * files to publish (the report's, which pass the disclosure gate). */
+#define PUBLICATION_MARK "internal"
+#define PUBLICATION_NOTE "internal: every count unsuppressed; not for publication " \
+	"(publish the board report, its charts and report-tables.csv)"
+
 static const char results_header[] =
 	"indicator,grouping,group1,group2,stratum_kind,stratum,period,"
 	"x1,n1,rate1,x2,n2,rate2,ratio,ci_low,ci_high,method,level,"
@@ -226,7 +234,9 @@ static void csv_row(FILE *out, const parity_result_row *row, int trend)
 	csv_next_text(out, row->estimate);
 	fprintf(out, ",%d", row->pooled);
 	const parity_pooled *p = &row->pool;
-	csv_next_number(out, p->p, row->pooled);
+	/* A pooled ratio of 0 or infinity has no z test (README): no p. */
+	int tested = row->pooled && p->estimable && isfinite(p->log_se);
+	csv_next_number(out, p->p, tested);
 	fputc(',', out);
 	if (row->pooled)
 		fprintf(out, "%zu", p->strata);
@@ -295,7 +305,7 @@ static void csv_row(FILE *out, const parity_result_row *row, int trend)
 		fputc(',', out);
 	if (trend)
 		csv_next_text(out, row->cohorts);
-	fputc('\n', out);
+	fputs("," PUBLICATION_MARK "\n", out);
 }
 
 static int write_rows_csv(const parity_result_row *rows, size_t count, int trend,
@@ -306,7 +316,7 @@ static int write_rows_csv(const parity_result_row *rows, size_t count, int trend
 	if (rc)
 		return rc;
 	fputs(results_header, file.file);
-	fputs(trend ? ",cohorts\n" : "\n", file.file);
+	fputs(trend ? ",cohorts,publication\n" : ",publication\n", file.file);
 	for (size_t i = 0; i < count; i++)
 		csv_row(file.file, &rows[i], trend);
 	return util_atomic_commit(&file);
@@ -395,8 +405,9 @@ static void json_row(FILE *out, const parity_result_row *row, int trend)
 	if (row->pooled) {
 		const parity_pooled *p = &row->pool;
 		fputs("\"pool\": {", out);
-		json_field_double(out, "p", p->p, 1);
-		json_field_double(out, "z", p->z, 1);
+		int tested = p->estimable && isfinite(p->log_se);
+		json_field_double(out, "p", tested ? p->p : NAN, 1);
+		json_field_double(out, "z", tested ? p->z : NAN, 1);
 		json_field_double(out, "log_se", p->log_se, 1);
 		json_field_u64(out, "strata", p->strata, 1);
 		json_field_u64(out, "informative", p->informative, 1);
@@ -517,6 +528,7 @@ static void json_marks(FILE *out, const parity_results *results)
 /* The header fields every JSON file shares. */
 static void json_context(FILE *out, const parity_results *results)
 {
+	json_field_text(out, "publication", PUBLICATION_NOTE, 1);
 	json_field_text(out, "engine_version", parity_version(), 1);
 	json_field_text(out, "period", results->period, 1);
 	json_field_text(out, "organisation", results->organisation, 1);
@@ -604,7 +616,7 @@ static const char cohorts_header[] =
 	"after_window,before_x1,before_n1,before_x2,before_n2,before_ratio,"
 	"before_ci_low,before_ci_high,after_x1,after_n1,after_x2,after_n2,"
 	"after_ratio,after_ci_low,after_ci_high,ratio_of_ratios,ci_low,ci_high,"
-	"log_diff,se,z,p,level,verdict,statement,note,mdr_low,mdr_high\n";
+	"log_diff,se,z,p,level,verdict,statement,note,mdr_low,mdr_high,publication\n";
 
 /* A pooled window: ratio and interval when estimable. */
 static void csv_pool(FILE *out, const parity_stratum *c, const parity_pooled *p,
@@ -658,7 +670,7 @@ int parity_results_write_cohorts_csv(const parity_results *results, const char *
 		csv_next_text(out, c->note);
 		csv_next_number(out, c->mdr_low, !isnan(c->mdr_low));
 		csv_next_number(out, c->mdr_high, !isnan(c->mdr_high));
-		fputc('\n', out);
+		fputs("," PUBLICATION_MARK "\n", out);
 	}
 	return util_atomic_commit(&file);
 }

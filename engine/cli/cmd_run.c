@@ -321,8 +321,10 @@ static int take_file(run_tally *tally, parity_store *store, const char *real,
 		return rc;
 	}
 	if (rc) {
+		/* Kept in the log, the history, changes.txt and error.txt: the
+		 * values it quotes stay in the rejects file only. */
 		char message[2048];
-		snprintf(message, sizeof message, "%s", parity_error_last());
+		parity_publish_message(message, sizeof message, parity_error_last());
 		parity_log_write(log, PARITY_LOG_WARN, "%s (%s): refused: %s", f->name, kind,
 		                 message);
 		note(tally, f, summary.sha256, "quarantined", message);

@@ -803,33 +803,87 @@ static int bind_run(parity_store *store, const char *sql, int64_t a, int64_t b,
 	return step == SQLITE_DONE ? 0 : store_fail(store, step, what);
 }
 
-/* Refuse the file for values nothing maps: name each, its column, how many
- * rows carry it and where it first appears. */
+#define UNKNOWN_QUOTED 24   /* characters of an unknown value a message quotes */
+#define UNKNOWN_ID_LIKE 20  /* distinct unknown values in one column: an id column */
+
+/*
+ * Refuse the file for values nothing maps. Every value goes to the rejects
+ * file (owner-only), with its column, rows and first line. The message
+ * names each column and quotes a few values, cut to UNKNOWN_QUOTED
+ * characters (a run keeps none of them: see parity_publish_message); a
+ * column with UNKNOWN_ID_LIKE or more distinct unknown values is most
+ * likely an identifier mapped to a coded column, so its values are not
+ * quoted at all and the message says to check the mapping.
+ */
 static int refuse_unknown(ingest *in)
 {
-	char message[1800];
-	size_t used = (size_t)snprintf(message, sizeof message,
-	                               "%s: %zu value%s that no code list or mapping "
-	                               "knows:", in->path, in->unknown_count,
-	                               in->unknown_count == 1 ? "" : "s");
-	for (size_t i = 0; i < in->unknown_count && i < 8 && used < sizeof message; i++) {
+	char message[1800], detail[300];
+	size_t per_field[F_COUNT_] = {0};
+	int rc = 0;
+	for (size_t i = 0; i < in->unknown_count; i++)
+		per_field[in->unknown[i].field]++;
+	for (size_t i = 0; i < in->unknown_count && !rc; i++) {
 		const unknown_value *u = &in->unknown[i];
-		used += (size_t)snprintf(message + used, sizeof message - used,
-		                         "\n  column '%s': \"%s\" on %llu row%s (first on "
-		                         "line %llu)", in->column_name[u->field], u->value,
-		                         (unsigned long long)u->rows, u->rows == 1 ? "" : "s",
-		                         (unsigned long long)u->first_line);
+		snprintf(detail, sizeof detail, "column '%s': \"%s\" is in no code list "
+		         "or mapping (%llu row%s)", in->column_name[u->field], u->value,
+		         (unsigned long long)u->rows, u->rows == 1 ? "" : "s");
+		rc = ingest_reject_note(in, u->first_line, detail);
 	}
-	if (in->unknown_count > 8 && used < sizeof message)
-		used += (size_t)snprintf(message + used, sizeof message - used,
-		                         "\n  ... and %zu more", in->unknown_count - 8);
+	if (rc)
+		return rc;
+	size_t used = (size_t)snprintf(message, sizeof message,
+	                               "%s: %zu%s value%s that no code list or mapping "
+	                               "knows (%s listed in the rejects file):", in->path,
+	                               in->unknown_count, in->unknown_more ? " or more" : "",
+	                               in->unknown_count == 1 ? "" : "s",
+	                               in->unknown_more ? "the first of them" : "each");
+	size_t quoted = 0;
+	for (int f = 0; f < F_COUNT_ && used < sizeof message; f++) {
+		if (!per_field[f])
+			continue;
+		const unknown_value *first = NULL;
+		uint64_t rows = 0;
+		for (size_t i = 0; i < in->unknown_count; i++)
+			if (in->unknown[i].field == f) {
+				rows += in->unknown[i].rows;
+				if (!first)
+					first = &in->unknown[i];
+			}
+		if (per_field[f] >= UNKNOWN_ID_LIKE || in->unknown_more) {
+			used += (size_t)snprintf(message + used, sizeof message - used,
+			                         "\n  column '%s': %zu%s different values on %llu "
+			                         "rows (the first on line %llu): this looks like "
+			                         "an identifier or another column mapped to %s; "
+			                         "check the mapping's [columns] section",
+			                         in->column_name[f], per_field[f],
+			                         in->unknown_more ? " or more" : "",
+			                         (unsigned long long)rows,
+			                         (unsigned long long)first->first_line,
+			                         in->column_name[f]);
+			continue;
+		}
+		for (size_t i = 0; i < in->unknown_count && used < sizeof message; i++) {
+			const unknown_value *u = &in->unknown[i];
+			if (u->field != f || quoted == 8)
+				continue;
+			quoted++;
+			used += (size_t)snprintf(message + used, sizeof message - used,
+			                         "\n  column '%s': \"%.*s%s\" on %llu row%s (first "
+			                         "on line %llu)", in->column_name[u->field],
+			                         UNKNOWN_QUOTED, u->value,
+			                         strlen(u->value) > UNKNOWN_QUOTED ? "..." : "",
+			                         (unsigned long long)u->rows,
+			                         u->rows == 1 ? "" : "s",
+			                         (unsigned long long)u->first_line);
+		}
+	}
 	if (used < sizeof message)
 		snprintf(message + used, sizeof message - used,
 		         "\nMap each value to a code in a mapping file (for example "
-		         "[%s] then \"%s = <code>\"), or send unmapped values to not "
-		         "stated with \"unknown_values = not stated\" under [settings]; "
-		         "'parity mapping --suggest' drafts a mapping.",
-		         in->column_name[in->unknown[0].field], in->unknown[0].value);
+		         "[%s] then a line \"value = <code>\"), or send unmapped values "
+		         "to not stated with \"unknown_values = not stated\" under "
+		         "[settings]; 'parity mapping --suggest' drafts a mapping.",
+		         in->column_name[in->unknown[0].field]);
 	return parity_error_set(PARITY_EDATA, "%s", message);
 }
 

@@ -98,6 +98,17 @@ int ingest_reject(ingest *in, FILE *late, const csvread_record *record,
 	return 0;
 }
 
+int ingest_reject_note(ingest *in, uint64_t line, const char *detail)
+{
+	int rc;
+	if (!in->rejects_open && (rc = open_rejects(in)))
+		return rc;
+	fprintf(in->rejects.file, "%llu,", (unsigned long long)line);
+	csvread_write_text(in->rejects.file, detail);
+	fputc('\n', in->rejects.file);
+	return 0;
+}
+
 /* ---- re-reading rows -------------------------------------------------------- */
 
 typedef struct rereader {

@@ -547,6 +547,12 @@ int ingest_is_not_stated(const char *code, size_t length);
 int ingest_is_not_known(const char *code, size_t length);
 
 /* ingest_dups.c: duplicates found after the read, and their rejects. */
+/* Write a line to the rejects file (opening it) that is about the file,
+ * not one row: `line` (where it is first seen) and `detail`, which may
+ * quote values: the rejects file is owner-only and is where they stay.
+ * Returns 0 or an error. */
+int ingest_reject_note(ingest *in, uint64_t line, const char *detail);
+
 int ingest_reject(ingest *in, FILE *out, const csvread_record *record,
                   const char *reason, const char *detail);
 int ingest_resolve_duplicates(ingest *in);

@@ -813,3 +813,22 @@ void parity_publish_summarise(parity_publish_summary *out,
 		out->rows_withheld += pub->hidden[i];
 	out->unprotected = gate_unprotected(pub->g);
 }
+
+void parity_publish_message(char *out, size_t size, const char *message)
+{
+	static const char withheld[] = "[value withheld]";
+	size_t o = 0;
+	if (!size)
+		return;
+	for (const char *p = message ? message : ""; *p && o + 1 < size; p++) {
+		const char *close = *p == '"' ? strchr(p + 1, '"') : NULL;
+		if (!close) {
+			out[o++] = *p;
+			continue;
+		}
+		for (const char *w = withheld; *w && o + 1 < size; w++)
+			out[o++] = *w;
+		p = close;
+	}
+	out[o] = '\0';
+}

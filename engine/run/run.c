@@ -4,6 +4,7 @@
  * the inbox with its moves to archive and quarantine.
  */
 #include "parity/run.h"
+#include "parity/publish.h"
 
 #include "parity/common.h"
 #include "util/sha256.h"
@@ -407,8 +408,11 @@ void parity_log_write(parity_log *log, parity_log_level level, const char *fmt, 
 	for (char *p = message; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
-	char escaped[sizeof message];
-	util_escape_controls(escaped, sizeof escaped, message);
+	/* The log is kept: no value quoted from a delivered file goes in it
+	 * (the rejects file has them). */
+	char safe[sizeof message], escaped[sizeof message];
+	parity_publish_message(safe, sizeof safe, message);
+	util_escape_controls(escaped, sizeof escaped, safe);
 	if (level != PARITY_LOG_INFO)
 		log->warnings++;
 	if (log->file) {

@@ -100,6 +100,16 @@ void parity_publish_count_text(char *buf, size_t size,
                                const parity_published *pub, uint64_t value,
                                parity_count_mark mark);
 
+/**
+ * A message safe to keep or publish (the run's log, history, changes.txt,
+ * a quarantined file's error.txt, the report): `message` with every value
+ * it quotes from a file (anything between double quotes) replaced by
+ * "[value withheld]", so that no value of any column, an identifier
+ * least of all, is stored or published. The values stay in the 0600
+ * rejects file. Writes at most `size` bytes, always terminated.
+ */
+void parity_publish_message(char *out, size_t size, const char *message);
+
 /** Printed counts hidden as primary and as secondary, rows whose figures
  *  are withheld, and counts still recoverable (0 unless nothing was left
  *  to hide). */

@@ -54,6 +54,11 @@ first=$(sed -n 2p in/recruitment.csv)
 # A file with too many bad rows, for the run's quarantine.
 { head -1 in/recruitment.csv; sed -n 2,40p in/recruitment.csv; sed -n 2,10p in/recruitment.csv; } \
     > in/broken.csv
+# A mapping mix-up: the ids in the ethnic category column. The run refuses
+# the file; its message, the log, the history, changes.txt and error.txt
+# must not quote them (the rejects file lists them, as it does rows).
+awk -F, -v OFS=, 'NR == 1 || (NR <= 60 && $1 ~ /^ZQ7/) { if (NR > 1) $4 = $1; print }' \
+    in/recruitment.csv > in/mixup.csv
 # Every person-level id in the extracts.
 { cut -d, -f1 in/recruitment.csv; awk -F, '{ print $NF }' in/recruitment.csv
   cut -d, -f1 in/workforce.csv in/training.csv; cut -d, -f1,2 in/disciplinary.csv | tr , '\n'
@@ -100,6 +105,7 @@ pipeline() {
         cp in/recruitment.csv "$d/site/inbox/recruitment-2025-03.csv"
         cp in/workforce.csv "$d/site/inbox/workforce-2025-03-31.csv"
         cp in/broken.csv "$d/site/inbox/recruitment-broken.csv"
+        cp in/mixup.csv "$d/site/inbox/recruitment-mixup.csv"
         "$PARITY" run --config "$d/site/parity.ini" --date 2025-04-05 \
             || echo "exit $? run"
     } > "$d/said" 2>&1
@@ -114,12 +120,14 @@ for d in u022 u000; do
         test -s "$d/report/board-report.pdf" -a -s "$d/site/out/2025-04/board-report.pdf"
     check "1.$d.2" "the run quarantined the broken file" \
         test -s "$d/site/quarantine/recruitment-broken.csv.rejects.csv"
+    check "1.$d.2b" "and the mixed-up one, saying it looks like an identifier column" \
+        grep -q "recruitment-mixup.csv.*looks like an identifier" "$d/site/parity.log"
     # Everything parity created: all but the inputs copied in by this script
     # (the extracts it moves to the archive and quarantine keep their own
     # mode, in folders only the owner can open).
     find "$d" -type f ! -name said ! -name renamed.csv ! -name parity.ini \
         ! -path '*/archive/*' ! -path '*/quarantine/recruitment-broken.csv' \
-        ! -perm 0600 -printf '%m %p\n' > "$d.loose-files"
+        ! -path '*/quarantine/recruitment-mixup.csv' ! -perm 0600 -printf '%m %p\n' > "$d.loose-files"
     find "$d" -mindepth 1 -type d ! -path "$d/site" ! -path "$d/site/inbox" \
         ! -perm 0700 -printf '%m %p\n' > "$d.loose-dirs"
     check "1.$d.3" "every file created is 0600 ($(head -3 "$d.loose-files" | tr '\n' ' '))" \
@@ -143,7 +151,8 @@ pdftotext "$d/site/out/2025-04/board-report.pdf" "$d/run-report.txt"
 # Text outputs: all but the extracts themselves (inputs, archived or
 # quarantined) and the rejects files. Raw bytes of the PNGs and PDFs too.
 find "$d" -type f ! -name renamed.csv ! -path '*/archive/*' ! -path '*/inbox/*' \
-    ! -path '*/quarantine/recruitment-broken.csv' ! -name '*.rejects.csv' \
+    ! -path '*/quarantine/recruitment-broken.csv' ! -path '*/quarantine/recruitment-mixup.csv' \
+    ! -name '*.rejects.csv' \
     ! -name '*.db' > outputs.txt
 check 2.1 "outputs to search: PDF text, CSV, JSON, SVG, log, changes, error report" \
     bash -c "for e in report.txt results.csv results.json report-tables.csv .svg .png parity.log \
@@ -156,6 +165,13 @@ check 2.2 "no id in the databases or any output ($(head -3 leaks.txt | tr '\n' '
     test ! -s leaks.txt
 check 2.3 "the id search finds ids where they are (the rejects file)" \
     grep -qF "$(cut -d, -f1 <<< "$first")" "$d/rej/recruitment.csv.rejects.csv"
+check 2.3b "the mixed-up file's ids are in its rejects file only" \
+    grep -qF "$(sed -n 2p in/mixup.csv | cut -d, -f1)" "$d/site/quarantine/recruitment-mixup.csv.rejects.csv"
+check 2.3c "the analysts' files say they are not for publication" \
+    bash -c "head -1 $d/analyse/results.csv | grep -q ',publication\$' &&
+             sed -n 2p $d/analyse/results.csv | grep -q ',internal\$' &&
+             head -1 $d/analyse/trend.csv | grep -q ',publication\$' &&
+             grep -q '\"publication\": \"internal: every count unsuppressed' $d/analyse/results.json"
 check 2.4 "the duplicate's message names its line, not its id" \
     grep -qF "duplicate application_id (first on line 2)" "$d/rej/recruitment.csv.rejects.csv"
 

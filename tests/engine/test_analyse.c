@@ -445,6 +445,53 @@ static void test_analyse_find_and_select(void)
 	fx_close(store);
 }
 
+static void test_analyse_pooled_zero_has_no_p(void)
+{
+	/* No White applicant appointed in either organisation: R = 0, the
+	 * pooled ratio is 0, Greenland-Robins' variance is undefined and no z
+	 * test is made (README), so results.csv leaves p_pooled empty. Was:
+	 * p_pooled = 1. */
+	fx_open();
+	fx_apps("P", "2024-06-01", "A", "F", "N", "5", 30, 30, 0);
+	fx_apps("P", "2024-06-01", "H", "F", "N", "6", 30, 30, 8);
+	fx_apps("Q", "2024-06-01", "A", "F", "N", "5", 30, 30, 0);
+	fx_apps("Q", "2024-06-01", "H", "F", "N", "6", 30, 30, 9);
+	parity_store *store = fx_store();
+	parity_results *r = analyse(store, "2024/25", PARITY_CI_KOOPMAN, 0, 0);
+	const parity_result_row *pooled = parity_results_find(r, NULL, "WRES2", "organisation",
+	                                                      NULL, "2024/25", 1);
+	CHECK(pooled && pooled->pool.estimable && pooled->pool.ratio == 0);
+	char path[] = "/tmp/parity-test-pooled-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	if (fd >= 0)
+		close(fd);
+	CHECK(parity_results_write_csv(r, path) == 0);
+	FILE *f = fopen(path, "r");
+	char line[4096], header[4096];
+	int found = 0;
+	if (f && fgets(header, sizeof header, f)) {
+		/* The p_pooled field of the pooled organisation row. */
+		size_t column = 0;
+		for (char *h = header; h && strncmp(h, "p_pooled,", 9); h = strchr(h, ','), h = h ? h + 1 : h)
+			column++;
+		while (fgets(line, sizeof line, f))
+			if (strstr(line, "All organisations (pooled)") && !strncmp(line, "WRES2,", 6)) {
+				char *field = line;
+				for (size_t k = 0; k < column && field; k++)
+					field = strchr(field, ',') ? strchr(field, ',') + 1 : NULL;
+				CHECK(field && *field == ',');
+				found = 1;
+			}
+	}
+	CHECK(found);
+	if (f)
+		fclose(f);
+	unlink(path);
+	parity_results_free(r);
+	fx_close(store);
+}
+
 int main(void)
 {
 	parity_init();
@@ -456,5 +503,6 @@ int main(void)
 	RUN(test_analyse_periods);
 	RUN(test_analyse_history);
 	RUN(test_analyse_find_and_select);
+	RUN(test_analyse_pooled_zero_has_no_p);
 	return HARNESS_REPORT();
 }
