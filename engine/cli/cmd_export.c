@@ -13,6 +13,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 	        "Usage: parity export --db DB --counts FILE [--suppress N]\n"
+	        "                     [--disclosure threshold|nhs-digital]\n"
 	        "\n"
 	        "Write the database's count cube to FILE as an aggregate CSV: one row per\n"
 	        "distinct cell, with the columns kind, month (YYYY-MM), organisation,\n"
@@ -31,6 +32,9 @@ static void usage(FILE *out)
 	        "                    the row would be from 1 to N-1 are written *; such a\n"
 	        "                    file starts with a comment line and cannot be\n"
 	        "                    ingested (N >= 2; 5 hides 1 to 4)\n"
+	        "  --disclosure P    threshold (with --suppress N, as above) or\n"
+	        "                    nhs-digital: counts from 1 to 7 written *, others\n"
+	        "                    rounded to the nearest 5 (implies a published file)\n"
 	        "  -q, --quiet       print only errors\n"
 	        "  -h, --help        show this help\n"
 	        "\n"
@@ -44,13 +48,14 @@ int cmd_export(int argc, char **argv)
 		{"db", required_argument, NULL, 'd'},
 		{"counts", required_argument, NULL, 'c'},
 		{"suppress", required_argument, NULL, 's'},
+		{"disclosure", required_argument, NULL, 'D'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *db_path = NULL, *counts_path = NULL;
 	uint64_t suppress = 0;
-	int quiet = 0, c;
+	int quiet = 0, c, policy = -1;
 
 	optind = 0;
 	while ((c = cli_getopt("export", argc, argv, "d:c:s:qh", longopts)) != -1) {
@@ -64,6 +69,11 @@ int cmd_export(int argc, char **argv)
 				                       "number from 2 up (5 hides counts of 1 "
 				                       "to 4)", optarg);
 			break;
+		case 'D':
+			if ((policy = parity_disclosure_parse(optarg)) < 0)
+				return cli_usage_error("export", "--disclosure '%s': use threshold "
+				                       "or nhs-digital", optarg);
+			break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: return EX_USAGE;
@@ -75,6 +85,12 @@ int cmd_export(int argc, char **argv)
 		return cli_usage_error("export", "--counts FILE is required");
 	if (optind < argc)
 		return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
+	if (policy == PARITY_DISCLOSURE_THRESHOLD && !suppress)
+		suppress = 5;
+	if (policy == PARITY_DISCLOSURE_NHS_DIGITAL && suppress)
+		return cli_usage_error("export", "--suppress and --disclosure nhs-digital: "
+		                       "choose one (nhs-digital hides 1 to 7)");
+	int published = suppress || policy >= 0;
 
 	parity_store *store = NULL;
 	int rc = parity_store_open(&store, db_path, 0);
@@ -87,14 +103,23 @@ int cmd_export(int argc, char **argv)
 		parity_store_close(store);
 		return cli_fail("export", rc);
 	}
-	rc = parity_store_export_counts(&summary, store, counts_path, suppress);
+	/* A file for publishing is the disclosure gate's to show. */
+	rc = published ? parity_publish_export_counts(&summary, store, counts_path,
+	                                              policy < 0 ? PARITY_DISCLOSURE_THRESHOLD
+	                                                         : (parity_disclosure)policy,
+	                                              (unsigned)suppress)
+	               : parity_store_export_counts(&summary, store, counts_path, 0);
 	parity_store_close(store);
 	if (rc)
 		return cli_fail("export", rc);
 	if (!quiet) {
 		printf("%s: %" PRIu64 " cells, %" PRIu64 " rows in all\n", counts_path,
 		       summary.cells, summary.rows);
-		if (suppress)
+		if (policy == PARITY_DISCLOSURE_NHS_DIGITAL)
+			printf("  suppressed for publishing (NHS Digital): %" PRIu64 " counts "
+			       "shown as *, the others rounded to 5; this file cannot be "
+			       "ingested\n", summary.suppressed);
+		else if (suppress)
 			printf("  suppressed for publishing: %" PRIu64 " counts shown as <%"
 			       PRIu64 ", %" PRIu64 " withheld as *; this file cannot be "
 			       "ingested\n", summary.suppressed, suppress, summary.withheld);

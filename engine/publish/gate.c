@@ -27,7 +27,7 @@ gate *gate_new(gate_policy policy, uint64_t threshold)
 		return NULL;
 	g->policy = policy;
 	g->threshold = threshold;
-	g->slot_count = 1024;
+	g->slot_count = 64;
 	g->slots = calloc(g->slot_count, sizeof *g->slots);
 	if (!g->slots) {
 		free(g);
@@ -50,6 +50,15 @@ void gate_free(gate *g)
 	free(g->rels);
 	free(g->parts);
 	free(g);
+}
+
+void gate_reset(gate *g)
+{
+	for (size_t i = 0; i < g->count; i++)
+		free(g->keys[i]);
+	g->count = g->rel_count = g->part_count = 0;
+	g->unprotected = 0;
+	memset(g->slots, 0, g->slot_count * sizeof *g->slots);
 }
 
 static uint64_t hash(const char *s)

@@ -35,6 +35,9 @@ typedef enum gate_policy {
 gate *gate_new(gate_policy policy, uint64_t threshold);
 void gate_free(gate *g);
 
+/* Forget every cell and sum, keeping the memory, for the next table. */
+void gate_reset(gate *g);
+
 /*
  * The cell named `key` (any text that names one count: the same count
  * printed in several places is registered under one key and so gets one

@@ -22,37 +22,6 @@ static const char header[] =
 	"staff_group,contract,process,grounds,sexual_orientation,religion,stage,rows,"
 	"shortlisted,appointed\n";
 
-/* How each of a row's three counts is shown. */
-enum shown { SHOWN, SMALL, WITHHELD };
-
-/*
- * Primary suppression: a count from 1 to limit-1 is SMALL. Then, while two
- * counts of the row are both shown and differ by 1 to limit-1 (so the
- * difference, a small number of people, could be worked out), the larger is
- * WITHHELD.
- */
-static void suppress_row(enum shown shown[3], const int64_t count[3], int64_t limit)
-{
-	for (int i = 0; i < 3; i++)
-		shown[i] = count[i] >= 1 && count[i] < limit ? SMALL : SHOWN;
-	static const int pairs[3][2] = {{0, 1}, {1, 2}, {0, 2}};
-	for (int changed = 1; changed;) {
-		changed = 0;
-		for (int p = 0; p < 3; p++) {
-			int a = pairs[p][0], b = pairs[p][1];
-			if (shown[a] != SHOWN || shown[b] != SHOWN)
-				continue;
-			int64_t d = count[a] - count[b];
-			if (d < 0)
-				d = -d;
-			if (d >= 1 && d < limit) {
-				shown[count[a] >= count[b] ? a : b] = WITHHELD;
-				changed = 1;
-			}
-		}
-	}
-}
-
 /* ---- the cells of one kind and month, summed --------------------------- */
 
 /* A combination of dimension values and its summed counts. */
@@ -214,7 +183,8 @@ static void free_set(summed_set *set)
 /* Write the combinations of one kind and month, in order, skipping those
  * whose counts sum to nothing; then empty the set. 0 or PARITY_ENOMEM. */
 static int write_month(FILE *out, parity_export_summary *summary, summed_set *set,
-                        const char *kind, int month, uint64_t suppress)
+                        const char *kind, int month, parity_export_text_fn shown,
+                        void *context)
 {
 	if (!set->count)
 		return 0;
@@ -254,23 +224,18 @@ static int write_month(FILE *out, parity_export_summary *summary, summed_set *se
 			fputc(',', out);
 			v += n;
 		}
-		enum shown shown[3] = {SHOWN, SHOWN, SHOWN};
-		if (suppress)
-			suppress_row(shown, count, (int64_t)suppress);
-		for (int k = 0; k < 3; k++) {
-			if (k)
-				fputc(',', out);
-			if (shown[k] == SMALL) {
-				fprintf(out, "<%" PRIu64, suppress);
-				summary->suppressed++;
-			} else if (shown[k] == WITHHELD) {
-				fputc('*', out);
-				summary->withheld++;
-			} else {
-				fprintf(out, "%" PRId64, count[k]);
+		char text[3][32];
+		if (shown) {
+			int rc = shown(text, count, context);
+			if (rc) {
+				clear_set(set);
+				return rc;
 			}
+		} else {
+			for (int k = 0; k < 3; k++)
+				snprintf(text[k], sizeof text[k], "%" PRId64, count[k]);
 		}
-		fputc('\n', out);
+		fprintf(out, "%s,%s,%s\n", text[0], text[1], text[2]);
 		summary->cells++;
 		summary->rows += (uint64_t)count[0];
 	}
@@ -280,6 +245,18 @@ static int write_month(FILE *out, parity_export_summary *summary, summed_set *se
 
 int parity_store_export_counts(parity_export_summary *summary, parity_store *store,
                                const char *path, uint64_t suppress)
+{
+	if (suppress)
+		return parity_error_set(PARITY_EUSAGE, "suppress %" PRIu64 ": a published "
+		                        "export is the disclosure gate's "
+		                        "(parity_publish_export_counts)", suppress);
+	return parity_store_export_counts_shown(summary, store, path, NULL, NULL, NULL);
+}
+
+int parity_store_export_counts_shown(parity_export_summary *summary,
+                                     parity_store *store, const char *path,
+                                     const char *comment, parity_export_text_fn shown,
+                                     void *context)
 {
 	util_atomic_file file;
 	sqlite3_stmt *stmt = NULL;
@@ -293,10 +270,6 @@ int parity_store_export_counts(parity_export_summary *summary, parity_store *sto
 	if (!store || !path || !*path)
 		return parity_error_set(PARITY_EUSAGE, "parity_store_export_counts: missing "
 		                        "argument");
-	if (suppress == 1 || suppress > 1000000)
-		return parity_error_set(PARITY_EUSAGE, "suppress %" PRIu64 ": give a "
-		                        "threshold from 2 (hide 1s) up, such as 5 (hide 1 "
-		                        "to 4), or 0 for none", suppress);
 	/* Packs by kind and month (the index's order): the cells of each kind
 	 * and month are summed, sorted and written before the next. */
 	rc = store_prepare(store, &stmt, "SELECT kind, month, cells, id FROM cell_packs "
@@ -307,11 +280,8 @@ int parity_store_export_counts(parity_export_summary *summary, parity_store *sto
 		goto done;
 	open = 1;
 	FILE *out = file.file;
-	if (suppress)
-		fprintf(out, "# parity aggregate export - SUPPRESSED for publishing: "
-		        "counts from 1 to %" PRIu64 " are shown as <%" PRIu64 " and counts "
-		        "that would reveal them as * - this file cannot be ingested\n",
-		        suppress - 1, suppress);
+	if (comment)
+		fprintf(out, "# %s\n", comment);
 	fputs(header, out);
 	int step;
 	char kind[32] = "";
@@ -322,7 +292,7 @@ int parity_store_export_counts(parity_export_summary *summary, parity_store *sto
 		if (!pack_kind)
 			pack_kind = "";
 		if (strcmp(pack_kind, kind) || pack_month != month) {
-			if ((rc = write_month(out, summary, &set, kind, month, suppress)))
+			if ((rc = write_month(out, summary, &set, kind, month, shown, context)))
 				goto done;
 			snprintf(kind, sizeof kind, "%s", pack_kind);
 			month = pack_month;
@@ -341,7 +311,7 @@ int parity_store_export_counts(parity_export_summary *summary, parity_store *sto
 		rc = store_fail(store, step, "reading the counts");
 		goto done;
 	}
-	if ((rc = write_month(out, summary, &set, kind, month, suppress)))
+	if ((rc = write_month(out, summary, &set, kind, month, shown, context)))
 		goto done;
 	rc = util_atomic_commit(&file);
 	open = 0;

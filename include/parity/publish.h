@@ -10,6 +10,7 @@
 #define PARITY_PUBLISH_H
 
 #include "parity/analyse.h"
+#include "parity/store.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -109,6 +110,20 @@ void parity_publish_count_text(char *buf, size_t size,
  * rejects file. Writes at most `size` bytes, always terminated.
  */
 void parity_publish_message(char *out, size_t size, const char *message);
+
+/**
+ * Write the store's count cube for publishing (parity_store_export_counts
+ * with each row's counts shown as the disclosure gate says): under the
+ * threshold policy (threshold N >= 2) a count from 1 to N-1 is written
+ * "<N", and a count that would give one away, or give away a small
+ * difference (those not shortlisted, not appointed), "*"; under
+ * nhs-digital, 1 to 7 are written "*" and other counts rounded to the
+ * nearest 5. The file starts with a comment line and cannot be ingested.
+ * Returns 0 or the store's error; *summary counts what was hidden.
+ */
+int parity_publish_export_counts(parity_export_summary *summary, parity_store *store,
+                                 const char *path, parity_disclosure policy,
+                                 unsigned threshold);
 
 /** Printed counts hidden as primary and as secondary, rows whose figures
  *  are withheld, and counts still recoverable (0 unless nothing was left

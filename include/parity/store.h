@@ -65,6 +65,25 @@ typedef struct parity_export_summary {
 int parity_store_export_counts(parity_export_summary *summary, parity_store *store,
                                const char *path, uint64_t suppress);
 
+/**
+ * How an export shows the three counts of one row (rows, shortlisted,
+ * appointed): fill text[k] (at most 31 characters) and return 0, or an
+ * error code to stop the export. Used by the disclosure gate
+ * (parity_publish_export_counts), which owns what a published export shows.
+ */
+typedef int (*parity_export_text_fn)(char text[3][32], const int64_t counts[3],
+                                     void *context);
+
+/**
+ * parity_store_export_counts() with each row's counts written as `text`
+ * says, and `comment` (NULL: none) as a first line, "# " added. The file
+ * cannot be ingested when a comment is given.
+ */
+int parity_store_export_counts_shown(parity_export_summary *summary,
+                                     parity_store *store, const char *path,
+                                     const char *comment, parity_export_text_fn text,
+                                     void *context);
+
 #ifdef __cplusplus
 }
 #endif

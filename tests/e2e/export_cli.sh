@@ -74,11 +74,22 @@ do_cmd_test 4.1 0 "this file cannot be ingested" \
     "$PARITY" export --db f.db --counts pub.csv --suppress 5
 check 4.2 "comment line first" grep -q '^# parity aggregate export - SUPPRESSED' pub.csv
 # good.csv, R9A 2024-04 A: 10 rows, 6 shortlisted, 2 appointed. 2 is small
-# (<5); 10 - 6 = 4 would reveal the 4 not shortlisted, so 10 is withheld.
-check 4.3 "small and revealing counts hidden" grep -q '^recruitment,2024-04,R9A,A,F,N,25-34,5,Nursing,,,,,,,\*,6,<5$' pub.csv
+# (<5); 10 - 6 = 4 would reveal the 4 not shortlisted, so 10 or 6 is
+# withheld: the disclosure gate hides the smaller, 6 (then neither the 4
+# not shortlisted nor the 4 not appointed can be worked out).
+check 4.3 "small and revealing counts hidden" grep -q '^recruitment,2024-04,R9A,A,F,N,25-34,5,Nursing,,,,,,,10,\*,<5$' pub.csv
 # 5, 5, 5: all shown (no small count, no small difference)
 check 4.4 "nothing hidden when nothing is small" grep -q ",5,5,5$" pub.csv
 do_cmd_test 4.5 65 "cannot be ingested" "$PARITY" ingest --db e.db --kind counts pub.csv
+# NHS Digital: 1 to 7 are *, others rounded to the nearest 5 (10 stays 10).
+do_cmd_test 4.6 0 "NHS Digital" \
+    "$PARITY" export --db f.db --counts nhsd.csv --disclosure nhs-digital
+check 4.7 "R9A: 10 rounded, 6 and 2 starred" \
+    grep -q '^recruitment,2024-04,R9A,A,F,N,25-34,5,Nursing,,,,,,,10,\*,\*$' nhsd.csv
+check 4.8 "no count from 1 to 7, every other a multiple of 5" \
+    bash -c "grep -v '^#' nhsd.csv | tail -n +2 | awk -F, '{ for (k = NF - 2; k <= NF; k++) if (\$k != \"*\" && (\$k % 5 || (\$k >= 1 && \$k <= 7))) bad = 1 } END { exit bad }'"
+do_cmd_test 4.9 64 "choose one" \
+    "$PARITY" export --db f.db --counts x.csv --suppress 5 --disclosure nhs-digital
 
 # 5. usage
 do_cmd_test 5.1 64 "--counts FILE is required" "$PARITY" export --db a.db
