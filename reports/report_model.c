@@ -248,7 +248,7 @@ static const parity_result_row *band_row(const report_indicator *ind,
 static int disclose(report *rep)
 {
 	const parity_results *res = rep->results;
-	int rc = parity_publish_build(&rep->pub, res, rep->opt.disclosure,
+	int rc = parity_publish_build(&rep->pub, res, (parity_disclosure)rep->opt.disclosure,
 	                              rep->opt.suppress_below);
 	if (rc)
 		return rc;

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CANDIDATES_AROUND 12  /* cells around a leak tried as partners */
+#define CANDIDATES_AROUND 48  /* cells around a leak tried as partners */
 #define STUCK_ROUNDS 24       /* rounds on one leak before hiding its ties */
 #define OWED_MAX 8            /* hidden cells still worked out, to free */
 
@@ -306,14 +306,20 @@ static int best_partner(size_t *pick, size_t *left, int *helps, gate *g, reader 
  */
 static int protect(gate *g, reader *v, size_t *cand)
 {
-	size_t origin = GATE_NONE, spent = 0, owed[OWED_MAX], depth = 0;
-	for (size_t round = 0; round <= g->count; round++) {
-		size_t leaks = 0, comp_leaks = 0, pick = GATE_NONE, left = 0, n;
-		int rc = reader_read(g, v, READ_ALL, &leaks);
-		if (rc)
-			return rc;
-		if (!leaks)
-			return 0;
+	size_t origin = GATE_NONE, spent = 0, owed[OWED_MAX], depth = 0, leaks = 0;
+	size_t *comp_leaks = calloc(g->count, sizeof *comp_leaks);
+	int rc = 0;
+	if (!comp_leaks)
+		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	/* Read every component once; after that only the one a cell was
+	 * hidden in changes, and only it is read again. */
+	for (size_t c = 0; c < g->count && !rc; c++)
+		if (v->comp_cell_at[c + 1] > v->comp_cell_at[c]) {
+			rc = reader_read(g, v, c, &comp_leaks[c]);
+			leaks += comp_leaks[c];
+		}
+	for (size_t round = 0; !rc && leaks && round <= g->count; round++) {
+		size_t pick = GATE_NONE, left = 0, n;
 		if (origin == GATE_NONE || !reader_leaking(g, v, origin))
 			depth = 0; /* the leak the owed cells were for is closed */
 		while (depth && !reader_point(v, owed[depth - 1]))
@@ -332,48 +338,47 @@ static int protect(gate *g, reader *v, size_t *cand)
 				        g->keys[origin], spent, n);
 			if (!n) {
 				g->unprotected = leaks; /* nothing printed left to hide */
-				return 0;
+				break;
 			}
 			spent = depth = 0;
-			continue;
-		}
-		/* Cut one derivation of the leak: the printed cells it reads. */
-		int helps = 0, useful = 0;
-		n = reader_derivation(g, v, leak, cand, g->count);
-		if ((rc = reader_read(g, v, comp, &comp_leaks)))
-			return rc;
-		left = comp_leaks;
-		if ((rc = best_partner(&pick, &left, &helps, g, v, comp, leak, cand, n)))
-			return rc;
-		(void)helps;
-		if (pick == GATE_NONE) {
-			/* No derivation (bounds pinned it): every printed cell
-			 * tied to the leak, nearest first. */
-			if ((rc = reader_read(g, v, comp, &comp_leaks)))
-				return rc;
-			n = reader_around(g, v, leak, cand, CANDIDATES_AROUND);
-			n += reader_tied(g, v, leak, cand + n, g->count);
-			left = comp_leaks;
+		} else {
+			/* Cut one derivation of the leak: the printed cells it reads;
+			 * with none (bounds pinned it), the cells around it. */
+			int helps = 0;
+			n = reader_derivation(g, v, leak, cand, g->count);
+			left = comp_leaks[comp];
 			if ((rc = best_partner(&pick, &left, &helps, g, v, comp, leak, cand, n)))
-				return rc;
+				break;
+			if (pick == GATE_NONE) {
+				if ((rc = reader_read(g, v, comp, &left)))
+					break;
+				n = reader_around(g, v, leak, cand, CANDIDATES_AROUND);
+				left = comp_leaks[comp];
+				if ((rc = best_partner(&pick, &left, &helps, g, v, comp, leak, cand, n)))
+					break;
+			}
+			if (pick == GATE_NONE) {
+				g->unprotected = leaks;
+				break;
+			}
+			if (getenv("PARITY_GATE_DEBUG"))
+				fprintf(stderr, "gate: %s (%llu) pinned; hide %s (%llu), %zu of %zu "
+				        "leaks left in its tables\n", g->keys[leak],
+				        (unsigned long long)g->values[leak], g->keys[pick],
+				        (unsigned long long)g->values[pick], left, comp_leaks[comp]);
+			g->marks[pick] = SUPPRESS_SECONDARY;
 		}
-		if (pick == GATE_NONE) {
-			g->unprotected = leaks;
-			return 0;
-		}
-		if (getenv("PARITY_GATE_DEBUG"))
-			fprintf(stderr, "gate: %s (%llu) pinned; hide %s (%llu), %zu of %zu "
-			        "leaks left in its tables\n", g->keys[leak],
-			        (unsigned long long)g->values[leak], g->keys[pick],
-			        (unsigned long long)g->values[pick], left, comp_leaks);
-		g->marks[pick] = SUPPRESS_SECONDARY;
-		if ((rc = reader_read(g, v, comp, &comp_leaks)))
-			return rc;
-		useful = !reader_point(v, pick);
-		if (!useful && reader_point(v, leak) && depth < OWED_MAX)
-			owed[depth++] = pick;
+		size_t now = 0;
+		if ((rc = reader_read(g, v, comp, &now)))
+			break;
+		leaks = leaks - comp_leaks[comp] + now;
+		comp_leaks[comp] = now;
+		if (pick != GATE_NONE && reader_point(v, pick) && reader_point(v, leak) &&
+		    depth < OWED_MAX)
+			owed[depth++] = pick; /* hidden, still worked out: free it next */
 	}
-	return 0;
+	free(comp_leaks);
+	return rc;
 }
 
 /* Clean-up, as tau-Argus does: a secondary cell whose showing leaks

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define GATE_UNBOUNDED 1e18
-#define GATE_ELIMINATION_MAX 1500 /* cells or sums in one system solved together */
+#define GATE_ELIMINATION_MAX 512 /* cells or sums in one system solved together */
 
 typedef struct relation {
 	size_t total;   /* cell index */
@@ -37,6 +37,8 @@ struct gate {
 	size_t unprotected;
 };
 
+#define READER_SCRATCH 9
+
 /*
  * What the reader can know of every cell, and which sum told them. The
  * cells fall into components (cells tied by some chain of sums); hiding a
@@ -55,9 +57,10 @@ typedef struct reader {
 	size_t *comp_rel_at;    /* ... count + 1 offsets */
 	size_t *queue;          /* sums to look at again; queue[0] the length */
 	unsigned char *queued;
+	unsigned char *visits;  /* readings of each sum in this propagation */
 	size_t *todo;           /* scratch, one per cell */
 	unsigned char *seen;    /* scratch, one per cell */
-	size_t *scratch[6];     /* scratch for elimination, one per cell or sum */
+	size_t *scratch[READER_SCRATCH]; /* for elimination, one per cell or sum */
 } reader;
 
 #define READ_ALL ((size_t)-1)

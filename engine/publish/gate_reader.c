@@ -11,6 +11,7 @@
 #include "parity/common.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,12 +83,13 @@ int reader_open(reader *v, const gate *g)
 	v->comp_rel_at = malloc((n + 1) * sizeof *v->comp_rel_at);
 	v->queue = malloc((nr + 1) * sizeof *v->queue);
 	v->queued = calloc(nr + 1, 1);
+	v->visits = calloc(nr + 1, 1);
 	v->todo = malloc(n * sizeof *v->todo);
 	v->seen = calloc(n, 1);
 	int ok = v->lo && v->hi && v->why && v->member_at && v->member_of && v->comp &&
 	         v->comp_cells && v->comp_cell_at && v->comp_rels && v->comp_rel_at &&
-	         v->queue && v->queued && v->todo && v->seen;
-	for (size_t k = 0; k < 6; k++)
+	         v->queue && v->queued && v->visits && v->todo && v->seen;
+	for (size_t k = 0; k < READER_SCRATCH; k++)
 		ok = ok && (v->scratch[k] = malloc((n > nr ? n : nr) * sizeof(size_t) + 8));
 	if (!ok) {
 		reader_close(v);
@@ -127,6 +129,21 @@ int reader_open(reader *v, const gate *g)
 		rel_comp[r] = v->comp[g->rels[r].total];
 	group_by(v->comp_cells, v->comp_cell_at, v->comp, n, n);
 	group_by(v->comp_rels, v->comp_rel_at, rel_comp, nr, n);
+	if (getenv("PARITY_GATE_DEBUG")) {
+		size_t comps = 0, big = 0, big_rels = 0, parts = 0;
+		for (size_t c = 0; c < n; c++) {
+			size_t k = v->comp_cell_at[c + 1] - v->comp_cell_at[c];
+			comps += k > 0;
+			if (k > big) {
+				big = k;
+				big_rels = v->comp_rel_at[c + 1] - v->comp_rel_at[c];
+			}
+		}
+		for (size_t r = 0; r < nr; r++)
+			parts += g->rels[r].count + 1;
+		fprintf(stderr, "gate: %zu cells, %zu sums (%zu members), %zu components; "
+		        "the largest %zu cells, %zu sums\n", n, nr, parts, comps, big, big_rels);
+	}
 	return 0;
 }
 
@@ -144,12 +161,15 @@ void reader_close(reader *v)
 	free(v->comp_rel_at);
 	free(v->queue);
 	free(v->queued);
+	free(v->visits);
 	free(v->todo);
 	free(v->seen);
-	for (size_t k = 0; k < 6; k++)
+	for (size_t k = 0; k < READER_SCRATCH; k++)
 		free(v->scratch[k]);
 	memset(v, 0, sizeof *v);
 }
+
+#define PROPAGATE_ROUNDS 6 /* readings of each sum per propagation, at most */
 
 /* ---- bounds ------------------------------------------------------------------ */
 
@@ -203,9 +223,20 @@ static void propagate(const gate *g, reader *v, const size_t *rels, size_t count
 		v->queued[rels[k]] = 1;
 		v->queue[++v->queue[0]] = rels[k];
 	}
+	/* A sum's own narrowing does not queue it again (one pass over a sum
+	 * reaches what it alone can tell), and no sum is read more than
+	 * PROPAGATE_ROUNDS times per call: bounds creep by small steps
+	 * round a loop of sums, and the elimination that follows pins what
+	 * they would. */
+	unsigned char *visits = v->visits;
+	for (size_t k = 0; k < count; k++)
+		visits[rels[k]] = 0;
 	while (v->queue[0]) {
 		size_t r = v->queue[v->queue[0]--];
-		v->queued[r] = 0;
+		if (visits[r]++ >= PROPAGATE_ROUNDS) {
+			v->queued[r] = 0;
+			continue;
+		}
 		const relation *rel = &g->rels[r];
 		const size_t *p = &g->parts[rel->first];
 		double slo = 0, shi = 0;
@@ -225,7 +256,10 @@ static void propagate(const gate *g, reader *v, const size_t *rels, size_t count
 			if (narrow(v, c, fmax(v->lo[c], lo), fmin(v->hi[c], hi), r))
 				enqueue_sums_of(v, c);
 		}
+		v->queued[r] = 0; /* after its own narrowing: not queued by it */
 	}
+	while (v->queue[0])
+		v->queued[v->queue[v->queue[0]--]] = 0;
 }
 
 /* ---- the sums solved together ---------------------------------------------------- */
@@ -291,28 +325,45 @@ static int eliminate(const gate *g, reader *v, const size_t *cells, size_t ncell
 			prev = c;
 		}
 	}
-	/* Each open cell's system root; visit each root once. */
+	/* Each open cell and each sum with an open cell, listed under its
+	 * system's root (linked lists: one pass, however many systems). */
+	size_t *cell_next = v->scratch[6], *rel_head = v->scratch[7];
+	size_t *rel_next = v->scratch[8], *cell_head = head;
+	for (size_t k = 0; k < ncell; k++)
+		cell_head[cells[k]] = rel_head[cells[k]] = GATE_NONE;
+	for (size_t k = ncell; k-- > 0;) {
+		size_t c = cells[k];
+		if (reader_point(v, c))
+			continue;
+		size_t root = find(parent, c);
+		cell_next[c] = cell_head[root];
+		cell_head[root] = c;
+	}
+	for (size_t j = nrel; j-- > 0;) {
+		const relation *rel = &g->rels[rels[j]];
+		size_t open = reader_point(v, rel->total) ? GATE_NONE : rel->total;
+		for (size_t q = 0; q < rel->count && open == GATE_NONE; q++)
+			if (!reader_point(v, g->parts[rel->first + q]))
+				open = g->parts[rel->first + q];
+		if (open == GATE_NONE)
+			continue;
+		size_t root = find(parent, open);
+		rel_next[j] = rel_head[root];
+		rel_head[root] = j;
+	}
 	for (size_t k = 0; k < ncell; k++) {
 		size_t root = cells[k];
 		if (reader_point(v, root) || find(parent, root) != root)
 			continue;
 		size_t nc = 0, nr = 0;
-		for (size_t j = 0; j < ncell; j++) {
-			size_t c = cells[j];
-			if (!reader_point(v, c) && find(parent, c) == root) {
-				col[c] = nc;
-				list[nc++] = c;
-			}
+		for (size_t c = cell_head[root]; c != GATE_NONE && nc <= GATE_ELIMINATION_MAX;
+		     c = cell_next[c]) {
+			col[c] = nc;
+			list[nc++] = c;
 		}
-		for (size_t j = 0; j < nrel; j++) {
-			const relation *rel = &g->rels[rels[j]];
-			size_t open = reader_point(v, rel->total) ? GATE_NONE : rel->total;
-			for (size_t q = 0; q < rel->count && open == GATE_NONE; q++)
-				if (!reader_point(v, g->parts[rel->first + q]))
-					open = g->parts[rel->first + q];
-			if (open != GATE_NONE && find(parent, open) == root)
-				rows[nr++] = rels[j];
-		}
+		for (size_t j = rel_head[root]; j != GATE_NONE && nr <= GATE_ELIMINATION_MAX;
+		     j = rel_next[j])
+			rows[nr++] = rels[j];
 		if (nr < 2 || nc > GATE_ELIMINATION_MAX || nr > GATE_ELIMINATION_MAX)
 			continue;
 		free(m);
@@ -468,44 +519,53 @@ size_t reader_tied(const gate *g, reader *v, size_t leak, size_t *out, size_t li
  * one of them cuts that derivation. 0 when `leak` needs bounds too, or
  * the system is too big.
  */
-size_t reader_derivation(const gate *g, const reader *v, size_t leak, size_t *out,
-                         size_t limit)
+/* The derivation over at most `cap` sums reached from `leak` breadth
+ * first (all of their unknown counts as columns): a combination of some
+ * of the sums is a derivation as good as one of all of them, and a small
+ * system is cheap to solve. */
+static size_t derivation_within(const gate *g, const reader *v, size_t leak,
+                                size_t *out, size_t limit, size_t cap, int *whole)
 {
-	size_t nc = 0, nr = 0, found = 0, width;
+	size_t nc = 0, nr = 0, found = 0, width, col_cap = 4 * cap + 64;
 	size_t *col = malloc(g->count * sizeof *col);
-	size_t *cells = malloc(GATE_ELIMINATION_MAX * sizeof *cells);
-	size_t *rows = malloc(GATE_ELIMINATION_MAX * sizeof *rows);
-	size_t *piv = malloc(GATE_ELIMINATION_MAX * sizeof *piv);
+	size_t *cells = malloc(col_cap * sizeof *cells);
+	size_t *rows = malloc(cap * sizeof *rows);
+	size_t *piv = malloc((cap + 1) * sizeof *piv);
 	unsigned char *row_in = calloc(g->rel_count + 1, 1);
 	double *m = NULL, *sum = NULL;
+	*whole = 1;
 	if (!col || !cells || !rows || !piv || !row_in)
 		goto done;
 	for (size_t i = 0; i < g->count; i++)
 		col[i] = GATE_NONE;
 	col[leak] = nc;
 	cells[nc++] = leak;
-	for (size_t head = 0; head < nc; head++) {
+	for (size_t head = 0; head < nc && nr < cap; head++) {
 		size_t cell = cells[head];
-		for (size_t k = v->member_at[cell]; k < v->member_at[cell + 1]; k++) {
+		for (size_t k = v->member_at[cell]; k < v->member_at[cell + 1] && nr < cap; k++) {
 			size_t r = v->member_of[k];
 			if (row_in[r])
 				continue;
-			if (nr == GATE_ELIMINATION_MAX)
-				goto done;
+			const relation *rel = &g->rels[r];
+			size_t fresh = 0;
+			for (size_t q = 0; q <= rel->count; q++) {
+				size_t c = q < rel->count ? g->parts[rel->first + q] : rel->total;
+				fresh += !reader_known(g, c) && col[c] == GATE_NONE;
+			}
+			if (nc + fresh > col_cap)
+				continue; /* a sum too wide for this system */
 			row_in[r] = 1;
 			rows[nr++] = r;
-			const relation *rel = &g->rels[r];
 			for (size_t q = 0; q <= rel->count; q++) {
 				size_t c = q < rel->count ? g->parts[rel->first + q] : rel->total;
 				if (reader_known(g, c) || col[c] != GATE_NONE)
 					continue;
-				if (nc == GATE_ELIMINATION_MAX)
-					goto done;
 				col[c] = nc;
 				cells[nc++] = c;
 			}
 		}
 	}
+	*whole = nr < cap;
 	width = nc + nr;
 	m = calloc(nr * width, sizeof *m);
 	if (!m)
@@ -562,4 +622,17 @@ done:
 	free(m);
 	free(sum);
 	return found;
+}
+
+size_t reader_derivation(const gate *g, const reader *v, size_t leak, size_t *out,
+                         size_t limit)
+{
+	/* Small systems first: most derivations are a sum or two. */
+	for (size_t cap = 8; cap <= GATE_ELIMINATION_MAX; cap *= 4) {
+		int whole = 0;
+		size_t n = derivation_within(g, v, leak, out, limit, cap, &whole);
+		if (n || whole)
+			return n;
+	}
+	return 0;
 }

@@ -72,7 +72,8 @@ static size_t rest_cell(gate *g, const char *key, uint64_t value)
 }
 
 /* total = parts + rest, with rest an unprinted cell named `rest_key`
- * (only when the parts do not exceed the total). */
+ * (only when the parts do not exceed the total). `parts` has room for
+ * count + 1: the rest goes at parts[count]. */
 static int sum_with_rest(gate *g, size_t total, size_t *parts, size_t count,
                          const char *rest_key)
 {
@@ -552,10 +553,10 @@ static int register_row(gate *g, sets *s, const parity_result_row *row,
 			return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
 	/* Those not reaching the outcome: base = outcome + the rest. */
 	for (int side = 0; side < 2 && !rc; side++) {
-		size_t part = cells[side ? C_X2 : C_X1];
+		size_t part[2] = {cells[side ? C_X2 : C_X1], GATE_NONE}; /* and the rest */
 		snprintf(key, sizeof key, "%s|%s|%s|not", st, row->grouping,
 		         side ? row->group2 : row->group1);
-		rc = sum_with_rest(g, cells[side ? C_N2 : C_N1], &part, 1, key);
+		rc = sum_with_rest(g, cells[side ? C_N2 : C_N1], part, 1, key);
 	}
 	/* Outcomes counted with no contract recorded are some of x1 + x2. */
 	if (!rc && row->outcome_without_contract) {
