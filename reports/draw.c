@@ -221,19 +221,7 @@ double draw_line_height(cairo_t *cr, draw_font font)
 
 char *draw_format_count(char *buf, size_t size, uint64_t value)
 {
-	char digits[32];
-	char grouped[48];
-	int len = snprintf(digits, sizeof digits, "%llu",
-	                   (unsigned long long)value);
-	size_t out = 0;
-	for (int i = 0; i < len; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			grouped[out++] = ',';
-		grouped[out++] = digits[i];
-	}
-	grouped[out] = '\0';
-	snprintf(buf, size, "%s", grouped);
-	return buf;
+	return util_format_count(buf, size, value);
 }
 
 char *draw_format_ratio(char *buf, size_t size, double value)

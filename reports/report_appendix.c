@@ -25,13 +25,14 @@ static void count_text(char *buf, size_t size, const report *rep, uint64_t value
 	                  small ? PARITY_COUNT_PRIMARY : PARITY_COUNT_SHOWN);
 }
 
-/* `part` as a percentage of `whole`, or "<5" when `part` is a small count
- * (the share would reveal it), or "-" for nothing to share. */
+/* `part` as a percentage of `whole`, or the small-count mark when `part`
+ * is a small count (the share would reveal it), or "-" for nothing to
+ * share. */
 static void share_text(char *buf, size_t size, const report *rep,
                        uint64_t part, uint64_t whole)
 {
 	if (rep->suppress_below > 1 && part >= 1 && part < rep->suppress_below)
-		snprintf(buf, size, "<%u", rep->suppress_below);
+		snprintf(buf, size, "%s", parity_publish_small_mark(rep->pub));
 	else if (whole == 0)
 		snprintf(buf, size, "-");
 	else
@@ -743,8 +744,10 @@ void report_render_record(draw_doc *doc, const report *rep)
 	         res->rolling_years ? res->rolling_years : 2,
 	         res->rolling_years == 1 ? "" : "s");
 	if (rep->suppress_below > 1)
-		snprintf(suppress, sizeof suppress, "counts 1 to %u shown as <%u",
-		         rep->suppress_below - 1, rep->suppress_below);
+		snprintf(suppress, sizeof suppress, "counts 1 to %u shown as %s%s",
+		         rep->suppress_below - 1, parity_publish_small_mark(rep->pub),
+		         parity_publish_policy(rep->pub) == PARITY_DISCLOSURE_NHS_DIGITAL
+		         ? ", others rounded to 5 (NHS Digital)" : "");
 	else
 		snprintf(suppress, sizeof suppress, "off");
 	if (res->first_month > 0 && res->last_month >= res->first_month) {

@@ -152,6 +152,11 @@ extern const draw_font report_table_font; /* 8 pt condensed */
 void report_count_text(char *buf, size_t size, const report *rep,
                        uint64_t value, unsigned mark);
 
+/* The notes' sentence saying how small counts are shown, as the policy
+ * shows them ("<5: between 1 and 4 people; [c]: ..."), with a leading
+ * space; "" when nothing is hidden. */
+void report_small_legend(char *buf, size_t size, const report *rep);
+
 /* Text for excluded count `which` of `row` (notes, quality table). */
 void report_excluded_text(char *buf, size_t size, const report *rep,
                           const parity_result_row *row, parity_excluded which);

@@ -376,13 +376,9 @@ static void indicator_notes(draw_doc *doc, const report *rep,
 	                       "%s rate divided by the %s rate. Band: against 0.80 "
 	                       "to 1.25; * too few cases to draw a conclusion.", w->outcome_label, w->base_label, w->group1,
 	                       w->group2);
-	if (rep->suppress_below > 1)
-		g_string_append_printf(text, " <%u: between 1 and %u people; [c]: "
-		                       "hidden so that a hidden count cannot be worked "
-		                       "out from a total or a difference; a row with a "
-		                       "hidden count shows no rate, ratio or interval, "
-		                       "since they would reveal it.",
-		                       rep->suppress_below, rep->suppress_below - 1);
+	char legend[400];
+	report_small_legend(legend, sizeof legend, rep);
+	g_string_append(text, legend);
 	int infinite = 0;
 	for (size_t i = 0; i < ind->orgs.count; i++) {
 		const parity_ratio *r = &ind->orgs.rows[i]->ratio;

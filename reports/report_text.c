@@ -28,6 +28,24 @@ void report_count_text(char *buf, size_t size, const report *rep,
 	parity_publish_count_text(buf, size, rep->pub, value, (parity_count_mark)mark);
 }
 
+void report_small_legend(char *buf, size_t size, const report *rep)
+{
+	const char *mark = parity_publish_small_mark(rep->pub);
+	if (!mark[0])
+		snprintf(buf, size, "%s", "");
+	else if (parity_publish_policy(rep->pub) == PARITY_DISCLOSURE_NHS_DIGITAL)
+		snprintf(buf, size, " %s in a count column: between 1 and %u people; "
+		         "other counts are rounded to the nearest 5; a row with such a "
+		         "count shows no rate, ratio or interval, since they would "
+		         "reveal it.", mark, rep->suppress_below - 1);
+	else
+		snprintf(buf, size, " %s: between 1 and %u people; [c]: hidden so that "
+		         "a hidden count cannot be worked out from a total or a "
+		         "difference; a row with a hidden count shows no rate, ratio or "
+		         "interval, since they would reveal it.", mark,
+		         rep->suppress_below - 1);
+}
+
 void report_excluded_text(char *buf, size_t size, const report *rep,
                           const parity_result_row *row, parity_excluded which)
 {

@@ -12,7 +12,6 @@
 
 #include "parity/common.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +49,11 @@ void gate_free(gate *g)
 	free(g->rels);
 	free(g->parts);
 	free(g);
+}
+
+uint64_t gate_rounded(uint64_t value)
+{
+	return (value + 2) / 5 * 5;
 }
 
 void gate_reset(gate *g)
@@ -259,12 +263,11 @@ static size_t first_leak(const gate *g, const reader *v)
  * the reader still works out cuts nothing); then the one that leaves the
  * fewest leaks in the component; then the cheapest. *left gets that count.
  */
-static int best_partner(size_t *pick, size_t *left, int *helps, gate *g, reader *v,
+static int best_partner(size_t *pick, size_t *left, gate *g, reader *v,
                         size_t comp, size_t leak, const size_t *cand, size_t n)
 {
 	int pick_freed = 0, pick_useful = 0;
 	*pick = GATE_NONE;
-	*helps = 0;
 	for (size_t k = 0; k < n; k++) {
 		size_t after = 0, c = cand[k];
 		unsigned char was = g->marks[c];
@@ -276,9 +279,6 @@ static int best_partner(size_t *pick, size_t *left, int *helps, gate *g, reader 
 		g->marks[c] = was;
 		if (rc)
 			return rc;
-		if (getenv("PARITY_GATE_TRIALS"))
-			fprintf(stderr, "  try %s (%llu): freed %d useful %d leaks %zu\n", g->keys[c],
-			        (unsigned long long)g->values[c], freed, useful, after);
 		int better = *pick == GATE_NONE || freed > pick_freed ||
 		             (freed == pick_freed && useful > pick_useful) ||
 		             (freed == pick_freed && useful == pick_useful &&
@@ -288,7 +288,6 @@ static int best_partner(size_t *pick, size_t *left, int *helps, gate *g, reader 
 			*left = after;
 			pick_freed = freed;
 			pick_useful = useful;
-			*helps = freed || useful;
 		}
 	}
 	return 0;
@@ -333,9 +332,6 @@ static int protect(gate *g, reader *v, size_t *cand)
 			n = reader_tied(g, v, origin, cand, g->count);
 			for (size_t k = 0; k < n; k++)
 				g->marks[cand[k]] = SUPPRESS_SECONDARY;
-			if (getenv("PARITY_GATE_DEBUG"))
-				fprintf(stderr, "gate: %s held %zu rounds; hide its %zu ties\n",
-				        g->keys[origin], spent, n);
 			if (!n) {
 				g->unprotected = leaks; /* nothing printed left to hide */
 				break;
@@ -344,28 +340,22 @@ static int protect(gate *g, reader *v, size_t *cand)
 		} else {
 			/* Cut one derivation of the leak: the printed cells it reads;
 			 * with none (bounds pinned it), the cells around it. */
-			int helps = 0;
 			n = reader_derivation(g, v, leak, cand, g->count);
 			left = comp_leaks[comp];
-			if ((rc = best_partner(&pick, &left, &helps, g, v, comp, leak, cand, n)))
+			if ((rc = best_partner(&pick, &left, g, v, comp, leak, cand, n)))
 				break;
 			if (pick == GATE_NONE) {
 				if ((rc = reader_read(g, v, comp, &left)))
 					break;
 				n = reader_around(g, v, leak, cand, CANDIDATES_AROUND);
 				left = comp_leaks[comp];
-				if ((rc = best_partner(&pick, &left, &helps, g, v, comp, leak, cand, n)))
+				if ((rc = best_partner(&pick, &left, g, v, comp, leak, cand, n)))
 					break;
 			}
 			if (pick == GATE_NONE) {
 				g->unprotected = leaks;
 				break;
 			}
-			if (getenv("PARITY_GATE_DEBUG"))
-				fprintf(stderr, "gate: %s (%llu) pinned; hide %s (%llu), %zu of %zu "
-				        "leaks left in its tables\n", g->keys[leak],
-				        (unsigned long long)g->values[leak], g->keys[pick],
-				        (unsigned long long)g->values[pick], left, comp_leaks[comp]);
 			g->marks[pick] = SUPPRESS_SECONDARY;
 		}
 		size_t now = 0;
@@ -430,15 +420,6 @@ int gate_run(gate *g)
 		goto done;
 	if (!g->unprotected && (rc = clean_up(g, &v, cand)))
 		goto done;
-	if (getenv("PARITY_GATE_DUMP")) {
-		size_t leaks = 0;
-		rc = reader_read(g, &v, READ_ALL, &leaks);
-		for (size_t i = 0; !rc && i < g->count; i++)
-			if (strstr(g->keys[i], getenv("PARITY_GATE_DUMP")))
-				fprintf(stderr, "dump: %s = %llu printed %d mark %d [%g, %g]\n",
-				        g->keys[i], (unsigned long long)g->values[i],
-				        g->printed[i], g->marks[i], v.lo[i], v.hi[i]);
-	}
 done:
 	free(cand);
 	reader_close(&v);

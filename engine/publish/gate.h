@@ -30,6 +30,9 @@ typedef enum gate_policy {
 	                       secondary cells: rounding blurs every sum */
 } gate_policy;
 
+/* A count as GATE_ROUNDING shows it: to the nearest 5 (NHS Digital). */
+uint64_t gate_rounded(uint64_t value);
+
 /* A new empty gate; NULL when out of memory. A threshold of 0 or 1 hides
  * nothing. */
 gate *gate_new(gate_policy policy, uint64_t threshold);

@@ -11,7 +11,6 @@
 #include "parity/common.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,21 +128,6 @@ int reader_open(reader *v, const gate *g)
 		rel_comp[r] = v->comp[g->rels[r].total];
 	group_by(v->comp_cells, v->comp_cell_at, v->comp, n, n);
 	group_by(v->comp_rels, v->comp_rel_at, rel_comp, nr, n);
-	if (getenv("PARITY_GATE_DEBUG")) {
-		size_t comps = 0, big = 0, big_rels = 0, parts = 0;
-		for (size_t c = 0; c < n; c++) {
-			size_t k = v->comp_cell_at[c + 1] - v->comp_cell_at[c];
-			comps += k > 0;
-			if (k > big) {
-				big = k;
-				big_rels = v->comp_rel_at[c + 1] - v->comp_rel_at[c];
-			}
-		}
-		for (size_t r = 0; r < nr; r++)
-			parts += g->rels[r].count + 1;
-		fprintf(stderr, "gate: %zu cells, %zu sums (%zu members), %zu components; "
-		        "the largest %zu cells, %zu sums\n", n, nr, parts, comps, big, big_rels);
-	}
 	return 0;
 }
 
@@ -411,7 +395,6 @@ int reader_read(const gate *g, reader *v, size_t comp, size_t *leaks)
 {
 	const size_t *cells, *rels;
 	size_t ncell, nrel;
-	size_t *all_rels = NULL;
 	if (comp == READ_ALL) {
 		/* Every component in turn: the same as one at a time. */
 		*leaks = 0;
@@ -426,7 +409,6 @@ int reader_read(const gate *g, reader *v, size_t comp, size_t *leaks)
 		}
 		return 0;
 	}
-	(void)all_rels;
 	cells = &v->comp_cells[v->comp_cell_at[comp]];
 	ncell = v->comp_cell_at[comp + 1] - v->comp_cell_at[comp];
 	rels = &v->comp_rels[v->comp_rel_at[comp]];

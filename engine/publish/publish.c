@@ -10,6 +10,7 @@
 #include "gate.h"
 #include "parity/codes.h"
 #include "parity/common.h"
+#include "util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@ struct parity_published {
 	const parity_results *results;
 	parity_disclosure policy;
 	unsigned threshold;
+	char small_mark[16];    /* "<5", "*" or "" */
 	gate *g;
 	size_t *cells;          /* (count + trend_count) x C_COUNTS */
 	size_t *excluded;       /* (count + trend_count) x PARITY_EXCLUDED_KINDS */
@@ -207,20 +209,32 @@ static int link_partitions(gate *g, sets *s)
 	int rc = 0;
 	size_t room = 16;
 	size_t *parts = malloc(room * sizeof *parts);
-	if (!parts)
-		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	/* Everyone counted in each table: the largest of its groupings' sums,
+	 * found in one pass (a gate used as a dictionary of the tables). */
+	gate *tables = gate_new(GATE_THRESHOLD, 0);
+	uint64_t (*all)[2] = calloc(s->count + 1, sizeof *all);
+	size_t *table_of = calloc(s->count + 1, sizeof *table_of);
+	if (!parts || !tables || !all || !table_of) {
+		rc = parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < s->count; i++) {
+		const group_set *o = &s->items[i];
+		if (strchr(o->grouping, '*'))
+			continue;
+		size_t t = table_of[i] = gate_cell(tables, o->stem, 0, 0);
+		if (t == GATE_NONE) {
+			rc = parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+			goto done;
+		}
+		all[t][0] = o->sum_n > all[t][0] ? o->sum_n : all[t][0];
+		all[t][1] = o->sum_x > all[t][1] ? o->sum_x : all[t][1];
+	}
 	for (size_t i = 0; i < s->count && !rc; i++) {
 		group_set *set = &s->items[i];
 		if (strchr(set->grouping, '*'))
 			continue;
-		uint64_t all_n = 0, all_x = 0;
-		for (size_t j = 0; j < s->count; j++) {
-			const group_set *o = &s->items[j];
-			if (strcmp(o->stem, set->stem) || strchr(o->grouping, '*'))
-				continue;
-			all_n = o->sum_n > all_n ? o->sum_n : all_n;
-			all_x = o->sum_x > all_x ? o->sum_x : all_x;
-		}
+		uint64_t all_n = all[table_of[i]][0], all_x = all[table_of[i]][1];
 		if (set->count + 6 > room) {
 			room = set->count + 6;
 			size_t *p = realloc(parts, room * sizeof *p);
@@ -244,7 +258,11 @@ static int link_partitions(gate *g, sets *s)
 			rc = sum_with_rest(g, total, parts, n, key);
 		}
 	}
+done:
 	free(parts);
+	free(all);
+	free(table_of);
+	gate_free(tables);
 	return rc;
 }
 
@@ -636,6 +654,10 @@ int parity_publish_build(parity_published **out, const parity_results *results,
 	pub->policy = policy;
 	pub->threshold = policy == PARITY_DISCLOSURE_NHS_DIGITAL ? NHS_DIGITAL_BELOW
 	                 : threshold > 1 ? threshold : 0;
+	if (policy == PARITY_DISCLOSURE_NHS_DIGITAL)
+		snprintf(pub->small_mark, sizeof pub->small_mark, "*");
+	else if (pub->threshold)
+		snprintf(pub->small_mark, sizeof pub->small_mark, "<%u", pub->threshold);
 	size_t total = results->count + results->trend_count;
 	pub->g = gate_new(policy == PARITY_DISCLOSURE_NHS_DIGITAL ? GATE_ROUNDING
 	                                                           : GATE_THRESHOLD,
@@ -711,6 +733,11 @@ void parity_publish_free(parity_published *pub)
 	free(pub);
 }
 
+const char *parity_publish_small_mark(const parity_published *pub)
+{
+	return pub ? pub->small_mark : "";
+}
+
 const parity_results *parity_publish_results(const parity_published *pub)
 {
 	return pub ? pub->results : NULL;
@@ -776,28 +803,14 @@ void parity_publish_count_text(char *buf, size_t size,
 {
 	int nhs = pub && pub->policy == PARITY_DISCLOSURE_NHS_DIGITAL;
 	if (mark == PARITY_COUNT_PRIMARY) {
-		if (nhs)
-			snprintf(buf, size, "*");
-		else
-			snprintf(buf, size, "<%u", pub ? pub->threshold : 5);
+		snprintf(buf, size, "%s", pub && pub->small_mark[0] ? pub->small_mark : "<5");
 		return;
 	}
 	if (mark == PARITY_COUNT_SECONDARY) {
 		snprintf(buf, size, "[c]");
 		return;
 	}
-	if (nhs)
-		value = (value + 2) / 5 * 5;
-	char digits[32];
-	int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)value);
-	size_t o = 0;
-	for (int i = 0; i < len && o + 2 < size; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = digits[i];
-	}
-	if (size)
-		buf[o < size ? o : size - 1] = '\0';
+	util_format_count(buf, size, nhs ? gate_rounded(value) : value);
 }
 
 void parity_publish_summarise(parity_publish_summary *out,

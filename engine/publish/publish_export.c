@@ -78,8 +78,8 @@ static int row_text(char text[3][32], const int64_t counts[3], void *context)
 			snprintf(text[k], sizeof text[k], "*");
 			e->summary->withheld++;
 		} else {
-			int64_t v = nhs ? (counts[k] + 2) / 5 * 5 : counts[k];
-			snprintf(text[k], sizeof text[k], "%" PRId64, v);
+			uint64_t v = (uint64_t)counts[k];
+			snprintf(text[k], sizeof text[k], "%" PRIu64, nhs ? gate_rounded(v) : v);
 		}
 	}
 	return 0;
@@ -112,11 +112,6 @@ int parity_publish_export_counts(parity_export_summary *summary, parity_store *s
 		         "would reveal them as * - this file cannot be ingested",
 		         threshold - 1, threshold);
 	int rc = parity_store_export_counts_shown(summary, store, path, comment, row_text, &e);
-	uint64_t suppressed = summary->suppressed, withheld = summary->withheld;
 	gate_free(e.g);
-	if (!rc) {
-		summary->suppressed = suppressed;
-		summary->withheld = withheld;
-	}
 	return rc;
 }

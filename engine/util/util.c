@@ -410,3 +410,18 @@ void util_escape_controls(char *out, size_t size, const char *text)
 	}
 	out[used] = '\0';
 }
+
+char *util_format_count(char *out, size_t size, uint64_t value)
+{
+	char digits[32], grouped[48];
+	int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)value);
+	size_t o = 0;
+	for (int i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			grouped[o++] = ',';
+		grouped[o++] = digits[i];
+	}
+	grouped[o] = '\0';
+	snprintf(out, size, "%s", grouped);
+	return out;
+}

@@ -6,6 +6,7 @@
 #ifndef PARITY_UTIL_H
 #define PARITY_UTIL_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -73,5 +74,9 @@ int util_dir_writable(const char *dir);
  * delivered file name can never start a line or drive a terminal in an
  * output; cut to fit `size`. */
 void util_escape_controls(char *out, size_t size, const char *text);
+
+/* `value` with thousands separators ("1,234,567"), cut to fit `size`;
+ * returns `out`. */
+char *util_format_count(char *out, size_t size, uint64_t value);
 
 #endif

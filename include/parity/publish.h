@@ -95,6 +95,10 @@ parity_count_mark parity_publish_excluded_mark(const parity_published *pub,
 int parity_publish_cohort_hidden(const parity_published *pub,
                                  const parity_cohort_result *c);
 
+/** How a small count is shown: "<5" (threshold N = 5), "*" (nhs-digital),
+ *  or "" when nothing is hidden. Borrowed from `pub`. */
+const char *parity_publish_small_mark(const parity_published *pub);
+
 /** The text for a count shown with `mark`: "1,234", "<5", "[c]", "*", or
  *  under nhs-digital the count rounded to the nearest 5. */
 void parity_publish_count_text(char *buf, size_t size,

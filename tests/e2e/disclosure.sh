@@ -114,5 +114,12 @@ check 4.2 "every count is *, 0 or a multiple of 5 ($(head -2 nhsd-bad.txt | tr '
 check 4.3 "small counts are shown *" grep -q ',\*,' nhsd/report-tables.csv
 check 4.4 "rows with a * count have no ratio" \
     bash -c "! grep ',\*,' nhsd/report-tables.csv | grep -qvF 'suppressed (small numbers)'"
+pdftotext -layout nhsd/board-report.pdf nhsd.txt
+# Was: the notes, the quality table and the settings said "<8" while the
+# tables showed "*".
+check 4.6 "the report's words name the mark its tables use (*), never <8" \
+    bash -c "grep -q '\* in a count column: between 1 and 7 people' nhsd.txt &&
+             grep -q 'counts 1 to 7 shown as \*, others rounded to 5' nhsd.txt &&
+             ! grep -q '<8' nhsd.txt"
 do_cmd_test 4.5 64 "use threshold or nhs-digital" "$PARITY" report --db demo/parity.db --out x --disclosure nhs-digtal
 finish
