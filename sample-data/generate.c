@@ -806,7 +806,7 @@ static int month_start(unsigned month)
  * rare (about rows^2 / 4e10 of them). Returns 0 or a sysexits status.
  */
 static int write_benchmark(const char *path, uint64_t rows, int distinct,
-                           uint64_t seed)
+                           uint64_t seed, unsigned org_count, unsigned months)
 {
 	struct out out;
 	memset(&out, 0, sizeof out);
@@ -821,12 +821,14 @@ static int write_benchmark(const char *path, uint64_t rows, int distinct,
 	rng_seed(&r, seed, DRAW_BENCH_ROW, 0, 0);
 	for (uint64_t i = 0; i < rows; i++) {
 		struct application a;
-		char org_code[8];
+		char org_code[12];
 		unsigned month;
 		if (distinct) {
-			unsigned org = rng_below(&r, BENCH_ORGS);
-			snprintf(org_code, sizeof org_code, "B%04u", org);
-			month = rng_below(&r, BENCH_MONTHS);
+			unsigned org = rng_below(&r, org_count);
+			snprintf(org_code, sizeof org_code, org_count > 10000 ? "B%06u" : "B%04u",
+			         org);
+			/* the last `months` months of the span */
+			month = BENCH_MONTHS - months + rng_below(&r, months);
 			a.ethnic = rng_below(&r, ETHNIC_CODES);
 			a.sex = rng_below(&r, 2);
 			a.disability = rng_below(&r, 3);
@@ -860,13 +862,16 @@ done:
 static void usage(FILE *fp)
 {
 	fputs("usage: " PROG " [--seed N] [--out DIR] [--scale F]\n"
-	      "       " PROG " --kind recruitment --rows N [--distinct] [--seed N] --out FILE\n"
+	      "       " PROG " --kind recruitment --rows N [--distinct [--orgs N] [--months M]]\n"
+	      "           [--seed N] --out FILE\n"
 	      "\n"
 	      "Writes the synthetic extracts recruitment.csv, workforce.csv,\n"
 	      "disciplinary.csv, training.csv and cohorts.csv into DIR (default \".\"),\n"
 	      "the same bytes for the same seed (default 1) and scale (default 1).\n"
 	      "With --kind, streams N recruitment rows into FILE instead (benchmarks);\n"
-	      "--distinct makes nearly every row a distinct cell.\n", fp);
+	      "--distinct makes nearly every row a distinct cell, over N organisations\n"
+	      "(default 2000, at most 1000000) and the last M of the 60 months from\n"
+	      "April 2021 to March 2026 (default 60).\n", fp);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -899,12 +904,14 @@ int main(int argc, char **argv)
 		{"kind", required_argument, NULL, 'k'},
 		{"rows", required_argument, NULL, 'r'},
 		{"distinct", no_argument, NULL, 'd'},
+		{"orgs", required_argument, NULL, 'g'},
+		{"months", required_argument, NULL, 'm'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
-	uint64_t seed = DEFAULT_SEED, rows = 0;
+	uint64_t seed = DEFAULT_SEED, rows = 0, org_count = BENCH_ORGS, months = BENCH_MONTHS;
 	const char *out = NULL, *kind = NULL;
 	double scale = 1.0;
-	int have_rows = 0, distinct = 0, have_scale = 0;
+	int have_rows = 0, distinct = 0, have_scale = 0, have_shape = 0;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
@@ -939,6 +946,18 @@ int main(int argc, char **argv)
 		case 'd':
 			distinct = 1;
 			break;
+		case 'g':
+			if (parse_u64(optarg, &org_count) || org_count < 1 || org_count > 1000000)
+				return usage_error("--orgs: '%s' is not a number from 1 to 1000000",
+				                   optarg);
+			have_shape = 1;
+			break;
+		case 'm':
+			if (parse_u64(optarg, &months) || months < 1 || months > BENCH_MONTHS)
+				return usage_error("--months: '%s' is not a number from 1 to 60",
+				                   optarg);
+			have_shape = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -957,9 +976,13 @@ int main(int argc, char **argv)
 			return usage_error("%s needs --out FILE", "--kind");
 		if (have_scale)
 			return usage_error("%s does not take --scale", "--kind");
-		return write_benchmark(out, rows, distinct, seed);
+		if (have_shape && !distinct)
+			return usage_error("%s need --distinct", "--orgs and --months");
+		return write_benchmark(out, rows, distinct, seed, (unsigned)org_count,
+		                       (unsigned)months);
 	}
-	if (have_rows || distinct)
-		return usage_error("%s need --kind recruitment", "--rows and --distinct");
+	if (have_rows || distinct || have_shape)
+		return usage_error("%s need --kind recruitment",
+		                   "--rows, --distinct, --orgs and --months");
 	return write_sample(out ? out : ".", seed, scale);
 }

@@ -23,7 +23,7 @@ static int adjust_dims(int *dims, size_t *count, const char *list)
 		size_t len = strcspn(p, ",");
 		int found = -1;
 		for (int d = 0; d < D_COUNT; d++)
-			if (d != D_CONTRACT && strlen(dimension_column(d)) == len &&
+			if (d != D_CONTRACT && d != D_PROCESS && strlen(dimension_column(d)) == len &&
 			    !strncmp(p, dimension_column(d), len))
 				found = d;
 		if (found < 0)
@@ -46,6 +46,32 @@ static int adjust_dims(int *dims, size_t *count, const char *list)
 			p++;
 	}
 	return 0;
+}
+
+int adjust_want(tally *t, const parity_analyse_options *options)
+{
+	/* One cube: every characteristic a grouping compares, and the
+	 * covariates, each by its value. */
+	static const int compared[] = {D_ETHNIC, D_SEX, D_DISABILITY, D_AGE,
+	                               D_ORIENTATION, D_RELIGION};
+	axis slots[sizeof compared / sizeof compared[0] + PARITY_ADJUST_MAX];
+	int dims[PARITY_ADJUST_MAX];
+	size_t ndims = 0, n = 0;
+	if (!options->adjust)
+		return 0;
+	int rc = adjust_dims(dims, &ndims, options->adjust);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < sizeof compared / sizeof compared[0]; i++)
+		slots[n++] = (axis){compared[i], (axis_mode)AX_VALUE};
+	for (size_t k = 0; k < ndims; k++) {
+		size_t i = 0;
+		while (i < n && slots[i].dim != dims[k])
+			i++;
+		if (i == n)
+			slots[n++] = (axis){dims[k], (axis_mode)AX_VALUE};
+	}
+	return tally_want(t, slots, n);
 }
 
 int adjust_check(const parity_analyse_options *options)
@@ -75,14 +101,38 @@ static int compare_patterns(const void *a, const void *b)
 	return 0;
 }
 
-/* The level of value `id` among `ids` (count entries), whose first entry
- * is the reference. */
-static uint32_t level_of(const uint32_t *ids, size_t count, uint32_t id)
+/* A value of a covariate and its text, for ranking by text. */
+typedef struct ranked {
+	const char *text;
+	uint32_t code;
+} ranked;
+
+static int compare_ranked(const void *a, const void *b)
 {
-	for (size_t i = 0; i < count; i++)
-		if (ids[i] == id)
-			return (uint32_t)i;
-	return 0;
+	return strcmp(((const ranked *)a)->text, ((const ranked *)b)->text);
+}
+
+/* Each value code of dimension `dim` to its rank by text, so that levels
+ * come in the same order whatever order the cells were stored in. NULL
+ * when out of memory (error set). */
+static uint32_t *rank_values(const values *v, int dim)
+{
+	size_t n = v->raw[dim].count;
+	ranked *order = malloc((n ? n : 1) * sizeof *order);
+	uint32_t *rank = malloc((n ? n : 1) * sizeof *rank);
+	if (!order || !rank) {
+		free(order);
+		free(rank);
+		parity_error_set(PARITY_ENOMEM, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		order[i] = (ranked){values_text(v, dim, (uint32_t)i), (uint32_t)i};
+	qsort(order, n, sizeof *order, compare_ranked);
+	for (size_t i = 0; i < n; i++)
+		rank[order[i].code] = (uint32_t)i;
+	free(order);
+	return rank;
 }
 
 int row_adjust(parity_result_row *row, const tally *t, const grouping *g,
@@ -92,8 +142,9 @@ int row_adjust(parity_result_row *row, const tally *t, const grouping *g,
 	size_t ndims = 0, used = 0, merged = 0;
 	pattern *cells = NULL;
 	parity_adjust_cell *fit = NULL;
-	uint32_t *ids[PARITY_ADJUST_MAX] = {NULL};
-	uint64_t *base[PARITY_ADJUST_MAX] = {NULL};
+	uint32_t *rank[PARITY_ADJUST_MAX] = {NULL};  /* value code -> rank */
+	uint32_t *level[PARITY_ADJUST_MAX] = {NULL}; /* rank -> level + 1 */
+	uint64_t *base[PARITY_ADJUST_MAX] = {NULL};  /* by rank */
 	uint32_t levels[PARITY_ADJUST_MAX] = {0};
 	if (!options->adjust)
 		return 0;
@@ -116,29 +167,53 @@ int row_adjust(parity_result_row *row, const tally *t, const grouping *g,
 		         k ? ";" : "", dimension_column(dims[k]));
 	}
 
-	uint32_t bank = UINT32_MAX;
-	for (uint32_t id = 0; id < t->pool->count; id++)
-		if (!strcmp(t->pool->items[id], "bank"))
-			bank = id;
-	cells = malloc((t->count ? t->count : 1) * sizeof *cells);
+	/* The cube that holds the groups' characteristics and the covariates. */
+	axis need[MAX_AXES + PARITY_ADJUST_MAX];
+	size_t where[MAX_AXES + PARITY_ADJUST_MAX];
+	for (size_t a = 0; a < g->axis_count; a++)
+		need[a] = g->axes[a];
+	for (size_t k = 0; k < ndims; k++)
+		need[g->axis_count + k] = (axis){dims[k], (axis_mode)AX_VALUE};
+	const cube *cb = tally_cube(t, need, g->axis_count + ndims, where);
+	if (!cb) {
+		rc = PARITY_EINTERNAL;
+		goto done;
+	}
+	grouping_codes want;
+	grouping_resolve(&want, g, t->vals);
+	for (size_t k = 0; k < ndims; k++)
+		if (!(rank[k] = rank_values(t->vals, dims[k]))) {
+			rc = PARITY_ENOMEM;
+			goto done;
+		}
+	cells = malloc((cb->count ? cb->count : 1) * sizeof *cells);
 	if (!cells) {
 		rc = parity_error_set(PARITY_ENOMEM, "out of memory");
 		goto done;
 	}
-	for (size_t i = 0; i < t->count; i++) {
-		const tally_cell *c = &t->cells[i];
-		if (c->dim[D_CONTRACT] == bank && !options->include_bank)
+	size_t words = cb->width + 1;
+	for (size_t e = 0; e < cb->count; e++) {
+		const uint32_t *key = &cb->keys[e * words];
+		uint64_t x, n;
+		tally_counts(t, cb, e, &x, &n);
+		if ((!x && !n) || (key[cb->width] == CONTRACT_BANK && !options->include_bank))
 			continue;
-		int group = tally_classify(g, t, c);
+		uint32_t cls[MAX_AXES];
+		for (size_t a = 0; a < g->axis_count; a++)
+			cls[a] = (int)cb->slots[where[a]].mode == AX_VALUE
+			         ? values_class(t->vals, g->axes[a].dim, (int)g->axes[a].mode,
+			                        key[where[a]])
+			         : key[where[a]];
+		int group = grouping_classify(&want, g->axis_count, cls);
 		if (group != 1 && group != 2)
 			continue;
 		pattern *p = &cells[used++];
 		memset(p, 0, sizeof *p);
 		p->group1 = group == 1;
 		for (size_t k = 0; k < ndims; k++)
-			p->id[k] = c->dim[dims[k]];
-		p->x = c->outcome;
-		p->n = c->base;
+			p->id[k] = rank[k][key[where[g->axis_count + k]]];
+		p->x = x;
+		p->n = n;
 	}
 	sort_width = ndims;
 	qsort(cells, used, sizeof *cells, compare_patterns);
@@ -151,31 +226,36 @@ int row_adjust(parity_result_row *row, const tally *t, const grouping *g,
 		}
 	}
 
-	/* Each covariate's levels, the largest base first (the reference). */
+	/* Each covariate's levels in the order of their values' text, then
+	 * the one with the largest base (the first such) moved first: the
+	 * reference. */
 	for (size_t k = 0; k < ndims && !rc; k++) {
-		ids[k] = malloc((merged ? merged : 1) * sizeof *ids[k]);
-		base[k] = calloc(merged ? merged : 1, sizeof *base[k]);
-		if (!ids[k] || !base[k]) {
+		size_t n = t->vals->raw[dims[k]].count;
+		level[k] = calloc(n ? n : 1, sizeof *level[k]);
+		base[k] = calloc(n ? n : 1, sizeof *base[k]);
+		if (!level[k] || !base[k]) {
 			rc = parity_error_set(PARITY_ENOMEM, "out of memory");
 			break;
 		}
 		for (size_t i = 0; i < merged; i++) {
 			if (cells[i].x > cells[i].n)
 				continue;
-			size_t l = level_of(ids[k], levels[k], cells[i].id[k]);
-			if (!levels[k] || ids[k][l] != cells[i].id[k]) {
-				l = levels[k]++;
-				ids[k][l] = cells[i].id[k];
-			}
-			base[k][l] += cells[i].n;
+			level[k][cells[i].id[k]] = 1; /* present */
+			base[k][cells[i].id[k]] += cells[i].n;
 		}
-		size_t largest = 0;
-		for (size_t l = 1; l < levels[k]; l++)
-			if (base[k][l] > base[k][largest])
-				largest = l;
-		uint32_t swap = ids[k][0];
-		ids[k][0] = ids[k][largest];
-		ids[k][largest] = swap;
+		size_t largest = SIZE_MAX;
+		for (size_t r = 0; r < n; r++) {
+			if (!level[k][r])
+				continue;
+			level[k][r] = ++levels[k];
+			if (largest == SIZE_MAX || base[k][r] > base[k][largest])
+				largest = r;
+		}
+		for (size_t r = 0; largest != SIZE_MAX && r < n; r++)
+			if (level[k][r] && level[k][r] < level[k][largest])
+				level[k][r]++; /* make room at the front */
+		if (largest != SIZE_MAX)
+			level[k][largest] = 1;
 	}
 	if (rc)
 		goto done;
@@ -198,7 +278,7 @@ int row_adjust(parity_result_row *row, const tally *t, const grouping *g,
 		f->n = cells[i].n;
 		f->group1 = cells[i].group1;
 		for (size_t k = 0; k < ndims; k++)
-			f->level[k] = level_of(ids[k], levels[k], cells[i].id[k]);
+			f->level[k] = level[k][cells[i].id[k]] - 1;
 	}
 	rc = parity_ratio_adjusted(&row->adjusted, fit, n, ndims, levels,
 	                           options->settings.level);
@@ -206,7 +286,8 @@ int row_adjust(parity_result_row *row, const tally *t, const grouping *g,
 		row_flag(row, "adjust_cells_dropped");
 done:
 	for (size_t k = 0; k < PARITY_ADJUST_MAX; k++) {
-		free(ids[k]);
+		free(rank[k]);
+		free(level[k]);
 		free(base[k]);
 	}
 	free(cells);

@@ -273,28 +273,67 @@ static int note_coverage(parity_results *results, parity_store *store,
 	return 0;
 }
 
-/* Load every measure for `period` (`all` 0: only those of the standard
- * indicators; the others stay empty): the rolling window for rolling
- * measures. */
-static int load_measures(tally tallies[M_COUNT], parity_store *store, strpool *pool,
-                         const parity_period *period,
+/* The axes of the standard indicators that count measure `m`, in their
+ * order, into `out` (at least two): how many. */
+static size_t standard_axes(axis *out, measure m)
+{
+	size_t n = 0;
+	for (size_t i = 0; parity_indicator_info_at(i); i++) {
+		const parity_indicator_info *info = parity_indicator_info_at(i);
+		if (strcmp(info->measure, measure_get(m)->name))
+			continue;
+		grouping g;
+		grouping_standard(&g, info);
+		size_t k = 0;
+		while (k < n && !(out[k].dim == g.axes[0].dim && out[k].mode == g.axes[0].mode))
+			k++;
+		if (k == n && n < 2)
+			out[n++] = g.axes[0];
+	}
+	return n;
+}
+
+/* Ask `t` for what its standard indicators read: the organisation
+ * breakdown (and the overall sums from it), with `full` also pay band and
+ * staff group. */
+static int want_standard(tally *t, int full)
+{
+	static const int strata[] = {D_ORG, D_PAY, D_GROUP};
+	axis slots[3];
+	size_t n = standard_axes(slots + 1, t->m);
+	int rc = 0;
+	for (size_t k = 0; n && k < (full ? 3u : 1u) && !rc; k++) {
+		slots[0] = (axis){strata[k], (axis_mode)AX_VALUE};
+		rc = tally_want(t, slots, n + 1);
+	}
+	return rc;
+}
+
+/* Set up every measure for `period` (`all` 0: only those of the standard
+ * indicators; the others stay empty), over the rolling window for rolling
+ * measures, with the cubes their rows read (`all` 1: the period's rows;
+ * 0: a trend year's), and register them with `p`. */
+static int plan_measures(tally tallies[M_COUNT], plan *p, const parity_period *period,
                          const parity_analyse_options *options, int all)
 {
 	parity_period window[MAX_ROLLING_YEARS];
 	int rc = 0;
-	for (int m = 0; m < M_COUNT; m++)
-		memset(&tallies[m], 0, sizeof tallies[m]);
 	for (int m = 0; m < M_COUNT && !rc; m++) {
-		if (!all && !measure_indicated((measure)m))
-			continue;
 		unsigned years = measure_get((measure)m)->rolling ? options->rolling_years : 1;
 		size_t n = window_periods(window, period, years);
-		rc = tally_load(&tallies[m], store, pool, (measure)m, window, n,
-		                options->organisation);
+		tally *t = &tallies[m];
+		tally_init(t, (measure)m, rule_of_measure((measure)m), p->vals, window, n);
+		if (!all && !measure_indicated((measure)m))
+			continue;
+		if ((rc = want_standard(t, all)))
+			break;
+		if (all && !options->no_comparisons && (rc = comparisons_want(t, options)))
+			break;
+		if (all && (rc = adjust_want(t, options)))
+			break;
+		if (t->cube_count)
+			rc = plan_add(p, t);
 	}
-	if (rc)
-		for (int m = 0; m < M_COUNT; m++)
-			tally_free(&tallies[m]);
 	return rc;
 }
 
@@ -333,9 +372,9 @@ static parity_result_row *indicator_row(indicator_run *run, const char *kind,
 }
 
 /* A stratum value as a label: "" becomes "not recorded". */
-static const char *stratum_label(const strpool *pool, uint32_t key)
+static const char *stratum_label(const tally *t, int dim, uint32_t key)
 {
-	const char *text = strpool_get(pool, key);
+	const char *text = tally_text(t, dim, key);
 	return text[0] ? text : "not recorded";
 }
 
@@ -371,7 +410,7 @@ static int breakdown(indicator_run *run, int dim, const char *kind,
 	size_t first_row = *run->count;
 	for (size_t i = 0; i < n && !rc; i++) {
 		parity_result_row *row = indicator_row(run, kind,
-		                                       stratum_label(run->t->pool, sums[i].key),
+		                                       stratum_label(run->t, dim, sums[i].key),
 		                                       &sums[i]);
 		if (!row) {
 			rc = PARITY_ENOMEM;
@@ -445,7 +484,7 @@ static int kline_rows(indicator_run *run, const group_sum *bands, size_t n)
 	size_t count = 0;
 	int low = 0, rc = 0;
 	for (size_t i = 0; i < n && count < 16 && !rc; i++) {
-		const char *band = strpool_get(run->t->pool, bands[i].key);
+		const char *band = tally_text(run->t, D_PAY, bands[i].key);
 		int rank = afc_band_rank(band);
 		const parity_stratum *c = &bands[i].counts;
 		if (rank <= from_rank || !c->n1 || !c->n2 || !counts_possible(c))
@@ -502,7 +541,7 @@ static int standard_indicator(indicator_run *run, int full)
 	                    run->options->include_bank)))
 		goto done;
 	const char *overall_label = org_count == 1
-	                                    ? strpool_get(run->t->pool, orgs[0].key)
+	                                    ? tally_text(run->t, D_ORG, orgs[0].key)
 	                                    : "All organisations";
 	parity_result_row *row = indicator_row(run, "overall", overall_label, &all[0]);
 	if (!row) {
@@ -547,57 +586,96 @@ static measure measure_of(const parity_indicator_info *info)
 
 /* ---- trend ------------------------------------------------------------------ */
 
-/* One row set per financial year the data runs to the end of, for every
- * standard indicator: the overall row, each organisation's and their
- * pooled row. */
-static int trend_series(parity_results *results, parity_store *store, strpool *pool,
-                        const parity_analyse_options *options)
-{
-	int first = 0, last = 0, found = 0, rc = 0;
+/* The trend: one set of tallies per financial year the data reach, each
+ * with only the measures of the standard indicators. */
+typedef struct trend_plan {
+	tally (*years)[M_COUNT];
+	parity_period *periods;
+	size_t count;
 	int spans[M_COUNT][2];
 	int has[M_COUNT];
+} trend_plan;
+
+static void trend_free(trend_plan *tp)
+{
+	for (size_t y = 0; y < tp->count; y++)
+		for (int m = 0; m < M_COUNT; m++)
+			tally_free(&tp->years[y][m]);
+	free(tp->years);
+	free(tp->periods);
+	memset(tp, 0, sizeof *tp);
+}
+
+/* Set up and register the tallies of every financial year from the first
+ * to the last month of data. Returns 0 or a negative parity error. */
+static int trend_plan_make(trend_plan *tp, plan *p, parity_store *store,
+                           const parity_analyse_options *options)
+{
+	int first = 0, last = 0, found = 0, rc = 0;
+	memset(tp, 0, sizeof *tp);
 	for (int m = 0; m < M_COUNT; m++) {
-		rc = tally_span(store, (measure)m, options->organisation, &spans[m][0],
-		                &spans[m][1]);
+		rc = tally_span(store, (measure)m, options->organisation, &tp->spans[m][0],
+		                &tp->spans[m][1]);
 		if (rc < 0)
 			return rc;
-		has[m] = rc == 0;
+		tp->has[m] = rc == 0;
 		rc = 0;
-		if (!has[m])
+		if (!tp->has[m])
 			continue;
-		if (!found || spans[m][0] < first)
-			first = spans[m][0];
-		if (!found || spans[m][1] > last)
-			last = spans[m][1];
+		if (!found || tp->spans[m][0] < first)
+			first = tp->spans[m][0];
+		if (!found || tp->spans[m][1] > last)
+			last = tp->spans[m][1];
 		found = 1;
 	}
 	if (!found)
 		return 0;
 	parity_period year;
+	size_t years = 0;
 	parity_period_financial_year(&year, first);
-	for (; year.first_month <= last && !rc;
+	for (; year.first_month <= last; parity_period_financial_year(&year, year.last_month + 1))
+		years++;
+	tp->years = calloc(years, sizeof *tp->years);
+	tp->periods = calloc(years, sizeof *tp->periods);
+	if (!tp->years || !tp->periods) {
+		trend_free(tp);
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	}
+	parity_period_financial_year(&year, first);
+	for (; tp->count < years && !rc;
 	     parity_period_financial_year(&year, year.last_month + 1)) {
-		tally tallies[M_COUNT];
-		if ((rc = load_measures(tallies, store, pool, &year, options, 0)))
-			return rc;
+		tp->periods[tp->count] = year;
+		rc = plan_measures(tp->years[tp->count++], p, &year, options, 0);
+	}
+	return rc;
+}
+
+/* One row set per financial year the data runs to the end of, for every
+ * standard indicator: the overall row, each organisation's and their
+ * pooled row. */
+static int trend_series(parity_results *results, const trend_plan *tp,
+                        const parity_analyse_options *options)
+{
+	int rc = 0;
+	for (size_t y = 0; y < tp->count && !rc; y++) {
+		const parity_period *year = &tp->periods[y];
 		for (size_t i = 0; parity_indicator_info_at(i) && !rc; i++) {
 			const parity_indicator_info *info = parity_indicator_info_at(i);
 			measure m = measure_of(info);
+			const tally *t = &tp->years[y][m];
 			/* Finished years only: the data runs to the year's end (a
 			 * year the data starts part-way through is flagged). */
-			if (!has[m] || year.last_month > spans[m][1] || !tallies[m].periods ||
-			    !tallies[m].count)
+			if (!tp->has[m] || year->last_month > tp->spans[m][1] || !t->periods ||
+			    !t->cells)
 				continue;
 			indicator_run run = {
-				.results = results, .info = info, .t = &tallies[m],
+				.results = results, .info = info, .t = t,
 				.options = options, .rows = &results->trend,
 				.count = &results->trend_count,
-				.capacity = &results->trend_capacity, .period = year.label,
+				.capacity = &results->trend_capacity, .period = year->label,
 			};
 			rc = standard_indicator(&run, 0);
 		}
-		for (int m = 0; m < M_COUNT; m++)
-			tally_free(&tallies[m]);
 	}
 	return rc;
 }
@@ -632,7 +710,7 @@ static int check_options(const parity_analyse_options *options)
 		int known = 0;
 		for (int d = D_ETHNIC; d < D_COUNT; d++)
 			if (r->characteristic && d != D_PAY && d != D_GROUP && d != D_CONTRACT &&
-			    d != D_GROUNDS && d != D_STAGE &&
+			    d != D_GROUNDS && d != D_STAGE && d != D_PROCESS &&
 			    !strcmp(r->characteristic, dimension_column(d)))
 				known = 1;
 		if (!known || !r->code || !r->code[0])
@@ -653,15 +731,50 @@ static int check_options(const parity_analyse_options *options)
 	return 0;
 }
 
+/* Everything one run reads, filled by one pass over the store. */
+typedef struct run_tallies {
+	values vals;
+	plan p;
+	tally main[M_COUNT];
+	tally cases;
+	trend_plan trend;
+	cohort_tallies cohorts;
+} run_tallies;
+
+static void run_tallies_free(run_tallies *rt)
+{
+	for (int m = 0; m < M_COUNT; m++)
+		tally_free(&rt->main[m]);
+	tally_free(&rt->cases);
+	trend_free(&rt->trend);
+	cohorts_free(&rt->cohorts);
+	plan_free(&rt->p);
+	values_free(&rt->vals);
+}
+
+/* Set up every tally of the run and fill them. */
+static int run_read(run_tallies *rt, parity_store *store, const parity_period *period,
+                    const parity_analyse_options *options)
+{
+	int rc;
+	rt->p.vals = &rt->vals;
+	rt->p.organisation = options->organisation;
+	if ((rc = plan_measures(rt->main, &rt->p, period, options, 1)) ||
+	    (rc = stages_plan(&rt->cases, &rt->p, period, options)) ||
+	    (!options->no_trend && (rc = trend_plan_make(&rt->trend, &rt->p, store, options))) ||
+	    (options->cohorts && (rc = cohorts_plan(&rt->cohorts, &rt->p, options))))
+		return rc;
+	return plan_run(&rt->p, store);
+}
+
 int parity_analyse_run(parity_results **out, parity_store *store,
                        const parity_analyse_options *given)
 {
 	parity_results *results = NULL;
 	parity_analyse_options options;
 	parity_period period;
-	strpool pool;
-	tally tallies[M_COUNT];
-	int rc, loaded = 0;
+	run_tallies *rt = NULL;
+	int rc;
 
 	*out = NULL;
 	if (!store)
@@ -688,10 +801,12 @@ int parity_analyse_run(parity_results **out, parity_store *store,
 	if (rc)
 		return rc;
 
-	memset(&pool, 0, sizeof pool);
 	results = calloc(1, sizeof *results);
-	if (!results)
-		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	rt = calloc(1, sizeof *rt);
+	if (!results || !rt) {
+		rc = parity_error_set(PARITY_ENOMEM, "out of memory");
+		goto fail;
+	}
 	snprintf(results->period, sizeof results->period, "%s", period.label);
 	if (options.organisation)
 		snprintf(results->organisation, sizeof results->organisation, "%s",
@@ -702,17 +817,15 @@ int parity_analyse_run(parity_results **out, parity_store *store,
 	results->rolling_years = options.rolling_years;
 	results->cohort_window_months = options.cohort_window_months;
 	results->include_bank = options.include_bank;
-	if ((rc = note_coverage(results, store, &period, options.organisation)))
+	if ((rc = note_coverage(results, store, &period, options.organisation)) ||
+	    (rc = run_read(rt, store, &period, &options)))
 		goto fail;
 
-	if ((rc = load_measures(tallies, store, &pool, &period, &options, 1)))
-		goto fail;
-	loaded = 1;
 	int any = 0;
 	for (size_t i = 0; parity_indicator_info_at(i) && !rc; i++) {
 		const parity_indicator_info *info = parity_indicator_info_at(i);
-		const tally *t = &tallies[measure_of(info)];
-		if (!t->periods || !t->count) {
+		const tally *t = &rt->main[measure_of(info)];
+		if (!t->periods || !t->cells) {
 			rc = results_note(results, "%s: no %s data for %s%s%s", info->code,
 			                  measure_get(measure_of(info))->name, period.label,
 			                  options.organisation ? " and organisation " : "",
@@ -741,32 +854,30 @@ int parity_analyse_run(parity_results **out, parity_store *store,
 		const char *label = options.organisation ? options.organisation
 		                                         : "All organisations";
 		for (int m = 0; m < M_COUNT && !rc; m++)
-			if (tallies[m].periods && tallies[m].count)
-				rc = comparisons_add(results, &tallies[m], label, &options, &noted);
+			if (rt->main[m].periods && rt->main[m].cells)
+				rc = comparisons_add(results, &rt->main[m], label, &options, &noted);
 		if (rc)
 			goto fail;
 	}
-	for (int m = 0; m < M_COUNT; m++)
-		tally_free(&tallies[m]);
-	loaded = 0;
-	if ((rc = stages_add(results, store, &pool, &period, &options)))
+	if ((rc = stages_add(results, &rt->cases, &options)) ||
+	    (rc = families_adjust(results->rows, results->count)))
 		goto fail;
-	if ((rc = families_adjust(results->rows, results->count)))
-		goto fail;
-	if (!options.no_trend && ((rc = trend_series(results, store, &pool, &options)) ||
+	if (!options.no_trend && ((rc = trend_series(results, &rt->trend, &options)) ||
 	                          (rc = families_adjust(results->trend, results->trend_count))))
 		goto fail;
-	if (options.cohorts && (rc = cohorts_evaluate(results, store, &pool, &options)))
+	if (options.cohorts &&
+	    (rc = cohorts_evaluate(results, store, &rt->cohorts, &options)))
 		goto fail;
 	cohorts_mark_trend(results);
-	strpool_free(&pool);
+	run_tallies_free(rt);
+	free(rt);
 	*out = results;
 	return 0;
 fail:
-	if (loaded)
-		for (int m = 0; m < M_COUNT; m++)
-			tally_free(&tallies[m]);
-	strpool_free(&pool);
+	if (rt) {
+		run_tallies_free(rt);
+		free(rt);
+	}
 	parity_results_free(results);
 	return rc;
 }

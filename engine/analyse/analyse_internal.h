@@ -14,25 +14,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ---- strings ------------------------------------------------------------ */
-
-/* Interned strings: equal strings get equal ids, so cells compare by id. */
-typedef struct strpool {
-	char **items;      /* id -> string, owned */
-	size_t count;      /* strings held */
-	size_t capacity;   /* items allocated */
-	uint32_t *slots;   /* open-addressing table of id + 1 (0 empty) */
-	size_t slot_count; /* a power of two */
-} strpool;
-
-/* Intern `text`: 0 and *id, or PARITY_ENOMEM. */
-int strpool_intern(strpool *pool, const char *text, uint32_t *id);
-
-/* The string with `id`. Borrowed. */
-const char *strpool_get(const strpool *pool, uint32_t id);
-
-void strpool_free(strpool *pool);
-
 /* ---- measures --------------------------------------------------------- */
 
 /* What is counted: an outcome over a base. */
@@ -63,81 +44,13 @@ int measure_indicated(measure m);
 /* Dimensions of a cell, in the order the store's queries return them. */
 enum {
 	D_ORG, D_ETHNIC, D_SEX, D_DISABILITY, D_AGE, D_PAY, D_GROUP,
-	D_ORIENTATION, D_RELIGION, D_CONTRACT, D_GROUNDS, D_STAGE, D_COUNT
+	D_ORIENTATION, D_RELIGION, D_CONTRACT, D_GROUNDS, D_STAGE,
+	D_PROCESS, /* a case's process: which cells a measure counts, never a group */
+	D_COUNT
 };
 
 /* The cells column behind a dimension ("ethnic_category"). */
 const char *dimension_column(int dim);
-
-/* ---- count tables ---------------------------------------------------- */
-
-/* One summed combination of dimensions: the outcome reached and the base.
- * Outcome rows of headcount measures carry base 0; their headcount rows
- * carry outcome 0. */
-typedef struct tally_cell {
-	uint32_t dim[D_COUNT];
-	uint64_t outcome;
-	uint64_t base;
-} tally_cell;
-
-/* The counts of one measure over one window (one or more periods). */
-typedef struct tally {
-	measure m;
-	strpool *pool;        /* borrowed: shared by every tally of a run */
-	tally_cell *cells;    /* owned */
-	size_t count, capacity;
-	int first_month;      /* window counted */
-	int last_month;
-	unsigned periods;     /* periods of the window that held data */
-	unsigned periods_asked; /* periods in the window */
-	int partial;          /* a period counted is not wholly covered by data */
-	int stale_snapshot;   /* a headcount came from before its period */
-	uint64_t outcome_no_headcount; /* outcome dropped: no snapshot for its organisation */
-	char snapshots[64];   /* snapshot months used, ';'-separated */
-	char label[40];       /* "2025/26" or "2024/25 to 2025/26" */
-} tally;
-
-/* The data span of `m`'s outcome kind: 0 with *first and *last, or 1 when the
- * store holds none (for `organisation` when not NULL); negative on error. */
-int tally_span(parity_store *store, measure m, const char *organisation,
-               int *first, int *last);
-
-/* The months from `first` to `last` that hold recruitment, disciplinary or
- * training data (for `organisation`, or all), written as spans into `buf`
- * ("2024-04..2025-03, 2025-06"). Returns how many months, or a negative
- * error. Workforce snapshots are left out: each covers one month. */
-int tally_months_covered(parity_store *store, const char *organisation, int first,
-                         int last, char *buf, size_t size);
-
-/*
- * Load `m` over the `count` consecutive periods in `periods` (oldest first)
- * for `organisation` (NULL: all). Periods outside the outcome kind's data
- * span are skipped. Headcount for each period is the latest workforce
- * snapshot in it per organisation, else the latest in the twelve months
- * before it (flagged). Returns 0 (t->periods == 0 when nothing was found)
- * or a negative parity error. Free with tally_free().
- */
-int tally_load(tally *t, parity_store *store, strpool *pool, measure m,
-               const parity_period *periods, size_t count,
-               const char *organisation);
-
-/* Load every formal case of the disciplinary kind (either process, any
- * grounds) over the periods, as tally_load does: outcome = cases, base 0,
- * with their grounds and stage. Returns 0 or a negative parity error. */
-int tally_load_cases(tally *t, parity_store *store, strpool *pool,
-                     const parity_period *periods, size_t count,
-                     const char *organisation);
-
-void tally_free(tally *t);
-
-/* The window ending with `period`: `years` periods of its kind, oldest
- * first, into `out` (at least `years` entries). Returns how many. */
-size_t window_periods(parity_period *out, const parity_period *period,
-                      unsigned years);
-
-/* Split months first..last into twelve-month stretches ending at `last`
- * (the oldest may be shorter), oldest first; returns how many (<= max). */
-size_t window_stretches(parity_period *out, size_t max, int first, int last);
 
 /* ---- groupings ------------------------------------------------------- */
 
@@ -188,6 +101,232 @@ typedef struct intersection {
  * PARITY_EUSAGE saying which name is unknown or repeated. */
 int intersection_parse(intersection *out, const char *text);
 
+/* ---- values (values.c) ------------------------------------------------- */
+
+/* A dictionary: the distinct byte strings seen, each given a code in the
+ * order first seen. */
+typedef struct vdict {
+	char **texts;      /* code -> the value, NUL-terminated, owned */
+	uint32_t *lengths;
+	uint64_t *hashes;
+	uint64_t *heads;   /* the first eight bytes, zero-padded */
+	size_t count, capacity;
+	uint32_t *slots;   /* open addressing: code + 1, 0 empty */
+	size_t slot_count; /* a power of two */
+} vdict;
+
+/* The code of `length` bytes at `text`, added when new (*added 1). 0 or
+ * PARITY_ENOMEM (the dictionary unchanged). */
+int vdict_code(vdict *d, const char *text, size_t length, uint32_t *code, int *added);
+/* 1 with *code when the value is in `d`, else 0. */
+int vdict_find(const vdict *d, const char *text, size_t length, uint32_t *code);
+/* The value with `code` ("" for none). Borrowed. */
+const char *vdict_text(const vdict *d, uint32_t code);
+
+#define AX_MODES 4      /* the axis_mode values */
+#define AX_VALUE AX_MODES /* a cube slot holding the value's own code */
+
+/* What a contract value means for the counts. */
+enum { CONTRACT_OTHER = 0, CONTRACT_BANK = 1, CONTRACT_NONE = 2 };
+
+/* The values of a run's cells: a dictionary per dimension, and each
+ * value's class on every mode that applies to its dimension. */
+typedef struct values {
+	vdict raw[D_COUNT];
+	vdict classes[D_COUNT][AX_MODES];      /* class names ("White", "3") */
+	uint32_t *class_of[D_COUNT][AX_MODES]; /* code -> class code + 1; 0: not
+	                                        * stated, not known or absent */
+	unsigned char *info[D_COUNT];  /* contract: CONTRACT_*; stage: rank + 1
+	                                * (0: no stage); else 0 */
+	size_t described[D_COUNT];     /* entries allocated in class_of and info */
+} values;
+
+/* The code of a value of dimension `dim`. 0 or PARITY_ENOMEM. */
+int values_code(values *v, int dim, const char *text, size_t length, uint32_t *code);
+/* The value of dimension `dim` with `code`. Borrowed. */
+const char *values_text(const values *v, int dim, uint32_t code);
+/* The class code (+ 1) of class name `cls` on axis `a`: 1 with *code, or 0
+ * when no value of the run has that class. */
+int values_class_find(const values *v, const axis *a, const char *cls, uint32_t *code);
+/* The name of class code (+ 1) `class_code` on axis `a`. Borrowed. */
+const char *values_class_text(const values *v, const axis *a, uint32_t class_code);
+void values_free(values *v);
+
+/* The class code (+ 1, 0: not stated) of value `code` on mode `mode` of
+ * dimension `dim`; AX_VALUE gives the code itself. */
+static inline uint32_t values_class(const values *v, int dim, int mode, uint32_t code)
+{
+	return mode == AX_VALUE ? code : v->class_of[dim][mode][code];
+}
+
+/* ---- cubes (cube.c) ---------------------------------------------------- */
+
+/* The most slots of a cube: a stratum, the characteristics compared and
+ * the covariates of an adjusted ratio. */
+#define CUBE_SLOTS 16
+
+/* What an entry of a cube sums: the stored counts of the cells that share
+ * its key (rows, shortlisted, appointed) and the workforce rows that are
+ * their headcount. A measure's rule says which are its outcome and base. */
+enum { SUM_ROWS, SUM_SHORTLISTED, SUM_APPOINTED, SUM_HEADCOUNT, CUBE_SUMS };
+
+/* Counts summed over the cells that share a key: for each slot a value's
+ * code (mode AX_VALUE) or its class code on a mode, then the cell's
+ * contract status (CONTRACT_*). Its size follows the distinct keys, not
+ * the cells. */
+typedef struct cube {
+	axis slots[CUBE_SLOTS];
+	size_t width;            /* slots; keys have width + 1 words */
+	uint32_t *keys;          /* count * (width + 1) */
+	uint64_t *sums;          /* count * CUBE_SUMS */
+	size_t count, capacity;
+	uint32_t *table;         /* open addressing: entry + 1, 0 empty */
+	size_t table_size;       /* a power of two */
+} cube;
+
+/* Add `add` (CUBE_SUMS counts) to the entry with `key` (width + 1 words),
+ * made when new. 0 or PARITY_ENOMEM (the cube unchanged). */
+int cube_add(cube *c, const uint32_t *key, const uint64_t *add);
+void cube_free(cube *c);
+
+/* ---- tallies: the counts of one measure over one window (tally.c) ------ */
+
+/* Which stored cells a measure counts and what it takes from them: a
+ * cube sum (C_HEADCOUNT: each period's workforce snapshot rows). */
+typedef enum count_of {
+	C_ROWS = SUM_ROWS, C_SHORTLISTED = SUM_SHORTLISTED, C_APPOINTED = SUM_APPOINTED,
+	C_HEADCOUNT = SUM_HEADCOUNT, C_NONE
+} count_of;
+typedef struct cell_rule {
+	const char *kind;
+	const char *process;  /* the cell's process must be this (NULL: any) */
+	const char *grounds;  /* and its grounds this (NULL: any) */
+	count_of outcome, base;
+} cell_rule;
+
+/* The most periods in a window (a cohort's window is cut into stretches of
+ * twelve months, a rolling window into years). */
+#define TALLY_PERIODS 12
+#define TALLY_CUBES 24
+
+typedef struct tally tally;
+struct tally {
+	measure m;
+	const cell_rule *rule;
+	int headcount;        /* the base is each period's workforce snapshot */
+	const values *vals;   /* borrowed: shared by every tally of a run */
+	cube cubes[TALLY_CUBES];
+	size_t cube_count;
+	/* Another tally of the run that reads the same cells over the same
+	 * months (the trend year that is the period, appointment and
+	 * shortlisting): its cubes hold this one's counts too (plan_add). */
+	tally *same;
+	parity_period asked[TALLY_PERIODS]; /* the window's periods, oldest first */
+	unsigned periods_asked;
+	unsigned char counted[TALLY_PERIODS]; /* 1: within the data, read */
+	/* Per counted period of a headcount measure: each organisation's
+	 * snapshot month by organisation code (-1: none), grown with the
+	 * organisations' dictionary. */
+	int *snapshot_of[TALLY_PERIODS];
+	size_t snapshot_orgs[TALLY_PERIODS];
+	int first_month;      /* window counted */
+	int last_month;
+	unsigned periods;     /* periods of the window that held data */
+	int partial;          /* a period counted is not wholly covered by data */
+	int stale_snapshot;   /* a headcount came from before its period */
+	uint64_t outcome_no_headcount; /* outcome dropped: no snapshot for its organisation */
+	uint64_t cells;       /* entries with counts of this tally's measure */
+	char snapshots[64];   /* snapshot months used, ';'-separated */
+	char label[40];       /* "2025/26" or "2024/25 to 2025/26" */
+};
+
+/* The tally whose cubes hold `t`'s counts. */
+static inline const tally *tally_home(const tally *t)
+{
+	return t->same ? t->same : t;
+}
+
+/* The outcome and base of entry `e` of cube `c` (one of t's home's) by
+ * t's rule. */
+static inline void tally_counts(const tally *t, const cube *c, size_t e,
+                                uint64_t *outcome, uint64_t *base)
+{
+	const uint64_t *s = &c->sums[e * CUBE_SUMS];
+	*outcome = t->rule->outcome == C_NONE ? 0 : s[t->rule->outcome];
+	*base = t->rule->base == C_NONE ? 0 : s[t->rule->base];
+}
+
+/* The measures' rules, and every formal case of either process (stages). */
+const cell_rule *rule_of_measure(measure m);
+const cell_rule *rule_of_cases(void);
+
+/* Set up `t` to count `rule` for measure `m` over the `count` consecutive
+ * periods (oldest first, at most TALLY_PERIODS) with the values of `v`.
+ * Nothing is read until plan_run(). */
+void tally_init(tally *t, measure m, const cell_rule *rule, const values *v,
+                const parity_period *periods, size_t count);
+
+/* Ask for a cube over `slots` (a value or its class on each): the sums
+ * that later read `t` need. A cube the tally already has is not repeated.
+ * 0, or PARITY_EINTERNAL when the tally has no room for it. */
+int tally_want(tally *t, const axis *slots, size_t width);
+
+void tally_free(tally *t);
+
+/* The text of stratum `key` of dimension `dim` in `t` ("" none). */
+const char *tally_text(const tally *t, int dim, uint32_t key);
+
+/* The data span of `m`'s outcome kind: 0 with *first and *last, or 1 when the
+ * store holds none (for `organisation` when not NULL); negative on error. */
+int tally_span(parity_store *store, measure m, const char *organisation,
+               int *first, int *last);
+
+/* The months from `first` to `last` that hold recruitment, disciplinary or
+ * training data (for `organisation`, or all), written as spans into `buf`
+ * ("2024-04..2025-03, 2025-06"). Returns how many months, or a negative
+ * error. Workforce snapshots are left out: each covers one month. */
+int tally_months_covered(parity_store *store, const char *organisation, int first,
+                         int last, char *buf, size_t size);
+
+/* The window ending with `period`: `years` periods of its kind, oldest
+ * first, into `out` (at least `years` entries). Returns how many. */
+size_t window_periods(parity_period *out, const parity_period *period,
+                      unsigned years);
+
+/* Split months first..last into twelve-month stretches ending at `last`
+ * (the oldest may be shorter), oldest first; returns how many (<= max). */
+size_t window_stretches(parity_period *out, size_t max, int first, int last);
+
+/* ---- the one pass (pass.c) ---------------------------------------------- */
+
+/* Every tally of a run, filled by one read of the store. */
+typedef struct plan {
+	tally **tallies;
+	size_t count, capacity;
+	values *vals;
+	const char *organisation; /* only this organisation's cells (NULL: all) */
+} plan;
+
+/* Register `t` (set up and its cubes asked for) to be filled. When a tally
+ * already registered reads the same cells over the same months, `t`'s
+ * cubes are asked of it instead and `t` shares them (t->same). 0 or an
+ * error. */
+int plan_add(plan *p, tally *t);
+
+/*
+ * Fill every registered tally: each month's packs of each kind are decoded
+ * once, each cell's values coded once, and each cell added to the cubes of
+ * every tally whose window holds its month. Headcount for each period of a
+ * headcount measure is the latest workforce snapshot in it per
+ * organisation, else the latest in the twelve months before (flagged);
+ * the outcome of an organisation with neither is left out and counted.
+ * Periods outside the outcome kind's data span are skipped. Returns 0 or a
+ * negative parity error.
+ */
+int plan_run(plan *p, parity_store *store);
+
+void plan_free(plan *p);
+
 /* Sums for one stratum of one grouping. */
 typedef struct group_sum {
 	uint32_t key;            /* stratum value id; UINT32_MAX for overall */
@@ -200,15 +339,39 @@ typedef struct group_sum {
 /*
  * Sum `t` for grouping `g`, one entry per value of dimension `strat_dim`
  * (-1: one overall entry), sorted by stratum (pay bands in Agenda for
- * Change order). *out is owned by the caller (free()). Returns 0 or
- * PARITY_ENOMEM.
+ * Change order). *out is owned by the caller (free()). Returns 0,
+ * PARITY_ENOMEM, or PARITY_EINTERNAL when `t` was not asked for a cube
+ * that holds the grouping and stratum (tally_want).
  */
 int tally_sum(group_sum **out, size_t *count, const tally *t, const grouping *g,
               int strat_dim, int include_bank);
 
-/* Which group of `g` cell `c` of `t` falls in: 1, 2, 0 (another class),
- * -1 (not stated). */
-int tally_classify(const grouping *g, const tally *t, const tally_cell *c);
+/* The stated classes of axis `a` in `t` (bank contracts left out unless
+ * `include_bank`), sorted by name, each with the base it holds. *out is
+ * the caller's (free()). Returns 0, PARITY_ENOMEM or PARITY_EINTERNAL
+ * (no cube of `t` holds the axis). */
+typedef struct category {
+	char code[48];
+	uint64_t base;
+} category;
+int tally_categories(category **out, size_t *count, const tally *t, const axis *a,
+                     int include_bank);
+
+/* The group of `g` that the classes `cls` (one per axis, class codes + 1)
+ * fall in: 1, 2, 0 (another class) or -1 (one not stated); `want` holds
+ * the class codes of group 1 then group 2 (grouping_resolve). */
+typedef struct grouping_codes {
+	uint32_t group1[MAX_AXES], group2[MAX_AXES];
+} grouping_codes;
+void grouping_resolve(grouping_codes *out, const grouping *g, const values *v);
+int grouping_classify(const grouping_codes *want, size_t axis_count,
+                      const uint32_t *cls);
+
+/* The cube of `t` that holds every slot in `need` (each satisfied by a
+ * slot of the same dimension with the same mode or AX_VALUE), the smallest
+ * if several do; *where[i] says which of its slots serves need[i]. NULL
+ * when none does (PARITY_EINTERNAL set). */
+const cube *tally_cube(const tally *t, const axis *need, size_t count, size_t *where);
 
 /* The standard indicator's grouping (orientation as published). */
 void grouping_standard(grouping *out, const parity_indicator_info *info);
@@ -228,16 +391,22 @@ int afc_band_rank(const char *band);
 int comparisons_add(parity_results *results, const tally *t, const char *stratum,
                     const parity_analyse_options *options, unsigned *noted);
 
+/* Ask `t` for the cubes comparisons_add() reads. 0 or an error. */
+int comparisons_want(tally *t, const parity_analyse_options *options);
+
 /*
  * The disciplinary stages (stages.c): for the cases that entered a formal
- * process in the window ending with `period` (options->rolling_years, as
- * WRES 3), each worse stage's relative likelihood, BME against White and
- * Disabled against non-disabled, crude and Mantel-Haenszel pooled over the
- * grounds. Nothing when no case has a stage recorded. Returns 0 or a
- * negative parity error.
+ * process in the window ending with the period (options->rolling_years,
+ * as WRES 3), each worse stage's relative likelihood, BME against White
+ * and Disabled against non-disabled, crude and Mantel-Haenszel pooled over
+ * the grounds. stages_plan() sets up `cases` (every formal case of the
+ * window) for the pass; stages_add() adds the rows, nothing when no case
+ * has a stage recorded. Each returns 0 or a negative parity error.
  */
-int stages_add(parity_results *results, parity_store *store, strpool *pool,
-               const parity_period *period, const parity_analyse_options *options);
+int stages_plan(tally *cases, plan *p, const parity_period *period,
+                const parity_analyse_options *options);
+int stages_add(parity_results *results, const tally *cases,
+               const parity_analyse_options *options);
 
 /* ---- results ---------------------------------------------------------- */
 
@@ -297,6 +466,10 @@ int adjust_check(const parity_analyse_options *options);
 int row_adjust(parity_result_row *row, const tally *t, const grouping *g,
                const parity_analyse_options *options);
 
+/* Ask `t` for the cube row_adjust() reads when options->adjust names
+ * covariates. 0 or an error. */
+int adjust_want(tally *t, const parity_analyse_options *options);
+
 /* ---- multiple comparisons (families.c) -------------------------------- */
 
 /* Fill p_holm, p_bh and family_size of each of `count` rows: see
@@ -305,10 +478,20 @@ int families_adjust(parity_result_row *rows, size_t count);
 
 /* ---- cohorts (cohort.c) ------------------------------------------------ */
 
+/* The tallies of the cohorts' windows (cohort.c): set up and registered
+ * with `p` by cohorts_plan(), read by cohorts_evaluate(), freed by
+ * cohorts_free(). */
+typedef struct cohort_tallies {
+	tally *items;   /* per cohort: before then after, per measure */
+	size_t count;
+} cohort_tallies;
+int cohorts_plan(cohort_tallies *out, plan *p, const parity_analyse_options *options);
+void cohorts_free(cohort_tallies *ct);
+
 /* Evaluate every cohort for every standard indicator into results->cohorts
  * and copy their dates into results->marks. */
-int cohorts_evaluate(parity_results *results, parity_store *store, strpool *pool,
-                     const parity_analyse_options *options);
+int cohorts_evaluate(parity_results *results, parity_store *store,
+                     const cohort_tallies *ct, const parity_analyse_options *options);
 
 /* Mark trend rows with the cohorts' phases (before/during/after). */
 void cohorts_mark_trend(parity_results *results);

@@ -226,7 +226,7 @@ static parity_cohort_result *arm_result(cohort_run *run,
 
 /* Which organisation sums belong to an arm: 1 for cohort members, or for
  * comparators. Also lists the arm's organisations (those with data). */
-static int *arm_members(const group_sum *sums, size_t n, const strpool *strings,
+static int *arm_members(const group_sum *sums, size_t n, const tally *t,
                         const parity_cohorts *all, const cohort_run *run,
                         int comparators, char *names, size_t names_size)
 {
@@ -236,7 +236,7 @@ static int *arm_members(const group_sum *sums, size_t n, const strpool *strings,
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const char *org = strpool_get(strings, sums[i].key);
+		const char *org = tally_text(t, D_ORG, sums[i].key);
 		want[i] = comparators ? is_comparator(all, run->cohort, org, run->before_first,
 		                                      run->after_last)
 		                      : in_cohort(run->cohort, org);
@@ -268,9 +268,9 @@ static int cohort_indicator(cohort_run *run, const parity_indicator_info *info,
 		char names[512] = "";
 		free(wb);
 		free(wa);
-		wb = arm_members(sb, nb, before->pool, run->options->cohorts, run,
+		wb = arm_members(sb, nb, before, run->options->cohorts, run,
 		                 comparators, names, sizeof names);
-		wa = arm_members(sa, na, after->pool, run->options->cohorts, run, comparators,
+		wa = arm_members(sa, na, after, run->options->cohorts, run, comparators,
 		                 names, sizeof names);
 		if (!wb || !wa) {
 			rc = PARITY_ENOMEM;
@@ -406,27 +406,89 @@ static const char *coverage(char *buf, size_t size, parity_store *store, measure
 	return NULL;
 }
 
-static int one_cohort(parity_results *results, parity_store *store, strpool *pool,
+/* The windows of cohort `c`: before, its start month less the window, to
+ * the month before; after, from the month after its end. */
+static void cohort_windows(cohort_run *run, const parity_cohort *c, int window)
+{
+	run->before_last = parity_date_month_index(&c->start) - 1;
+	run->before_first = run->before_last - window + 1;
+	run->after_first = parity_date_month_index(&c->end) + 1;
+	run->after_last = run->after_first + window - 1;
+}
+
+/* The tally of cohort `i`'s window `side` (0 before, 1 after) for `m`. */
+static tally *cohort_tally(const cohort_tallies *ct, size_t i, int side, int m)
+{
+	return &ct->items[(i * 2 + (size_t)side) * M_COUNT + (size_t)m];
+}
+
+int cohorts_plan(cohort_tallies *out, plan *p, const parity_analyse_options *options)
+{
+	const parity_cohorts *cohorts = options->cohorts;
+	int window = (int)options->cohort_window_months;
+	int rc = 0;
+	memset(out, 0, sizeof *out);
+	if (!cohorts->count)
+		return 0;
+	out->items = calloc(cohorts->count * 2 * M_COUNT, sizeof *out->items);
+	if (!out->items)
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	out->count = cohorts->count;
+	for (size_t i = 0; i < cohorts->count && !rc; i++) {
+		cohort_run run;
+		parity_period stretches[12];
+		cohort_windows(&run, &cohorts->items[i], window);
+		for (int m = 0; m < M_COUNT && !rc; m++) {
+			if (!measure_indicated((measure)m))
+				continue; /* compared only: no cohort arm uses it */
+			for (int side = 0; side < 2 && !rc; side++) {
+				size_t n = side ? window_stretches(stretches, 12, run.after_first,
+				                                   run.after_last)
+				                : window_stretches(stretches, 12, run.before_first,
+				                                   run.before_last);
+				tally *t = cohort_tally(out, i, side, m);
+				tally_init(t, (measure)m, rule_of_measure((measure)m), p->vals,
+				           stretches, n);
+				/* Each arm pools its organisations' ratios. */
+				for (size_t k = 0; parity_indicator_info_at(k) && !rc; k++) {
+					const parity_indicator_info *info = parity_indicator_info_at(k);
+					if (strcmp(info->measure, measure_get((measure)m)->name))
+						continue;
+					grouping g;
+					grouping_standard(&g, info);
+					axis slots[2] = {{D_ORG, (axis_mode)AX_VALUE}, g.axes[0]};
+					rc = tally_want(t, slots, 2);
+				}
+				if (!rc)
+					rc = plan_add(p, t);
+			}
+		}
+	}
+	return rc;
+}
+
+void cohorts_free(cohort_tallies *ct)
+{
+	for (size_t i = 0; i < ct->count * 2 * M_COUNT; i++)
+		tally_free(&ct->items[i]);
+	free(ct->items);
+	memset(ct, 0, sizeof *ct);
+}
+
+static int one_cohort(parity_results *results, parity_store *store,
+                      const cohort_tallies *ct, size_t index,
                       const parity_analyse_options *options, const parity_cohort *c)
 {
 	cohort_run run;
-	parity_period stretches[12];
-	tally before[M_COUNT], after[M_COUNT];
 	char notes[M_COUNT][160];
 	const char *note[M_COUNT];
 	int fatal[M_COUNT];
 	int rc = 0;
-	int window = (int)options->cohort_window_months;
 	memset(&run, 0, sizeof run);
-	memset(before, 0, sizeof before);
-	memset(after, 0, sizeof after);
 	run.results = results;
 	run.options = options;
 	run.cohort = c;
-	run.before_last = parity_date_month_index(&c->start) - 1;
-	run.before_first = run.before_last - window + 1;
-	run.after_first = parity_date_month_index(&c->end) + 1;
-	run.after_last = run.after_first + window - 1;
+	cohort_windows(&run, c, (int)options->cohort_window_months);
 
 	/* Both windows of every measure, then the indicators in their order. */
 	for (int m = 0; m < M_COUNT && !rc; m++) {
@@ -436,24 +498,12 @@ static int one_cohort(parity_results *results, parity_store *store, strpool *poo
 			continue; /* compared only: no cohort arm uses it */
 		note[m] = coverage(notes[m], sizeof notes[m], store, (measure)m, &run,
 		                   &fatal[m], &rc);
-		if (rc)
-			break;
-		size_t nb = window_stretches(stretches, 12, run.before_first, run.before_last);
-		if ((rc = tally_load(&before[m], store, pool, (measure)m, stretches, nb,
-		                     options->organisation)))
-			break;
-		size_t na = window_stretches(stretches, 12, run.after_first, run.after_last);
-		rc = tally_load(&after[m], store, pool, (measure)m, stretches, na,
-		                options->organisation);
 	}
 	for (size_t i = 0; parity_indicator_info_at(i) && !rc; i++) {
 		const parity_indicator_info *info = parity_indicator_info_at(i);
 		measure m = measure_named(info->measure);
-		rc = cohort_indicator(&run, info, &before[m], &after[m], note[m], fatal[m]);
-	}
-	for (int m = 0; m < M_COUNT; m++) {
-		tally_free(&before[m]);
-		tally_free(&after[m]);
+		rc = cohort_indicator(&run, info, cohort_tally(ct, index, 0, (int)m),
+		                      cohort_tally(ct, index, 1, (int)m), note[m], fatal[m]);
 	}
 	return rc;
 }
@@ -477,8 +527,8 @@ static int cohort_mdr(parity_cohort_result *res)
 	return 0;
 }
 
-int cohorts_evaluate(parity_results *results, parity_store *store, strpool *pool,
-                     const parity_analyse_options *options)
+int cohorts_evaluate(parity_results *results, parity_store *store,
+                     const cohort_tallies *ct, const parity_analyse_options *options)
 {
 	const parity_cohorts *cohorts = options->cohorts;
 	int rc = 0;
@@ -504,7 +554,7 @@ int cohorts_evaluate(parity_results *results, parity_store *store, strpool *pool
 		         c->end.year % 10000, c->end.month % 100, c->end.day % 100);
 	}
 	for (size_t i = 0; i < cohorts->count && !rc; i++)
-		rc = one_cohort(results, store, pool, options, &cohorts->items[i]);
+		rc = one_cohort(results, store, ct, i, options, &cohorts->items[i]);
 	for (size_t i = 0; i < results->cohort_count && !rc; i++)
 		rc = cohort_mdr(&results->cohorts[i]);
 	return rc;

@@ -76,7 +76,7 @@ const char *dimension_column(int dim)
 	static const char *const columns[D_COUNT] = {
 		"organisation", "ethnic_category", "sex", "disability", "age_band",
 		"pay_band", "staff_group", "sexual_orientation", "religion", "contract",
-		"grounds", "stage",
+		"grounds", "stage", "process",
 	};
 	return dim >= 0 && dim < D_COUNT ? columns[dim] : "";
 }
@@ -156,57 +156,6 @@ void grouping_standard(grouping *out, const parity_indicator_info *info)
 }
 
 /* ---- comparisons for every characteristic ------------------------------ */
-
-/* One class on an axis with the base it holds (for the default reference). */
-typedef struct category {
-	char code[48];
-	uint64_t base;
-} category;
-
-/* The stated classes of axis `a` in `t`, sorted by code. */
-static int categories_of(category **out, size_t *count, const tally *t,
-                         const axis *a, int include_bank)
-{
-	category *cats = NULL;
-	size_t n = 0;
-	*out = NULL;
-	*count = 0;
-	for (size_t i = 0; i < t->count; i++) {
-		const tally_cell *c = &t->cells[i];
-		if (!include_bank && !strcmp(strpool_get(t->pool, c->dim[D_CONTRACT]), "bank"))
-			continue;
-		const char *cls = axis_class(a, strpool_get(t->pool, c->dim[a->dim]));
-		if (!cls)
-			continue;
-		size_t k = 0;
-		while (k < n && strcmp(cats[k].code, cls))
-			k++;
-		if (k == n) {
-			category *grown = realloc(cats, (n + 1) * sizeof *grown);
-			if (!grown) {
-				free(cats);
-				return parity_error_set(PARITY_ENOMEM, "out of memory");
-			}
-			cats = grown;
-			memset(&cats[n], 0, sizeof cats[n]);
-			snprintf(cats[n].code, sizeof cats[n].code, "%s", cls);
-			n++;
-		}
-		cats[k].base += c->base;
-	}
-	for (size_t i = 1; i < n; i++) { /* few categories: insertion sort */
-		category item = cats[i];
-		size_t j = i;
-		while (j > 0 && strcmp(item.code, cats[j - 1].code) < 0) {
-			cats[j] = cats[j - 1];
-			j--;
-		}
-		cats[j] = item;
-	}
-	*out = cats;
-	*count = n;
-	return 0;
-}
 
 parity_result_row *row_add_grouped(parity_results *results, const char *indicator,
                                    const grouping *g, const char *stratum_kind,
@@ -327,7 +276,7 @@ static int compare_characteristic(parity_results *results, const tally *t, int d
 	g.axis_count = 1;
 	snprintf(g.name, sizeof g.name, "%s", dimension_column(dim));
 	snprintf(g.characteristic, sizeof g.characteristic, "%s", dimension_column(dim));
-	int rc = categories_of(&cats, &n, t, &g.axes[0], options->include_bank);
+	int rc = tally_categories(&cats, &n, t, &g.axes[0], options->include_bank);
 	if (rc)
 		return rc;
 	const char *chosen = reference_for(options, dim, NULL);
@@ -513,8 +462,8 @@ static int compare_crossed(parity_results *results, const tally *t,
 			}
 			memcpy(cats[a], white_bme, sizeof white_bme);
 			n[a] = 2;
-		} else if ((rc = categories_of(&cats[a], &n[a], t, &x->axes[a],
-		                               options->include_bank))) {
+		} else if ((rc = tally_categories(&cats[a], &n[a], t, &x->axes[a],
+		                                  options->include_bank))) {
 			break;
 		}
 		const char *want = axis_reference(options, &x->axes[a]);
@@ -576,6 +525,34 @@ static int same_intersection(const intersection *x, const intersection *y)
 		if (strcmp(x->names[a], y->names[a]))
 			return 0;
 	return 1;
+}
+
+int comparisons_want(tally *t, const parity_analyse_options *options)
+{
+	/* Ethnic category, sex and disability together serve their own
+	 * comparisons, White/BME and disability, and their default crossings;
+	 * the other characteristics one cube each; a named intersection its
+	 * own. */
+	static const axis joint[] = {{D_ETHNIC, (axis_mode)AX_VALUE},
+	                             {D_SEX, (axis_mode)AX_VALUE},
+	                             {D_DISABILITY, (axis_mode)AX_VALUE}};
+	int rc = tally_want(t, joint, 3);
+	for (size_t i = 0; i < sizeof characteristics / sizeof characteristics[0] && !rc;
+	     i++) {
+		axis one = {characteristics[i].dim, (axis_mode)AX_VALUE};
+		if (one.dim != D_ETHNIC && one.dim != D_SEX)
+			rc = tally_want(t, &one, 1);
+	}
+	for (size_t i = 0; i < options->intersection_count && !rc; i++) {
+		intersection x;
+		axis slots[MAX_AXES];
+		if ((rc = intersection_parse(&x, options->intersections[i])))
+			break;
+		for (size_t a = 0; a < x.count; a++)
+			slots[a] = (axis){x.axes[a].dim, (axis_mode)AX_VALUE};
+		rc = tally_want(t, slots, x.count);
+	}
+	return rc;
 }
 
 int comparisons_add(parity_results *results, const tally *t, const char *stratum,

@@ -34,33 +34,50 @@ static void stage_grouping(grouping *g, int race)
 	snprintf(g->label2, sizeof g->label2, "%s", g->group2[0]);
 }
 
+/* The cube of the cases: stage, grounds and the characteristics compared. */
+static const axis case_slots[] = {
+	{D_STAGE, (axis_mode)AX_VALUE}, {D_GROUNDS, (axis_mode)AX_VALUE},
+	{D_ETHNIC, (axis_mode)AX_VALUE}, {D_DISABILITY, (axis_mode)AX_VALUE},
+};
+#define CASE_SLOTS (sizeof case_slots / sizeof case_slots[0])
+
+/* The stage rank (-1: none recorded) of cube entry `e` of the cases. */
+static int entry_stage(const tally *cases, const cube *c, size_t e)
+{
+	return cases->vals->info[D_STAGE][c->keys[e * (c->width + 1)]] - 1;
+}
+
+/* A derived tally of the cases: outcome the cases that reached a stage,
+ * base the cases with a stage recorded (kept as cube sums so). */
+static const cell_rule reached_rule = {"disciplinary", NULL, NULL, C_ROWS, C_HEADCOUNT};
+
 /*
  * Make `d` the cases of `cases` with a stage recorded, as a tally whose base
  * is the cases and whose outcome is those that reached stage rank `rank` or
- * worse. `d` shares the pool and window of `cases`; free with tally_free().
- * Returns 0 or PARITY_ENOMEM.
+ * worse. `d` shares the values and window of `cases`; free with
+ * tally_free(). Returns 0 or an error.
  */
 static int reached(tally *d, const tally *cases, int rank)
 {
 	*d = *cases;
-	d->cells = NULL;
-	d->count = d->capacity = 0;
-	if (!cases->count)
-		return 0;
-	if (!(d->cells = calloc(cases->count, sizeof *d->cells)))
-		return parity_error_set(PARITY_ENOMEM, "out of memory");
-	d->capacity = cases->count;
-	for (size_t i = 0; i < cases->count; i++) {
-		const tally_cell *c = &cases->cells[i];
-		int stage = parity_case_stage_rank(strpool_get(cases->pool, c->dim[D_STAGE]));
-		if (stage < 0 || !c->outcome)
+	d->cube_count = 0;
+	d->same = NULL;
+	d->rule = &reached_rule;
+	memset(d->snapshot_of, 0, sizeof d->snapshot_of);
+	int rc = tally_want(d, case_slots, CASE_SLOTS);
+	const cube *c = &tally_home(cases)->cubes[0];
+	for (size_t e = 0; e < c->count && !rc; e++) {
+		int stage = entry_stage(cases, c, e);
+		uint64_t entered, none;
+		tally_counts(cases, c, e, &entered, &none);
+		if (stage < 0 || !entered)
 			continue; /* no stage recorded */
-		tally_cell *out = &d->cells[d->count++];
-		*out = *c;
-		out->base = c->outcome;
-		out->outcome = stage >= rank ? c->outcome : 0;
+		uint64_t add[CUBE_SUMS] = {0};
+		add[SUM_ROWS] = stage >= rank ? entered : 0;
+		add[SUM_HEADCOUNT] = entered;
+		rc = cube_add(&d->cubes[0], &c->keys[e * (c->width + 1)], add);
 	}
-	return 0;
+	return rc;
 }
 
 /* The crude row of stage `stage` on `g`, then, when the cases have two or
@@ -120,32 +137,41 @@ done:
 	return rc;
 }
 
-int stages_add(parity_results *results, parity_store *store, strpool *pool,
-               const parity_period *period, const parity_analyse_options *options)
+int stages_plan(tally *cases, plan *p, const parity_period *period,
+                const parity_analyse_options *options)
 {
 	enum { MAX_WINDOW = 10 };
 	parity_period window[MAX_WINDOW];
 	unsigned years = options->rolling_years ? options->rolling_years : 2;
 	size_t periods = window_periods(window, period, years > MAX_WINDOW ? MAX_WINDOW
 	                                                                   : years);
-	tally cases, d;
+	tally_init(cases, M_DISCIPLINARY, rule_of_cases(), p->vals, window, periods);
+	int rc = tally_want(cases, case_slots, CASE_SLOTS);
+	return rc ? rc : plan_add(p, cases);
+}
+
+int stages_add(parity_results *results, const tally *cases,
+               const parity_analyse_options *options)
+{
+	tally d;
 	memset(&d, 0, sizeof d);
-	int rc = tally_load_cases(&cases, store, pool, window, periods,
-	                          options->organisation);
-	if (rc)
-		return rc;
+	int rc = 0;
+	if (!tally_home(cases)->cube_count)
+		return 0;
 	/* Which stages some case reached, and how many cases have none. */
 	uint64_t at[8] = {0}, unstaged = 0, staged = 0;
-	for (size_t i = 0; i < cases.count; i++) {
-		const tally_cell *c = &cases.cells[i];
-		int stage = parity_case_stage_rank(strpool_get(pool, c->dim[D_STAGE]));
+	const cube *c = &tally_home(cases)->cubes[0];
+	for (size_t e = 0; e < c->count; e++) {
+		int stage = entry_stage(cases, c, e);
+		uint64_t entered, none;
+		tally_counts(cases, c, e, &entered, &none);
 		if (stage < 0) {
-			unstaged += c->outcome;
+			unstaged += entered;
 			continue;
 		}
-		staged += c->outcome;
+		staged += entered;
 		for (int k = 0; k <= stage && k < 8; k++)
-			at[k] += c->outcome;
+			at[k] += entered;
 	}
 	if (!staged)
 		goto done; /* no extract recorded stages */
@@ -157,7 +183,7 @@ int stages_add(parity_results *results, parity_store *store, strpool *pool,
 	for (int k = 1; parity_case_stage_at(k) && !rc; k++) {
 		if (!at[k])
 			continue; /* no case went this far: nothing to compare */
-		if ((rc = reached(&d, &cases, k)))
+		if ((rc = reached(&d, cases, k)))
 			break;
 		for (int race = 1; race >= 0 && !rc; race--) {
 			grouping g;
@@ -168,6 +194,5 @@ int stages_add(parity_results *results, parity_store *store, strpool *pool,
 	}
 done:
 	tally_free(&d);
-	tally_free(&cases);
 	return rc;
 }

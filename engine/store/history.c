@@ -3,7 +3,9 @@
  * run_results and run_cohorts, schema version 2): when it ran, with which
  * engine and settings, for which period, how it ended, and its results.
  */
-#include "analyse/analyse_internal.h"
+#include "store_internal.h"
+
+#include "parity/analyse.h"
 
 #include "parity/common.h"
 

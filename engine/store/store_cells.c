@@ -299,10 +299,14 @@ static int read_string(store_pack_reader *r, const char **text, size_t *length)
 	if (!take(r, '"'))
 		return -1;
 	const char *start = r->at;
-	const char *quote = memchr(start, '"', (size_t)(r->end - start));
-	if (!quote)
+	/* Values are short codes: one pass finds the closing quote or the
+	 * first escape. */
+	const char *quote = start;
+	while (quote < r->end && *quote != '"' && *quote != '\\')
+		quote++;
+	if (quote == r->end)
 		return -1;
-	if (!memchr(start, '\\', (size_t)(quote - start))) {
+	if (*quote == '"') {
 		*text = start;
 		*length = (size_t)(quote - start);
 		r->at = quote + 1;
