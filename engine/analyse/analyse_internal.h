@@ -1,8 +1,24 @@
 /*
- * analyse_internal.h: what the analysis modules (analyse.c, indicators.c,
- * tally.c, cohort.c, history.c, results.c) share: the measures, the count
- * tables loaded from the store for a window, groupings of characteristics
- * and the sums that feed the statistics module. Not installed.
+ * analyse_internal.h: what the analysis modules share. Not installed.
+ *
+ * The modules form layers, each using only those above it, in the order of
+ * this header:
+ *   definitions.c   what is counted and published (measures, indicators,
+ *                   characteristics and their classes): data, no calls;
+ *   values.c        each value a small integer code, with its classes;
+ *   cube.c          count cubes keyed by those codes;
+ *   tally.c         a measure over a window: the cubes it asks for, sums;
+ *   pass.c          the plan: one read of the store fills every tally;
+ *   rows.c          building result rows;
+ *   the analyses, groupings of the pass turned into rows, each using only
+ *   those before it: organisations.c (funnel and random effects across
+ *   organisations), adjust.c (adjusted ratios), families.c (multiple
+ *   comparisons), indicators.c (every characteristic's comparisons and
+ *   intersections), stages.c (how far formal cases go), standard.c (the
+ *   standard indicators and their trend), cohort.c (mentoring cohorts);
+ *   analyse.c       the driver: plans every analysis, runs the pass once,
+ *                   then asks each analysis for its rows;
+ *   results.c       writing the rows (CSV, JSON).
  */
 #ifndef PARITY_ANALYSE_INTERNAL_H
 #define PARITY_ANALYSE_INTERNAL_H
@@ -14,7 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ---- measures --------------------------------------------------------- */
+/* ==== definitions (definitions.c) ======================================== */
 
 /* What is counted: an outcome over a base. */
 typedef enum measure {
@@ -52,7 +68,30 @@ enum {
 /* The cells column behind a dimension ("ethnic_category"). */
 const char *dimension_column(int dim);
 
-/* ---- groupings ------------------------------------------------------- */
+/* The measure a standard indicator counts. */
+measure measure_of_indicator(const parity_indicator_info *info);
+
+/* What an entry of a cube sums: the stored counts of the cells that share
+ * its key (rows, shortlisted, appointed) and the workforce rows that are
+ * their headcount. A measure's rule says which are its outcome and base. */
+enum { SUM_ROWS, SUM_SHORTLISTED, SUM_APPOINTED, SUM_HEADCOUNT, CUBE_SUMS };
+
+/* Which stored cells a measure counts and what it takes from them: a
+ * cube sum (C_HEADCOUNT: each period's workforce snapshot rows). */
+typedef enum count_of {
+	C_ROWS = SUM_ROWS, C_SHORTLISTED = SUM_SHORTLISTED, C_APPOINTED = SUM_APPOINTED,
+	C_HEADCOUNT = SUM_HEADCOUNT, C_NONE
+} count_of;
+typedef struct cell_rule {
+	const char *kind;
+	const char *process;  /* the cell's process must be this (NULL: any) */
+	const char *grounds;  /* and its grounds this (NULL: any) */
+	count_of outcome, base;
+} cell_rule;
+
+/* The measures' rules, and every formal case of either process (stages). */
+const cell_rule *rule_of_measure(measure m);
+const cell_rule *rule_of_cases(void);
 
 /* How a characteristic's values become classes. */
 typedef enum axis_mode {
@@ -90,6 +129,13 @@ typedef struct grouping {
 	char label2[48];
 } grouping;
 
+/* The standard indicator's grouping (orientation as published). */
+void grouping_standard(grouping *out, const parity_indicator_info *info);
+
+/* Rank of an Agenda for Change band ("2" .. "9"), or -1 (VSM, Medical,
+ * anything else). */
+int afc_band_rank(const char *band);
+
 /* An intersection of two or three characteristics, as named. */
 typedef struct intersection {
 	axis axes[MAX_AXES];
@@ -97,11 +143,7 @@ typedef struct intersection {
 	size_t count;
 } intersection;
 
-/* Read "ethnic_category,sex,disability" into `out`. Returns 0, or
- * PARITY_EUSAGE saying which name is unknown or repeated. */
-int intersection_parse(intersection *out, const char *text);
-
-/* ---- values (values.c) ------------------------------------------------- */
+/* ==== values (values.c) ================================================== */
 
 /* A dictionary: the distinct byte strings seen, each given a code in the
  * order first seen. */
@@ -159,16 +201,11 @@ static inline uint32_t values_class(const values *v, int dim, int mode, uint32_t
 	return mode == AX_VALUE ? code : v->class_of[dim][mode][code];
 }
 
-/* ---- cubes (cube.c) ---------------------------------------------------- */
+/* ==== cubes (cube.c) ===================================================== */
 
 /* The most slots of a cube: a stratum, the characteristics compared and
  * the covariates of an adjusted ratio. */
 #define CUBE_SLOTS 16
-
-/* What an entry of a cube sums: the stored counts of the cells that share
- * its key (rows, shortlisted, appointed) and the workforce rows that are
- * their headcount. A measure's rule says which are its outcome and base. */
-enum { SUM_ROWS, SUM_SHORTLISTED, SUM_APPOINTED, SUM_HEADCOUNT, CUBE_SUMS };
 
 /* Counts summed over the cells that share a key: for each slot a value's
  * code (mode AX_VALUE) or its class code on a mode, then the cell's
@@ -189,20 +226,7 @@ typedef struct cube {
 int cube_add(cube *c, const uint32_t *key, const uint64_t *add);
 void cube_free(cube *c);
 
-/* ---- tallies: the counts of one measure over one window (tally.c) ------ */
-
-/* Which stored cells a measure counts and what it takes from them: a
- * cube sum (C_HEADCOUNT: each period's workforce snapshot rows). */
-typedef enum count_of {
-	C_ROWS = SUM_ROWS, C_SHORTLISTED = SUM_SHORTLISTED, C_APPOINTED = SUM_APPOINTED,
-	C_HEADCOUNT = SUM_HEADCOUNT, C_NONE
-} count_of;
-typedef struct cell_rule {
-	const char *kind;
-	const char *process;  /* the cell's process must be this (NULL: any) */
-	const char *grounds;  /* and its grounds this (NULL: any) */
-	count_of outcome, base;
-} cell_rule;
+/* ==== tallies: the counts of one measure over one window (tally.c) ======= */
 
 /* The most periods in a window (a cohort's window is cut into stretches of
  * twelve months, a rolling window into years). */
@@ -256,10 +280,6 @@ static inline void tally_counts(const tally *t, const cube *c, size_t e,
 	*base = t->rule->base == C_NONE ? 0 : s[t->rule->base];
 }
 
-/* The measures' rules, and every formal case of either process (stages). */
-const cell_rule *rule_of_measure(measure m);
-const cell_rule *rule_of_cases(void);
-
 /* Set up `t` to count `rule` for measure `m` over the `count` consecutive
  * periods (oldest first, at most TALLY_PERIODS) with the values of `v`.
  * Nothing is read until plan_run(). */
@@ -296,36 +316,6 @@ size_t window_periods(parity_period *out, const parity_period *period,
 /* Split months first..last into twelve-month stretches ending at `last`
  * (the oldest may be shorter), oldest first; returns how many (<= max). */
 size_t window_stretches(parity_period *out, size_t max, int first, int last);
-
-/* ---- the one pass (pass.c) ---------------------------------------------- */
-
-/* Every tally of a run, filled by one read of the store. */
-typedef struct plan {
-	tally **tallies;
-	size_t count, capacity;
-	values *vals;
-	const char *organisation; /* only this organisation's cells (NULL: all) */
-} plan;
-
-/* Register `t` (set up and its cubes asked for) to be filled. When a tally
- * already registered reads the same cells over the same months, `t`'s
- * cubes are asked of it instead and `t` shares them (t->same). 0 or an
- * error. */
-int plan_add(plan *p, tally *t);
-
-/*
- * Fill every registered tally: each month's packs of each kind are decoded
- * once, each cell's values coded once, and each cell added to the cubes of
- * every tally whose window holds its month. Headcount for each period of a
- * headcount measure is the latest workforce snapshot in it per
- * organisation, else the latest in the twelve months before (flagged);
- * the outcome of an organisation with neither is left out and counted.
- * Periods outside the outcome kind's data span are skipped. Returns 0 or a
- * negative parity error.
- */
-int plan_run(plan *p, parity_store *store);
-
-void plan_free(plan *p);
 
 /* Sums for one stratum of one grouping. */
 typedef struct group_sum {
@@ -373,42 +363,37 @@ int grouping_classify(const grouping_codes *want, size_t axis_count,
  * when none does (PARITY_EINTERNAL set). */
 const cube *tally_cube(const tally *t, const axis *need, size_t count, size_t *where);
 
-/* The standard indicator's grouping (orientation as published). */
-void grouping_standard(grouping *out, const parity_indicator_info *info);
+/* ==== the one pass (pass.c) ============================================== */
 
-/* Rank of an Agenda for Change band ("2" .. "9"), or -1 (VSM, Medical,
- * anything else). */
-int afc_band_rank(const char *band);
+/* Every tally of a run, filled by one read of the store. */
+typedef struct plan {
+	tally **tallies;
+	size_t count, capacity;
+	values *vals;
+	const char *organisation; /* only this organisation's cells (NULL: all) */
+} plan;
 
-/*
- * The comparison rows for measure tally `t` (one row each, over all
- * organisations in the window, stratum label `stratum`): every
- * characteristic's categories against its reference, the binary groupings
- * the standard set lacks for this measure, and ethnicity crossed with sex
- * and with disability. `noted` remembers which characteristics already have
- * a note. Returns 0 or a negative parity error (indicators.c).
- */
-int comparisons_add(parity_results *results, const tally *t, const char *stratum,
-                    const parity_analyse_options *options, unsigned *noted);
-
-/* Ask `t` for the cubes comparisons_add() reads. 0 or an error. */
-int comparisons_want(tally *t, const parity_analyse_options *options);
+/* Register `t` (set up and its cubes asked for) to be filled. When a tally
+ * already registered reads the same cells over the same months, `t`'s
+ * cubes are asked of it instead and `t` shares them (t->same). 0 or an
+ * error. */
+int plan_add(plan *p, tally *t);
 
 /*
- * The disciplinary stages (stages.c): for the cases that entered a formal
- * process in the window ending with the period (options->rolling_years,
- * as WRES 3), each worse stage's relative likelihood, BME against White
- * and Disabled against non-disabled, crude and Mantel-Haenszel pooled over
- * the grounds. stages_plan() sets up `cases` (every formal case of the
- * window) for the pass; stages_add() adds the rows, nothing when no case
- * has a stage recorded. Each returns 0 or a negative parity error.
+ * Fill every registered tally: each month's packs of each kind are decoded
+ * once, each cell's values coded once, and each cell added to the cubes of
+ * every tally whose window holds its month. Headcount for each period of a
+ * headcount measure is the latest workforce snapshot in it per
+ * organisation, else the latest in the twelve months before (flagged);
+ * the outcome of an organisation with neither is left out and counted.
+ * Periods outside the outcome kind's data span are skipped. Returns 0 or a
+ * negative parity error.
  */
-int stages_plan(tally *cases, plan *p, const parity_period *period,
-                const parity_analyse_options *options);
-int stages_add(parity_results *results, const tally *cases,
-               const parity_analyse_options *options);
+int plan_run(plan *p, parity_store *store);
 
-/* ---- results ---------------------------------------------------------- */
+void plan_free(plan *p);
+
+/* ==== result rows (rows.c) =============================================== */
 
 /* Append a zeroed row to `rows`; NULL when memory runs out (error set). */
 parity_result_row *rows_add(parity_result_row **rows, size_t *count,
@@ -442,8 +427,15 @@ parity_result_row *row_add_grouped(parity_results *results, const char *indicato
 /* Copy the window and exclusion context of `t` and `s` into `row`. */
 void row_context(parity_result_row *row, const tally *t, const group_sum *s);
 
+/* A ratio with the counts of `c` and no estimate (untested: the counts
+ * cannot be, or none to compare). */
+void ratio_untested(parity_ratio *r, const parity_stratum *c,
+                    const parity_stats_settings *settings);
+
 /* 1 when the counts can be (outcome within base in both groups). */
 int counts_possible(const parity_stratum *c);
+
+/* ==== the analyses ======================================================= */
 
 /* ---- across organisations (organisations.c) ---------------------------- */
 
@@ -475,6 +467,81 @@ int adjust_want(tally *t, const parity_analyse_options *options);
 /* Fill p_holm, p_bh and family_size of each of `count` rows: see
  * parity_analyse_run() for the families. Returns 0 or an error. */
 int families_adjust(parity_result_row *rows, size_t count);
+
+/* ---- comparisons and intersections (indicators.c) ---------------------- */
+
+/* Read "ethnic_category,sex,disability" into `out`. Returns 0, or
+ * PARITY_EUSAGE saying which name is unknown or repeated. */
+int intersection_parse(intersection *out, const char *text);
+
+
+/*
+ * The comparison rows for measure tally `t` (one row each, over all
+ * organisations in the window, stratum label `stratum`): every
+ * characteristic's categories against its reference, the binary groupings
+ * the standard set lacks for this measure, and ethnicity crossed with sex
+ * and with disability. `noted` remembers which characteristics already have
+ * a note. Returns 0 or a negative parity error (indicators.c).
+ */
+int comparisons_add(parity_results *results, const tally *t, const char *stratum,
+                    const parity_analyse_options *options, unsigned *noted);
+
+/* Ask `t` for the cubes comparisons_add() reads. 0 or an error. */
+int comparisons_want(tally *t, const parity_analyse_options *options);
+
+/* ---- stages (stages.c) ------------------------------------------------- */
+
+/*
+ * The disciplinary stages (stages.c): for the cases that entered a formal
+ * process in the window ending with the period (options->rolling_years,
+ * as WRES 3), each worse stage's relative likelihood, BME against White
+ * and Disabled against non-disabled, crude and Mantel-Haenszel pooled over
+ * the grounds. stages_plan() sets up `cases` (every formal case of the
+ * window) for the pass; stages_add() adds the rows, nothing when no case
+ * has a stage recorded. Each returns 0 or a negative parity error.
+ */
+int stages_plan(tally *cases, plan *p, const parity_period *period,
+                const parity_analyse_options *options);
+int stages_add(parity_results *results, const tally *cases,
+               const parity_analyse_options *options);
+
+/* ---- the standard indicators (standard.c) ------------------------------ */
+
+/* The most years of a rolling window. */
+#define MAX_ROLLING_YEARS 10
+
+/* Set up every measure's tally in `tallies` for `period` (over the rolling
+ * window for rolling measures) with the cubes the standard indicators
+ * read, and register them with `p`. `all` 1: the run's own period, with
+ * every measure and the comparisons' and adjusted ratios' cubes too; 0: a
+ * trend year, only the measures of the standard indicators. */
+int standard_plan(tally tallies[M_COUNT], plan *p, const parity_period *period,
+                  const parity_analyse_options *options, int all);
+
+/* The rows of every standard indicator for `period` from the run's
+ * `tallies`, a note for each without data; *any set when one had data. */
+int standard_add(parity_results *results, const tally tallies[M_COUNT],
+                 const parity_analyse_options *options, const parity_period *period,
+                 int *any);
+
+/* The trend: one set of tallies per financial year the data reach, each
+ * with only the measures of the standard indicators. */
+typedef struct trend_plan {
+	tally (*years)[M_COUNT];
+	parity_period *periods;
+	size_t count;
+	int spans[M_COUNT][2];
+	int has[M_COUNT];
+} trend_plan;
+
+void trend_free(trend_plan *tp);
+/* Set up and register the tallies of every financial year from the first
+ * to the last month of data. 0 or a negative parity error. */
+int trend_plan_make(trend_plan *tp, plan *p, parity_store *store,
+                    const parity_analyse_options *options);
+/* The trend rows of every finished year (trend_plan_make). */
+int trend_series(parity_results *results, const trend_plan *tp,
+                 const parity_analyse_options *options);
 
 /* ---- cohorts (cohort.c) ------------------------------------------------ */
 

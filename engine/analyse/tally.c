@@ -129,29 +129,6 @@ int tally_months_covered(parity_store *store, const char *organisation, int firs
 	return months;
 }
 
-/* ---- rules --------------------------------------------------------------- */
-
-static const cell_rule outcome_rule[M_COUNT] = {
-	[M_APPOINTMENT] = {"recruitment", NULL, NULL, C_APPOINTED, C_SHORTLISTED},
-	[M_DISCIPLINARY] = {"disciplinary", "disciplinary", NULL, C_ROWS, C_HEADCOUNT},
-	[M_CAPABILITY] = {"disciplinary", "capability", "performance", C_ROWS, C_HEADCOUNT},
-	[M_TRAINING] = {"training", NULL, NULL, C_ROWS, C_HEADCOUNT},
-	/* a recruitment row is one application */
-	[M_SHORTLISTING] = {"recruitment", NULL, NULL, C_SHORTLISTED, C_ROWS},
-};
-/* Every formal case, of either process and any grounds (the stages). */
-static const cell_rule cases_rule = {"disciplinary", NULL, NULL, C_ROWS, C_NONE};
-
-const cell_rule *rule_of_measure(measure m)
-{
-	return &outcome_rule[m];
-}
-
-const cell_rule *rule_of_cases(void)
-{
-	return &cases_rule;
-}
-
 /* ---- a tally ------------------------------------------------------------ */
 
 void tally_init(tally *t, measure m, const cell_rule *rule, const values *v,

@@ -2,12 +2,12 @@
  * history.c: every analysis run kept in the database (tables runs,
  * run_results and run_cohorts, schema version 2): when it ran, with which
  * engine and settings, for which period, how it ended, and its results.
+ * It sits with the analyses, whose results it keeps, and writes them
+ * through the store's internals.
  */
-#include "store_internal.h"
-
 #include "parity/analyse.h"
-
 #include "parity/common.h"
+#include "store/store_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
