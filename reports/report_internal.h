@@ -31,6 +31,10 @@ enum {
 /* Text for a row's figures when a count of it is hidden. */
 #define REPORT_SUPPRESSED "suppressed (small numbers)"
 
+/* The most organisations the report draws per indicator (every NHS trust
+ * in England fits); the rest are only in report-tables.csv. */
+#define REPORT_ORGS_SHOWN 250
+
 /* A list of borrowed rows. */
 typedef struct row_list {
 	const parity_result_row **rows; /* owned array; the rows are borrowed */
@@ -45,6 +49,10 @@ typedef struct report_indicator {
 	const parity_result_row *pooled_band; /* ... over pay bands */
 	const parity_result_row *pooled_group; /* ... over staff groups */
 	row_list orgs;                        /* organisation rows, result order */
+	/* The organisation rows the PDF and charts draw: all of them, or, past
+	 * REPORT_ORGS_SHOWN, those outside the funnel's limits and then the
+	 * largest, in result order (report-tables.csv lists every one). */
+	row_list orgs_shown;
 	row_list bands;                       /* pay band rows */
 	row_list groups;                      /* staff group rows */
 	row_list kline;                       /* Kline compound ratio rows */

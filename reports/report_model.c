@@ -296,6 +296,59 @@ const parity_result_row *report_row_like(const report *rep,
 
 /* ---- building and freeing ---------------------------------------------------- */
 
+/* An organisation row ranked for drawing: outside the funnel's 99.8% limits
+ * first, then its 95% limits (neither for a row with hidden counts, whose
+ * place would say something of them), then by base, largest first. */
+typedef struct ranked {
+	const parity_result_row *row;
+	size_t at;
+	int outside;
+	uint64_t base;
+} ranked;
+
+static int by_rank(const void *x, const void *y)
+{
+	const ranked *a = x, *b = y;
+	if (a->outside != b->outside)
+		return b->outside - a->outside;
+	if (a->base != b->base)
+		return a->base < b->base ? 1 : -1;
+	return (a->at > b->at) - (a->at < b->at);
+}
+
+static int by_place(const void *x, const void *y)
+{
+	const ranked *a = x, *b = y;
+	return (a->at > b->at) - (a->at < b->at);
+}
+
+/* Fill ind->orgs_shown (see report_internal.h). 0 or PARITY_ENOMEM. */
+static int choose_shown(const report *rep, report_indicator *ind)
+{
+	size_t n = ind->orgs.count, keep = n < REPORT_ORGS_SHOWN ? n : REPORT_ORGS_SHOWN;
+	ind->orgs_shown.count = 0;
+	ind->orgs_shown.rows = calloc(keep ? keep : 1, sizeof *ind->orgs_shown.rows);
+	ranked *all = calloc(n ? n : 1, sizeof *all);
+	if (!ind->orgs_shown.rows || !all) {
+		free(all);
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		const parity_result_row *row = ind->orgs.rows[i];
+		int outside = 0;
+		if (row->funnel_placed && !report_hidden(rep, row))
+			outside = row->funnel.outside998 ? 2 : row->funnel.outside95 ? 1 : 0;
+		all[i] = (ranked){row, i, outside, row->ratio.n1 + row->ratio.n2};
+	}
+	if (keep < n)
+		qsort(all, n, sizeof *all, by_rank);
+	qsort(all, keep, sizeof *all, by_place);
+	for (size_t i = 0; i < keep; i++)
+		ind->orgs_shown.rows[ind->orgs_shown.count++] = all[i].row;
+	free(all);
+	return 0;
+}
+
 int report_model_build(report *rep, const parity_results *results,
                        const parity_report_options *options)
 {
@@ -344,13 +397,19 @@ int report_model_build(report *rep, const parity_results *results,
 	if (rep->ind_count == 0 && rep->meas_count == 0)
 		return parity_error_set(PARITY_EDATA, "no results%s%s to report",
 		                        rep->period[0] ? " for " : "", rep->period);
-	return disclose(rep);
+	if ((rc = disclose(rep)))
+		return rc;
+	for (size_t k = 0; k < rep->ind_count; k++)
+		if ((rc = choose_shown(rep, &rep->ind[k])))
+			return rc;
+	return 0;
 }
 
 void report_model_free(report *rep)
 {
 	for (size_t k = 0; k < rep->ind_count; k++) {
 		free(rep->ind[k].orgs.rows);
+		free(rep->ind[k].orgs_shown.rows);
 		free(rep->ind[k].bands.rows);
 		free(rep->ind[k].groups.rows);
 		free(rep->ind[k].kline.rows);

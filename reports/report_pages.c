@@ -442,7 +442,7 @@ void report_render_indicator(draw_doc *doc, const report *rep,
 	         rep->where, rep->period);
 	/* A short section (one organisation) may follow the one before. */
 	report_part_after(doc, ind->info->title, subtitle,
-	                  390 + 28.0 * (double)ind->orgs.count);
+	                  390 + 28.0 * (double)ind->orgs_shown.count);
 	report_sentence(sentence, sizeof sentence, rep, row, ind->info);
 	report_paragraph(doc, report_body, DRAW_BLACK, "%s", sentence);
 
@@ -467,15 +467,15 @@ void report_render_indicator(draw_doc *doc, const report *rep,
 		report_trend_free(&trend);
 	}
 
-	/* Counts: the organisations, then the overall row in bold. */
-	size_t rows = ind->orgs.count + 1;
+	/* Counts: the organisations drawn, then the overall row in bold. */
+	const row_list *shown = &ind->orgs_shown;
+	size_t rows = shown->count + 1;
 	draw_cell *cells = draw_calloc(rows * TABLE_COLUMNS, sizeof *cells);
 	unsigned *flags = draw_calloc(rows, sizeof *flags);
 	if (cells && flags) {
-		for (size_t i = 0; i < ind->orgs.count; i++)
-			report_row_cells(&cells[i * TABLE_COLUMNS], rep, ind->orgs.rows[i],
-			                 NULL);
-		report_row_cells(&cells[ind->orgs.count * TABLE_COLUMNS], rep, row, NULL);
+		for (size_t i = 0; i < shown->count; i++)
+			report_row_cells(&cells[i * TABLE_COLUMNS], rep, shown->rows[i], NULL);
+		report_row_cells(&cells[shown->count * TABLE_COLUMNS], rep, row, NULL);
 		flags[rows - 1] = DRAW_ROW_BOLD;
 		char base[40], outcome[40], ci[24];
 		snprintf(base, sizeof base, "%s", ind->info->base_label);
@@ -492,6 +492,12 @@ void report_render_indicator(draw_doc *doc, const report *rep,
 		draw_span spans[2] = {{COL_N1, 3, ind->info->group1},
 		                      {COL_N2, 3, ind->info->group2}};
 		draw_doc_heading(doc, 11, "Counts and rates");
+		if (shown->count < ind->orgs.count)
+			report_paragraph(doc, report_small, DRAW_BLACK,
+			                 "%zu of the %zu organisations are shown: those outside "
+			                 "the funnel plot's limits, then those with the most %s. "
+			                 "Every organisation's row is in report-tables.csv.",
+			                 shown->count, ind->orgs.count, ind->info->base_label);
 		report_table(doc, columns, TABLE_COLUMNS, spans, 2, cells, flags, rows);
 	}
 	free(cells);

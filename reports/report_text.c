@@ -345,7 +345,10 @@ static size_t rows_fitting(draw_doc *doc, const chart_ratio_style *style,
 {
 	double width = doc->right - doc->left;
 	size_t left = body - start;
-	size_t take = left;
+	/* Every row is at least row_height tall: no more than this can fit, so
+	 * a page's search lays out a page's rows, not every row left. */
+	double most = space / fmax(style->row_height, CHART_ROW_MIN);
+	size_t take = most < (double)left ? (size_t)most + 1 : left;
 	while (take > 0) {
 		memcpy(scratch, items + start, take * sizeof *scratch);
 		memcpy(scratch + take, items + body, tail * sizeof *scratch);
@@ -378,6 +381,9 @@ void report_ratio_chart(draw_doc *doc, const chart_ratio_style *given,
 		                                       : CHART_ROW_DEFAULT;
 		     row >= CHART_ROW_MIN; row -= 1) {
 			style.row_height = row;
+			/* Each row takes at least `row`: too many rows to fit. */
+			if ((double)count * row > space)
+				continue;
 			double h = chart_ratio_height(doc->cr, width, &style, items,
 			                              count);
 			if (h <= space) {
@@ -434,25 +440,32 @@ void report_ratio_chart(draw_doc *doc, const chart_ratio_style *given,
 size_t report_org_items(chart_ratio_item **out, const report *rep,
                         const report_indicator *ind)
 {
-	size_t n = 0, hidden = 0;
-	/* One block: the items, then room for the summary row's label. */
-	size_t items = ind->orgs.count + 3;
-	*out = draw_calloc(1, items * sizeof **out + ORG_SUMMARY_LABEL);
+	const row_list *shown = &ind->orgs_shown;
+	size_t n = 0, hidden = 0, unshown = ind->orgs.count - shown->count;
+	/* One block: the items, then room for the summary rows' labels. */
+	size_t items = shown->count + 4;
+	*out = draw_calloc(1, items * sizeof **out + 2 * ORG_SUMMARY_LABEL);
 	if (!*out)
 		return 0;
-	for (size_t i = 0; i < ind->orgs.count; i++)
-		hidden += report_hidden(rep, ind->orgs.rows[i]) != 0;
+	char *labels = (char *)(*out + items);
+	for (size_t i = 0; i < shown->count; i++)
+		hidden += report_hidden(rep, shown->rows[i]) != 0;
 	/* Many organisations with hidden counts would fill the chart with rows
 	 * saying only that: they become one row, and the chart shows the
-	 * others (the table under it still lists every organisation). */
-	int collapse = hidden >= ORG_COLLAPSE_MIN && 2 * hidden > ind->orgs.count;
-	for (size_t i = 0; i < ind->orgs.count; i++)
-		if (!collapse || !report_hidden(rep, ind->orgs.rows[i]))
-			(*out)[n++] = report_row_item(rep, ind->orgs.rows[i], NULL, 0);
+	 * others (the table under it still lists every organisation shown). */
+	int collapse = hidden >= ORG_COLLAPSE_MIN && 2 * hidden > shown->count;
+	for (size_t i = 0; i < shown->count; i++)
+		if (!collapse || !report_hidden(rep, shown->rows[i]))
+			(*out)[n++] = report_row_item(rep, shown->rows[i], NULL, 0);
 	if (collapse) {
-		char *label = (char *)(*out + items);
-		snprintf(label, ORG_SUMMARY_LABEL, "%zu other organisations", hidden);
-		(*out)[n++] = (chart_ratio_item){.label = label, .suppressed = 1};
+		snprintf(labels, ORG_SUMMARY_LABEL, "%zu other organisations", hidden);
+		(*out)[n++] = (chart_ratio_item){.label = labels, .suppressed = 1};
+	}
+	if (unshown) {
+		snprintf(labels + ORG_SUMMARY_LABEL, ORG_SUMMARY_LABEL,
+		         "%zu more in report-tables.csv", unshown);
+		(*out)[n++] = (chart_ratio_item){.label = labels + ORG_SUMMARY_LABEL,
+		                                 .axis_text = ""};
 	}
 	(*out)[n++] = report_row_item(rep, ind->overall, NULL, 1);
 	if (ind->pooled_org && ind->orgs.count > 1)

@@ -29,6 +29,16 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+/* Copy the string `src` into `dst` of `size` bytes, cut to fit and always
+ * terminated: snprintf(dst, size, "%s", src) without its cost. */
+static inline void text_copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
 
 /* ==== definitions (definitions.c) ======================================== */
 

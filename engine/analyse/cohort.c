@@ -163,8 +163,8 @@ static int arm_change(parity_cohort_result *res, double level)
 	int rc = parity_change_from_ci(&res->change, &after, &before, level);
 	if (rc)
 		return rc;
-	snprintf(res->verdict, sizeof res->verdict, "%s",
-	         verdict_for(res->before.ratio, &res->change));
+	text_copy(res->verdict, sizeof res->verdict,
+	          verdict_for(res->before.ratio, &res->change));
 	/* Moving past 1 to the other side is not what "toward 1" means. */
 	if ((res->before.ratio > 1 && res->after.ci_high < 1) ||
 	    (res->before.ratio < 1 && res->after.ci_low > 1))
@@ -208,11 +208,11 @@ static parity_cohort_result *arm_result(cohort_run *run,
 	parity_cohort_result *res = result_add(run->results);
 	if (!res)
 		return NULL;
-	snprintf(res->cohort_id, sizeof res->cohort_id, "%s", run->cohort->id);
-	snprintf(res->cohort_name, sizeof res->cohort_name, "%s", run->cohort->name);
-	snprintf(res->indicator, sizeof res->indicator, "%s", info->code);
-	snprintf(res->arm, sizeof res->arm, "%s", arm);
-	snprintf(res->organisations, sizeof res->organisations, "%s", orgs);
+	text_copy(res->cohort_id, sizeof res->cohort_id, run->cohort->id);
+	text_copy(res->cohort_name, sizeof res->cohort_name, run->cohort->name);
+	text_copy(res->indicator, sizeof res->indicator, info->code);
+	text_copy(res->arm, sizeof res->arm, arm);
+	text_copy(res->organisations, sizeof res->organisations, orgs);
 	window_label(res->before_window, sizeof res->before_window, run->before_first,
 	             run->before_last);
 	window_label(res->after_window, sizeof res->after_window, run->after_first,
@@ -288,11 +288,11 @@ static int cohort_indicator(cohort_run *run, const parity_indicator_info *info,
 		    (rc = pool_arm(&res->after, &res->after_counts, sa, na, wa, level)))
 			goto done;
 		if (coverage_note)
-			snprintf(res->note, sizeof res->note, "%s", coverage_note);
+			text_copy(res->note, sizeof res->note, coverage_note);
 		if (coverage_note && fatal) {
 			snprintf(res->verdict, sizeof res->verdict, "no estimate");
 		} else if (!names[0]) {
-			snprintf(res->note, sizeof res->note, "%s", comparators
+			text_copy(res->note, sizeof res->note, comparators
 			         ? "no comparator organisations (every organisation is in an "
 			           "overlapping cohort, or one organisation was analysed)"
 			         : "none of the cohort's organisations has data");
@@ -340,8 +340,8 @@ static int cohort_indicator(cohort_run *run, const parity_indicator_info *info,
 	                          arms[1]->change.ci_high, level};
 	if ((rc = parity_change_from_ci(&did->change, &first, &second, level)))
 		goto done;
-	snprintf(did->verdict, sizeof did->verdict, "%s",
-	         verdict_for(arms[0]->before.ratio, &did->change));
+	text_copy(did->verdict, sizeof did->verdict,
+	          verdict_for(arms[0]->before.ratio, &did->change));
 	char p[24];
 	p_text(p, sizeof p, did->change.p);
 	snprintf(did->statement, sizeof did->statement,
@@ -541,8 +541,8 @@ int cohorts_evaluate(parity_results *results, parity_store *store,
 	for (size_t i = 0; i < cohorts->count; i++) {
 		const parity_cohort *c = &cohorts->items[i];
 		parity_cohort_mark *mark = &results->marks[i];
-		snprintf(mark->cohort_id, sizeof mark->cohort_id, "%s", c->id);
-		snprintf(mark->name, sizeof mark->name, "%s", c->name);
+		text_copy(mark->cohort_id, sizeof mark->cohort_id, c->id);
+		text_copy(mark->name, sizeof mark->name, c->name);
 		for (size_t k = 0; k < c->organisation_count; k++)
 			append(mark->organisations, sizeof mark->organisations,
 			       c->organisations[k]);

@@ -159,16 +159,16 @@ void grouping_standard(grouping *out, const parity_indicator_info *info)
 {
 	memset(out, 0, sizeof *out);
 	int race = !strcmp(info->grouping, "white_bme");
-	snprintf(out->name, sizeof out->name, "%s", info->grouping);
-	snprintf(out->characteristic, sizeof out->characteristic, "%s",
-	         race ? "ethnic_category" : "disability");
+	text_copy(out->name, sizeof out->name, info->grouping);
+	text_copy(out->characteristic, sizeof out->characteristic,
+	          race ? "ethnic_category" : "disability");
 	out->axes[0].dim = race ? D_ETHNIC : D_DISABILITY;
 	out->axes[0].mode = race ? AX_WHITE_BME : AX_DISABILITY;
 	out->axis_count = 1;
-	snprintf(out->group1[0], sizeof out->group1[0], "%s", info->group1);
-	snprintf(out->group2[0], sizeof out->group2[0], "%s", info->group2);
-	snprintf(out->label1, sizeof out->label1, "%s", info->group1);
-	snprintf(out->label2, sizeof out->label2, "%s", info->group2);
+	text_copy(out->group1[0], sizeof out->group1[0], info->group1);
+	text_copy(out->group2[0], sizeof out->group2[0], info->group2);
+	text_copy(out->label1, sizeof out->label1, info->group1);
+	text_copy(out->label2, sizeof out->label2, info->group2);
 }
 
 /* ---- rules --------------------------------------------------------------- */

@@ -20,17 +20,37 @@ static int tested(const parity_result_row *row)
 	       !isnan(row->ratio.p_score);
 }
 
-static int same_family(const parity_result_row *a, const parity_result_row *b)
+static int family_order(const parity_result_row *a, const parity_result_row *b)
 {
-	return !strcmp(a->indicator, b->indicator) && !strcmp(a->grouping, b->grouping) &&
-	       !strcmp(a->stratum_kind, b->stratum_kind) && !strcmp(a->period, b->period);
+	int c = strcmp(a->indicator, b->indicator);
+	if (!c)
+		c = strcmp(a->grouping, b->grouping);
+	if (!c)
+		c = strcmp(a->stratum_kind, b->stratum_kind);
+	if (!c)
+		c = strcmp(a->period, b->period);
+	return c;
+}
+
+/* A tested row and where it is. */
+typedef struct member {
+	const parity_result_row *row;
+	size_t at;
+} member;
+
+/* Tested rows by family, each family's rows in their order. */
+static int by_family(const void *x, const void *y)
+{
+	const member *a = x, *b = y;
+	int c = family_order(a->row, b->row);
+	return c ? c : (a->at > b->at) - (a->at < b->at);
 }
 
 int families_adjust(parity_result_row *rows, size_t count)
 {
-	size_t *members = NULL;
+	member *order = NULL;
+	size_t tested_count = 0;
 	double *p = NULL, *holm = NULL, *bh = NULL;
-	unsigned char *placed = NULL;
 	int rc = 0;
 	for (size_t i = 0; i < count; i++) {
 		rows[i].p_holm = rows[i].p_bh = NAN;
@@ -38,41 +58,40 @@ int families_adjust(parity_result_row *rows, size_t count)
 	}
 	if (!count)
 		return 0;
-	members = malloc(count * sizeof *members);
+	order = malloc(count * sizeof *order);
 	p = malloc(count * sizeof *p);
 	holm = malloc(count * sizeof *holm);
 	bh = malloc(count * sizeof *bh);
-	placed = calloc(count, 1);
-	if (!members || !p || !holm || !bh || !placed) {
+	if (!order || !p || !holm || !bh) {
 		rc = parity_error_set(PARITY_ENOMEM, "out of memory");
 		goto done;
 	}
-	for (size_t i = 0; i < count && !rc; i++) {
-		if (placed[i] || !tested(&rows[i]))
-			continue;
-		size_t m = 0;
-		for (size_t j = i; j < count; j++) {
-			if (placed[j] || !tested(&rows[j]) || !same_family(&rows[i], &rows[j]))
-				continue;
-			placed[j] = 1;
-			members[m] = j;
-			p[m++] = rows[j].ratio.p_score;
-		}
+	for (size_t i = 0; i < count; i++)
+		if (tested(&rows[i]))
+			order[tested_count++] = (member){&rows[i], i};
+	qsort(order, tested_count, sizeof *order, by_family);
+	for (size_t first = 0, end; first < tested_count && !rc; first = end) {
+		end = first + 1;
+		while (end < tested_count &&
+		       !family_order(order[first].row, order[end].row))
+			end++;
+		size_t m = end - first;
+		for (size_t k = 0; k < m; k++)
+			p[k] = order[first + k].row->ratio.p_score;
 		size_t family = 0;
 		if ((rc = parity_p_adjust(holm, bh, &family, p, m)))
 			break;
 		for (size_t k = 0; k < m; k++) {
-			parity_result_row *row = &rows[members[k]];
+			parity_result_row *row = &rows[order[first + k].at];
 			row->p_holm = holm[k];
 			row->p_bh = bh[k];
 			row->family_size = (unsigned)family;
 		}
 	}
 done:
-	free(members);
+	free(order);
 	free(p);
 	free(holm);
 	free(bh);
-	free(placed);
 	return rc;
 }

@@ -109,8 +109,8 @@ static int compare_characteristic(parity_results *results, const tally *t, int d
 	g.axes[0].dim = dim;
 	g.axes[0].mode = axis_mode_raw(dim);
 	g.axis_count = 1;
-	snprintf(g.name, sizeof g.name, "%s", dimension_column(dim));
-	snprintf(g.characteristic, sizeof g.characteristic, "%s", dimension_column(dim));
+	text_copy(g.name, sizeof g.name, dimension_column(dim));
+	text_copy(g.characteristic, sizeof g.characteristic, dimension_column(dim));
 	int rc = tally_categories(&cats, &n, t, &g.axes[0], options->include_bank);
 	if (rc)
 		return rc;
@@ -168,9 +168,8 @@ static int compare_binary(parity_results *results, const tally *t, axis_mode mod
 	g.axes[0].dim = mode == AX_WHITE_BME ? D_ETHNIC : D_DISABILITY;
 	g.axes[0].mode = mode;
 	g.axis_count = 1;
-	snprintf(g.name, sizeof g.name, "%s", name);
-	snprintf(g.characteristic, sizeof g.characteristic, "%s",
-	         dimension_column(g.axes[0].dim));
+	text_copy(g.name, sizeof g.name, name);
+	text_copy(g.characteristic, sizeof g.characteristic, dimension_column(g.axes[0].dim));
 	const char *reference[1] = {mode == AX_WHITE_BME ? "White" : "Non-disabled"};
 	const char *other[1] = {mode == AX_WHITE_BME ? "BME" : "Disabled"};
 	return compare_classes(results, t, &g, other, reference, stratum, options, 0);

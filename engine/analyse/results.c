@@ -12,15 +12,64 @@
 #include "util/util.h"
 
 #include <math.h>
+#include <stdio_ext.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* `value` (below 10^20) in decimal into `out`, without a terminator:
+ * how many bytes. */
+static size_t u64_digits(char *out, uint64_t value)
+{
+	char tmp[20];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + value % 10);
+		value /= 10;
+	} while (value);
+	for (size_t i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
+static void put_u64(FILE *out, uint64_t value)
+{
+	char text[24];
+	fwrite(text, 1, u64_digits(text, value), out);
+}
+
+static void put_int(FILE *out, int value)
+{
+	if (value < 0)
+		fputc('-', out);
+	put_u64(out, value < 0 ? 0 - (uint64_t)value : (uint64_t)value);
+}
+
+/* Open `path` for writing, owner-only, replaced whole when committed. The
+ * stream is this thread's alone, so stdio's per-call locking is turned off:
+ * the large files write tens of millions of small pieces. */
+static int open_output(util_atomic_file *file, const char *path)
+{
+	int rc = util_atomic_open(file, path, 0600);
+	if (!rc)
+		__fsetlocking(file->file, FSETLOCKING_BYCALLER);
+	return rc;
+}
+
 /* The shortest of %.15g, %.16g, %.17g that reads back as the same double,
- * so 0.95 prints as 0.95 and not 0.94999999999999996. */
+ * so 0.95 prints as 0.95 and not 0.94999999999999996. A whole number
+ * below 10^15 is what %.15g prints of it, its digits, written directly. */
 static const char *shortest(double value)
 {
 	static _Thread_local char text[40];
+	if (value == floor(value) && fabs(value) < 1e15) {
+		size_t n = 0;
+		if (value < 0 || (value == 0 && signbit(value)))
+			text[n++] = '-';
+		n += u64_digits(text + n, (uint64_t)fabs(value));
+		text[n] = '\0';
+		return text;
+	}
 	for (int digits = 15; digits <= 17; digits++) {
 		snprintf(text, sizeof text, "%.*g", digits, value);
 		if (strtod(text, NULL) == value)
@@ -42,21 +91,23 @@ void parity_json_double(FILE *out, double value)
 void parity_json_string(FILE *out, const char *text)
 {
 	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+	const unsigned char *run = (const unsigned char *)text, *p = run;
+	for (;; p++) {
+		if (*p >= 0x20 && *p != '"' && *p != '\\')
+			continue;
+		if (p > run)
+			fwrite(run, 1, (size_t)(p - run), out);
+		run = p + 1;
 		switch (*p) {
+		case '\0': fputc('"', out); return;
 		case '"': fputs("\\\"", out); break;
 		case '\\': fputs("\\\\", out); break;
 		case '\n': fputs("\\n", out); break;
 		case '\r': fputs("\\r", out); break;
 		case '\t': fputs("\\t", out); break;
-		default:
-			if (*p < 0x20)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fputc(*p, out);
+		default: fprintf(out, "\\u%04x", *p);
 		}
 	}
-	fputc('"', out);
 }
 
 /* ---- finding rows ------------------------------------------------------------- */
@@ -160,7 +211,14 @@ static void csv_next_number(FILE *out, double value, int present)
 
 static void csv_next_u64(FILE *out, uint64_t value)
 {
-	fprintf(out, ",%llu", (unsigned long long)value);
+	fputc(',', out);
+	put_u64(out, value);
+}
+
+static void csv_next_int(FILE *out, int value)
+{
+	fputc(',', out);
+	put_int(out, value);
 }
 
 static void csv_next_text(FILE *out, const char *text)
@@ -211,9 +269,13 @@ static void csv_row(FILE *out, const parity_result_row *row, int trend)
 		csvread_write_text(out, text[t]);
 		fputc(',', out);
 	}
-	fprintf(out, "%llu,%llu,", (unsigned long long)r->x1, (unsigned long long)r->n1);
+	put_u64(out, r->x1);
+	csv_next_u64(out, r->n1);
+	fputc(',', out);
 	csv_number(out, rate(r->x1, r->n1));
-	fprintf(out, ",%llu,%llu,", (unsigned long long)r->x2, (unsigned long long)r->n2);
+	csv_next_u64(out, r->x2);
+	csv_next_u64(out, r->n2);
+	fputc(',', out);
 	csv_number(out, rate(r->x2, r->n2));
 	csv_next_number(out, r->ratio, r->estimable);
 	csv_next_number(out, r->ci_low, r->estimable);
@@ -223,39 +285,42 @@ static void csv_row(FILE *out, const parity_result_row *row, int trend)
 	csv_next_number(out, r->p_fisher, 1);
 	csv_next_number(out, r->p_midp, 1);
 	csv_next_number(out, r->p_chisq, 1);
-	fprintf(out, ",%s,%d,%d,%d", parity_band_name(r->band), r->excludes_one,
-	        r->low_count, r->estimable);
+	fputc(',', out);
+	fputs(parity_band_name(r->band), out);
+	csv_next_int(out, r->excludes_one);
+	csv_next_int(out, r->low_count);
+	csv_next_int(out, r->estimable);
 
 	csv_next_text(out, row->measure);
 	csv_next_text(out, row->characteristic);
 	csv_next_text(out, row->window);
-	fprintf(out, ",%u", row->window_periods);
+	csv_next_u64(out, row->window_periods);
 	csv_next_text(out, row->snapshots);
 	csv_next_text(out, row->estimate);
-	fprintf(out, ",%d", row->pooled);
+	csv_next_int(out, row->pooled);
 	const parity_pooled *p = &row->pool;
 	/* A pooled ratio of 0 or infinity has no z test (README): no p. */
 	int tested = row->pooled && p->estimable && isfinite(p->log_se);
 	csv_next_number(out, p->p, tested);
 	fputc(',', out);
 	if (row->pooled)
-		fprintf(out, "%zu", p->strata);
+		put_u64(out, p->strata);
 	int homogeneity = row->pooled && p->homogeneity_estimable;
 	csv_next_number(out, p->q, homogeneity);
 	fputc(',', out);
 	if (homogeneity)
-		fprintf(out, "%u", p->df);
+		put_u64(out, p->df);
 	csv_next_number(out, p->p_homogeneity, homogeneity);
-	fprintf(out, ",%d", row->direction_reversed);
+	csv_next_int(out, row->direction_reversed);
 
 	const parity_funnel_point *f = &row->funnel;
 	csv_next_number(out, f->z, row->funnel_placed);
 	fputc(',', out);
 	if (row->funnel_placed)
-		fprintf(out, "%d", f->outside95);
+		put_int(out, f->outside95);
 	fputc(',', out);
 	if (row->funnel_placed)
-		fprintf(out, "%d", f->outside998);
+		put_int(out, f->outside998);
 	csv_next_number(out, row->funnel_low95, row->funnel_placed);
 	csv_next_number(out, row->funnel_high95, row->funnel_placed);
 	csv_next_number(out, row->funnel_low998, row->funnel_placed);
@@ -276,7 +341,7 @@ static void csv_row(FILE *out, const parity_result_row *row, int trend)
 	csv_next_number(out, r->mdr_high, !isnan(r->mdr_high));
 	csv_next_number(out, row->p_holm, row->family_size > 0);
 	csv_next_number(out, row->p_bh, row->family_size > 0);
-	fprintf(out, ",%u", row->family_size);
+	csv_next_u64(out, row->family_size);
 	csv_next_text(out, row->funnel_placed || fit
 	                           ? parity_funnel_limits_name(row->funnel_limits) : "");
 	const parity_random_effects *re = &row->random;
@@ -288,7 +353,7 @@ static void csv_row(FILE *out, const parity_result_row *row, int trend)
 	csv_next_number(out, re->pi_high, re->prediction_estimable);
 	fputc(',', out);
 	if (re->estimable)
-		fprintf(out, "%zu", re->used);
+		put_u64(out, re->used);
 	csv_next_number(out, row->shrunk_ratio, row->shrunk_placed);
 	const parity_adjusted *adj = &row->adjusted;
 	int fitted = adj->parameters > 0;
@@ -312,7 +377,7 @@ static int write_rows_csv(const parity_result_row *rows, size_t count, int trend
                           const char *path)
 {
 	util_atomic_file file;
-	int rc = util_atomic_open(&file, path, 0600);
+	int rc = open_output(&file, path);
 	if (rc)
 		return rc;
 	fputs(results_header, file.file);
@@ -334,14 +399,25 @@ int parity_results_write_trend_csv(const parity_results *results, const char *pa
 
 /* ---- JSON --------------------------------------------------------------------- */
 
+/* "name": (the names are the program's own: nothing to escape) */
+static void json_name(FILE *out, const char *name)
+{
+	fputc('"', out);
+	fputs(name, out);
+	fputs("\": ", out);
+}
+
 static void json_field_u64(FILE *out, const char *name, uint64_t value, int comma)
 {
-	fprintf(out, "\"%s\": %llu%s", name, (unsigned long long)value, comma ? ", " : "");
+	json_name(out, name);
+	put_u64(out, value);
+	if (comma)
+		fputs(", ", out);
 }
 
 static void json_field_double(FILE *out, const char *name, double value, int comma)
 {
-	fprintf(out, "\"%s\": ", name);
+	json_name(out, name);
 	parity_json_double(out, value);
 	if (comma)
 		fputs(", ", out);
@@ -349,7 +425,7 @@ static void json_field_double(FILE *out, const char *name, double value, int com
 
 static void json_field_text(FILE *out, const char *name, const char *value, int comma)
 {
-	fprintf(out, "\"%s\": ", name);
+	json_name(out, name);
 	parity_json_string(out, value);
 	if (comma)
 		fputs(", ", out);
@@ -357,7 +433,10 @@ static void json_field_text(FILE *out, const char *name, const char *value, int 
 
 static void json_field_bool(FILE *out, const char *name, int value, int comma)
 {
-	fprintf(out, "\"%s\": %s%s", name, value ? "true" : "false", comma ? ", " : "");
+	json_name(out, name);
+	fputs(value ? "true" : "false", out);
+	if (comma)
+		fputs(", ", out);
 }
 
 static void json_row(FILE *out, const parity_result_row *row, int trend)
@@ -547,7 +626,7 @@ static void json_context(FILE *out, const parity_results *results)
 static int json_begin(util_atomic_file *file, const char *path,
                       const parity_results *results)
 {
-	int rc = util_atomic_open(file, path, 0600);
+	int rc = open_output(file, path);
 	if (rc)
 		return rc;
 	fputs("{\n  ", file->file);
@@ -639,7 +718,7 @@ static void csv_pool(FILE *out, const parity_stratum *c, const parity_pooled *p,
 int parity_results_write_cohorts_csv(const parity_results *results, const char *path)
 {
 	util_atomic_file file;
-	int rc = util_atomic_open(&file, path, 0600);
+	int rc = open_output(&file, path);
 	if (rc)
 		return rc;
 	FILE *out = file.file;

@@ -85,8 +85,7 @@ int row_crude(parity_result_row *row, const group_sum *s,
               const parity_stats_settings *settings)
 {
 	snprintf(row->estimate, sizeof row->estimate, "crude");
-	snprintf(row->interval, sizeof row->interval, "%s",
-	         parity_ci_method_name(settings->method));
+	text_copy(row->interval, sizeof row->interval, parity_ci_method_name(settings->method));
 	if (!counts_possible(&s->counts)) {
 		/* More cases than headcount (people who left before the snapshot,
 		 * in a small stratum): no ratio can be made of it. */
@@ -117,12 +116,12 @@ void row_pooled(parity_result_row *row, const parity_pooled *pool,
 
 void row_context(parity_result_row *row, const tally *t, const group_sum *s)
 {
-	snprintf(row->measure, sizeof row->measure, "%s", measure_get(t->m)->name);
-	snprintf(row->window, sizeof row->window, "%s", t->label);
+	text_copy(row->measure, sizeof row->measure, measure_get(t->m)->name);
+	text_copy(row->window, sizeof row->window, t->label);
 	row->window_first_month = t->first_month;
 	row->window_last_month = t->last_month;
 	row->window_periods = t->periods;
-	snprintf(row->snapshots, sizeof row->snapshots, "%s", t->snapshots);
+	text_copy(row->snapshots, sizeof row->snapshots, t->snapshots);
 	if (s) {
 		row->excluded_not_stated_base = s->unknown_base;
 		row->excluded_not_stated_outcome = s->unknown_outcome;
@@ -149,15 +148,15 @@ parity_result_row *row_add_grouped(parity_results *results, const char *indicato
 	                                  &results->capacity);
 	if (!row)
 		return NULL;
-	snprintf(row->indicator, sizeof row->indicator, "%s", indicator);
-	snprintf(row->grouping, sizeof row->grouping, "%s", g->name);
-	snprintf(row->characteristic, sizeof row->characteristic, "%s", g->characteristic);
-	snprintf(row->group1, sizeof row->group1, "%s", g->label1);
-	snprintf(row->group2, sizeof row->group2, "%s", g->label2);
-	snprintf(row->stratum_kind, sizeof row->stratum_kind, "%s", stratum_kind);
-	snprintf(row->stratum, sizeof row->stratum, "%s", stratum);
-	snprintf(row->period, sizeof row->period, "%s", results->period);
+	text_copy(row->indicator, sizeof row->indicator, indicator);
+	text_copy(row->grouping, sizeof row->grouping, g->name);
+	text_copy(row->characteristic, sizeof row->characteristic, g->characteristic);
+	text_copy(row->group1, sizeof row->group1, g->label1);
+	text_copy(row->group2, sizeof row->group2, g->label2);
+	text_copy(row->stratum_kind, sizeof row->stratum_kind, stratum_kind);
+	text_copy(row->stratum, sizeof row->stratum, stratum);
+	text_copy(row->period, sizeof row->period, results->period);
 	row_context(row, t, s);
-	snprintf(row->measure, sizeof row->measure, "%s", indicator);
+	text_copy(row->measure, sizeof row->measure, indicator);
 	return row;
 }

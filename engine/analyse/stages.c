@@ -22,16 +22,16 @@
 static void stage_grouping(grouping *g, int race)
 {
 	memset(g, 0, sizeof *g);
-	snprintf(g->name, sizeof g->name, "%s", race ? "white_bme" : "disability");
-	snprintf(g->characteristic, sizeof g->characteristic, "%s",
-	         race ? "ethnic_category" : "disability");
+	text_copy(g->name, sizeof g->name, race ? "white_bme" : "disability");
+	text_copy(g->characteristic, sizeof g->characteristic,
+	          race ? "ethnic_category" : "disability");
 	g->axes[0].dim = race ? D_ETHNIC : D_DISABILITY;
 	g->axes[0].mode = race ? AX_WHITE_BME : AX_DISABILITY;
 	g->axis_count = 1;
-	snprintf(g->group1[0], sizeof g->group1[0], "%s", race ? "BME" : "Disabled");
-	snprintf(g->group2[0], sizeof g->group2[0], "%s", race ? "White" : "Non-disabled");
-	snprintf(g->label1, sizeof g->label1, "%s", g->group1[0]);
-	snprintf(g->label2, sizeof g->label2, "%s", g->group2[0]);
+	text_copy(g->group1[0], sizeof g->group1[0], race ? "BME" : "Disabled");
+	text_copy(g->group2[0], sizeof g->group2[0], race ? "White" : "Non-disabled");
+	text_copy(g->label1, sizeof g->label1, g->group1[0]);
+	text_copy(g->label2, sizeof g->label2, g->group2[0]);
 }
 
 /* The cube of the cases: stage, grounds and the characteristics compared. */

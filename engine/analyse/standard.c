@@ -98,15 +98,14 @@ static parity_result_row *indicator_row(indicator_run *run, const char *kind,
 	parity_result_row *row = rows_add(run->rows, run->count, run->capacity);
 	if (!row)
 		return NULL;
-	snprintf(row->indicator, sizeof row->indicator, "%s", run->info->code);
-	snprintf(row->grouping, sizeof row->grouping, "%s", run->g.name);
-	snprintf(row->characteristic, sizeof row->characteristic, "%s",
-	         run->g.characteristic);
-	snprintf(row->group1, sizeof row->group1, "%s", run->g.label1);
-	snprintf(row->group2, sizeof row->group2, "%s", run->g.label2);
-	snprintf(row->stratum_kind, sizeof row->stratum_kind, "%s", kind);
-	snprintf(row->stratum, sizeof row->stratum, "%s", stratum);
-	snprintf(row->period, sizeof row->period, "%s", run->period);
+	text_copy(row->indicator, sizeof row->indicator, run->info->code);
+	text_copy(row->grouping, sizeof row->grouping, run->g.name);
+	text_copy(row->characteristic, sizeof row->characteristic, run->g.characteristic);
+	text_copy(row->group1, sizeof row->group1, run->g.label1);
+	text_copy(row->group2, sizeof row->group2, run->g.label2);
+	text_copy(row->stratum_kind, sizeof row->stratum_kind, kind);
+	text_copy(row->stratum, sizeof row->stratum, stratum);
+	text_copy(row->period, sizeof row->period, run->period);
 	row_context(row, run->t, s);
 	return row;
 }
@@ -255,7 +254,7 @@ static int kline_rows(indicator_run *run, const group_sum *bands, size_t n)
 		                          (compound.ci_low > 1 || compound.ci_high < 1);
 		row->ratio.low_count = low;
 		row->compound = compound;
-		snprintf(row->steps, sizeof row->steps, "%s", names);
+		text_copy(row->steps, sizeof row->steps, names);
 		snprintf(row->estimate, sizeof row->estimate, "kline-compound");
 		snprintf(row->interval, sizeof row->interval, "log-sum");
 	}

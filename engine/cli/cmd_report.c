@@ -18,6 +18,8 @@ static void usage(FILE *out)
 	        "section per indicator (WRES 2, 3, 4, WDES 2, 3), breakdowns by\n"
 	        "characteristic, organisation, pay band and staff group, the mentoring\n"
 	        "cohorts, data quality, methods and the input files with their SHA-256.\n"
+	        "Past 250 organisations the PDF and charts show 250 (those outside the\n"
+	        "funnel limits, then the largest); report-tables.csv has every one.\n"
 	        "Beside it: each indicator's charts (PNG and SVG), report-tables.csv\n"
 	        "(the report's tables as printed, small counts suppressed: the file to\n"
 	        "publish) and the analysts' raw results.csv/json, trend.csv/json and\n"

@@ -39,9 +39,11 @@ void gate_free(gate *g)
 {
 	if (!g)
 		return;
-	for (size_t i = 0; i < g->count; i++)
-		free(g->keys[i]);
+	for (size_t i = 0; i < g->block_count; i++)
+		free(g->blocks[i]);
+	free(g->blocks);
 	free(g->keys);
+	free(g->hashes);
 	free(g->values);
 	free(g->printed);
 	free(g->marks);
@@ -58,8 +60,11 @@ uint64_t gate_rounded(uint64_t value)
 
 void gate_reset(gate *g)
 {
-	for (size_t i = 0; i < g->count; i++)
-		free(g->keys[i]);
+	/* The first block is kept for the next document's keys. */
+	for (size_t i = 1; i < g->block_count; i++)
+		free(g->blocks[i]);
+	g->block_count = g->block_count ? 1 : 0;
+	g->block_used = 0;
 	g->count = g->rel_count = g->part_count = 0;
 	g->unprotected = 0;
 	memset(g->slots, 0, g->slot_count * sizeof *g->slots);
@@ -70,20 +75,30 @@ static uint64_t hash(const char *s)
 	uint64_t h = 1469598103934665603u;
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	/* FNV-1a's low bits mix poorly (a product's low bits see only the low
+	 * bits of its factors) and the table takes the low bits: keys that
+	 * differ in a digit or two clustered into long probe chains. A final
+	 * mix (MurmurHash3's) spreads every bit over the low ones. */
+	h ^= h >> 33;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64_C(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
 	return h;
 }
 
-static size_t slot_of(const gate *g, const char *key)
+static size_t slot_of(const gate *g, const char *key, uint64_t h)
 {
-	size_t mask = g->slot_count - 1, i = (size_t)hash(key) & mask;
-	while (g->slots[i] && strcmp(g->keys[g->slots[i] - 1], key))
+	size_t mask = g->slot_count - 1, i = (size_t)h & mask;
+	while (g->slots[i] && (g->hashes[g->slots[i] - 1] != h ||
+	                       strcmp(g->keys[g->slots[i] - 1], key)))
 		i = (i + 1) & mask;
 	return i;
 }
 
 size_t gate_find(const gate *g, const char *key)
 {
-	size_t s = slot_of(g, key);
+	size_t s = slot_of(g, key, hash(key));
 	return g->slots[s] ? g->slots[s] - 1 : GATE_NONE;
 }
 
@@ -97,9 +112,15 @@ static int grow_slots(gate *g)
 		g->slot_count = old_count;
 		return -1;
 	}
+	/* The keys are distinct: each goes to the first free slot. */
+	size_t mask = g->slot_count - 1;
 	for (size_t i = 0; i < old_count; i++)
-		if (old[i])
-			g->slots[slot_of(g, g->keys[old[i] - 1])] = old[i];
+		if (old[i]) {
+			size_t j = (size_t)g->hashes[old[i] - 1] & mask;
+			while (g->slots[j])
+				j = (j + 1) & mask;
+			g->slots[j] = old[i];
+		}
 	free(old);
 	return 0;
 }
@@ -119,15 +140,47 @@ static int grow_cells(gate *g)
 	unsigned char *marks = realloc(g->marks, room);
 	if (marks)
 		g->marks = marks;
-	if (!keys || !values || !printed || !marks)
+	uint64_t *hashes = realloc(g->hashes, room * sizeof *hashes);
+	if (hashes)
+		g->hashes = hashes;
+	if (!keys || !values || !printed || !marks || !hashes)
 		return -1;
 	g->room = room;
 	return 0;
 }
 
+/* A copy of `key` in the gate's blocks (a million small allocations cost
+ * more than the gate's work on a national run). NULL when out of memory. */
+static char *key_copy(gate *g, const char *key)
+{
+	size_t n = strlen(key) + 1;
+	if (n > GATE_KEY_BLOCK)
+		return NULL; /* keys are a few dozen bytes (KEY_MAX) */
+	if (!g->block_count || g->block_used + n > GATE_KEY_BLOCK) {
+		if (g->block_count == g->block_room) {
+			size_t room = g->block_room ? g->block_room * 2 : 16;
+			char **blocks = realloc(g->blocks, room * sizeof *blocks);
+			if (!blocks)
+				return NULL;
+			g->blocks = blocks;
+			g->block_room = room;
+		}
+		char *block = malloc(GATE_KEY_BLOCK);
+		if (!block)
+			return NULL;
+		g->blocks[g->block_count++] = block;
+		g->block_used = 0;
+	}
+	char *copy = g->blocks[g->block_count - 1] + g->block_used;
+	memcpy(copy, key, n);
+	g->block_used += n;
+	return copy;
+}
+
 size_t gate_cell(gate *g, const char *key, uint64_t value, int printed)
 {
-	size_t s = slot_of(g, key);
+	uint64_t h = hash(key);
+	size_t s = slot_of(g, key, h);
 	if (g->slots[s]) {
 		size_t i = g->slots[s] - 1;
 		g->printed[i] |= printed != 0;
@@ -136,15 +189,16 @@ size_t gate_cell(gate *g, const char *key, uint64_t value, int printed)
 	if ((g->count + 1) * 2 > g->slot_count) {
 		if (grow_slots(g))
 			return GATE_NONE;
-		s = slot_of(g, key);
+		s = slot_of(g, key, h);
 	}
 	if (g->count == g->room && grow_cells(g))
 		return GATE_NONE;
-	char *copy = strdup(key);
+	char *copy = key_copy(g, key);
 	if (!copy)
 		return GATE_NONE;
 	size_t i = g->count++;
 	g->keys[i] = copy;
+	g->hashes[i] = h;
 	g->values[i] = value;
 	g->printed[i] = printed != 0;
 	g->marks[i] = SUPPRESS_SHOWN;

@@ -14,6 +14,8 @@
 #define GATE_UNBOUNDED 1e18
 #define GATE_ELIMINATION_MAX 512 /* cells or sums in one system solved together */
 
+#define GATE_KEY_BLOCK 65536 /* bytes of key text allocated at a time */
+
 typedef struct relation {
 	size_t total;   /* cell index */
 	size_t first;   /* first part in g->parts */
@@ -23,7 +25,10 @@ typedef struct relation {
 struct gate {
 	gate_policy policy;
 	uint64_t threshold;
-	char **keys;            /* owned */
+	char **keys;            /* into `blocks` */
+	uint64_t *hashes;       /* each key's hash: probes and regrowth skip the keys */
+	char **blocks;          /* the keys' text, in blocks of GATE_KEY_BLOCK */
+	size_t block_count, block_room, block_used; /* bytes used of the last */
 	uint64_t *values;
 	unsigned char *printed;
 	unsigned char *marks;   /* suppress_mark */

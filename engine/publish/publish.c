@@ -385,44 +385,114 @@ static int link_crossings(gate *g, sets *s)
 
 /* ---- breakdowns and stages ----------------------------------------------------- */
 
-static int same_table_rows(const parity_result_row *a, const parity_result_row *b)
+/* Rows of one breakdown table: same indicator, period, grouping, groups
+ * and window. */
+static int table_order(const parity_result_row *a, const parity_result_row *b)
 {
-	return !strcmp(a->indicator, b->indicator) && !strcmp(a->period, b->period) &&
-	       !strcmp(a->grouping, b->grouping) && !strcmp(a->group1, b->group1) &&
-	       !strcmp(a->group2, b->group2) && !strcmp(window_of(a), window_of(b));
+	int c = strcmp(a->indicator, b->indicator);
+	if (!c)
+		c = strcmp(a->period, b->period);
+	if (!c)
+		c = strcmp(a->grouping, b->grouping);
+	if (!c)
+		c = strcmp(a->group1, b->group1);
+	if (!c)
+		c = strcmp(a->group2, b->group2);
+	if (!c)
+		c = strcmp(window_of(a), window_of(b));
+	return c;
+}
+
+/* A row and where it is, for sorting rows by table. */
+typedef struct placed_row {
+	const parity_result_row *row;
+	size_t at;
+} placed_row;
+
+static int placed_order(const void *x, const void *y)
+{
+	const placed_row *a = x, *b = y;
+	int c = strcmp(a->row->stratum_kind, b->row->stratum_kind);
+	if (!c)
+		c = table_order(a->row, b->row);
+	return c ? c : (a->at > b->at) - (a->at < b->at);
+}
+
+/* The rows of `rows[0..count)` that are not overall rows, sorted by
+ * stratum kind, table and place; *n their number. NULL when out of memory
+ * (error set). */
+static placed_row *sort_by_table(const parity_result_row *rows, size_t count, size_t *n)
+{
+	placed_row *sorted = malloc((count + 1) * sizeof *sorted);
+	*n = 0;
+	if (!sorted) {
+		parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(rows[i].stratum_kind, "overall"))
+			sorted[(*n)++] = (placed_row){&rows[i], i};
+	qsort(sorted, *n, sizeof *sorted, placed_order);
+	return sorted;
+}
+
+/* The run sorted[*first..*end) of stratum kind `kind` in the table of
+ * `table` (binary search). */
+static void table_run(const placed_row *sorted, size_t n, const char *kind,
+                      const parity_result_row *table, size_t *first, size_t *end)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(sorted[mid].row->stratum_kind, kind);
+		if (!c)
+			c = table_order(sorted[mid].row, table);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*first = hi = lo;
+	while (hi < n && !strcmp(sorted[hi].row->stratum_kind, kind) &&
+	       !table_order(sorted[hi].row, table))
+		hi++;
+	*end = hi;
 }
 
 /*
  * Organisations, pay bands and staff groups add up (with a rest for those
  * not known) to the overall row; a pooled row's counts are its strata's
- * exact sum. Rows of `rows[0..count)` whose cells are `cells`.
+ * exact sum. Rows of `rows[0..count)` whose cells are `cells`. The
+ * breakdown rows are sorted by table once, so each overall row finds its
+ * own by binary search (no pass over every row per overall row).
  */
 static int link_breakdowns(gate *g, const parity_result_row *rows, size_t count,
                            const size_t *cells)
 {
 	static const char *const kinds[] = {"organisation", "pay_band", "staff_group"};
 	size_t *parts = malloc((count + 1) * sizeof *parts);
+	size_t n_sorted = 0;
+	placed_row *sorted = parts ? sort_by_table(rows, count, &n_sorted) : NULL;
 	int rc = 0;
-	if (!parts)
+	if (!parts || !sorted) {
+		free(parts);
 		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	}
 	for (size_t o = 0; o < count && !rc; o++) {
 		const parity_result_row *overall = &rows[o];
 		if (strcmp(overall->stratum_kind, "overall") || overall->pooled)
 			continue;
-		for (size_t kk = 0; kk < 3 && !rc; kk++) {
-			size_t pooled = GATE_NONE;
+		for (int kk = 0; kk < 3 && !rc; kk++) {
+			size_t lo, end;
+			table_run(sorted, n_sorted, kinds[kk], overall, &lo, &end);
 			for (int c = 0; c < C_COUNTS && !rc; c++) {
-				size_t n = 0;
-				pooled = GATE_NONE;
-				for (size_t i = 0; i < count; i++) {
-					const parity_result_row *r = &rows[i];
-					if (strcmp(r->stratum_kind, kinds[kk]) ||
-					    !same_table_rows(r, overall))
-						continue;
-					if (r->pooled)
-						pooled = cells[i * C_COUNTS + (size_t)c];
+				size_t n = 0, pooled = GATE_NONE;
+				for (size_t k = lo; k < end; k++) {
+					size_t at = sorted[k].at;
+					if (sorted[k].row->pooled)
+						pooled = cells[at * C_COUNTS + (size_t)c];
 					else
-						parts[n++] = cells[i * C_COUNTS + (size_t)c];
+						parts[n++] = cells[at * C_COUNTS + (size_t)c];
 				}
 				if (!n)
 					break;
@@ -439,6 +509,7 @@ static int link_breakdowns(gate *g, const parity_result_row *rows, size_t count,
 		}
 	}
 	free(parts);
+	free(sorted);
 	return rc;
 }
 
@@ -625,20 +696,25 @@ static size_t row_slot(const parity_published *pub, const parity_result_row *row
 /* Pooled rows combine their strata: a hidden stratum hides them, since
  * the pooled estimate is a weighted sum that, with the other strata's
  * printed counts, can be solved for it. */
-static void hide_pooled(parity_published *pub, const parity_result_row *rows,
-                        size_t count, size_t base)
+static int hide_pooled(parity_published *pub, const parity_result_row *rows,
+                       size_t count, size_t base)
 {
+	size_t n = 0;
+	placed_row *sorted = sort_by_table(rows, count, &n);
+	if (!sorted)
+		return PARITY_ENOMEM;
 	for (size_t p = 0; p < count; p++) {
 		const parity_result_row *pooled = &rows[p];
 		if (!pooled->pooled)
 			continue;
-		for (size_t i = 0; i < count && !pub->hidden[base + p]; i++) {
-			const parity_result_row *r = &rows[i];
-			if (!r->pooled && !strcmp(r->stratum_kind, pooled->stratum_kind) &&
-			    same_table_rows(r, pooled) && pub->hidden[base + i])
+		size_t first, end;
+		table_run(sorted, n, pooled->stratum_kind, pooled, &first, &end);
+		for (size_t k = first; k < end && !pub->hidden[base + p]; k++)
+			if (!sorted[k].row->pooled && pub->hidden[base + sorted[k].at])
 				pub->hidden[base + p] = 1;
-		}
 	}
+	free(sorted);
+	return 0;
 }
 
 int parity_publish_build(parity_published **out, const parity_results *results,
@@ -708,9 +784,9 @@ int parity_publish_build(parity_published **out, const parity_results *results,
 				pub->hidden[i] = 1;
 		}
 	}
-	hide_pooled(pub, results->rows, results->count, 0);
-	if (results->trend_count)
-		hide_pooled(pub, results->trend, results->trend_count, results->count);
+	rc = hide_pooled(pub, results->rows, results->count, 0);
+	if (!rc && results->trend_count)
+		rc = hide_pooled(pub, results->trend, results->trend_count, results->count);
 done:
 	sets_free(&s);
 	if (rc) {
