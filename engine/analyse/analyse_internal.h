@@ -157,7 +157,62 @@ typedef struct intersection {
 
 /* A dictionary: the distinct byte strings seen, each given a code in the
  * order first seen. */
+/* The first eight bytes of a value as one word: values of up to eight
+ * bytes (most codes) are compared as this word and their length. For a
+ * given length it determines the bytes it covers; it reads only the
+ * value's own bytes. */
+static inline uint64_t vdict_head_word(const char *text, size_t length)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	uint64_t word;
+	uint32_t lo, hi;
+	if (length >= 8) {
+		memcpy(&word, t, 8);
+		return word;
+	}
+	if (length >= 4) { /* two loads that overlap */
+		memcpy(&lo, t, 4);
+		memcpy(&hi, t + length - 4, 4);
+		return lo | (uint64_t)hi << 32;
+	}
+	if (!length)
+		return 0;
+	return (uint64_t)t[0] | (uint64_t)t[length / 2] << 8 | (uint64_t)t[length - 1] << 16;
+}
+
+static inline uint64_t vdict_mix(uint64_t h)
+{
+	h *= UINT64_C(0x9E3779B97F4A7C15);
+	return h ^ h >> 29;
+}
+
+/* Values met lately, for a lookup without hashing and probing. */
+#define VDICT_RECENT_BITS 8
+#define VDICT_RECENT (1 << VDICT_RECENT_BITS)
+typedef struct vdict_recent {
+	uint64_t head;     /* the value's head word */
+	uint64_t tail;     /* its last eight bytes when longer than eight, else 0 */
+	uint32_t length1;  /* its length + 1 (0: an empty entry) */
+	uint32_t code;
+} vdict_recent;
+
+/* The last eight bytes of a value longer than eight, else 0. */
+static inline uint64_t vdict_tail_word(const char *text, size_t length)
+{
+	uint64_t word = 0;
+	if (length > 8)
+		memcpy(&word, text + length - 8, 8);
+	return word;
+}
+
+/* Where a value goes in vdict->recent. */
+static inline size_t vdict_recent_slot(uint64_t head, uint64_t tail, size_t length)
+{
+	return (size_t)(vdict_mix(head ^ (tail << 1) ^ length) >> (64 - VDICT_RECENT_BITS));
+}
+
 typedef struct vdict {
+	vdict_recent recent[VDICT_RECENT];
 	char **texts;      /* code -> the value, NUL-terminated, owned */
 	uint32_t *lengths;
 	uint64_t *hashes;
@@ -193,8 +248,26 @@ typedef struct values {
 	size_t described[D_COUNT];     /* entries allocated in class_of and info */
 } values;
 
-/* The code of a value of dimension `dim`. 0 or PARITY_ENOMEM. */
-int values_code(values *v, int dim, const char *text, size_t length, uint32_t *code);
+/* values_code() when the value was not met lately. */
+int values_code_slow(values *v, int dim, const char *text, size_t length,
+                     uint32_t *code);
+
+/* The code of a value of dimension `dim`. 0 or PARITY_ENOMEM. Inline: it
+ * runs for every value of every cell read, and most hit vdict->recent. */
+static inline int values_code(values *v, int dim, const char *text, size_t length,
+                              uint32_t *code)
+{
+	const vdict *d = &v->raw[dim];
+	uint64_t head = vdict_head_word(text, length), tail = vdict_tail_word(text, length);
+	const vdict_recent *r = &d->recent[vdict_recent_slot(head, tail, length)];
+	/* Head, tail and length are the whole value up to 16 bytes. */
+	if (r->length1 == length + 1 && r->head == head && r->tail == tail &&
+	    (length <= 16 || !memcmp(text + 8, d->texts[r->code] + 8, length - 16))) {
+		*code = r->code;
+		return 0;
+	}
+	return values_code_slow(v, dim, text, length, code);
+}
 /* The value of dimension `dim` with `code`. Borrowed. */
 const char *values_text(const values *v, int dim, uint32_t code);
 /* The class code (+ 1) of class name `cls` on axis `a`: 1 with *code, or 0
@@ -229,7 +302,18 @@ typedef struct cube {
 	size_t count, capacity;
 	uint32_t *table;         /* open addressing: entry + 1, 0 empty */
 	size_t table_size;       /* a power of two */
+	/* While the keys' codes are small (most cubes: a few classes and at
+	 * most some hundreds of values) entries are found without hashing:
+	 * dense[] holds entry + 1 at the key's words packed side by side,
+	 * bits[w] bits each; once they would take more than CUBE_DENSE_BITS
+	 * the cube moves to the hash table for good (`hashed`). */
+	uint32_t *dense;
+	unsigned char bits[CUBE_SLOTS + 1];
+	unsigned dense_bits;     /* the sum of bits[] */
+	int hashed;
 } cube;
+
+#define CUBE_DENSE_BITS 16
 
 /* Add `add` (CUBE_SUMS counts) to the entry with `key` (width + 1 words),
  * made when new. 0 or PARITY_ENOMEM (the cube unchanged). */

@@ -295,34 +295,38 @@ static int headcount_cell(const reader *r, const target *g, const store_cell *ce
 	return feed(g->t, r->v, code, add);
 }
 
-/* Read the packs `stmt` selects (cells, id, month), handing each cell of a
- * month to its targets: targets[month - first] lists them (`counts`
- * entries). `headcount` 1: workforce snapshots. */
-static int read_kind(const reader *r, sqlite3_stmt *stmt, int first,
+/* Read the packs `stmt` selects (cells, id, month) over months
+ * first..last, handing each cell of a month to its targets:
+ * targets[month - first] lists them (`counts` entries). `headcount` 1:
+ * workforce snapshots. The packs are decoded a pack ahead by a second
+ * thread (store_stream); this one codes and counts. */
+static int read_kind(const reader *r, sqlite3_stmt *stmt, int first, int last,
                      target *const *targets, const size_t *counts, int headcount)
 {
-	store_pack_reader pack;
+	size_t months = (size_t)(last - first + 1);
+	unsigned char *wanted = malloc(months);
+	if (!wanted)
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	for (size_t i = 0; i < months; i++)
+		wanted[i] = counts[i] != 0;
+	store_stream *stream = NULL;
 	uint32_t code[D_COUNT] = {0};
-	int step = SQLITE_DONE, rc = 0;
-	memset(&pack, 0, sizeof pack);
-	while (!rc && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		int at = sqlite3_column_int(stmt, 2) - first;
-		if (at < 0 || !counts[at])
-			continue; /* a month no tally counts */
-		rc = store_pack_open_row(&pack, r->store, stmt, 0, sqlite3_column_int64(stmt, 1));
-		store_cell cell;
-		while (!rc && (rc = store_pack_next(&pack, &cell)) == 1) {
-			if ((rc = code_cell(r, &cell, code)))
+	int rc = store_stream_start(&stream, r->store, stmt, first, last, wanted);
+	store_pack_batch batch;
+	while (!rc && store_stream_next(stream, &batch)) {
+		size_t at = (size_t)(batch.month - first);
+		for (size_t c = 0; c < batch.count && !rc; c++) {
+			const store_cell *cell = &batch.cells[c];
+			if ((rc = code_cell(r, cell, code)))
 				break;
 			for (size_t k = 0; k < counts[at] && !rc; k++)
-				rc = headcount ? headcount_cell(r, &targets[at][k], &cell, code)
-				               : outcome_cell(r, &targets[at][k], &cell, code);
+				rc = headcount ? headcount_cell(r, &targets[at][k], cell, code)
+				               : outcome_cell(r, &targets[at][k], cell, code);
 		}
 	}
-	if (!rc && step != SQLITE_DONE)
-		rc = store_fail(r->store, step, "reading counts");
-	store_pack_reader_free(&pack);
-	return rc;
+	int read = store_stream_finish(stream);
+	free(wanted);
+	return rc ? rc : read;
 }
 
 /* The dimensions the cubes of the tallies of `kind` hold (all tallies with
@@ -427,7 +431,8 @@ static int read_months(plan *p, parity_store *store, const reader *base,
 		sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
 		sqlite3_bind_int(stmt, 2, ms->first);
 		sqlite3_bind_int(stmt, 3, ms->last);
-		rc = read_kind(&r, stmt, ms->first, ms->targets, ms->counts, headcount);
+		rc = read_kind(&r, stmt, ms->first, ms->last, ms->targets, ms->counts,
+		               headcount);
 	}
 	sqlite3_finalize(stmt);
 	return rc;

@@ -17,35 +17,6 @@
 
 /* ---- one dictionary --------------------------------------------------- */
 
-/* The first eight bytes of a value as one word: values of up to eight
- * bytes (most codes) are compared as this word and their length. For a
- * given length it determines the bytes it covers; it reads only the
- * value's own bytes. */
-static inline uint64_t head_word(const char *text, size_t length)
-{
-	const unsigned char *t = (const unsigned char *)text;
-	uint64_t word;
-	uint32_t lo, hi;
-	if (length >= 8) {
-		memcpy(&word, t, 8);
-		return word;
-	}
-	if (length >= 4) { /* two loads that overlap */
-		memcpy(&lo, t, 4);
-		memcpy(&hi, t + length - 4, 4);
-		return lo | (uint64_t)hi << 32;
-	}
-	if (!length)
-		return 0;
-	return (uint64_t)t[0] | (uint64_t)t[length / 2] << 8 | (uint64_t)t[length - 1] << 16;
-}
-
-static uint64_t mix(uint64_t h)
-{
-	h *= UINT64_C(0x9E3779B97F4A7C15);
-	return h ^ h >> 29;
-}
-
 /* The last eight bytes of a value of more than eight. */
 static uint64_t tail_word(const char *text, size_t length)
 {
@@ -58,8 +29,8 @@ static uint64_t tail_word(const char *text, size_t length)
  * comparison checks the rest). */
 static uint64_t hash_bytes(const char *text, size_t length)
 {
-	uint64_t h = mix(head_word(text, length) ^ length);
-	return length > 8 ? mix(h ^ tail_word(text, length)) : h;
+	uint64_t h = vdict_mix(vdict_head_word(text, length) ^ length);
+	return length > 8 ? vdict_mix(h ^ tail_word(text, length)) : h;
 }
 
 /* Whether code `c` of `d` is the value `length` bytes at `text` with hash
@@ -108,7 +79,7 @@ int vdict_find(const vdict *d, const char *text, size_t length, uint32_t *code)
 {
 	if (!d->slot_count)
 		return 0;
-	uint64_t h = hash_bytes(text, length), head = head_word(text, length);
+	uint64_t h = hash_bytes(text, length), head = vdict_head_word(text, length);
 	for (size_t i = (size_t)h & (d->slot_count - 1); d->slots[i];
 	     i = (i + 1) & (d->slot_count - 1)) {
 		uint32_t c = d->slots[i] - 1;
@@ -122,14 +93,24 @@ int vdict_find(const vdict *d, const char *text, size_t length, uint32_t *code)
 
 int vdict_code(vdict *d, const char *text, size_t length, uint32_t *code, int *added)
 {
-	uint64_t h = hash_bytes(text, length), head = head_word(text, length);
+	uint64_t head = vdict_head_word(text, length);
 	*added = 0;
+	/* A value met lately: one compare (values_code() tried it inline). */
+	uint64_t tail = vdict_tail_word(text, length);
+	vdict_recent *r = &d->recent[vdict_recent_slot(head, tail, length)];
+	if (r->length1 == length + 1 && r->head == head && r->tail == tail &&
+	    (length <= 16 || !memcmp(text + 8, d->texts[r->code] + 8, length - 16))) {
+		*code = r->code;
+		return 0;
+	}
+	uint64_t h = hash_bytes(text, length);
 	if (d->slot_count) {
 		size_t i = (size_t)h & (d->slot_count - 1);
 		for (; d->slots[i]; i = (i + 1) & (d->slot_count - 1)) {
 			uint32_t c = d->slots[i] - 1;
 			if (same_value(d, c, h, head, text, length)) {
 				*code = c;
+				*r = (vdict_recent){head, tail, (uint32_t)length + 1, c};
 				return 0;
 			}
 		}
@@ -170,6 +151,7 @@ int vdict_code(vdict *d, const char *text, size_t length, uint32_t *code, int *a
 	d->heads[d->count] = head;
 	*code = (uint32_t)d->count++;
 	*added = 1;
+	*r = (vdict_recent){head, tail, (uint32_t)length + 1, *code};
 	return 0;
 }
 
@@ -254,7 +236,8 @@ static int describe(values *v, int dim, uint32_t code)
 	return 0;
 }
 
-int values_code(values *v, int dim, const char *text, size_t length, uint32_t *code)
+int values_code_slow(values *v, int dim, const char *text, size_t length,
+                     uint32_t *code)
 {
 	int added;
 	if (vdict_code(&v->raw[dim], text, length, code, &added))

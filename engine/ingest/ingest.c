@@ -695,6 +695,8 @@ int ingest_is_footer(const csvread_record *record, size_t header_count)
 		for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
 			if (!strncmp(key, words[w], strlen(words[w])))
 				worded = 1;
+		if (!worded)
+			return 0; /* a data row: its first value is no footer word */
 	}
 	return worded == 1 && (record->count != header_count || 2 * filled < header_count);
 }

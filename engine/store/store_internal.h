@@ -120,9 +120,33 @@ int store_pack_open(store_pack_reader *reader, const char *text, size_t length);
  * text stays valid until the statement moves on. 0 or PARITY_ENOMEM. */
 int store_pack_open_row(store_pack_reader *reader, const parity_store *store,
                         sqlite3_stmt *stmt, int column, int64_t id);
-/* The next cell: 1 with *cell filled (its strings valid until the next
- * call), 0 at the end, or PARITY_EIO when the pack is malformed. */
+/* The next cell: 1 with *cell filled (its strings valid until the reader
+ * is opened on another pack), 0 at the end, or PARITY_EIO when the pack is
+ * malformed. */
 int store_pack_next(store_pack_reader *reader, store_cell *cell);
 void store_pack_reader_free(store_pack_reader *reader);
+
+/* The cells of the packs a statement selects (columns: cells, id, month),
+ * decoded one pack ahead by a second thread (store_stream.c). */
+typedef struct store_stream store_stream;
+typedef struct store_pack_batch {
+	const store_cell *cells; /* one pack's cells */
+	size_t count;
+	int month;
+} store_pack_batch;
+
+/* Start reading `stmt` (bound, not yet stepped) in a thread of its own,
+ * skipping the packs of months outside first..last or with
+ * wanted[month - first] 0. Until store_stream_finish() the statement and
+ * its connection belong to that thread: make no SQLite call on them. 0 or
+ * an error (nothing started). */
+int store_stream_start(store_stream **out, parity_store *store, sqlite3_stmt *stmt,
+                       int first, int last, const unsigned char *wanted);
+/* The next pack's cells: 1 with *batch filled (valid until the next call),
+ * or 0 at the end (store_stream_finish() then says whether all was read). */
+int store_stream_next(store_stream *stream, store_pack_batch *batch);
+/* Stop reading, wait for the thread, free the stream: 0, or the error that
+ * ended the reading (a damaged pack, SQLite's, out of memory). NULL-safe. */
+int store_stream_finish(store_stream *stream);
 
 #endif
