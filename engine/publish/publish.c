@@ -48,20 +48,57 @@ static const char *window_of(const parity_result_row *row)
 
 /* The part of a key every count of one table shares: measure, window,
  * stratum (pooled rows are a table of their own). */
-static void stem(char *buf, size_t size, const parity_result_row *row)
+/* Append `text` to the key being built in `buf` (`size` bytes, `*at` used),
+ * cut to fit as snprintf would: the millions of keys of a national run
+ * are built without printf. */
+static void key_add(char *buf, size_t size, size_t *at, const char *text)
 {
-	snprintf(buf, size, "%s|%s|%s%s|%s", measure_of(row), window_of(row),
-	         row->stratum_kind, row->pooled ? "+pooled" : "", row->stratum);
+	size_t n = strlen(text), room = size - 1 - *at;
+	if (n > room)
+		n = room;
+	memcpy(buf + *at, text, n);
+	*at += n;
+	buf[*at] = '\0';
 }
 
-/* The cell of one group's base or outcome. */
-static size_t group_cell(gate *g, const parity_result_row *row, int side,
-                         int outcome, int printed)
+/* `parts` joined by '|' into `buf`, as snprintf("%s|%s|...") would. */
+static void key_join(char *buf, size_t size, const char *const *parts, size_t count)
 {
-	char key[KEY_MAX], s[STEM_MAX];
-	stem(s, sizeof s, row);
-	snprintf(key, sizeof key, "%s|%s|%s|%c", s, row->grouping,
-	         side ? row->group2 : row->group1, outcome ? 'x' : 'n');
+	size_t at = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < count; i++) {
+		if (i)
+			key_add(buf, size, &at, "|");
+		key_add(buf, size, &at, parts[i]);
+	}
+}
+
+static void stem(char *buf, size_t size, const parity_result_row *row)
+{
+	size_t at = 0;
+	buf[0] = '\0';
+	key_add(buf, size, &at, measure_of(row));
+	key_add(buf, size, &at, "|");
+	key_add(buf, size, &at, window_of(row));
+	key_add(buf, size, &at, "|");
+	key_add(buf, size, &at, row->stratum_kind);
+	key_add(buf, size, &at, row->pooled ? "+pooled|" : "|");
+	key_add(buf, size, &at, row->stratum);
+}
+
+/* The cell of one group's base or outcome; `s` is the row's stem. */
+static size_t group_cell(gate *g, const parity_result_row *row, const char *s,
+                         int side, int outcome, int printed)
+{
+	char key[KEY_MAX];
+	size_t at = 0;
+	key[0] = '\0';
+	key_add(key, sizeof key, &at, s);
+	key_add(key, sizeof key, &at, "|");
+	key_add(key, sizeof key, &at, row->grouping);
+	key_add(key, sizeof key, &at, "|");
+	key_add(key, sizeof key, &at, side ? row->group2 : row->group1);
+	key_add(key, sizeof key, &at, outcome ? "|x" : "|n");
 	const parity_ratio *r = &row->ratio;
 	uint64_t v = side ? (outcome ? r->x2 : r->n2) : (outcome ? r->x1 : r->n1);
 	return gate_cell(g, key, v, printed);
@@ -403,24 +440,54 @@ static int table_order(const parity_result_row *a, const parity_result_row *b)
 	return c;
 }
 
-/* A row and where it is, for sorting rows by table. */
+/* A row and where it is, for sorting rows by table: by a hash of its
+ * stratum kind and table first, so that the strings are compared only
+ * within a table (a national run sorts a million rows). */
 typedef struct placed_row {
 	const parity_result_row *row;
 	size_t at;
+	uint64_t h;
 } placed_row;
+
+static uint64_t hash_text(uint64_t h, const char *text)
+{
+	for (; *text; text++)
+		h = (h ^ (unsigned char)*text) * UINT64_C(1099511628211);
+	return (h ^ 0xff) * UINT64_C(1099511628211); /* the end of a field */
+}
+
+static uint64_t table_hash(const char *kind, const parity_result_row *t)
+{
+	uint64_t h = UINT64_C(1469598103934665603);
+	h = hash_text(h, kind);
+	h = hash_text(h, t->indicator);
+	h = hash_text(h, t->period);
+	h = hash_text(h, t->grouping);
+	h = hash_text(h, t->group1);
+	h = hash_text(h, t->group2);
+	return hash_text(h, window_of(t));
+}
+
+/* Rows by (hash, stratum kind, table). */
+static int kind_table_order(uint64_t ha, const char *kind_a, const parity_result_row *a,
+                            uint64_t hb, const char *kind_b, const parity_result_row *b)
+{
+	if (ha != hb)
+		return ha < hb ? -1 : 1;
+	int c = strcmp(kind_a, kind_b);
+	return c ? c : table_order(a, b);
+}
 
 static int placed_order(const void *x, const void *y)
 {
 	const placed_row *a = x, *b = y;
-	int c = strcmp(a->row->stratum_kind, b->row->stratum_kind);
-	if (!c)
-		c = table_order(a->row, b->row);
+	int c = kind_table_order(a->h, a->row->stratum_kind, a->row, b->h,
+	                         b->row->stratum_kind, b->row);
 	return c ? c : (a->at > b->at) - (a->at < b->at);
 }
 
 /* The rows of `rows[0..count)` that are not overall rows, sorted by
- * stratum kind, table and place; *n their number. NULL when out of memory
- * (error set). */
+ * table and place; *n their number. NULL when out of memory (error set). */
 static placed_row *sort_by_table(const parity_result_row *rows, size_t count, size_t *n)
 {
 	placed_row *sorted = malloc((count + 1) * sizeof *sorted);
@@ -431,7 +498,8 @@ static placed_row *sort_by_table(const parity_result_row *rows, size_t count, si
 	}
 	for (size_t i = 0; i < count; i++)
 		if (strcmp(rows[i].stratum_kind, "overall"))
-			sorted[(*n)++] = (placed_row){&rows[i], i};
+			sorted[(*n)++] = (placed_row){&rows[i], i,
+			                              table_hash(rows[i].stratum_kind, &rows[i])};
 	qsort(sorted, *n, sizeof *sorted, placed_order);
 	return sorted;
 }
@@ -441,20 +509,19 @@ static placed_row *sort_by_table(const parity_result_row *rows, size_t count, si
 static void table_run(const placed_row *sorted, size_t n, const char *kind,
                       const parity_result_row *table, size_t *first, size_t *end)
 {
+	uint64_t h = table_hash(kind, table);
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(sorted[mid].row->stratum_kind, kind);
-		if (!c)
-			c = table_order(sorted[mid].row, table);
-		if (c < 0)
+		if (kind_table_order(sorted[mid].h, sorted[mid].row->stratum_kind, sorted[mid].row,
+		                     h, kind, table) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	*first = hi = lo;
-	while (hi < n && !strcmp(sorted[hi].row->stratum_kind, kind) &&
-	       !table_order(sorted[hi].row, table))
+	while (hi < n && !kind_table_order(sorted[hi].h, sorted[hi].row->stratum_kind,
+	                                   sorted[hi].row, h, kind, table))
 		hi++;
 	*end = hi;
 }
@@ -617,16 +684,17 @@ static int register_row(gate *g, sets *s, const parity_result_row *row,
 			excluded[k] = GATE_NONE;
 		return 0;
 	}
-	for (int side = 0; side < 2; side++) {
-		cells[side ? C_N2 : C_N1] = group_cell(g, row, side, 0, printed);
-		cells[side ? C_X2 : C_X1] = group_cell(g, row, side, 1, printed);
-	}
 	stem(st, sizeof st, row);
+	for (int side = 0; side < 2; side++) {
+		cells[side ? C_N2 : C_N1] = group_cell(g, row, st, side, 0, printed);
+		cells[side ? C_X2 : C_X1] = group_cell(g, row, st, side, 1, printed);
+	}
 	for (int k = 0; k < PARITY_EXCLUDED_KINDS; k++) {
 		/* Bank staff are left out whatever their characteristics: one
 		 * count for every grouping of the table. */
 		int bank = k == PARITY_EXCLUDED_BANK_BASE || k == PARITY_EXCLUDED_BANK_OUTCOME;
-		snprintf(key, sizeof key, "%s|%s|%s", st, bank ? "" : row->grouping, names[k]);
+		const char *parts[] = {st, bank ? "" : row->grouping, names[k]};
+		key_join(key, sizeof key, parts, 3);
 		/* The notes and the quality table print those of the
 		 * standard indicators' overall rows. */
 		excluded[k] = gate_cell(g, key, values[k],
@@ -643,8 +711,9 @@ static int register_row(gate *g, sets *s, const parity_result_row *row,
 	/* Those not reaching the outcome: base = outcome + the rest. */
 	for (int side = 0; side < 2 && !rc; side++) {
 		size_t part[2] = {cells[side ? C_X2 : C_X1], GATE_NONE}; /* and the rest */
-		snprintf(key, sizeof key, "%s|%s|%s|not", st, row->grouping,
-		         side ? row->group2 : row->group1);
+		const char *parts[] = {st, row->grouping, side ? row->group2 : row->group1,
+		                       "not"};
+		key_join(key, sizeof key, parts, 4);
 		rc = sum_with_rest(g, cells[side ? C_N2 : C_N1], part, 1, key);
 	}
 	/* Outcomes counted with no contract recorded are some of x1 + x2. */

@@ -33,14 +33,8 @@ GEN=$BUILD/parity-sample-gen
 mkdir -p "$WORK/times"
 rm -f "$WORK"/times/*
 
-if [ ! -x /usr/bin/time ]; then
-    if [ "$(id -u)" -eq 0 ]; then
-        apt-get update -qq && apt-get install -y -qq --no-install-recommends time >/dev/null
-    else
-        echo "run.sh: /usr/bin/time is missing: apt-get install time" >&2
-        exit 1
-    fi
-fi
+source "$HERE/lib.sh"
+need_time
 [ -x "$PARITY" ] && [ -x "$GEN" ] || { echo "run.sh: build $BUILD first" >&2; exit 1; }
 cc -O2 -o "$WORK/csvparse" "$HERE/csvparse.c" -lcsv
 if [ -z "${SKIP_DUCKDB:-}" ]; then
@@ -57,24 +51,6 @@ if [ -z "${SKIP_BIG:-}" ]; then
         "$GEN" --kind recruitment --rows "$ROWS_BIG" --distinct --out "$WORK/distinct-big.csv"
 fi
 ls -l "$WORK"/*.csv
-
-# measure LABEL COMMAND...: one timed run; appends "wall_s peak_kib cpu_s"
-# (cpu: user + system time of all threads).
-measure() {
-    local label=$1
-    shift
-    /usr/bin/time -v -o "$WORK/times/$label.last" "$@" >"$WORK/times/$label.out" 2>&1 || {
-        echo "run.sh: $label failed:" >&2
-        cat "$WORK/times/$label.out" >&2
-        exit 1
-    }
-    awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0;
-                    for (i = 1; i <= n; i++) s = s * 60 + t[i]; wall = s }
-                /Maximum resident set size/ { rss = $2 }
-                /User time|System time/ { cpu += $2 }
-                END { printf "%.3f %d %.3f\n", wall, rss, cpu }' \
-        "$WORK/times/$label.last" >>"$WORK/times/$label"
-}
 
 ingest() { # ingest LABEL FILE: into a fresh database
     rm -f "$WORK/$1.db" "$WORK/$1.db-journal"
@@ -99,32 +75,11 @@ if [ -z "${SKIP_BIG:-}" ]; then
     done
 fi
 
-median() { # median COLUMN FILE
-    cut -d' ' -f"$1" "$2" | sort -g | awk '{ v[NR] = $1 } END {
-        if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 echo
-echo "== results: median of runs (machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
-printf '%-12s %5s %10s %10s %15s\n' command runs "wall (s)" "CPU (s)" "peak RSS (MiB)"
-for label in realistic csvparse distinct duckdb big; do
-    [ -s "$WORK/times/$label" ] || continue
-    awk -v l="$label" -v n="$(wc -l <"$WORK/times/$label")" -v w="$(median 1 "$WORK/times/$label")" \
-        -v c="$(median 3 "$WORK/times/$label")" -v r="$(median 2 "$WORK/times/$label")" \
-        'BEGIN { printf "%-12s %5d %10.2f %10.2f %15.1f\n", l, n, w, c, r / 1024 }'
-done
+echo "== results: median of runs ($(machine))"
+table realistic csvparse distinct duckdb big
 echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews wall times)"
 echo
-# ratio A B: of the medians, and the median of the run-by-run ratios (run i
-# of A against run i of B, taken one after the other).
-ratio() {
-    local m
-    m=$(paste -d' ' <(cut -d' ' -f1 "$WORK/times/$1") <(cut -d' ' -f1 "$WORK/times/$2") |
-        awk '{ print $1 / $2 }' | sort -g | awk '{ v[NR] = $1 } END {
-            if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
-    awk -v a="$(median 1 "$WORK/times/$1")" -v b="$(median 1 "$WORK/times/$2")" -v m="$m" \
-        'BEGIN { printf "%.2f (run by run: %.2f)", a / b, m }'
-}
 echo "realistic: parity ingest / libcsv parse = $(ratio realistic csvparse) (target <= 1.5)"
 if [ -s "$WORK/times/duckdb" ]; then
     echo "worst case: DuckDB load / parity ingest = $(ratio duckdb distinct) (target >= 3)"
