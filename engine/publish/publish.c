@@ -73,7 +73,7 @@ static void key_join(char *buf, size_t size, const char *const *parts, size_t co
 	}
 }
 
-static void stem(char *buf, size_t size, const parity_result_row *row)
+static void stem_text(char *buf, size_t size, const parity_result_row *row)
 {
 	size_t at = 0;
 	buf[0] = '\0';
@@ -84,6 +84,25 @@ static void stem(char *buf, size_t size, const parity_result_row *row)
 	key_add(buf, size, &at, row->stratum_kind);
 	key_add(buf, size, &at, row->pooled ? "+pooled|" : "|");
 	key_add(buf, size, &at, row->stratum);
+}
+
+/* The row's stem as it goes into keys: with `stems` (a gate used as a
+ * dictionary) a short name for it, "\1" and its number, so that the keys of
+ * a national run (millions of cells, each naming its table) stay short;
+ * without, the text itself. 0, or PARITY_ENOMEM. */
+static int stem(gate *stems, char *buf, size_t size, const parity_result_row *row)
+{
+	char text[STEM_MAX];
+	if (!stems) {
+		stem_text(buf, size, row);
+		return 0;
+	}
+	stem_text(text, sizeof text, row);
+	size_t id = gate_cell(stems, text, 0, 0);
+	if (id == GATE_NONE)
+		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	snprintf(buf, size, "\1%zx", id);
+	return 0;
 }
 
 /* The cell of one group's base or outcome; `s` is the row's stem. */
@@ -137,7 +156,7 @@ static int sum_with_rest(gate *g, size_t total, size_t *parts, size_t count,
 /* The distinct groups of one grouping in one table, with what its rows
  * leave out. */
 typedef struct group_set {
-	char stem[STEM_MAX];
+	char stem[24];          /* the short stem (stem() with the stems) */
 	char grouping[64];
 	size_t *n, *x;          /* cells of each distinct group */
 	char (*label)[48];
@@ -148,6 +167,7 @@ typedef struct group_set {
 
 typedef struct sets {
 	gate *dict;             /* key -> set index (a gate used as a dictionary) */
+	gate *stems;            /* stem text -> its short name's number */
 	group_set *items;
 	size_t count, room;
 } sets;
@@ -155,8 +175,9 @@ typedef struct sets {
 static int set_add(sets *s, const parity_result_row *row, const size_t *cells,
                    const size_t *excluded, gate *g)
 {
-	char key[KEY_MAX], st[STEM_MAX];
-	stem(st, sizeof st, row);
+	char key[KEY_MAX], st[sizeof ((group_set *)0)->stem];
+	if (stem(s->stems, st, sizeof st, row))
+		return PARITY_ENOMEM;
 	snprintf(key, sizeof key, "%s|%s", st, row->grouping);
 	size_t i = gate_cell(s->dict, key, 0, 0);
 	if (i == GATE_NONE)
@@ -223,6 +244,7 @@ static void sets_free(sets *s)
 	}
 	free(s->items);
 	gate_free(s->dict);
+	gate_free(s->stems);
 }
 
 /* The set of `grouping` in the table `stem_text`, or NULL. */
@@ -650,7 +672,7 @@ static int link_stage_ladder(gate *g, const parity_result_row *rows, size_t coun
 				char key[KEY_MAX], st[STEM_MAX];
 				size_t part[2] = {cells[j * C_COUNTS + (side ? C_X2 : C_X1)], GATE_NONE};
 				size_t base = cells[j * C_COUNTS + (side ? C_N2 : C_N1)];
-				stem(st, sizeof st, a);
+				stem(NULL, st, sizeof st, a); /* its own cell: the full text */
 				snprintf(key, sizeof key, "%s|%s|%s|stopped|%s", st, a->grouping,
 				         side ? a->group2 : a->group1, a->stratum);
 				rc = sum_with_rest(g, cells[i * C_COUNTS + (side ? C_X2 : C_X1)],
@@ -684,7 +706,8 @@ static int register_row(gate *g, sets *s, const parity_result_row *row,
 			excluded[k] = GATE_NONE;
 		return 0;
 	}
-	stem(st, sizeof st, row);
+	if (stem(s->stems, st, sizeof st, row))
+		return PARITY_ENOMEM;
 	for (int side = 0; side < 2; side++) {
 		cells[side ? C_N2 : C_N1] = group_cell(g, row, st, side, 0, printed);
 		cells[side ? C_X2 : C_X1] = group_cell(g, row, st, side, 1, printed);
@@ -808,11 +831,12 @@ int parity_publish_build(parity_published **out, const parity_results *results,
 	                                                           : GATE_THRESHOLD,
 	                  pub->threshold);
 	s.dict = gate_new(GATE_THRESHOLD, 0);
+	s.stems = gate_new(GATE_THRESHOLD, 0);
 	pub->cells = malloc((total + 1) * C_COUNTS * sizeof *pub->cells);
 	pub->excluded = malloc((total + 1) * PARITY_EXCLUDED_KINDS * sizeof *pub->excluded);
 	pub->marks = calloc((total + 1) * C_COUNTS, 1);
 	pub->hidden = calloc(total + 1, 1);
-	if (!pub->g || !s.dict || !pub->cells || !pub->excluded || !pub->marks ||
+	if (!pub->g || !s.dict || !s.stems || !pub->cells || !pub->excluded || !pub->marks ||
 	    !pub->hidden) {
 		rc = parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
 		goto done;
