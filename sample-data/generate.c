@@ -717,10 +717,85 @@ static int write_recruitment(FILE *fp, unsigned o, unsigned year, double scale,
 	return 0;
 }
 
-enum { F_RECRUITMENT, F_WORKFORCE, F_DISCIPLINARY, F_TRAINING, F_COHORTS, FILES };
+/*
+ * Boards (WRES 9, WDES 10): one row per member at 31 March of each year,
+ * planted, not drawn (no random numbers, so the other files keep their
+ * bytes and --scale leaves boards as they are: a board does not grow with
+ * the workforce). Each organisation's members are, in order: executive
+ * voting, executive non-voting, non-executive voting (the chair first),
+ * non-executive non-voting. `bme` and `disabled` list which members (by
+ * position, 1-based) are BME or disabled in 2025/26; `bme_before` those
+ * BME in the four years before (one member was replaced in 2025/26).
+ * `not_stated` and `not_declared` mark an ethnicity and a disability not
+ * given. sample-data/README.md tables the result.
+ */
+#define BOARD_MAX 16
+struct board {
+	unsigned exec_voting, exec_other, ned_voting, ned_other;
+	unsigned bme[5], bme_before[5];    /* positions, 0 ends the list */
+	unsigned disabled[3], not_declared[3], not_stated[2];
+};
+static const struct board boards[ORGS] = {
+	/* R0A: 16 members, 3 BME (2 before), 1 disabled */
+	{5, 2, 7, 2, {2, 9, 15}, {2, 9}, {10}, {0}, {0}},
+	/* R0B: 15 members, 2 BME, 1 disabled, 1 not declared */
+	{5, 2, 7, 1, {6, 11}, {6, 11}, {12}, {4}, {0}},
+	/* R0C: 14 members, no BME member, none disabled */
+	{5, 1, 7, 1, {0}, {0}, {0}, {0}, {0}},
+	/* R0D: 15 members, 4 BME (3 before), 2 disabled, 1 ethnicity not stated */
+	{5, 2, 7, 1, {1, 3, 8, 14}, {1, 8, 14}, {5, 13}, {0}, {12}},
+	/* R0E: 13 members, 1 BME, 1 disabled */
+	{5, 1, 6, 1, {9}, {9}, {3}, {0}, {0}},
+	/* R0F: 14 members, 3 BME, none disabled, 1 not declared */
+	{5, 2, 6, 1, {4, 8, 10}, {4, 8, 10}, {0}, {7}, {0}},
+};
+static const char *const board_bme_code[4] = {"H", "N", "M", "L"};
+
+static int listed(const unsigned *list, size_t size, unsigned position)
+{
+	for (size_t i = 0; i < size && list[i]; i++)
+		if (list[i] == position)
+			return 1;
+	return 0;
+}
+#define LISTED(list, position) listed((list), sizeof(list) / sizeof((list)[0]), (position))
+
+/* Every organisation's board at 31 March of each year. */
+static void write_boards(FILE *fp)
+{
+	for (unsigned year = 0; year < YEARS; year++) {
+		int year_end = FIRST_YEAR + 1 + (int)year;
+		for (unsigned o = 0; o < ORGS; o++) {
+			const struct board *b = &boards[o];
+			unsigned size = b->exec_voting + b->exec_other + b->ned_voting + b->ned_other;
+			assert(size <= BOARD_MAX);
+			for (unsigned m = 1; m <= size; m++) {
+				int executive = m <= b->exec_voting + b->exec_other;
+				int voting = m <= b->exec_voting ||
+				             (m > b->exec_voting + b->exec_other &&
+				              m <= b->exec_voting + b->exec_other + b->ned_voting);
+				int bme = year == YEARS - 1 ? LISTED(b->bme, m) : LISTED(b->bme_before, m);
+				const char *ethnic = LISTED(b->not_stated, m) ? "Z"
+				                     : bme ? board_bme_code[(m + o) % 4]
+				                     : m % 5 == 0 ? "C" : "A";
+				const char *disability = LISTED(b->disabled, m) ? "Y"
+				                         : LISTED(b->not_declared, m) ? "Z" : "N";
+				/* A member replaced in the last year has a new id. */
+				int replaced = year == YEARS - 1 && bme != LISTED(b->bme_before, m);
+				fprintf(fp, "BRD-%s-%02u%s,%s,%04d-03-31,%s,%s,%s,%s,%s\n",
+				        orgs[o].code, m, replaced ? "b" : "", orgs[o].code, year_end,
+				        ethnic, sex_code[(m + o) % 2], disability, voting ? "Y" : "N",
+				        executive ? "Y" : "N");
+			}
+		}
+	}
+}
+
+enum { F_RECRUITMENT, F_WORKFORCE, F_DISCIPLINARY, F_TRAINING, F_COHORTS, F_BOARD,
+       FILES };
 static const char *const file_name[FILES] = {
 	"recruitment.csv", "workforce.csv", "disciplinary.csv", "training.csv",
-	"cohorts.csv"};
+	"cohorts.csv", "board.csv"};
 static const char *const file_header[FILES] = {
 	"application_id,organisation,date,ethnic_category,sex,disability,age_band,"
 	"pay_band,staff_group,shortlisted,appointed",
@@ -730,11 +805,12 @@ static const char *const file_header[FILES] = {
 	"sex,disability,age_band,pay_band,staff_group",
 	"staff_id,organisation,date,ethnic_category,sex,disability,age_band,"
 	"pay_band,staff_group",
-	"cohort_id,name,organisations,start_date,end_date,pairs"};
+	"cohort_id,name,organisations,start_date,end_date,pairs",
+	"member_id,organisation,date,ethnic_category,sex,disability,voting,executive"};
 
 /*
- * Write the five sample files into `dir`: every file goes to a temporary
- * name and all five are renamed into place only when all succeeded.
+ * Write the six sample files into `dir`: every file goes to a temporary
+ * name and all six are renamed into place only when all succeeded.
  * Returns 0 or a sysexits status (message printed).
  */
 static int write_sample(const char *dir, uint64_t seed, double scale)
@@ -772,6 +848,7 @@ static int write_sample(const char *dir, uint64_t seed, double scale)
 				goto done;
 		}
 	}
+	write_boards(out[F_BOARD].fp);
 	for (unsigned f = 0; f < FILES; f++)
 		if ((rc = out_close(&out[f])) != 0)
 			goto done;
@@ -866,7 +943,8 @@ static void usage(FILE *fp)
 	      "           [--seed N] --out FILE\n"
 	      "\n"
 	      "Writes the synthetic extracts recruitment.csv, workforce.csv,\n"
-	      "disciplinary.csv, training.csv and cohorts.csv into DIR (default \".\"),\n"
+	      "disciplinary.csv, training.csv, cohorts.csv and board.csv into DIR\n"
+	      "(default \".\"),\n"
 	      "the same bytes for the same seed (default 1) and scale (default 1).\n"
 	      "With --kind, streams N recruitment rows into FILE instead (benchmarks);\n"
 	      "--distinct makes nearly every row a distinct cell, over N organisations\n"

@@ -54,6 +54,14 @@ static const parity_column training[] = {
 	{"religion", OPTIONAL}, {NULL, OPTIONAL},
 };
 
+/* A board's membership on a date (WRES 9, WDES 10): one row per member. */
+static const parity_column board[] = {
+	{"member_id", REQUIRED}, {"organisation", REQUIRED},
+	{"date", REQUIRED}, {"ethnic_category", REQUIRED},
+	{"disability", EXPECTED}, {"voting", REQUIRED}, {"executive", REQUIRED},
+	{"sex", OPTIONAL}, {NULL, OPTIONAL},
+};
+
 const parity_column *parity_kind_columns(parity_kind kind)
 {
 	switch (kind) {
@@ -61,6 +69,7 @@ const parity_column *parity_kind_columns(parity_kind kind)
 	case PARITY_KIND_WORKFORCE: return workforce;
 	case PARITY_KIND_DISCIPLINARY: return disciplinary;
 	case PARITY_KIND_TRAINING: return training;
+	case PARITY_KIND_BOARD: return board;
 	default: return NULL;
 	}
 }

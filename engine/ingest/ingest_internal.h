@@ -29,6 +29,7 @@ enum field {
 	F_DIMENSIONS_,                 /* number of dimension fields */
 	F_ID = F_DIMENSIONS_, F_STAFF_ID, F_DATE, F_SHORTLISTED, F_APPOINTED,
 	F_VACANCY, F_KIND, F_MONTH, F_ROWS, F_INVESTIGATION, F_HEARING, F_OUTCOME,
+	F_VOTING, F_EXECUTIVE,         /* a board member's Y/N flags */
 	F_COUNT_
 };
 

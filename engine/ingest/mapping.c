@@ -173,7 +173,8 @@ static int add_setting(load_state *st, const char *name, const char *value, int 
 	if (!strcmp(name, "kind")) {
 		if (parity_kind_parse(&m->kind, value) != 0)
 			return fail_at(st, line, "[settings]: kind '%s' is not one of "
-			               "recruitment, workforce, disciplinary, training%s", value, "");
+			               "recruitment, workforce, disciplinary, training, board%s",
+			               value, "");
 		m->kind_set = 1;
 	} else if (!strcmp(name, "delimiter")) {
 		if (!strcmp(value, ",") || !strcmp(key, "comma"))

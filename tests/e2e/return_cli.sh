@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# return_cli.sh: `parity return` and the board kind. WRES 1 / WDES 1 and
+# WRES 9 / WDES 10 on a small hand-worked extract (tests/data/return), the
+# edge cases (a band with no staff, a board with no BME member, a board
+# without a workforce, bank staff and an earlier snapshot left out), the
+# disclosure gate over return.csv, and the sample's figures recomputed from
+# the raw extracts by an independent Python reading.
+source "$(dirname "$0")/lib.sh"
+D=$SRC/tests/data/return
+
+# 1. Usage and errors.
+do_cmd_test 1.1 0 "Usage: parity return" "$PARITY" return --help
+do_cmd_test 1.2 64 "--db DB, --year YEAR and --out DIR are required" "$PARITY" return --db r.db
+do_cmd_test 1.3 64 "did you mean '--year'" "$PARITY" return --db r.db --yeer 2025/26 --out o
+do_cmd_test 1.4 66 "" "$PARITY" return --db missing.db --year 2025/26 --out o
+"$PARITY" ingest -q --db r.db --kind workforce "$D/workforce.csv"
+do_cmd_test 1.5 64 "financial year, such as 2025/26" "$PARITY" return --db r.db --year 2025-Q1 --out o
+do_cmd_test 1.6 64 "--year" "$PARITY" return --db r.db --year 20x5/26 --out o
+do_cmd_test 1.7 65 "no workforce snapshot in 2023/24" "$PARITY" return --db r.db --year 2023/24 --out o
+
+# 2. The board kind: a missing column refuses the file; a bad flag is a
+#    reject with its line; the file is taken like any other kind.
+do_cmd_test 2.1 65 "required column 'voting' is missing" \
+    "$PARITY" ingest --db r.db --kind board "$D/board_no_voting.csv"
+cp "$D/board_bad_flag.csv" .
+do_cmd_test 2.2 65 "line 3: column 'voting': expected Y or N" \
+    "$PARITY" ingest --db bad.db --kind board board_bad_flag.csv
+check 2.3 "the reject is kept with its line" grep -q '^3,"column ' board_bad_flag.csv.rejects.csv
+do_cmd_test 2.4 0 "14 rows read, 14 stored, 0 rejected" \
+    "$PARITY" ingest --db r.db --kind board "$D/board.csv"
+
+# 3. Hand-worked figures, gate off (--suppress 0). T01 at 31 March 2026,
+#    bank (7) and the 2025 snapshot left out: 42 staff.
+#    non-clinical band 3: White 6, BME 4, Unknown 2 of 12 = 50, 33.3333, 16.6667
+#    clinical band 5: White 10, BME 10 of 20 = 50; medical: 5 of 10 = 50
+#    clinical all bands: White 15 of 30 = 50
+#    workforce: White 21, BME 19, Unknown 2 of 42: 19/42 = 45.238095
+#    WDES cluster 1 non-clinical: Disabled 2 of 12 = 16.6667; cluster 2
+#    clinical: 3 of 20 = 15; workforce Disabled 5 of 42 = 11.904762
+#    Board (8): White A,A,A,A,C = 5, BME H,N = 2, Z = 1: BME 2/8 = 25;
+#    voting (6): BME 1/6 = 16.666667; executive (4): 1/4 = 25;
+#    non-voting (2): 1/2 = 50. Differences: 25 - 45.238095 = -20.2381;
+#    16.666667 - 45.238095 = -28.5714. WDES 10: Disabled 1/8 = 12.5,
+#    12.5 - 11.904762 = 0.5952.
+#    T02: no BME board member: 0/5 = 0, workforce BME 10/20 = 50: -50.
+#    T03 has a board but no workforce: left out.
+do_cmd_test 3.1 0 "2 organisations (2 with board data)" \
+    "$PARITY" return --db r.db --year 2025/26 --out open --suppress 0
+check 3.2 "7 bank staff reported" grep -q '7 bank staff left out' out.3.1
+want() { # id line [file]
+    check "$1" "$2" grep -qxF -- "$2" "${3:-open/return.csv}"
+}
+want 3.3 'standard,indicator,organisation,group,numerator,denominator,value,ci_low,ci_high,suppressed'
+want 3.4 'WRES,1 non-clinical band 3,T01,White,6,12,50.0000,,,0'
+want 3.5 'WRES,1 non-clinical band 3,T01,BME,4,12,33.3333,,,0'
+want 3.6 'WRES,1 non-clinical band 3,T01,Unknown,2,12,16.6667,,,0'
+want 3.7 'WRES,1 clinical band 5,T01,BME,10,20,50.0000,,,0'
+want 3.8 'WRES,1 clinical medical and dental,T01,White,5,10,50.0000,,,0'
+want 3.9 'WRES,1 clinical all bands,T01,White,15,30,50.0000,,,0'
+want 3.10 'WRES,1 workforce,T01,BME,19,42,45.2381,,,0'
+want 3.11 'WDES,1 non-clinical cluster 1 (bands 1-4),T01,Disabled,2,12,16.6667,,,0'
+want 3.12 'WDES,1 clinical cluster 2 (bands 5-7),T01,Disabled,3,20,15.0000,,,0'
+want 3.13 'WDES,1 workforce,T01,Disabled,5,42,11.9048,,,0'
+want 3.14 'WRES,1 clinical band 9,T01,BME,0,0,,,,0'
+want 3.15 'WRES,9 board,T01,BME,2,8,25.0000,,,0'
+want 3.16 'WRES,9 voting,T01,BME,1,6,16.6667,,,0'
+want 3.17 'WRES,9 executive,T01,BME,1,4,25.0000,,,0'
+want 3.18 'WRES,9 non-voting,T01,BME,1,2,50.0000,,,0'
+want 3.19 'WRES,9 difference board,T01,BME,,,-20.2381,,,0'
+want 3.20 'WRES,9 difference voting,T01,BME,,,-28.5714,,,0'
+want 3.21 'WDES,10 board,T01,Disabled,1,8,12.5000,,,0'
+want 3.22 'WDES,10 difference board,T01,Disabled,,,0.5952,,,0'
+want 3.23 'WRES,9 board,T02,BME,0,5,0.0000,,,0'
+want 3.24 'WRES,9 difference board,T02,BME,,,-50.0000,,,0'
+check 3.25 "T03 (board only) is not in the return" \
+    test "$(grep -c ',T03,' open/return.csv)" = 0
+do_cmd_test 3.26 0 "1 organisation (1 with board data)" \
+    "$PARITY" return --db r.db --year 2025/26 --out one --org T02 --suppress 0
+check 3.27 "--org: only T02" test "$(grep -vc ',T02,' one/return.csv)" = 1
+
+# 4. The gate (default: 1 to 4 hidden). No count from 1 to 4 is printed;
+#    a row with a hidden count has no value; within a row set no single
+#    group is hidden while its total and the other groups are shown.
+do_cmd_test 4.1 0 "hidden as small" "$PARITY" return --db r.db --year 2025/26 --out gated
+want 4.2 'WRES,1 non-clinical band 3,T01,BME,<5,12,,,,1' gated/return.csv
+cat > gate_check.py <<'PY'
+import csv, sys
+from collections import defaultdict
+rows = list(csv.DictReader(open(sys.argv[1])))
+bad = []
+sets = defaultdict(list)
+for r in rows:
+    for c in ("numerator", "denominator"):
+        v = r[c]
+        if v.isdigit() and 1 <= int(v) <= 4:
+            bad.append("small count printed: %s" % r)
+    hidden = any(r[c] in ("<5", "[c]") for c in ("numerator", "denominator"))
+    if hidden and r["value"]:
+        bad.append("value beside a hidden count: %s" % r)
+    if hidden != (r["suppressed"] == "1") and r["numerator"]:
+        bad.append("suppressed flag wrong: %s" % r)
+    if r["numerator"]:
+        sets[(r["standard"], r["indicator"], r["organisation"])].append(r)
+for key, group in sets.items():
+    den = group[0]["denominator"]
+    hidden = [g for g in group if not g["numerator"].isdigit()]
+    if den.isdigit() and len(hidden) == 1:
+        bad.append("one group hidden beside its total: %s" % (key,))
+print("\n".join(bad[:10]))
+sys.exit(1 if bad else 0)
+PY
+check 4.3 "no small count recoverable in the hand-worked return" python3 gate_check.py gated/return.csv
+
+# 5. The sample (as the demo ingests it): every printed WRES 1 / WDES 1
+#    count of 2025/26 equals an independent count of the raw extract, and
+#    the gate holds.
+"$PARITY" ingest -q --db s.db --kind workforce "$SRC/sample-data/workforce.csv"
+"$PARITY" ingest -q --db s.db --kind board "$SRC/sample-data/board.csv"
+do_cmd_test 5.1 0 "6 organisations (6 with board data)" \
+    "$PARITY" return --db s.db --year 2025/26 --out sample
+cat > sample_check.py <<'PY'
+import csv, sys
+from collections import Counter
+wf, board, ret = sys.argv[1:4]
+NONCLIN = {"Administrative and Clerical", "Estates and Ancillary"}
+BANDS = ["1","2","3","4","5","6","7","8a","8b","8c","8d","9","VSM"]
+def level(band, group):
+    if band == "Medical" or group == "Medical and Dental":
+        return "medical and dental"
+    return ("band " + band if band != "VSM" else "VSM") if band in BANDS else "other or no band"
+def side(band, group):
+    if group in NONCLIN: return "non-clinical"
+    return "clinical"
+def eth(c):
+    if c in ("A","B","C"): return "White"
+    if c in ("Z","99","X",""): return "Unknown"
+    return "BME"
+def dis(c):
+    return {"Y":"Disabled","N":"Non-disabled"}.get(c, "Unknown")
+cnt = Counter()
+for r in csv.DictReader(open(wf)):
+    if r["snapshot_date"] != "2026-03-31" or r["contract"] == "Bank":
+        continue
+    o, s, l = r["organisation"], side(r["pay_band"], r["staff_group"]), level(r["pay_band"], r["staff_group"])
+    for key in ((s, l), (s, "all bands"), ("workforce",)):
+        ind = "1 " + " ".join(key)
+        cnt[("WRES", ind, o, eth(r["ethnic_category"]))] += 1
+        cnt[("WRES", ind, o, "total")] += 1
+    d = dis(r["disability"])
+    cnt[("WDES", "1 workforce", o, d)] += 1
+bcnt = Counter()
+for r in csv.DictReader(open(board)):
+    if r["date"] != "2026-03-31": continue
+    o = r["organisation"]
+    slices = ["board", "voting" if r["voting"] == "Y" else "non-voting",
+              "executive" if r["executive"] == "Y" else "non-executive"]
+    for s in slices:
+        bcnt[("WRES", "9 " + s, o, eth(r["ethnic_category"]))] += 1
+        bcnt[("WDES", "10 " + s, o, dis(r["disability"]))] += 1
+        bcnt[("WRES", "9 " + s, o, "total")] += 1
+checked = 0
+bad = []
+for r in csv.DictReader(open(ret)):
+    k = (r["standard"], r["indicator"], r["organisation"], r["group"])
+    src = bcnt if r["indicator"].split()[0] in ("9", "10") and "workforce" not in r["indicator"] else cnt
+    if r["indicator"].startswith("10 workforce"):
+        k = ("WDES", "1 workforce", r["organisation"], r["group"])
+    if r["indicator"].startswith("9 workforce"):
+        k = ("WRES", "1 workforce", r["organisation"], r["group"])
+    if k not in src and not (r["standard"] == "WRES" or k[1] in ("1 workforce",) or r["indicator"].split()[0] in ("9","10")):
+        continue  # WDES cluster rows: checked through their totals below
+    if r["numerator"].isdigit() and (k in src or r["standard"] == "WRES"):
+        if src[k] != int(r["numerator"]):
+            bad.append("numerator %s: return %s, extract %d" % (k, r["numerator"], src[k]))
+        checked += 1
+    tk = ("WRES",) + k[1:3] + ("total",) if r["standard"] == "WRES" else None
+    if tk and r["denominator"].isdigit() and not r["indicator"].startswith("9 "):
+        if cnt[tk] != int(r["denominator"]):
+            bad.append("denominator %s: return %s, extract %d" % (tk, r["denominator"], cnt[tk]))
+        checked += 1
+    if r["value"] and r["numerator"].isdigit() and r["denominator"].isdigit():
+        want = 100.0 * int(r["numerator"]) / int(r["denominator"])
+        if abs(float(r["value"]) - want) > 0.00006:
+            bad.append("value %s: %s, want %.4f" % (k, r["value"], want))
+        checked += 1
+print("%d figures checked" % checked)
+print("\n".join(bad[:10]))
+sys.exit(1 if bad or checked < 500 else 0)
+PY
+check 5.2 "sample return equals an independent count of the extracts" \
+    python3 sample_check.py "$SRC/sample-data/workforce.csv" "$SRC/sample-data/board.csv" sample/return.csv
+check 5.3 "no small count recoverable in the sample return" python3 gate_check.py sample/return.csv
+# The planted boards (sample-data/README.md, "Planted boards"): R0A 3 BME of
+# 16, 2 of 12 voting; workforce 919 of 1,991 BME (counted in 5.2):
+# 18.75 - 46.157710 = -27.4077; 16.666667 - 46.157710 = -29.4910. R0C has
+# no BME member: 0 of 14.
+do_cmd_test 5.4 0 "" "$PARITY" return --db s.db --year 2025/26 --out sample_open --suppress 0
+want 5.5 'WRES,9 board,R0A,BME,3,16,18.7500,,,0' sample_open/return.csv
+want 5.6 'WRES,9 difference board,R0A,BME,,,-27.4077,,,0' sample_open/return.csv
+want 5.7 'WRES,9 difference voting,R0A,BME,,,-29.4910,,,0' sample_open/return.csv
+want 5.8 'WRES,9 board,R0C,BME,0,14,0.0000,,,0' sample_open/return.csv
+# Last year's board: R0A had 2 BME of 16 at 31 March 2025.
+do_cmd_test 5.9 0 "" "$PARITY" return --db s.db --year 2024/25 --out sample_last --suppress 0
+want 5.10 'WRES,9 board,R0A,BME,2,16,12.5000,,,0' sample_last/return.csv
+finish
