@@ -446,14 +446,17 @@ static int workforce_rows(parity_return *r, const org_tally *o, size_t from,
 		for (unsigned g = 0; g < GROUPS; g++) {
 			all_eth[g] += side_e[g];
 			all_dis[g] += side_d[g];
-			if (!show)
-				continue;
+		}
+		/* Each figure's three groups are consecutive rows (the
+		 * workbooks read them so). */
+		for (unsigned g = 0; g < GROUPS && show; g++)
 			if ((rc = share_row(r, "WRES", indicator, o->code, ethnic_groups[g],
-			                    side_eth[s][g], side_total[s][0])) ||
-			    (rc = share_row(r, "WDES", indicator, o->code, disability_groups[g],
+			                    side_eth[s][g], side_total[s][0])))
+				return rc;
+		for (unsigned g = 0; g < GROUPS && show; g++)
+			if ((rc = share_row(r, "WDES", indicator, o->code, disability_groups[g],
 			                    side_dis[s][g], side_total[s][0])))
 				return rc;
-		}
 	}
 	/* The whole workforce (not bank). */
 	snprintf(prefix, sizeof prefix, "%s|staff|workforce", o->code);
@@ -477,12 +480,15 @@ static int workforce_rows(parity_return *r, const org_tally *o, size_t from,
 		if (add_sum(r, workforce_eth[g], parts_e, SIDES) == GROW_FAILED ||
 		    add_sum(r, workforce_dis[g], parts_d, SIDES) == GROW_FAILED)
 			return PARITY_ENOMEM;
+	}
+	for (unsigned g = 0; g < GROUPS; g++)
 		if ((rc = share_row(r, "WRES", "1 workforce", o->code, ethnic_groups[g],
-		                    workforce_eth[g], workforce_total[0])) ||
-		    (rc = share_row(r, "WDES", "1 workforce", o->code, disability_groups[g],
+		                    workforce_eth[g], workforce_total[0])))
+			return rc;
+	for (unsigned g = 0; g < GROUPS; g++)
+		if ((rc = share_row(r, "WDES", "1 workforce", o->code, disability_groups[g],
 		                    workforce_dis[g], workforce_total[0])))
 			return rc;
-	}
 	return 0;
 }
 

@@ -16,16 +16,21 @@ static void usage(FILE *out)
 	        "Usage: parity return --db DB --year YEAR --out DIR [--org CODE]\n"
 	        "                     [--suppress N] [--disclosure threshold|nhs-digital]\n"
 	        "\n"
-	        "Compute the return's representation and board figures for the\n"
-	        "financial year YEAR (2025/26) and write DIR/return.csv: WRES 1 and\n"
-	        "WDES 1 (each pay band and cluster, non-clinical and clinical, against\n"
-	        "the whole workforce, from each organisation's latest workforce\n"
-	        "snapshot in the year, bank staff left out) and WRES 9 and WDES 10 (the\n"
-	        "board, voting and non-voting, executive and non-executive, against\n"
-	        "the workforce, in percentage points; from kind board). Columns:\n"
-	        "standard, indicator, organisation, group, numerator, denominator,\n"
-	        "value (percent or points), ci_low, ci_high, suppressed. Small counts\n"
-	        "are hidden by the same disclosure gate as the board report.\n"
+	        "Compute the WRES and WDES return for the financial year YEAR\n"
+	        "(2025/26) and write the workbooks DIR/wres-2025-26.xlsx and\n"
+	        "DIR/wdes-2025-26.xlsx (the national template's sections, numbers as\n"
+	        "numeric cells, definitions and data quality, cells for the narrative)\n"
+	        "and DIR/return.csv (standard, indicator, organisation, group,\n"
+	        "numerator, denominator, value, ci_low, ci_high, suppressed):\n"
+	        "  WRES 1, WDES 1   each pay band and cluster, non-clinical and clinical,\n"
+	        "                   against the whole workforce (each organisation's\n"
+	        "                   latest workforce snapshot in the year, bank left out)\n"
+	        "  WRES 9, WDES 10  the board, voting and non-voting, executive and\n"
+	        "                   non-executive, against the workforce, in percentage\n"
+	        "                   points (from kind board)\n"
+	        "  WRES 2-4, WDES 2-3  the relative likelihoods, as 'parity report'\n"
+	        "                   publishes them\n"
+	        "Small counts are hidden by the same disclosure gate as the report.\n"
 	        "\n"
 	        "Options:\n"
 	        "  --db DB               the database (required)\n"
@@ -45,12 +50,44 @@ static void usage(FILE *out)
 
 enum { OPT_DISCLOSURE = 0x200 };
 
+/* The year's relative likelihoods (WRES 2-4, WDES 2-3) and their published
+ * set, as `parity report` for the same year and organisation builds it. 0
+ * with *results and *ratios, or 0 with both NULL and a note printed when the
+ * year has no such data; a negative error otherwise. */
+static int year_ratios(parity_results **results, parity_published **ratios,
+                       parity_store *store, const char *year, const char *org,
+                       int policy, unsigned suppress, const char *command)
+{
+	parity_analyse_options options;
+	parity_analyse_options_default(&options);
+	options.period = year;
+	options.organisation = org;
+	*results = NULL;
+	*ratios = NULL;
+	int rc = parity_analyse_run(results, store, &options);
+	if (rc == PARITY_EDATA) {
+		fprintf(stderr, "parity %s: note: no relative likelihoods (WRES 2-4, WDES "
+		        "2-3) for %s: %s\n", command, year, parity_error_last());
+		parity_error_clear();
+		return 0;
+	}
+	if (!rc)
+		rc = parity_publish_build(ratios, *results, (parity_disclosure)policy, suppress);
+	if (rc) {
+		parity_results_free(*results);
+		*results = NULL;
+	}
+	return rc;
+}
+
 int cli_write_return(const char *command, parity_store *store, const char *year,
                      const char *org, int policy, unsigned suppress, const char *out_dir)
 {
 	parity_return *ret = NULL;
 	parity_return_published *pub = NULL;
-	char path[4096];
+	parity_results *results = NULL;
+	parity_published *ratios = NULL;
+	char path[4096], label[24];
 	int status = 0;
 	int rc = parity_return_compute(&ret, store, year, org);
 	if (rc) {
@@ -59,7 +96,9 @@ int cli_write_return(const char *command, parity_store *store, const char *year,
 		                             : cli_fail(command, rc);
 		goto done;
 	}
-	if ((rc = parity_return_publish(&pub, ret, (parity_disclosure)policy, suppress))) {
+	if ((rc = parity_return_publish(&pub, ret, (parity_disclosure)policy, suppress)) ||
+	    (rc = year_ratios(&results, &ratios, store, ret->year, org, policy, suppress,
+	                      command))) {
 		status = cli_fail(command, rc);
 		goto done;
 	}
@@ -70,7 +109,7 @@ int cli_write_return(const char *command, parity_store *store, const char *year,
 		goto done;
 	}
 	snprintf(path, sizeof path, "%s/return.csv", out_dir);
-	if ((rc = parity_return_write_csv(pub, path))) {
+	if ((rc = parity_return_write_csv(pub, ratios, path))) {
 		status = cli_fail(command, rc);
 		goto done;
 	}
@@ -83,9 +122,25 @@ int cli_write_return(const char *command, parity_store *store, const char *year,
 	printf("  %zu figures; %zu counts printed, %zu hidden as small, %zu hidden "
 	       "besides\n", ret->row_count, printed, primary, secondary);
 	printf("  wrote %s\n", path);
+	/* "2025/26" -> "2025-26" for the file names. */
+	snprintf(label, sizeof label, "%s", ret->year);
+	for (char *p = label; *p; p++)
+		if (*p == '/')
+			*p = '-';
+	static const char *const standards[2] = {"WRES", "WDES"};
+	for (int k = 0; k < 2; k++) {
+		snprintf(path, sizeof path, "%s/%s-%s.xlsx", out_dir, k ? "wdes" : "wres", label);
+		if ((rc = parity_return_write_workbook(pub, ratios, standards[k], path))) {
+			status = cli_fail(command, rc);
+			goto done;
+		}
+		printf("  wrote %s\n", path);
+	}
 done:
 	parity_return_published_free(pub);
 	parity_return_free(ret);
+	parity_publish_free(ratios);
+	parity_results_free(results);
 	return status;
 }
 

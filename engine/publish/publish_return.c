@@ -14,6 +14,7 @@
 #include "util/util.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,7 +193,115 @@ static void field(FILE *out, const char *text, int numeric, int last)
 	fputc(last ? '\n' : ',', out);
 }
 
-int parity_return_write_csv(const parity_return_published *pub, const char *path)
+const parity_return *parity_return_published_return(const parity_return_published *pub)
+{
+	return pub ? pub->ret : NULL;
+}
+
+const parity_result_row *parity_return_ratio_row(const parity_published *ratios,
+                                                 const char *code,
+                                                 const char *organisation)
+{
+	if (!ratios)
+		return NULL;
+	const parity_results *results = parity_publish_results(ratios);
+	const parity_result_row *overall = NULL;
+	for (size_t i = 0; i < results->count; i++) {
+		const parity_result_row *row = &results->rows[i];
+		if (strcmp(row->indicator, code) || row->pooled)
+			continue;
+		if (!strcmp(row->stratum_kind, "organisation") &&
+		    !strcmp(row->stratum, organisation))
+			return row;
+		if (!strcmp(row->stratum_kind, "overall"))
+			overall = row;
+	}
+	/* Restricted to one organisation, the overall row is that organisation. */
+	return results->organisation[0] && !strcmp(results->organisation, organisation)
+	       ? overall : NULL;
+}
+
+void parity_return_ratio_count_text(char *buf, size_t size,
+                                    const parity_published *ratios, uint64_t value,
+                                    parity_count_mark mark)
+{
+	if (mark == PARITY_COUNT_SHOWN) {
+		int nhs = parity_publish_policy(ratios) == PARITY_DISCLOSURE_NHS_DIGITAL;
+		snprintf(buf, size, "%" PRIu64, nhs ? gate_rounded(value) : value);
+		return;
+	}
+	parity_publish_count_text(buf, size, ratios, value, mark);
+}
+
+/* A number for the CSV: "inf" for infinity, as results.csv writes it. */
+static void number_text(char *buf, size_t size, double value)
+{
+	if (isinf(value))
+		snprintf(buf, size, "%s", value > 0 ? "inf" : "-inf");
+	else
+		snprintf(buf, size, "%.4f", value);
+}
+
+/* The relative likelihoods of one organisation, after its return rows. */
+static void write_ratio_rows(FILE *out, const parity_published *ratios, const char *org)
+{
+	static const char *const codes[] = {"WRES2", "WRES3", "WRES4", "WDES2", "WDES3"};
+	for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++) {
+		const parity_result_row *row = parity_return_ratio_row(ratios, codes[k], org);
+		if (!row)
+			continue;
+		const parity_ratio *r = &row->ratio;
+		const unsigned char *marks = parity_publish_row_marks(ratios, row);
+		int hidden = parity_publish_row_hidden(ratios, row);
+		char standard[5], number[4], indicator[48], group[100];
+		snprintf(standard, sizeof standard, "%.4s", codes[k]);
+		snprintf(number, sizeof number, "%s", codes[k] + 4);
+		const uint64_t x[2] = {r->x1, r->x2}, n[2] = {r->n1, r->n2};
+		const char *names[2] = {row->group1, row->group2};
+		for (int g = 0; g < 2; g++) {
+			char xt[32], nt[32], value[32] = "";
+			parity_return_ratio_count_text(xt, sizeof xt, ratios, x[g],
+			                               (parity_count_mark)marks[2 * g + 1]);
+			parity_return_ratio_count_text(nt, sizeof nt, ratios, n[g],
+			                               (parity_count_mark)marks[2 * g]);
+			int shown = marks[2 * g] == PARITY_COUNT_SHOWN &&
+			            marks[2 * g + 1] == PARITY_COUNT_SHOWN;
+			if (!hidden && shown && n[g])
+				number_text(value, sizeof value, 100.0 * (double)x[g] / (double)n[g]);
+			field(out, standard, 0, 0);
+			field(out, number, 0, 0);
+			field(out, org, 0, 0);
+			field(out, names[g], 0, 0);
+			field(out, xt, 1, 0);
+			field(out, nt, 1, 0);
+			field(out, value, 1, 0);
+			field(out, "", 1, 0);
+			field(out, "", 1, 0);
+			field(out, hidden || !shown ? "1" : "0", 1, 1);
+		}
+		char ratio[32] = "", low[32] = "", high[32] = "";
+		if (!hidden && r->estimable) {
+			number_text(ratio, sizeof ratio, r->ratio);
+			number_text(low, sizeof low, r->ci_low);
+			number_text(high, sizeof high, r->ci_high);
+		}
+		snprintf(indicator, sizeof indicator, "%s relative likelihood", number);
+		snprintf(group, sizeof group, "%s vs %s", row->group1, row->group2);
+		field(out, standard, 0, 0);
+		field(out, indicator, 0, 0);
+		field(out, org, 0, 0);
+		field(out, group, 0, 0);
+		field(out, "", 1, 0);
+		field(out, "", 1, 0);
+		field(out, ratio, 1, 0);
+		field(out, low, 1, 0);
+		field(out, high, 1, 0);
+		field(out, hidden ? "1" : "0", 1, 1);
+	}
+}
+
+int parity_return_write_csv(const parity_return_published *pub,
+                            const parity_published *ratios, const char *path)
 {
 	if (!pub || !path)
 		return parity_error_set(PARITY_EUSAGE, "parity_return_write_csv: NULL argument");
@@ -225,6 +334,10 @@ int parity_return_write_csv(const parity_return_published *pub, const char *path
 		field(out, "", 1, 0); /* a census has no sampling interval */
 		field(out, "", 1, 0);
 		field(out, hidden ? "1" : "0", 1, 1);
+		int last = i + 1 == r->row_count ||
+		           strcmp(r->rows[i + 1].organisation, row->organisation);
+		if (ratios && last)
+			write_ratio_rows(out, ratios, row->organisation);
 	}
 	if (ferror(out)) {
 		util_atomic_abort(&file);

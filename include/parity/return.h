@@ -122,13 +122,49 @@ int parity_return_row_hidden(const parity_return_published *pub,
 void parity_return_count_text(char *buf, size_t size,
                               const parity_return_published *pub, size_t index);
 
+/** The return the published set was built over (borrowed). */
+const parity_return *parity_return_published_return(const parity_return_published *pub);
+
+/**
+ * The relative likelihoods of the return (WRES 2-4, WDES 2-3) come from the
+ * analysis and its own published set: the row of indicator `code`
+ * ("WRES2") for `organisation` in `ratios` (its organisation row; with the
+ * analysis restricted to one organisation, its overall row), or NULL.
+ */
+const parity_result_row *parity_return_ratio_row(const parity_published *ratios,
+                                                 const char *code,
+                                                 const char *organisation);
+
+/** The text of count `value` of a ratio row shown with `mark` under
+ *  `ratios`'s policy, without separators ("1234", "<5", "[c]", "*"). */
+void parity_return_ratio_count_text(char *buf, size_t size,
+                                    const parity_published *ratios, uint64_t value,
+                                    parity_count_mark mark);
+
 /**
  * Write `path` (return.csv): one row per figure, columns standard,
  * indicator, organisation, group, numerator, denominator, value, ci_low,
- * ci_high, suppressed (1 when a count or the value is withheld). Written
+ * ci_high, suppressed (1 when a count or the value is withheld). With
+ * `ratios` (may be NULL), each organisation's relative likelihoods follow:
+ * indicator "2" (the two groups' rates, in per cent) and "2 relative
+ * likelihood" (the ratio and its interval; group "White vs BME"). Written
  * whole or not at all. 0 or PARITY_EIO.
  */
-int parity_return_write_csv(const parity_return_published *pub, const char *path);
+int parity_return_write_csv(const parity_return_published *pub,
+                            const parity_published *ratios, const char *path);
+
+/**
+ * Write the workbook of `standard` ("WRES" or "WDES") to `path` (an .xlsx
+ * file, with libxlsxwriter): a summary, one sheet per section of the
+ * national template (1 workforce; 2-4 relative likelihoods when `ratios`
+ * is given; 9 or 10 board), a sheet of definitions and data quality, and a
+ * sheet of cells for the lead's narrative. Counts and figures are numeric
+ * cells; a hidden count is the text "<5", "[c]" or "*". Written whole or
+ * not at all. 0, PARITY_EUSAGE for another standard, or PARITY_EIO.
+ */
+int parity_return_write_workbook(const parity_return_published *pub,
+                                 const parity_published *ratios, const char *standard,
+                                 const char *path);
 
 /** Counts printed, hidden as small and hidden besides. */
 void parity_return_publish_summary(const parity_return_published *pub, size_t *printed,

@@ -9,6 +9,12 @@ source "$(dirname "$0")/lib.sh"
 do_cmd_test 1.1 0 "board-report.pdf" "$PARITY" demo --out demo
 check 1.2 "PDF exists and opens" bash -c "pdfinfo demo/board-report.pdf > pdfinfo.txt"
 check 1.3 "results.csv exists" test -s demo/results.csv
+check 1.4 "the return and both workbooks are written" \
+    test -s demo/return.csv -a -s demo/wres-2025-26.xlsx -a -s demo/wdes-2025-26.xlsx
+check 1.5 "the WRES workbook's numbers are the return's (read back without libxlsxwriter)" \
+    python3 "$SRC/tests/e2e/xlsx_check.py" demo/wres-2025-26.xlsx demo/return.csv WRES
+check 1.6 "the WDES workbook's numbers are the return's" \
+    python3 "$SRC/tests/e2e/xlsx_check.py" demo/wdes-2025-26.xlsx demo/return.csv WDES
 pdftotext -layout demo/board-report.pdf demo.txt
 
 # Independent counts: org -> white shortlisted/appointed, BME shortlisted/appointed

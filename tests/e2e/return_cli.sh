@@ -113,7 +113,7 @@ check 4.3 "no small count recoverable in the hand-worked return" python3 gate_ch
 
 # 5. The sample (as the demo ingests it): every printed WRES 1 / WDES 1
 #    count of 2025/26 equals an independent count of the raw extract, and
-#    the gate holds.
+#    the gate holds. The relative likelihoods follow each organisation's rows.
 "$PARITY" ingest -q --db s.db --kind workforce "$SRC/sample-data/workforce.csv"
 "$PARITY" ingest -q --db s.db --kind board "$SRC/sample-data/board.csv"
 do_cmd_test 5.1 0 "6 organisations (6 with board data)" \
@@ -199,6 +199,32 @@ want 5.5 'WRES,9 board,R0A,BME,3,16,18.7500,,,0' sample_open/return.csv
 want 5.6 'WRES,9 difference board,R0A,BME,,,-27.4077,,,0' sample_open/return.csv
 want 5.7 'WRES,9 difference voting,R0A,BME,,,-29.4910,,,0' sample_open/return.csv
 want 5.8 'WRES,9 board,R0C,BME,0,14,0.0000,,,0' sample_open/return.csv
+# 6. The workbooks, read back with the Python standard library (not
+#    libxlsxwriter): every figure of return.csv is in them, numbers as
+#    numeric cells of the same value, hidden counts as their marks.
+check 6.1 "both workbooks written" test -s sample/wres-2025-26.xlsx -a -s sample/wdes-2025-26.xlsx
+check 6.2 "WRES workbook equals return.csv" python3 "$SRC/tests/e2e/xlsx_check.py" \
+    sample/wres-2025-26.xlsx sample/return.csv WRES
+check 6.3 "WDES workbook equals return.csv" python3 "$SRC/tests/e2e/xlsx_check.py" \
+    sample/wdes-2025-26.xlsx sample/return.csv WDES
+check 6.4 "hand-worked WRES workbook equals return.csv" python3 "$SRC/tests/e2e/xlsx_check.py" \
+    open/wres-2025-26.xlsx open/return.csv WRES
+# A workbook changed behind the check's back is caught: a number made text.
+mkdir -p tamper && (cd tamper && python3 - "$SCRATCH/sample/wres-2025-26.xlsx" <<'PY'
+import sys, zipfile
+src = zipfile.ZipFile(sys.argv[1])
+out = zipfile.ZipFile("wres.xlsx", "w")
+for item in src.infolist():
+    data = src.read(item.filename)
+    if item.filename == "xl/worksheets/sheet2.xml":
+        # the first numeric cell of sheet 1 Workforce's table becomes a string
+        data = data.replace(b'<c r="D6" s=', b'<c r="D6" t="str" s=', 1)
+    out.writestr(item, data)
+out.close()
+PY
+)
+check 6.5 "a number stored as text is caught" bash -c \
+    "! python3 '$SRC/tests/e2e/xlsx_check.py' tamper/wres.xlsx sample/return.csv WRES > tamper/out.txt"
 # Last year's board: R0A had 2 BME of 16 at 31 March 2025.
 do_cmd_test 5.9 0 "" "$PARITY" return --db s.db --year 2024/25 --out sample_last --suppress 0
 want 5.10 'WRES,9 board,R0A,BME,2,16,12.5000,,,0' sample_last/return.csv
