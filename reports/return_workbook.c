@@ -93,9 +93,12 @@ static void sheet_workforce(book *b)
 	worksheet_freeze_panes(ws, 4, 0);
 	lxw_row_t row = 4;
 	const parity_return *r = b->ret;
-	for (size_t i = 0; i + 2 < r->row_count; i += 3) {
+	/* A figure's three groups are consecutive rows; other rows (the
+	 * survey's) are stepped over one by one. */
+	for (size_t i = 0; i + 2 < r->row_count; i++) {
 		const parity_return_row *first = &r->rows[i];
-		if (strcmp(first->standard, b->standard) || strncmp(first->indicator, "1 ", 2))
+		if (strcmp(first->standard, b->standard) || strncmp(first->indicator, "1 ", 2) ||
+		    first->kind == PARITY_RETURN_SURVEY)
 			continue;
 		const char *rest = first->indicator + 2, *side = "workforce", *level = "all staff";
 		char side_name[40];
@@ -116,6 +119,7 @@ static void sheet_workforce(book *b)
 		}
 		put_count(b, ws, row, 6, first->counts[1]);
 		row++;
+		i += 2;
 	}
 }
 
@@ -150,9 +154,10 @@ static void sheet_board(book *b)
 	lxw_row_t row = 4;
 	const parity_return *r = b->ret;
 	size_t n = strlen(number);
-	for (size_t i = 0; i + 2 < r->row_count; i += 3) {
+	for (size_t i = 0; i + 2 < r->row_count; i++) {
 		const parity_return_row *first = &r->rows[i];
-		if (strcmp(first->standard, b->standard) || strncmp(first->indicator, number, n))
+		if (strcmp(first->standard, b->standard) || strncmp(first->indicator, number, n) ||
+		    first->kind == PARITY_RETURN_SURVEY)
 			continue;
 		worksheet_write_string(ws, row, 0, first->organisation, NULL);
 		worksheet_write_string(ws, row, 1, first->indicator + n, NULL);
@@ -166,6 +171,7 @@ static void sheet_board(book *b)
 		if (first->kind == PARITY_RETURN_SHARE)
 			put_count(b, ws, row, 5, first->counts[1]);
 		row++;
+		i += 2;
 	}
 	if (!r->boards)
 		worksheet_write_string(ws, row, 0, "No board membership in the database for "
@@ -262,6 +268,68 @@ static void sheet_ratios(book *b)
 	}
 }
 
+/* The Staff Survey indicators (WRES 5-8, WDES 4-9): one line per figure. */
+static void sheet_survey(book *b)
+{
+	lxw_worksheet *ws = workbook_add_worksheet(b->wb, b->wdes ? "4-9 Staff Survey"
+	                                                          : "5-8 Staff Survey");
+	char title[200];
+	snprintf(title, sizeof title, "%s %s: NHS Staff Survey %d, by group (%s)",
+	         b->standard, b->wdes ? "4 to 9" : "5 to 8", b->ret->survey_year,
+	         b->ret->year);
+	worksheet_write_string(ws, 0, 0, title, b->title);
+	worksheet_write_string(ws, 1, 0, b->wdes
+	                       ? "Value: per cent of respondents answering positively "
+	                         "(9a: the engagement score, a mean from 0 to 10); a "
+	                         "difference is Disabled minus Non-disabled, with Newcombe's "
+	                         "interval (9a: Welch's t interval). Groups under 11 "
+	                         "respondents are withheld, as the Staff Survey does."
+	                       : "Value: per cent of respondents answering positively; a "
+	                         "difference is BME minus White in percentage points, with "
+	                         "Newcombe's hybrid score interval. Groups under 11 "
+	                         "respondents are withheld, as the Staff Survey does.",
+	                       NULL);
+	const char *names[8] = {"Organisation", "Indicator", "Group", "Positive",
+	                        "Respondents", "Value", "95% CI low", "95% CI high"};
+	headings(b, ws, 3, names, 8);
+	worksheet_set_column(ws, 0, 0, 14, NULL);
+	worksheet_set_column(ws, 1, 1, 26, NULL);
+	worksheet_set_column(ws, 2, 2, 26, NULL);
+	worksheet_set_column(ws, 3, 7, 12, NULL);
+	worksheet_freeze_panes(ws, 4, 0);
+	lxw_row_t row = 4;
+	const parity_return *r = b->ret;
+	for (size_t i = 0; i < r->row_count; i++) {
+		const parity_return_row *x = &r->rows[i];
+		if (x->kind != PARITY_RETURN_SURVEY || strcmp(x->standard, b->standard))
+			continue;
+		worksheet_write_string(ws, row, 0, x->organisation, NULL);
+		worksheet_write_string(ws, row, 1, x->indicator, NULL);
+		worksheet_write_string(ws, row, 2, x->group, NULL);
+		if (x->withheld) {
+			if (x->has_denominator)
+				worksheet_write_string(ws, row, 4, "<11", NULL);
+			worksheet_write_string(ws, row, 5, "suppressed", NULL);
+			row++;
+			continue;
+		}
+		if (x->has_numerator)
+			worksheet_write_number(ws, row, 3, (double)x->numerator, b->count);
+		if (x->has_denominator)
+			worksheet_write_number(ws, row, 4, (double)x->denominator, b->count);
+		if (x->has_value)
+			worksheet_write_number(ws, row, 5, x->value, b->ratio);
+		if (x->has_ci) {
+			worksheet_write_number(ws, row, 6, x->ci_low, b->ratio);
+			worksheet_write_number(ws, row, 7, x->ci_high, b->ratio);
+		}
+		row++;
+	}
+	if (row == 4)
+		worksheet_write_string(ws, row, 0, "No Staff Survey results in the database "
+		                       "for this year: ingest them (kind survey).", NULL);
+}
+
 /* Definitions, sources and the data quality a lead must report. */
 static void sheet_definitions(book *b)
 {
@@ -280,6 +348,11 @@ static void sheet_definitions(book *b)
 		{"WRES 2-4", "relative likelihoods: appointment from shortlisting (White vs "
 		 "BME), entering the formal disciplinary process (BME vs White, two-year "
 		 "rolling window), accessing non-mandatory training and CPD (White vs BME)"},
+		{"WRES 5-8", "NHS Staff Survey, by ethnicity: 5 harassment, bullying or abuse "
+		 "from patients, relatives or the public (q14a); 6 from staff; 7 believing "
+		 "the organisation provides equal opportunities for career progression or "
+		 "promotion (q15); 8 personally experienced discrimination from a manager, "
+		 "team leader or colleague (q16b)"},
 		{"WRES 9", "percentage difference between the board's membership (total, "
 		 "voting, executive) and the overall workforce, BME and White"},
 		{"Source", "NHS England: Workforce Race Equality Standard technical guidance "
@@ -296,6 +369,13 @@ static void sheet_definitions(book *b)
 		{"WDES 2-3", "relative likelihoods: appointment from shortlisting "
 		 "(Non-disabled vs Disabled), entering the formal capability process on "
 		 "performance grounds (Disabled vs Non-disabled, two-year rolling window)"},
+		{"WDES 4-9", "NHS Staff Survey, by disability: 4 harassment, bullying or abuse "
+		 "from (a) patients or the public (q14a), (b) managers (q14b), (c) "
+		 "colleagues (q14c), (d) reported (q14d); 5 equal opportunities for career "
+		 "progression (q15); 6 pressure from a manager to come to work when unwell "
+		 "(q11e); 7 satisfied that the organisation values their work (q4b); 8 "
+		 "adequate reasonable adjustments (q30b, Disabled staff only); 9a the staff "
+		 "engagement score (0-10)"},
 		{"WDES 10", "percentage difference between the board's membership (total, "
 		 "voting, executive) and the overall workforce, Disabled and Non-disabled"},
 		{"Source", "NHS England: WDES 2023 metrics and technical guidance"},
@@ -333,12 +413,14 @@ static void sheet_definitions(book *b)
 	         "%zu counts printed, %zu hidden as small, %zu hidden besides.",
 	         printed, primary, secondary);
 	worksheet_write_string(ws, row++, 1, text, NULL);
-	worksheet_write_string(ws, row, 0, "Not in this workbook", b->bold);
-	worksheet_write_string(ws, row++, 1, b->wdes
-	                       ? "Metrics 4-9 come from the NHS Staff Survey and are "
-	                         "keyed from the survey's own results."
-	                       : "Indicators 5-8 come from the NHS Staff Survey and are "
-	                         "keyed from the survey's own results.", NULL);
+	worksheet_write_string(ws, row, 0, "Staff Survey", b->bold);
+	char survey[300];
+	snprintf(survey, sizeof survey, "%s come from the NHS Staff Survey %d (results "
+	         "by group, kind survey): %zu organisation%s with results. Groups of "
+	         "fewer than 11 respondents are withheld, as the survey does.",
+	         b->wdes ? "Metrics 4-9" : "Indicators 5-8", b->ret->survey_year,
+	         b->ret->surveys, b->ret->surveys == 1 ? "" : "s");
+	worksheet_write_string(ws, row++, 1, survey, NULL);
 }
 
 /* Cells for the lead's narrative, one line per indicator. */
@@ -386,10 +468,10 @@ static void sheet_summary(book *b)
 	worksheet_write_string(ws, row++, 1, "parity " PARITY_VERSION_STRING, NULL);
 	worksheet_write_string(ws, row, 0, "Sheets", b->bold);
 	worksheet_write_string(ws, row++, 1, b->wdes
-	                       ? "1 Workforce; 2-3 Likelihoods; 10 Board; Definitions and "
-	                         "data quality; Narrative"
-	                       : "1 Workforce; 2-4 Likelihoods; 9 Board; Definitions and "
-	                         "data quality; Narrative", NULL);
+	                       ? "1 Workforce; 2-3 Likelihoods; 4-9 Staff Survey; 10 Board; "
+	                         "Definitions and data quality; Narrative"
+	                       : "1 Workforce; 2-4 Likelihoods; 5-8 Staff Survey; 9 Board; "
+	                         "Definitions and data quality; Narrative", NULL);
 	worksheet_write_string(ws, row, 0, "Numbers", b->bold);
 	worksheet_write_string(ws, row++, 1, "Counts, percentages and ratios are numbers; a "
 	                       "hidden count shows its mark (<5, [c], *) as text.", NULL);
@@ -462,6 +544,7 @@ int parity_return_write_workbook(const parity_return_published *pub,
 	sheet_workforce(&b);
 	if (ratios)
 		sheet_ratios(&b);
+	sheet_survey(&b);
 	sheet_board(&b);
 	sheet_definitions(&b);
 	sheet_narrative(&b);

@@ -12,6 +12,7 @@
 #include "parity/codes.h"
 #include "parity/common.h"
 #include "parity/period.h"
+#include "return_internal.h"
 #include "store/store_internal.h"
 
 #include <stdio.h>
@@ -284,7 +285,7 @@ static size_t add_sum(parity_return *r, size_t total, const size_t *parts, size_
 	return r->sum_count - 1;
 }
 
-static size_t add_row(parity_return *r, const char *standard, const char *indicator,
+size_t return_add_row(parity_return *r, const char *standard, const char *indicator,
                       const char *org, const char *group, parity_return_value_kind kind)
 {
 	GROW(r->rows, r->row_count, r->row_capacity);
@@ -295,6 +296,8 @@ static size_t add_row(parity_return *r, const char *standard, const char *indica
 	snprintf(row->organisation, sizeof row->organisation, "%s", org);
 	snprintf(row->group, sizeof row->group, "%s", group);
 	row->kind = kind;
+	for (size_t k = 0; k < 4; k++)
+		row->counts[k] = GROW_FAILED; /* none yet */
 	return r->row_count++;
 }
 
@@ -303,7 +306,7 @@ static int share_row(parity_return *r, const char *standard, const char *indicat
                      const char *org, const char *group, size_t numerator,
                      size_t denominator)
 {
-	size_t i = add_row(r, standard, indicator, org, group, PARITY_RETURN_SHARE);
+	size_t i = return_add_row(r, standard, indicator, org, group, PARITY_RETURN_SHARE);
 	if (i == GROW_FAILED)
 		return PARITY_ENOMEM;
 	parity_return_row *row = &r->rows[i];
@@ -322,7 +325,7 @@ static int share_row(parity_return *r, const char *standard, const char *indicat
 static int difference_row(parity_return *r, const char *standard, const char *indicator,
                           const char *org, const char *group, const size_t counts[4])
 {
-	size_t i = add_row(r, standard, indicator, org, group, PARITY_RETURN_DIFFERENCE);
+	size_t i = return_add_row(r, standard, indicator, org, group, PARITY_RETURN_DIFFERENCE);
 	if (i == GROW_FAILED)
 		return PARITY_ENOMEM;
 	parity_return_row *row = &r->rows[i];
@@ -632,13 +635,17 @@ int parity_return_compute(parity_return **out, parity_store *store, const char *
 		goto fail;
 	}
 	snprintf(r->year, sizeof r->year, "%s", fy.label);
+	/* The Staff Survey of autumn Y is published in March Y+1: the survey
+	 * of the year's first calendar year. */
+	r->survey_year = fy.first_month / 12;
 	r->first_month = fy.first_month;
 	r->last_month = fy.last_month;
 	if ((rc = read_kind(&t, store, "workforce", fy.first_month, fy.last_month,
 	                    organisation)) ||
 	    (rc = read_kind(&t, store, "board", fy.first_month, fy.last_month, organisation)))
 		goto fail;
-	qsort(t.orgs, t.count, sizeof *t.orgs, by_code);
+	if (t.count) /* qsort must not be given NULL, even for nothing */
+		qsort(t.orgs, t.count, sizeof *t.orgs, by_code);
 	int latest = -1;
 	for (size_t i = 0; i < t.count; i++) {
 		const org_tally *o = &t.orgs[i];
@@ -657,6 +664,10 @@ int parity_return_compute(parity_return **out, parity_store *store, const char *
 			if ((rc = board_rows(r, o, from, total, eth, dis)))
 				goto fail;
 		}
+		int had = 0;
+		if ((rc = return_survey_rows(r, store, o->code, &had)))
+			goto fail;
+		r->surveys += had != 0;
 	}
 	if (!r->organisations) {
 		rc = parity_error_set(PARITY_EDATA,

@@ -24,7 +24,7 @@ static void usage(FILE *out)
 	        "Options:\n"
 	        "  --db DB               the database file (required)\n"
 	        "  --kind KIND           recruitment, workforce, disciplinary, training,\n"
-	        "                        board\n"
+	        "                        board, survey\n"
 	        "                        (required unless the mapping file names it), or\n"
 	        "                        counts: an aggregate file from 'parity export'\n"
 	        "  --map FILE            mapping file: column names and values (INI)\n"

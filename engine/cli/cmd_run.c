@@ -281,7 +281,8 @@ static int take_file(run_tally *tally, parity_store *store, const char *real,
 	if (!f->kind_known) {
 		const char *why = "cannot tell what kind of extract this is: put it in "
 		                  "an inbox subfolder named recruitment, workforce, "
-		                  "disciplinary, training or board, or start its name with the "
+		                  "disciplinary, training, board or survey, or start its name "
+		                  "with the "
 		                  "kind";
 		parity_log_write(log, PARITY_LOG_WARN, "%s: %s", f->name, why);
 		note(tally, f, NULL, "quarantined", why);

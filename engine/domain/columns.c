@@ -62,6 +62,13 @@ static const parity_column board[] = {
 	{"sex", OPTIONAL}, {NULL, OPTIONAL},
 };
 
+/* The NHS Staff Survey's results by group (WRES 5-8, WDES 4-9). */
+static const parity_column survey[] = {
+	{"organisation", REQUIRED}, {"survey_year", REQUIRED}, {"question", REQUIRED},
+	{"group", REQUIRED}, {"respondents", REQUIRED}, {"positive", OPTIONAL},
+	{"mean", OPTIONAL}, {"sd", OPTIONAL}, {NULL, OPTIONAL},
+};
+
 const parity_column *parity_kind_columns(parity_kind kind)
 {
 	switch (kind) {
@@ -70,6 +77,7 @@ const parity_column *parity_kind_columns(parity_kind kind)
 	case PARITY_KIND_DISCIPLINARY: return disciplinary;
 	case PARITY_KIND_TRAINING: return training;
 	case PARITY_KIND_BOARD: return board;
+	case PARITY_KIND_SURVEY: return survey;
 	default: return NULL;
 	}
 }

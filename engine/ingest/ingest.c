@@ -26,7 +26,7 @@
 #define BATCH_ROWS 64            /* cells per INSERT statement */
 
 static const char *const kind_names[PARITY_KIND_COUNT_] = {
-	"recruitment", "workforce", "disciplinary", "training", "board",
+	"recruitment", "workforce", "disciplinary", "training", "board", "survey",
 };
 
 const char *parity_kind_name(parity_kind kind)
@@ -49,7 +49,7 @@ int parity_kind_parse(parity_kind *out, const char *name)
 	}
 	return parity_error_set(PARITY_EUSAGE,
 	                        "unknown kind '%s': use recruitment, workforce, "
-	                        "disciplinary, training, board or counts", name ? name : "");
+	                        "disciplinary, training, board, survey or counts", name ? name : "");
 }
 
 void parity_ingest_options_default(parity_ingest_options *out, parity_kind kind)
@@ -1699,6 +1699,8 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 	memset(&in, 0, sizeof in);
 	if (!store || !path || !options)
 		return parity_error_set(PARITY_EUSAGE, "parity_ingest_file: missing argument");
+	if (options->kind == PARITY_KIND_SURVEY) /* aggregates, not rows of people */
+		return ingest_survey_file(summary, store, path, options);
 	in.spec = ingest_columns_for(options->kind);
 	if (!in.spec)
 		return parity_error_set(PARITY_EUSAGE, "unknown extract kind %d",

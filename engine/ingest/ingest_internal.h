@@ -33,6 +33,10 @@ enum field {
 	F_COUNT_
 };
 
+/* Ingest a survey file (kind survey: ingest_survey.c); as parity_ingest_file. */
+int ingest_survey_file(parity_ingest_summary *summary, parity_store *store,
+                       const char *path, const parity_ingest_options *options);
+
 /* FNV-style 64-bit hash with a final avalanche, never 0. */
 uint64_t ingest_hash(const void *data, size_t length);
 

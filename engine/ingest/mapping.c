@@ -173,7 +173,7 @@ static int add_setting(load_state *st, const char *name, const char *value, int 
 	if (!strcmp(name, "kind")) {
 		if (parity_kind_parse(&m->kind, value) != 0)
 			return fail_at(st, line, "[settings]: kind '%s' is not one of "
-			               "recruitment, workforce, disciplinary, training, board%s",
+			               "recruitment, workforce, disciplinary, training, board, survey%s",
 			               value, "");
 		m->kind_set = 1;
 	} else if (!strcmp(name, "delimiter")) {

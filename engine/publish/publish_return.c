@@ -147,6 +147,8 @@ parity_count_mark parity_return_count_mark(const parity_return_published *pub,
 int parity_return_row_hidden(const parity_return_published *pub,
                              const parity_return_row *row)
 {
+	if (row->kind == PARITY_RETURN_SURVEY)
+		return row->withheld;
 	size_t n = row->kind == PARITY_RETURN_SHARE ? 2 : 4;
 	for (size_t k = 0; k < n; k++)
 		if (parity_return_count_mark(pub, row->counts[k]) != PARITY_COUNT_SHOWN)
@@ -317,10 +319,22 @@ int parity_return_write_csv(const parity_return_published *pub,
 		const parity_return_row *row = &r->rows[i];
 		char numerator[32] = "", denominator[32] = "", value[32] = "";
 		int hidden = parity_return_row_hidden(pub, row);
+		char low[32] = "", high[32] = "";
 		if (row->kind == PARITY_RETURN_SHARE) {
 			parity_return_count_text(numerator, sizeof numerator, pub, row->counts[0]);
 			parity_return_count_text(denominator, sizeof denominator, pub,
 			                         row->counts[1]);
+		} else if (row->kind == PARITY_RETURN_SURVEY) {
+			/* The Staff Survey shows nothing of a group under 11. */
+			if (row->has_numerator && !hidden)
+				snprintf(numerator, sizeof numerator, "%" PRIu64, row->numerator);
+			if (row->has_denominator)
+				snprintf(denominator, sizeof denominator, hidden ? "<11" : "%" PRIu64,
+				         row->denominator);
+			if (row->has_ci && !hidden) {
+				snprintf(low, sizeof low, "%.4f", row->ci_low);
+				snprintf(high, sizeof high, "%.4f", row->ci_high);
+			}
 		}
 		if (!hidden && row->has_value)
 			snprintf(value, sizeof value, "%.4f", row->value);
@@ -331,8 +345,8 @@ int parity_return_write_csv(const parity_return_published *pub,
 		field(out, numerator, 1, 0);
 		field(out, denominator, 1, 0);
 		field(out, value, 1, 0);
-		field(out, "", 1, 0); /* a census has no sampling interval */
-		field(out, "", 1, 0);
+		field(out, low, 1, 0); /* shares of a census have no sampling interval */
+		field(out, high, 1, 0);
 		field(out, hidden ? "1" : "0", 1, 1);
 		int last = i + 1 == r->row_count ||
 		           strcmp(r->rows[i + 1].organisation, row->organisation);

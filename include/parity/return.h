@@ -26,7 +26,11 @@ typedef enum parity_return_value_kind {
 	/** numerator / denominator as a percentage */
 	PARITY_RETURN_SHARE = 0,
 	/** one share minus another, in percentage points (WRES 9, WDES 10) */
-	PARITY_RETURN_DIFFERENCE
+	PARITY_RETURN_DIFFERENCE,
+	/** a Staff Survey figure (WRES 5-8, WDES 4-9): a group's percentage
+	 *  or mean, or the difference between the groups, with its interval;
+	 *  withheld, as the survey does, when a group has under 11 respondents */
+	PARITY_RETURN_SURVEY
 } parity_return_value_kind;
 
 /** One figure of the return. */
@@ -42,7 +46,14 @@ typedef struct parity_return_row {
 	int has_value;          /**< 0 when a denominator is 0 */
 	size_t counts[4];       /**< the return's counts the figure reads: share:
 	                             numerator, denominator; difference: the two
-	                             shares' numerators and denominators */
+	                             shares' numerators and denominators (survey
+	                             rows: none, (size_t)-1) */
+	/* Survey rows only. */
+	int has_numerator;      /**< the positive count is a figure of the row */
+	int has_denominator;    /**< the respondents are a figure of the row */
+	int has_ci;             /**< ci_low and ci_high hold the interval */
+	double ci_low, ci_high; /**< 95%: Wilson, Newcombe, t or Welch (README) */
+	int withheld;           /**< a group has under 11 respondents */
 } parity_return_row;
 
 /** A count of the return, named by what it counts (one name, one count). */
@@ -76,6 +87,8 @@ typedef struct parity_return {
 	size_t organisations;         /**< organisations with a workforce snapshot */
 	size_t boards;                /**< organisations with board data */
 	char snapshot[16];            /**< the latest snapshot month used ("2026-03") */
+	int survey_year;              /**< the NHS Staff Survey year read (2025 for 2025/26) */
+	size_t surveys;               /**< organisations with survey results that year */
 } parity_return;
 
 /**

@@ -78,6 +78,41 @@ do_cmd_test 3.26 0 "1 organisation (1 with board data)" \
     "$PARITY" return --db r.db --year 2025/26 --out one --org T02 --suppress 0
 check 3.27 "--org: only T02" test "$(grep -vc ',T02,' one/return.csv)" = 1
 
+# 3s. The Staff Survey (kind survey), hand-worked in Python without a
+#     statistics library (Wilson: c = (p + z^2/2n)/(1 + z^2/n), half =
+#     z sqrt(p(1-p)/n + z^2/4n^2)/(1 + z^2/n); Newcombe: d -+ sqrt of the
+#     squared distances to the Wilson limits; t quantiles by bisection on
+#     Simpson's integral of the t density, as in test_stats_survey.c):
+#     WRES 5 T01: BME 48/80 = 60%, Wilson 49.0455-70.0382; White 56/70 = 80%,
+#     69.1834-87.6953; BME - White = -20 points, Newcombe -33.3873 to
+#     -5.2431 (Newcombe 1998's example (a), mirrored). 2024: 30/60 - 45/60 =
+#     -25, -40.3461 to -7.6780. WRES 8: BME has 9 respondents: withheld, and
+#     the difference with it. WDES 9a: Disabled 6.8 (sd 1.2, n 40): t(39)
+#     interval 6.4162-7.1838; 6.8 - 7.1 = -0.3, Welch -0.7066 to 0.1066.
+cp "$D/survey_bad.csv" .
+do_cmd_test 3s.1 65 "line 2: positive 71 is more than the 70 respondents" \
+    "$PARITY" ingest --db bad.db --kind survey survey_bad.csv
+check 3s.2 "each of the 4 bad rows is a reject with its reason (the 5th is good)" \
+    test "$(grep -c '^[0-9]' survey_bad.csv.rejects.csv)" = 4
+check 3s.3 "a group that is not a group is named" grep -q "is not White, BME" survey_bad.csv.rejects.csv
+check 3s.4 "a question of the other standard is refused" \
+    grep -q "question q16b is not asked of the disability groups" survey_bad.csv.rejects.csv
+do_cmd_test 3s.5 0 "10 rows read, 10 stored, 0 rejected" \
+    "$PARITY" ingest --db r.db --kind survey "$D/survey.csv"
+do_cmd_test 3s.6 0 "" "$PARITY" return --db r.db --year 2025/26 --out survey --suppress 0
+want 3s.7 'WRES,5,T01,BME,48,80,60.0000,49.0455,70.0382,0' survey/return.csv
+want 3s.8 'WRES,5,T01,White,56,70,80.0000,69.1834,87.6953,0' survey/return.csv
+want 3s.9 'WRES,5 difference,T01,BME - White,,,-20.0000,-33.3873,-5.2431,0' survey/return.csv
+want 3s.10 'WRES,5 difference survey 2024,T01,BME - White,,,-25.0000,-40.3461,-7.6780,0' survey/return.csv
+want 3s.11 'WRES,8,T01,BME,,<11,,,,1' survey/return.csv
+want 3s.12 'WRES,8 difference,T01,BME - White,,,,,,1' survey/return.csv
+want 3s.13 'WDES,9a,T01,Disabled,,40,6.8000,6.4162,7.1838,0' survey/return.csv
+want 3s.14 'WDES,9a difference,T01,Disabled - Non-disabled,,,-0.3000,-0.7066,0.1066,0' survey/return.csv
+check 3s.15 "the survey figures are in the WRES workbook as in return.csv" \
+    python3 "$SRC/tests/e2e/xlsx_check.py" survey/wres-2025-26.xlsx survey/return.csv WRES
+check 3s.16 "and in the WDES workbook" \
+    python3 "$SRC/tests/e2e/xlsx_check.py" survey/wdes-2025-26.xlsx survey/return.csv WDES
+
 # 4. The gate (default: 1 to 4 hidden). No count from 1 to 4 is printed;
 #    a row with a hidden count has no value; within a row set no single
 #    group is hidden while its total and the other groups are shown.
@@ -94,7 +129,7 @@ for r in rows:
         v = r[c]
         if v.isdigit() and 1 <= int(v) <= 4:
             bad.append("small count printed: %s" % r)
-    hidden = any(r[c] in ("<5", "[c]") for c in ("numerator", "denominator"))
+    hidden = any(r[c] in ("<5", "[c]", "<11") for c in ("numerator", "denominator"))
     if hidden and r["value"]:
         bad.append("value beside a hidden count: %s" % r)
     if hidden != (r["suppressed"] == "1") and r["numerator"]:
@@ -225,6 +260,15 @@ PY
 )
 check 6.5 "a number stored as text is caught" bash -c \
     "! python3 '$SRC/tests/e2e/xlsx_check.py' tamper/wres.xlsx sample/return.csv WRES > tamper/out.txt"
+# The planted survey (sample-data/README.md, "Planted Staff Survey
+# results"): R0A WRES 8 2025: BME 405 respondents, (405 x 180 + 500) / 1000
+# = 73 positive; White 495, (495 x 60 + 500) / 1000 = 30. R0E's q14d has 9
+# Disabled respondents: withheld.
+"$PARITY" ingest -q --db s.db --kind survey "$SRC/sample-data/survey.csv"
+do_cmd_test 5.11 0 "" "$PARITY" return --db s.db --year 2025/26 --out sample_survey --suppress 0
+check 5.12 "R0A WRES 8: 73 of 405 BME" grep -q '^WRES,8,R0A,BME,73,405,18.0247,' sample_survey/return.csv
+check 5.13 "R0A WRES 8: 30 of 495 White" grep -q '^WRES,8,R0A,White,30,495,6.0606,' sample_survey/return.csv
+want 5.14 'WDES,4d,R0E,Disabled,,<11,,,,1' sample_survey/return.csv
 # Last year's board: R0A had 2 BME of 16 at 31 March 2025.
 do_cmd_test 5.9 0 "" "$PARITY" return --db s.db --year 2024/25 --out sample_last --suppress 0
 want 5.10 'WRES,9 board,R0A,BME,2,16,12.5000,,,0' sample_last/return.csv

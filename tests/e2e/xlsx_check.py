@@ -75,6 +75,7 @@ def main():
     wdes = standard == "WDES"
     board_sheet = "10 Board" if wdes else "9 Board"
     ratio_sheet = "2-3 Likelihoods" if wdes else "2-4 Likelihoods"
+    survey_sheet = "4-9 Staff Survey" if wdes else "5-8 Staff Survey"
     sides = ["non-clinical ", "clinical ", "staff group not recorded "]
     bad, checked, numeric = [], 0, 0
 
@@ -107,6 +108,17 @@ def main():
             row, cols = find(sheets["1 Workforce"], [org, side, level])
         elif num in ("9", "10"):
             row, cols = find(sheets[board_sheet], [org, ind[len(num) + 1:]])
+        elif num not in ("2", "3", "4"):  # the Staff Survey's figures
+            row, cols = find(sheets[survey_sheet], [org, ind, group])
+            if row is None:
+                bad.append("%s: no row" % what)
+                continue
+            same(row.get(cols["Positive"]), r["numerator"], what + " positive")
+            same(row.get(cols["Respondents"]), r["denominator"], what + " respondents")
+            same(row.get(cols["Value"]), r["value"], what + " value")
+            same(row.get(cols["95% CI low"]), r["ci_low"], what + " ci_low")
+            same(row.get(cols["95% CI high"]), r["ci_high"], what + " ci_high")
+            continue
         else:
             row, cols = find(sheets[ratio_sheet], [standard + num, org])
             if row is None:
