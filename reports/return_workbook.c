@@ -330,6 +330,47 @@ static void sheet_survey(book *b)
 		                       "for this year: ingest them (kind survey).", NULL);
 }
 
+/* The Model Employer (WRES): each band's BME share against the workforce's,
+ * the shortfall and the appointments a year to close it by the target. */
+static void sheet_model(book *b)
+{
+	lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Model Employer");
+	char title[200], heading[64];
+	snprintf(title, sizeof title, "Model Employer: BME representation at each band "
+	         "against the workforce, and what closes the gap by %d (%s)",
+	         b->ret->target_year, b->ret->year);
+	worksheet_write_string(ws, 0, 0, title, b->title);
+	worksheet_write_string(ws, 1, 0, "All staff sides together, bank left out. "
+	                       "Shortfall: the band's headcount times the workforce's BME "
+	                       "share, less its BME staff, up to a whole person (0 at or "
+	                       "above the share); it assumes the band keeps its size.", NULL);
+	snprintf(heading, sizeof heading, "Appointments a year to %d", b->ret->target_year);
+	const char *names[7] = {"Organisation", "Band", "BME", "Total", "BME %", "Shortfall",
+	                        heading};
+	headings(b, ws, 3, names, 7);
+	worksheet_set_column(ws, 0, 1, 14, NULL);
+	worksheet_set_column(ws, 2, 6, 13, NULL);
+	worksheet_freeze_panes(ws, 4, 0);
+	lxw_row_t row = 4;
+	const parity_return *r = b->ret;
+	const char *prefix = "model employer ";
+	size_t n = strlen(prefix);
+	for (size_t i = 0; i + 2 < r->row_count; i++) {
+		const parity_return_row *x = &r->rows[i];
+		if (x->kind != PARITY_RETURN_SHARE || strncmp(x->indicator, prefix, n))
+			continue;
+		worksheet_write_string(ws, row, 0, x->organisation, NULL);
+		worksheet_write_string(ws, row, 1, x->indicator + n, NULL);
+		put_count(b, ws, row, 2, x->counts[0]);
+		put_count(b, ws, row, 3, x->counts[1]);
+		put_value(b, ws, row, 4, x, b->percent);
+		put_value(b, ws, row, 5, &r->rows[i + 1], b->count);
+		put_value(b, ws, row, 6, &r->rows[i + 2], b->count);
+		row++;
+		i += 2;
+	}
+}
+
 /* Definitions, sources and the data quality a lead must report. */
 static void sheet_definitions(book *b)
 {
@@ -471,7 +512,8 @@ static void sheet_summary(book *b)
 	                       ? "1 Workforce; 2-3 Likelihoods; 4-9 Staff Survey; 10 Board; "
 	                         "Definitions and data quality; Narrative"
 	                       : "1 Workforce; 2-4 Likelihoods; 5-8 Staff Survey; 9 Board; "
-	                         "Definitions and data quality; Narrative", NULL);
+	                         "Model Employer; Definitions and data quality; Narrative",
+	                       NULL);
 	worksheet_write_string(ws, row, 0, "Numbers", b->bold);
 	worksheet_write_string(ws, row++, 1, "Counts, percentages and ratios are numbers; a "
 	                       "hidden count shows its mark (<5, [c], *) as text.", NULL);
@@ -546,6 +588,8 @@ int parity_return_write_workbook(const parity_return_published *pub,
 		sheet_ratios(&b);
 	sheet_survey(&b);
 	sheet_board(&b);
+	if (!b.wdes)
+		sheet_model(&b);
 	sheet_definitions(&b);
 	sheet_narrative(&b);
 	lxw_error err = workbook_close(b.wb);

@@ -30,6 +30,7 @@ static const char *const band_codes[] = {
 #define BAND_MEDICAL BAND_LISTED       /* medical and dental */
 #define BAND_OTHER (BAND_LISTED + 1)   /* any other band, or none recorded */
 #define BANDS (BAND_LISTED + 2)
+_Static_assert(BANDS == RETURN_BANDS, "return_internal.h knows the bands");
 
 /* WDES 1's clusters: 1 (bands 1-4), 2 (5-7), 3 (8a-8b), 4 (8c-9, VSM),
  * medical and dental, other. */
@@ -55,6 +56,7 @@ static unsigned cluster_of(unsigned band)
  * clerical, estates and ancillary), every other staff group clinical, and
  * rows whose staff group is not recorded. */
 #define SIDES 3
+_Static_assert(SIDES == RETURN_SIDES, "return_internal.h knows the sides");
 static const char *const side_names[SIDES] = {"non-clinical", "clinical",
                                               "staff group not recorded"};
 
@@ -255,8 +257,8 @@ done:
  * memory. A linear search would do for one organisation; the counts of a
  * national return number in the tens of thousands, so the keys of one
  * organisation are searched from where its counts start. */
-static size_t count_at(parity_return *r, size_t from, const char *key, uint64_t value,
-                       int printed)
+size_t return_count(parity_return *r, size_t from, const char *key, uint64_t value,
+                    int printed)
 {
 	for (size_t i = from; i < r->count_count; i++)
 		if (!strcmp(r->counts[i].key, key)) {
@@ -271,7 +273,7 @@ static size_t count_at(parity_return *r, size_t from, const char *key, uint64_t 
 	return r->count_count++;
 }
 
-static size_t add_sum(parity_return *r, size_t total, const size_t *parts, size_t n)
+size_t return_sum(parity_return *r, size_t total, const size_t *parts, size_t n)
 {
 	GROW(r->sums, r->sum_count, r->sum_capacity);
 	for (size_t i = 0; i < n; i++) {
@@ -302,7 +304,7 @@ size_t return_add_row(parity_return *r, const char *standard, const char *indica
 }
 
 /* A share row: counts[numerator] of counts[denominator]. */
-static int share_row(parity_return *r, const char *standard, const char *indicator,
+int return_share_row(parity_return *r, const char *standard, const char *indicator,
                      const char *org, const char *group, size_t numerator,
                      size_t denominator)
 {
@@ -350,20 +352,21 @@ static int group_counts(parity_return *r, size_t from, const char *prefix,
 	uint64_t sum = 0;
 	for (unsigned g = 0; g < GROUPS; g++) {
 		snprintf(key, sizeof key, "%s|%s %s", prefix, grouping, names[g]);
-		if ((groups[g] = count_at(r, from, key, values[g], printed)) == GROW_FAILED)
+		if ((groups[g] = return_count(r, from, key, values[g], printed)) == GROW_FAILED)
 			return PARITY_ENOMEM;
 		sum += values[g];
 	}
 	snprintf(key, sizeof key, "%s|all", prefix);
-	if ((*total = count_at(r, from, key, sum, printed)) == GROW_FAILED)
+	if ((*total = return_count(r, from, key, sum, printed)) == GROW_FAILED)
 		return PARITY_ENOMEM;
-	return add_sum(r, *total, groups, GROUPS) == GROW_FAILED ? PARITY_ENOMEM : 0;
+	return return_sum(r, *total, groups, GROUPS) == GROW_FAILED ? PARITY_ENOMEM : 0;
 }
 
 /* WRES 1 and WDES 1 of one organisation. */
 static int workforce_rows(parity_return *r, const org_tally *o, size_t from,
                           size_t workforce_total[1], size_t workforce_eth[GROUPS],
-                          size_t workforce_dis[GROUPS])
+                          size_t workforce_dis[GROUPS],
+                          size_t bands_by_side[RETURN_SIDES][RETURN_BANDS][GROUPS + 1])
 {
 	char prefix[128], indicator[64];
 	int rc;
@@ -404,11 +407,14 @@ static int workforce_rows(parity_return *r, const org_tally *o, size_t from,
 			if ((rc = group_counts(r, from, prefix, "ethnic", eth, show, &band_total[b],
 			                       groups)))
 				return rc;
+			for (unsigned g = 0; g < GROUPS; g++)
+				bands_by_side[s][b][g] = groups[g];
+			bands_by_side[s][b][GROUPS] = band_total[b];
 			if (!show)
 				continue;
 			snprintf(indicator, sizeof indicator, "1 %s %s", side_names[s], level_name);
 			for (unsigned g = 0; g < GROUPS; g++)
-				if ((rc = share_row(r, "WRES", indicator, o->code, ethnic_groups[g],
+				if ((rc = return_share_row(r, "WRES", indicator, o->code, ethnic_groups[g],
 				                    groups[g], band_total[b])))
 					return rc;
 		}
@@ -424,14 +430,14 @@ static int workforce_rows(parity_return *r, const org_tally *o, size_t from,
 			for (unsigned b = 0; b < BANDS; b++)
 				if (cluster_of(b) == c)
 					bands[n++] = band_total[b];
-			if (add_sum(r, cluster_total[c], bands, n) == GROW_FAILED)
+			if (return_sum(r, cluster_total[c], bands, n) == GROW_FAILED)
 				return PARITY_ENOMEM;
 			if (!show)
 				continue;
 			snprintf(indicator, sizeof indicator, "1 %s %s", side_names[s],
 			         cluster_names[c]);
 			for (unsigned g = 0; g < GROUPS; g++)
-				if ((rc = share_row(r, "WDES", indicator, o->code, disability_groups[g],
+				if ((rc = return_share_row(r, "WDES", indicator, o->code, disability_groups[g],
 				                    groups[g], cluster_total[c])))
 					return rc;
 		}
@@ -442,8 +448,8 @@ static int workforce_rows(parity_return *r, const org_tally *o, size_t from,
 		    (rc = group_counts(r, from, prefix, "disability", side_d, show,
 		                       &side_total[s][1], side_dis[s])))
 			return rc;
-		if (add_sum(r, side_total[s][0], band_total, BANDS) == GROW_FAILED ||
-		    add_sum(r, side_total[s][0], cluster_total, CLUSTERS) == GROW_FAILED)
+		if (return_sum(r, side_total[s][0], band_total, BANDS) == GROW_FAILED ||
+		    return_sum(r, side_total[s][0], cluster_total, CLUSTERS) == GROW_FAILED)
 			return PARITY_ENOMEM;
 		snprintf(indicator, sizeof indicator, "1 %s all bands", side_names[s]);
 		for (unsigned g = 0; g < GROUPS; g++) {
@@ -453,11 +459,11 @@ static int workforce_rows(parity_return *r, const org_tally *o, size_t from,
 		/* Each figure's three groups are consecutive rows (the
 		 * workbooks read them so). */
 		for (unsigned g = 0; g < GROUPS && show; g++)
-			if ((rc = share_row(r, "WRES", indicator, o->code, ethnic_groups[g],
+			if ((rc = return_share_row(r, "WRES", indicator, o->code, ethnic_groups[g],
 			                    side_eth[s][g], side_total[s][0])))
 				return rc;
 		for (unsigned g = 0; g < GROUPS && show; g++)
-			if ((rc = share_row(r, "WDES", indicator, o->code, disability_groups[g],
+			if ((rc = return_share_row(r, "WDES", indicator, o->code, disability_groups[g],
 			                    side_dis[s][g], side_total[s][0])))
 				return rc;
 	}
@@ -472,7 +478,7 @@ static int workforce_rows(parity_return *r, const org_tally *o, size_t from,
 	size_t sides[SIDES];
 	for (unsigned s = 0; s < SIDES; s++)
 		sides[s] = side_total[s][0];
-	if (add_sum(r, workforce_total[0], sides, SIDES) == GROW_FAILED)
+	if (return_sum(r, workforce_total[0], sides, SIDES) == GROW_FAILED)
 		return PARITY_ENOMEM;
 	for (unsigned g = 0; g < GROUPS; g++) {
 		size_t parts_e[SIDES], parts_d[SIDES];
@@ -480,16 +486,16 @@ static int workforce_rows(parity_return *r, const org_tally *o, size_t from,
 			parts_e[s] = side_eth[s][g];
 			parts_d[s] = side_dis[s][g];
 		}
-		if (add_sum(r, workforce_eth[g], parts_e, SIDES) == GROW_FAILED ||
-		    add_sum(r, workforce_dis[g], parts_d, SIDES) == GROW_FAILED)
+		if (return_sum(r, workforce_eth[g], parts_e, SIDES) == GROW_FAILED ||
+		    return_sum(r, workforce_dis[g], parts_d, SIDES) == GROW_FAILED)
 			return PARITY_ENOMEM;
 	}
 	for (unsigned g = 0; g < GROUPS; g++)
-		if ((rc = share_row(r, "WRES", "1 workforce", o->code, ethnic_groups[g],
+		if ((rc = return_share_row(r, "WRES", "1 workforce", o->code, ethnic_groups[g],
 		                    workforce_eth[g], workforce_total[0])))
 			return rc;
 	for (unsigned g = 0; g < GROUPS; g++)
-		if ((rc = share_row(r, "WDES", "1 workforce", o->code, disability_groups[g],
+		if ((rc = return_share_row(r, "WDES", "1 workforce", o->code, disability_groups[g],
 		                    workforce_dis[g], workforce_total[0])))
 			return rc;
 	return 0;
@@ -550,19 +556,19 @@ static int board_rows(parity_return *r, const org_tally *o, size_t from,
 			                       values, 1, &slice_total[s], slice_group[s])))
 				return rc;
 			for (unsigned g = 0; g < GROUPS; g++)
-				if (add_sum(r, slice_group[s][g], parts[g], n) == GROW_FAILED)
+				if (return_sum(r, slice_group[s][g], parts[g], n) == GROW_FAILED)
 					return PARITY_ENOMEM;
-			if (add_sum(r, slice_total[s], parts[GROUPS], n) == GROW_FAILED)
+			if (return_sum(r, slice_total[s], parts[GROUPS], n) == GROW_FAILED)
 				return PARITY_ENOMEM;
 			snprintf(indicator, sizeof indicator, "%s %s", number, slice_names[s]);
 			for (unsigned g = 0; g < GROUPS; g++)
-				if ((rc = share_row(r, standard, indicator, o->code, names[g],
+				if ((rc = return_share_row(r, standard, indicator, o->code, names[g],
 				                    slice_group[s][g], slice_total[s])))
 					return rc;
 		}
 		snprintf(indicator, sizeof indicator, "%s workforce", number);
 		for (unsigned g = 0; g < GROUPS; g++)
-			if ((rc = share_row(r, standard, indicator, o->code, names[g], workforce[g],
+			if ((rc = return_share_row(r, standard, indicator, o->code, names[g], workforce[g],
 			                    workforce_total)))
 				return rc;
 		static const unsigned compared[3] = {0, 1, 3}; /* board, voting, executive */
@@ -605,7 +611,7 @@ static int by_code(const void *a, const void *b)
 }
 
 int parity_return_compute(parity_return **out, parity_store *store, const char *year,
-                          const char *organisation)
+                          const char *organisation, int target_year)
 {
 	if (!out || !store)
 		return parity_error_set(PARITY_EUSAGE, "parity_return_compute: NULL argument");
@@ -627,6 +633,12 @@ int parity_return_compute(parity_return **out, parity_store *store, const char *
 	if (fy.first_month != period.first_month || fy.last_month != period.last_month)
 		return parity_error_set(PARITY_EUSAGE, "--year '%s': the return is for a "
 		                        "financial year, such as 2025/26", period.label);
+	if (!target_year)
+		target_year = PARITY_RETURN_MODEL_TARGET;
+	if (target_year <= fy.last_month / 12 || target_year > 2199)
+		return parity_error_set(PARITY_EUSAGE, "--target-year %d: give a year after "
+		                        "%d, the end of %s", target_year, fy.last_month / 12,
+		                        fy.label);
 	tallies t = {0};
 	parity_return *r = calloc(1, sizeof *r);
 	int rc = 0;
@@ -640,6 +652,7 @@ int parity_return_compute(parity_return **out, parity_store *store, const char *
 	r->survey_year = fy.first_month / 12;
 	r->first_month = fy.first_month;
 	r->last_month = fy.last_month;
+	r->target_year = target_year;
 	if ((rc = read_kind(&t, store, "workforce", fy.first_month, fy.last_month,
 	                    organisation)) ||
 	    (rc = read_kind(&t, store, "board", fy.first_month, fy.last_month, organisation)))
@@ -657,7 +670,10 @@ int parity_return_compute(parity_return **out, parity_store *store, const char *
 			latest = o->workforce_month;
 		size_t from = r->count_count;
 		size_t total, eth[GROUPS], dis[GROUPS];
-		if ((rc = workforce_rows(r, o, from, &total, eth, dis)))
+		size_t bands[RETURN_SIDES][RETURN_BANDS][GROUPS + 1];
+		if ((rc = workforce_rows(r, o, from, &total, eth, dis, bands)) ||
+		    (rc = return_model_rows(r, o->code, from, bands, total, eth[1],
+		                            target_year - (fy.last_month / 12))))
 			goto fail;
 		if (o->board_month >= 0) {
 			r->boards++;

@@ -40,7 +40,8 @@ int cmd_return(int argc, char **argv);
  * write OUT_DIR/return.csv and say what was written. Returns the exit
  * status; errors are printed as "parity COMMAND: ...". */
 int cli_write_return(const char *command, parity_store *store, const char *year,
-                     const char *org, int policy, unsigned suppress, const char *out_dir);
+                     const char *org, int policy, unsigned suppress, int target_year,
+                     const char *out_dir);
 
 /* The closest of `candidates` (NULL-terminated) to `word` within a small
  * edit distance, or NULL when none is close. */

@@ -140,7 +140,7 @@ int cmd_demo(int argc, char **argv)
 	status = cli_write_outputs("demo", store, &analyse, &report, out_dir, NULL);
 	if (status == 0)
 		status = cli_write_return("demo", store, NULL, NULL,
-		                          PARITY_DISCLOSURE_THRESHOLD, report.suppress_below,
+		                          PARITY_DISCLOSURE_THRESHOLD, report.suppress_below, 0,
 		                          out_dir);
 	parity_cohorts_free(cohorts);
 	parity_store_close(store);

@@ -30,6 +30,12 @@ static void usage(FILE *out)
 	        "                   points (from kind board)\n"
 	        "  WRES 2-4, WDES 2-3  the relative likelihoods, as 'parity report'\n"
 	        "                   publishes them\n"
+	        "  WRES 5-8, WDES 4-9  the NHS Staff Survey by group (kind survey):\n"
+	        "                   percentages or means, the difference between the\n"
+	        "                   groups with its interval, and the trend\n"
+	        "  Model Employer   BME staff at each band against the workforce's\n"
+	        "                   share, the shortfall and the appointments a year\n"
+	        "                   that close it by --target-year\n"
 	        "Small counts are hidden by the same disclosure gate as the report.\n"
 	        "\n"
 	        "Options:\n"
@@ -42,13 +48,16 @@ static void usage(FILE *out)
 	        "                        5; 0 turns suppression off)\n"
 	        "  --disclosure P        threshold (default) or nhs-digital (1 to 7\n"
 	        "                        shown *, others rounded to the nearest 5)\n"
+	        "  --target-year YEAR    the Model Employer's target: BME staff at each\n"
+	        "                        band in the workforce's share by YEAR\n"
+	        "                        (default 2028)\n"
 	        "  -h, --help            show this help\n"
 	        "\n"
 	        "Exit status: 0 written; 64 bad arguments; 65 no workforce snapshot in\n"
 	        "the year; 66 no such database; 74 I/O or database error.\n");
 }
 
-enum { OPT_DISCLOSURE = 0x200 };
+enum { OPT_DISCLOSURE = 0x200, OPT_TARGET_YEAR };
 
 /* The year's relative likelihoods (WRES 2-4, WDES 2-3) and their published
  * set, as `parity report` for the same year and organisation builds it. 0
@@ -81,7 +90,8 @@ static int year_ratios(parity_results **results, parity_published **ratios,
 }
 
 int cli_write_return(const char *command, parity_store *store, const char *year,
-                     const char *org, int policy, unsigned suppress, const char *out_dir)
+                     const char *org, int policy, unsigned suppress, int target_year,
+                     const char *out_dir)
 {
 	parity_return *ret = NULL;
 	parity_return_published *pub = NULL;
@@ -89,7 +99,7 @@ int cli_write_return(const char *command, parity_store *store, const char *year,
 	parity_published *ratios = NULL;
 	char path[4096], label[24];
 	int status = 0;
-	int rc = parity_return_compute(&ret, store, year, org);
+	int rc = parity_return_compute(&ret, store, year, org, target_year);
 	if (rc) {
 		status = rc == PARITY_EUSAGE ? cli_usage_error(command, "%s",
 		                                                parity_error_last())
@@ -153,12 +163,14 @@ int cmd_return(int argc, char **argv)
 		{"org", required_argument, NULL, 'g'},
 		{"suppress", required_argument, NULL, 's'},
 		{"disclosure", required_argument, NULL, OPT_DISCLOSURE},
+		{"target-year", required_argument, NULL, OPT_TARGET_YEAR},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *db_path = NULL, *year = NULL, *out_dir = NULL, *org = NULL;
 	uint64_t suppress = 5;
-	int policy = PARITY_DISCLOSURE_THRESHOLD, c;
+	int policy = PARITY_DISCLOSURE_THRESHOLD, c, target_year = 0;
+	uint64_t target = 0;
 
 	optind = 0;
 	while ((c = cli_getopt("return", argc, argv, "d:y:o:g:s:h", longopts)) != -1) {
@@ -176,6 +188,12 @@ int cmd_return(int argc, char **argv)
 			if ((policy = parity_disclosure_parse(optarg)) < 0)
 				return cli_usage_error("return", "--disclosure '%s': use threshold "
 				                       "or nhs-digital", optarg);
+			break;
+		case OPT_TARGET_YEAR:
+			if (cli_parse_u64(optarg, &target) || target < 2000 || target > 2199)
+				return cli_usage_error("return", "--target-year '%s': give a year "
+				                       "such as 2028", optarg);
+			target_year = (int)target;
 			break;
 		case 'h': usage(stdout); return 0;
 		default: return EX_USAGE;
@@ -195,7 +213,7 @@ int cmd_return(int argc, char **argv)
 	if (rc)
 		return cli_fail("return", rc);
 	int status = cli_write_return("return", store, year, org, policy,
-	                              (unsigned)suppress, out_dir);
+	                              (unsigned)suppress, target_year, out_dir);
 	parity_store_close(store);
 	return status;
 }

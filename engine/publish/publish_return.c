@@ -337,7 +337,9 @@ int parity_return_write_csv(const parity_return_published *pub,
 			}
 		}
 		if (!hidden && row->has_value)
-			snprintf(value, sizeof value, "%.4f", row->value);
+			snprintf(value, sizeof value, row->kind == PARITY_RETURN_MODEL ? "%.0f"
+			                                                               : "%.4f",
+			         row->value);
 		field(out, row->standard, 0, 0);
 		field(out, row->indicator, 0, 0);
 		field(out, row->organisation, 0, 0);

@@ -27,6 +27,10 @@ typedef enum parity_return_value_kind {
 	PARITY_RETURN_SHARE = 0,
 	/** one share minus another, in percentage points (WRES 9, WDES 10) */
 	PARITY_RETURN_DIFFERENCE,
+	/** the Model Employer: staff or appointments a year needed to bring a
+	 *  band's BME share to the workforce's (reads four counts, as a
+	 *  difference) */
+	PARITY_RETURN_MODEL,
 	/** a Staff Survey figure (WRES 5-8, WDES 4-9): a group's percentage
 	 *  or mean, or the difference between the groups, with its interval;
 	 *  withheld, as the survey does, when a group has under 11 respondents */
@@ -88,6 +92,7 @@ typedef struct parity_return {
 	size_t boards;                /**< organisations with board data */
 	char snapshot[16];            /**< the latest snapshot month used ("2026-03") */
 	int survey_year;              /**< the NHS Staff Survey year read (2025 for 2025/26) */
+	int target_year;              /**< the Model Employer's target year */
 	size_t surveys;               /**< organisations with survey results that year */
 } parity_return;
 
@@ -97,13 +102,18 @@ typedef struct parity_return {
  * `store`: WRES 1 and WDES 1 from each organisation's latest workforce
  * snapshot in the year (bank staff left out), WRES 9 and WDES 10 from its
  * latest board membership in the year. `organisation` (or NULL for all)
- * restricts it to one organisation. Returns 0 with *out for the caller to
+ * restricts it to one organisation. `target_year` is the Model Employer's
+ * (0: PARITY_RETURN_MODEL_TARGET). Returns 0 with *out for the caller to
  * free with parity_return_free(); PARITY_EUSAGE for a year that is not a
  * financial year; PARITY_EDATA when the store has no workforce snapshot
  * in the year; PARITY_EIO or PARITY_ENOMEM.
  */
 int parity_return_compute(parity_return **out, parity_store *store, const char *year,
-                          const char *organisation);
+                          const char *organisation, int target_year);
+
+/** The Model Employer's default target year (NHS England, "A model employer",
+ *  2019: BME representation at every band by 2028). */
+#define PARITY_RETURN_MODEL_TARGET 2028
 
 /** Free a return; NULL is allowed. */
 void parity_return_free(parity_return *ret);

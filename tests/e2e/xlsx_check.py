@@ -106,6 +106,26 @@ def main():
                 if rest.startswith(s):
                     side, level = s.strip(), rest[len(s):]
             row, cols = find(sheets["1 Workforce"], [org, side, level])
+        elif ind.startswith("model employer "):
+            rest = ind[len("model employer "):]
+            for word, col in (("shortfall ", "Shortfall"), ("appointments a year ", "Appointments")):
+                if rest.startswith(word):
+                    row, cols = find(sheets["Model Employer"], [org, rest[len(word):]])
+                    if row is None:
+                        bad.append("%s: no row" % what)
+                        break
+                    head = next(h for h in cols if h.startswith(col))
+                    same(row.get(cols[head]), r["value"], what + " value")
+                    break
+            else:
+                row, cols = find(sheets["Model Employer"], [org, rest])
+                if row is None:
+                    bad.append("%s: no row" % what)
+                    continue
+                same(row.get(cols["BME"]), r["numerator"], what + " numerator")
+                same(row.get(cols["Total"]), r["denominator"], what + " denominator")
+                same(row.get(cols["BME %"]), r["value"], what + " value")
+            continue
         elif num in ("9", "10"):
             row, cols = find(sheets[board_sheet], [org, ind[len(num) + 1:]])
         elif num not in ("2", "3", "4"):  # the Staff Survey's figures
