@@ -15,6 +15,7 @@ check 1.5 "the WRES workbook's numbers are the return's (read back without libxl
     python3 "$SRC/tests/e2e/xlsx_check.py" demo/wres-2025-26.xlsx demo/return.csv WRES
 check 1.6 "the WDES workbook's numbers are the return's" \
     python3 "$SRC/tests/e2e/xlsx_check.py" demo/wdes-2025-26.xlsx demo/return.csv WDES
+do_cmd_test 1.7 0 "every figure agrees with its counts" "$PARITY" check demo/return.csv
 pdftotext -layout demo/board-report.pdf demo.txt
 
 # Independent counts: org -> white shortlisted/appointed, BME shortlisted/appointed

@@ -132,6 +132,43 @@ want 3m.10 'WRES,model employer shortfall band 3,T01,BME,,,,,,1' modelg/return.c
 check 3m.11 "the Model Employer sheet equals return.csv" \
     python3 "$SRC/tests/e2e/xlsx_check.py" model/wres-2025-26.xlsx model/return.csv WRES
 
+# 3c. parity check takes the whole return: the return written above is
+#     clean; each figure altered by hand is caught with its line and kind.
+do_cmd_test 3c.1 0 "clean: 487 lines, every figure agrees with its counts" \
+    "$PARITY" check model/return.csv
+python3 - model/return.csv altered.csv <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+for old, new in [
+    ("WRES,1 non-clinical band 3,T01,White,6,12,50.0000,", "WRES,1 non-clinical band 3,T01,White,6,12,55.0000,"),
+    ("WRES,1 clinical band 5,T01,BME,10,20,50.0000,", "WRES,1 clinical band 5,T01,BME,11,20,55.0000,"),
+    ("WRES,9 difference voting,T01,BME,,,-28.5714,", "WRES,9 difference voting,T01,BME,,,-20.0000,"),
+    ("WRES,5 difference,T01,BME - White,,,-20.0000,", "WRES,5 difference,T01,BME - White,,,-10.0000,"),
+    ("WDES,9a,T01,Disabled,,40,6.8000,", "WDES,9a,T01,Disabled,,40,12.0000,"),
+    ("WRES,model employer shortfall band 3,T01,BME,,,2,", "WRES,model employer shortfall band 3,T01,BME,,,5,"),
+    ("WRES,9 voting,T01,BME,1,6,", "WRES,9 voting,T01,BME,7,6,"),
+]:
+    assert old in text, old
+    text = text.replace(old, new, 1)
+text += "WRES,5,T01,BME,48,80,60.0000,49.0455,70.0382,0\n"
+open(sys.argv[2], "w").write(text)
+PY
+do_cmd_test 3c.2 65 "problems in 488 lines" "$PARITY" check altered.csv
+for kind in "1 non-clinical band 3, White: 55% printed, but 6 of 12 is 50.0000% [percent_mismatch]" \
+            "1 clinical band 5, White: the groups add up to 21, not the total 20 [groups_do_not_add_up]" \
+            "9 difference voting, BME: -20 printed, but 16.6667 - 45.2381 = -28.5714 [difference_mismatch]" \
+            "5 difference, BME - White: -10 printed, but 60 - 80 = -20 [difference_mismatch]" \
+            "9a, Disabled: an engagement score of 12 (it runs from 0 to 10) [impossible]" \
+            "9a, Disabled: the interval 6.4162 to 7.1838 does not hold the value 12 [interval_excludes_value]" \
+            "model employer shortfall band 3, BME: shortfall 5 printed, but 12 x 19 / 42 - 4 gives 2 [mismatch]" \
+            "9 voting, BME: 7 of 6: more than the whole [numerator_exceeds_denominator]" \
+            "5, BME: repeats line" ; do
+    check 3c.3 "$kind" grep -qF -- "$kind" out.3c.2
+done
+do_cmd_test 3c.4 65 "2 relative likelihood, White vs BME: ratio 1.54 printed, but (121/417) / (169/587) = 1.0079 [mismatch]" \
+    "$PARITY" check "$D/return_ratios.csv"
+check 3c.5 "the WRES 4 line is clean" bash -c "! grep -q '4 relative likelihood' out.3c.4"
+
 # 4. The gate (default: 1 to 4 hidden). No count from 1 to 4 is printed;
 #    a row with a hidden count has no value; within a row set no single
 #    group is hidden while its total and the other groups are shown.
