@@ -29,6 +29,18 @@ check 2.3 "the reject is kept with its line" grep -q '^3,"column ' board_bad_fla
 do_cmd_test 2.4 0 "14 rows read, 14 stored, 0 rejected" \
     "$PARITY" ingest --db r.db --kind board "$D/board.csv"
 
+# 2m. Both new kinds take a mapping file for their columns and values: a
+#     board extract with its own headers and Yes/No flags, a survey file
+#     with its own headers (the failure this caught: the mapping refused
+#     their canonical names).
+do_cmd_test 2.5 0 "2 rows read, 2 stored, 0 rejected" \
+    "$PARITY" ingest --db mapped.db --map "$D/board_mapped.ini" "$D/board_mapped.csv"
+check 2.6 "the mapped flags are stored as voting / executive" test \
+    "$(sqlite3 mapped.db "select group_concat(staff_group || ' ' || contract, ';') from (select * from cells order by ethnic_category)")" = \
+    "executive voting;non-executive non-voting"
+do_cmd_test 2.7 0 "2 rows read, 2 stored, 0 rejected" \
+    "$PARITY" ingest --db mapped.db --map "$D/survey_mapped.ini" "$D/survey_mapped.csv"
+
 # 3. Hand-worked figures, gate off (--suppress 0). T01 at 31 March 2026,
 #    bank (7) and the 2025 snapshot left out: 42 staff.
 #    non-clinical band 3: White 6, BME 4, Unknown 2 of 12 = 50, 33.3333, 16.6667
