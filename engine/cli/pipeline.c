@@ -129,6 +129,9 @@ static int write_file(writer_fn writer, const parity_results *results,
  * files, the run's id and, from `changes`, the "What changed" lines.
  * Returns 0 or the library's error.
  */
+/* The most organisations the report's "whole return at a glance" lists. */
+#define CLI_GLANCE_MAX_ORGS 20
+
 static int write_report(const parity_results *results, parity_store *store,
                         const parity_report_options *report_options,
                         const char *out_dir, int64_t run_id,
@@ -166,6 +169,14 @@ static int write_report(const parity_results *results, parity_store *store,
 					continue;
 				}
 				rc = got;
+				/* A line per organisation and indicator: for a board, not
+				 * for a region's hundreds (their workbooks hold them), and
+				 * the gate's work grows with every organisation. */
+				if (!rc && ret[k]->organisations > CLI_GLANCE_MAX_ORGS) {
+					parity_return_free(ret[k]);
+					ret[k] = NULL;
+					break;
+				}
 				if (!rc)
 					rc = parity_return_publish(&ret_pub[k], ret[k],
 					                           (parity_disclosure)options.disclosure,

@@ -374,7 +374,8 @@ int ingest_identity(ingest *in, const csvread_record *record, const row *decoded
 		*length = id_len;
 		return 0;
 	}
-	/* Workforce and board: the id within a snapshot. Training: the person within an
+	/* Workforce: the id within a snapshot; board: within an organisation's
+	 * board on a date. Training: the person within an
 	 * organisation and financial year (a person counts once a year). */
 	/* The organisation as coded (after the mapping), not as written: rows
 	 * the mapping makes one organisation are one organisation here too. */
@@ -384,7 +385,15 @@ int ingest_identity(ingest *in, const csvread_record *record, const row *decoded
 		return rc;
 	memcpy(in->key_buffer, id, id_len);
 	size_t used = id_len;
-	if (kind == PARITY_KIND_WORKFORCE || kind == PARITY_KIND_BOARD) {
+	if (kind == PARITY_KIND_BOARD) {
+		/* A member within a board on a date: boards number their own
+		 * members, so two organisations' M1 are two people. */
+		in->key_buffer[used++] = '\x1f';
+		memcpy(in->key_buffer + used, org, org_len);
+		used += org_len;
+		used += (size_t)snprintf(in->key_buffer + used, 32, "\x1f%u",
+		                         (unsigned)decoded->date);
+	} else if (kind == PARITY_KIND_WORKFORCE) {
 		used += (size_t)snprintf(in->key_buffer + used, 32, "\x1f%u",
 		                         (unsigned)decoded->date);
 	} else {
