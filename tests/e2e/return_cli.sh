@@ -41,6 +41,13 @@ check 2.6 "the mapped flags are stored as voting / executive" test \
 do_cmd_test 2.7 0 "2 rows read, 2 stored, 0 rejected" \
     "$PARITY" ingest --db mapped.db --map "$D/survey_mapped.ini" "$D/survey_mapped.csv"
 
+# Two boards may number their members alike; within one board on one date
+# a repeated id is a duplicate (the failure this caught: T02's M1 was
+# refused as T01's).
+printf 'member_id,organisation,date,ethnic_category,disability,voting,executive\nM1,T01,2026-03-31,A,N,Y,Y\nM1,T02,2026-03-31,A,N,Y,Y\nM1,T02,2026-03-31,H,N,Y,N\n' > two_boards.csv
+do_cmd_test 2.8 65 "line 4: duplicate member_id on the same snapshot (first on line 3)" \
+    "$PARITY" ingest --db two.db --kind board two_boards.csv
+
 # 3. Hand-worked figures, gate off (--suppress 0). T01 at 31 March 2026,
 #    bank (7) and the 2025 snapshot left out: 42 staff.
 #    non-clinical band 3: White 6, BME 4, Unknown 2 of 12 = 50, 33.3333, 16.6667
