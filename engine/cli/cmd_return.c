@@ -129,6 +129,9 @@ int cli_write_return(const char *command, parity_store *store, const char *year,
 	       "%s, %zu bank staff left out\n", ret->year, ret->organisations,
 	       ret->organisations == 1 ? "" : "s", ret->boards, ret->snapshot,
 	       (size_t)ret->bank_excluded);
+	printf("  NHS Staff Survey %d: %zu organisation%s with results; Model Employer "
+	       "target %d\n", ret->survey_year, ret->surveys, ret->surveys == 1 ? "" : "s",
+	       ret->target_year);
 	printf("  %zu figures; %zu counts printed, %zu hidden as small, %zu hidden "
 	       "besides\n", ret->row_count, printed, primary, secondary);
 	printf("  wrote %s\n", path);
