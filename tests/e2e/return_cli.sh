@@ -116,7 +116,7 @@ check 3s.2 "each of the 4 bad rows is a reject with its reason (the 5th is good)
 check 3s.3 "a group that is not a group is named" grep -q "is not White, BME" survey_bad.csv.rejects.csv
 check 3s.4 "a question of the other standard is refused" \
     grep -q "question q16b is not asked of the disability groups" survey_bad.csv.rejects.csv
-do_cmd_test 3s.5 0 "10 rows read, 10 stored, 0 rejected" \
+do_cmd_test 3s.5 0 "11 rows read, 11 stored, 0 rejected" \
     "$PARITY" ingest --db r.db --kind survey "$D/survey.csv"
 do_cmd_test 3s.6 0 "" "$PARITY" return --db r.db --year 2025/26 --out survey --suppress 0
 want 3s.7 'WRES,5,T01,BME,48,80,60.0000,49.0455,70.0382,0' survey/return.csv
@@ -127,6 +127,10 @@ want 3s.11 'WRES,8,T01,BME,,<11,,,,1' survey/return.csv
 want 3s.12 'WRES,8 difference,T01,BME - White,,,,,,1' survey/return.csv
 want 3s.13 'WDES,9a,T01,Disabled,,40,6.8000,6.4162,7.1838,0' survey/return.csv
 want 3s.14 'WDES,9a difference,T01,Disabled - Non-disabled,,,-0.3000,-0.7066,0.1066,0' survey/return.csv
+# WDES 8 is asked of Disabled staff only: 30 of 40 = 75%, Wilson 59.8060 to
+# 85.8129 (Python as above), and no difference row.
+want 3s.17 'WDES,8,T01,Disabled,30,40,75.0000,59.8060,85.8129,0' survey/return.csv
+check 3s.18 "WDES 8 has no difference row" bash -c "! grep -q '^WDES,8 difference' survey/return.csv"
 check 3s.15 "the survey figures are in the WRES workbook as in return.csv" \
     python3 "$SRC/tests/e2e/xlsx_check.py" survey/wres-2025-26.xlsx survey/return.csv WRES
 check 3s.16 "and in the WDES workbook" \
@@ -153,7 +157,7 @@ check 3m.11 "the Model Employer sheet equals return.csv" \
 
 # 3c. parity check takes the whole return: the return written above is
 #     clean; each figure altered by hand is caught with its line and kind.
-do_cmd_test 3c.1 0 "clean: 487 lines, every figure agrees with its counts" \
+do_cmd_test 3c.1 0 "clean: 488 lines, every figure agrees with its counts" \
     "$PARITY" check model/return.csv
 python3 - model/return.csv altered.csv <<'PY'
 import sys
@@ -172,7 +176,7 @@ for old, new in [
 text += "WRES,5,T01,BME,48,80,60.0000,49.0455,70.0382,0\n"
 open(sys.argv[2], "w").write(text)
 PY
-do_cmd_test 3c.2 65 "problems in 488 lines" "$PARITY" check altered.csv
+do_cmd_test 3c.2 65 "problems in 489 lines" "$PARITY" check altered.csv
 for kind in "1 non-clinical band 3, White: 55% printed, but 6 of 12 is 50.0000% [percent_mismatch]" \
             "1 clinical band 5, White: the groups add up to 21, not the total 20 [groups_do_not_add_up]" \
             "9 difference voting, BME: -20 printed, but 16.6667 - 45.2381 = -28.5714 [difference_mismatch]" \
