@@ -149,6 +149,11 @@ int parity_return_row_hidden(const parity_return_published *pub,
 {
 	if (row->kind == PARITY_RETURN_SURVEY)
 		return row->withheld;
+	/* None of a group is 0% of any total: a shown 0 over a hidden total
+	 * gives nothing away (a board with no BME member says so). */
+	if (row->kind == PARITY_RETURN_SHARE && row->numerator == 0 && row->has_value &&
+	    parity_return_count_mark(pub, row->counts[0]) == PARITY_COUNT_SHOWN)
+		return 0;
 	size_t n = row->kind == PARITY_RETURN_SHARE ? 2 : 4;
 	for (size_t k = 0; k < n; k++)
 		if (parity_return_count_mark(pub, row->counts[k]) != PARITY_COUNT_SHOWN)

@@ -136,7 +136,9 @@ void parity_return_published_free(parity_return_published *pub);
 parity_count_mark parity_return_count_mark(const parity_return_published *pub,
                                            size_t index);
 
-/** 1 when row `row`'s value may not be published: a count it reads is hidden. */
+/** 1 when row `row`'s value may not be published: a count it reads is
+ *  hidden (a share of 0 is published over a hidden total: it reveals
+ *  nothing). */
 int parity_return_row_hidden(const parity_return_published *pub,
                              const parity_return_row *row);
 

@@ -209,9 +209,11 @@ for r in rows:
         if v.isdigit() and 1 <= int(v) <= 4:
             bad.append("small count printed: %s" % r)
     hidden = any(r[c] in ("<5", "[c]", "<11") for c in ("numerator", "denominator"))
-    if hidden and r["value"]:
+    # 0 of a hidden total is 0%: it gives nothing away
+    if hidden and r["value"] and not (r["numerator"] == "0" and float(r["value"]) == 0):
         bad.append("value beside a hidden count: %s" % r)
-    if hidden != (r["suppressed"] == "1") and r["numerator"]:
+    zero = r["numerator"] == "0" and r["value"] and float(r["value"]) == 0
+    if hidden != (r["suppressed"] == "1") and r["numerator"] and not zero:
         bad.append("suppressed flag wrong: %s" % r)
     if r["numerator"]:
         sets[(r["standard"], r["indicator"], r["organisation"])].append(r)
@@ -319,6 +321,9 @@ want 5.5 'WRES,9 board,R0A,BME,3,16,18.7500,,,0' sample_open/return.csv
 want 5.6 'WRES,9 difference board,R0A,BME,,,-27.4077,,,0' sample_open/return.csv
 want 5.7 'WRES,9 difference voting,R0A,BME,,,-29.4910,,,0' sample_open/return.csv
 want 5.8 'WRES,9 board,R0C,BME,0,14,0.0000,,,0' sample_open/return.csv
+# Gated, R0C's voting total is hidden (its 2 non-voting members are small),
+# but none of 12 voting members is BME is still 0%.
+want 5.8b 'WRES,9 voting,R0C,BME,0,[c],0.0000,,,0' sample/return.csv
 # 6. The workbooks, read back with the Python standard library (not
 #    libxlsxwriter): every figure of return.csv is in them, numbers as
 #    numeric cells of the same value, hidden counts as their marks.
