@@ -15,6 +15,7 @@
 #include "parity/check.h"
 #include "parity/quality.h"
 #include "parity/publish.h"
+#include "parity/return.h"
 #include "parity/report.h"
 #include "parity/run.h"
 

@@ -281,6 +281,10 @@ void report_render_changes(draw_doc *doc, const report *rep);
 void report_render_indicator(draw_doc *doc, const report *rep,
                              const report_indicator *ind);
 
+/* The whole return at a glance, a part per standard, this year beside last
+ * (report_return.c); nothing without options->return_now. */
+void report_render_return(draw_doc *doc, const report *rep);
+
 /* Characteristics, organisations, pay bands and staff groups, Kline and
  * the recruitment pipeline (report_breakdown.c). */
 void report_render_characteristics(draw_doc *doc, const report *rep);

@@ -514,6 +514,7 @@ void report_render(draw_doc *doc, const report *rep)
 	report_render_changes(doc, rep);
 	for (size_t k = 0; k < rep->ind_count; k++)
 		report_render_indicator(doc, rep, &rep->ind[k]);
+	report_render_return(doc, rep);
 	report_render_characteristics(doc, rep);
 	report_render_organisations(doc, rep);
 	report_render_strata(doc, rep);

@@ -717,10 +717,178 @@ static int write_recruitment(FILE *fp, unsigned o, unsigned year, double scale,
 	return 0;
 }
 
-enum { F_RECRUITMENT, F_WORKFORCE, F_DISCIPLINARY, F_TRAINING, F_COHORTS, FILES };
+/*
+ * Boards (WRES 9, WDES 10): one row per member at 31 March of each year,
+ * planted, not drawn (no random numbers, so the other files keep their
+ * bytes and --scale leaves boards as they are: a board does not grow with
+ * the workforce). Each organisation's members are, in order: executive
+ * voting, executive non-voting, non-executive voting (the chair first),
+ * non-executive non-voting. `bme` and `disabled` list which members (by
+ * position, 1-based) are BME or disabled in 2025/26; `bme_before` those
+ * BME in the four years before (one member was replaced in 2025/26).
+ * `not_stated` and `not_declared` mark an ethnicity and a disability not
+ * given. sample-data/README.md tables the result.
+ */
+#define BOARD_MAX 16
+struct board {
+	unsigned exec_voting, exec_other, ned_voting, ned_other;
+	unsigned bme[5], bme_before[5];    /* positions, 0 ends the list */
+	unsigned disabled[3], not_declared[3], not_stated[2];
+};
+static const struct board boards[ORGS] = {
+	/* R0A: 16 members, 3 BME (2 before), 1 disabled */
+	{5, 2, 7, 2, {2, 9, 15}, {2, 9}, {10}, {0}, {0}},
+	/* R0B: 15 members, 2 BME, 1 disabled, 1 not declared */
+	{5, 2, 7, 1, {6, 11}, {6, 11}, {12}, {4}, {0}},
+	/* R0C: 14 members, no BME member, none disabled */
+	{5, 1, 7, 1, {0}, {0}, {0}, {0}, {0}},
+	/* R0D: 15 members, 4 BME (3 before), 2 disabled, 1 ethnicity not stated */
+	{5, 2, 7, 1, {1, 3, 8, 14}, {1, 8, 14}, {5, 13}, {0}, {12}},
+	/* R0E: 13 members, 1 BME, 1 disabled */
+	{5, 1, 6, 1, {9}, {9}, {3}, {0}, {0}},
+	/* R0F: 14 members, 3 BME, none disabled, 1 not declared */
+	{5, 2, 6, 1, {4, 8, 10}, {4, 8, 10}, {0}, {7}, {0}},
+};
+static const char *const board_bme_code[4] = {"H", "N", "M", "L"};
+
+static int listed(const unsigned *list, size_t size, unsigned position)
+{
+	for (size_t i = 0; i < size && list[i]; i++)
+		if (list[i] == position)
+			return 1;
+	return 0;
+}
+#define LISTED(list, position) listed((list), sizeof(list) / sizeof((list)[0]), (position))
+
+/* Every organisation's board at 31 March of each year. */
+static void write_boards(FILE *fp)
+{
+	for (unsigned year = 0; year < YEARS; year++) {
+		int year_end = FIRST_YEAR + 1 + (int)year;
+		for (unsigned o = 0; o < ORGS; o++) {
+			const struct board *b = &boards[o];
+			unsigned size = b->exec_voting + b->exec_other + b->ned_voting + b->ned_other;
+			assert(size <= BOARD_MAX);
+			for (unsigned m = 1; m <= size; m++) {
+				int executive = m <= b->exec_voting + b->exec_other;
+				int voting = m <= b->exec_voting ||
+				             (m > b->exec_voting + b->exec_other &&
+				              m <= b->exec_voting + b->exec_other + b->ned_voting);
+				int bme = year == YEARS - 1 ? LISTED(b->bme, m) : LISTED(b->bme_before, m);
+				const char *ethnic = LISTED(b->not_stated, m) ? "Z"
+				                     : bme ? board_bme_code[(m + o) % 4]
+				                     : m % 5 == 0 ? "C" : "A";
+				const char *disability = LISTED(b->disabled, m) ? "Y"
+				                         : LISTED(b->not_declared, m) ? "Z" : "N";
+				/* A member replaced in the last year has a new id. */
+				int replaced = year == YEARS - 1 && bme != LISTED(b->bme_before, m);
+				fprintf(fp, "BRD-%s-%02u%s,%s,%04d-03-31,%s,%s,%s,%s,%s\n",
+				        orgs[o].code, m, replaced ? "b" : "", orgs[o].code, year_end,
+				        ethnic, sex_code[(m + o) % 2], disability, voting ? "Y" : "N",
+				        executive ? "Y" : "N");
+			}
+		}
+	}
+}
+
+/*
+ * The NHS Staff Survey's results by group (WRES 5-8, WDES 4-9), planted,
+ * not drawn: for each organisation and survey year (autumn 2021 .. 2025,
+ * feeding the return of financial years 2021/22 .. 2025/26) and question,
+ * the respondents of each group and those answering positively at the
+ * planted rate (per mille, rounded), or the engagement score's mean and
+ * sd (tenths). sample-data/README.md tables them.
+ */
+struct survey_org {
+	unsigned respondents;  /* respondents in 2025 */
+	unsigned bme_permille; /* of respondents stating an ethnicity */
+	int gap;               /* added to each planted gap, per mille */
+};
+static const struct survey_org survey_orgs[ORGS] = {
+	{900, 450, 20}, {780, 380, 10}, {520, 100, 0}, {600, 220, 0}, {420, 140, -10},
+	{560, 270, 0},
+};
+#define SURVEY_DISABLED_PERMILLE 230
+struct survey_question {
+	const char *code;
+	int wdes;               /* 0: White / BME rows; 1: Disabled / Non-disabled */
+	unsigned reference;     /* White or Non-disabled rate, per mille (9a: tenths) */
+	int gap;                /* protected minus reference, per mille, in 2025 */
+	int trend;              /* the gap's change per year before 2025 (older: minus) */
+	unsigned sd_tenths;     /* engagement only */
+};
+static const struct survey_question survey_questions[] = {
+	{"q14a", 0, 260, 20, 0, 0},      /* WRES 5 */
+	{"WRES6", 0, 220, 50, 5, 0},     /* WRES 6 */
+	{"q15", 0, 590, -140, -5, 0},    /* WRES 7 */
+	{"q16b", 0, 60, 100, 5, 0},      /* WRES 8 */
+	{"q14a", 1, 250, 70, 0, 0},      /* WDES 4a */
+	{"q14b", 1, 90, 60, 0, 0},       /* WDES 4b */
+	{"q14c", 1, 170, 80, 0, 0},      /* WDES 4c */
+	{"q14d", 1, 460, 10, 0, 0},      /* WDES 4d (of those harassed) */
+	{"q15", 1, 570, -60, 0, 0},      /* WDES 5 */
+	{"q11e", 1, 210, 80, 5, 0},      /* WDES 6 */
+	{"q4b", 1, 440, -110, 0, 0},     /* WDES 7 */
+	{"q30b", 1, 720, 0, 0, 0},       /* WDES 8 (Disabled only) */
+	{"engagement", 1, 70, -6, 0, 17}, /* WDES 9a: 7.0 vs 6.4, sd 1.7 */
+};
+
+static unsigned share_of(unsigned n, unsigned permille)
+{
+	return (n * permille + 500) / 1000;
+}
+
+static void write_survey(FILE *fp)
+{
+	for (unsigned year = 0; year < YEARS; year++) {
+		int survey_year = FIRST_YEAR + (int)year;
+		int back = (int)(YEARS - 1 - year); /* years before 2025 */
+		for (unsigned o = 0; o < ORGS; o++) {
+			const struct survey_org *so = &survey_orgs[o];
+			/* Response grows a little each year to 2025. */
+			unsigned total = so->respondents - 20u * (unsigned)back;
+			for (size_t q = 0; q < sizeof survey_questions / sizeof survey_questions[0];
+			     q++) {
+				const struct survey_question *sq = &survey_questions[q];
+				unsigned protected_n = sq->wdes ? share_of(total, SURVEY_DISABLED_PERMILLE)
+				                                : share_of(total, so->bme_permille);
+				unsigned reference_n = total - protected_n;
+				if (!strcmp(sq->code, "q14d")) {
+					/* asked of those harassed: about a quarter */
+					protected_n = protected_n / 4;
+					reference_n = reference_n / 4;
+					if (o == 4 && year == YEARS - 1)
+						protected_n = 9; /* R0E 2025: under 11, withheld */
+				}
+				int gap = sq->gap + so->gap - sq->trend * back;
+				const char *groups[2] = {sq->wdes ? "Disabled" : "BME",
+				                         sq->wdes ? "Non-disabled" : "White"};
+				unsigned n[2] = {protected_n, reference_n};
+				for (int g = 0; g < 2; g++) {
+					if (!strcmp(sq->code, "q30b") && g == 1)
+						continue; /* asked of Disabled staff only */
+					if (sq->sd_tenths) {
+						int mean = (int)sq->reference + (g ? 0 : sq->gap);
+						fprintf(fp, "%s,%d,%s,%s,%u,,%d.%d,%u.%u\n", orgs[o].code,
+						        survey_year, sq->code, groups[g], n[g], mean / 10,
+						        mean % 10, sq->sd_tenths / 10, sq->sd_tenths % 10);
+						continue;
+					}
+					unsigned rate = g ? sq->reference
+					                  : (unsigned)((int)sq->reference + gap);
+					fprintf(fp, "%s,%d,%s,%s,%u,%u,,\n", orgs[o].code, survey_year,
+					        sq->code, groups[g], n[g], share_of(n[g], rate));
+				}
+			}
+		}
+	}
+}
+
+enum { F_RECRUITMENT, F_WORKFORCE, F_DISCIPLINARY, F_TRAINING, F_COHORTS, F_BOARD,
+       F_SURVEY, FILES };
 static const char *const file_name[FILES] = {
 	"recruitment.csv", "workforce.csv", "disciplinary.csv", "training.csv",
-	"cohorts.csv"};
+	"cohorts.csv", "board.csv", "survey.csv"};
 static const char *const file_header[FILES] = {
 	"application_id,organisation,date,ethnic_category,sex,disability,age_band,"
 	"pay_band,staff_group,shortlisted,appointed",
@@ -730,11 +898,13 @@ static const char *const file_header[FILES] = {
 	"sex,disability,age_band,pay_band,staff_group",
 	"staff_id,organisation,date,ethnic_category,sex,disability,age_band,"
 	"pay_band,staff_group",
-	"cohort_id,name,organisations,start_date,end_date,pairs"};
+	"cohort_id,name,organisations,start_date,end_date,pairs",
+	"member_id,organisation,date,ethnic_category,sex,disability,voting,executive",
+	"organisation,survey_year,question,group,respondents,positive,mean,sd"};
 
 /*
- * Write the five sample files into `dir`: every file goes to a temporary
- * name and all five are renamed into place only when all succeeded.
+ * Write the seven sample files into `dir`: every file goes to a temporary
+ * name and all seven are renamed into place only when all succeeded.
  * Returns 0 or a sysexits status (message printed).
  */
 static int write_sample(const char *dir, uint64_t seed, double scale)
@@ -772,6 +942,8 @@ static int write_sample(const char *dir, uint64_t seed, double scale)
 				goto done;
 		}
 	}
+	write_boards(out[F_BOARD].fp);
+	write_survey(out[F_SURVEY].fp);
 	for (unsigned f = 0; f < FILES; f++)
 		if ((rc = out_close(&out[f])) != 0)
 			goto done;
@@ -866,7 +1038,9 @@ static void usage(FILE *fp)
 	      "           [--seed N] --out FILE\n"
 	      "\n"
 	      "Writes the synthetic extracts recruitment.csv, workforce.csv,\n"
-	      "disciplinary.csv, training.csv and cohorts.csv into DIR (default \".\"),\n"
+	      "disciplinary.csv, training.csv, cohorts.csv, board.csv and survey.csv\n"
+	      "into DIR\n"
+	      "(default \".\"),\n"
 	      "the same bytes for the same seed (default 1) and scale (default 1).\n"
 	      "With --kind, streams N recruitment rows into FILE instead (benchmarks);\n"
 	      "--distinct makes nearly every row a distinct cell, over N organisations\n"

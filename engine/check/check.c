@@ -7,6 +7,8 @@
  */
 #include "parity/check.h"
 
+#include "check_internal.h"
+
 #include "csv/csvread.h"
 #include "parity/analyse.h"
 #include "parity/common.h"
@@ -449,6 +451,15 @@ int parity_check_file(parity_check_report **out, const char *path)
 	c.report = calloc(1, sizeof *c.report);
 	if (!c.report)
 		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	if (check_is_return(path)) { /* a whole return (parity return's return.csv) */
+		int rc = check_return_file(c.report, path);
+		if (rc) {
+			parity_check_report_free(c.report);
+			return rc;
+		}
+		*out = c.report;
+		return 0;
+	}
 	csvread_options options;
 	memset(&options, 0, sizeof options);
 	int rc = csvread_file(NULL, path, &options, on_record, &c);

@@ -33,6 +33,15 @@ int cmd_report(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_history(int argc, char **argv);
+int cmd_return(int argc, char **argv);
+
+/* Compute the return for `year` (NULL: the latest financial year with a
+ * workforce snapshot) from `store`, gate it under `policy` and `suppress`,
+ * write OUT_DIR/return.csv and say what was written. Returns the exit
+ * status; errors are printed as "parity COMMAND: ...". */
+int cli_write_return(const char *command, parity_store *store, const char *year,
+                     const char *org, int policy, unsigned suppress, int target_year,
+                     const char *out_dir);
 
 /* The closest of `candidates` (NULL-terminated) to `word` within a small
  * edit distance, or NULL when none is close. */

@@ -30,6 +30,16 @@ static void usage(FILE *out)
 	        "numerator above its denominator (appointed above shortlisted), negative\n"
 	        "or non-numeric counts, unknown indicators and periods, duplicate lines.\n"
 	        "\n"
+	        "A whole return as 'parity return' writes it (return.csv: standard,\n"
+	        "indicator, organisation, group, numerator, denominator, value, ci_low,\n"
+	        "ci_high, suppressed) is checked as a return: every percentage against\n"
+	        "its counts, groups that must add up to their total and percentages to\n"
+	        "100, board and survey differences against the figures they subtract,\n"
+	        "relative likelihoods against their groups, the Model Employer's\n"
+	        "shortfall, intervals that exclude their value, counts above their base,\n"
+	        "figures printed beside a suppression mark and impossible figures\n"
+	        "(a percentage over 100, an engagement score over 10).\n"
+	        "\n"
 	        "Exit status: 0 clean, 65 problems found, 66 FILE missing, 64 usage.\n"
 	        "\n"
 	        "Options:\n"
@@ -75,8 +85,9 @@ int cmd_check(int argc, char **argv)
 		       report->count == 1 ? "" : "s", (unsigned long long)report->lines,
 		       report->lines == 1 ? "" : "s", path);
 	else
-		printf("%s: clean: %llu line%s, every ratio agrees with its counts\n", path,
-		       (unsigned long long)report->lines, report->lines == 1 ? "" : "s");
+		printf("%s: clean: %llu line%s, every %s agrees with its counts\n", path,
+		       (unsigned long long)report->lines, report->lines == 1 ? "" : "s",
+		       report->whole_return ? "figure" : "ratio");
 	int status = report->count ? EX_DATAERR : 0;
 	parity_check_report_free(report);
 	return status;

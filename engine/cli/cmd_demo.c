@@ -20,7 +20,9 @@ static void usage(FILE *out)
 	        "\n"
 	        "Run the main job on the shipped synthetic sample: ingest its extracts\n"
 	        "into a fresh database DIR/parity.db, compute the indicators, and write\n"
-	        "DIR/board-report.pdf with the charts and results files.\n"
+	        "DIR/board-report.pdf with the charts and results files, and the\n"
+	        "WRES and WDES return of the latest year: DIR/return.csv and the\n"
+	        "workbooks DIR/wres-YYYY-YY.xlsx and DIR/wdes-YYYY-YY.xlsx.\n"
 	        "\n"
 	        "Options:\n"
 	        "  --out DIR             output folder (default: parity-demo)\n"
@@ -136,6 +138,10 @@ int cmd_demo(int argc, char **argv)
 	report.title = "Workforce equality board report (synthetic sample)";
 	report.cohorts_file = cohorts ? path : NULL; /* path: the cohort file */
 	status = cli_write_outputs("demo", store, &analyse, &report, out_dir, NULL);
+	if (status == 0)
+		status = cli_write_return("demo", store, NULL, NULL,
+		                          PARITY_DISCLOSURE_THRESHOLD, report.suppress_below, 0,
+		                          out_dir);
 	parity_cohorts_free(cohorts);
 	parity_store_close(store);
 	if (status == 0) {

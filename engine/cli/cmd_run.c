@@ -281,7 +281,9 @@ static int take_file(run_tally *tally, parity_store *store, const char *real,
 	if (!f->kind_known) {
 		const char *why = "cannot tell what kind of extract this is: put it in "
 		                  "an inbox subfolder named recruitment, workforce, "
-		                  "disciplinary or training, or start its name with the kind";
+		                  "disciplinary, training, board or survey, or start its name "
+		                  "with the "
+		                  "kind";
 		parity_log_write(log, PARITY_LOG_WARN, "%s: %s", f->name, why);
 		note(tally, f, NULL, "quarantined", why);
 		tally->quarantined++;

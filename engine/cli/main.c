@@ -22,6 +22,7 @@ static const cli_command commands[] = {
 	{"analyse", cmd_analyse, "compute the indicators from a database"},
 	{"check", cmd_check, "recompute the ratios in a WRES-style submission"},
 	{"report", cmd_report, "write the PDF board report from a database"},
+	{"return", cmd_return, "the WRES and WDES return figures for a year (return.csv)"},
 	{"ratio", cmd_ratio, "one relative likelihood ratio with interval and tests"},
 	{"pool", cmd_pool, "Mantel-Haenszel pooled ratio over strata in a CSV file"},
 	{"export", cmd_export, "write the count cube as an aggregate CSV (--counts)"},

@@ -129,6 +129,9 @@ static int write_file(writer_fn writer, const parity_results *results,
  * files, the run's id and, from `changes`, the "What changed" lines.
  * Returns 0 or the library's error.
  */
+/* The most organisations the report's "whole return at a glance" lists. */
+#define CLI_GLANCE_MAX_ORGS 20
+
 static int write_report(const parity_results *results, parity_store *store,
                         const parity_report_options *report_options,
                         const char *out_dir, int64_t run_id,
@@ -146,13 +149,56 @@ static int write_report(const parity_results *results, parity_store *store,
 		                          options.suppress_below);
 	if (!rc && changes)
 		rc = changes(&lines, run_id, pub, context);
+	/* The whole return at a glance, when the period is a financial year
+	 * with a workforce snapshot: this year's and the year before's. */
+	parity_return *ret[2] = {NULL, NULL};
+	parity_return_published *ret_pub[2] = {NULL, NULL};
+	parity_period period, fy;
+	if (!rc && !parity_period_parse(&period, results->period)) {
+		parity_period_financial_year(&fy, period.first_month);
+		if (fy.first_month == period.first_month && fy.last_month == period.last_month) {
+			parity_period before;
+			parity_period_previous(&before, &fy);
+			const char *years[2] = {fy.label, before.label};
+			for (int k = 0; k < 2 && !rc; k++) {
+				int got = parity_return_compute(&ret[k], store, years[k],
+				                                 results->organisation[0]
+				                                 ? results->organisation : NULL, 0);
+				if (got == PARITY_EDATA || got == PARITY_EUSAGE) {
+					parity_error_clear(); /* no snapshot that year: no glance */
+					continue;
+				}
+				rc = got;
+				/* A line per organisation and indicator: for a board, not
+				 * for a region's hundreds (their workbooks hold them), and
+				 * the gate's work grows with every organisation. */
+				if (!rc && ret[k]->organisations > CLI_GLANCE_MAX_ORGS) {
+					parity_return_free(ret[k]);
+					ret[k] = NULL;
+					break;
+				}
+				if (!rc)
+					rc = parity_return_publish(&ret_pub[k], ret[k],
+					                           (parity_disclosure)options.disclosure,
+					                           options.suppress_below);
+			}
+		}
+	}
+	if (!rc)
+		parity_error_clear();
 	if (!rc) {
 		options.quality = quality;
 		options.run_id = run_id;
 		options.database = parity_store_path(store);
 		if (changes)
 			options.changes = (const char *const *)lines;
+		options.return_now = ret_pub[0];
+		options.return_before = ret_pub[0] ? ret_pub[1] : NULL;
 		rc = parity_report_write(results, &options, out_dir);
+	}
+	for (int k = 0; k < 2; k++) {
+		parity_return_published_free(ret_pub[k]);
+		parity_return_free(ret[k]);
 	}
 	parity_run_changes_free(lines);
 	parity_publish_free(pub);

@@ -54,6 +54,21 @@ static const parity_column training[] = {
 	{"religion", OPTIONAL}, {NULL, OPTIONAL},
 };
 
+/* A board's membership on a date (WRES 9, WDES 10): one row per member. */
+static const parity_column board[] = {
+	{"member_id", REQUIRED}, {"organisation", REQUIRED},
+	{"date", REQUIRED}, {"ethnic_category", REQUIRED},
+	{"disability", EXPECTED}, {"voting", REQUIRED}, {"executive", REQUIRED},
+	{"sex", OPTIONAL}, {NULL, OPTIONAL},
+};
+
+/* The NHS Staff Survey's results by group (WRES 5-8, WDES 4-9). */
+static const parity_column survey[] = {
+	{"organisation", REQUIRED}, {"survey_year", REQUIRED}, {"question", REQUIRED},
+	{"group", REQUIRED}, {"respondents", REQUIRED}, {"positive", OPTIONAL},
+	{"mean", OPTIONAL}, {"sd", OPTIONAL}, {NULL, OPTIONAL},
+};
+
 const parity_column *parity_kind_columns(parity_kind kind)
 {
 	switch (kind) {
@@ -61,6 +76,8 @@ const parity_column *parity_kind_columns(parity_kind kind)
 	case PARITY_KIND_WORKFORCE: return workforce;
 	case PARITY_KIND_DISCIPLINARY: return disciplinary;
 	case PARITY_KIND_TRAINING: return training;
+	case PARITY_KIND_BOARD: return board;
+	case PARITY_KIND_SURVEY: return survey;
 	default: return NULL;
 	}
 }

@@ -26,7 +26,7 @@
 #define BATCH_ROWS 64            /* cells per INSERT statement */
 
 static const char *const kind_names[PARITY_KIND_COUNT_] = {
-	"recruitment", "workforce", "disciplinary", "training",
+	"recruitment", "workforce", "disciplinary", "training", "board", "survey",
 };
 
 const char *parity_kind_name(parity_kind kind)
@@ -49,7 +49,7 @@ int parity_kind_parse(parity_kind *out, const char *name)
 	}
 	return parity_error_set(PARITY_EUSAGE,
 	                        "unknown kind '%s': use recruitment, workforce, "
-	                        "disciplinary, training or counts", name ? name : "");
+	                        "disciplinary, training, board, survey or counts", name ? name : "");
 }
 
 void parity_ingest_options_default(parity_ingest_options *out, parity_kind kind)
@@ -71,7 +71,8 @@ static unsigned kind_rank(int kind)
 	case PARITY_KIND_DISCIPLINARY: return 0;
 	case PARITY_KIND_RECRUITMENT: return 1;
 	case PARITY_KIND_TRAINING: return 2;
-	default: return 3;
+	case PARITY_KIND_BOARD: return 3;
+	default: return 4;
 	}
 }
 
@@ -92,7 +93,7 @@ static uint32_t *insertion_order(const cell_table *t)
 			high = t->entries[i].key.month;
 	}
 	size_t span = n ? (size_t)(high - low) + 1 : 1;
-	size_t buckets = 4 * span;
+	size_t buckets = 5 * span; /* kind_rank's five ranks */
 	size_t *count = calloc(buckets + 1, sizeof *count);
 	if (!count) {
 		free(order);
@@ -555,13 +556,14 @@ static int drain_pending(ingest *in)
 /* The days of its month a row covers, as bits (bit d-1 for day d): its
  * date's day, or the whole month for a counts file (months only) and a
  * workforce snapshot (a stock: two snapshots of one month are one month
- * counted twice, never two halves). */
+ * counted twice, never two halves; a board's membership likewise). */
 #define WHOLE_MONTH 0x7fffffffu
 static uint32_t row_days(const ingest *in, const row *r)
 {
 	unsigned day = r->date % 100;
 	if (in->options->kind == PARITY_KIND_COUNTS ||
-	    in->options->kind == PARITY_KIND_WORKFORCE || day < 1 || day > 31)
+	    in->options->kind == PARITY_KIND_WORKFORCE ||
+	    in->options->kind == PARITY_KIND_BOARD || day < 1 || day > 31)
 		return WHOLE_MONTH;
 	return 1u << (day - 1);
 }
@@ -1568,6 +1570,8 @@ static int save_file_details(ingest *in, const char *sha)
 	                       F_ORIENTATION, F_RELIGION};
 	for (size_t i = 0; i < sizeof tracked / sizeof tracked[0] && !rc; i++) {
 		int f = tracked[i];
+		if (!in->column_name[f]) /* not a column of this kind (board) */
+			continue;
 		if (in->column_of[f] < 0 && f != F_SEX && f != F_DISABILITY &&
 		    f != F_AGE && f != F_PAY && f != F_GROUP)
 			continue;
@@ -1697,6 +1701,8 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 	memset(&in, 0, sizeof in);
 	if (!store || !path || !options)
 		return parity_error_set(PARITY_EUSAGE, "parity_ingest_file: missing argument");
+	if (options->kind == PARITY_KIND_SURVEY) /* aggregates, not rows of people */
+		return ingest_survey_file(summary, store, path, options);
 	in.spec = ingest_columns_for(options->kind);
 	if (!in.spec)
 		return parity_error_set(PARITY_EUSAGE, "unknown extract kind %d",

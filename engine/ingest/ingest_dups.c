@@ -464,7 +464,8 @@ static int take_back(rereader *r, sorter *repeats)
 			 * errors; the rejects file has the row. */
 			snprintf(detail, sizeof detail, "duplicate %s%s (first on line %llu)",
 			         in->column_name[F_ID],
-			         kind == PARITY_KIND_WORKFORCE ? " on the same snapshot" : "",
+			         kind == PARITY_KIND_WORKFORCE || kind == PARITY_KIND_BOARD
+			                 ? " on the same snapshot" : "",
 			         (unsigned long long)e.value);
 		if ((rc = ingest_reject(in, late_open ? late.file : NULL, record,
 		                        kind == PARITY_KIND_COUNTS ? "duplicate cell"

@@ -56,6 +56,16 @@ static const column_spec training_columns[] = {
 	{F_ORIENTATION, "sexual_orientation", OPTIONAL},
 	{F_RELIGION, "religion", OPTIONAL}, {-1, NULL, OPTIONAL},
 };
+/* A board's membership: voting and executive are stored as the cell's
+ * contract ("voting", "non-voting") and staff group ("executive",
+ * "non-executive"), so the cube needs no new dimension. */
+static const column_spec board_columns[] = {
+	{F_ID, "member_id", REQUIRED}, {F_ORG, "organisation", REQUIRED},
+	{F_DATE, "date", REQUIRED}, {F_ETHNIC, "ethnic_category", REQUIRED},
+	{F_DISABILITY, "disability", EXPECTED}, {F_VOTING, "voting", REQUIRED},
+	{F_EXECUTIVE, "executive", REQUIRED}, {F_SEX, "sex", OPTIONAL},
+	{-1, NULL, OPTIONAL},
+};
 /* An aggregate counts file (parity export --counts): one row per cell. */
 static const column_spec counts_columns[] = {
 	{F_KIND, "kind", REQUIRED}, {F_MONTH, "month", REQUIRED},
@@ -78,6 +88,7 @@ const column_spec *ingest_columns_for(parity_kind kind)
 	case PARITY_KIND_WORKFORCE: return workforce_columns;
 	case PARITY_KIND_DISCIPLINARY: return disciplinary_columns;
 	case PARITY_KIND_TRAINING: return training_columns;
+	case PARITY_KIND_BOARD: return board_columns;
 	case PARITY_KIND_COUNTS: return counts_columns;
 	default: return NULL;
 	}
@@ -85,6 +96,8 @@ const column_spec *ingest_columns_for(parity_kind kind)
 
 int ingest_attribute_expected(parity_kind kind, int field)
 {
+	if (kind == PARITY_KIND_BOARD)
+		return 0; /* a board row has no job attributes of its own */
 	return field == F_AGE || field == F_PAY || field == F_GROUP ||
 	       (field == F_CONTRACT && kind == PARITY_KIND_WORKFORCE) ||
 	       (field == F_GROUNDS && kind == PARITY_KIND_DISCIPLINARY);
@@ -164,7 +177,8 @@ int ingest_resolve_header(ingest *in, const csvread_record *record)
 		                                 F_RELIGION};
 		for (size_t k = 0; k < sizeof attributes / sizeof attributes[0]; k++)
 			if (in->column_of[attributes[k]] < 0 &&
-			    !ingest_attribute_expected(in->options->kind, attributes[k]))
+			    !ingest_attribute_expected(in->options->kind, attributes[k]) &&
+			    !(in->options->kind == PARITY_KIND_BOARD && attributes[k] == F_CONTRACT))
 				in->constant_empty |= 1u << attributes[k];
 		if (in->options->kind != PARITY_KIND_DISCIPLINARY)
 			in->constant_empty |= 1u << F_PROCESS;

@@ -29,8 +29,13 @@ enum field {
 	F_DIMENSIONS_,                 /* number of dimension fields */
 	F_ID = F_DIMENSIONS_, F_STAFF_ID, F_DATE, F_SHORTLISTED, F_APPOINTED,
 	F_VACANCY, F_KIND, F_MONTH, F_ROWS, F_INVESTIGATION, F_HEARING, F_OUTCOME,
+	F_VOTING, F_EXECUTIVE,         /* a board member's Y/N flags */
 	F_COUNT_
 };
+
+/* Ingest a survey file (kind survey: ingest_survey.c); as parity_ingest_file. */
+int ingest_survey_file(parity_ingest_summary *summary, parity_store *store,
+                       const char *path, const parity_ingest_options *options);
 
 /* FNV-style 64-bit hash with a final avalanche, never 0. */
 uint64_t ingest_hash(const void *data, size_t length);

@@ -368,12 +368,14 @@ int ingest_identity(ingest *in, const csvread_record *record, const row *decoded
 		return 0;
 	}
 	const char *id = field_value(in, record, F_ID, &id_len);
-	if (kind != PARITY_KIND_WORKFORCE && kind != PARITY_KIND_TRAINING) {
+	if (kind != PARITY_KIND_WORKFORCE && kind != PARITY_KIND_TRAINING &&
+	    kind != PARITY_KIND_BOARD) {
 		*key = id;
 		*length = id_len;
 		return 0;
 	}
-	/* Workforce: the id within a snapshot. Training: the person within an
+	/* Workforce: the id within a snapshot; board: within an organisation's
+	 * board on a date. Training: the person within an
 	 * organisation and financial year (a person counts once a year). */
 	/* The organisation as coded (after the mapping), not as written: rows
 	 * the mapping makes one organisation are one organisation here too. */
@@ -383,7 +385,15 @@ int ingest_identity(ingest *in, const csvread_record *record, const row *decoded
 		return rc;
 	memcpy(in->key_buffer, id, id_len);
 	size_t used = id_len;
-	if (kind == PARITY_KIND_WORKFORCE) {
+	if (kind == PARITY_KIND_BOARD) {
+		/* A member within a board on a date: boards number their own
+		 * members, so two organisations' M1 are two people. */
+		in->key_buffer[used++] = '\x1f';
+		memcpy(in->key_buffer + used, org, org_len);
+		used += org_len;
+		used += (size_t)snprintf(in->key_buffer + used, 32, "\x1f%u",
+		                         (unsigned)decoded->date);
+	} else if (kind == PARITY_KIND_WORKFORCE) {
 		used += (size_t)snprintf(in->key_buffer + used, 32, "\x1f%u",
 		                         (unsigned)decoded->date);
 	} else {
@@ -434,7 +444,7 @@ static int decode_counts(ingest *in, const csvread_record *record, row *out)
 		parity_error_clear();
 		snprintf(out->detail, sizeof out->detail,
 		         "column 'kind': unknown kind \"%.60s\" (use recruitment, "
-		         "workforce, disciplinary or training)", kind_text);
+		         "workforce, disciplinary, training or board)", kind_text);
 		return refuse(out, "unknown kind");
 	}
 	const char *month_text = field_value(in, record, F_MONTH, &len);
@@ -565,6 +575,39 @@ static int code_stage(ingest *in, const csvread_record *record, row *out)
 	}
 	const char *stage = parity_case_stage(flags[0], flags[1], code);
 	return dict_intern(&in->values, &out->key.dims[F_STAGE], stage, strlen(stage));
+}
+
+/* A board member's voting and executive flags (Y or N, through the
+ * mapping's [voting] and [executive]), stored as the cell's contract
+ * ("voting" / "non-voting") and staff group ("executive" /
+ * "non-executive"). 0 with both set, 1 with out->detail saying what is
+ * wrong, or a negative error. */
+static int code_board_member(ingest *in, const csvread_record *record, row *out)
+{
+	static const char *const words[2][2] = {
+		{"non-voting", "voting"}, {"non-executive", "executive"},
+	};
+	const int flag_fields[2] = {F_VOTING, F_EXECUTIVE};
+	const int dims[2] = {F_CONTRACT, F_GROUP};
+	size_t len;
+	for (int k = 0; k < 2; k++) {
+		const char *value = field_value(in, record, flag_fields[k], &len);
+		int yes = code_outcome(in, flag_fields[k], value, len);
+		if (yes == -2)
+			return parity_error_set(PARITY_ENOMEM, "out of memory");
+		if (yes < 0) {
+			snprintf(out->detail, sizeof out->detail,
+			         "column '%s': expected Y or N, found \"%.60s\" (map it "
+			         "under [%s])", in->column_name[flag_fields[k]], value,
+			         in->column_name[flag_fields[k]]);
+			return 1;
+		}
+		const char *word = words[k][yes];
+		int rc = dict_intern(&in->values, &out->key.dims[dims[k]], word, strlen(word));
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 int ingest_decode(ingest *in, const csvread_record *record, row *out)
@@ -722,6 +765,9 @@ int ingest_decode(ingest *in, const csvread_record *record, row *out)
 				note_unknown(in, field, value, record->line);
 		}
 	}
+
+	if (kind == PARITY_KIND_BOARD && (rc = code_board_member(in, record, out)) != 0)
+		return rc < 0 ? rc : refuse(out, "invalid board flag");
 
 	out->rows = 1;
 	out->shortlisted = shortlisted;

@@ -21,7 +21,10 @@ static const char *const canonical_columns[] = {
 	"date", "snapshot_date", "date_entered", "ethnic_category", "sex",
 	"disability", "age_band", "pay_band", "staff_group", "contract",
 	"process", "grounds", "shortlisted", "appointed", "sexual_orientation",
-	"religion", "investigation", "hearing", "outcome", NULL,
+	"religion", "investigation", "hearing", "outcome",
+	"member_id", "voting", "executive",                      /* board */
+	"survey_year", "question", "group", "respondents", "positive", "mean", "sd",
+	NULL,                                                    /* survey */
 };
 
 static int is_canonical(const char *name)
@@ -173,7 +176,8 @@ static int add_setting(load_state *st, const char *name, const char *value, int 
 	if (!strcmp(name, "kind")) {
 		if (parity_kind_parse(&m->kind, value) != 0)
 			return fail_at(st, line, "[settings]: kind '%s' is not one of "
-			               "recruitment, workforce, disciplinary, training%s", value, "");
+			               "recruitment, workforce, disciplinary, training, board, survey%s",
+			               value, "");
 		m->kind_set = 1;
 	} else if (!strcmp(name, "delimiter")) {
 		if (!strcmp(value, ",") || !strcmp(key, "comma"))

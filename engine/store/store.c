@@ -390,6 +390,22 @@ static const char schema_v8[] =
 	CELLS_VIEW_V8
 	"UPDATE meta SET value = '8' WHERE key = 'schema_version';";
 
+/*
+ * Schema version 9 keeps the NHS Staff Survey's results by group (kind
+ * survey): they arrive as aggregates (respondents, and the positive count
+ * or the mean and standard deviation), not as rows of people, so they are
+ * a table of their own rather than cells. A later delivery replaces the
+ * earlier figure of the same organisation, year, question and group.
+ */
+static const char schema_v9[] =
+	"CREATE TABLE survey("
+	" file_id INTEGER NOT NULL REFERENCES files(id),"
+	" organisation TEXT NOT NULL, survey_year INTEGER NOT NULL,"
+	" question TEXT NOT NULL, grp TEXT NOT NULL,"
+	" respondents INTEGER NOT NULL, positive INTEGER, mean REAL, sd REAL,"
+	" PRIMARY KEY(organisation, survey_year, question, grp)) WITHOUT ROWID;"
+	"UPDATE meta SET value = '9' WHERE key = 'schema_version';";
+
 /* Bring the schema up to PARITY_STORE_SCHEMA_VERSION in one transaction.
  * A database already up to date is only read: a reader opening it takes no
  * write lock, so it never waits for (or stalls) an ingest in progress. */
@@ -427,7 +443,9 @@ static int migrate(parity_store *store)
 		goto fail;
 	if (version < 8 && (rc = store_exec(store, schema_v8, "adding case stages")))
 		goto fail;
-	/* Later versions add their steps here: if (version < 9) ... */
+	if (version < 9 && (rc = store_exec(store, schema_v9, "adding the survey")))
+		goto fail;
+	/* Later versions add their steps here: if (version < 10) ... */
 	return store_commit(store, "saving the schema");
 fail:
 	store_rollback(store);

@@ -29,6 +29,7 @@ typedef struct parity_check_report {
 	size_t count;           /**< problems found */
 	size_t capacity;        /**< problems allocated */
 	uint64_t lines;         /**< data lines checked */
+	int whole_return;       /**< 1: the file was a whole return (return.csv) */
 } parity_check_report;
 
 /**

@@ -22,6 +22,8 @@ typedef enum parity_kind {
 	PARITY_KIND_WORKFORCE,       /**< one row per staff member per snapshot */
 	PARITY_KIND_DISCIPLINARY,    /**< one row per formal case */
 	PARITY_KIND_TRAINING,        /**< one row per access to non-mandatory training */
+	PARITY_KIND_BOARD,           /**< one row per board member on a date */
+	PARITY_KIND_SURVEY,          /**< one row per NHS Staff Survey question and group */
 	PARITY_KIND_COUNT_,          /**< number of extract kinds (not a kind) */
 	/** An aggregate counts file (`parity export --counts`): one row per
 	 *  cell of any extract kind. Not an extract kind, so loops up to

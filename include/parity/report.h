@@ -7,6 +7,7 @@
 
 #include "parity/analyse.h"
 #include "parity/quality.h"
+#include "parity/return.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,6 +30,10 @@ typedef struct parity_report_options {
 	                               (parity_run_write_changes); NULL: no section */
 	const char *changes_month; /**< the month those lines are for, "2026-11" */
 	const char *funnel_adjust; /**< funnel limits: "plain" or "additive" (NULL: plain) */
+	/* The whole return at a glance: a section per standard (optional). */
+	const parity_return_published *return_now;    /**< the period's return (a
+	                                                    financial year), borrowed */
+	const parity_return_published *return_before; /**< the year before's, or NULL */
 } parity_report_options;
 
 /**

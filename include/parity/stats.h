@@ -608,6 +608,48 @@ int parity_ratio_adjusted(parity_adjusted *out, const parity_adjust_cell *cells,
                           size_t count, size_t covariates, const uint32_t *levels,
                           double level);
 
+/* ---- survey figures: proportions and means by group ------------------------ */
+
+/** An estimate with its interval. */
+typedef struct parity_estimate {
+	double value;  /**< a proportion (0-1), a difference, or a mean */
+	double low;    /**< lower limit */
+	double high;   /**< upper limit */
+} parity_estimate;
+
+/**
+ * Wilson's score interval for the proportion x/n at `level`. Returns 0, or
+ * PARITY_EUSAGE when n is 0, x > n or the level is outside (0,1).
+ */
+int parity_proportion_wilson(parity_estimate *out, uint64_t x, uint64_t n, double level);
+
+/**
+ * The difference of two independent proportions x1/n1 - x2/n2 with
+ * Newcombe's hybrid score interval (Stat Med 1998;17:873, method 10): from
+ * the Wilson limits l_i, u_i of each proportion,
+ *   low  = d - sqrt((p1 - l1)^2 + (u2 - p2)^2),
+ *   high = d + sqrt((u1 - p1)^2 + (p2 - l2)^2).
+ * Returns 0 or PARITY_EUSAGE (a zero base, x > n, a bad level).
+ */
+int parity_difference_newcombe(parity_estimate *out, uint64_t x1, uint64_t n1,
+                               uint64_t x2, uint64_t n2, double level);
+
+/**
+ * The t interval for a mean: mean +- t(n-1) * sd / sqrt(n). Returns 0 or
+ * PARITY_EUSAGE (n < 2, a negative or non-finite sd, a bad level).
+ */
+int parity_mean_t(parity_estimate *out, double mean, double sd, uint64_t n, double level);
+
+/**
+ * The difference of two independent means mean1 - mean2 with Welch's t
+ * interval: SE = sqrt(sd1^2/n1 + sd2^2/n2), degrees of freedom by
+ * Welch-Satterthwaite, SE^4 / ((sd1^2/n1)^2/(n1-1) + (sd2^2/n2)^2/(n2-1)).
+ * Returns 0 or PARITY_EUSAGE (n < 2, a negative or non-finite sd, a bad
+ * level). Two zero standard deviations give a zero-width interval.
+ */
+int parity_difference_welch(parity_estimate *out, double mean1, double sd1, uint64_t n1,
+                            double mean2, double sd2, uint64_t n2, double level);
+
 #ifdef __cplusplus
 }
 #endif

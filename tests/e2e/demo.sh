@@ -9,6 +9,27 @@ source "$(dirname "$0")/lib.sh"
 do_cmd_test 1.1 0 "board-report.pdf" "$PARITY" demo --out demo
 check 1.2 "PDF exists and opens" bash -c "pdfinfo demo/board-report.pdf > pdfinfo.txt"
 check 1.3 "results.csv exists" test -s demo/results.csv
+check 1.4 "the return and both workbooks are written" \
+    test -s demo/return.csv -a -s demo/wres-2025-26.xlsx -a -s demo/wdes-2025-26.xlsx
+check 1.5 "the WRES workbook's numbers are the return's (read back without libxlsxwriter)" \
+    python3 "$SRC/tests/e2e/xlsx_check.py" demo/wres-2025-26.xlsx demo/return.csv WRES
+check 1.6 "the WDES workbook's numbers are the return's" \
+    python3 "$SRC/tests/e2e/xlsx_check.py" demo/wdes-2025-26.xlsx demo/return.csv WDES
+do_cmd_test 1.7 0 "every figure agrees with its counts" "$PARITY" check demo/return.csv
+pdftotext -layout demo/board-report.pdf glance.txt
+check 1.8 "the PDF has the WRES return at a glance, 2025/26 beside 2024/25" \
+    grep -q "WRES: the whole return at a glance" glance.txt
+check 1.9 "and the WDES one" grep -q "WDES: the whole return at a glance" glance.txt
+# R0A's BME share of its non-bank workforce, counted from the extract with
+# awk: 31 March 2026 and 31 March 2025, beside each other on one line.
+share() {
+    awk -F, -v d="$1" '$2 == "R0A" && $3 == d && $10 != "Bank" { t++
+        if ($4 !~ /^(A|B|C|Z|99|X)$/ && $4 != "") b++ }
+        END { printf "%.1f%%", 100 * b / t }' "$SRC/sample-data/workforce.csv"
+}
+now=$(share 2026-03-31); before=$(share 2025-03-31)
+check 1.10 "WRES 1 R0A: $now beside $before" \
+    grep -Eq "BME share of the workforce +R0A +$now +$before\$" glance.txt
 pdftotext -layout demo/board-report.pdf demo.txt
 
 # Independent counts: org -> white shortlisted/appointed, BME shortlisted/appointed

@@ -8,7 +8,7 @@ set -euo pipefail
 gen="$(dirname "$1")/parity-sample-gen"
 src="$2"
 scratch="$3"
-files="recruitment.csv workforce.csv disciplinary.csv training.csv cohorts.csv"
+files="recruitment.csv workforce.csv disciplinary.csv training.csv cohorts.csv board.csv survey.csv"
 
 fail() { echo "sample_gen: FAIL: $*" >&2; exit 1; }
 
@@ -54,6 +54,8 @@ check_headers() {
 	expect_header "$d/disciplinary.csv" "case_id,staff_id,organisation,date_entered,process,grounds,ethnic_category,sex,disability,age_band,pay_band,staff_group"
 	expect_header "$d/training.csv" "staff_id,organisation,date,ethnic_category,sex,disability,age_band,pay_band,staff_group"
 	expect_header "$d/cohorts.csv" "cohort_id,name,organisations,start_date,end_date,pairs"
+	expect_header "$d/board.csv" "member_id,organisation,date,ethnic_category,sex,disability,voting,executive"
+	expect_header "$d/survey.csv" "organisation,survey_year,question,group,respondents,positive,mean,sd"
 }
 check_headers "$scratch/a"
 check_headers "$src/sample-data"

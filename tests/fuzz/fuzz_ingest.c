@@ -14,7 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (parity_store_open(&store, db, 1) != 0)
 			abort();
 	}
-	/* The first byte picks the kind: the four extracts or a count file. */
+	/* The first byte picks the kind: an extract kind (board and survey
+	 * included) or a count file. */
 	parity_kind kind = PARITY_KIND_RECRUITMENT;
 	if (size > 0) {
 		unsigned pick = data[0] % (PARITY_KIND_COUNT_ + 1);

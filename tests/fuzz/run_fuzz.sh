@@ -9,13 +9,14 @@ binary=$(realpath "$1") name=$2 src=$(realpath "$3") work=$4 seconds=$5
 mkdir -p "$work/corpus" "$work/seeds"
 case $name in
     ingest)  cp "$src"/tests/data/ingest/*.csv "$src"/tests/data/hostile/*.csv \
-                "$src"/tests/data/counts/*.csv "$work/seeds/" 2>/dev/null || true
+                "$src"/tests/data/counts/*.csv "$src"/tests/data/return/*.csv \
+                "$work/seeds/" 2>/dev/null || true
              head -c 20000 "$src/sample-data/recruitment.csv" > "$work/seeds/sample-head.csv" ;;
     mapping) cp "$src"/tests/data/ingest/*.ini "$src"/tests/data/hostile/map_*.ini \
                 "$src"/tests/data/suggest/*.ini "$work/seeds/" 2>/dev/null || true ;;
     config)  cp "$src"/tests/data/hostile/config_*.ini "$work/seeds/" ;;
     check)   cp "$src"/tests/data/analyse/*.csv "$src"/tests/data/hostile/submission_*.csv \
-                "$work/seeds/" ;;
+                "$src"/tests/data/return/return_ratios.csv "$work/seeds/" ;;
     cohorts) cp "$src"/sample-data/cohorts.csv "$src"/tests/data/hostile/cohort_*.csv \
                 "$work/seeds/" ;;
     packs)   printf '[]' > "$work/seeds/empty"

@@ -1,0 +1,222 @@
+/*
+ * cmd_return.c: `parity return`: the annual WRES and WDES return figures
+ * that are not relative likelihoods (WRES 1 and 9, WDES 1 and 10) for one
+ * financial year, through the disclosure gate, written as return.csv.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "Usage: parity return --db DB --year YEAR --out DIR [--org CODE]\n"
+	        "                     [--suppress N] [--disclosure threshold|nhs-digital]\n"
+	        "\n"
+	        "Compute the WRES and WDES return for the financial year YEAR\n"
+	        "(2025/26) and write the workbooks DIR/wres-2025-26.xlsx and\n"
+	        "DIR/wdes-2025-26.xlsx (the national template's sections, numbers as\n"
+	        "numeric cells, definitions and data quality, cells for the narrative)\n"
+	        "and DIR/return.csv (standard, indicator, organisation, group,\n"
+	        "numerator, denominator, value, ci_low, ci_high, suppressed):\n"
+	        "  WRES 1, WDES 1   each pay band and cluster, non-clinical and clinical,\n"
+	        "                   against the whole workforce (each organisation's\n"
+	        "                   latest workforce snapshot in the year, bank left out)\n"
+	        "  WRES 9, WDES 10  the board, voting and non-voting, executive and\n"
+	        "                   non-executive, against the workforce, in percentage\n"
+	        "                   points (from kind board)\n"
+	        "  WRES 2-4, WDES 2-3  the relative likelihoods, as 'parity report'\n"
+	        "                   publishes them\n"
+	        "  WRES 5-8, WDES 4-9  the NHS Staff Survey by group (kind survey):\n"
+	        "                   percentages or means, the difference between the\n"
+	        "                   groups with its interval, and the trend\n"
+	        "  Model Employer   BME staff at each band against the workforce's\n"
+	        "                   share, the shortfall and the appointments a year\n"
+	        "                   that close it by --target-year\n"
+	        "Small counts are hidden by the same disclosure gate as the report.\n"
+	        "\n"
+	        "Options:\n"
+	        "  --db DB               the database (required)\n"
+	        "  --year YEAR           financial year, e.g. 2025/26 (required)\n"
+	        "  --out DIR             output folder (required; created if missing)\n"
+	        "  --org CODE            one organisation only\n"
+	        "  --suppress N          show counts from 1 to N-1 as \"<N\" and hide\n"
+	        "                        the counts that would give them away (default\n"
+	        "                        5; 0 turns suppression off)\n"
+	        "  --disclosure P        threshold (default) or nhs-digital (1 to 7\n"
+	        "                        shown *, others rounded to the nearest 5)\n"
+	        "  --target-year YEAR    the Model Employer's target: BME staff at each\n"
+	        "                        band in the workforce's share by YEAR\n"
+	        "                        (default 2028)\n"
+	        "  -h, --help            show this help\n"
+	        "\n"
+	        "Exit status: 0 written; 64 bad arguments; 65 no workforce snapshot in\n"
+	        "the year; 66 no such database; 74 I/O or database error.\n");
+}
+
+enum { OPT_DISCLOSURE = 0x200, OPT_TARGET_YEAR };
+
+/* The year's relative likelihoods (WRES 2-4, WDES 2-3) and their published
+ * set, as `parity report` for the same year and organisation builds it. 0
+ * with *results and *ratios, or 0 with both NULL and a note printed when the
+ * year has no such data; a negative error otherwise. */
+static int year_ratios(parity_results **results, parity_published **ratios,
+                       parity_store *store, const char *year, const char *org,
+                       int policy, unsigned suppress, const char *command)
+{
+	parity_analyse_options options;
+	parity_analyse_options_default(&options);
+	options.period = year;
+	options.organisation = org;
+	*results = NULL;
+	*ratios = NULL;
+	int rc = parity_analyse_run(results, store, &options);
+	if (rc == PARITY_EDATA) {
+		fprintf(stderr, "parity %s: note: no relative likelihoods (WRES 2-4, WDES "
+		        "2-3) for %s: %s\n", command, year, parity_error_last());
+		parity_error_clear();
+		return 0;
+	}
+	if (!rc)
+		rc = parity_publish_build(ratios, *results, (parity_disclosure)policy, suppress);
+	if (rc) {
+		parity_results_free(*results);
+		*results = NULL;
+	}
+	return rc;
+}
+
+int cli_write_return(const char *command, parity_store *store, const char *year,
+                     const char *org, int policy, unsigned suppress, int target_year,
+                     const char *out_dir)
+{
+	parity_return *ret = NULL;
+	parity_return_published *pub = NULL;
+	parity_results *results = NULL;
+	parity_published *ratios = NULL;
+	char path[4096], label[24];
+	int status = 0;
+	int rc = parity_return_compute(&ret, store, year, org, target_year);
+	if (rc) {
+		status = rc == PARITY_EUSAGE ? cli_usage_error(command, "%s",
+		                                                parity_error_last())
+		                             : cli_fail(command, rc);
+		goto done;
+	}
+	if ((rc = parity_return_publish(&pub, ret, (parity_disclosure)policy, suppress)) ||
+	    (rc = year_ratios(&results, &ratios, store, ret->year, org, policy, suppress,
+	                      command))) {
+		status = cli_fail(command, rc);
+		goto done;
+	}
+	if (mkdir(out_dir, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "parity %s: %s: cannot create the folder: %s\n", command,
+		        out_dir, strerror(errno));
+		status = EX_CANTCREAT;
+		goto done;
+	}
+	snprintf(path, sizeof path, "%s/return.csv", out_dir);
+	if ((rc = parity_return_write_csv(pub, ratios, path))) {
+		status = cli_fail(command, rc);
+		goto done;
+	}
+	size_t printed, primary, secondary;
+	parity_return_publish_summary(pub, &printed, &primary, &secondary);
+	printf("Return %s: %zu organisation%s (%zu with board data), workforce snapshot "
+	       "%s, %zu bank staff left out\n", ret->year, ret->organisations,
+	       ret->organisations == 1 ? "" : "s", ret->boards, ret->snapshot,
+	       (size_t)ret->bank_excluded);
+	printf("  NHS Staff Survey %d: %zu organisation%s with results; Model Employer "
+	       "target %d\n", ret->survey_year, ret->surveys, ret->surveys == 1 ? "" : "s",
+	       ret->target_year);
+	printf("  %zu figures; %zu counts printed, %zu hidden as small, %zu hidden "
+	       "besides\n", ret->row_count, printed, primary, secondary);
+	printf("  wrote %s\n", path);
+	/* "2025/26" -> "2025-26" for the file names. */
+	snprintf(label, sizeof label, "%s", ret->year);
+	for (char *p = label; *p; p++)
+		if (*p == '/')
+			*p = '-';
+	static const char *const standards[2] = {"WRES", "WDES"};
+	for (int k = 0; k < 2; k++) {
+		snprintf(path, sizeof path, "%s/%s-%s.xlsx", out_dir, k ? "wdes" : "wres", label);
+		if ((rc = parity_return_write_workbook(pub, ratios, standards[k], path))) {
+			status = cli_fail(command, rc);
+			goto done;
+		}
+		printf("  wrote %s\n", path);
+	}
+done:
+	parity_return_published_free(pub);
+	parity_return_free(ret);
+	parity_publish_free(ratios);
+	parity_results_free(results);
+	return status;
+}
+
+int cmd_return(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"year", required_argument, NULL, 'y'},
+		{"out", required_argument, NULL, 'o'},
+		{"org", required_argument, NULL, 'g'},
+		{"suppress", required_argument, NULL, 's'},
+		{"disclosure", required_argument, NULL, OPT_DISCLOSURE},
+		{"target-year", required_argument, NULL, OPT_TARGET_YEAR},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *db_path = NULL, *year = NULL, *out_dir = NULL, *org = NULL;
+	uint64_t suppress = 5;
+	int policy = PARITY_DISCLOSURE_THRESHOLD, c, target_year = 0;
+	uint64_t target = 0;
+
+	optind = 0;
+	while ((c = cli_getopt("return", argc, argv, "d:y:o:g:s:h", longopts)) != -1) {
+		switch (c) {
+		case 'd': db_path = optarg; break;
+		case 'y': year = optarg; break;
+		case 'o': out_dir = optarg; break;
+		case 'g': org = optarg; break;
+		case 's':
+			if (cli_parse_u64(optarg, &suppress) || suppress > 1000)
+				return cli_usage_error("return", "--suppress '%s': give a whole "
+				                       "number from 0 to 1000", optarg);
+			break;
+		case OPT_DISCLOSURE:
+			if ((policy = parity_disclosure_parse(optarg)) < 0)
+				return cli_usage_error("return", "--disclosure '%s': use threshold "
+				                       "or nhs-digital", optarg);
+			break;
+		case OPT_TARGET_YEAR:
+			if (cli_parse_u64(optarg, &target) || target < 2000 || target > 2199)
+				return cli_usage_error("return", "--target-year '%s': give a year "
+				                       "such as 2028", optarg);
+			target_year = (int)target;
+			break;
+		case 'h': usage(stdout); return 0;
+		default: return EX_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("return", "unexpected argument '%s'", argv[optind]);
+	if (!db_path || !year || !out_dir)
+		return cli_usage_error("return", "--db DB, --year YEAR and --out DIR are "
+		                       "required");
+	parity_period check;
+	if (parity_period_parse(&check, year))
+		return cli_usage_error("return", "--year: %s", parity_error_last());
+
+	parity_store *store = NULL;
+	int rc = parity_store_open(&store, db_path, 0);
+	if (rc)
+		return cli_fail("return", rc);
+	int status = cli_write_return("return", store, year, org, policy,
+	                              (unsigned)suppress, target_year, out_dir);
+	parity_store_close(store);
+	return status;
+}
