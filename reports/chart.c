@@ -743,8 +743,18 @@ int chart_ratio_write(const char *path, parity_chart_format format,
                       const chart_ratio_item *items, size_t count)
 {
 	ratio_chart chart = {style, items, count};
+	chart_alt alt;
+	chart_ratio_alt(&alt, style, items, count);
 	return chart_write_file(path, format, width, ratio_measure, ratio_paint,
-	                        &chart);
+	                        &chart, &alt);
+}
+
+char *chart_ratio_svg(double width, const chart_ratio_style *style,
+                      const chart_ratio_item *items, size_t count,
+                      const chart_alt *alt, const char *id)
+{
+	ratio_chart chart = {style, items, count};
+	return chart_svg_string(width, ratio_measure, ratio_paint, &chart, alt, id);
 }
 
 void chart_format_homogeneity(char *buf, size_t size, double q, int df,

@@ -732,6 +732,16 @@ int chart_funnel_write(const char *path, parity_chart_format format,
 		return parity_error_set(PARITY_EUSAGE,
 		                        "chart: the style and data are required");
 	funnel_chart chart = {style, funnel};
+	chart_alt alt;
+	chart_funnel_alt(&alt, style, funnel);
 	return chart_write_file(path, format, width, funnel_measure,
-	                        funnel_paint, &chart);
+	                        funnel_paint, &chart, &alt);
+}
+
+char *chart_funnel_svg(double width, const chart_funnel_style *style,
+                       const chart_funnel *funnel, const chart_alt *alt,
+                       const char *id)
+{
+	funnel_chart chart = {style, funnel};
+	return chart_svg_string(width, funnel_measure, funnel_paint, &chart, alt, id);
 }

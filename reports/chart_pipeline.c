@@ -24,7 +24,7 @@ enum { SYM_FEW, SYM_NONE };
  * helps the eye follow a group from stage to stage. */
 static const draw_colour group_colours[] = {
 	DRAW_BLUE, DRAW_ORANGE, DRAW_GREEN, DRAW_VERMILLION, DRAW_PURPLE,
-	DRAW_SKY_BLUE,
+	DRAW_YELLOW,
 };
 
 static const char *const default_stages[CHART_PIPELINE_STAGES] = {
@@ -356,6 +356,49 @@ int chart_pipeline_write(const char *path, parity_chart_format format,
 		return parity_error_set(PARITY_EUSAGE,
 		                        "chart: the style and data are required");
 	pipeline_chart chart = {style, groups, count};
+	chart_alt alt;
+	chart_pipeline_alt(&alt, style, groups, count);
 	return chart_write_file(path, format, width, pipeline_measure,
-	                        pipeline_paint, &chart);
+	                        pipeline_paint, &chart, &alt);
+}
+
+void chart_pipeline_alt(chart_alt *out, const chart_pipeline_style *style,
+                        const chart_pipeline_group *groups, size_t count)
+{
+	const char *title = style->title ? style->title : "the pipeline";
+	char text[96];
+	size_t len;
+
+	snprintf(out->title, sizeof out->title, "%s", title);
+	snprintf(out->desc, sizeof out->desc, "Bar chart of %s, one bar per group "
+	         "at each stage", title);
+	for (int k = 0; k < stage_total(style); k++) {
+		const char *stage = style->stage_labels[k] ? style->stage_labels[k]
+		                    : k < CHART_PIPELINE_STAGES ? default_stages[k] : "";
+		len = strlen(out->desc);
+		snprintf(out->desc + len, sizeof out->desc - len, "; %s:", stage);
+		for (size_t i = 0; i < count; i++) {
+			uint64_t sx, sn;
+			stage_counts(&sx, &sn, &groups[i], i, k, style);
+			if (sn == 0)
+				snprintf(text, sizeof text, "%s", empty_text(k, style));
+			else
+				bar_text(text, sizeof text, sx, sn, style->show_counts);
+			len = strlen(out->desc);
+			snprintf(out->desc + len, sizeof out->desc - len, "%s %s %s%s",
+			         i ? "," : "", groups[i].label ? groups[i].label : "", text,
+			         sn && sn < style->few_cases ? " (too few cases)" : "");
+		}
+	}
+	len = strlen(out->desc);
+	snprintf(out->desc + len, sizeof out->desc - len, ".");
+}
+
+char *chart_pipeline_svg(double width, const chart_pipeline_style *style,
+                         const chart_pipeline_group *groups, size_t count,
+                         const chart_alt *alt, const char *id)
+{
+	pipeline_chart chart = {style, groups, count};
+	return chart_svg_string(width, pipeline_measure, pipeline_paint, &chart,
+	                        alt, id);
 }

@@ -16,22 +16,27 @@
 
 static const uint32_t palette[DRAW_COLOUR_COUNT] = {
 	[DRAW_BLACK] = 0x000000,
-	[DRAW_ORANGE] = 0xE69F00,
-	[DRAW_SKY_BLUE] = 0x56B4E9,
-	[DRAW_GREEN] = 0x009E73,
-	[DRAW_YELLOW] = 0xF0E442,
+	[DRAW_ORANGE] = 0xB26B00,     /* Okabe-Ito 0xE69F00, darkened */
+	[DRAW_SKY_BLUE] = 0x56B4E9,   /* a tint only */
+	[DRAW_GREEN] = 0x008560,      /* 0x009E73, darkened */
+	[DRAW_YELLOW] = 0x857700,     /* 0xF0E442, darkened to olive */
 	[DRAW_BLUE] = 0x0072B2,
-	[DRAW_VERMILLION] = 0xD55E00,
-	[DRAW_PURPLE] = 0xCC79A7,
+	[DRAW_VERMILLION] = 0xC04F00, /* 0xD55E00, darkened */
+	[DRAW_PURPLE] = 0xA8578A,     /* 0xCC79A7, darkened */
 	[DRAW_GREY] = 0x505050,
 	[DRAW_MID_GREY] = 0xB0B0B0,
 	[DRAW_PALE_GREY] = 0xF0F0F0,
 	[DRAW_WHITE] = 0xFFFFFF,
 };
 
+uint32_t draw_colour_rgb(draw_colour c)
+{
+	return palette[c < DRAW_COLOUR_COUNT ? c : DRAW_BLACK];
+}
+
 void draw_colour_set_alpha(cairo_t *cr, draw_colour c, double alpha)
 {
-	uint32_t rgb = palette[c < DRAW_COLOUR_COUNT ? c : DRAW_BLACK];
+	uint32_t rgb = draw_colour_rgb(c);
 	cairo_set_source_rgba(cr, (double)((rgb >> 16) & 0xFF) / 255.0,
 	                      (double)((rgb >> 8) & 0xFF) / 255.0,
 	                      (double)(rgb & 0xFF) / 255.0, alpha);
@@ -188,6 +193,91 @@ void draw_text_size(double *out_width, double *out_height, cairo_t *cr,
 		*out_height = size[1];
 }
 
+static const cairo_user_data_key_t capture_key;
+
+void draw_text_capture(cairo_t *cr, void *svg)
+{
+	cairo_set_user_data(cr, &capture_key, svg, NULL);
+}
+
+/* Append `text` (`length` bytes) to `svg`, escaped for XML. */
+static void svg_escape(GString *svg, const char *text, gssize length)
+{
+	char *escaped = g_markup_escape_text(text, length);
+	g_string_append(svg, escaped);
+	g_free(escaped);
+}
+
+/* The colour of a run: its markup foreground, else the cairo source. */
+static void run_colour(char out[8], cairo_t *cr, const PangoItem *item)
+{
+	double r = 0, g = 0, b = 0, a = 1;
+	for (GSList *l = item->analysis.extra_attrs; l; l = l->next) {
+		const PangoAttribute *attr = l->data;
+		if (attr->klass->type == PANGO_ATTR_FOREGROUND) {
+			const PangoColor *c = &((const PangoAttrColor *)attr)->color;
+			snprintf(out, 8, "#%02x%02x%02x", c->red >> 8, c->green >> 8,
+			         c->blue >> 8);
+			return;
+		}
+	}
+	if (cairo_pattern_get_rgba(cairo_get_source(cr), &r, &g, &b, &a) !=
+	    CAIRO_STATUS_SUCCESS)
+		r = g = b = 0;
+	snprintf(out, 8, "#%02x%02x%02x", (unsigned)lround(r * 255),
+	         (unsigned)lround(g * 255), (unsigned)lround(b * 255));
+}
+
+/*
+ * Write `layout`, whose top-left corner is at (x, y) in user space, to
+ * `svg` as <text> elements: one per run, at the run's own position, so a
+ * viewer whose font measures a little differently still starts each run
+ * where pango put it. An ellipsized run is written as the ellipsis.
+ */
+static void svg_layout(GString *svg, cairo_t *cr, double x, double y,
+                       draw_font font, PangoLayout *layout)
+{
+	cairo_matrix_t m;
+	cairo_get_matrix(cr, &m);
+	const char *text = pango_layout_get_text(layout);
+	int ellipsized = pango_layout_is_ellipsized(layout);
+	double size = font.size < DRAW_MIN_FONT_PT ? DRAW_MIN_FONT_PT : font.size;
+	g_string_append_printf(svg, "<g transform=\"matrix(%.4g %.4g %.4g %.4g "
+	                       "%.6g %.6g)\" font-family=\"DejaVu Sans%s, "
+	                       "Verdana, sans-serif\" font-size=\"%.3g\">",
+	                       m.xx, m.yx, m.xy, m.yy, m.x0, m.y0,
+	                       font.condensed ? " Condensed" : "", size);
+	PangoLayoutIter *iter = pango_layout_get_iter(layout);
+	do {
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(iter);
+		if (!run)
+			continue;
+		const PangoItem *item = run->item;
+		PangoRectangle rect;
+		pango_layout_iter_get_run_extents(iter, NULL, &rect);
+		double base = (double)pango_layout_iter_get_baseline(iter) / PANGO_SCALE;
+		PangoFontDescription *desc = pango_font_describe(item->analysis.font);
+		int bold = pango_font_description_get_weight(desc) >= PANGO_WEIGHT_SEMIBOLD;
+		int italic = pango_font_description_get_style(desc) != PANGO_STYLE_NORMAL;
+		pango_font_description_free(desc);
+		char colour[8];
+		run_colour(colour, cr, item);
+		g_string_append_printf(svg, "<text x=\"%.2f\" y=\"%.2f\" fill=\"%s\"%s%s "
+		                       "xml:space=\"preserve\">",
+		                       x + (double)rect.x / PANGO_SCALE, y + base, colour,
+		                       bold ? " font-weight=\"bold\"" : "",
+		                       italic ? " font-style=\"italic\"" : "");
+		if (ellipsized && run->glyphs->num_glyphs == 1 &&
+		    g_utf8_strlen(text + item->offset, item->length) > 1)
+			g_string_append(svg, "\u2026");
+		else
+			svg_escape(svg, text + item->offset, item->length);
+		g_string_append(svg, "</text>");
+	} while (pango_layout_iter_next_run(iter));
+	pango_layout_iter_free(iter);
+	g_string_append(svg, "</g>\n");
+}
+
 double draw_text(cairo_t *cr, double x, double y, double width,
                  draw_font font, unsigned flags, const char *text)
 {
@@ -203,8 +293,13 @@ double draw_text(cairo_t *cr, double x, double y, double width,
 		else if (flags & DRAW_ALIGN_RIGHT)
 			x -= w;
 	}
-	cairo_move_to(cr, x, y);
-	pango_cairo_show_layout(cr, layout);
+	GString *svg = cairo_get_user_data(cr, &capture_key);
+	if (svg) {
+		svg_layout(svg, cr, x, y, font, layout);
+	} else {
+		cairo_move_to(cr, x, y);
+		pango_cairo_show_layout(cr, layout);
+	}
 	cairo_new_path(cr);
 	g_object_unref(layout);
 	return h;

@@ -23,23 +23,32 @@
 
 #define DRAW_FONT_FAMILY "DejaVu Sans"
 
-/* The Okabe-Ito palette (Okabe & Ito 2008; Wong, Nat Methods 2011;8:441),
- * distinguishable with the common colour-vision deficiencies, plus greys. */
+/* The Okabe-Ito hues (Okabe & Ito 2008; Wong, Nat Methods 2011;8:441),
+ * distinguishable with the common colour-vision deficiencies, plus greys.
+ * Every colour that carries meaning (marks, lines, bars) is darkened from
+ * the published swatch until it has at least 3:1 contrast against white
+ * and the pale grey panels (WCAG 2.2, 1.4.11); text colours reach 4.5:1
+ * (1.4.3). Sky blue, mid grey and pale grey are tints for background bands,
+ * ribbons, rules and stripes only: nothing is told by them alone.
+ * tests/reports/test_palette.c checks each ratio. */
 typedef enum draw_colour {
 	DRAW_BLACK = 0,
-	DRAW_ORANGE,
-	DRAW_SKY_BLUE,
-	DRAW_GREEN,
-	DRAW_YELLOW,
+	DRAW_ORANGE,     /* darkened: 0xB26B00 */
+	DRAW_SKY_BLUE,   /* tint only (bands, ribbons), drawn translucent */
+	DRAW_GREEN,      /* darkened: 0x008560 */
+	DRAW_YELLOW,     /* darkened to olive: 0x857700 */
 	DRAW_BLUE,
-	DRAW_VERMILLION,
-	DRAW_PURPLE,
+	DRAW_VERMILLION, /* darkened: 0xC04F00 */
+	DRAW_PURPLE,     /* darkened: 0xA8578A */
 	DRAW_GREY,       /* secondary text */
 	DRAW_MID_GREY,   /* rules, gridlines */
 	DRAW_PALE_GREY,  /* stripes, panels */
 	DRAW_WHITE,
 	DRAW_COLOUR_COUNT
 } draw_colour;
+
+/* Palette colour `c` as 0xRRGGBB (black for a value out of range). */
+uint32_t draw_colour_rgb(draw_colour c);
 
 /* Set the cairo source to palette colour `c` (opaque, or with `alpha`). */
 void draw_colour_set(cairo_t *cr, draw_colour c);
@@ -82,6 +91,15 @@ double draw_text(cairo_t *cr, double x, double y, double width,
 void draw_text_size(double *out_width, double *out_height, cairo_t *cr,
                     double width, draw_font font, unsigned flags,
                     const char *text);
+
+/*
+ * Text as text, for SVG: while `svg` (a GString, borrowed) is attached to
+ * `cr`, draw_text draws no glyphs but appends one SVG <text> element per
+ * run of each line to `svg`, placed with the context's transform and
+ * coloured with its source, so that a chart written as SVG keeps its words
+ * selectable and readable by assistive technology. NULL detaches.
+ */
+void draw_text_capture(cairo_t *cr, void *svg);
 
 /* Height of one line of `font`, in points. */
 double draw_line_height(cairo_t *cr, draw_font font);

@@ -21,7 +21,7 @@ static const char *status_words(draw_colour *colour, const report *rep,
                                 const parity_result_row *row)
 {
 	const parity_ratio *r = &row->ratio;
-	*colour = DRAW_MID_GREY;
+	*colour = DRAW_GREY;
 	if (report_hidden(rep, row))
 		return "Not shown: counts too small to publish";
 	if (!r->estimable)
