@@ -366,6 +366,15 @@ void chart_pipeline_draw(cairo_t *cr, double x, double y, double width,
                          const chart_pipeline_style *style,
                          const chart_pipeline_group *groups, size_t count);
 
+/* The number of stages, stage k's label, and the label of group i's bar
+ * at stage k ("23.4%", "no applications", "12.5% (too few cases)") as the
+ * chart prints them. */
+int chart_pipeline_stage_count(const chart_pipeline_style *style);
+const char *chart_pipeline_stage_label(const chart_pipeline_style *style, int k);
+void chart_pipeline_bar_label(char *buf, size_t size,
+                              const chart_pipeline_style *style,
+                              const chart_pipeline_group *groups, size_t i, int k);
+
 /* Title and description of the pipeline chart (each stage's percentages
  * as the bars label them); its inline SVG (as chart_ratio_svg). */
 void chart_pipeline_alt(chart_alt *out, const chart_pipeline_style *style,

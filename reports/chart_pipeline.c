@@ -362,6 +362,35 @@ int chart_pipeline_write(const char *path, parity_chart_format format,
 	                        pipeline_paint, &chart, &alt);
 }
 
+int chart_pipeline_stage_count(const chart_pipeline_style *style)
+{
+	return stage_total(style);
+}
+
+const char *chart_pipeline_stage_label(const chart_pipeline_style *style, int k)
+{
+	if (style->stage_labels[k])
+		return style->stage_labels[k];
+	return k < CHART_PIPELINE_STAGES ? default_stages[k] : "";
+}
+
+void chart_pipeline_bar_label(char *buf, size_t size,
+                              const chart_pipeline_style *style,
+                              const chart_pipeline_group *groups, size_t i, int k)
+{
+	uint64_t sx, sn;
+	stage_counts(&sx, &sn, &groups[i], i, k, style);
+	if (sn == 0) {
+		snprintf(buf, size, "%s", empty_text(k, style));
+		return;
+	}
+	bar_text(buf, size, sx, sn, style->show_counts);
+	if (sn < style->few_cases) {
+		size_t len = strlen(buf);
+		snprintf(buf + len, size - len, " (too few cases)");
+	}
+}
+
 void chart_pipeline_alt(chart_alt *out, const chart_pipeline_style *style,
                         const chart_pipeline_group *groups, size_t count)
 {
@@ -373,21 +402,14 @@ void chart_pipeline_alt(chart_alt *out, const chart_pipeline_style *style,
 	snprintf(out->desc, sizeof out->desc, "Bar chart of %s, one bar per group "
 	         "at each stage", title);
 	for (int k = 0; k < stage_total(style); k++) {
-		const char *stage = style->stage_labels[k] ? style->stage_labels[k]
-		                    : k < CHART_PIPELINE_STAGES ? default_stages[k] : "";
 		len = strlen(out->desc);
-		snprintf(out->desc + len, sizeof out->desc - len, "; %s:", stage);
+		snprintf(out->desc + len, sizeof out->desc - len, "; %s:",
+		         chart_pipeline_stage_label(style, k));
 		for (size_t i = 0; i < count; i++) {
-			uint64_t sx, sn;
-			stage_counts(&sx, &sn, &groups[i], i, k, style);
-			if (sn == 0)
-				snprintf(text, sizeof text, "%s", empty_text(k, style));
-			else
-				bar_text(text, sizeof text, sx, sn, style->show_counts);
+			chart_pipeline_bar_label(text, sizeof text, style, groups, i, k);
 			len = strlen(out->desc);
-			snprintf(out->desc + len, sizeof out->desc - len, "%s %s %s%s",
-			         i ? "," : "", groups[i].label ? groups[i].label : "", text,
-			         sn && sn < style->few_cases ? " (too few cases)" : "");
+			snprintf(out->desc + len, sizeof out->desc - len, "%s %s %s",
+			         i ? "," : "", groups[i].label ? groups[i].label : "", text);
 		}
 	}
 	len = strlen(out->desc);

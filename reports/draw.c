@@ -5,6 +5,8 @@
  */
 #include "draw.h"
 
+#include "html.h"
+
 #include "parity/common.h"
 #include "util/util.h"
 
@@ -455,8 +457,9 @@ void draw_doc_need(draw_doc *doc, double height)
 		draw_doc_new_page(doc);
 }
 
-void draw_doc_text(draw_doc *doc, draw_font font, unsigned flags,
-                   draw_colour colour, const char *text)
+/* A block of text at the cursor, full width, drawn only. */
+static void doc_block(draw_doc *doc, draw_font font, unsigned flags,
+                      draw_colour colour, const char *text)
 {
 	double width = doc->right - doc->left;
 	double h = 0;
@@ -467,6 +470,19 @@ void draw_doc_text(draw_doc *doc, draw_font font, unsigned flags,
 	draw_colour_set(doc->cr, DRAW_BLACK);
 }
 
+void draw_doc_text(draw_doc *doc, draw_font font, unsigned flags,
+                   draw_colour colour, const char *text)
+{
+	html_text(doc->html, (flags & DRAW_MARKUP) != 0, colour == DRAW_GREY, text);
+	doc_block(doc, font, flags, colour, text);
+}
+
+void draw_doc_title(draw_doc *doc, draw_font font, const char *text)
+{
+	html_heading(doc->html, 1, text);
+	doc_block(doc, font, 0, DRAW_BLACK, text);
+}
+
 void draw_doc_heading(draw_doc *doc, double size, const char *text)
 {
 	draw_font font = {size, 1, 0, 0};
@@ -474,7 +490,9 @@ void draw_doc_heading(draw_doc *doc, double size, const char *text)
 	draw_text_size(NULL, &h, doc->cr, doc->right - doc->left, font, 0, text);
 	/* Keep a heading with at least a few lines of what follows it. */
 	draw_doc_need(doc, h + 60);
-	draw_doc_text(doc, font, 0, DRAW_BLACK, text);
+	/* Parts are set at 15 points, their sections smaller. */
+	html_heading(doc->html, size >= 14 ? 2 : 3, text);
+	doc_block(doc, font, 0, DRAW_BLACK, text);
 	doc->y += size * 0.4;
 }
 
@@ -620,6 +638,7 @@ static void draw_headings(draw_doc *doc, const draw_table *t)
 void draw_doc_table(draw_doc *doc, const draw_table *t)
 {
 	cairo_t *cr = doc->cr;
+	html_table(doc->html, NULL, t);
 	double row_h = draw_line_height(cr, t->font) + 4;
 	double head_h = headings_height(cr, t, NULL);
 	double width = columns_width(t, 0, t->column_count);

@@ -139,6 +139,8 @@ typedef struct draw_doc {
 	const char *header_left;  /* borrowed: document title */
 	const char *header_right; /* borrowed: organisation and period */
 	const char *footer_left;  /* borrowed: producer line */
+	struct html_doc *html;    /* borrowed: the HTML page gathering the same
+	                             blocks (html.h), or NULL */
 } draw_doc;
 
 /* Start laying out on `cr` (A4, standard margins). `pages_total` is the
@@ -165,6 +167,8 @@ double draw_doc_page_space(const draw_doc *doc);
 void draw_doc_text(draw_doc *doc, draw_font font, unsigned flags,
                    draw_colour colour, const char *text);
 void draw_doc_heading(draw_doc *doc, double size, const char *text);
+/* The document's title (the one level-1 heading), set in `font`. */
+void draw_doc_title(draw_doc *doc, draw_font font, const char *text);
 void draw_doc_gap(draw_doc *doc, double height);
 
 /* ---- tables --------------------------------------------------------------*/

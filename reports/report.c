@@ -6,6 +6,7 @@
 #include "parity/report.h"
 
 #include "parity/common.h"
+#include "html.h"
 #include "report_internal.h"
 #include "util/util.h"
 
@@ -17,6 +18,7 @@
 #include <time.h>
 
 #define REPORT_FILE "board-report.pdf"
+#define HTML_FILE "board-report.html"
 #define TABLES_FILE "report-tables.csv"
 #define CHART_WIDTH (DRAW_A4_WIDTH - 84)
 
@@ -70,11 +72,12 @@ static int report_init(report *rep, const parity_results *results,
 
 /*
  * Lay the report out on a PDF surface that writes to `out` (or, when `out`
- * is NULL, on a recording surface, to count pages). *pages receives the
- * page count. Returns the final cairo status.
+ * is NULL, on a recording surface, to count pages), gathering the same
+ * blocks into `html` when it is not NULL. *pages receives the page count.
+ * Returns the final cairo status.
  */
 static cairo_status_t render_pdf(int *pages, const report *rep,
-                                 draw_output *out,
+                                 draw_output *out, html_doc *html,
                                  int pages_total)
 {
 	/* Counting needs only the layout: a recording surface takes the
@@ -105,6 +108,7 @@ static cairo_status_t render_pdf(int *pages, const report *rep,
 	draw_doc doc;
 	draw_doc_init(&doc, cr, pages_total, rep->title, rep->header_right,
 	              rep->footer);
+	doc.html = html;
 	report_render(&doc, rep);
 	*pages = doc.page;
 
@@ -117,12 +121,13 @@ static cairo_status_t render_pdf(int *pages, const report *rep,
 	return status;
 }
 
-/* Write the PDF to `path`: a counting pass, then the real one. */
-static int write_pdf(const report *rep, const char *path)
+/* Write the PDF to `path`: a counting pass, then the real one, which
+ * also gathers the HTML page into `html` (when not NULL). */
+static int write_pdf(const report *rep, const char *path, html_doc *html)
 {
 	draw_output out;
 	int pages = 0, pages_again = 0;
-	cairo_status_t status = render_pdf(&pages, rep, NULL, 0);
+	cairo_status_t status = render_pdf(&pages, rep, NULL, NULL, 0);
 	if (draw_memory_failed() || status == CAIRO_STATUS_NO_MEMORY)
 		return parity_error_set(PARITY_ENOMEM, "%s: out of memory while drawing",
 		                        path);
@@ -132,7 +137,7 @@ static int write_pdf(const report *rep, const char *path)
 	int rc = draw_output_open(&out, path);
 	if (rc)
 		return rc;
-	status = render_pdf(&pages_again, rep, &out, pages);
+	status = render_pdf(&pages_again, rep, &out, html, pages);
 	if (status == CAIRO_STATUS_SUCCESS && !draw_memory_failed() &&
 	    pages_again != pages) {
 		draw_output_close(&out, CAIRO_STATUS_INVALID_STATUS);
@@ -275,6 +280,7 @@ int parity_report_write(const parity_results *results,
 {
 	report rep;
 	char path[4096];
+	html_doc *html = NULL;
 	int rc;
 
 	if (!results || !out_dir || !*out_dir)
@@ -290,7 +296,16 @@ int parity_report_write(const parity_results *results,
 	rc = util_path_join(path, sizeof path, out_dir, REPORT_FILE);
 	if (rc)
 		goto done;
-	rc = write_pdf(&rep, path);
+	html = html_doc_new();
+	if (!html) {
+		rc = parity_error_set(PARITY_ENOMEM, "report: out of memory");
+		goto done;
+	}
+	rc = write_pdf(&rep, path, html);
+	if (!rc)
+		rc = util_path_join(path, sizeof path, out_dir, HTML_FILE);
+	if (!rc)
+		rc = html_doc_write(html, path, rep.title, rep.footer);
 	for (size_t i = 0; !rc && i < rep.ind_count; i++)
 		rc = write_charts(&rep, &rep.ind[i], out_dir);
 	if (!rc)
@@ -301,6 +316,7 @@ int parity_report_write(const parity_results *results,
 		rc = parity_error_set(PARITY_ENOMEM, "%s: out of memory while drawing the "
 		                      "report", out_dir);
 done:
+	html_doc_free(html);
 	report_model_free(&rep);
 	return rc;
 }

@@ -256,6 +256,8 @@ static void characteristic_panels(draw_doc *doc, const report *rep,
 		height = fmax(height, chart_ratio_height(doc->cr, k ? plot : first,
 		                                         st, it, count));
 	}
+	for (size_t k = 0; k < panels; k++)
+		report_html_ratio(doc, &styles[k], &items[k * count], count, heads[k]);
 	draw_doc_need(doc, height);
 	/* Right to left, so that the labels' panel, drawn last, lays the
 	 * characteristics' headings over the rows of the others. */
@@ -456,6 +458,8 @@ void report_render_organisations(draw_doc *doc, const report *rep)
 				h = fmax(h, chart_funnel_height(doc->cr, width, &styles[i],
 				                                &funnels[i].funnel));
 			draw_doc_need(doc, h);
+			for (size_t i = 0; i < held; i++)
+				report_html_funnel(doc, &styles[i], &funnels[i].funnel);
 			for (size_t i = 0; i < held; i++) {
 				chart_funnel_draw(doc->cr, doc->left + (double)i * (width + gap),
 				                  doc->y, width, &styles[i], &funnels[i].funnel);
@@ -723,6 +727,7 @@ static void pipeline(draw_doc *doc, const report *rep)
 		report_short_name(name, sizeof name, ind->info->code);
 		report_paragraph(doc, report_small, DRAW_BLACK, "<b>Shortlisting.</b> %s "
 		                 "<b>Appointment (%s).</b> %s", words, name, appointed);
+		report_html_pipeline(doc, &style, groups, 2);
 		draw_doc_need(doc, h);
 		chart_pipeline_draw(doc->cr, doc->left, doc->y, width, &style, groups, 2);
 		doc->y += h + 8;

@@ -8,6 +8,8 @@
 #include "parity/common.h"
 #include "report_internal.h"
 
+#include "html.h"
+
 #include <glib.h>
 #include <math.h>
 #include <stdio.h>
@@ -142,6 +144,13 @@ static void summary_line(draw_doc *doc, const report *rep,
 	draw_colour_set(cr, DRAW_BLACK);
 	draw_text(cr, text_x, y, text_w, report_small, DRAW_MARKUP, text);
 	doc->y += height + 5;
+	if (doc->html) {
+		char *lead = g_markup_printf_escaped("<b>%s</b> (%s). ", ratio, ci);
+		char *both = g_strconcat(lead, text, NULL);
+		html_text(doc->html, 1, 0, both);
+		g_free(both);
+		g_free(lead);
+	}
 	g_free(text);
 }
 
@@ -238,7 +247,7 @@ void report_render_summary(draw_doc *doc, const report *rep)
 	char line[256];
 
 	draw_doc_new_page(doc);
-	draw_doc_text(doc, title, 0, DRAW_BLACK, rep->title);
+	draw_doc_title(doc, title, rep->title);
 	doc->y += 1;
 	snprintf(line, sizeof line, "%s \u00B7 %s \u00B7 summary for the board",
 	         rep->where, rep->period);

@@ -154,6 +154,7 @@ void report_render_stages(draw_doc *doc, const report *rep, const report_indicat
 	stage_chart(groups, counts, &style, rep, &set);
 	double width = doc->right - doc->left;
 	double h = chart_pipeline_height(doc->cr, width, &style, groups, 2);
+	report_html_pipeline(doc, &style, groups, 2);
 	draw_doc_need(doc, h);
 	chart_pipeline_draw(doc->cr, doc->left, doc->y, width, &style, groups, 2);
 	doc->y += h + 8;

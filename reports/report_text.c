@@ -8,6 +8,8 @@
 #include "parity/common.h"
 #include "report_internal.h"
 
+#include "html.h"
+
 #include <glib.h>
 #include <math.h>
 #include <stdarg.h>
@@ -270,6 +272,7 @@ void report_bullet(draw_doc *doc, draw_font font, const char *fmt, ...)
 	double width = doc->right - doc->left - indent;
 	draw_text_size(NULL, &h, doc->cr, width, font, DRAW_MARKUP, markup);
 	draw_doc_need(doc, h);
+	html_bullet(doc->html, markup);
 	draw_colour_set(doc->cr, DRAW_BLACK);
 	draw_text(doc->cr, doc->left + 2, doc->y, 0, font, 0, "\u2022");
 	doc->y += draw_text(doc->cr, doc->left + indent, doc->y, width, font,
@@ -368,6 +371,7 @@ void report_ratio_chart(draw_doc *doc, const chart_ratio_style *given,
 	double width = doc->right - doc->left;
 	if (count == 0)
 		return;
+	report_html_ratio(doc, given, items, count, NULL);
 	if (!(style.axis_low > 0))
 		chart_ratio_range(&style.axis_low, &style.axis_high, items, count);
 
@@ -467,6 +471,7 @@ void report_trend_place(draw_doc *doc, const chart_trend_style *style,
 {
 	double width = doc->right - doc->left;
 	double h = chart_trend_height(doc->cr, width, style, trend);
+	report_html_trend(doc, style, trend);
 	draw_doc_need(doc, h);
 	chart_trend_draw(doc->cr, doc->left, doc->y, width, style, trend);
 	doc->y += h + 8;

@@ -1,6 +1,6 @@
 /*
  * cmd_report.c: `parity report`: analyse a database (with mentoring
- * cohorts when given) and write the PDF board report with its charts,
+ * cohorts when given) and write the PDF board report, its HTML twin and its charts,
  * report-tables.csv and the results files.
  */
 #include "cli.h"
@@ -18,7 +18,10 @@ static void usage(FILE *out)
 	        "section per indicator (WRES 2, 3, 4, WDES 2, 3), breakdowns by\n"
 	        "characteristic, organisation, pay band and staff group, the mentoring\n"
 	        "cohorts, data quality, methods and the input files with their SHA-256.\n"
-	        "Beside it: each indicator's charts (PNG and SVG), report-tables.csv\n"
+	        "DIR/board-report.html says the same as one self-contained accessible\n"
+	        "web page (WCAG 2.2 AA; charts as inline SVG with a \"show the data\"\n"
+	        "table) for the trust's website.\n"
+	        "Beside them: each indicator's charts (PNG and SVG), report-tables.csv\n"
 	        "(the report's tables as printed, small counts suppressed: the file to\n"
 	        "publish) and the analysts' raw results.csv/json, trend.csv/json and\n"
 	        "cohorts.csv/json (unsuppressed: not for publication).\n"
