@@ -51,7 +51,7 @@ void chart_ratio_alt(chart_alt *out, const chart_ratio_style *style,
                      const chart_ratio_item *items, size_t count)
 {
 	const char *title = style && style->title ? style->title : "ratios";
-	size_t shown = 0, above = 0, below = 0, hidden = 0, none = 0;
+	size_t shown = 0, above = 0, below = 0, hidden = 0, none = 0, few = 0;
 	const chart_ratio_item *lo = NULL, *hi = NULL, *overall = NULL;
 	char a[24], b[24], words[64];
 
@@ -74,6 +74,7 @@ void chart_ratio_alt(chart_alt *out, const chart_ratio_style *style,
 			continue;
 		}
 		shown++;
+		few += it->low_count != 0;
 		above += it->ratio > CHART_BAND_HIGH;
 		below += it->ratio < CHART_BAND_LOW;
 		if (!lo || it->ratio < lo->ratio)
@@ -85,6 +86,10 @@ void chart_ratio_alt(chart_alt *out, const chart_ratio_style *style,
 	if (shown == 1)
 		add(out->desc, sizeof out->desc, "one ratio, %s (%s)",
 		    draw_format_ratio(a, sizeof a, lo->ratio), lo->label);
+	else if (shown > 1 && !strcmp(draw_format_ratio(a, sizeof a, lo->ratio),
+	                              draw_format_ratio(b, sizeof b, hi->ratio)))
+		add(out->desc, sizeof out->desc, "%s ratios, each %s",
+		    chart_count_words(shown), a);
 	else if (shown > 1)
 		add(out->desc, sizeof out->desc, "ratios from %s (%s) to %s (%s)",
 		    draw_format_ratio(a, sizeof a, lo->ratio), lo->label,
@@ -100,6 +105,9 @@ void chart_ratio_alt(chart_alt *out, const chart_ratio_style *style,
 			add(out->desc, sizeof out->desc, ", %s below it", words);
 		}
 	}
+	if (few)
+		add(out->desc, sizeof out->desc, "; %s with too few cases to draw a "
+		    "conclusion", few == shown ? "all" : chart_count_words(few));
 	if (overall) {
 		char interval[56];
 		add(out->desc, sizeof out->desc, "; %s %s, interval %s",

@@ -437,6 +437,7 @@ void draw_doc_new_page(draw_doc *doc)
 
 void draw_doc_finish(draw_doc *doc)
 {
+	draw_tags_close(doc);
 	if (doc->page > 0)
 		cairo_show_page(doc->cr);
 }
@@ -457,42 +458,55 @@ void draw_doc_need(draw_doc *doc, double height)
 		draw_doc_new_page(doc);
 }
 
-/* A block of text at the cursor, full width, drawn only. */
+/* A block of text at the cursor, full width, on a new page when it does
+ * not fit; tagged `tag` (a structure element, or NULL). */
 static void doc_block(draw_doc *doc, draw_font font, unsigned flags,
-                      draw_colour colour, const char *text)
+                      draw_colour colour, const char *text, const char *tag)
 {
 	double width = doc->right - doc->left;
 	double h = 0;
 	draw_text_size(NULL, &h, doc->cr, width, font, flags, text);
 	draw_doc_need(doc, h);
+	if (tag)
+		draw_tag_begin(doc, tag);
 	draw_colour_set(doc->cr, colour);
 	doc->y += draw_text(doc->cr, doc->left, doc->y, width, font, flags, text);
 	draw_colour_set(doc->cr, DRAW_BLACK);
+	if (tag)
+		draw_tag_end(doc, tag);
 }
 
 void draw_doc_text(draw_doc *doc, draw_font font, unsigned flags,
                    draw_colour colour, const char *text)
 {
 	html_text(doc->html, (flags & DRAW_MARKUP) != 0, colour == DRAW_GREY, text);
-	doc_block(doc, font, flags, colour, text);
+	doc_block(doc, font, flags, colour, text, "P");
+}
+
+/* A heading block of `level`: on the page where it fits with `keep`
+ * points of what follows, tagged with its bookmark. */
+static void doc_heading(draw_doc *doc, int level, draw_font font, double keep,
+                        const char *text)
+{
+	double h = 0;
+	draw_text_size(NULL, &h, doc->cr, doc->right - doc->left, font, 0, text);
+	draw_doc_need(doc, h + keep);
+	html_heading(doc->html, level, text);
+	int used = draw_tag_heading_begin(doc, level, text);
+	doc_block(doc, font, 0, DRAW_BLACK, text, NULL);
+	draw_tag_heading_end(doc, used);
 }
 
 void draw_doc_title(draw_doc *doc, draw_font font, const char *text)
 {
-	html_heading(doc->html, 1, text);
-	doc_block(doc, font, 0, DRAW_BLACK, text);
+	doc_heading(doc, 1, font, 0, text);
 }
 
 void draw_doc_heading(draw_doc *doc, double size, const char *text)
 {
-	draw_font font = {size, 1, 0, 0};
-	double h = 0;
-	draw_text_size(NULL, &h, doc->cr, doc->right - doc->left, font, 0, text);
-	/* Keep a heading with at least a few lines of what follows it. */
-	draw_doc_need(doc, h + 60);
-	/* Parts are set at 15 points, their sections smaller. */
-	html_heading(doc->html, size >= 14 ? 2 : 3, text);
-	doc_block(doc, font, 0, DRAW_BLACK, text);
+	/* Keep a heading with at least a few lines of what follows it. Parts
+	 * are set at 15 points, their sections smaller. */
+	doc_heading(doc, size >= 14 ? 2 : 3, (draw_font){size, 1, 0, 0}, 60, text);
 	doc->y += size * 0.4;
 }
 
@@ -593,9 +607,14 @@ static double headings_height(cairo_t *cr, const draw_table *t,
 	return span + tallest + 4;
 }
 
-/* Draw the heading block at the cursor and move the cursor below it. */
-static void draw_headings(draw_doc *doc, const draw_table *t)
+/* Draw the heading block at the cursor and move the cursor below it;
+ * `tag` tags its rows (the first time; repeats on later pages are not). */
+static void draw_headings(draw_doc *doc, const draw_table *t, int tag)
 {
+	draw_doc tagless = *doc;
+	if (!tag)
+		tagless.tags = NULL;
+	draw_doc *td = &tagless;
 	cairo_t *cr = doc->cr;
 	draw_font bold = t->font;
 	bold.bold = 1;
@@ -604,29 +623,39 @@ static void draw_headings(draw_doc *doc, const draw_table *t)
 	double y = doc->y;
 
 	draw_colour_set(cr, DRAW_BLACK);
+	if (t->span_count)
+		draw_tag_begin(td, "TR");
 	for (size_t s = 0; s < t->span_count; s++) {
 		const draw_span *span = &t->spans[s];
 		double x = doc->left + columns_width(t, 0, span->first);
 		double w = columns_width(t, span->first, span->count);
+		draw_tag_begin(td, "TH");
 		draw_text(cr, x + CELL_PAD, y, w - 2 * CELL_PAD, bold,
 		          DRAW_ALIGN_CENTRE | DRAW_ELLIPSIZE, span->heading);
+		draw_tag_end(td, "TH");
 		cairo_set_line_width(cr, 0.6);
 		cairo_move_to(cr, x + CELL_PAD, y + span_h - 2);
 		cairo_line_to(cr, x + w - CELL_PAD, y + span_h - 2);
 		cairo_stroke(cr);
 	}
+	if (t->span_count)
+		draw_tag_end(td, "TR");
 	double x = doc->left;
 	double body = total - span_h - 4;
+	draw_tag_begin(td, "TR");
 	for (size_t i = 0; i < t->column_count; i++) {
 		const draw_column *col = &t->columns[i];
 		double h = 0;
 		draw_text_size(NULL, &h, cr, col->width - 2 * CELL_PAD, bold,
 		               col->align, col->heading);
 		/* Bottom-align headings so one- and two-line ones share a base. */
+		draw_tag_begin(td, "TH");
 		draw_text(cr, x + CELL_PAD, y + span_h + body - h,
 		          col->width - 2 * CELL_PAD, bold, col->align, col->heading);
+		draw_tag_end(td, "TH");
 		x += col->width;
 	}
+	draw_tag_end(td, "TR");
 	cairo_set_line_width(cr, 0.9);
 	cairo_move_to(cr, doc->left, y + total - 1);
 	cairo_line_to(cr, doc->left + columns_width(t, 0, t->column_count),
@@ -646,13 +675,14 @@ void draw_doc_table(draw_doc *doc, const draw_table *t)
 	/* Start where the headings and a few rows fit. */
 	size_t first_rows = t->row_count < 3 ? t->row_count : 3;
 	draw_doc_need(doc, head_h + row_h * (double)first_rows);
-	draw_headings(doc, t);
+	draw_tag_begin(doc, "Table");
+	draw_headings(doc, t, 1);
 
 	for (size_t r = 0; r < t->row_count; r++) {
 		unsigned flags = t->row_flags ? t->row_flags[r] : 0;
 		if (doc->y + row_h > doc->bottom) {
 			draw_doc_new_page(doc);
-			draw_headings(doc, t);
+			draw_headings(doc, t, 0);
 		}
 		if (r % 2 == 1) {
 			draw_colour_set(cr, DRAW_PALE_GREY);
@@ -669,16 +699,21 @@ void draw_doc_table(draw_doc *doc, const draw_table *t)
 		draw_font font = t->font;
 		font.bold = (flags & DRAW_ROW_BOLD) != 0;
 		double x = doc->left;
+		draw_tag_begin(doc, "TR");
 		for (size_t c = 0; c < t->column_count; c++) {
 			const draw_column *col = &t->columns[c];
+			draw_tag_begin(doc, "TD");
 			draw_text(cr, x + CELL_PAD, doc->y + 2,
 			          col->width - 2 * CELL_PAD, font,
 			          col->align | DRAW_ELLIPSIZE,
 			          t->cells[r * t->column_count + c].text);
+			draw_tag_end(doc, "TD");
 			x += col->width;
 		}
+		draw_tag_end(doc, "TR");
 		doc->y += row_h;
 	}
+	draw_tag_end(doc, "Table");
 	cairo_set_line_width(cr, 0.6);
 	cairo_move_to(cr, doc->left, doc->y);
 	cairo_line_to(cr, doc->left + width, doc->y);

@@ -127,6 +127,20 @@ char *draw_format_rate(char *buf, size_t size, uint64_t x, uint64_t n);
 
 /* ---- pages ---------------------------------------------------------------*/
 
+/* The structure of a tagged PDF being written (draw_tag.c): the list
+ * open, the outline's last part, and each Figure's alternative text in the
+ * order the figures were tagged (for the finishing pass, which writes it
+ * as /Alt: cairo cannot). */
+typedef struct draw_tags {
+	int list_open;      /* an L element is open */
+	int outline_part;   /* outline id of the last level-2 heading, or 0 */
+	int dests;          /* named destinations made */
+	int level;          /* the last heading's level (0 before any) */
+	char **alts;        /* owned: alternative texts, one per Figure */
+	size_t alt_count;
+	size_t alt_cap;
+} draw_tags;
+
 /* A document being laid out, page by page, top to bottom. */
 typedef struct draw_doc {
 	cairo_t *cr;             /* borrowed; the surface's pages are A4 */
@@ -141,7 +155,41 @@ typedef struct draw_doc {
 	const char *footer_left;  /* borrowed: producer line */
 	struct html_doc *html;    /* borrowed: the HTML page gathering the same
 	                             blocks (html.h), or NULL */
+	draw_tags *tags;          /* borrowed: tag the PDF's structure, or NULL */
 } draw_doc;
+
+/* ---- tagged PDF (draw_tag.c) ------------------------------------------------
+ * With doc->tags set, the blocks below tag themselves (H1-H3, P, L/LI with
+ * Lbl and LBody, Table/TR/TH/TD) and headings become bookmarks; what is
+ * drawn outside any tag (page furniture, rules, panels) is left unmarked
+ * for the finishing pass to mark as artifacts. Without tags, no-ops. */
+
+/* Begin and end a structure element `name` (a block closes an open list
+ * first, unless it is a list item). */
+void draw_tag_begin(draw_doc *doc, const char *name);
+void draw_tag_end(draw_doc *doc, const char *name);
+
+/* A heading of `level` (1-3; lowered where it would skip one, as the HTML
+ * does): the element, a named destination and a bookmark (level 3 under
+ * the last level 2). Returns the level used, for draw_tag_heading_end. */
+int draw_tag_heading_begin(draw_doc *doc, int level, const char *text);
+void draw_tag_heading_end(draw_doc *doc, int level);
+
+/* A bullet: begins L (when none is open), LI and its Lbl; draw the bullet,
+ * call draw_tag_item_body, draw the text, then draw_tag_item_end. */
+void draw_tag_item_begin(draw_doc *doc);
+void draw_tag_item_body(draw_doc *doc);
+void draw_tag_item_end(draw_doc *doc);
+
+/* A chart: a Figure whose alternative text is `alt` (copied). */
+void draw_tag_figure_begin(draw_doc *doc, const char *alt);
+void draw_tag_figure_end(draw_doc *doc);
+
+/* Close what is open (a list) before the last page ends. */
+void draw_tags_close(draw_doc *doc);
+
+/* Free the alternative texts of `tags` (the struct itself is the caller's). */
+void draw_tags_free(draw_tags *tags);
 
 /* Start laying out on `cr` (A4, standard margins). `pages_total` is the
  * page count for "Page N of M" (0 while counting it). Strings are borrowed. */

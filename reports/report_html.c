@@ -1,8 +1,9 @@
 /*
- * report_html.c: the report's charts on the HTML page: each chart as
- * inline SVG with its title and description (chart_alt.c), and the
- * figures it draws as a table a reader can open ("show the data"). Called
- * where the PDF draws the chart; does nothing without an HTML page.
+ * report_html.c: the report's charts for readers who do not see them:
+ * each chart's title and description (chart_alt.c) for the tagged PDF's
+ * Figure, and on the HTML page the chart as inline SVG with the figures it
+ * draws as a table a reader can open ("show the data"). Called where the
+ * PDF draws the chart.
  */
 #include "report_internal.h"
 
@@ -21,8 +22,10 @@ static void figure_title(char *buf, size_t size, const draw_doc *doc,
 {
 	if (own && *own)
 		snprintf(buf, size, "%s", own);
-	else
+	else if (doc->html)
 		snprintf(buf, size, "%s: %s", html_last_heading(doc->html), what);
+	else
+		snprintf(buf, size, "%s", what);
 }
 
 /* A data table of `rows` x `cols` cells (owned by the caller). */
@@ -36,25 +39,24 @@ static draw_table data_table(draw_column *columns, size_t cols,
 	                    .font = report_table_font};
 }
 
-void report_html_ratio(draw_doc *doc, const chart_ratio_style *given,
+void report_figure_ratio(chart_alt *alt, draw_doc *doc, const chart_ratio_style *given,
                        const chart_ratio_item *items, size_t count,
                        const char *what)
 {
-	if (!doc->html || count == 0)
-		return;
 	chart_ratio_style style = *given;
 	char title[400], id[24], ci[48];
 	figure_title(title, sizeof title, doc, style.title,
 	             what ? what : "ratios with their confidence intervals");
 	style.title = title;
-	chart_alt alt;
-	chart_ratio_alt(&alt, &style, items, count);
+	chart_ratio_alt(alt, &style, items, count);
 	style.title = given->title;
+	if (!doc->html)
+		return;
 	style.hide_labels = 0;
 	style.label_width = 0;
 	style.heading_width = 0;
 	html_figure_id(id, sizeof id, doc->html);
-	char *svg = chart_ratio_svg(HTML_CHART_WIDTH, &style, items, count, &alt, id);
+	char *svg = chart_ratio_svg(HTML_CHART_WIDTH, &style, items, count, alt, id);
 
 	draw_cell *cells = draw_calloc(count * 3 + 1, sizeof *cells);
 	size_t rows = 0;
@@ -89,25 +91,24 @@ void report_html_ratio(draw_doc *doc, const chart_ratio_style *given,
 		rows++;
 	}
 	draw_table table = data_table(columns, 3, cells, cells ? rows : 0);
-	html_figure(doc->html, svg, alt.title, &table);
+	html_figure(doc->html, svg, alt->title, &table);
 	g_free(svg);
 	free(cells);
 }
 
-void report_html_trend(draw_doc *doc, const chart_trend_style *given,
+void report_figure_trend(chart_alt *alt, draw_doc *doc, const chart_trend_style *given,
                        const chart_trend *trend)
 {
-	if (!doc->html)
-		return;
 	chart_trend_style style = *given;
 	char title[400], id[24];
 	figure_title(title, sizeof title, doc, style.title, "trend over the years");
 	style.title = title;
-	chart_alt alt;
-	chart_trend_alt(&alt, &style, trend);
+	chart_trend_alt(alt, &style, trend);
 	style.title = given->title;
+	if (!doc->html)
+		return;
 	html_figure_id(id, sizeof id, doc->html);
-	char *svg = chart_trend_svg(HTML_CHART_WIDTH, &style, trend, &alt, id);
+	char *svg = chart_trend_svg(HTML_CHART_WIDTH, &style, trend, alt, id);
 
 	size_t cols = 1 + trend->series_count;
 	draw_column *columns = draw_calloc(cols, sizeof *columns);
@@ -138,26 +139,25 @@ void report_html_trend(draw_doc *doc, const chart_trend_style *given,
 	}
 	draw_table table = data_table(columns, columns ? cols : 0, cells,
 	                              columns && cells ? trend->period_count : 0);
-	html_figure(doc->html, svg, alt.title, &table);
+	html_figure(doc->html, svg, alt->title, &table);
 	g_free(svg);
 	free(columns);
 	free(cells);
 }
 
-void report_html_funnel(draw_doc *doc, const chart_funnel_style *given,
+void report_figure_funnel(chart_alt *alt, draw_doc *doc, const chart_funnel_style *given,
                         const chart_funnel *funnel)
 {
-	if (!doc->html)
-		return;
 	chart_funnel_style style = *given;
 	char title[400], id[24];
 	figure_title(title, sizeof title, doc, style.title, "funnel plot");
 	style.title = title;
-	chart_alt alt;
-	chart_funnel_alt(&alt, &style, funnel);
+	chart_funnel_alt(alt, &style, funnel);
 	style.title = given->title;
+	if (!doc->html)
+		return;
 	html_figure_id(id, sizeof id, doc->html);
-	char *svg = chart_funnel_svg(HTML_CHART_WIDTH, &style, funnel, &alt, id);
+	char *svg = chart_funnel_svg(HTML_CHART_WIDTH, &style, funnel, alt, id);
 
 	draw_column columns[4] = {
 		{"Organisation", 0, 0},
@@ -184,25 +184,24 @@ void report_html_funnel(draw_doc *doc, const chart_funnel_style *given,
 		         : u->outside95 < 0 ? "below the 95% limit" : "within the limits");
 	}
 	draw_table table = data_table(columns, 4, cells, cells ? funnel->unit_count : 0);
-	html_figure(doc->html, svg, alt.title, &table);
+	html_figure(doc->html, svg, alt->title, &table);
 	g_free(svg);
 	free(cells);
 }
 
-void report_html_pipeline(draw_doc *doc, const chart_pipeline_style *given,
+void report_figure_pipeline(chart_alt *alt, draw_doc *doc, const chart_pipeline_style *given,
                           const chart_pipeline_group *groups, size_t count)
 {
-	if (!doc->html)
-		return;
 	chart_pipeline_style style = *given;
 	char title[400], id[24];
 	figure_title(title, sizeof title, doc, style.title, "how far each group got");
 	style.title = title;
-	chart_alt alt;
-	chart_pipeline_alt(&alt, &style, groups, count);
+	chart_pipeline_alt(alt, &style, groups, count);
 	style.title = given->title;
+	if (!doc->html)
+		return;
 	html_figure_id(id, sizeof id, doc->html);
-	char *svg = chart_pipeline_svg(HTML_CHART_WIDTH, &style, groups, count, &alt, id);
+	char *svg = chart_pipeline_svg(HTML_CHART_WIDTH, &style, groups, count, alt, id);
 
 	int stages = chart_pipeline_stage_count(&style);
 	size_t cols = 1 + count;
@@ -223,7 +222,7 @@ void report_html_pipeline(draw_doc *doc, const chart_pipeline_style *given,
 			                         groups, i, k);
 	}
 	draw_table table = data_table(columns, cols, cells, cells ? (size_t)stages : 0);
-	html_figure(doc->html, svg, alt.title, &table);
+	html_figure(doc->html, svg, alt->title, &table);
 	g_free(svg);
 	free(cells);
 }

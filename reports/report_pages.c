@@ -138,11 +138,13 @@ static void summary_line(draw_doc *doc, const report *rep,
 	cairo_fill(cr);
 	draw_colour_set(cr, DRAW_BLACK);
 	double y = doc->y + pad;
+	draw_tag_begin(doc, "P");
 	double bh = draw_text(cr, doc->left + 12, y, left_w - 14, big, 0, ratio);
 	draw_colour_set(cr, DRAW_GREY);
 	draw_text(cr, doc->left + 12, y + bh, left_w - 10, report_note, 0, ci);
 	draw_colour_set(cr, DRAW_BLACK);
 	draw_text(cr, text_x, y, text_w, report_small, DRAW_MARKUP, text);
+	draw_tag_end(doc, "P");
 	doc->y += height + 5;
 	if (doc->html) {
 		char *lead = g_markup_printf_escaped("<b>%s</b> (%s). ", ratio, ci);

@@ -274,9 +274,12 @@ void report_bullet(draw_doc *doc, draw_font font, const char *fmt, ...)
 	draw_doc_need(doc, h);
 	html_bullet(doc->html, markup);
 	draw_colour_set(doc->cr, DRAW_BLACK);
+	draw_tag_item_begin(doc);
 	draw_text(doc->cr, doc->left + 2, doc->y, 0, font, 0, "\u2022");
+	draw_tag_item_body(doc);
 	doc->y += draw_text(doc->cr, doc->left + indent, doc->y, width, font,
 	                    DRAW_MARKUP, markup) + 2;
+	draw_tag_item_end(doc);
 	g_free(markup);
 }
 
@@ -371,7 +374,8 @@ void report_ratio_chart(draw_doc *doc, const chart_ratio_style *given,
 	double width = doc->right - doc->left;
 	if (count == 0)
 		return;
-	report_html_ratio(doc, given, items, count, NULL);
+	chart_alt alt;
+	report_figure_ratio(&alt, doc, given, items, count, NULL);
 	if (!(style.axis_low > 0))
 		chart_ratio_range(&style.axis_low, &style.axis_high, items, count);
 
@@ -387,8 +391,10 @@ void report_ratio_chart(draw_doc *doc, const chart_ratio_style *given,
 			if (h <= space) {
 				if (fresh)
 					draw_doc_new_page(doc);
+				draw_tag_figure_begin(doc, alt.desc);
 				chart_ratio_draw(doc->cr, doc->left, doc->y, width,
 				                 &style, items, count);
+				draw_tag_figure_end(doc);
 				doc->y += h + 8;
 				return;
 			}
@@ -406,6 +412,7 @@ void report_ratio_chart(draw_doc *doc, const chart_ratio_style *given,
 		return; /* the table still follows; cairo has nothing to report */
 	style.row_height = CHART_ROW_MIN;
 	size_t start = 0;
+	int tagged = 0; /* the Figure spans the runs */
 	const char *heading = style.label_heading ? style.label_heading : "";
 	char continued[96];
 	snprintf(continued, sizeof continued, "%s (continued)", heading);
@@ -423,12 +430,16 @@ void report_ratio_chart(draw_doc *doc, const chart_ratio_style *given,
 		memcpy(chunk + take, items + body, tail * sizeof *chunk);
 		double h = chart_ratio_height(doc->cr, width, &style, chunk,
 		                              take + tail);
+		if (!tagged++)
+			draw_tag_figure_begin(doc, alt.desc);
 		chart_ratio_draw(doc->cr, doc->left, doc->y, width, &style, chunk,
 		                 take + tail);
 		doc->y += h + 8;
 		start += take;
 		style.label_heading = continued;
 	}
+	if (tagged)
+		draw_tag_figure_end(doc);
 	free(chunk);
 }
 
@@ -471,9 +482,12 @@ void report_trend_place(draw_doc *doc, const chart_trend_style *style,
 {
 	double width = doc->right - doc->left;
 	double h = chart_trend_height(doc->cr, width, style, trend);
-	report_html_trend(doc, style, trend);
+	chart_alt alt;
+	report_figure_trend(&alt, doc, style, trend);
 	draw_doc_need(doc, h);
+	draw_tag_figure_begin(doc, alt.desc);
 	chart_trend_draw(doc->cr, doc->left, doc->y, width, style, trend);
+	draw_tag_figure_end(doc);
 	doc->y += h + 8;
 }
 
