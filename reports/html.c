@@ -258,7 +258,8 @@ void html_figure(html_doc *h, const char *svg, const char *title,
 
 /* The page's styles: system-independent sizes, 4.5:1 text, visible
  * focus, tables that scroll inside their own box on narrow screens, and
- * A4 print with the data tables shown. */
+ * A4 print with each part on a new page, charts kept whole and the data
+ * tables printed open (where the browser knows ::details-content). */
 static const char style[] =
 	":root{color:#1a1a1a;background:#fff;font-family:\"DejaVu Sans\",Verdana,"
 	"Arial,sans-serif;line-height:1.5}\n"
@@ -304,6 +305,7 @@ static const char style[] =
 	"h2,h3{break-after:avoid}\n"
 	"figure,tr{break-inside:avoid}\n"
 	"details>summary{display:none}\n"
+	"details::details-content{content-visibility:visible;display:block}\n"
 	".table-wrap{overflow:visible}\n"
 	"a{color:#1a1a1a;text-decoration:none}}\n";
 

@@ -2,7 +2,8 @@
 // by playwright-core), refuse every request that leaves the file (the page
 // must be self-contained), open every "show the data" disclosure, inject
 // axe-core and run it at WCAG 2.2 AA (wcag2a, wcag2aa, wcag21a, wcag21aa,
-// wcag22aa), check the keyboard reaches each disclosure, and save
+// wcag22aa), check the keyboard reaches each disclosure and that the page
+// reflows without sideways scrolling at 1280, 390 and 320 px, and save
 // screenshots at desktop (1280 px) and mobile (390 px) widths.
 //
 // usage: node check.cjs MODULES_DIR HTML_FILE SHOT_DIR
@@ -131,7 +132,11 @@ async function main() {
     await page.setViewportSize({ width: 390, height: 844 });
     const narrow = await page.evaluate(() =>
       document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
-    if (narrow) problems.push('the page scrolls sideways at 390 px (WCAG 1.4.10 reflow)');
+    if (narrow) problems.push('the page scrolls sideways at 390 px');
+    await page.setViewportSize({ width: 320, height: 640 });
+    const reflow = await page.evaluate(() =>
+      document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
+    if (reflow) problems.push('the page scrolls sideways at 320 px (WCAG 1.4.10 reflow)');
   } finally {
     await browser.close();
   }
