@@ -623,13 +623,19 @@ static void draw_headings(draw_doc *doc, const draw_table *t, int tag)
 	double y = doc->y;
 
 	draw_colour_set(cr, DRAW_BLACK);
+	size_t covered = 0; /* columns the group row has accounted for */
 	if (t->span_count)
 		draw_tag_begin(td, "TR");
 	for (size_t s = 0; s < t->span_count; s++) {
 		const draw_span *span = &t->spans[s];
 		double x = doc->left + columns_width(t, 0, span->first);
 		double w = columns_width(t, span->first, span->count);
-		draw_tag_begin(td, "TH");
+		if (span->first > covered) { /* columns under no group: a gap */
+			draw_tag_head_cell(td, "TD", span->first - covered);
+			draw_tag_end(td, "TD");
+		}
+		covered = span->first + span->count;
+		draw_tag_head_cell(td, "TH", span->count);
 		draw_text(cr, x + CELL_PAD, y, w - 2 * CELL_PAD, bold,
 		          DRAW_ALIGN_CENTRE | DRAW_ELLIPSIZE, span->heading);
 		draw_tag_end(td, "TH");
@@ -637,6 +643,10 @@ static void draw_headings(draw_doc *doc, const draw_table *t, int tag)
 		cairo_move_to(cr, x + CELL_PAD, y + span_h - 2);
 		cairo_line_to(cr, x + w - CELL_PAD, y + span_h - 2);
 		cairo_stroke(cr);
+	}
+	if (t->span_count && covered < t->column_count) {
+		draw_tag_head_cell(td, "TD", t->column_count - covered);
+		draw_tag_end(td, "TD");
 	}
 	if (t->span_count)
 		draw_tag_end(td, "TR");
@@ -649,7 +659,7 @@ static void draw_headings(draw_doc *doc, const draw_table *t, int tag)
 		draw_text_size(NULL, &h, cr, col->width - 2 * CELL_PAD, bold,
 		               col->align, col->heading);
 		/* Bottom-align headings so one- and two-line ones share a base. */
-		draw_tag_begin(td, "TH");
+		draw_tag_head_cell(td, "TH", 1);
 		draw_text(cr, x + CELL_PAD, y + span_h + body - h,
 		          col->width - 2 * CELL_PAD, bold, col->align, col->heading);
 		draw_tag_end(td, "TH");
@@ -676,7 +686,10 @@ void draw_doc_table(draw_doc *doc, const draw_table *t)
 	size_t first_rows = t->row_count < 3 ? t->row_count : 3;
 	draw_doc_need(doc, head_h + row_h * (double)first_rows);
 	draw_tag_begin(doc, "Table");
+	draw_tag_begin(doc, "THead");
 	draw_headings(doc, t, 1);
+	draw_tag_end(doc, "THead");
+	draw_tag_begin(doc, "TBody");
 
 	for (size_t r = 0; r < t->row_count; r++) {
 		unsigned flags = t->row_flags ? t->row_flags[r] : 0;
@@ -702,17 +715,20 @@ void draw_doc_table(draw_doc *doc, const draw_table *t)
 		draw_tag_begin(doc, "TR");
 		for (size_t c = 0; c < t->column_count; c++) {
 			const draw_column *col = &t->columns[c];
-			draw_tag_begin(doc, "TD");
+			/* The first column names the row: its header. */
+			const char *cell = c == 0 ? "TH" : "TD";
+			draw_tag_begin(doc, cell);
 			draw_text(cr, x + CELL_PAD, doc->y + 2,
 			          col->width - 2 * CELL_PAD, font,
 			          col->align | DRAW_ELLIPSIZE,
 			          t->cells[r * t->column_count + c].text);
-			draw_tag_end(doc, "TD");
+			draw_tag_end(doc, cell);
 			x += col->width;
 		}
 		draw_tag_end(doc, "TR");
 		doc->y += row_h;
 	}
+	draw_tag_end(doc, "TBody");
 	draw_tag_end(doc, "Table");
 	cairo_set_line_width(cr, 0.6);
 	cairo_move_to(cr, doc->left, doc->y);

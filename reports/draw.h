@@ -139,6 +139,10 @@ typedef struct draw_tags {
 	char **alts;        /* owned: alternative texts, one per Figure */
 	size_t alt_count;
 	size_t alt_cap;
+	unsigned char *head_spans; /* owned: the column span of each cell of the
+	                              tables' header rows, in tagging order */
+	size_t head_count;
+	size_t head_cap;
 } draw_tags;
 
 /* A document being laid out, page by page, top to bottom. */
@@ -184,6 +188,11 @@ void draw_tag_item_end(draw_doc *doc);
 /* A chart: a Figure whose alternative text is `alt` (copied). */
 void draw_tag_figure_begin(draw_doc *doc, const char *alt);
 void draw_tag_figure_end(draw_doc *doc);
+
+/* A cell of a table's header rows begins (`name` TH, or TD for a gap in
+ * the row of column groups), spanning `span` columns: the finishing pass
+ * writes the span as /ColSpan. End it with draw_tag_end. */
+void draw_tag_head_cell(draw_doc *doc, const char *name, size_t span);
 
 /* Close what is open (a list) before the last page ends. */
 void draw_tags_close(draw_doc *doc);

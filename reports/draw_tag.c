@@ -135,6 +135,26 @@ void draw_tag_figure_end(draw_doc *doc)
 		cairo_tag_end(doc->cr, "Figure");
 }
 
+void draw_tag_head_cell(draw_doc *doc, const char *name, size_t span)
+{
+	draw_tags *t = doc->tags;
+	if (!t)
+		return;
+	cairo_tag_begin(doc->cr, name, NULL);
+	if (t->head_count == t->head_cap) {
+		size_t cap = t->head_cap ? 2 * t->head_cap : 64;
+		unsigned char *grown = draw_malloc(cap);
+		if (!grown)
+			return;
+		if (t->head_count)
+			memcpy(grown, t->head_spans, t->head_count);
+		free(t->head_spans);
+		t->head_spans = grown;
+		t->head_cap = cap;
+	}
+	t->head_spans[t->head_count++] = (unsigned char)(span < 255 ? span : 255);
+}
+
 void draw_tags_close(draw_doc *doc)
 {
 	end_list(doc);
@@ -147,5 +167,6 @@ void draw_tags_free(draw_tags *tags)
 	for (size_t i = 0; i < tags->alt_count; i++)
 		free(tags->alts[i]);
 	free(tags->alts);
+	free(tags->head_spans);
 	memset(tags, 0, sizeof *tags);
 }

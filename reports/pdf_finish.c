@@ -156,11 +156,25 @@ typedef struct walk {
 	size_t alt_count;
 	size_t figures;   /* Figures seen */
 	size_t headers;   /* TH seen */
+	const unsigned char *spans; /* column span of each header-row cell */
+	size_t span_count;
+	size_t head_cells; /* header-row cells seen */
 } walk;
 
+/* The table attributes of a cell: its scope (TH) and column span. */
+static qpdf_oh cell_attributes(qpdf_data q, int header, int row_scope, size_t span)
+{
+	char text[96];
+	snprintf(text, sizeof text, "<< /O /Table%s%s /ColSpan %zu >>",
+	         header ? " /Scope " : "", header ? (row_scope ? "/Row" : "/Column") : "",
+	         span);
+	return qpdf_oh_parse(q, text);
+}
+
 /* Visit struct element `elem` and its kids in document order: give each
- * Figure its alternative text and each TH its scope. */
-static void visit(walk *w, qpdf_oh elem, int depth)
+ * Figure its alternative text and each TH its scope (Column in a THead,
+ * Row in a TBody, where the first cell of a row names it). */
+static void visit(walk *w, qpdf_oh elem, int depth, int in_body)
 {
 	qpdf_data q = w->q;
 	if (depth > 64)
@@ -168,7 +182,7 @@ static void visit(walk *w, qpdf_oh elem, int depth)
 	if (qpdf_oh_is_array(q, elem)) {
 		int n = qpdf_oh_get_array_n_items(q, elem);
 		for (int i = 0; i < n; i++)
-			visit(w, qpdf_oh_get_array_item(q, elem, i), depth + 1);
+			visit(w, qpdf_oh_get_array_item(q, elem, i), depth + 1, in_body);
 		return;
 	}
 	if (!qpdf_oh_is_dictionary(q, elem) || !qpdf_oh_has_key(q, elem, "/S"))
@@ -178,13 +192,24 @@ static void visit(walk *w, qpdf_oh elem, int depth)
 		const char *alt = w->figures < w->alt_count ? w->alts[w->figures] : "Chart";
 		qpdf_oh_replace_key(q, elem, "/Alt", qpdf_oh_new_unicode_string(q, alt));
 		w->figures++;
-	} else if (qpdf_oh_is_name_and_equals(q, s, "/TH")) {
-		qpdf_oh_replace_key(q, elem, "/A",
-		                    qpdf_oh_parse(q, "<< /O /Table /Scope /Column >>"));
-		w->headers++;
+	} else if (qpdf_oh_is_name_and_equals(q, s, "/TH") ||
+	           (!in_body && qpdf_oh_is_name_and_equals(q, s, "/TD"))) {
+		int header = qpdf_oh_is_name_and_equals(q, s, "/TH");
+		size_t span = 1;
+		if (!in_body) {
+			if (w->head_cells < w->span_count)
+				span = w->spans[w->head_cells];
+			w->head_cells++;
+		}
+		qpdf_oh_replace_key(q, elem, "/A", cell_attributes(q, header, in_body, span));
+		w->headers += header != 0;
+	} else if (qpdf_oh_is_name_and_equals(q, s, "/TBody")) {
+		in_body = 1;
+	} else if (qpdf_oh_is_name_and_equals(q, s, "/THead")) {
+		in_body = 0;
 	}
 	if (qpdf_oh_has_key(q, elem, "/K"))
-		visit(w, qpdf_oh_get_key(q, elem, "/K"), depth + 1);
+		visit(w, qpdf_oh_get_key(q, elem, "/K"), depth + 1, in_body);
 }
 
 /* Put a Document element between the structure tree's root and its kids
@@ -211,7 +236,7 @@ static void finish_structure(walk *w, qpdf_oh root)
 		qpdf_oh_replace_key(q, kids, "/P", doc);
 	}
 	qpdf_oh_replace_key(q, tree, "/K", doc);
-	visit(w, doc, 0);
+	visit(w, doc, 0, 0);
 }
 
 /* ---- metadata ---------------------------------------------------------------- */
@@ -245,6 +270,7 @@ static GString *xmp_packet(const char *title, const char *lang)
 
 int pdf_finish(unsigned char **out, size_t *out_len, const unsigned char *pdf,
                size_t len, const char *const *alts, size_t alt_count,
+               const unsigned char *head_spans, size_t head_span_count,
                const char *title, const char *lang, const char *path)
 {
 	*out = NULL;
@@ -263,7 +289,7 @@ int pdf_finish(unsigned char **out, size_t *out_len, const unsigned char *pdf,
 	                    qpdf_oh_parse(q, "<< /DisplayDocTitle true >>"));
 	qpdf_oh_replace_key(q, root, "/MarkInfo", qpdf_oh_parse(q, "<< /Marked true >>"));
 
-	walk w = {q, alts, alt_count, 0, 0};
+	walk w = {q, alts, alt_count, 0, 0, head_spans, head_span_count, 0};
 	finish_structure(&w, root);
 
 	GString *xmp = xmp_packet(title, lang);
@@ -318,9 +344,11 @@ int pdf_finish(unsigned char **out, size_t *out_len, const unsigned char *pdf,
 	}
 	memcpy(*out, qpdf_get_buffer(q), n);
 	*out_len = n;
-	if (w.figures != alt_count)
-		rc = parity_error_set(PARITY_EINTERNAL, "%s: %zu figures tagged but %zu "
-		                      "described", path, w.figures, alt_count);
+	if (w.figures != alt_count || w.head_cells != head_span_count)
+		rc = parity_error_set(PARITY_EINTERNAL, "%s: the structure holds %zu "
+		                      "figures and %zu header cells, but %zu and %zu were "
+		                      "tagged", path, w.figures, w.head_cells, alt_count,
+		                      head_span_count);
 	goto done;
 
 qpdf_failed:

@@ -10,13 +10,16 @@
 
 /*
  * Finish `pdf` (`len` bytes, made by cairo with structure tags): each
- * Figure, in document order, gets alts[i]; the document language is `lang`
+ * Figure, in document order, gets alts[i]; each cell of a table's header
+ * rows (THead) its scope and head_spans[i] as its column span; each TH of
+ * a body row the row scope; the document language is `lang`
  * ("en-GB"); the XMP title is `title`. *out (freed by the caller with
  * free) receives the new file. Returns 0, PARITY_ENOMEM, or
  * PARITY_EINTERNAL with qpdf's message, naming `path`.
  */
 int pdf_finish(unsigned char **out, size_t *out_len, const unsigned char *pdf,
                size_t len, const char *const *alts, size_t alt_count,
+               const unsigned char *head_spans, size_t head_span_count,
                const char *title, const char *lang, const char *path);
 
 #endif

@@ -166,7 +166,7 @@ static int write_pdf(const report *rep, const char *path, html_doc *html)
 	if (!rc)
 		rc = pdf_finish(&finished, &finished_len, pdf->data, pdf->len,
 		                (const char *const *)tags.alts, tags.alt_count,
-		                rep->title, "en-GB", path);
+		                tags.head_spans, tags.head_count, rep->title, "en-GB", path);
 	g_byte_array_free(pdf, TRUE);
 	draw_tags_free(&tags);
 	if (!rc)

@@ -34,7 +34,7 @@ check 1.7 "XMP title is the document title" bash -c \
 # ---- 2. the structure, in reading order --------------------------------------------
 check 2.1 "one Document at the top" test "$(grep -c '^[A-Za-z]' struct.txt)" -eq 1 -a \
     "$(head -1 struct.txt)" = Document
-for tag in H1 H2 H3 P L LI Lbl LBody Table TR TH TD Figure; do
+for tag in H1 H2 H3 P L LI Lbl LBody Table THead TBody TR TH TD Figure; do
     check "2.2.$tag" "structure has $tag" grep -qE "^ +$tag( |:|$)" struct.txt
 done
 check 2.3 "one H1, first" bash -c "test \$(grep -cE '^ +H1( |$)' struct.txt) -eq 1 && \
@@ -60,8 +60,12 @@ bad = [(p, h) for p, h in zip(pdf, html) if not h.startswith(p.strip())]
 for p, h in bad[:5]:
     print("    PDF %r vs HTML %r" % (p, h))
 sys.exit(1 if bad or len(pdf) != len(html) else 0)'
-# Tables have a header row of TH cells, each with a scope.
+# Tables have a header row of TH cells, each with a scope (Column), and
+# each body row's first cell is its header (Row).
 check 2.7 "every TH has a scope" test "$(fact th)" -gt 0 -a "$(fact th)" = "$(fact th_with_scope)"
+check 2.8 "column and row headers" bash -c "grep -q '/Scope /Column' struct.txt && grep -q '/Scope /Row' struct.txt"
+# "White" and "BME" each head three columns (count, of whom, rate).
+check 2.9 "group headers span their columns" grep -q '/ColSpan 3' struct.txt
 
 # ---- 3. figures have alternative text from their data --------------------------------
 figures=$(fact figures)
