@@ -627,7 +627,9 @@ void chart_ratio_draw(cairo_t *cr, double x, double y, double width,
 	cairo_line_to(cr, x + width, g.rows_y - 1.5);
 	cairo_stroke(cr);
 
+	draw_artifact_begin(cr);
 	draw_background(cr, &g, items, count, ticks, tick_count);
+	draw_artifact_end(cr);
 
 	for (size_t i = 0; i < count; i++) {
 		const chart_ratio_item *it = &items[i];

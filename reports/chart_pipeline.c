@@ -249,6 +249,7 @@ void chart_pipeline_draw(cairo_t *cr, double x, double y, double width,
 		double bars_end = k + 1 < stage_total(s)
 		                          ? top + block_height(&g, count)
 		                          : g.axis_y;
+		draw_artifact_begin(cr);
 		draw_colour_set(cr, DRAW_MID_GREY);
 		cairo_set_line_width(cr, 0.4);
 		for (double v = g.xstep; v <= g.xmax * (1 + 1e-9); v += g.xstep) {
@@ -256,6 +257,7 @@ void chart_pipeline_draw(cairo_t *cr, double x, double y, double width,
 			cairo_line_to(cr, pct_x(&g, v), bars_end);
 		}
 		cairo_stroke(cr);
+		draw_artifact_end(cr);
 		draw_colour_set(cr, DRAW_BLACK);
 		cairo_set_line_width(cr, 0.8);
 		cairo_move_to(cr, g.plot_x, bars_top);

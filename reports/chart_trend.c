@@ -924,7 +924,9 @@ void chart_trend_draw(cairo_t *cr, double x, double y, double width,
 	if (s->title)
 		draw_text(cr, x, y, width, chart_title_font, 0, s->title);
 
+	draw_artifact_begin(cr);
 	draw_background(cr, &g, t);
+	draw_artifact_end(cr);
 	draw_cohort_labels(cr, &g, t);
 
 	/* Data inside the plot (and its arrowheads just outside). */

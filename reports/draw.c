@@ -398,6 +398,7 @@ static void page_furniture(draw_doc *doc)
 	double half = (doc->right - doc->left) / 2 - 6;
 	char page[64];
 
+	draw_artifact_begin(cr);
 	draw_colour_set(cr, DRAW_BLACK);
 	draw_text(cr, doc->left, HEADER_TEXT_Y, half, header_bold,
 	          DRAW_ELLIPSIZE, doc->header_left);
@@ -424,6 +425,7 @@ static void page_furniture(draw_doc *doc)
 	draw_text(cr, doc->right, footer_rule + 6, 0, header_font,
 	          DRAW_ALIGN_RIGHT, page);
 	draw_colour_set(cr, DRAW_BLACK);
+	draw_artifact_end(cr);
 }
 
 void draw_doc_new_page(draw_doc *doc)
@@ -615,6 +617,9 @@ static void draw_headings(draw_doc *doc, const draw_table *t, int tag)
 	if (!tag)
 		tagless.tags = NULL;
 	draw_doc *td = &tagless;
+	/* Headings repeated on a later page are decoration. */
+	if (!tag)
+		draw_artifact_begin(doc->cr);
 	cairo_t *cr = doc->cr;
 	draw_font bold = t->font;
 	bold.bold = 1;
@@ -639,10 +644,12 @@ static void draw_headings(draw_doc *doc, const draw_table *t, int tag)
 		draw_text(cr, x + CELL_PAD, y, w - 2 * CELL_PAD, bold,
 		          DRAW_ALIGN_CENTRE | DRAW_ELLIPSIZE, span->heading);
 		draw_tag_end(td, "TH");
+		draw_artifact_begin(cr);
 		cairo_set_line_width(cr, 0.6);
 		cairo_move_to(cr, x + CELL_PAD, y + span_h - 2);
 		cairo_line_to(cr, x + w - CELL_PAD, y + span_h - 2);
 		cairo_stroke(cr);
+		draw_artifact_end(cr);
 	}
 	if (t->span_count && covered < t->column_count) {
 		draw_tag_head_cell(td, "TD", t->column_count - covered);
@@ -666,11 +673,15 @@ static void draw_headings(draw_doc *doc, const draw_table *t, int tag)
 		x += col->width;
 	}
 	draw_tag_end(td, "TR");
+	draw_artifact_begin(cr);
 	cairo_set_line_width(cr, 0.9);
 	cairo_move_to(cr, doc->left, y + total - 1);
 	cairo_line_to(cr, doc->left + columns_width(t, 0, t->column_count),
 	              y + total - 1);
 	cairo_stroke(cr);
+	draw_artifact_end(cr);
+	if (!tag)
+		draw_artifact_end(cr);
 	doc->y = y + total;
 }
 
@@ -697,6 +708,7 @@ void draw_doc_table(draw_doc *doc, const draw_table *t)
 			draw_doc_new_page(doc);
 			draw_headings(doc, t, 0);
 		}
+		draw_artifact_begin(cr);
 		if (r % 2 == 1) {
 			draw_colour_set(cr, DRAW_PALE_GREY);
 			cairo_rectangle(cr, doc->left, doc->y, width, row_h);
@@ -709,6 +721,7 @@ void draw_doc_table(draw_doc *doc, const draw_table *t)
 			cairo_line_to(cr, doc->left + width, doc->y);
 			cairo_stroke(cr);
 		}
+		draw_artifact_end(cr);
 		draw_font font = t->font;
 		font.bold = (flags & DRAW_ROW_BOLD) != 0;
 		double x = doc->left;
@@ -730,10 +743,12 @@ void draw_doc_table(draw_doc *doc, const draw_table *t)
 	}
 	draw_tag_end(doc, "TBody");
 	draw_tag_end(doc, "Table");
+	draw_artifact_begin(cr);
 	cairo_set_line_width(cr, 0.6);
 	cairo_move_to(cr, doc->left, doc->y);
 	cairo_line_to(cr, doc->left + width, doc->y);
 	cairo_stroke(cr);
+	draw_artifact_end(cr);
 }
 
 /* ---- output files ----------------------------------------------------- */

@@ -194,6 +194,18 @@ void draw_tag_figure_end(draw_doc *doc);
  * writes the span as /ColSpan. End it with draw_tag_end. */
 void draw_tag_head_cell(draw_doc *doc, const char *name, size_t span);
 
+/*
+ * Decoration (page furniture, rules, stripes, gridlines, tick marks,
+ * background bands): on a context made ready with draw_artifacts_enable,
+ * what is drawn between these is tagged "Private", which the finishing
+ * pass turns into /Artifact marked content and takes out of the structure
+ * (cairo 1.16 has no artifact tag), even inside a table or figure. Without
+ * it (an image, an SVG, the counting pass) they do nothing. Must pair.
+ */
+void draw_artifacts_enable(cairo_t *cr);
+void draw_artifact_begin(cairo_t *cr);
+void draw_artifact_end(cairo_t *cr);
+
 /* Close what is open (a list) before the last page ends. */
 void draw_tags_close(draw_doc *doc);
 

@@ -155,6 +155,26 @@ void draw_tag_head_cell(draw_doc *doc, const char *name, size_t span)
 	t->head_spans[t->head_count++] = (unsigned char)(span < 255 ? span : 255);
 }
 
+static const cairo_user_data_key_t artifacts_key;
+
+void draw_artifacts_enable(cairo_t *cr)
+{
+	static int on = 1;
+	cairo_set_user_data(cr, &artifacts_key, &on, NULL);
+}
+
+void draw_artifact_begin(cairo_t *cr)
+{
+	if (cairo_get_user_data(cr, &artifacts_key))
+		cairo_tag_begin(cr, "Private", NULL);
+}
+
+void draw_artifact_end(cairo_t *cr)
+{
+	if (cairo_get_user_data(cr, &artifacts_key))
+		cairo_tag_end(cr, "Private");
+}
+
 void draw_tags_close(draw_doc *doc)
 {
 	end_list(doc);

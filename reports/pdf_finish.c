@@ -44,9 +44,10 @@ static const char *skip_string(const char *p, const char *end)
 /*
  * Rewrite page content `in` so that every run of operations outside all
  * marked content (cairo's BDC..EMC for structure elements) is bracketed
- * as "/Artifact BMC ... EMC". Runs break at q, Q, BT, ET and the marked
- * content operators, so the new pairs nest properly with the graphics
- * state and text objects. Returns the new content, or NULL when the
+ * as "/Artifact BMC ... EMC", and content tagged Private (decoration,
+ * draw_artifact_begin) becomes "/Artifact BMC". Runs break at q, Q, BT,
+ * ET and the marked content operators, so the new pairs nest properly
+ * with the graphics state and text objects. Returns the new content, or NULL when the
  * content holds something this reader does not take apart (an inline
  * image): then the page is left as it was.
  */
@@ -130,7 +131,10 @@ static GString *mark_artifacts(const char *in, size_t len)
 			g_string_append(out, "/Artifact BMC\n");
 			open = 1;
 		}
-		g_string_append_len(out, op_start, p - op_start);
+		if (marked && !strncmp(op_start, "/Private", 8))
+			g_string_append(out, "/Artifact BMC");
+		else
+			g_string_append_len(out, op_start, p - op_start);
 		g_string_append_c(out, '\n');
 		if (marked)
 			depth++;
@@ -212,15 +216,80 @@ static void visit(walk *w, qpdf_oh elem, int depth, int in_body)
 		visit(w, qpdf_oh_get_key(q, elem, "/K"), depth + 1, in_body);
 }
 
+/* Whether `elem` is a structure element tagged Private: decoration. */
+static int is_private(qpdf_data q, qpdf_oh elem)
+{
+	return qpdf_oh_is_dictionary(q, elem) && qpdf_oh_has_key(q, elem, "/S") &&
+	       qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, elem, "/S"), "/Private");
+}
+
+/* Take the Private elements out of the kids `kids` (an array or one
+ * element) and, below the others, out of theirs. Returns 1 when `kids`
+ * itself is a Private element (its parent drops it). */
+static int prune(qpdf_data q, qpdf_oh kids, int depth)
+{
+	if (depth > 64)
+		return 0;
+	if (qpdf_oh_is_array(q, kids)) {
+		for (int i = qpdf_oh_get_array_n_items(q, kids); i-- > 0;) {
+			qpdf_oh kid = qpdf_oh_get_array_item(q, kids, i);
+			if (prune(q, kid, depth + 1))
+				qpdf_oh_erase_item(q, kids, i);
+		}
+		return 0;
+	}
+	if (is_private(q, kids))
+		return 1;
+	if (qpdf_oh_is_dictionary(q, kids) && qpdf_oh_has_key(q, kids, "/S") &&
+	    qpdf_oh_has_key(q, kids, "/K") &&
+	    prune(q, qpdf_oh_get_key(q, kids, "/K"), depth + 1))
+		qpdf_oh_replace_key(q, kids, "/K", qpdf_oh_new_array(q));
+	return 0;
+}
+
+/* In the parent tree (number tree node `node`), forget the Private
+ * elements: their content is now an artifact. */
+static void prune_parents(qpdf_data q, qpdf_oh node, int depth)
+{
+	if (depth > 32 || !qpdf_oh_is_dictionary(q, node))
+		return;
+	qpdf_oh nums = qpdf_oh_get_key(q, node, "/Nums");
+	if (qpdf_oh_is_array(q, nums)) {
+		int n = qpdf_oh_get_array_n_items(q, nums);
+		for (int i = 1; i < n; i += 2) {
+			qpdf_oh value = qpdf_oh_get_array_item(q, nums, i);
+			if (is_private(q, value)) {
+				qpdf_oh_set_array_item(q, nums, i, qpdf_oh_new_null(q));
+				continue;
+			}
+			if (!qpdf_oh_is_array(q, value))
+				continue;
+			int m = qpdf_oh_get_array_n_items(q, value);
+			for (int j = 0; j < m; j++)
+				if (is_private(q, qpdf_oh_get_array_item(q, value, j)))
+					qpdf_oh_set_array_item(q, value, j, qpdf_oh_new_null(q));
+		}
+	}
+	qpdf_oh kids = qpdf_oh_get_key(q, node, "/Kids");
+	if (qpdf_oh_is_array(q, kids)) {
+		int n = qpdf_oh_get_array_n_items(q, kids);
+		for (int i = 0; i < n; i++)
+			prune_parents(q, qpdf_oh_get_array_item(q, kids, i), depth + 1);
+	}
+}
+
 /* Put a Document element between the structure tree's root and its kids
- * (cairo makes none), and walk the tree. */
+ * (cairo makes none), take decoration out, and walk the tree. */
 static void finish_structure(walk *w, qpdf_oh root)
 {
 	qpdf_data q = w->q;
 	qpdf_oh tree = qpdf_oh_get_key(q, root, "/StructTreeRoot");
 	if (!qpdf_oh_is_dictionary(q, tree))
 		return;
+	prune_parents(q, qpdf_oh_get_key(q, tree, "/ParentTree"), 0);
 	qpdf_oh kids = qpdf_oh_get_key(q, tree, "/K");
+	if (prune(q, kids, 0)) /* the whole tree is decoration */
+		kids = qpdf_oh_new_array(q);
 	qpdf_oh doc = qpdf_make_indirect_object(
 		q, qpdf_oh_parse(q, "<< /Type /StructElem /S /Document >>"));
 	qpdf_oh_replace_key(q, doc, "/P", tree);

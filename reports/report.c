@@ -120,6 +120,8 @@ static cairo_status_t render_pdf(int *pages, const report *rep, GByteArray *pdf,
 	              rep->footer);
 	doc.html = html;
 	doc.tags = tags;
+	if (tags)
+		draw_artifacts_enable(cr);
 	report_render(&doc, rep);
 	*pages = doc.page;
 

@@ -130,12 +130,14 @@ static void summary_line(draw_doc *doc, const report *rep,
 	draw_text_size(NULL, &th, cr, text_w, report_small, DRAW_MARKUP, text);
 	double height = fmax(th, 44) + 2 * pad;
 	draw_doc_need(doc, height);
+	draw_artifact_begin(cr);
 	draw_colour_set(cr, DRAW_PALE_GREY);
 	cairo_rectangle(cr, doc->left, doc->y, doc->right - doc->left, height);
 	cairo_fill(cr);
 	draw_colour_set(cr, colour);
 	cairo_rectangle(cr, doc->left, doc->y, 5, height);
 	cairo_fill(cr);
+	draw_artifact_end(cr);
 	draw_colour_set(cr, DRAW_BLACK);
 	double y = doc->y + pad;
 	draw_tag_begin(doc, "P");

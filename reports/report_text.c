@@ -296,11 +296,13 @@ void report_part_after(draw_doc *doc, const char *heading, const char *subtitle,
 	} else {
 		/* A rule between this part and the one before. */
 		doc->y += 10;
+		draw_artifact_begin(doc->cr);
 		draw_colour_set(doc->cr, DRAW_MID_GREY);
 		cairo_set_line_width(doc->cr, 0.8);
 		cairo_move_to(doc->cr, doc->left, doc->y);
 		cairo_line_to(doc->cr, doc->right, doc->y);
 		cairo_stroke(doc->cr);
+		draw_artifact_end(doc->cr);
 		doc->y += 10;
 	}
 	draw_doc_heading(doc, 15, heading);

@@ -58,7 +58,7 @@ def main(path):
     display_title = marked = False
     alt_texts = []
     bookmarks = []
-    pages_checked = text_objects = unmarked_text = artifacts = 0
+    pages_checked = text_objects = unmarked_text = artifacts = private = 0
     for _, body in objects:
         head, _, stream = body.partition(b"stream")
         if re.search(rb"/Type\s*/Catalog", head):
@@ -101,6 +101,8 @@ def main(path):
                     unmarked_text += depth == 0
                 elif tok == b"/Artifact":
                     artifacts += 1
+                elif tok == b"/Private":
+                    private += 1
     print("lang: " + lang)
     print("display_doc_title: " + ("yes" if display_title else "no"))
     print("marked: " + ("yes" if marked else "no"))
@@ -112,6 +114,7 @@ def main(path):
     print("text_shown: %d" % text_objects)
     print("text_shown_unmarked: %d" % unmarked_text)
     print("artifacts: %d" % artifacts)
+    print("private_marked: %d" % private)
     print("bookmarks: %d" % len(bookmarks))
     for text in bookmarks:
         print("bookmark: " + text)

@@ -79,6 +79,12 @@ check 3.5 "no alt text is just 'chart'" bash -c "! grep -qiE '^alt: *(chart|figu
 # ---- 4. decoration is not content; bookmarks -------------------------------------------
 check 4.1 "all text inside marked content" test "$(fact text_shown_unmarked)" = 0 -a "$(fact text_shown)" -gt 100
 check 4.2 "page furniture and rules marked as artifacts" test "$(fact artifacts)" -ge "$(awk '/^Pages:/ { print $2 }' info.txt)"
+# Decoration inside a table or figure (stripes, rules, gridlines, bands,
+# repeated headings) is an artifact too, and not in the structure.
+check 4.2b "no decoration left as structure" bash -c \
+    "test \"\$(awk '\$1 == \"private_marked:\" { print \$2 }' tags.txt)\" = 0 && ! grep -q Private struct.txt"
+check 4.2c "tables hold only their rows" bash -c \
+    "! awk '/^ +Table/ { t = 1; next } t && /^ +[A-Z]/ && !/^ +(THead|TBody|TR|TH|TD)( |:|\$)/ { print; exit 1 } /^  [A-Z]/ { t = 0 }' struct.txt"
 check 4.3 "a bookmark for every heading" test "$(fact bookmarks)" -eq "$(wc -l < html-headings.txt)"
 check 4.4 "bookmarks name the parts" bash -c "grep -qx 'bookmark: Methods' tags.txt && grep -qx 'bookmark: Data quality' tags.txt"
 # Still a PDF every reader opens, with its text.
