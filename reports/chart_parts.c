@@ -485,8 +485,8 @@ int chart_write_file(const char *path, parity_chart_format format,
 	if (format == PARITY_CHART_SVG) {
 		char *svg = chart_svg_text(width, measure, paint, chart, alt, "chart", 1);
 		if (!svg)
-			return parity_error_set(PARITY_ENOMEM, "%s: cannot draw the chart "
-			                        "(out of memory)", path);
+			return parity_error_set(PARITY_EIO, "%s: cannot draw the chart as "
+			                        "SVG (cairo failed or memory ran out)", path);
 		int rc = draw_output_open(&out, path);
 		if (!rc) {
 			size_t len = strlen(svg);

@@ -163,6 +163,7 @@ typedef struct walk {
 	const unsigned char *spans; /* column span of each header-row cell */
 	size_t span_count;
 	size_t head_cells; /* header-row cells seen */
+	GHashTable *private_ids; /* object ids of the Private elements */
 } walk;
 
 /* The table attributes of a cell: its scope (TH) and column span. */
@@ -175,121 +176,166 @@ static qpdf_oh cell_attributes(qpdf_data q, int header, int row_scope, size_t sp
 	return qpdf_oh_parse(q, text);
 }
 
-/* Visit struct element `elem` and its kids in document order: give each
- * Figure its alternative text and each TH its scope (Column in a THead,
- * Row in a TBody, where the first cell of a row names it). */
-static void visit(walk *w, qpdf_oh elem, int depth, int in_body)
+/* Replace key `key` of `dict` with a new object and let go of its handle. */
+static void put(qpdf_data q, qpdf_oh dict, const char *key, qpdf_oh value)
+{
+	qpdf_oh_replace_key(q, dict, key, value);
+	qpdf_oh_release(q, value);
+}
+
+static int walk_element(walk *w, qpdf_oh elem, int depth, int in_body);
+static int walk_kids(walk *w, qpdf_oh kids, int depth, int in_body, qpdf_oh *kept);
+
+/* Walk the kids `kids` of an element (an array, or one kid). Returns 1
+ * when `kids` is itself one Private element (the caller drops it); when
+ * an array holds Private kids, *kept receives a new array of the others
+ * (built once: erasing items one by one costs quadratic time in qpdf), to
+ * be put in their place; else it is left at 0. */
+static int walk_kids(walk *w, qpdf_oh kids, int depth, int in_body, qpdf_oh *kept)
 {
 	qpdf_data q = w->q;
-	if (depth > 64)
-		return;
-	if (qpdf_oh_is_array(q, elem)) {
-		int n = qpdf_oh_get_array_n_items(q, elem);
-		for (int i = 0; i < n; i++)
-			visit(w, qpdf_oh_get_array_item(q, elem, i), depth + 1, in_body);
-		return;
+	if (!qpdf_oh_is_array(q, kids))
+		return walk_element(w, kids, depth, in_body);
+	int n = qpdf_oh_get_array_n_items(q, kids), dropped = 0;
+	unsigned char *drop = g_malloc0((size_t)n + 1);
+	for (int i = n; i-- > 0;) {
+		qpdf_oh kid = qpdf_oh_get_array_item(q, kids, i);
+		drop[i] = (unsigned char)walk_element(w, kid, depth, in_body);
+		dropped += drop[i];
+		qpdf_oh_release(q, kid);
 	}
-	if (!qpdf_oh_is_dictionary(q, elem) || !qpdf_oh_has_key(q, elem, "/S"))
-		return; /* a marked-content id or reference */
+	if (dropped) {
+		*kept = qpdf_oh_new_array(q);
+		for (int i = 0; i < n; i++) {
+			if (drop[i])
+				continue;
+			qpdf_oh kid = qpdf_oh_get_array_item(q, kids, i);
+			qpdf_oh_append_item(q, *kept, kid);
+			qpdf_oh_release(q, kid);
+		}
+	}
+	g_free(drop);
+	return 0;
+}
+
+/*
+ * Visit struct element `elem` (in reverse document order below each
+ * parent, so that kids can be erased as they are met: the counts of
+ * figures and header cells run backwards from the end). Gives each Figure
+ * its alternative text, each TH its scope (Column in a THead, Row in a
+ * TBody) and each header-row cell its column span; returns 1 for a
+ * Private element (decoration), noting its object id.
+ */
+static int walk_element(walk *w, qpdf_oh elem, int depth, int in_body)
+{
+	qpdf_data q = w->q;
+	if (depth > 64 || !qpdf_oh_is_dictionary(q, elem))
+		return 0; /* a marked-content id */
 	qpdf_oh s = qpdf_oh_get_key(q, elem, "/S");
-	if (qpdf_oh_is_name_and_equals(q, s, "/Figure")) {
-		const char *alt = w->figures < w->alt_count ? w->alts[w->figures] : "Chart";
-		qpdf_oh_replace_key(q, elem, "/Alt", qpdf_oh_new_unicode_string(q, alt));
-		w->figures++;
-	} else if (qpdf_oh_is_name_and_equals(q, s, "/TH") ||
-	           (!in_body && qpdf_oh_is_name_and_equals(q, s, "/TD"))) {
-		int header = qpdf_oh_is_name_and_equals(q, s, "/TH");
+	char name[16] = "";
+	if (qpdf_oh_is_name(q, s))
+		snprintf(name, sizeof name, "%s", qpdf_oh_get_name(q, s));
+	qpdf_oh_release(q, s);
+	if (!name[0])
+		return 0; /* a marked-content reference */
+	int recurse = 1;
+	if (!strcmp(name, "/Private")) {
+		g_hash_table_add(w->private_ids,
+		                 GINT_TO_POINTER(qpdf_oh_get_object_id(q, elem)));
+		return 1;
+	} else if (!strcmp(name, "/Figure")) {
+		size_t k = w->alt_count - 1 - w->figures++;
+		put(q, elem, "/Alt", qpdf_oh_new_unicode_string(
+			q, k < w->alt_count ? w->alts[k] : "Chart"));
+	} else if (!strcmp(name, "/TH") || (!in_body && !strcmp(name, "/TD"))) {
 		size_t span = 1;
 		if (!in_body) {
-			if (w->head_cells < w->span_count)
-				span = w->spans[w->head_cells];
-			w->head_cells++;
+			size_t k = w->span_count - 1 - w->head_cells++;
+			if (k < w->span_count)
+				span = w->spans[k];
 		}
-		qpdf_oh_replace_key(q, elem, "/A", cell_attributes(q, header, in_body, span));
-		w->headers += header != 0;
-	} else if (qpdf_oh_is_name_and_equals(q, s, "/TBody")) {
-		in_body = 1;
-	} else if (qpdf_oh_is_name_and_equals(q, s, "/THead")) {
-		in_body = 0;
+		put(q, elem, "/A", cell_attributes(q, !strcmp(name, "/TH"), in_body, span));
+		w->headers += !strcmp(name, "/TH");
+		recurse = 0;
+	} else if (!strcmp(name, "/TBody") || !strcmp(name, "/THead")) {
+		in_body = !strcmp(name, "/TBody");
+	} else if (!strcmp(name, "/TD") || !strcmp(name, "/P") || name[1] == 'H' ||
+	           !strcmp(name, "/Lbl") || !strcmp(name, "/LBody")) {
+		recurse = 0; /* text: marked content only */
 	}
-	if (qpdf_oh_has_key(q, elem, "/K"))
-		visit(w, qpdf_oh_get_key(q, elem, "/K"), depth + 1, in_body);
-}
-
-/* Whether `elem` is a structure element tagged Private: decoration. */
-static int is_private(qpdf_data q, qpdf_oh elem)
-{
-	return qpdf_oh_is_dictionary(q, elem) && qpdf_oh_has_key(q, elem, "/S") &&
-	       qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, elem, "/S"), "/Private");
-}
-
-/* Take the Private elements out of the kids `kids` (an array or one
- * element) and, below the others, out of theirs. Returns 1 when `kids`
- * itself is a Private element (its parent drops it). */
-static int prune(qpdf_data q, qpdf_oh kids, int depth)
-{
-	if (depth > 64)
-		return 0;
-	if (qpdf_oh_is_array(q, kids)) {
-		for (int i = qpdf_oh_get_array_n_items(q, kids); i-- > 0;) {
-			qpdf_oh kid = qpdf_oh_get_array_item(q, kids, i);
-			if (prune(q, kid, depth + 1))
-				qpdf_oh_erase_item(q, kids, i);
-		}
-		return 0;
+	if (recurse && qpdf_oh_has_key(q, elem, "/K")) {
+		qpdf_oh kids = qpdf_oh_get_key(q, elem, "/K"), kept = 0;
+		if (walk_kids(w, kids, depth + 1, in_body, &kept))
+			put(q, elem, "/K", qpdf_oh_new_array(q));
+		else if (kept)
+			put(q, elem, "/K", kept);
+		qpdf_oh_release(q, kids);
 	}
-	if (is_private(q, kids))
-		return 1;
-	if (qpdf_oh_is_dictionary(q, kids) && qpdf_oh_has_key(q, kids, "/S") &&
-	    qpdf_oh_has_key(q, kids, "/K") &&
-	    prune(q, qpdf_oh_get_key(q, kids, "/K"), depth + 1))
-		qpdf_oh_replace_key(q, kids, "/K", qpdf_oh_new_array(q));
 	return 0;
+}
+
+/* Whether `item` (a parent-tree entry) is one of the Private elements. */
+static int noted_private(const walk *w, qpdf_oh item)
+{
+	int id = qpdf_oh_get_object_id(w->q, item);
+	return id > 0 && g_hash_table_contains(w->private_ids, GINT_TO_POINTER(id));
 }
 
 /* In the parent tree (number tree node `node`), forget the Private
  * elements: their content is now an artifact. */
-static void prune_parents(qpdf_data q, qpdf_oh node, int depth)
+static void prune_parents(walk *w, qpdf_oh node, int depth)
 {
+	qpdf_data q = w->q;
 	if (depth > 32 || !qpdf_oh_is_dictionary(q, node))
 		return;
+	qpdf_oh null = qpdf_oh_new_null(q);
 	qpdf_oh nums = qpdf_oh_get_key(q, node, "/Nums");
 	if (qpdf_oh_is_array(q, nums)) {
 		int n = qpdf_oh_get_array_n_items(q, nums);
 		for (int i = 1; i < n; i += 2) {
 			qpdf_oh value = qpdf_oh_get_array_item(q, nums, i);
-			if (is_private(q, value)) {
-				qpdf_oh_set_array_item(q, nums, i, qpdf_oh_new_null(q));
-				continue;
+			if (noted_private(w, value)) {
+				qpdf_oh_set_array_item(q, nums, i, null);
+			} else if (qpdf_oh_is_array(q, value)) {
+				int m = qpdf_oh_get_array_n_items(q, value);
+				for (int j = 0; j < m; j++) {
+					qpdf_oh item = qpdf_oh_get_array_item(q, value, j);
+					if (noted_private(w, item))
+						qpdf_oh_set_array_item(q, value, j, null);
+					qpdf_oh_release(q, item);
+				}
 			}
-			if (!qpdf_oh_is_array(q, value))
-				continue;
-			int m = qpdf_oh_get_array_n_items(q, value);
-			for (int j = 0; j < m; j++)
-				if (is_private(q, qpdf_oh_get_array_item(q, value, j)))
-					qpdf_oh_set_array_item(q, value, j, qpdf_oh_new_null(q));
+			qpdf_oh_release(q, value);
 		}
 	}
 	qpdf_oh kids = qpdf_oh_get_key(q, node, "/Kids");
 	if (qpdf_oh_is_array(q, kids)) {
 		int n = qpdf_oh_get_array_n_items(q, kids);
-		for (int i = 0; i < n; i++)
-			prune_parents(q, qpdf_oh_get_array_item(q, kids, i), depth + 1);
+		for (int i = 0; i < n; i++) {
+			qpdf_oh kid = qpdf_oh_get_array_item(q, kids, i);
+			prune_parents(w, kid, depth + 1);
+			qpdf_oh_release(q, kid);
+		}
 	}
+	qpdf_oh_release(q, kids);
+	qpdf_oh_release(q, nums);
+	qpdf_oh_release(q, null);
 }
 
 /* Put a Document element between the structure tree's root and its kids
- * (cairo makes none), take decoration out, and walk the tree. */
+ * (cairo makes none), walk the tree and take decoration out of it. */
 static void finish_structure(walk *w, qpdf_oh root)
 {
 	qpdf_data q = w->q;
 	qpdf_oh tree = qpdf_oh_get_key(q, root, "/StructTreeRoot");
 	if (!qpdf_oh_is_dictionary(q, tree))
 		return;
-	prune_parents(q, qpdf_oh_get_key(q, tree, "/ParentTree"), 0);
-	qpdf_oh kids = qpdf_oh_get_key(q, tree, "/K");
-	if (prune(q, kids, 0)) /* the whole tree is decoration */
+	qpdf_oh kids = qpdf_oh_get_key(q, tree, "/K"), kept = 0;
+	if (walk_kids(w, kids, 0, 0, &kept)) /* the whole tree is decoration */
 		kids = qpdf_oh_new_array(q);
+	else if (kept)
+		kids = kept;
+	prune_parents(w, qpdf_oh_get_key(q, tree, "/ParentTree"), 0);
 	qpdf_oh doc = qpdf_make_indirect_object(
 		q, qpdf_oh_parse(q, "<< /Type /StructElem /S /Document >>"));
 	qpdf_oh_replace_key(q, doc, "/P", tree);
@@ -300,12 +346,12 @@ static void finish_structure(walk *w, qpdf_oh root)
 			qpdf_oh kid = qpdf_oh_get_array_item(q, kids, i);
 			if (qpdf_oh_is_dictionary(q, kid))
 				qpdf_oh_replace_key(q, kid, "/P", doc);
+			qpdf_oh_release(q, kid);
 		}
 	} else if (qpdf_oh_is_dictionary(q, kids)) {
 		qpdf_oh_replace_key(q, kids, "/P", doc);
 	}
 	qpdf_oh_replace_key(q, tree, "/K", doc);
-	visit(w, doc, 0, 0);
 }
 
 /* ---- metadata ---------------------------------------------------------------- */
@@ -346,6 +392,7 @@ int pdf_finish(unsigned char **out, size_t *out_len, const unsigned char *pdf,
 	*out_len = 0;
 	qpdf_data q = qpdf_init();
 	int rc = 0;
+	walk w = {q, alts, alt_count, 0, 0, head_spans, head_span_count, 0, NULL};
 	qpdf_silence_errors(q);
 	qpdf_set_suppress_warnings(q, QPDF_TRUE);
 	if (qpdf_read_memory(q, path, (const char *)pdf, (unsigned long long)len, NULL) &
@@ -358,7 +405,7 @@ int pdf_finish(unsigned char **out, size_t *out_len, const unsigned char *pdf,
 	                    qpdf_oh_parse(q, "<< /DisplayDocTitle true >>"));
 	qpdf_oh_replace_key(q, root, "/MarkInfo", qpdf_oh_parse(q, "<< /Marked true >>"));
 
-	walk w = {q, alts, alt_count, 0, 0, head_spans, head_span_count, 0};
+	w.private_ids = g_hash_table_new(g_direct_hash, g_direct_equal);
 	finish_structure(&w, root);
 
 	GString *xmp = xmp_packet(title, lang);
@@ -402,6 +449,9 @@ int pdf_finish(unsigned char **out, size_t *out_len, const unsigned char *pdf,
 	qpdf_set_minimum_pdf_version(q, "1.7");
 	qpdf_set_compress_streams(q, QPDF_TRUE);
 	qpdf_set_object_stream_mode(q, qpdf_o_disable);
+	/* cairo's streams are compressed already: copy them, do not
+	 * recompress (the new ones, written plain, are compressed). */
+	qpdf_set_decode_level(q, qpdf_dl_none);
 	qpdf_set_deterministic_ID(q, QPDF_TRUE);
 	if (qpdf_write(q) & QPDF_ERRORS)
 		goto qpdf_failed;
@@ -431,6 +481,8 @@ done:
 		*out = NULL;
 		*out_len = 0;
 	}
+	if (w.private_ids)
+		g_hash_table_destroy(w.private_ids);
 	qpdf_cleanup(&q);
 	return rc;
 }
