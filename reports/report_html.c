@@ -159,31 +159,30 @@ void report_figure_funnel(chart_alt *alt, draw_doc *doc, const chart_funnel_styl
 	html_figure_id(id, sizeof id, doc->html);
 	char *svg = chart_funnel_svg(HTML_CHART_WIDTH, &style, funnel, alt, id);
 
-	draw_column columns[4] = {
-		{"Organisation", 0, 0},
-		{style.size_label ? style.size_label : "Precision (1/SE\u00B2 of the log ratio)",
-		 0, 0},
-		{"Ratio", 0, 0}, {"Against the control limits", 0, 0}};
-	draw_cell *cells = draw_calloc(funnel->unit_count * 4 + 1, sizeof *cells);
+	/* The size (precision) is a function of the counts, which may be
+	 * published rounded: it is left out, as the PDF leaves it unprinted. */
+	draw_column columns[3] = {
+		{"Organisation", 0, 0}, {"Ratio", 0, 0},
+		{"Against the control limits", 0, 0}};
+	draw_cell *cells = draw_calloc(funnel->unit_count * 3 + 1, sizeof *cells);
 	for (size_t i = 0; cells && i < funnel->unit_count; i++) {
 		const chart_funnel_unit *u = &funnel->units[i];
-		draw_cell *row = &cells[i * 4];
+		draw_cell *row = &cells[i * 3];
 		snprintf(row[0].text, sizeof row[0].text, "%s", u->label ? u->label : "");
 		if (u->suppressed || !u->estimable) {
-			snprintf(row[2].text, sizeof row[2].text, "%s", u->suppressed
+			snprintf(row[1].text, sizeof row[1].text, "%s", u->suppressed
 			         ? REPORT_SUPPRESSED : "no estimate");
-			snprintf(row[3].text, sizeof row[3].text, "not plotted");
+			snprintf(row[2].text, sizeof row[2].text, "not plotted");
 			continue;
 		}
-		snprintf(row[1].text, sizeof row[1].text, "%.1f", u->size);
-		draw_format_ratio(row[2].text, sizeof row[2].text, u->ratio);
-		snprintf(row[3].text, sizeof row[3].text, "%s",
+		draw_format_ratio(row[1].text, sizeof row[1].text, u->ratio);
+		snprintf(row[2].text, sizeof row[2].text, "%s",
 		         u->outside998 > 0 ? "above the 99.8% limit"
 		         : u->outside998 < 0 ? "below the 99.8% limit"
 		         : u->outside95 > 0 ? "above the 95% limit"
 		         : u->outside95 < 0 ? "below the 95% limit" : "within the limits");
 	}
-	draw_table table = data_table(columns, 4, cells, cells ? funnel->unit_count : 0);
+	draw_table table = data_table(columns, 3, cells, cells ? funnel->unit_count : 0);
 	html_figure(doc->html, svg, alt->title, &table);
 	g_free(svg);
 	free(cells);
