@@ -152,6 +152,12 @@ fail:
 	return NULL;
 }
 
+char *pdf_mark_artifacts(const char *content, size_t len)
+{
+	GString *marked = mark_artifacts(content, len);
+	return marked ? g_string_free(marked, FALSE) : NULL;
+}
+
 /* ---- the structure tree ---------------------------------------------------- */
 
 typedef struct walk {

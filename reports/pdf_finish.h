@@ -22,4 +22,13 @@ int pdf_finish(unsigned char **out, size_t *out_len, const unsigned char *pdf,
                const unsigned char *head_spans, size_t head_span_count,
                const char *title, const char *lang, const char *path);
 
+/*
+ * The artifact marking of one page's content (decoded), exposed for its
+ * tests: runs of operations outside marked content bracketed as
+ * "/Artifact BMC ... EMC", Private marked content turned into artifacts,
+ * one operation a line. Returns the new content (free with g_free), or
+ * NULL when it holds an inline image (left as it was).
+ */
+char *pdf_mark_artifacts(const char *content, size_t len);
+
 #endif

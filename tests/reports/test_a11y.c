@@ -2,14 +2,17 @@
  * test_a11y.c: what the report does for readers with low vision or a
  * screen reader: the palette's contrast ratios (WCAG 2.2, computed here
  * from the standard's formula, not taken from the code under test) and
- * the charts' descriptions written from their data.
+ * the charts' descriptions written from their data, and the tagged PDF's
+ * marking of decoration as artifacts in page content.
  */
 #include "chart.h"
 #include "draw.h"
+#include "pdf_finish.h"
 
 #include "harness.h"
 #include "parity.h"
 
+#include <glib.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -133,6 +136,36 @@ static void test_funnel_alt(void)
 	          "small to publish).");
 }
 
+/* Page content as cairo writes it, worked through by hand: the transform
+ * before any structure is decoration; the text inside /P stays, with a
+ * string holding "(EMC)" and an escaped parenthesis that must not end
+ * anything; the path after it is decoration; Private content (drawn
+ * between draw_artifact_begin/end) becomes an artifact. */
+static void test_mark_artifacts(void)
+{
+	const char *in =
+		"q 1 0 0 1 0 0 cm /P <</MCID 0>> BDC BT /F1 9 Tf (a (EMC) b\\) c) Tj "
+		"ET EMC 0 0 m 10 0 l S /Private <</MCID 1>> BDC 0 0 10 10 re f EMC Q";
+	const char *want =
+		"q\n"
+		"/Artifact BMC\n1 0 0 1 0 0 cm\nEMC\n"
+		"/P <</MCID 0>> BDC\nBT\n/F1 9 Tf\n(a (EMC) b\\) c) Tj\nET\nEMC\n"
+		"/Artifact BMC\n0 0 m\n10 0 l\nS\nEMC\n"
+		"/Artifact BMC\n0 0 10 10 re\nf\nEMC\n"
+		"Q\n";
+	char *out = pdf_mark_artifacts(in, strlen(in));
+	CHECK_STR(out, want);
+	g_free(out);
+	/* Text shown outside any structure is wrapped inside its text object. */
+	const char *loose = "BT <0102> Tj ET";
+	out = pdf_mark_artifacts(loose, strlen(loose));
+	CHECK_STR(out, "BT\n/Artifact BMC\n<0102> Tj\nEMC\nET\n");
+	g_free(out);
+	/* An inline image is not taken apart: the page is left alone. */
+	const char *image = "q BI /W 1 /H 1 ID x EI Q";
+	CHECK(pdf_mark_artifacts(image, strlen(image)) == NULL);
+}
+
 int main(void)
 {
 	parity_init();
@@ -140,5 +173,6 @@ int main(void)
 	RUN(test_palette_contrast);
 	RUN(test_ratio_alt);
 	RUN(test_funnel_alt);
+	RUN(test_mark_artifacts);
 	return HARNESS_REPORT();
 }
