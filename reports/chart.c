@@ -627,7 +627,9 @@ void chart_ratio_draw(cairo_t *cr, double x, double y, double width,
 	cairo_line_to(cr, x + width, g.rows_y - 1.5);
 	cairo_stroke(cr);
 
+	draw_artifact_begin(cr);
 	draw_background(cr, &g, items, count, ticks, tick_count);
+	draw_artifact_end(cr);
 
 	for (size_t i = 0; i < count; i++) {
 		const chart_ratio_item *it = &items[i];
@@ -743,8 +745,18 @@ int chart_ratio_write(const char *path, parity_chart_format format,
                       const chart_ratio_item *items, size_t count)
 {
 	ratio_chart chart = {style, items, count};
+	chart_alt alt;
+	chart_ratio_alt(&alt, style, items, count);
 	return chart_write_file(path, format, width, ratio_measure, ratio_paint,
-	                        &chart);
+	                        &chart, &alt);
+}
+
+char *chart_ratio_svg(double width, const chart_ratio_style *style,
+                      const chart_ratio_item *items, size_t count,
+                      const chart_alt *alt, const char *id)
+{
+	ratio_chart chart = {style, items, count};
+	return chart_svg_string(width, ratio_measure, ratio_paint, &chart, alt, id);
 }
 
 void chart_format_homogeneity(char *buf, size_t size, double q, int df,

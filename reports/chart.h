@@ -13,6 +13,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* ---- words for readers who cannot see a chart (chart_alt.c) ---------------- */
+
+/* A chart's accessible name and its description, written from its data
+ * ("Forest plot of ...: ratios from 1.01 (R0A) to 2.63 (R0E); four of six
+ * above the non-adverse range ..."). */
+typedef struct chart_alt {
+	char title[320];
+	char desc[2048];
+} chart_alt;
+
+/* A small count in words ("none", "one" .. "twelve"), digits above. The
+ * text is borrowed (per thread) until the next call. */
+const char *chart_count_words(size_t n);
+
+/* ---- the ratio chart ------------------------------------------------------ */
+
 /* One row of the ratio chart. */
 typedef struct chart_ratio_item {
 	const char *label; /* borrowed: "R0A", "All organisations" */
@@ -86,11 +102,26 @@ void chart_ratio_draw(cairo_t *cr, double x, double y, double width,
 /*
  * Write the chart alone to `path` as PNG (144 dpi) or SVG, `width` points
  * wide plus a margin, on a white background, via a temporary file renamed
- * into place. Returns 0 or PARITY_EIO with a message naming `path`.
+ * into place. The SVG carries the chart's title and description
+ * (chart_ratio_alt) and its text as text. Returns 0 or PARITY_EIO with a message naming `path`.
  */
 int chart_ratio_write(const char *path, parity_chart_format format,
                       double width, const chart_ratio_style *style,
                       const chart_ratio_item *items, size_t count);
+
+/* The ratio chart's title (style->title, or "ratios") and description. */
+void chart_ratio_alt(chart_alt *out, const chart_ratio_style *style,
+                     const chart_ratio_item *items, size_t count);
+
+/*
+ * The chart as SVG text for inline use in HTML: role="img", <title> and
+ * <desc> from `alt`, text as <text> elements, and every id prefixed with
+ * `id` (unique in the page). NULL when out of memory; the caller frees
+ * the text with g_free.
+ */
+char *chart_ratio_svg(double width, const chart_ratio_style *style,
+                      const chart_ratio_item *items, size_t count,
+                      const chart_alt *alt, const char *id);
 
 /* The homogeneity note for a pooled chart: "Homogeneity: Q = 3.2, df = 5,
  * p = 0.67" (p below 0.01 with three decimals, "p < 0.001" below that;
@@ -181,6 +212,14 @@ double chart_trend_height(cairo_t *cr, double width,
 void chart_trend_draw(cairo_t *cr, double x, double y, double width,
                       const chart_trend_style *style, const chart_trend *trend);
 
+/* Title and description of the trend chart; its inline SVG (as
+ * chart_ratio_svg). */
+void chart_trend_alt(chart_alt *out, const chart_trend_style *style,
+                     const chart_trend *trend);
+char *chart_trend_svg(double width, const chart_trend_style *style,
+                      const chart_trend *trend, const chart_alt *alt,
+                      const char *id);
+
 /* Write the trend chart alone to `path` (as chart_ratio_write). */
 int chart_trend_write(const char *path, parity_chart_format format,
                       double width, const chart_trend_style *style,
@@ -258,6 +297,14 @@ void chart_funnel_draw(cairo_t *cr, double x, double y, double width,
                        const chart_funnel_style *style,
                        const chart_funnel *funnel);
 
+/* Title and description of the funnel plot; its inline SVG (as
+ * chart_ratio_svg). */
+void chart_funnel_alt(chart_alt *out, const chart_funnel_style *style,
+                      const chart_funnel *funnel);
+char *chart_funnel_svg(double width, const chart_funnel_style *style,
+                       const chart_funnel *funnel, const chart_alt *alt,
+                       const char *id);
+
 /* Write the funnel plot alone to `path` (as chart_ratio_write). */
 int chart_funnel_write(const char *path, parity_chart_format format,
                        double width, const chart_funnel_style *style,
@@ -318,6 +365,23 @@ double chart_pipeline_height(cairo_t *cr, double width,
 void chart_pipeline_draw(cairo_t *cr, double x, double y, double width,
                          const chart_pipeline_style *style,
                          const chart_pipeline_group *groups, size_t count);
+
+/* The number of stages, stage k's label, and the label of group i's bar
+ * at stage k ("23.4%", "no applications", "12.5% (too few cases)") as the
+ * chart prints them. */
+int chart_pipeline_stage_count(const chart_pipeline_style *style);
+const char *chart_pipeline_stage_label(const chart_pipeline_style *style, int k);
+void chart_pipeline_bar_label(char *buf, size_t size,
+                              const chart_pipeline_style *style,
+                              const chart_pipeline_group *groups, size_t i, int k);
+
+/* Title and description of the pipeline chart (each stage's percentages
+ * as the bars label them); its inline SVG (as chart_ratio_svg). */
+void chart_pipeline_alt(chart_alt *out, const chart_pipeline_style *style,
+                        const chart_pipeline_group *groups, size_t count);
+char *chart_pipeline_svg(double width, const chart_pipeline_style *style,
+                         const chart_pipeline_group *groups, size_t count,
+                         const chart_alt *alt, const char *id);
 
 /* Write the pipeline chart alone to `path` (as chart_ratio_write). */
 int chart_pipeline_write(const char *path, parity_chart_format format,

@@ -647,6 +647,7 @@ void chart_funnel_draw(cairo_t *cr, double x, double y, double width,
 	cairo_save(cr);
 	cairo_rectangle(cr, g.plot_x, g.plot_y, g.plot_w, g.plot_h);
 	cairo_clip(cr);
+	draw_artifact_begin(cr);
 	draw_colour_set(cr, DRAW_PALE_GREY);
 	cairo_set_line_width(cr, 0.6);
 	for (size_t i = 0; i < g.ytick_count; i++) {
@@ -658,6 +659,7 @@ void chart_funnel_draw(cairo_t *cr, double x, double y, double width,
 		cairo_line_to(cr, size_x(&g, v), g.plot_y + g.plot_h);
 	}
 	cairo_stroke(cr);
+	draw_artifact_end(cr);
 	for (int which = 0; which < 4; which++) {
 		limit_pen(cr, which >= 2);
 		limit_curve(cr, &g, f, which);
@@ -732,6 +734,16 @@ int chart_funnel_write(const char *path, parity_chart_format format,
 		return parity_error_set(PARITY_EUSAGE,
 		                        "chart: the style and data are required");
 	funnel_chart chart = {style, funnel};
+	chart_alt alt;
+	chart_funnel_alt(&alt, style, funnel);
 	return chart_write_file(path, format, width, funnel_measure,
-	                        funnel_paint, &chart);
+	                        funnel_paint, &chart, &alt);
+}
+
+char *chart_funnel_svg(double width, const chart_funnel_style *style,
+                       const chart_funnel *funnel, const chart_alt *alt,
+                       const char *id)
+{
+	funnel_chart chart = {style, funnel};
+	return chart_svg_string(width, funnel_measure, funnel_paint, &chart, alt, id);
 }

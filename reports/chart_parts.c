@@ -8,6 +8,7 @@
 #include "parity/common.h"
 
 #include <cairo-svg.h>
+#include <glib.h>
 #include <math.h>
 #include <png.h>
 #include <setjmp.h>
@@ -366,9 +367,110 @@ done:
 	return status;
 }
 
+/* The cairo write callback gathering SVG into a GString. */
+static cairo_status_t svg_gather(void *closure, const unsigned char *data,
+                                 unsigned int length)
+{
+	g_string_append_len(closure, (const char *)data, (gssize)length);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* Append `text` to `out` with every id and reference to one prefixed with
+ * `id`, so that several charts can share one HTML page. */
+static void prefix_ids(GString *out, const char *text, const char *id)
+{
+	static const char *const marks[] = {"id=\"", "url(#", "href=\"#"};
+	const char *p = text;
+	while (*p) {
+		size_t best = (size_t)-1, which = 0;
+		for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+			const char *hit = strstr(p, marks[k]);
+			if (hit && (size_t)(hit - p) < best) {
+				best = (size_t)(hit - p);
+				which = k;
+			}
+		}
+		if (best == (size_t)-1) {
+			g_string_append(out, p);
+			return;
+		}
+		size_t mark = strlen(marks[which]);
+		g_string_append_len(out, p, (gssize)(best + mark));
+		g_string_append_printf(out, "%s-", id);
+		p += best + mark;
+	}
+}
+
+char *chart_svg_text(double width, chart_measure_fn measure, chart_paint_fn paint,
+                     const void *chart, const chart_alt *alt, const char *id,
+                     int standalone)
+{
+	cairo_surface_t *scratch = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
+	cairo_t *cr = cairo_create(scratch);
+	draw_context_setup(cr);
+	double height = measure(cr, width, chart);
+	cairo_destroy(cr);
+	cairo_surface_destroy(scratch);
+
+	GString *raw = g_string_new(NULL), *text = g_string_new(NULL);
+	cairo_surface_t *surface = cairo_svg_surface_create_for_stream(
+		svg_gather, raw, width + 2 * FILE_MARGIN, height + 2 * FILE_MARGIN);
+	cr = cairo_create(surface);
+	draw_context_setup(cr);
+	draw_text_capture(cr, text);
+	draw_colour_set(cr, DRAW_WHITE);
+	cairo_paint(cr);
+	paint(cr, FILE_MARGIN, FILE_MARGIN, width, chart);
+	cairo_status_t status = cairo_status(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(surface);
+	if (status == CAIRO_STATUS_SUCCESS)
+		status = cairo_surface_status(surface);
+	cairo_surface_destroy(surface);
+
+	char *result = NULL;
+	const char *open = strstr(raw->str, "<svg");
+	const char *open_end = open ? strchr(open, '>') : NULL;
+	const char *close = open_end ? strstr(open_end, "</svg>") : NULL;
+	if (status == CAIRO_STATUS_SUCCESS && close) {
+		GString *out = g_string_new(standalone
+		                            ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		                            : "");
+		char *title = g_markup_escape_text(alt ? alt->title : "Chart", -1);
+		char *desc = g_markup_escape_text(alt ? alt->desc : "", -1);
+		g_string_append_len(out, open, open_end - open);
+		g_string_append_printf(out, " role=\"img\" aria-labelledby=\"%s-title "
+		                       "%s-desc\" font-family=\"DejaVu Sans, Verdana, "
+		                       "sans-serif\">\n<title id=\"%s-title\">%s</title>\n"
+		                       "<desc id=\"%s-desc\">%s</desc>\n", id, id, id,
+		                       title, id, desc);
+		g_free(title);
+		g_free(desc);
+		/* cairo's drawing, ids prefixed; the text (decoration aside, the
+		 * chart's words) above it, then the end tag. */
+		char *body = g_strndup(open_end + 1, (gsize)(close - open_end - 1));
+		prefix_ids(out, body, id);
+		g_free(body);
+		g_string_append(out, "<g class=\"chart-text\">\n");
+		g_string_append_len(out, text->str, (gssize)text->len);
+		g_string_append(out, "</g>\n</svg>\n");
+		result = g_string_free(out, FALSE);
+	}
+	g_string_free(raw, TRUE);
+	g_string_free(text, TRUE);
+	return result;
+}
+
+char *chart_svg_string(double width, chart_measure_fn measure, chart_paint_fn paint,
+                       const void *chart, const chart_alt *alt, const char *id)
+{
+	return chart_svg_text(width, measure, paint, chart, alt, id, 0);
+}
+
 int chart_write_file(const char *path, parity_chart_format format,
                      double width, chart_measure_fn measure,
-                     chart_paint_fn paint, const void *chart)
+                     chart_paint_fn paint, const void *chart,
+                     const chart_alt *alt)
 {
 	draw_output out;
 	cairo_surface_t *surface = NULL;
@@ -379,6 +481,22 @@ int chart_write_file(const char *path, parity_chart_format format,
 		return parity_error_set(PARITY_EUSAGE,
 		                        "chart: a path, a positive width and the "
 		                        "chart are required");
+
+	if (format == PARITY_CHART_SVG) {
+		char *svg = chart_svg_text(width, measure, paint, chart, alt, "chart", 1);
+		if (!svg)
+			return parity_error_set(PARITY_EIO, "%s: cannot draw the chart as "
+			                        "SVG (cairo failed or memory ran out)", path);
+		int rc = draw_output_open(&out, path);
+		if (!rc) {
+			size_t len = strlen(svg);
+			status = draw_output_write(&out, (const unsigned char *)svg,
+			                           (unsigned int)len);
+			rc = draw_output_close(&out, status);
+		}
+		g_free(svg);
+		return rc;
+	}
 
 	/* Measure on a scratch surface: hinting is off, so text measures
 	 * the same here as on the real one. */
@@ -396,24 +514,18 @@ int chart_write_file(const char *path, parity_chart_format format,
 	if (rc)
 		return rc;
 
-	if (format == PARITY_CHART_SVG) {
-		surface = cairo_svg_surface_create_for_stream(draw_output_write, &out,
-		                                              page_w, page_h);
-	} else {
-		surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
-		                                     (int)ceil(page_w * PNG_SCALE),
-		                                     (int)ceil(page_h * PNG_SCALE));
-	}
+	surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
+	                                     (int)ceil(page_w * PNG_SCALE),
+	                                     (int)ceil(page_h * PNG_SCALE));
 	cr = cairo_create(surface);
 	draw_context_setup(cr);
-	if (format != PARITY_CHART_SVG)
-		cairo_scale(cr, PNG_SCALE, PNG_SCALE);
+	cairo_scale(cr, PNG_SCALE, PNG_SCALE);
 	draw_colour_set(cr, DRAW_WHITE);
 	cairo_paint(cr);
 	paint(cr, FILE_MARGIN, FILE_MARGIN, width, chart);
 
 	status = cairo_status(cr);
-	if (status == CAIRO_STATUS_SUCCESS && format != PARITY_CHART_SVG)
+	if (status == CAIRO_STATUS_SUCCESS)
 		status = write_png(surface, &out);
 	cairo_destroy(cr);
 	cairo_surface_finish(surface);

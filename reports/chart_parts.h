@@ -6,6 +6,7 @@
 #ifndef PARITY_CHART_PARTS_H
 #define PARITY_CHART_PARTS_H
 
+#include "chart.h"
 #include "draw.h"
 #include "parity/report.h"
 
@@ -146,6 +147,22 @@ typedef void (*chart_paint_fn)(cairo_t *cr, double x, double y, double width,
  */
 int chart_write_file(const char *path, parity_chart_format format,
                      double width, chart_measure_fn measure,
-                     chart_paint_fn paint, const void *chart);
+                     chart_paint_fn paint, const void *chart,
+                     const chart_alt *alt);
+
+/*
+ * The chart as SVG text, `width` points wide plus a margin, on white:
+ * <svg role="img" aria-labelledby> with <title> and <desc> from `alt`, its
+ * text as <text> elements (draw_text_capture), every id prefixed with
+ * `id`. For a file, `standalone` keeps the XML declaration. NULL when out
+ * of memory or cairo fails; the caller frees with g_free.
+ */
+char *chart_svg_text(double width, chart_measure_fn measure, chart_paint_fn paint,
+                     const void *chart, const chart_alt *alt, const char *id,
+                     int standalone);
+
+/* chart_svg_text for inline use (no XML declaration). */
+char *chart_svg_string(double width, chart_measure_fn measure, chart_paint_fn paint,
+                       const void *chart, const chart_alt *alt, const char *id);
 
 #endif

@@ -24,7 +24,7 @@ enum { SYM_FEW, SYM_NONE };
  * helps the eye follow a group from stage to stage. */
 static const draw_colour group_colours[] = {
 	DRAW_BLUE, DRAW_ORANGE, DRAW_GREEN, DRAW_VERMILLION, DRAW_PURPLE,
-	DRAW_SKY_BLUE,
+	DRAW_YELLOW,
 };
 
 static const char *const default_stages[CHART_PIPELINE_STAGES] = {
@@ -249,6 +249,7 @@ void chart_pipeline_draw(cairo_t *cr, double x, double y, double width,
 		double bars_end = k + 1 < stage_total(s)
 		                          ? top + block_height(&g, count)
 		                          : g.axis_y;
+		draw_artifact_begin(cr);
 		draw_colour_set(cr, DRAW_MID_GREY);
 		cairo_set_line_width(cr, 0.4);
 		for (double v = g.xstep; v <= g.xmax * (1 + 1e-9); v += g.xstep) {
@@ -256,6 +257,7 @@ void chart_pipeline_draw(cairo_t *cr, double x, double y, double width,
 			cairo_line_to(cr, pct_x(&g, v), bars_end);
 		}
 		cairo_stroke(cr);
+		draw_artifact_end(cr);
 		draw_colour_set(cr, DRAW_BLACK);
 		cairo_set_line_width(cr, 0.8);
 		cairo_move_to(cr, g.plot_x, bars_top);
@@ -356,6 +358,71 @@ int chart_pipeline_write(const char *path, parity_chart_format format,
 		return parity_error_set(PARITY_EUSAGE,
 		                        "chart: the style and data are required");
 	pipeline_chart chart = {style, groups, count};
+	chart_alt alt;
+	chart_pipeline_alt(&alt, style, groups, count);
 	return chart_write_file(path, format, width, pipeline_measure,
-	                        pipeline_paint, &chart);
+	                        pipeline_paint, &chart, &alt);
+}
+
+int chart_pipeline_stage_count(const chart_pipeline_style *style)
+{
+	return stage_total(style);
+}
+
+const char *chart_pipeline_stage_label(const chart_pipeline_style *style, int k)
+{
+	if (style->stage_labels[k])
+		return style->stage_labels[k];
+	return k < CHART_PIPELINE_STAGES ? default_stages[k] : "";
+}
+
+void chart_pipeline_bar_label(char *buf, size_t size,
+                              const chart_pipeline_style *style,
+                              const chart_pipeline_group *groups, size_t i, int k)
+{
+	uint64_t sx, sn;
+	stage_counts(&sx, &sn, &groups[i], i, k, style);
+	if (sn == 0) {
+		snprintf(buf, size, "%s", empty_text(k, style));
+		return;
+	}
+	bar_text(buf, size, sx, sn, style->show_counts);
+	if (sn < style->few_cases) {
+		size_t len = strlen(buf);
+		snprintf(buf + len, size - len, " (too few cases)");
+	}
+}
+
+void chart_pipeline_alt(chart_alt *out, const chart_pipeline_style *style,
+                        const chart_pipeline_group *groups, size_t count)
+{
+	const char *title = style->title ? style->title : "the pipeline";
+	char text[96];
+	size_t len;
+
+	snprintf(out->title, sizeof out->title, "%s", title);
+	snprintf(out->desc, sizeof out->desc, "Bar chart of %s, one bar per group "
+	         "at each stage", title);
+	for (int k = 0; k < stage_total(style); k++) {
+		len = strlen(out->desc);
+		snprintf(out->desc + len, sizeof out->desc - len, "; %s:",
+		         chart_pipeline_stage_label(style, k));
+		for (size_t i = 0; i < count; i++) {
+			chart_pipeline_bar_label(text, sizeof text, style, groups, i, k);
+			len = strlen(out->desc);
+			snprintf(out->desc + len, sizeof out->desc - len, "%s %s %s",
+			         i ? "," : "", groups[i].label ? groups[i].label : "", text);
+		}
+	}
+	len = strlen(out->desc);
+	snprintf(out->desc + len, sizeof out->desc - len, ".");
+}
+
+char *chart_pipeline_svg(double width, const chart_pipeline_style *style,
+                         const chart_pipeline_group *groups, size_t count,
+                         const chart_alt *alt, const char *id)
+{
+	pipeline_chart chart = {style, groups, count};
+	return chart_svg_string(width, pipeline_measure, pipeline_paint, &chart,
+	                        alt, id);
 }

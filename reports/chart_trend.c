@@ -25,7 +25,7 @@ enum { SYM_SERIES, SYM_RIBBON, SYM_BAND, SYM_LOW, SYM_ARROW, SYM_COHORT };
  * different lengths, so 20 series differ in one or the other); the
  * overall series is black with orange diamonds, as on the ratio chart. */
 static const draw_colour series_colours[] = {
-	DRAW_BLUE, DRAW_VERMILLION, DRAW_GREEN, DRAW_PURPLE, DRAW_SKY_BLUE,
+	DRAW_BLUE, DRAW_VERMILLION, DRAW_GREEN, DRAW_PURPLE, DRAW_YELLOW,
 };
 static const chart_shape series_shapes[] = {
 	CHART_CIRCLE, CHART_SQUARE, CHART_TRIANGLE_UP, CHART_TRIANGLE_DOWN,
@@ -924,7 +924,9 @@ void chart_trend_draw(cairo_t *cr, double x, double y, double width,
 	if (s->title)
 		draw_text(cr, x, y, width, chart_title_font, 0, s->title);
 
+	draw_artifact_begin(cr);
 	draw_background(cr, &g, t);
+	draw_artifact_end(cr);
 	draw_cohort_labels(cr, &g, t);
 
 	/* Data inside the plot (and its arrowheads just outside). */
@@ -983,6 +985,16 @@ int chart_trend_write(const char *path, parity_chart_format format,
 		return parity_error_set(PARITY_EUSAGE,
 		                        "chart: the style and data are required");
 	trend_chart chart = {style, trend};
+	chart_alt alt;
+	chart_trend_alt(&alt, style, trend);
 	return chart_write_file(path, format, width, trend_measure, trend_paint,
-	                        &chart);
+	                        &chart, &alt);
+}
+
+char *chart_trend_svg(double width, const chart_trend_style *style,
+                      const chart_trend *trend, const chart_alt *alt,
+                      const char *id)
+{
+	trend_chart chart = {style, trend};
+	return chart_svg_string(width, trend_measure, trend_paint, &chart, alt, id);
 }

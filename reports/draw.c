@@ -1,9 +1,12 @@
 /*
  * draw.c: page and text helpers over cairo and pango: palette, fonts,
- * wrapped text, flowing pages with header and footer, tables across pages,
- * number formatting, and output files written atomically.
+ * wrapped text (and text as SVG), flowing pages with header and footer,
+ * tables across pages and output files written atomically (numbers are
+ * formatted in draw_format.c, structure tagged in draw_tag.c).
  */
 #include "draw.h"
+
+#include "html.h"
 
 #include "parity/common.h"
 #include "util/util.h"
@@ -16,22 +19,27 @@
 
 static const uint32_t palette[DRAW_COLOUR_COUNT] = {
 	[DRAW_BLACK] = 0x000000,
-	[DRAW_ORANGE] = 0xE69F00,
-	[DRAW_SKY_BLUE] = 0x56B4E9,
-	[DRAW_GREEN] = 0x009E73,
-	[DRAW_YELLOW] = 0xF0E442,
+	[DRAW_ORANGE] = 0xB26B00,     /* Okabe-Ito 0xE69F00, darkened */
+	[DRAW_SKY_BLUE] = 0x56B4E9,   /* a tint only */
+	[DRAW_GREEN] = 0x008560,      /* 0x009E73, darkened */
+	[DRAW_YELLOW] = 0x857700,     /* 0xF0E442, darkened to olive */
 	[DRAW_BLUE] = 0x0072B2,
-	[DRAW_VERMILLION] = 0xD55E00,
-	[DRAW_PURPLE] = 0xCC79A7,
+	[DRAW_VERMILLION] = 0xC04F00, /* 0xD55E00, darkened */
+	[DRAW_PURPLE] = 0xA8578A,     /* 0xCC79A7, darkened */
 	[DRAW_GREY] = 0x505050,
 	[DRAW_MID_GREY] = 0xB0B0B0,
 	[DRAW_PALE_GREY] = 0xF0F0F0,
 	[DRAW_WHITE] = 0xFFFFFF,
 };
 
+uint32_t draw_colour_rgb(draw_colour c)
+{
+	return palette[c < DRAW_COLOUR_COUNT ? c : DRAW_BLACK];
+}
+
 void draw_colour_set_alpha(cairo_t *cr, draw_colour c, double alpha)
 {
-	uint32_t rgb = palette[c < DRAW_COLOUR_COUNT ? c : DRAW_BLACK];
+	uint32_t rgb = draw_colour_rgb(c);
 	cairo_set_source_rgba(cr, (double)((rgb >> 16) & 0xFF) / 255.0,
 	                      (double)((rgb >> 8) & 0xFF) / 255.0,
 	                      (double)(rgb & 0xFF) / 255.0, alpha);
@@ -188,6 +196,91 @@ void draw_text_size(double *out_width, double *out_height, cairo_t *cr,
 		*out_height = size[1];
 }
 
+static const cairo_user_data_key_t capture_key;
+
+void draw_text_capture(cairo_t *cr, void *svg)
+{
+	cairo_set_user_data(cr, &capture_key, svg, NULL);
+}
+
+/* Append `text` (`length` bytes) to `svg`, escaped for XML. */
+static void svg_escape(GString *svg, const char *text, gssize length)
+{
+	char *escaped = g_markup_escape_text(text, length);
+	g_string_append(svg, escaped);
+	g_free(escaped);
+}
+
+/* The colour of a run: its markup foreground, else the cairo source. */
+static void run_colour(char out[8], cairo_t *cr, const PangoItem *item)
+{
+	double r = 0, g = 0, b = 0, a = 1;
+	for (GSList *l = item->analysis.extra_attrs; l; l = l->next) {
+		const PangoAttribute *attr = l->data;
+		if (attr->klass->type == PANGO_ATTR_FOREGROUND) {
+			const PangoColor *c = &((const PangoAttrColor *)attr)->color;
+			snprintf(out, 8, "#%02x%02x%02x", c->red >> 8, c->green >> 8,
+			         c->blue >> 8);
+			return;
+		}
+	}
+	if (cairo_pattern_get_rgba(cairo_get_source(cr), &r, &g, &b, &a) !=
+	    CAIRO_STATUS_SUCCESS)
+		r = g = b = 0;
+	snprintf(out, 8, "#%02x%02x%02x", (unsigned)lround(r * 255),
+	         (unsigned)lround(g * 255), (unsigned)lround(b * 255));
+}
+
+/*
+ * Write `layout`, whose top-left corner is at (x, y) in user space, to
+ * `svg` as <text> elements: one per run, at the run's own position, so a
+ * viewer whose font measures a little differently still starts each run
+ * where pango put it. An ellipsized run is written as the ellipsis.
+ */
+static void svg_layout(GString *svg, cairo_t *cr, double x, double y,
+                       draw_font font, PangoLayout *layout)
+{
+	cairo_matrix_t m;
+	cairo_get_matrix(cr, &m);
+	const char *text = pango_layout_get_text(layout);
+	int ellipsized = pango_layout_is_ellipsized(layout);
+	double size = font.size < DRAW_MIN_FONT_PT ? DRAW_MIN_FONT_PT : font.size;
+	g_string_append_printf(svg, "<g transform=\"matrix(%.4g %.4g %.4g %.4g "
+	                       "%.6g %.6g)\" font-family=\"DejaVu Sans%s, "
+	                       "Verdana, sans-serif\" font-size=\"%.3g\">",
+	                       m.xx, m.yx, m.xy, m.yy, m.x0, m.y0,
+	                       font.condensed ? " Condensed" : "", size);
+	PangoLayoutIter *iter = pango_layout_get_iter(layout);
+	do {
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(iter);
+		if (!run)
+			continue;
+		const PangoItem *item = run->item;
+		PangoRectangle rect;
+		pango_layout_iter_get_run_extents(iter, NULL, &rect);
+		double base = (double)pango_layout_iter_get_baseline(iter) / PANGO_SCALE;
+		PangoFontDescription *desc = pango_font_describe(item->analysis.font);
+		int bold = pango_font_description_get_weight(desc) >= PANGO_WEIGHT_SEMIBOLD;
+		int italic = pango_font_description_get_style(desc) != PANGO_STYLE_NORMAL;
+		pango_font_description_free(desc);
+		char colour[8];
+		run_colour(colour, cr, item);
+		g_string_append_printf(svg, "<text x=\"%.2f\" y=\"%.2f\" fill=\"%s\"%s%s "
+		                       "xml:space=\"preserve\">",
+		                       x + (double)rect.x / PANGO_SCALE, y + base, colour,
+		                       bold ? " font-weight=\"bold\"" : "",
+		                       italic ? " font-style=\"italic\"" : "");
+		if (ellipsized && run->glyphs->num_glyphs == 1 &&
+		    g_utf8_strlen(text + item->offset, item->length) > 1)
+			g_string_append(svg, "\u2026");
+		else
+			svg_escape(svg, text + item->offset, item->length);
+		g_string_append(svg, "</text>");
+	} while (pango_layout_iter_next_run(iter));
+	pango_layout_iter_free(iter);
+	g_string_append(svg, "</g>\n");
+}
+
 double draw_text(cairo_t *cr, double x, double y, double width,
                  draw_font font, unsigned flags, const char *text)
 {
@@ -203,8 +296,13 @@ double draw_text(cairo_t *cr, double x, double y, double width,
 		else if (flags & DRAW_ALIGN_RIGHT)
 			x -= w;
 	}
-	cairo_move_to(cr, x, y);
-	pango_cairo_show_layout(cr, layout);
+	GString *svg = cairo_get_user_data(cr, &capture_key);
+	if (svg) {
+		svg_layout(svg, cr, x, y, font, layout);
+	} else {
+		cairo_move_to(cr, x, y);
+		pango_cairo_show_layout(cr, layout);
+	}
 	cairo_new_path(cr);
 	g_object_unref(layout);
 	return h;
@@ -215,51 +313,6 @@ double draw_line_height(cairo_t *cr, draw_font font)
 	double h = 0;
 	draw_text_size(NULL, &h, cr, 0, font, 0, "Ag");
 	return h;
-}
-
-/* ---- numbers ---------------------------------------------------------- */
-
-char *draw_format_count(char *buf, size_t size, uint64_t value)
-{
-	return util_format_count(buf, size, value);
-}
-
-char *draw_format_ratio(char *buf, size_t size, double value)
-{
-	if (isnan(value))
-		snprintf(buf, size, "-");
-	else if (isinf(value))
-		snprintf(buf, size, "%s", value > 0 ? "\u221E" : "-\u221E");
-	else if (value > 0 && value < 0.005)
-		snprintf(buf, size, "<0.01");
-	else
-		snprintf(buf, size, "%.2f", value);
-	return buf;
-}
-
-char *draw_format_interval(char *buf, size_t size, double low, double high)
-{
-	char lo[24], hi[24];
-	snprintf(buf, size, "%s to %s", draw_format_ratio(lo, sizeof lo, low),
-	         draw_format_ratio(hi, sizeof hi, high));
-	return buf;
-}
-
-char *draw_format_estimate(char *buf, size_t size, double ratio, double low, double high)
-{
-	char r[24], lo[24], hi[24];
-	snprintf(buf, size, "%s (%s\u2013%s)", draw_format_ratio(r, sizeof r, ratio),
-	         draw_format_ratio(lo, sizeof lo, low), draw_format_ratio(hi, sizeof hi, high));
-	return buf;
-}
-
-char *draw_format_rate(char *buf, size_t size, uint64_t x, uint64_t n)
-{
-	if (n == 0)
-		snprintf(buf, size, "-");
-	else
-		snprintf(buf, size, "%.1f%%", 100.0 * (double)x / (double)n);
-	return buf;
 }
 
 /* ---- pages ------------------------------------------------------------ */
@@ -301,6 +354,7 @@ static void page_furniture(draw_doc *doc)
 	double half = (doc->right - doc->left) / 2 - 6;
 	char page[64];
 
+	draw_artifact_begin(cr);
 	draw_colour_set(cr, DRAW_BLACK);
 	draw_text(cr, doc->left, HEADER_TEXT_Y, half, header_bold,
 	          DRAW_ELLIPSIZE, doc->header_left);
@@ -327,6 +381,7 @@ static void page_furniture(draw_doc *doc)
 	draw_text(cr, doc->right, footer_rule + 6, 0, header_font,
 	          DRAW_ALIGN_RIGHT, page);
 	draw_colour_set(cr, DRAW_BLACK);
+	draw_artifact_end(cr);
 }
 
 void draw_doc_new_page(draw_doc *doc)
@@ -340,6 +395,7 @@ void draw_doc_new_page(draw_doc *doc)
 
 void draw_doc_finish(draw_doc *doc)
 {
+	draw_tags_close(doc);
 	if (doc->page > 0)
 		cairo_show_page(doc->cr);
 }
@@ -360,26 +416,55 @@ void draw_doc_need(draw_doc *doc, double height)
 		draw_doc_new_page(doc);
 }
 
-void draw_doc_text(draw_doc *doc, draw_font font, unsigned flags,
-                   draw_colour colour, const char *text)
+/* A block of text at the cursor, full width, on a new page when it does
+ * not fit; tagged `tag` (a structure element, or NULL). */
+static void doc_block(draw_doc *doc, draw_font font, unsigned flags,
+                      draw_colour colour, const char *text, const char *tag)
 {
 	double width = doc->right - doc->left;
 	double h = 0;
 	draw_text_size(NULL, &h, doc->cr, width, font, flags, text);
 	draw_doc_need(doc, h);
+	if (tag)
+		draw_tag_begin(doc, tag);
 	draw_colour_set(doc->cr, colour);
 	doc->y += draw_text(doc->cr, doc->left, doc->y, width, font, flags, text);
 	draw_colour_set(doc->cr, DRAW_BLACK);
+	if (tag)
+		draw_tag_end(doc, tag);
+}
+
+void draw_doc_text(draw_doc *doc, draw_font font, unsigned flags,
+                   draw_colour colour, const char *text)
+{
+	html_text(doc->html, (flags & DRAW_MARKUP) != 0, colour == DRAW_GREY, text);
+	doc_block(doc, font, flags, colour, text, "P");
+}
+
+/* A heading block of `level`: on the page where it fits with `keep`
+ * points of what follows, tagged with its bookmark. */
+static void doc_heading(draw_doc *doc, int level, draw_font font, double keep,
+                        const char *text)
+{
+	double h = 0;
+	draw_text_size(NULL, &h, doc->cr, doc->right - doc->left, font, 0, text);
+	draw_doc_need(doc, h + keep);
+	html_heading(doc->html, level, text);
+	int used = draw_tag_heading_begin(doc, level, text);
+	doc_block(doc, font, 0, DRAW_BLACK, text, NULL);
+	draw_tag_heading_end(doc, used);
+}
+
+void draw_doc_title(draw_doc *doc, draw_font font, const char *text)
+{
+	doc_heading(doc, 1, font, 0, text);
 }
 
 void draw_doc_heading(draw_doc *doc, double size, const char *text)
 {
-	draw_font font = {size, 1, 0, 0};
-	double h = 0;
-	draw_text_size(NULL, &h, doc->cr, doc->right - doc->left, font, 0, text);
-	/* Keep a heading with at least a few lines of what follows it. */
-	draw_doc_need(doc, h + 60);
-	draw_doc_text(doc, font, 0, DRAW_BLACK, text);
+	/* Keep a heading with at least a few lines of what follows it. Parts
+	 * are set at 15 points, their sections smaller. */
+	doc_heading(doc, size >= 14 ? 2 : 3, (draw_font){size, 1, 0, 0}, 60, text);
 	doc->y += size * 0.4;
 }
 
@@ -480,9 +565,17 @@ static double headings_height(cairo_t *cr, const draw_table *t,
 	return span + tallest + 4;
 }
 
-/* Draw the heading block at the cursor and move the cursor below it. */
-static void draw_headings(draw_doc *doc, const draw_table *t)
+/* Draw the heading block at the cursor and move the cursor below it;
+ * `tag` tags its rows (the first time; repeats on later pages are not). */
+static void draw_headings(draw_doc *doc, const draw_table *t, int tag)
 {
+	draw_doc tagless = *doc;
+	if (!tag)
+		tagless.tags = NULL;
+	draw_doc *td = &tagless;
+	/* Headings repeated on a later page are decoration. */
+	if (!tag)
+		draw_artifact_begin(doc->cr);
 	cairo_t *cr = doc->cr;
 	draw_font bold = t->font;
 	bold.bold = 1;
@@ -491,40 +584,67 @@ static void draw_headings(draw_doc *doc, const draw_table *t)
 	double y = doc->y;
 
 	draw_colour_set(cr, DRAW_BLACK);
+	size_t covered = 0; /* columns the group row has accounted for */
+	if (t->span_count)
+		draw_tag_begin(td, "TR");
 	for (size_t s = 0; s < t->span_count; s++) {
 		const draw_span *span = &t->spans[s];
 		double x = doc->left + columns_width(t, 0, span->first);
 		double w = columns_width(t, span->first, span->count);
+		if (span->first > covered) { /* columns under no group: a gap */
+			draw_tag_head_cell(td, "TD", span->first - covered);
+			draw_tag_end(td, "TD");
+		}
+		covered = span->first + span->count;
+		draw_tag_head_cell(td, "TH", span->count);
 		draw_text(cr, x + CELL_PAD, y, w - 2 * CELL_PAD, bold,
 		          DRAW_ALIGN_CENTRE | DRAW_ELLIPSIZE, span->heading);
+		draw_tag_end(td, "TH");
+		draw_artifact_begin(cr);
 		cairo_set_line_width(cr, 0.6);
 		cairo_move_to(cr, x + CELL_PAD, y + span_h - 2);
 		cairo_line_to(cr, x + w - CELL_PAD, y + span_h - 2);
 		cairo_stroke(cr);
+		draw_artifact_end(cr);
 	}
+	if (t->span_count && covered < t->column_count) {
+		draw_tag_head_cell(td, "TD", t->column_count - covered);
+		draw_tag_end(td, "TD");
+	}
+	if (t->span_count)
+		draw_tag_end(td, "TR");
 	double x = doc->left;
 	double body = total - span_h - 4;
+	draw_tag_begin(td, "TR");
 	for (size_t i = 0; i < t->column_count; i++) {
 		const draw_column *col = &t->columns[i];
 		double h = 0;
 		draw_text_size(NULL, &h, cr, col->width - 2 * CELL_PAD, bold,
 		               col->align, col->heading);
 		/* Bottom-align headings so one- and two-line ones share a base. */
+		draw_tag_head_cell(td, "TH", 1);
 		draw_text(cr, x + CELL_PAD, y + span_h + body - h,
 		          col->width - 2 * CELL_PAD, bold, col->align, col->heading);
+		draw_tag_end(td, "TH");
 		x += col->width;
 	}
+	draw_tag_end(td, "TR");
+	draw_artifact_begin(cr);
 	cairo_set_line_width(cr, 0.9);
 	cairo_move_to(cr, doc->left, y + total - 1);
 	cairo_line_to(cr, doc->left + columns_width(t, 0, t->column_count),
 	              y + total - 1);
 	cairo_stroke(cr);
+	draw_artifact_end(cr);
+	if (!tag)
+		draw_artifact_end(cr);
 	doc->y = y + total;
 }
 
 void draw_doc_table(draw_doc *doc, const draw_table *t)
 {
 	cairo_t *cr = doc->cr;
+	html_table(doc->html, NULL, t);
 	double row_h = draw_line_height(cr, t->font) + 4;
 	double head_h = headings_height(cr, t, NULL);
 	double width = columns_width(t, 0, t->column_count);
@@ -532,14 +652,19 @@ void draw_doc_table(draw_doc *doc, const draw_table *t)
 	/* Start where the headings and a few rows fit. */
 	size_t first_rows = t->row_count < 3 ? t->row_count : 3;
 	draw_doc_need(doc, head_h + row_h * (double)first_rows);
-	draw_headings(doc, t);
+	draw_tag_begin(doc, "Table");
+	draw_tag_begin(doc, "THead");
+	draw_headings(doc, t, 1);
+	draw_tag_end(doc, "THead");
+	draw_tag_begin(doc, "TBody");
 
 	for (size_t r = 0; r < t->row_count; r++) {
 		unsigned flags = t->row_flags ? t->row_flags[r] : 0;
 		if (doc->y + row_h > doc->bottom) {
 			draw_doc_new_page(doc);
-			draw_headings(doc, t);
+			draw_headings(doc, t, 0);
 		}
+		draw_artifact_begin(cr);
 		if (r % 2 == 1) {
 			draw_colour_set(cr, DRAW_PALE_GREY);
 			cairo_rectangle(cr, doc->left, doc->y, width, row_h);
@@ -552,23 +677,34 @@ void draw_doc_table(draw_doc *doc, const draw_table *t)
 			cairo_line_to(cr, doc->left + width, doc->y);
 			cairo_stroke(cr);
 		}
+		draw_artifact_end(cr);
 		draw_font font = t->font;
 		font.bold = (flags & DRAW_ROW_BOLD) != 0;
 		double x = doc->left;
+		draw_tag_begin(doc, "TR");
 		for (size_t c = 0; c < t->column_count; c++) {
 			const draw_column *col = &t->columns[c];
+			/* The first column names the row: its header. */
+			const char *cell = c == 0 ? "TH" : "TD";
+			draw_tag_begin(doc, cell);
 			draw_text(cr, x + CELL_PAD, doc->y + 2,
 			          col->width - 2 * CELL_PAD, font,
 			          col->align | DRAW_ELLIPSIZE,
 			          t->cells[r * t->column_count + c].text);
+			draw_tag_end(doc, cell);
 			x += col->width;
 		}
+		draw_tag_end(doc, "TR");
 		doc->y += row_h;
 	}
+	draw_tag_end(doc, "TBody");
+	draw_tag_end(doc, "Table");
+	draw_artifact_begin(cr);
 	cairo_set_line_width(cr, 0.6);
 	cairo_move_to(cr, doc->left, doc->y);
 	cairo_line_to(cr, doc->left + width, doc->y);
 	cairo_stroke(cr);
+	draw_artifact_end(cr);
 }
 
 /* ---- output files ----------------------------------------------------- */

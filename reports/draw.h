@@ -23,23 +23,32 @@
 
 #define DRAW_FONT_FAMILY "DejaVu Sans"
 
-/* The Okabe-Ito palette (Okabe & Ito 2008; Wong, Nat Methods 2011;8:441),
- * distinguishable with the common colour-vision deficiencies, plus greys. */
+/* The Okabe-Ito hues (Okabe & Ito 2008; Wong, Nat Methods 2011;8:441),
+ * distinguishable with the common colour-vision deficiencies, plus greys.
+ * Every colour that carries meaning (marks, lines, bars) is darkened from
+ * the published swatch until it has at least 3:1 contrast against white
+ * and the pale grey panels (WCAG 2.2, 1.4.11); text colours reach 4.5:1
+ * (1.4.3). Sky blue, mid grey and pale grey are tints for background bands,
+ * ribbons, rules and stripes only: nothing is told by them alone.
+ * tests/reports/test_palette.c checks each ratio. */
 typedef enum draw_colour {
 	DRAW_BLACK = 0,
-	DRAW_ORANGE,
-	DRAW_SKY_BLUE,
-	DRAW_GREEN,
-	DRAW_YELLOW,
+	DRAW_ORANGE,     /* darkened: 0xB26B00 */
+	DRAW_SKY_BLUE,   /* tint only (bands, ribbons), drawn translucent */
+	DRAW_GREEN,      /* darkened: 0x008560 */
+	DRAW_YELLOW,     /* darkened to olive: 0x857700 */
 	DRAW_BLUE,
-	DRAW_VERMILLION,
-	DRAW_PURPLE,
+	DRAW_VERMILLION, /* darkened: 0xC04F00 */
+	DRAW_PURPLE,     /* darkened: 0xA8578A */
 	DRAW_GREY,       /* secondary text */
 	DRAW_MID_GREY,   /* rules, gridlines */
 	DRAW_PALE_GREY,  /* stripes, panels */
 	DRAW_WHITE,
 	DRAW_COLOUR_COUNT
 } draw_colour;
+
+/* Palette colour `c` as 0xRRGGBB (black for a value out of range). */
+uint32_t draw_colour_rgb(draw_colour c);
 
 /* Set the cairo source to palette colour `c` (opaque, or with `alpha`). */
 void draw_colour_set(cairo_t *cr, draw_colour c);
@@ -83,6 +92,15 @@ void draw_text_size(double *out_width, double *out_height, cairo_t *cr,
                     double width, draw_font font, unsigned flags,
                     const char *text);
 
+/*
+ * Text as text, for SVG: while `svg` (a GString, borrowed) is attached to
+ * `cr`, draw_text draws no glyphs but appends one SVG <text> element per
+ * run of each line to `svg`, placed with the context's transform and
+ * coloured with its source, so that a chart written as SVG keeps its words
+ * selectable and readable by assistive technology. NULL detaches.
+ */
+void draw_text_capture(cairo_t *cr, void *svg);
+
 /* Height of one line of `font`, in points. */
 double draw_line_height(cairo_t *cr, draw_font font);
 
@@ -109,6 +127,24 @@ char *draw_format_rate(char *buf, size_t size, uint64_t x, uint64_t n);
 
 /* ---- pages ---------------------------------------------------------------*/
 
+/* The structure of a tagged PDF being written (draw_tag.c): the list
+ * open, the outline's last part, and each Figure's alternative text in the
+ * order the figures were tagged (for the finishing pass, which writes it
+ * as /Alt: cairo cannot). */
+typedef struct draw_tags {
+	int list_open;      /* an L element is open */
+	int outline_part;   /* outline id of the last level-2 heading, or 0 */
+	int dests;          /* named destinations made */
+	int level;          /* the last heading's level (0 before any) */
+	char **alts;        /* owned: alternative texts, one per Figure */
+	size_t alt_count;
+	size_t alt_cap;
+	unsigned char *head_spans; /* owned: the column span of each cell of the
+	                              tables' header rows, in tagging order */
+	size_t head_count;
+	size_t head_cap;
+} draw_tags;
+
 /* A document being laid out, page by page, top to bottom. */
 typedef struct draw_doc {
 	cairo_t *cr;             /* borrowed; the surface's pages are A4 */
@@ -121,7 +157,60 @@ typedef struct draw_doc {
 	const char *header_left;  /* borrowed: document title */
 	const char *header_right; /* borrowed: organisation and period */
 	const char *footer_left;  /* borrowed: producer line */
+	struct html_doc *html;    /* borrowed: the HTML page gathering the same
+	                             blocks (html.h), or NULL */
+	draw_tags *tags;          /* borrowed: tag the PDF's structure, or NULL */
 } draw_doc;
+
+/* ---- tagged PDF (draw_tag.c) ------------------------------------------------
+ * With doc->tags set, the blocks below tag themselves (H1-H3, P, L/LI with
+ * Lbl and LBody, Table/TR/TH/TD) and headings become bookmarks; what is
+ * drawn outside any tag (page furniture, rules, panels) is left unmarked
+ * for the finishing pass to mark as artifacts. Without tags, no-ops. */
+
+/* Begin and end a structure element `name` (a block closes an open list
+ * first, unless it is a list item). */
+void draw_tag_begin(draw_doc *doc, const char *name);
+void draw_tag_end(draw_doc *doc, const char *name);
+
+/* A heading of `level` (1-3; lowered where it would skip one, as the HTML
+ * does): the element, a named destination and a bookmark (level 3 under
+ * the last level 2). Returns the level used, for draw_tag_heading_end. */
+int draw_tag_heading_begin(draw_doc *doc, int level, const char *text);
+void draw_tag_heading_end(draw_doc *doc, int level);
+
+/* A bullet: begins L (when none is open), LI and its Lbl; draw the bullet,
+ * call draw_tag_item_body, draw the text, then draw_tag_item_end. */
+void draw_tag_item_begin(draw_doc *doc);
+void draw_tag_item_body(draw_doc *doc);
+void draw_tag_item_end(draw_doc *doc);
+
+/* A chart: a Figure whose alternative text is `alt` (copied). */
+void draw_tag_figure_begin(draw_doc *doc, const char *alt);
+void draw_tag_figure_end(draw_doc *doc);
+
+/* A cell of a table's header rows begins (`name` TH, or TD for a gap in
+ * the row of column groups), spanning `span` columns: the finishing pass
+ * writes the span as /ColSpan. End it with draw_tag_end. */
+void draw_tag_head_cell(draw_doc *doc, const char *name, size_t span);
+
+/*
+ * Decoration (page furniture, rules, stripes, gridlines, tick marks,
+ * background bands): on a context made ready with draw_artifacts_enable,
+ * what is drawn between these is tagged "Private", which the finishing
+ * pass turns into /Artifact marked content and takes out of the structure
+ * (cairo 1.16 has no artifact tag), even inside a table or figure. Without
+ * it (an image, an SVG, the counting pass) they do nothing. Must pair.
+ */
+void draw_artifacts_enable(cairo_t *cr);
+void draw_artifact_begin(cairo_t *cr);
+void draw_artifact_end(cairo_t *cr);
+
+/* Close what is open (a list) before the last page ends. */
+void draw_tags_close(draw_doc *doc);
+
+/* Free the alternative texts of `tags` (the struct itself is the caller's). */
+void draw_tags_free(draw_tags *tags);
 
 /* Start laying out on `cr` (A4, standard margins). `pages_total` is the
  * page count for "Page N of M" (0 while counting it). Strings are borrowed. */
@@ -147,6 +236,8 @@ double draw_doc_page_space(const draw_doc *doc);
 void draw_doc_text(draw_doc *doc, draw_font font, unsigned flags,
                    draw_colour colour, const char *text);
 void draw_doc_heading(draw_doc *doc, double size, const char *text);
+/* The document's title (the one level-1 heading), set in `font`. */
+void draw_doc_title(draw_doc *doc, draw_font font, const char *text);
 void draw_doc_gap(draw_doc *doc, double height);
 
 /* ---- tables --------------------------------------------------------------*/

@@ -6,10 +6,13 @@
 #include "parity/report.h"
 
 #include "parity/common.h"
+#include "html.h"
+#include "pdf_finish.h"
 #include "report_internal.h"
 #include "util/util.h"
 
 #include <cairo-pdf.h>
+#include <glib.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +20,7 @@
 #include <time.h>
 
 #define REPORT_FILE "board-report.pdf"
+#define HTML_FILE "board-report.html"
 #define TABLES_FILE "report-tables.csv"
 #define CHART_WIDTH (DRAW_A4_WIDTH - 84)
 
@@ -68,24 +72,33 @@ static int report_init(report *rep, const parity_results *results,
 
 /* ---- files -------------------------------------------------------------- */
 
+/* The cairo write callback gathering the PDF in memory (a GByteArray). */
+static cairo_status_t gather(void *closure, const unsigned char *data,
+                             unsigned int length)
+{
+	g_byte_array_append(closure, data, length);
+	return CAIRO_STATUS_SUCCESS;
+}
+
 /*
- * Lay the report out on a PDF surface that writes to `out` (or, when `out`
- * is NULL, on a recording surface, to count pages). *pages receives the
- * page count. Returns the final cairo status.
+ * Lay the report out on a PDF surface that writes into `pdf` (or, when
+ * `pdf` is NULL, on a recording surface, to count pages), tagging its
+ * structure into `tags` and gathering the same blocks into `html` when
+ * they are not NULL. *pages receives the page count. Returns the final
+ * cairo status.
  */
-static cairo_status_t render_pdf(int *pages, const report *rep,
-                                 draw_output *out,
-                                 int pages_total)
+static cairo_status_t render_pdf(int *pages, const report *rep, GByteArray *pdf,
+                                 draw_tags *tags, html_doc *html, int pages_total)
 {
 	/* Counting needs only the layout: a recording surface takes the
 	 * drawing without making a PDF of it (hinting is off on both, so
 	 * text measures the same). */
 	cairo_rectangle_t page = {0, 0, DRAW_A4_WIDTH, DRAW_A4_HEIGHT};
-	cairo_surface_t *surface = out
-		? cairo_pdf_surface_create_for_stream(draw_output_write, out,
-		                                      DRAW_A4_WIDTH, DRAW_A4_HEIGHT)
+	cairo_surface_t *surface = pdf
+		? cairo_pdf_surface_create_for_stream(gather, pdf, DRAW_A4_WIDTH,
+		                                      DRAW_A4_HEIGHT)
 		: cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
-	if (out) {
+	if (pdf) {
 		char creator[64];
 		snprintf(creator, sizeof creator, "parity %s", parity_version());
 		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
@@ -105,6 +118,10 @@ static cairo_status_t render_pdf(int *pages, const report *rep,
 	draw_doc doc;
 	draw_doc_init(&doc, cr, pages_total, rep->title, rep->header_right,
 	              rep->footer);
+	doc.html = html;
+	doc.tags = tags;
+	if (tags)
+		draw_artifacts_enable(cr);
 	report_render(&doc, rep);
 	*pages = doc.page;
 
@@ -117,30 +134,51 @@ static cairo_status_t render_pdf(int *pages, const report *rep,
 	return status;
 }
 
-/* Write the PDF to `path`: a counting pass, then the real one. */
-static int write_pdf(const report *rep, const char *path)
+/* Write the PDF to `path`: a counting pass, then the real one, tagged,
+ * which also gathers the HTML page into `html` (when not NULL); then the
+ * finishing pass (pdf_finish.c) and the file, atomically. */
+static int write_pdf(const report *rep, const char *path, html_doc *html)
 {
 	draw_output out;
+	draw_tags tags;
 	int pages = 0, pages_again = 0;
-	cairo_status_t status = render_pdf(&pages, rep, NULL, 0);
+	unsigned char *finished = NULL;
+	size_t finished_len = 0;
+	memset(&tags, 0, sizeof tags);
+	cairo_status_t status = render_pdf(&pages, rep, NULL, NULL, NULL, 0);
 	if (draw_memory_failed() || status == CAIRO_STATUS_NO_MEMORY)
 		return parity_error_set(PARITY_ENOMEM, "%s: out of memory while drawing",
 		                        path);
 	if (status != CAIRO_STATUS_SUCCESS)
 		return parity_error_set(PARITY_EIO, "%s: cannot draw: %s", path,
 		                        cairo_status_to_string(status));
-	int rc = draw_output_open(&out, path);
-	if (rc)
-		return rc;
-	status = render_pdf(&pages_again, rep, &out, pages);
-	if (status == CAIRO_STATUS_SUCCESS && !draw_memory_failed() &&
-	    pages_again != pages) {
-		draw_output_close(&out, CAIRO_STATUS_INVALID_STATUS);
-		return parity_error_set(PARITY_EINTERNAL,
-		                        "%s: layout changed between passes (%d pages, "
-		                        "then %d)", path, pages, pages_again);
+	GByteArray *pdf = g_byte_array_new();
+	status = render_pdf(&pages_again, rep, pdf, &tags, html, pages);
+	int rc = 0;
+	if (draw_memory_failed() || status == CAIRO_STATUS_NO_MEMORY)
+		rc = parity_error_set(PARITY_ENOMEM, "%s: out of memory while drawing",
+		                      path);
+	else if (status != CAIRO_STATUS_SUCCESS)
+		rc = parity_error_set(PARITY_EIO, "%s: cannot draw: %s", path,
+		                      cairo_status_to_string(status));
+	else if (pages_again != pages)
+		rc = parity_error_set(PARITY_EINTERNAL,
+		                      "%s: layout changed between passes (%d pages, "
+		                      "then %d)", path, pages, pages_again);
+	if (!rc)
+		rc = pdf_finish(&finished, &finished_len, pdf->data, pdf->len,
+		                (const char *const *)tags.alts, tags.alt_count,
+		                tags.head_spans, tags.head_count, rep->title, "en-GB", path);
+	g_byte_array_free(pdf, TRUE);
+	draw_tags_free(&tags);
+	if (!rc)
+		rc = draw_output_open(&out, path);
+	if (!rc) {
+		status = draw_output_write(&out, finished, (unsigned int)finished_len);
+		rc = draw_output_close(&out, status);
 	}
-	return draw_output_close(&out, status);
+	free(finished);
+	return rc;
 }
 
 /* The by-organisation chart of `ind` alone to `path`, titled for use on
@@ -275,6 +313,7 @@ int parity_report_write(const parity_results *results,
 {
 	report rep;
 	char path[4096];
+	html_doc *html = NULL;
 	int rc;
 
 	if (!results || !out_dir || !*out_dir)
@@ -290,7 +329,16 @@ int parity_report_write(const parity_results *results,
 	rc = util_path_join(path, sizeof path, out_dir, REPORT_FILE);
 	if (rc)
 		goto done;
-	rc = write_pdf(&rep, path);
+	html = html_doc_new();
+	if (!html) {
+		rc = parity_error_set(PARITY_ENOMEM, "report: out of memory");
+		goto done;
+	}
+	rc = write_pdf(&rep, path, html);
+	if (!rc)
+		rc = util_path_join(path, sizeof path, out_dir, HTML_FILE);
+	if (!rc)
+		rc = html_doc_write(html, path, rep.title, rep.footer);
 	for (size_t i = 0; !rc && i < rep.ind_count; i++)
 		rc = write_charts(&rep, &rep.ind[i], out_dir);
 	if (!rc)
@@ -301,6 +349,7 @@ int parity_report_write(const parity_results *results,
 		rc = parity_error_set(PARITY_ENOMEM, "%s: out of memory while drawing the "
 		                      "report", out_dir);
 done:
+	html_doc_free(html);
 	report_model_free(&rep);
 	return rc;
 }

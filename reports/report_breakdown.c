@@ -9,6 +9,7 @@
 #include "parity/common.h"
 #include "report_internal.h"
 
+#include <glib.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,7 +257,19 @@ static void characteristic_panels(draw_doc *doc, const report *rep,
 		height = fmax(height, chart_ratio_height(doc->cr, k ? plot : first,
 		                                         st, it, count));
 	}
+	/* One Figure for the panels: their descriptions in turn. */
+	char *alts = NULL;
+	for (size_t k = 0; k < panels; k++) {
+		chart_alt alt;
+		report_figure_ratio(&alt, doc, &styles[k], &items[k * count], count,
+		                    heads[k]);
+		char *joined = g_strjoin(" ", alts ? alts : "", alt.desc, NULL);
+		g_free(alts);
+		alts = joined;
+	}
 	draw_doc_need(doc, height);
+	draw_tag_figure_begin(doc, alts ? g_strstrip(alts) : "");
+	g_free(alts);
 	/* Right to left, so that the labels' panel, drawn last, lays the
 	 * characteristics' headings over the rows of the others. */
 	for (size_t k = panels; k-- > 0;) {
@@ -264,6 +277,7 @@ static void characteristic_panels(draw_doc *doc, const report *rep,
 		chart_ratio_draw(doc->cr, x, doc->y, k ? plot : first,
 		                 &styles[k], &items[k * count], count);
 	}
+	draw_tag_figure_end(doc);
 	doc->y += height + 4;
 	report_paragraph(doc, report_note, DRAW_GREY,
 	                 "Dot: the group's ratio against the reference; line: its "
@@ -456,9 +470,14 @@ void report_render_organisations(draw_doc *doc, const report *rep)
 				h = fmax(h, chart_funnel_height(doc->cr, width, &styles[i],
 				                                &funnels[i].funnel));
 			draw_doc_need(doc, h);
+			chart_alt alts[2];
+			for (size_t i = 0; i < held; i++)
+				report_figure_funnel(&alts[i], doc, &styles[i], &funnels[i].funnel);
 			for (size_t i = 0; i < held; i++) {
+				draw_tag_figure_begin(doc, alts[i].desc);
 				chart_funnel_draw(doc->cr, doc->left + (double)i * (width + gap),
 				                  doc->y, width, &styles[i], &funnels[i].funnel);
+				draw_tag_figure_end(doc);
 				report_funnel_free(&funnels[i]);
 			}
 			doc->y += h + 10;
@@ -723,8 +742,12 @@ static void pipeline(draw_doc *doc, const report *rep)
 		report_short_name(name, sizeof name, ind->info->code);
 		report_paragraph(doc, report_small, DRAW_BLACK, "<b>Shortlisting.</b> %s "
 		                 "<b>Appointment (%s).</b> %s", words, name, appointed);
+		chart_alt alt;
+		report_figure_pipeline(&alt, doc, &style, groups, 2);
 		draw_doc_need(doc, h);
+		draw_tag_figure_begin(doc, alt.desc);
 		chart_pipeline_draw(doc->cr, doc->left, doc->y, width, &style, groups, 2);
+		draw_tag_figure_end(doc);
 		doc->y += h + 8;
 	}
 }

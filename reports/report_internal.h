@@ -273,6 +273,24 @@ void report_funnel_free(report_funnel *f);
 void report_funnel_style(chart_funnel_style *style, const report *rep,
                          const report_indicator *ind);
 
+/* ---- the charts in words (report_html.c) ---------------------------------
+ * Each writes the chart's title and description into *alt (for the tagged
+ * PDF's Figure: draw_tag_figure_begin) and adds the chart to doc->html,
+ * when there is one: inline SVG with that title and description, and its
+ * figures as a "show the data" table. A chart without a title of its own
+ * is named "<last heading>: <what>" (`what` NULL: "ratios with their
+ * confidence intervals"). */
+void report_figure_ratio(chart_alt *alt, draw_doc *doc, const chart_ratio_style *style,
+                         const chart_ratio_item *items, size_t count,
+                         const char *what);
+void report_figure_trend(chart_alt *alt, draw_doc *doc, const chart_trend_style *style,
+                         const chart_trend *trend);
+void report_figure_funnel(chart_alt *alt, draw_doc *doc, const chart_funnel_style *style,
+                          const chart_funnel *funnel);
+void report_figure_pipeline(chart_alt *alt, draw_doc *doc,
+                            const chart_pipeline_style *style,
+                            const chart_pipeline_group *groups, size_t count);
+
 /* ---- the parts of the document ------------------------------------------ */
 
 /* Summary, what changed, one section per indicator (report_pages.c). */

@@ -8,6 +8,8 @@
 #include "parity/common.h"
 #include "report_internal.h"
 
+#include "html.h"
+
 #include <glib.h>
 #include <math.h>
 #include <stdio.h>
@@ -21,7 +23,7 @@ static const char *status_words(draw_colour *colour, const report *rep,
                                 const parity_result_row *row)
 {
 	const parity_ratio *r = &row->ratio;
-	*colour = DRAW_MID_GREY;
+	*colour = DRAW_GREY;
 	if (report_hidden(rep, row))
 		return "Not shown: counts too small to publish";
 	if (!r->estimable)
@@ -128,20 +130,31 @@ static void summary_line(draw_doc *doc, const report *rep,
 	draw_text_size(NULL, &th, cr, text_w, report_small, DRAW_MARKUP, text);
 	double height = fmax(th, 44) + 2 * pad;
 	draw_doc_need(doc, height);
+	draw_artifact_begin(cr);
 	draw_colour_set(cr, DRAW_PALE_GREY);
 	cairo_rectangle(cr, doc->left, doc->y, doc->right - doc->left, height);
 	cairo_fill(cr);
 	draw_colour_set(cr, colour);
 	cairo_rectangle(cr, doc->left, doc->y, 5, height);
 	cairo_fill(cr);
+	draw_artifact_end(cr);
 	draw_colour_set(cr, DRAW_BLACK);
 	double y = doc->y + pad;
+	draw_tag_begin(doc, "P");
 	double bh = draw_text(cr, doc->left + 12, y, left_w - 14, big, 0, ratio);
 	draw_colour_set(cr, DRAW_GREY);
 	draw_text(cr, doc->left + 12, y + bh, left_w - 10, report_note, 0, ci);
 	draw_colour_set(cr, DRAW_BLACK);
 	draw_text(cr, text_x, y, text_w, report_small, DRAW_MARKUP, text);
+	draw_tag_end(doc, "P");
 	doc->y += height + 5;
+	if (doc->html) {
+		char *lead = g_markup_printf_escaped("<b>%s</b> (%s). ", ratio, ci);
+		char *both = g_strconcat(lead, text, NULL);
+		html_text(doc->html, 1, 0, both);
+		g_free(both);
+		g_free(lead);
+	}
 	g_free(text);
 }
 
@@ -238,7 +251,7 @@ void report_render_summary(draw_doc *doc, const report *rep)
 	char line[256];
 
 	draw_doc_new_page(doc);
-	draw_doc_text(doc, title, 0, DRAW_BLACK, rep->title);
+	draw_doc_title(doc, title, rep->title);
 	doc->y += 1;
 	snprintf(line, sizeof line, "%s \u00B7 %s \u00B7 summary for the board",
 	         rep->where, rep->period);

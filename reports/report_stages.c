@@ -154,8 +154,12 @@ void report_render_stages(draw_doc *doc, const report *rep, const report_indicat
 	stage_chart(groups, counts, &style, rep, &set);
 	double width = doc->right - doc->left;
 	double h = chart_pipeline_height(doc->cr, width, &style, groups, 2);
+	chart_alt alt;
+	report_figure_pipeline(&alt, doc, &style, groups, 2);
 	draw_doc_need(doc, h);
+	draw_tag_figure_begin(doc, alt.desc);
 	chart_pipeline_draw(doc->cr, doc->left, doc->y, width, &style, groups, 2);
+	draw_tag_figure_end(doc);
 	doc->y += h + 8;
 
 	char ci[48], pooled_head[64];

@@ -8,6 +8,8 @@
 #include "parity/common.h"
 #include "report_internal.h"
 
+#include "html.h"
+
 #include <glib.h>
 #include <math.h>
 #include <stdarg.h>
@@ -270,10 +272,14 @@ void report_bullet(draw_doc *doc, draw_font font, const char *fmt, ...)
 	double width = doc->right - doc->left - indent;
 	draw_text_size(NULL, &h, doc->cr, width, font, DRAW_MARKUP, markup);
 	draw_doc_need(doc, h);
+	html_bullet(doc->html, markup);
 	draw_colour_set(doc->cr, DRAW_BLACK);
+	draw_tag_item_begin(doc);
 	draw_text(doc->cr, doc->left + 2, doc->y, 0, font, 0, "\u2022");
+	draw_tag_item_body(doc);
 	doc->y += draw_text(doc->cr, doc->left + indent, doc->y, width, font,
 	                    DRAW_MARKUP, markup) + 2;
+	draw_tag_item_end(doc);
 	g_free(markup);
 }
 
@@ -290,11 +296,13 @@ void report_part_after(draw_doc *doc, const char *heading, const char *subtitle,
 	} else {
 		/* A rule between this part and the one before. */
 		doc->y += 10;
+		draw_artifact_begin(doc->cr);
 		draw_colour_set(doc->cr, DRAW_MID_GREY);
 		cairo_set_line_width(doc->cr, 0.8);
 		cairo_move_to(doc->cr, doc->left, doc->y);
 		cairo_line_to(doc->cr, doc->right, doc->y);
 		cairo_stroke(doc->cr);
+		draw_artifact_end(doc->cr);
 		doc->y += 10;
 	}
 	draw_doc_heading(doc, 15, heading);
@@ -371,6 +379,8 @@ void report_ratio_chart(draw_doc *doc, const chart_ratio_style *given,
 	double width = doc->right - doc->left;
 	if (count == 0)
 		return;
+	chart_alt alt;
+	report_figure_ratio(&alt, doc, given, items, count, NULL);
 	if (!(style.axis_low > 0))
 		chart_ratio_range(&style.axis_low, &style.axis_high, items, count);
 
@@ -389,8 +399,10 @@ void report_ratio_chart(draw_doc *doc, const chart_ratio_style *given,
 			if (h <= space) {
 				if (fresh)
 					draw_doc_new_page(doc);
+				draw_tag_figure_begin(doc, alt.desc);
 				chart_ratio_draw(doc->cr, doc->left, doc->y, width,
 				                 &style, items, count);
+				draw_tag_figure_end(doc);
 				doc->y += h + 8;
 				return;
 			}
@@ -408,6 +420,7 @@ void report_ratio_chart(draw_doc *doc, const chart_ratio_style *given,
 		return; /* the table still follows; cairo has nothing to report */
 	style.row_height = CHART_ROW_MIN;
 	size_t start = 0;
+	int tagged = 0; /* the Figure spans the runs */
 	const char *heading = style.label_heading ? style.label_heading : "";
 	char continued[96];
 	snprintf(continued, sizeof continued, "%s (continued)", heading);
@@ -425,12 +438,16 @@ void report_ratio_chart(draw_doc *doc, const chart_ratio_style *given,
 		memcpy(chunk + take, items + body, tail * sizeof *chunk);
 		double h = chart_ratio_height(doc->cr, width, &style, chunk,
 		                              take + tail);
+		if (!tagged++)
+			draw_tag_figure_begin(doc, alt.desc);
 		chart_ratio_draw(doc->cr, doc->left, doc->y, width, &style, chunk,
 		                 take + tail);
 		doc->y += h + 8;
 		start += take;
 		style.label_heading = continued;
 	}
+	if (tagged)
+		draw_tag_figure_end(doc);
 	free(chunk);
 }
 
@@ -480,8 +497,12 @@ void report_trend_place(draw_doc *doc, const chart_trend_style *style,
 {
 	double width = doc->right - doc->left;
 	double h = chart_trend_height(doc->cr, width, style, trend);
+	chart_alt alt;
+	report_figure_trend(&alt, doc, style, trend);
 	draw_doc_need(doc, h);
+	draw_tag_figure_begin(doc, alt.desc);
 	chart_trend_draw(doc->cr, doc->left, doc->y, width, style, trend);
+	draw_tag_figure_end(doc);
 	doc->y += h + 8;
 }
 

@@ -20,9 +20,10 @@ static void usage(FILE *out)
 	        "\n"
 	        "Run the main job on the shipped synthetic sample: ingest its extracts\n"
 	        "into a fresh database DIR/parity.db, compute the indicators, and write\n"
-	        "DIR/board-report.pdf with the charts and results files, and the\n"
-	        "WRES and WDES return of the latest year: DIR/return.csv and the\n"
-	        "workbooks DIR/wres-YYYY-YY.xlsx and DIR/wdes-YYYY-YY.xlsx.\n"
+	        "DIR/board-report.pdf and its accessible HTML twin board-report.html\n"
+	        "with the charts and results files, and the WRES and WDES return of\n"
+	        "the latest year: DIR/return.csv and the workbooks\n"
+	        "DIR/wres-YYYY-YY.xlsx and DIR/wdes-YYYY-YY.xlsx.\n"
 	        "\n"
 	        "Options:\n"
 	        "  --out DIR             output folder (default: parity-demo)\n"
@@ -149,6 +150,9 @@ int cmd_demo(int argc, char **argv)
 		snprintf(path, sizeof path, "%s/board-report.pdf", out_dir);
 		if (realpath(path, absolute))
 			printf("\nThe PDF board report is at: %s\n", absolute);
+		snprintf(path, sizeof path, "%s/board-report.html", out_dir);
+		if (realpath(path, absolute))
+			printf("The HTML board report is at: %s\n", absolute);
 	}
 	return status;
 }

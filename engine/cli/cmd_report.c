@@ -1,6 +1,6 @@
 /*
  * cmd_report.c: `parity report`: analyse a database (with mentoring
- * cohorts when given) and write the PDF board report with its charts,
+ * cohorts when given) and write the PDF board report, its HTML twin and its charts,
  * report-tables.csv and the results files.
  */
 #include "cli.h"
@@ -20,7 +20,12 @@ static void usage(FILE *out)
 	        "cohorts, data quality, methods and the input files with their SHA-256.\n"
 	        "Past 250 organisations the PDF and charts show 250 (those outside the\n"
 	        "funnel limits, then the largest); report-tables.csv has every one.\n"
-	        "Beside it: each indicator's charts (PNG and SVG), report-tables.csv\n"
+	        "The PDF is tagged (headings, lists, tables, figures with alternative\n"
+	        "text written from the data, bookmarks, language en-GB, furniture as\n"
+	        "artifacts). DIR/board-report.html says the same as one self-contained\n"
+	        "accessible web page (WCAG 2.2 AA; charts as inline SVG with a \"show\n"
+	        "the data\" table) for the trust's website.\n"
+	        "Beside them: each indicator's charts (PNG and SVG), report-tables.csv\n"
 	        "(the report's tables as printed, small counts suppressed: the file to\n"
 	        "publish) and the analysts' raw results.csv/json, trend.csv/json and\n"
 	        "cohorts.csv/json (unsuppressed: not for publication).\n"

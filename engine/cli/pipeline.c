@@ -334,7 +334,8 @@ int cli_write_outputs_with(const char *command, parity_store *store,
 	if (analyse_options && analyse_options->cohorts)
 		printf("cohorts: %s/cohorts.csv, %s/cohorts.json\n", out_dir, out_dir);
 	if (report_options)
-		printf("board report: %s/board-report.pdf\n", out_dir);
+		printf("board report: %s/board-report.pdf, %s/board-report.html\n",
+		       out_dir, out_dir);
 	printf("run id: %lld (kept in %s)\n", (long long)run_id, parity_store_path(store));
 	parity_results_free(results);
 	return 0;

@@ -15,6 +15,7 @@
 #include <cairo-pdf.h>
 #include <dirent.h>
 #include <fontconfig/fontconfig.h>
+#include <glib.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -145,16 +146,30 @@ static void check_chart(const char *name, const chart_fns *c, double width)
 	snprintf(png, sizeof png, "%s/%s.png", out_dir, name);
 	snprintf(svg, sizeof svg, "%s/%s.svg", out_dir, name);
 
+	chart_alt alt = {"A test chart", "What the test chart shows, in words."};
 	CHECK(chart_write_file(png, PARITY_CHART_PNG, width, c->measure,
-	                       c->paint, c->chart) == 0);
+	                       c->paint, c->chart, &alt) == 0);
 	CHECK(chart_write_file(svg, PARITY_CHART_SVG, width, c->measure,
-	                       c->paint, c->chart) == 0);
+	                       c->paint, c->chart, &alt) == 0);
 	CHECK(starts_with_file(png, "\x89PNG\r\n\x1a\n", 8));
 	long ink = png_ink(png);
 	if (ink < 2000)
 		fprintf(stderr, "%s: only %ld non-white pixels\n", name, ink);
 	CHECK(ink >= 2000);
 	CHECK(starts_with_file(svg, "<?xml", 5));
+	/* Accessible: a name and description, and the words as text, not
+	 * glyph outlines. */
+	char *text = NULL;
+	CHECK(g_file_get_contents(svg, &text, NULL, NULL));
+	if (text) {
+		CHECK(strstr(text, "role=\"img\"") != NULL);
+		CHECK(strstr(text, "<title id=\"chart-title\">A test chart</title>") != NULL);
+		CHECK(strstr(text, "<desc id=\"chart-desc\">What the test chart shows, "
+		                   "in words.</desc>") != NULL);
+		CHECK(strstr(text, "<text ") != NULL);
+		CHECK(strstr(text, "glyph") == NULL);
+		g_free(text);
+	}
 	if (need_xmllint()) {
 		snprintf(cmd, sizeof cmd, "xmllint --noout '%s' 2>&1", svg);
 		CHECK(system(cmd) == 0);

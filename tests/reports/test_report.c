@@ -327,7 +327,7 @@ static void test_report_writes_pdf(void)
 	snprintf(pdf, sizeof pdf, "%s/board-report.pdf", dir);
 	CHECK(starts_with_file(pdf, "%PDF", 4));
 	list_dir(listing, sizeof listing, dir);
-	CHECK_STR(listing, "board-report.pdf report-tables.csv "
+	CHECK_STR(listing, "board-report.html board-report.pdf report-tables.csv "
 	          "wres2-by-organisation.png wres2-by-organisation.svg ");
 	int pages = 0;
 
