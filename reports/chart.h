@@ -170,8 +170,9 @@ typedef struct chart_cohort {
 	int last_month;
 } chart_cohort;
 
-/* What the trend chart shows. Series after the sixth repeat a colour (in
- * another shape); more than a few series will not read well. */
+/* What the trend chart shows. Organisation series after the sixth repeat
+ * a colour and after the fifth a shape, never both before the thirtieth;
+ * more than a few series will not read well. */
 typedef struct chart_trend {
 	const chart_period *periods;      /* in time order */
 	size_t period_count;

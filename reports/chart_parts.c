@@ -180,6 +180,24 @@ static void shape_path(cairo_t *cr, chart_shape shape, double cx, double cy,
 		cairo_line_to(cr, cx - s, cy);
 		cairo_close_path(cr);
 		break;
+	case CHART_CROSS: {
+		/* A plus of arms a third of its span wide, as heavy as the rest. */
+		double a = r * 1.25, b = r * 0.45;
+		cairo_move_to(cr, cx - b, cy - a);
+		cairo_line_to(cr, cx + b, cy - a);
+		cairo_line_to(cr, cx + b, cy - b);
+		cairo_line_to(cr, cx + a, cy - b);
+		cairo_line_to(cr, cx + a, cy + b);
+		cairo_line_to(cr, cx + b, cy + b);
+		cairo_line_to(cr, cx + b, cy + a);
+		cairo_line_to(cr, cx - b, cy + a);
+		cairo_line_to(cr, cx - b, cy + b);
+		cairo_line_to(cr, cx - a, cy + b);
+		cairo_line_to(cr, cx - a, cy - b);
+		cairo_line_to(cr, cx - b, cy - b);
+		cairo_close_path(cr);
+		break;
+	}
 	case CHART_CIRCLE:
 	default:
 		cairo_arc(cr, cx, cy, r, 0, 2 * PI);

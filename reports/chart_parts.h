@@ -68,6 +68,7 @@ typedef enum chart_shape {
 	CHART_TRIANGLE_UP,
 	CHART_DIAMOND,
 	CHART_TRIANGLE_DOWN,
+	CHART_CROSS,        /* a plus sign, filled */
 	CHART_SHAPE_COUNT
 } chart_shape;
 

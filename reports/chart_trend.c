@@ -21,14 +21,17 @@
 /* Legend symbol kinds. */
 enum { SYM_SERIES, SYM_RIBBON, SYM_BAND, SYM_LOW, SYM_ARROW, SYM_COHORT };
 
-/* Organisation series take these in turn (colour and shape cycle at
- * different lengths, so 20 series differ in one or the other); the
- * overall series is black with orange diamonds, as on the ratio chart. */
+/* Organisation series take these in turn: the first five differ in
+ * shape as well as colour (so that no two are told apart by colour
+ * alone), and colour and shape cycle at different lengths, so 30 series
+ * differ in one or the other; the overall series is black with orange
+ * diamonds, as on the ratio chart. */
 static const draw_colour series_colours[] = {
-	DRAW_BLUE, DRAW_VERMILLION, DRAW_GREEN, DRAW_PURPLE, DRAW_YELLOW,
+	DRAW_BLUE, DRAW_VERMILLION, DRAW_GREEN, DRAW_PURPLE, DRAW_YELLOW, DRAW_GREY,
 };
 static const chart_shape series_shapes[] = {
 	CHART_CIRCLE, CHART_SQUARE, CHART_TRIANGLE_UP, CHART_TRIANGLE_DOWN,
+	CHART_CROSS,
 };
 
 /* How one series looks. */

@@ -6,7 +6,8 @@ Written apart from parity's disclosure gate (engine/publish/): it knows only
 what a reader of the board report knows, namely how the tables of a
 workforce equality report add up, and uses nothing of the gate's. For each
 run folder given it reads the published outputs (the PDF through pdftotext,
-report-tables.csv, changes.txt, the SVG charts' text), then:
+report-tables.csv, changes.txt, the SVG charts' text; the HTML report for
+identifiers), then:
 
   1. collects every printed count under a name that says what it counts
      (measure, period, stratum, grouping, group, base or outcome), so a
@@ -564,7 +565,7 @@ def main():
         files = []
         for folder in a.runs:
             files += [os.path.join(folder, n) for n in ("board-report.pdf",
-                      "report-tables.csv", "changes.txt")
+                      "board-report.html", "report-tables.csv", "changes.txt")
                       if os.path.exists(os.path.join(folder, n))]
             files += glob.glob(os.path.join(folder, "*.svg"))
         for path, i in ids_in(files, ids):

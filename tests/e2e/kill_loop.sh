@@ -139,7 +139,8 @@ content() {
 # of that file removes; it lies where the rejects go).
 no_tmp() { test -z "$(find "$1" -name '*.tmp*' ! -name '*.rejects.csv.tmp-*' -print -quit)"; }
 # whole_outputs DIR CLEAN: every file in DIR is the clean run's file of that
-# name byte for byte (the PDF, which carries the run id: a whole PDF).
+# name byte for byte (the PDF, which carries the run id: a whole PDF; the
+# HTML report: the same but for its run id row).
 whole_outputs() {
     local f
     [ -d "$1" ] || return 0
@@ -147,6 +148,8 @@ whole_outputs() {
         [ -e "$f" ] || continue
         case $f in
         *.pdf) tail -c 1024 "$f" | grep -q '%%EOF' || { echo "    $f is not whole"; return 1; } ;;
+        *.html) cmp -s <(grep -v '>Run id' "$f") <(grep -v '>Run id' "$2/$(basename "$f")") ||
+            { echo "    $f is not the clean run's (but for the run id)"; return 1; } ;;
         *) cmp -s "$f" "$2/$(basename "$f")" || { echo "    $f is not the clean run's"; return 1; } ;;
         esac
     done
