@@ -93,6 +93,7 @@ for name in d2m d10m; do
     [ -s "$A/$name.db" ] || continue
     rm -rf "$A/out-$name" && cp "$A/$name.db" "$A/check.db"
     "$PARITY" analyse --db "$A/check.db" --out "$A/out-$name" --period 2025/26 >/dev/null
+    rm -f "$A/check.db"
     if [ -z "${SKIP_DUCKDB:-}" ]; then
         node "$WORK/duckdb/duckdb_analyse.mjs" "$A/$name.duckdb" 2025/26 "$A/duckdb-$name.csv" >/dev/null
         python3 "$HERE/check_counts.py" "$A/out-$name/results.csv" "$A/out-$name/trend.csv" \
@@ -132,6 +133,7 @@ if [ -s "$A/d10m.db" ]; then
 fi
 
 echo
+rm -f "$A/run.db"
 echo "== results: median of runs ($(machine))"
 table parity-2m duckdb-2m parity-10m duckdb-10m national-analyse national-report steady-run
 echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews wall times)"
