@@ -539,6 +539,8 @@ static void draw_axis(cairo_t *cr, const geometry *g,
                       const chart_ratio_style *s, const double *ticks,
                       size_t tick_count)
 {
+	/* The axis line and tick marks are decoration: artifacts. */
+	draw_artifact_begin(cr);
 	draw_colour_set(cr, DRAW_BLACK);
 	cairo_set_line_width(cr, 0.8);
 	cairo_move_to(cr, g->plot_x, g->axis_y);
@@ -549,6 +551,7 @@ static void draw_axis(cairo_t *cr, const geometry *g,
 		cairo_line_to(cr, tx, g->axis_y + 3);
 	}
 	cairo_stroke(cr);
+	draw_artifact_end(cr);
 	for (size_t t = 0; t < tick_count; t++) {
 		char text[16];
 		snprintf(text, sizeof text, "%g", ticks[t]);

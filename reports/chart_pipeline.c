@@ -301,7 +301,9 @@ void chart_pipeline_draw(cairo_t *cr, double x, double y, double width,
 		}
 	}
 
-	/* The axis, its ticks in percent, and its title. */
+	/* The axis, its ticks in percent, and its title; the line and tick
+	 * marks are decoration: artifacts. */
+	draw_artifact_begin(cr);
 	draw_colour_set(cr, DRAW_BLACK);
 	cairo_set_line_width(cr, 0.8);
 	cairo_move_to(cr, g.plot_x, g.axis_y);
@@ -311,6 +313,7 @@ void chart_pipeline_draw(cairo_t *cr, double x, double y, double width,
 		cairo_line_to(cr, pct_x(&g, v), g.axis_y + 3);
 	}
 	cairo_stroke(cr);
+	draw_artifact_end(cr);
 	for (double v = 0; v <= g.xmax * (1 + 1e-9); v += g.xstep) {
 		chart_linear_label(text, sizeof text, v, "%");
 		draw_text(cr, pct_x(&g, v), g.ticks_y, 0, chart_small_font,

@@ -796,6 +796,8 @@ static void draw_axes(cairo_t *cr, const geometry *g,
 	double lh = draw_line_height(cr, chart_small_font);
 	double bottom = g->plot_y + g->plot_h;
 
+	/* The axis lines and tick marks are decoration: artifacts. */
+	draw_artifact_begin(cr);
 	draw_colour_set(cr, DRAW_BLACK);
 	cairo_set_line_width(cr, 0.8);
 	cairo_move_to(cr, g->plot_x, g->plot_y);
@@ -812,6 +814,7 @@ static void draw_axes(cairo_t *cr, const geometry *g,
 		cairo_line_to(cr, bx, bottom + 3);
 	}
 	cairo_stroke(cr);
+	draw_artifact_end(cr);
 
 	for (size_t i = 0; i < g->tick_count; i++) {
 		char text[16];
