@@ -250,11 +250,12 @@ static int feed(tally *t, const values *v, const uint32_t *code, const uint64_t 
 	return 0;
 }
 
-/* Code the dimensions `r` needs of `cell`. 0 or PARITY_ENOMEM. */
-static int code_cell(const reader *r, const store_cell *cell, uint32_t *code)
+/* Code the dimensions `dims` of `cell`. 0 or PARITY_ENOMEM. */
+static int code_cell(const reader *r, unsigned dims, const store_cell *cell,
+                     uint32_t *code)
 {
 	for (int d = 0; d < D_COUNT; d++) {
-		if (!(r->dims >> d & 1u))
+		if (!(dims >> d & 1u))
 			continue;
 		int s = stored_dimension[d];
 		if (values_code(r->v, d, cell->dim[s], cell->length[s], &code[d]))
@@ -305,10 +306,29 @@ static int read_kind(const reader *r, sqlite3_stmt *stmt, int first, int last,
 {
 	size_t months = (size_t)(last - first + 1);
 	unsigned char *wanted = malloc(months);
-	if (!wanted)
+	unsigned *dims = malloc(months * sizeof *dims);
+	if (!wanted || !dims) {
+		free(wanted);
+		free(dims);
 		return parity_error_set(PARITY_ENOMEM, "out of memory");
-	for (size_t i = 0; i < months; i++)
+	}
+	/* Each month codes only what its targets' cubes and rules read: a
+	 * month only a trend year counts needs four dimensions, not ten. */
+	for (size_t i = 0; i < months; i++) {
 		wanted[i] = counts[i] != 0;
+		dims[i] = 1u << D_ORG | 1u << D_CONTRACT;
+		for (size_t k = 0; k < counts[i]; k++) {
+			const target *g = &targets[i][k];
+			if (g->process != UINT32_MAX)
+				dims[i] |= 1u << D_PROCESS;
+			if (g->grounds != UINT32_MAX)
+				dims[i] |= 1u << D_GROUNDS;
+			for (size_t c = 0; c < g->t->cube_count; c++)
+				for (size_t w = 0; w < g->t->cubes[c].width; w++)
+					dims[i] |= 1u << g->t->cubes[c].slots[w].dim;
+		}
+		dims[i] &= r->dims;
+	}
 	store_stream *stream = NULL;
 	uint32_t code[D_COUNT] = {0};
 	int rc = store_stream_start(&stream, r->store, stmt, first, last, wanted);
@@ -317,7 +337,7 @@ static int read_kind(const reader *r, sqlite3_stmt *stmt, int first, int last,
 		size_t at = (size_t)(batch.month - first);
 		for (size_t c = 0; c < batch.count && !rc; c++) {
 			const store_cell *cell = &batch.cells[c];
-			if ((rc = code_cell(r, cell, code)))
+			if ((rc = code_cell(r, dims[at], cell, code)))
 				break;
 			for (size_t k = 0; k < counts[at] && !rc; k++)
 				rc = headcount ? headcount_cell(r, &targets[at][k], cell, code)
@@ -326,6 +346,7 @@ static int read_kind(const reader *r, sqlite3_stmt *stmt, int first, int last,
 	}
 	int read = store_stream_finish(stream);
 	free(wanted);
+	free(dims);
 	return rc ? rc : read;
 }
 
