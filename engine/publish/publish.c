@@ -8,6 +8,7 @@
 #include "parity/publish.h"
 
 #include "gate.h"
+#include "publish_internal.h"
 #include "parity/codes.h"
 #include "parity/common.h"
 #include "util/util.h"
@@ -16,11 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STEM_MAX 256  /* measure, window, stratum: at most 160 */
-#define KEY_MAX 1024
 #define NHS_DIGITAL_BELOW 8 /* NHS Digital: 1 to 7 are suppressed */
-
-enum { C_N1, C_X1, C_N2, C_X2, C_COUNTS };
 
 struct parity_published {
 	const parity_results *results;
@@ -36,12 +33,12 @@ struct parity_published {
 
 /* ---- naming the counts ------------------------------------------------------- */
 
-static const char *measure_of(const parity_result_row *row)
+const char *publish_measure_of(const parity_result_row *row)
 {
 	return row->measure[0] ? row->measure : row->indicator;
 }
 
-static const char *window_of(const parity_result_row *row)
+const char *publish_window_of(const parity_result_row *row)
 {
 	return row->window[0] ? row->window : row->period;
 }
@@ -51,7 +48,7 @@ static const char *window_of(const parity_result_row *row)
 /* Append `text` to the key being built in `buf` (`size` bytes, `*at` used),
  * cut to fit as snprintf would: the millions of keys of a national run
  * are built without printf. */
-static void key_add(char *buf, size_t size, size_t *at, const char *text)
+void publish_key_add(char *buf, size_t size, size_t *at, const char *text)
 {
 	size_t n = strlen(text), room = size - 1 - *at;
 	if (n > room)
@@ -62,14 +59,14 @@ static void key_add(char *buf, size_t size, size_t *at, const char *text)
 }
 
 /* `parts` joined by '|' into `buf`, as snprintf("%s|%s|...") would. */
-static void key_join(char *buf, size_t size, const char *const *parts, size_t count)
+void publish_key_join(char *buf, size_t size, const char *const *parts, size_t count)
 {
 	size_t at = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < count; i++) {
 		if (i)
-			key_add(buf, size, &at, "|");
-		key_add(buf, size, &at, parts[i]);
+			publish_key_add(buf, size, &at, "|");
+		publish_key_add(buf, size, &at, parts[i]);
 	}
 }
 
@@ -77,20 +74,20 @@ static void stem_text(char *buf, size_t size, const parity_result_row *row)
 {
 	size_t at = 0;
 	buf[0] = '\0';
-	key_add(buf, size, &at, measure_of(row));
-	key_add(buf, size, &at, "|");
-	key_add(buf, size, &at, window_of(row));
-	key_add(buf, size, &at, "|");
-	key_add(buf, size, &at, row->stratum_kind);
-	key_add(buf, size, &at, row->pooled ? "+pooled|" : "|");
-	key_add(buf, size, &at, row->stratum);
+	publish_key_add(buf, size, &at, publish_measure_of(row));
+	publish_key_add(buf, size, &at, "|");
+	publish_key_add(buf, size, &at, publish_window_of(row));
+	publish_key_add(buf, size, &at, "|");
+	publish_key_add(buf, size, &at, row->stratum_kind);
+	publish_key_add(buf, size, &at, row->pooled ? "+pooled|" : "|");
+	publish_key_add(buf, size, &at, row->stratum);
 }
 
 /* The row's stem as it goes into keys: with `stems` (a gate used as a
  * dictionary) a short name for it, "\1" and its number, so that the keys of
  * a national run (millions of cells, each naming its table) stay short;
  * without, the text itself. 0, or PARITY_ENOMEM. */
-static int stem(gate *stems, char *buf, size_t size, const parity_result_row *row)
+int publish_stem(gate *stems, char *buf, size_t size, const parity_result_row *row)
 {
 	char text[STEM_MAX];
 	if (!stems) {
@@ -112,12 +109,12 @@ static size_t group_cell(gate *g, const parity_result_row *row, const char *s,
 	char key[KEY_MAX];
 	size_t at = 0;
 	key[0] = '\0';
-	key_add(key, sizeof key, &at, s);
-	key_add(key, sizeof key, &at, "|");
-	key_add(key, sizeof key, &at, row->grouping);
-	key_add(key, sizeof key, &at, "|");
-	key_add(key, sizeof key, &at, side ? row->group2 : row->group1);
-	key_add(key, sizeof key, &at, outcome ? "|x" : "|n");
+	publish_key_add(key, sizeof key, &at, s);
+	publish_key_add(key, sizeof key, &at, "|");
+	publish_key_add(key, sizeof key, &at, row->grouping);
+	publish_key_add(key, sizeof key, &at, "|");
+	publish_key_add(key, sizeof key, &at, side ? row->group2 : row->group1);
+	publish_key_add(key, sizeof key, &at, outcome ? "|x" : "|n");
 	const parity_ratio *r = &row->ratio;
 	uint64_t v = side ? (outcome ? r->x2 : r->n2) : (outcome ? r->x1 : r->n1);
 	return gate_cell(g, key, v, printed);
@@ -132,7 +129,7 @@ static size_t rest_cell(gate *g, const char *key, uint64_t value)
 /* total = parts + rest, with rest an unprinted cell named `rest_key`
  * (only when the parts do not exceed the total). `parts` has room for
  * count + 1: the rest goes at parts[count]. */
-static int sum_with_rest(gate *g, size_t total, size_t *parts, size_t count,
+int publish_sum_with_rest(gate *g, size_t total, size_t *parts, size_t count,
                          const char *rest_key)
 {
 	uint64_t sum = 0;
@@ -156,7 +153,7 @@ static int sum_with_rest(gate *g, size_t total, size_t *parts, size_t count,
 /* The distinct groups of one grouping in one table, with what its rows
  * leave out. */
 typedef struct group_set {
-	char stem[24];          /* the short stem (stem() with the stems) */
+	char stem[24];          /* the short stem (publish_stem() with the stems) */
 	char grouping[64];
 	size_t *n, *x;          /* cells of each distinct group */
 	char (*label)[48];
@@ -176,7 +173,7 @@ static int set_add(sets *s, const parity_result_row *row, const size_t *cells,
                    const size_t *excluded, gate *g)
 {
 	char key[KEY_MAX], st[sizeof ((group_set *)0)->stem];
-	if (stem(s->stems, st, sizeof st, row))
+	if (publish_stem(s->stems, st, sizeof st, row))
 		return PARITY_ENOMEM;
 	snprintf(key, sizeof key, "%s|%s", st, row->grouping);
 	size_t i = gate_cell(s->dict, key, 0, 0);
@@ -314,7 +311,7 @@ static int link_partitions(gate *g, sets *s)
 			parts[n++] = set->excluded[2 + outcome];
 			snprintf(key, sizeof key, "%s|%s|rest|%c", set->stem, set->grouping,
 			         outcome ? 'x' : 'n');
-			rc = sum_with_rest(g, total, parts, n, key);
+			rc = publish_sum_with_rest(g, total, parts, n, key);
 		}
 	}
 done:
@@ -370,7 +367,7 @@ static int link_margin(gate *g, const group_set *set, const group_set *margin,
 		char key[KEY_MAX];
 		snprintf(key, sizeof key, "%s|%s|%s|%s|rest|%c", set->stem, set->grouping,
 		         margin->grouping, margin->label[k], outcome ? 'x' : 'n');
-		rc = sum_with_rest(g, outcome ? margin->x[k] : margin->n[k], parts, n, key);
+		rc = publish_sum_with_rest(g, outcome ? margin->x[k] : margin->n[k], parts, n, key);
 	}
 	return rc;
 }
@@ -394,7 +391,7 @@ static int link_categories(gate *g, const group_set *set, const group_set *margi
 			char key[KEY_MAX];
 			snprintf(key, sizeof key, "%s|ethnic_category|%s|rest|%c", set->stem,
 			         margin->label[k], outcome ? 'x' : 'n');
-			rc = sum_with_rest(g, outcome ? margin->x[k] : margin->n[k], parts, n, key);
+			rc = publish_sum_with_rest(g, outcome ? margin->x[k] : margin->n[k], parts, n, key);
 		}
 	return rc;
 }
@@ -442,250 +439,6 @@ static int link_crossings(gate *g, sets *s)
 	return rc;
 }
 
-/* ---- breakdowns and stages ----------------------------------------------------- */
-
-/* Rows of one breakdown table: same indicator, period, grouping, groups
- * and window. */
-static int table_order(const parity_result_row *a, const parity_result_row *b)
-{
-	int c = strcmp(a->indicator, b->indicator);
-	if (!c)
-		c = strcmp(a->period, b->period);
-	if (!c)
-		c = strcmp(a->grouping, b->grouping);
-	if (!c)
-		c = strcmp(a->group1, b->group1);
-	if (!c)
-		c = strcmp(a->group2, b->group2);
-	if (!c)
-		c = strcmp(window_of(a), window_of(b));
-	return c;
-}
-
-/* A row and where it is, for sorting rows by table: by a hash of its
- * stratum kind and table first, so that the strings are compared only
- * within a table (a national run sorts a million rows). */
-typedef struct placed_row {
-	const parity_result_row *row;
-	size_t at;
-	uint64_t h;
-} placed_row;
-
-static uint64_t hash_text(uint64_t h, const char *text)
-{
-	for (; *text; text++)
-		h = (h ^ (unsigned char)*text) * UINT64_C(1099511628211);
-	return (h ^ 0xff) * UINT64_C(1099511628211); /* the end of a field */
-}
-
-static uint64_t table_hash(const char *kind, const parity_result_row *t)
-{
-	uint64_t h = UINT64_C(1469598103934665603);
-	h = hash_text(h, kind);
-	h = hash_text(h, t->indicator);
-	h = hash_text(h, t->period);
-	h = hash_text(h, t->grouping);
-	h = hash_text(h, t->group1);
-	h = hash_text(h, t->group2);
-	return hash_text(h, window_of(t));
-}
-
-/* Rows by (hash, stratum kind, table). */
-static int kind_table_order(uint64_t ha, const char *kind_a, const parity_result_row *a,
-                            uint64_t hb, const char *kind_b, const parity_result_row *b)
-{
-	if (ha != hb)
-		return ha < hb ? -1 : 1;
-	int c = strcmp(kind_a, kind_b);
-	return c ? c : table_order(a, b);
-}
-
-static int placed_order(const void *x, const void *y)
-{
-	const placed_row *a = x, *b = y;
-	int c = kind_table_order(a->h, a->row->stratum_kind, a->row, b->h,
-	                         b->row->stratum_kind, b->row);
-	return c ? c : (a->at > b->at) - (a->at < b->at);
-}
-
-/* The rows of `rows[0..count)` that are not overall rows, sorted by
- * table and place; *n their number. NULL when out of memory (error set). */
-static placed_row *sort_by_table(const parity_result_row *rows, size_t count, size_t *n)
-{
-	placed_row *sorted = malloc((count + 1) * sizeof *sorted);
-	*n = 0;
-	if (!sorted) {
-		parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
-		return NULL;
-	}
-	for (size_t i = 0; i < count; i++)
-		if (strcmp(rows[i].stratum_kind, "overall"))
-			sorted[(*n)++] = (placed_row){&rows[i], i,
-			                              table_hash(rows[i].stratum_kind, &rows[i])};
-	qsort(sorted, *n, sizeof *sorted, placed_order);
-	return sorted;
-}
-
-/* The run sorted[*first..*end) of stratum kind `kind` in the table of
- * `table` (binary search). */
-static void table_run(const placed_row *sorted, size_t n, const char *kind,
-                      const parity_result_row *table, size_t *first, size_t *end)
-{
-	uint64_t h = table_hash(kind, table);
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (kind_table_order(sorted[mid].h, sorted[mid].row->stratum_kind, sorted[mid].row,
-		                     h, kind, table) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*first = hi = lo;
-	while (hi < n && !kind_table_order(sorted[hi].h, sorted[hi].row->stratum_kind,
-	                                   sorted[hi].row, h, kind, table))
-		hi++;
-	*end = hi;
-}
-
-/*
- * Organisations, pay bands and staff groups add up (with a rest for those
- * not known) to the overall row; a pooled row's counts are its strata's
- * exact sum. Rows of `rows[0..count)` whose cells are `cells`. The
- * breakdown rows are sorted by table once, so each overall row finds its
- * own by binary search (no pass over every row per overall row).
- */
-static int link_breakdowns(gate *g, const parity_result_row *rows, size_t count,
-                           const size_t *cells)
-{
-	static const char *const kinds[] = {"organisation", "pay_band", "staff_group"};
-	size_t *parts = malloc((count + 1) * sizeof *parts);
-	size_t n_sorted = 0;
-	placed_row *sorted = parts ? sort_by_table(rows, count, &n_sorted) : NULL;
-	int rc = 0;
-	if (!parts || !sorted) {
-		free(parts);
-		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
-	}
-	for (size_t o = 0; o < count && !rc; o++) {
-		const parity_result_row *overall = &rows[o];
-		if (strcmp(overall->stratum_kind, "overall") || overall->pooled)
-			continue;
-		for (int kk = 0; kk < 3 && !rc; kk++) {
-			size_t lo, end;
-			table_run(sorted, n_sorted, kinds[kk], overall, &lo, &end);
-			for (int c = 0; c < C_COUNTS && !rc; c++) {
-				size_t n = 0, pooled = GATE_NONE;
-				for (size_t k = lo; k < end; k++) {
-					size_t at = sorted[k].at;
-					if (sorted[k].row->pooled)
-						pooled = cells[at * C_COUNTS + (size_t)c];
-					else
-						parts[n++] = cells[at * C_COUNTS + (size_t)c];
-				}
-				if (!n)
-					break;
-				char key[KEY_MAX];
-				snprintf(key, sizeof key, "%s|%s|%s|%s|%s|%s|rest%d",
-				         overall->indicator, window_of(overall), kinds[kk],
-				         overall->grouping, overall->group1, overall->group2, c);
-				if ((rc = sum_with_rest(g, cells[o * C_COUNTS + (size_t)c], parts,
-				                        n, key)))
-					break;
-				if (pooled != GATE_NONE)
-					rc = gate_sum(g, pooled, parts, n);
-			}
-		}
-	}
-	free(parts);
-	free(sorted);
-	return rc;
-}
-
-/* Recruitment's stages share a count: the shortlisted of a shortlisting
- * row are the base of the appointment row of the same groups. */
-static int link_stages(gate *g, const parity_result_row *rows, size_t count,
-                       const size_t *cells)
-{
-	int rc = 0;
-	for (size_t i = 0; i < count && !rc; i++) {
-		const parity_result_row *s = &rows[i];
-		if (strcmp(s->measure, "shortlisting") || s->pooled)
-			continue;
-		for (size_t j = 0; j < count && !rc; j++) {
-			const parity_result_row *a = &rows[j];
-			if (strcmp(a->measure, "appointment") || a->pooled ||
-			    strcmp(a->stratum_kind, s->stratum_kind) ||
-			    strcmp(a->stratum, s->stratum) || strcmp(a->grouping, s->grouping) ||
-			    strcmp(a->group1, s->group1) || strcmp(a->group2, s->group2) ||
-			    strcmp(window_of(a), window_of(s)))
-				continue;
-			for (int side = 0; side < 2 && !rc; side++) {
-				size_t part = cells[i * C_COUNTS + (side ? C_X2 : C_X1)];
-				rc = gate_sum(g, cells[j * C_COUNTS + (side ? C_N2 : C_N1)], &part, 1);
-			}
-		}
-	}
-	return rc;
-}
-
-/*
- * How far formal cases went: each stage's cases are some of the previous
- * stage's (those that stopped there are the difference, an unprinted
- * count), and every stage row has the same base (the cases). A pooled row
- * (over grounds) of a stage has the crude row's counts.
- */
-static int link_stage_ladder(gate *g, const parity_result_row *rows, size_t count,
-                             const size_t *cells)
-{
-	int rc = 0;
-	for (size_t i = 0; i < count && !rc; i++) {
-		const parity_result_row *a = &rows[i];
-		int rank = parity_case_stage_rank(a->stratum);
-		if (strcmp(a->stratum_kind, "stage") || rank < 0)
-			continue;
-		for (size_t j = 0; j < count && !rc; j++) {
-			const parity_result_row *b = &rows[j];
-			if (strcmp(b->stratum_kind, "stage") || strcmp(a->indicator, b->indicator) ||
-			    strcmp(a->grouping, b->grouping) || strcmp(window_of(a), window_of(b)))
-				continue;
-			if (b->pooled && !a->pooled && !strcmp(a->stratum, b->stratum)) {
-				for (int c = 0; c < C_COUNTS && !rc; c++)
-					rc = gate_sum(g, cells[j * C_COUNTS + (size_t)c],
-					              &cells[i * C_COUNTS + (size_t)c], 1);
-				continue;
-			}
-			if (a->pooled || b->pooled || parity_case_stage_rank(b->stratum) <= rank)
-				continue;
-			/* The next stage recorded after a's. */
-			int next = 1;
-			for (size_t k = 0; k < count && next; k++)
-				next = !(!rows[k].pooled && !strcmp(rows[k].stratum_kind, "stage") &&
-				         !strcmp(rows[k].grouping, a->grouping) &&
-				         !strcmp(window_of(&rows[k]), window_of(a)) &&
-				         parity_case_stage_rank(rows[k].stratum) > rank &&
-				         parity_case_stage_rank(rows[k].stratum) <
-				         parity_case_stage_rank(b->stratum));
-			if (!next)
-				continue;
-			for (int side = 0; side < 2 && !rc; side++) {
-				char key[KEY_MAX], st[STEM_MAX];
-				size_t part[2] = {cells[j * C_COUNTS + (side ? C_X2 : C_X1)], GATE_NONE};
-				size_t base = cells[j * C_COUNTS + (side ? C_N2 : C_N1)];
-				stem(NULL, st, sizeof st, a); /* its own cell: the full text */
-				snprintf(key, sizeof key, "%s|%s|%s|stopped|%s", st, a->grouping,
-				         side ? a->group2 : a->group1, a->stratum);
-				rc = sum_with_rest(g, cells[i * C_COUNTS + (side ? C_X2 : C_X1)],
-				                   part, 1, key);
-				if (!rc)
-					rc = gate_sum(g, cells[i * C_COUNTS + (side ? C_N2 : C_N1)],
-					              &base, 1);
-			}
-		}
-	}
-	return rc;
-}
-
 /* ---- one row's cells ------------------------------------------------------------ */
 
 static int register_row(gate *g, sets *s, const parity_result_row *row,
@@ -706,7 +459,7 @@ static int register_row(gate *g, sets *s, const parity_result_row *row,
 			excluded[k] = GATE_NONE;
 		return 0;
 	}
-	if (stem(s->stems, st, sizeof st, row))
+	if (publish_stem(s->stems, st, sizeof st, row))
 		return PARITY_ENOMEM;
 	for (int side = 0; side < 2; side++) {
 		cells[side ? C_N2 : C_N1] = group_cell(g, row, st, side, 0, printed);
@@ -717,7 +470,7 @@ static int register_row(gate *g, sets *s, const parity_result_row *row,
 		 * count for every grouping of the table. */
 		int bank = k == PARITY_EXCLUDED_BANK_BASE || k == PARITY_EXCLUDED_BANK_OUTCOME;
 		const char *parts[] = {st, bank ? "" : row->grouping, names[k]};
-		key_join(key, sizeof key, parts, 3);
+		publish_key_join(key, sizeof key, parts, 3);
 		/* The notes and the quality table print those of the
 		 * standard indicators' overall rows. */
 		excluded[k] = gate_cell(g, key, values[k],
@@ -736,8 +489,8 @@ static int register_row(gate *g, sets *s, const parity_result_row *row,
 		size_t part[2] = {cells[side ? C_X2 : C_X1], GATE_NONE}; /* and the rest */
 		const char *parts[] = {st, row->grouping, side ? row->group2 : row->group1,
 		                       "not"};
-		key_join(key, sizeof key, parts, 4);
-		rc = sum_with_rest(g, cells[side ? C_N2 : C_N1], part, 1, key);
+		publish_key_join(key, sizeof key, parts, 4);
+		rc = publish_sum_with_rest(g, cells[side ? C_N2 : C_N1], part, 1, key);
 	}
 	/* Outcomes counted with no contract recorded are some of x1 + x2. */
 	if (!rc && row->outcome_without_contract) {
@@ -751,7 +504,7 @@ static int register_row(gate *g, sets *s, const parity_result_row *row,
 			size_t woc[2] = {excluded[PARITY_EXCLUDED_WITHOUT_CONTRACT], GATE_NONE};
 			snprintf(key, sizeof key, "%s|%s|%s|%s|with_contract", st,
 			         row->grouping, row->group1, row->group2);
-			rc = sum_with_rest(g, sum, woc, 1, key);
+			rc = publish_sum_with_rest(g, sum, woc, 1, key);
 		}
 	}
 	if (!rc && !row->pooled)
@@ -792,7 +545,7 @@ static int hide_pooled(parity_published *pub, const parity_result_row *rows,
                        size_t count, size_t base)
 {
 	size_t n = 0;
-	placed_row *sorted = sort_by_table(rows, count, &n);
+	placed_row *sorted = publish_sort_by_table(rows, count, &n);
 	if (!sorted)
 		return PARITY_ENOMEM;
 	for (size_t p = 0; p < count; p++) {
@@ -800,7 +553,7 @@ static int hide_pooled(parity_published *pub, const parity_result_row *rows,
 		if (!pooled->pooled)
 			continue;
 		size_t first, end;
-		table_run(sorted, n, pooled->stratum_kind, pooled, &first, &end);
+		publish_table_run(sorted, n, pooled->stratum_kind, pooled, &first, &end);
 		for (size_t k = first; k < end && !pub->hidden[base + p]; k++)
 			if (!sorted[k].row->pooled && pub->hidden[base + sorted[k].at])
 				pub->hidden[base + p] = 1;
@@ -856,14 +609,14 @@ int parity_publish_build(parity_published **out, const parity_results *results,
 	if (!rc)
 		rc = link_crossings(pub->g, &s);
 	if (!rc)
-		rc = link_breakdowns(pub->g, results->rows, results->count, pub->cells);
+		rc = publish_link_breakdowns(pub->g, results->rows, results->count, pub->cells);
 	if (!rc && results->trend_count)
-		rc = link_breakdowns(pub->g, results->trend, results->trend_count,
+		rc = publish_link_breakdowns(pub->g, results->trend, results->trend_count,
 		                     &pub->cells[results->count * C_COUNTS]);
 	if (!rc)
-		rc = link_stages(pub->g, results->rows, results->count, pub->cells);
+		rc = publish_link_stages(pub->g, results->rows, results->count, pub->cells);
 	if (!rc)
-		rc = link_stage_ladder(pub->g, results->rows, results->count, pub->cells);
+		rc = publish_link_stage_ladder(pub->g, results->rows, results->count, pub->cells);
 	if (!rc)
 		rc = gate_run(pub->g);
 	if (rc)

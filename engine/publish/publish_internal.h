@@ -1,0 +1,67 @@
+/*
+ * publish_internal.h: what publish.c (the published set and each row's
+ * cells) and publish_tables.c (the sums between tables) share. Not
+ * installed.
+ */
+#ifndef PARITY_PUBLISH_INTERNAL_H
+#define PARITY_PUBLISH_INTERNAL_H
+
+#include "gate.h"
+#include "parity/publish.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define STEM_MAX 256  /* measure, window, stratum: at most 160 */
+#define KEY_MAX 1024
+
+/* A row's four counts, in the order its cells are kept. */
+enum { C_N1, C_X1, C_N2, C_X2, C_COUNTS };
+
+/* The measure and window a row's counts belong to. */
+const char *publish_measure_of(const parity_result_row *row);
+const char *publish_window_of(const parity_result_row *row);
+
+/* Append `text` to the key in `buf` (`size` bytes, `*at` used), cut to
+ * fit as snprintf would; key_join joins `parts` with '|'. */
+void publish_key_add(char *buf, size_t size, size_t *at, const char *text);
+void publish_key_join(char *buf, size_t size, const char *const *parts, size_t count);
+
+/* The row's stem (its table) as keys carry it: short with `stems`, else the
+ * text. 0 or PARITY_ENOMEM. */
+int publish_stem(gate *stems, char *buf, size_t size, const parity_result_row *row);
+
+/* total = parts + rest, with rest an unprinted cell named `rest_key` (only
+ * when the parts do not exceed the total); `parts` has room for count + 1.
+ * 0 or an error. */
+int publish_sum_with_rest(gate *g, size_t total, size_t *parts, size_t count,
+                  const char *rest_key);
+
+/* A row and where it is, for sorting rows by table: by a hash of its
+ * stratum kind and table first, so that the strings are compared only
+ * within a table (a national run sorts a million rows). */
+typedef struct placed_row {
+	const parity_result_row *row;
+	size_t at;
+	uint64_t h;
+} placed_row;
+
+/* The rows of `rows[0..count)` that are not overall rows, sorted by table
+ * and place; *n their number. NULL when out of memory (error set). */
+placed_row *publish_sort_by_table(const parity_result_row *rows, size_t count, size_t *n);
+
+/* The run sorted[*first..*end) of stratum kind `kind` in the table of
+ * `table` (binary search). */
+void publish_table_run(const placed_row *sorted, size_t n, const char *kind,
+               const parity_result_row *table, size_t *first, size_t *end);
+
+/* The sums between tables, over `rows[0..count)` whose cells are `cells`
+ * (C_COUNTS a row). Each returns 0 or an error. */
+int publish_link_breakdowns(gate *g, const parity_result_row *rows, size_t count,
+                    const size_t *cells);
+int publish_link_stages(gate *g, const parity_result_row *rows, size_t count,
+                const size_t *cells);
+int publish_link_stage_ladder(gate *g, const parity_result_row *rows, size_t count,
+                      const size_t *cells);
+
+#endif
