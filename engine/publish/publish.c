@@ -562,6 +562,18 @@ static int hide_pooled(parity_published *pub, const parity_result_row *rows,
 	return 0;
 }
 
+void publish_rule_of(publish_rule *out, parity_disclosure policy, unsigned threshold)
+{
+	int nhs = policy == PARITY_DISCLOSURE_NHS_DIGITAL;
+	out->gate = nhs ? GATE_ROUNDING : GATE_THRESHOLD;
+	out->threshold = nhs ? NHS_DIGITAL_BELOW : threshold > 1 ? threshold : 0;
+	out->small_mark[0] = '\0';
+	if (nhs)
+		snprintf(out->small_mark, sizeof out->small_mark, "*");
+	else if (out->threshold)
+		snprintf(out->small_mark, sizeof out->small_mark, "<%u", out->threshold);
+}
+
 int parity_publish_build(parity_published **out, const parity_results *results,
                          parity_disclosure policy, unsigned threshold)
 {
@@ -573,16 +585,12 @@ int parity_publish_build(parity_published **out, const parity_results *results,
 		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
 	pub->results = results;
 	pub->policy = policy;
-	pub->threshold = policy == PARITY_DISCLOSURE_NHS_DIGITAL ? NHS_DIGITAL_BELOW
-	                 : threshold > 1 ? threshold : 0;
-	if (policy == PARITY_DISCLOSURE_NHS_DIGITAL)
-		snprintf(pub->small_mark, sizeof pub->small_mark, "*");
-	else if (pub->threshold)
-		snprintf(pub->small_mark, sizeof pub->small_mark, "<%u", pub->threshold);
+	publish_rule rule;
+	publish_rule_of(&rule, policy, threshold);
+	pub->threshold = rule.threshold;
+	memcpy(pub->small_mark, rule.small_mark, sizeof pub->small_mark);
 	size_t total = results->count + results->trend_count;
-	pub->g = gate_new(policy == PARITY_DISCLOSURE_NHS_DIGITAL ? GATE_ROUNDING
-	                                                           : GATE_THRESHOLD,
-	                  pub->threshold);
+	pub->g = gate_new(rule.gate, pub->threshold);
 	s.dict = gate_new(GATE_THRESHOLD, 0);
 	s.stems = gate_new(GATE_THRESHOLD, 0);
 	pub->cells = malloc((total + 1) * C_COUNTS * sizeof *pub->cells);

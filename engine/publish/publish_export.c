@@ -8,6 +8,7 @@
 #include "parity/publish.h"
 
 #include "gate.h"
+#include "publish_internal.h"
 #include "parity/common.h"
 #include "parity/store.h"
 
@@ -96,10 +97,12 @@ int parity_publish_export_counts(parity_export_summary *summary, parity_store *s
 	if (!nhs && threshold < 2)
 		return parity_error_set(PARITY_EUSAGE, "suppress %u: give a threshold from 2 "
 		                        "(hide 1s) up, such as 5 (hide 1 to 4)", threshold);
+	publish_rule rule;
+	publish_rule_of(&rule, policy, threshold);
 	e.policy = policy;
-	e.threshold = nhs ? 8 : threshold;
+	e.threshold = rule.threshold;
 	e.summary = summary;
-	e.g = gate_new(nhs ? GATE_ROUNDING : GATE_THRESHOLD, e.threshold);
+	e.g = gate_new(rule.gate, e.threshold);
 	if (!e.g)
 		return parity_error_set(PARITY_ENOMEM, "out of memory exporting counts");
 	if (nhs)

@@ -15,6 +15,17 @@
 #define STEM_MAX 256  /* measure, window, stratum: at most 160 */
 #define KEY_MAX 1024
 
+/* What a disclosure policy, with the threshold asked of it, means for a
+ * gate: its policy, the smallest count shown as itself (0: none hidden) and
+ * how a small count prints ("*", "<5", or "" when none is hidden). One
+ * place for the board report, the return and the exported counts. */
+typedef struct publish_rule {
+	gate_policy gate;
+	unsigned threshold;
+	char small_mark[16];
+} publish_rule;
+void publish_rule_of(publish_rule *out, parity_disclosure policy, unsigned threshold);
+
 /* A row's four counts, in the order its cells are kept. */
 enum { C_N1, C_X1, C_N2, C_X2, C_COUNTS };
 

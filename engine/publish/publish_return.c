@@ -10,6 +10,7 @@
 
 #include "csv/csvread.h"
 #include "gate.h"
+#include "publish_internal.h"
 #include "parity/common.h"
 #include "util/util.h"
 
@@ -19,11 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NHS_DIGITAL_BELOW 8
-
 struct parity_return_published {
 	const parity_return *ret;
 	parity_disclosure policy;
+	gate_policy gate;            /* the policy's gate (publish_rule_of) */
 	unsigned threshold;          /* smallest count shown as itself; 0: none hidden */
 	char small_mark[16];         /* "<5", "*" or "" */
 	unsigned char *marks;        /* per count: parity_count_mark */
@@ -41,9 +41,7 @@ static size_t org_length(const char *key)
 static int gate_segment(parity_return_published *pub, size_t first, size_t last)
 {
 	const parity_return *r = pub->ret;
-	gate *g = gate_new(pub->policy == PARITY_DISCLOSURE_NHS_DIGITAL ? GATE_ROUNDING
-	                                                                 : GATE_THRESHOLD,
-	                   pub->threshold);
+	gate *g = gate_new(pub->gate, pub->threshold);
 	size_t *parts = NULL;
 	int rc = 0;
 	if (!g)
@@ -101,12 +99,11 @@ int parity_return_publish(parity_return_published **out, const parity_return *re
 	}
 	pub->ret = ret;
 	pub->policy = policy;
-	pub->threshold = policy == PARITY_DISCLOSURE_NHS_DIGITAL ? NHS_DIGITAL_BELOW
-	                 : threshold > 1 ? threshold : 0;
-	if (policy == PARITY_DISCLOSURE_NHS_DIGITAL)
-		snprintf(pub->small_mark, sizeof pub->small_mark, "*");
-	else if (pub->threshold)
-		snprintf(pub->small_mark, sizeof pub->small_mark, "<%u", pub->threshold);
+	publish_rule rule;
+	publish_rule_of(&rule, policy, threshold);
+	pub->gate = rule.gate;
+	pub->threshold = rule.threshold;
+	memcpy(pub->small_mark, rule.small_mark, sizeof pub->small_mark);
 	int rc = 0;
 	size_t first = 0;
 	for (size_t i = 1; i <= ret->count_count && !rc; i++) {
