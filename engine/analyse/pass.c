@@ -229,7 +229,6 @@ typedef struct target {
 typedef struct reader {
 	parity_store *store;
 	values *v;
-	unsigned dims;       /* bit per dimension coded */
 	int has_org;         /* only organisation `org` */
 	uint32_t org;
 } reader;
@@ -327,7 +326,6 @@ static int read_kind(const reader *r, sqlite3_stmt *stmt, int first, int last,
 				for (size_t w = 0; w < g->t->cubes[c].width; w++)
 					dims[i] |= 1u << g->t->cubes[c].slots[w].dim;
 		}
-		dims[i] &= r->dims;
 	}
 	store_stream *stream = NULL;
 	uint32_t code[D_COUNT] = {0};
@@ -348,26 +346,6 @@ static int read_kind(const reader *r, sqlite3_stmt *stmt, int first, int last,
 	free(wanted);
 	free(dims);
 	return rc ? rc : read;
-}
-
-/* The dimensions the cubes of the tallies of `kind` hold (all tallies with
- * `headcount` for workforce), with those every read needs. */
-static unsigned dims_of(const plan *p, const char *kind, int headcount)
-{
-	unsigned dims = 1u << D_ORG | 1u << D_CONTRACT;
-	for (size_t i = 0; i < p->count; i++) {
-		const tally *t = p->tallies[i];
-		if (t->same || (headcount ? !t->headcount : strcmp(t->rule->kind, kind)))
-			continue;
-		if (!headcount && t->rule->process)
-			dims |= 1u << D_PROCESS;
-		if (!headcount && t->rule->grounds)
-			dims |= 1u << D_GROUNDS;
-		for (size_t c = 0; c < t->cube_count; c++)
-			for (size_t s = 0; s < t->cubes[c].width; s++)
-				dims |= 1u << t->cubes[c].slots[s].dim;
-	}
-	return dims;
 }
 
 /* Per month first..last, the list of targets: freed by free_months. */
@@ -440,19 +418,17 @@ static int rule_code(values *v, int dim, const char *text, uint32_t *code)
 }
 
 /* Decode the packs of `kind` over the months of `ms` into their targets. */
-static int read_months(plan *p, parity_store *store, const reader *base,
+static int read_months(parity_store *store, const reader *base,
                        const char *kind, int headcount, const months *ms)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc = store_prepare(store, &stmt, "SELECT cells, id, month FROM cell_packs "
 	                       "WHERE kind = ?1 AND month BETWEEN ?2 AND ?3");
 	if (!rc) {
-		reader r = *base;
-		r.dims = dims_of(p, kind, headcount);
 		sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
 		sqlite3_bind_int(stmt, 2, ms->first);
 		sqlite3_bind_int(stmt, 3, ms->last);
-		rc = read_kind(&r, stmt, ms->first, ms->last, ms->targets, ms->counts,
+		rc = read_kind(base, stmt, ms->first, ms->last, ms->targets, ms->counts,
 		               headcount);
 	}
 	sqlite3_finalize(stmt);
@@ -505,7 +481,7 @@ static int read_outcomes(plan *p, parity_store *store, const char *kind,
 		}
 	}
 	if (!rc)
-		rc = read_months(p, store, base, kind, 0, &ms);
+		rc = read_months(store, base, kind, 0, &ms);
 	free_months(&ms);
 	return rc;
 }
@@ -561,7 +537,7 @@ static int read_snapshots(plan *p, parity_store *store, const reader *base)
 			}
 	}
 	if (!rc)
-		rc = read_months(p, store, base, "workforce", 1, &ms);
+		rc = read_months(store, base, "workforce", 1, &ms);
 	free_months(&ms);
 	return rc;
 }
