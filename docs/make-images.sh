@@ -4,12 +4,15 @@
 # pdftoppm, photographs the HTML report and a sheet of the WRES workbook
 # (rendered as a grid by docs/xlsx-sheet.py) with headless chromium.
 #
-# Usage: docs/make-images.sh [PARITY]     (default: build/parity)
+# Usage: docs/make-images.sh [PARITY [OUT]]
+#   PARITY  the binary (default: build/parity)
+#   OUT     where the pictures go (default: docs/img; the test docs_images
+#           makes them in a scratch folder)
 # Needs poppler-utils, chromium and python3 (all in .ci/install-deps).
 set -eu
 cd "$(dirname "$0")/.."
 parity=${1:-build/parity}
-out=docs/img
+out=${2:-docs/img}
 [ -x "$parity" ] || { echo "make-images: $parity: not built (run ./build.sh build)" >&2; exit 66; }
 for tool in pdftoppm chromium python3; do
     command -v "$tool" >/dev/null 2>&1 || {
