@@ -2,6 +2,9 @@
 """Keep the documentation of every command's options in step with --help.
 
 Usage: options.py PARITY REFERENCE.md MANPAGE README.md
+       options.py --draft PARITY CMD   (a new or changed command: print its
+                                        reference section and manual page
+                                        options from --help, to paste and edit)
 
 `parity --help` lists the commands; `parity CMD --help` lists each command's
 options in its "Options:" block. The check fails when:
@@ -91,7 +94,49 @@ def sections(text, pattern):
     return out
 
 
+def help_options(parity, cmd):
+    """[(flags, arg, description)] of cmd --help, continuation lines joined."""
+    lines = run_help(parity, cmd).split('\n')
+    opts, on = [], False
+    for line in lines:
+        if line.startswith('Options:'):
+            on = True
+        elif on and not line.strip():
+            on = False
+        elif on:
+            m = OPTION_LINE.match(line)
+            if m:
+                opts.append([m.group(1).split(', '), m.group(2).strip(), m.group(3).strip()])
+            elif opts:
+                opts[-1][2] += ' ' + line.strip()
+    return opts
+
+
+def draft(parity, cmd):
+    usage, _ = help_command(parity, cmd)
+    opts = help_options(parity, cmd)
+    print('### `parity %s`\n' % cmd)
+    print('\n'.join('    ' + u for u in usage) + '\n')
+    print('| option | meaning |\n|---|---|')
+    for flags, arg, desc in opts:
+        print('| %s | %s |' % (', '.join('`%s%s`' % (f, ' ' + arg if arg and f.startswith('--') else '')
+                                         for f in flags), desc.replace('|', '\\|')))
+    print('\n.SS "parity %s"' % cmd)
+    esc = lambda t: t.replace('\\', '\\e').replace('-', '\\-')
+    for i, u in enumerate(usage):
+        print(('.B ' if i == 0 else '.br\n') + esc(u))
+    print('.PP\nOptions:')
+    for flags, arg, desc in opts:
+        print('.TP')
+        print(', '.join('\\fB%s\\fR%s' % (esc(f), ' \\fI%s\\fR' % arg if arg and f.startswith('--') else '')
+                        for f in flags))
+        print(esc(desc))
+    return 0
+
+
 def main(argv):
+    if len(argv) == 4 and argv[1] == '--draft':
+        return draft(argv[2], argv[3])
     if len(argv) != 5:
         sys.stderr.write(__doc__)
         return 64
