@@ -29,7 +29,8 @@ import sys
 # linker, systemctl, the sample generator): not parity's.
 OTHER_PROGRAMS = {'--build', '--test-dir', '--output-on-failure', '--install',
                   '--no-tests', '--wrap', '--now', '--rows', '--distinct',
-                  '--headless', '--window-size', '--screenshot'}
+                  '--headless', '--window-size', '--screenshot',
+                  '--draft'}  # and this script's own
 OPTION_LINE = re.compile(r'^\s{1,8}((?:-[A-Za-z], )?--[a-z][a-z0-9-]*)'
                          r'((?: [A-Z][A-Za-z0-9=,.\[\]|-]*)?)\s{2,}(\S.*)$')
 
