@@ -134,10 +134,26 @@ int cmd_demo(int argc, char **argv)
 		}
 		analyse.cohorts = cohorts;
 	}
+	/* The staggered roll-out: a second cohort file, so the single cohort's
+	 * outputs stay as they were. */
+	parity_cohorts *programme = NULL;
+	char programme_path[PATH_MAX];
+	snprintf(programme_path, sizeof programme_path, "%s/programme.csv", sample);
+	if (access(programme_path, R_OK) == 0) {
+		if ((rc = parity_programme_load(&programme, programme_path, store))) {
+			status = cli_fail("demo", rc);
+			parity_cohorts_free(cohorts);
+	parity_cohorts_free(programme);
+			parity_store_close(store);
+			return status;
+		}
+		analyse.programme = programme;
+	}
 	memset(&report, 0, sizeof report);
 	report.suppress_below = 5;
 	report.title = "Workforce equality board report (synthetic sample)";
 	report.cohorts_file = cohorts ? path : NULL; /* path: the cohort file */
+	report.programme_file = programme ? programme_path : NULL;
 	status = cli_write_outputs("demo", store, &analyse, &report, out_dir, NULL);
 	if (status == 0)
 		status = cli_write_return("demo", store, NULL, NULL,

@@ -34,6 +34,7 @@ typedef struct parity_report_options {
 	const parity_return_published *return_now;    /**< the period's return (a
 	                                                    financial year), borrowed */
 	const parity_return_published *return_before; /**< the year before's, or NULL */
+	const char *programme_file; /**< the programme's cohort file, named in the appendix */
 } parity_report_options;
 
 /**
