@@ -330,6 +330,7 @@ static int add_term(parity_results *results, size_t *capacity,
 	row->treated = t->treated;
 	row->comparisons = t->comparisons;
 	row->counts = t->counts;
+	row->smallest = t->smallest;
 	if (!t->estimable) {
 		row->estimate = row->ci_low = row->ci_high = row->p = NAN;
 		row->log_se = row->statistic = row->mde_low = row->mde_high = NAN;

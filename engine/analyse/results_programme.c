@@ -43,7 +43,7 @@ static void next_text(FILE *out, const char *text)
 static const char programme_header[] =
 	"indicator,term,estimable,estimate,ci_low,ci_high,p,level,se_log,statistic,"
 	"df,mde_low,mde_high,variance,organisations,treated_organisations,"
-	"comparisons,x1,n1,x2,n2,years,note,publication\n";
+	"comparisons,x1,n1,x2,n2,smallest_count,years,note,publication\n";
 
 int parity_results_write_programme_csv(const parity_results *results, const char *path)
 {
@@ -79,6 +79,7 @@ int parity_results_write_programme_csv(const parity_results *results, const char
 		next_u64(out, r->counts.n1);
 		next_u64(out, r->counts.x2);
 		next_u64(out, r->counts.n2);
+		next_u64(out, r->smallest);
 		next_text(out, results->programme_years);
 		next_text(out, r->note);
 		fputs("," PROGRAMME_MARK "\n", out);
@@ -172,6 +173,7 @@ int parity_results_write_programme_json(const parity_results *results, const cha
 		field_u64(out, "x2", r->counts.x2, 1);
 		field_u64(out, "n2", r->counts.n2, 0);
 		fputs("}, ", out);
+		field_u64(out, "smallest_count", r->smallest, 1);
 		field_text(out, "note", r->note, 0);
 		fputc('}', out);
 	}

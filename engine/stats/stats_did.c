@@ -308,6 +308,11 @@ static void terms_estimate(parity_did *out, did_run *run, term_grad *grads)
 				term->counts.n1 += c->n1;
 				term->counts.x2 += c->x2;
 				term->counts.n2 += c->n2;
+				const uint64_t v[] = {c->x1, c->n1 - c->x1, c->x2, c->n2 - c->x2,
+				                      c->n1, c->n2};
+				for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
+					if (v[j] && (!term->smallest || v[j] < term->smallest))
+						term->smallest = v[j];
 				any = 1;
 				treated |= u & 1;
 			}

@@ -196,6 +196,9 @@ typedef struct parity_programme_row {
 	size_t treated;          /**< of those, organisations in the programme */
 	size_t comparisons;      /**< group-time effects averaged */
 	parity_stratum counts;   /**< sums over the organisation-years entering */
+	uint64_t smallest;       /**< smallest non-zero count of one organisation-year
+	                              entering (either group's cases, non-cases or
+	                              base): what the disclosure gate checks */
 	char note[160];          /**< "" or why there is no estimate */
 } parity_programme_row;
 

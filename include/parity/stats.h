@@ -697,6 +697,8 @@ typedef struct parity_did_term {
 	size_t organisations;    /**< distinct organisations whose counts enter */
 	size_t treated;          /**< of those, organisations of the groups treated */
 	parity_stratum counts;   /**< sums over the distinct organisation-years entering */
+	uint64_t smallest;       /**< the smallest non-zero count of any organisation-year
+	                              entering (x1, n1 - x1, x2, n2 - x2, n1, n2); 0: none */
 	int cluster;             /**< 1: se from the organisation-cluster variance;
 	                              0: from the binomial (delta-method) variance */
 } parity_did_term;
