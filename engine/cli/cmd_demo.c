@@ -146,7 +146,6 @@ int cmd_demo(int argc, char **argv)
 		if ((rc = parity_programme_load(&programme, programme_path, store))) {
 			status = cli_fail("demo", rc);
 			parity_cohorts_free(cohorts);
-	parity_cohorts_free(programme);
 			parity_store_close(store);
 			return status;
 		}
@@ -163,6 +162,7 @@ int cmd_demo(int argc, char **argv)
 		                          PARITY_DISCLOSURE_THRESHOLD, report.suppress_below, 0,
 		                          out_dir);
 	parity_cohorts_free(cohorts);
+	parity_cohorts_free(programme);
 	parity_store_close(store);
 	if (status == 0) {
 		char absolute[PATH_MAX];
