@@ -231,15 +231,16 @@ static void indicator_sentence(draw_doc *doc, const report *rep,
 	report_bullet(doc, report_small, "%s%s", text, check);
 }
 
-/* The event-study chart of one indicator, in the PDF (tagged as a figure
- * with its description) and the HTML (inline SVG and its data). */
-static void event_chart(draw_doc *doc, const report *rep,
-                        const parity_indicator_info *info)
+#define EVENT_POINTS 64
+
+/* The event-time marks of `info` as the gate allows them into `points`
+ * (EVENT_POINTS of them); how many. */
+static size_t event_points(chart_event_point *points, const report *rep,
+                           const parity_indicator_info *info)
 {
 	const parity_results *res = rep->results;
-	chart_event_point points[64];
 	size_t n = 0;
-	for (size_t i = 0; i < res->programme_count && n < 64; i++) {
+	for (size_t i = 0; i < res->programme_count && n < EVENT_POINTS; i++) {
 		const parity_programme_row *r = &res->programme[i];
 		if (strcmp(r->indicator, info->code) || strncmp(r->term, "event:", 6))
 			continue;
@@ -251,6 +252,51 @@ static void event_chart(draw_doc *doc, const report *rep,
 		p->ci_low = r->ci_low;
 		p->ci_high = r->ci_high;
 	}
+	return n;
+}
+
+/* Whether `info` gets an event-study chart: its pooled effect is shown (a
+ * chart of withheld marks says nothing the sentence does not). */
+static int charted(const report *rep, const parity_indicator_info *info)
+{
+	const parity_programme_row *all = find(rep->results, info->code, "overall");
+	return all && all->estimable && !hidden(rep, all);
+}
+
+int report_programme_chart_files(const report *rep, const parity_indicator_info *info,
+                                 const char *stem, double width, const char *out_dir)
+{
+	static const struct {
+		parity_chart_format format;
+		const char *ext;
+	} kinds[] = {{PARITY_CHART_PNG, "png"}, {PARITY_CHART_SVG, "svg"}};
+	chart_event_point points[EVENT_POINTS];
+	if (!charted(rep, info))
+		return 0;
+	size_t n = event_points(points, rep, info);
+	char title[200];
+	snprintf(title, sizeof title, "%s: ratio of ratios by years since joining, all "
+	         "cohorts", info->title);
+	chart_event_style style = {title, rep->level, 0, NULL};
+	int rc = 0;
+	for (size_t k = 0; k < 2 && !rc && n; k++) {
+		char name[96], path[4096];
+		snprintf(name, sizeof name, "%s-event.%s", stem, kinds[k].ext);
+		int len = snprintf(path, sizeof path, "%s/%s", out_dir, name);
+		if (len < 0 || (size_t)len >= sizeof path)
+			return parity_error_set(PARITY_EUSAGE, "%s: path too long", out_dir);
+		rc = chart_event_write(path, kinds[k].format, width, &style, points, n);
+	}
+	return rc;
+}
+
+/* The event-study chart of one indicator, in the PDF (tagged as a figure
+ * with its description) and the HTML (inline SVG and its data). */
+static void event_chart(draw_doc *doc, const report *rep,
+                        const parity_indicator_info *info)
+{
+	chart_event_point points[EVENT_POINTS];
+	size_t n = event_points(points, rep, info);
 	if (!n)
 		return;
 	char title[200];
@@ -327,10 +373,7 @@ void report_render_programme(draw_doc *doc, const report *rep)
 	                 "From 0 on, each is the change from the year before joining.");
 	for (size_t k = 0; parity_indicator_info_at(k); k++) {
 		const parity_indicator_info *info = parity_indicator_info_at(k);
-		const parity_programme_row *all = find(res, info->code, "overall");
-		/* Only where the pooled effect itself is shown: a chart of
-		 * withheld marks says nothing the sentence above does not. */
-		if (all && all->estimable && !hidden(rep, all))
+		if (charted(rep, info))
 			event_chart(doc, rep, info);
 	}
 }

@@ -43,7 +43,8 @@ typedef struct parity_report_options {
  * - each standard indicator's charts as PNG and SVG: by organisation
  *   (wres2-by-organisation.png/.svg, with the pooled ratio), trend
  *   (wres2-trend) and, with several organisations, the funnel plot
- *   (wres2-funnel);
+ *   (wres2-funnel); with a programme (results->programme), the event study
+ *   (wres2-event) when its pooled effect is shown;
  * - report-tables.csv: every table of the report as printed (small counts
  *   suppressed), the file to publish beside the PDF.
  * The PDF has a summary (one line per indicator with its change since the
