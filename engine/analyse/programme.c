@@ -309,6 +309,22 @@ done:
 	return rc;
 }
 
+/* Whether some organisation can serve as a comparator: one never joining,
+ * or groups joining in different years. */
+static int comparators_exist(const study *s)
+{
+	int first_year = -1;
+	for (size_t o = 0; o < s->org_count; o++) {
+		if (s->group[o] == PARITY_DID_NEVER)
+			return 1;
+		int y = s->group_year[s->group[o]];
+		if (first_year >= 0 && y != first_year)
+			return 1;
+		first_year = y;
+	}
+	return 0;
+}
+
 /* Copy term `t` of the study into a new row. */
 static int add_term(parity_results *results, size_t *capacity,
                     const parity_indicator_info *info, const study *s,
@@ -334,9 +350,14 @@ static int add_term(parity_results *results, size_t *capacity,
 	if (!t->estimable) {
 		row->estimate = row->ci_low = row->ci_high = row->p = NAN;
 		row->log_se = row->statistic = row->mde_low = row->mde_high = NAN;
-		snprintf(row->note, sizeof row->note, "no comparison had cases in both "
-		         "groups in both of its years, for the organisations joining "
-		         "and for those not (yet) joined");
+		if (!comparators_exist(s))
+			snprintf(row->note, sizeof row->note, "no comparator organisations: "
+			         "every organisation with data joined in the same year (or "
+			         "one organisation was analysed)");
+		else
+			snprintf(row->note, sizeof row->note, "no comparison had cases in both "
+			         "groups in both of its years, for the organisations joining "
+			         "and for those not (yet) joined");
 		return 0;
 	}
 	row->estimate = t->ratio;

@@ -87,6 +87,10 @@ do_cmd_test 4.4 65 "pairs.csv:2: pairs \"many\" is not a whole number" \
 do_cmd_test 4.5 66 "missing.csv" "$PARITY" analyse --db s.db --out x --programme missing.csv
 do_cmd_test 4.6 64 "programme" "$PARITY" analyse --db s.db --out x --programme
 check 4.7 "no programme file written after a refused cohort file" test ! -e x/programme.csv
+do_cmd_test 4.8 0 "programme: org/programme.csv" \
+    "$PARITY" analyse --db s.db --out org --org R0C --programme "$S/programme.csv" --no-trend
+check 4.9 "one organisation: no estimate, and the note says why" \
+    grep -q '^WRES4,overall,0,.*no comparator organisations' org/programme.csv
 
 # ---- 5. the report's page ----------------------------------------------------------
 do_cmd_test 5.1 0 "board-report.pdf" "$PARITY" report --db s.db --out rep \
