@@ -111,4 +111,18 @@ python3 "$SRC/tests/e2e/pdf_tags.py" rep/board-report.pdf > tags.txt
 check 5.9 "the PDF tags WRES 4's chart as a figure whose /Alt gives year 0" \
     grep -Eq '^alt: Event-study chart: .* Year 0: 0\.[0-9]+ \(' tags.txt
 check 5.10 "no chart of withheld marks only" bash -c "! grep -q 'Year 0: suppressed' tags.txt"
+# ---- 6. the unattended run: [paths] programme ----------------------------------------
+mkdir -p site/inbox
+printf '[paths]\ndatabase = state.db\ninbox = inbox\narchive = archive\nquarantine = quarantine\noutput = out\nlog = parity.log\nprogramme = %s\n' \
+    "$S/programme.csv" > site/parity.ini
+do_cmd_test 6.1 0 "programme = $S/programme.csv" "$PARITY" run --config site/parity.ini --print-config
+for k in recruitment workforce disciplinary training; do
+    cp "$S/$k.csv" "site/inbox/$k-2026-04.csv"
+done
+do_cmd_test 6.2 0 "finished: success" "$PARITY" run --config site/parity.ini --date 2026-05-03
+check 6.3 "the run writes programme.csv" test -s site/out/2026-05/programme.csv
+check 6.4 "and its report has the programme page" \
+    bash -c "pdftotext site/out/2026-05/board-report.pdf - | grep -q \"The programme's roll-out\""
+printf '[paths]\nprogramme = %s\n' "$PWD/overlap.csv" > site/bad.ini
+do_cmd_test 6.5 65 "column 'start_date'" "$PARITY" run --config site/bad.ini --date 2026-05-03
 finish
