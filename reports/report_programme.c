@@ -206,13 +206,8 @@ static void indicator_sentence(draw_doc *doc, const report *rep,
 		         name, all->estimate, pct, all->ci_low, all->ci_high, all->mde_low,
 		         all->mde_high);
 	}
-	int pre_hidden = 0;
-	for (size_t i = 0; i < res->programme_count; i++) {
-		const parity_programme_row *r = &res->programme[i];
-		if (!strcmp(r->indicator, info->code) && !strncmp(r->term, "event:-", 7) &&
-		    hidden(rep, r))
-			pre_hidden = 1;
-	}
+	/* The test carries the smallest count of the effects it combines. */
+	int pre_hidden = pre && hidden(rep, pre);
 	if (!pre || !pre->estimable)
 		snprintf(check, sizeof check, " No pre-trend check: it needs two years of "
 		         "data before a cohort joins.");

@@ -299,6 +299,26 @@ static int study_make(study *s, const programme_tallies *pt,
 		if (y < 1) /* joined before any year we could compare with: left out */
 			memset(&s->cells[o * years], 0, years * sizeof *s->cells);
 	}
+	/* Groups in the cohort file's order, so the cohort terms are too. */
+	int rank[256];
+	for (size_t a = 0; a < s->group_count; a++) {
+		rank[a] = 0;
+		for (size_t b = 0; b < s->group_count; b++)
+			rank[a] += s->cohort_of[b] < s->cohort_of[a];
+	}
+	int year_of_rank[256];
+	size_t cohort_of_rank[256];
+	for (size_t a = 0; a < s->group_count; a++) {
+		year_of_rank[rank[a]] = s->group_year[a];
+		cohort_of_rank[rank[a]] = s->cohort_of[a];
+	}
+	for (size_t a = 0; a < s->group_count; a++) {
+		s->group_year[a] = year_of_rank[a];
+		s->cohort_of[a] = cohort_of_rank[a];
+	}
+	for (size_t o = 0; o < s->org_count; o++)
+		if (s->group[o] != PARITY_DID_NEVER)
+			s->group[o] = rank[s->group[o]];
 done:
 	for (size_t y = 0; sums && y < years; y++)
 		free(sums[y]);
@@ -400,6 +420,14 @@ static int programme_indicator(parity_results *results, size_t *capacity,
 	}
 	text_copy(row->indicator, sizeof row->indicator, info->code);
 	snprintf(row->term, sizeof row->term, "pretrend");
+	/* The test combines the effects before joining: it carries their
+	 * smallest count for the disclosure gate. */
+	for (size_t i = 0; i < did.term_count; i++) {
+		const parity_did_term *t = &did.terms[i];
+		if (t->kind == PARITY_DID_EVENT && t->index < 0 && t->smallest &&
+		    (!row->smallest || t->smallest < row->smallest))
+			row->smallest = t->smallest;
+	}
 	row->estimate = row->ci_low = row->ci_high = row->log_se = NAN;
 	row->mde_low = row->mde_high = NAN;
 	row->estimable = did.pretrend_estimable;

@@ -111,6 +111,11 @@ python3 "$SRC/tests/e2e/pdf_tags.py" rep/board-report.pdf > tags.txt
 check 5.9 "the PDF tags WRES 4's chart as a figure whose /Alt gives year 0" \
     grep -Eq '^alt: Event-study chart: .* Year 0: 0\.[0-9]+ \(' tags.txt
 check 5.10 "no chart of withheld marks only" bash -c "! grep -q 'Year 0: suppressed' tags.txt"
+check 5.11 "report-tables.csv lists the programme's terms as printed" \
+    grep -q '^programme,WRES4,,term,overall,2021/22 to 2025/26,.*,0\.82,0\.71,0\.94,,ratio of ratios' rep/report-tables.csv
+check 5.12 "... and withholds WRES 3's, the pre-trend test too" \
+    test "$(grep '^programme,WRES3,' rep/report-tables.csv | grep -vc 'suppressed (small numbers)$')" = 0
+check 5.13 "WRES 4's event chart is written beside the report" test -s rep/wres4-event.png -a -s rep/wres4-event.svg
 # ---- 6. the unattended run: [paths] programme ----------------------------------------
 mkdir -p site/inbox
 printf '[paths]\ndatabase = state.db\ninbox = inbox\narchive = archive\nquarantine = quarantine\noutput = out\nlog = parity.log\nprogramme = %s\n' \
