@@ -389,4 +389,52 @@ int chart_pipeline_write(const char *path, parity_chart_format format,
                          double width, const chart_pipeline_style *style,
                          const chart_pipeline_group *groups, size_t count);
 
+/* ---- event study (chart_event.c) -------------------------------------------
+ * A programme's effect by years since joining: the ratio of ratios at each
+ * event time with its interval, on a log scale, the line at 1 and a rule
+ * where the programme starts. */
+
+/* One event time's pooled estimate. */
+typedef struct chart_event_point {
+	int event;      /* years since joining: -2, -1, 0 (the joining year), 1 */
+	double ratio;   /* ratio of ratios */
+	double ci_low;  /* its interval */
+	double ci_high;
+	int estimable;  /* 0: "no estimate" */
+	int suppressed; /* 1: not shown, to protect small counts */
+} chart_event_point;
+
+/* Words and sizes. Zero-initialise, then set. */
+typedef struct chart_event_style {
+	const char *title;   /* bold line above the chart, or NULL */
+	double level;        /* confidence level, e.g. 0.95 */
+	double plot_height;  /* points; 0 for CHART_EVENT_HEIGHT */
+	const char *note;    /* grey line(s) at the foot, or NULL */
+} chart_event_style;
+
+#define CHART_EVENT_HEIGHT 170.0
+
+/* Height in points for this width (the `cr` only measures text). */
+double chart_event_height(cairo_t *cr, double width, const chart_event_style *style,
+                          const chart_event_point *points, size_t count);
+
+/* Draw with the top-left corner at (x, y); errors stick to `cr`. */
+void chart_event_draw(cairo_t *cr, double x, double y, double width,
+                      const chart_event_style *style, const chart_event_point *points,
+                      size_t count);
+
+/* The chart's title and description, every point in words. */
+void chart_event_alt(chart_alt *out, const chart_event_style *style,
+                     const chart_event_point *points, size_t count);
+
+/* Write the chart alone as PNG or SVG (see chart_ratio_write). */
+int chart_event_write(const char *path, parity_chart_format format, double width,
+                      const chart_event_style *style, const chart_event_point *points,
+                      size_t count);
+
+/* Inline SVG for HTML (see chart_ratio_svg); g_free the text. */
+char *chart_event_svg(double width, const chart_event_style *style,
+                      const chart_event_point *points, size_t count,
+                      const chart_alt *alt, const char *id);
+
 #endif

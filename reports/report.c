@@ -300,6 +300,8 @@ static int write_charts(const report *rep, const report_indicator *ind,
 			                   &case_style, cases, kinds[k].format, kinds[k].ext,
 			                   out_dir);
 	}
+	if (!rc)
+		rc = report_programme_chart_files(rep, ind->info, ind->stem, CHART_WIDTH, out_dir);
 	if (have_trend)
 		report_trend_free(&trend);
 	if (have_funnel)

@@ -841,4 +841,20 @@ void report_render_record(draw_doc *doc, const report *rep)
 			doc->y += 3;
 		}
 	}
+	if (rep->opt.programme_file) {
+		char sha[65];
+		if (sha256_file_hex(rep->opt.programme_file, sha) != 0) {
+			parity_error_clear();
+			snprintf(sha, sizeof sha, "unreadable");
+		}
+		char *text = g_markup_printf_escaped(
+			"<b>%s</b> (the programme's cohorts; read for this report)\n"
+			"<span size=\"smaller\">SHA-256 %s</span>",
+			base_name(rep->opt.programme_file), sha);
+		if (text) {
+			draw_doc_text(doc, report_small, DRAW_MARKUP, DRAW_BLACK, text);
+			g_free(text);
+			doc->y += 3;
+		}
+	}
 }

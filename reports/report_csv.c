@@ -1,8 +1,8 @@
 /*
  * report_csv.c: report-tables.csv, the report's tables as printed: every
  * row the report shows (by organisation, pay band, staff group, Kline,
- * each characteristic), with the same small-number suppression, for
- * publishing beside the PDF.
+ * each characteristic, a programme's event-study terms), with the same
+ * small-number suppression, for publishing beside the PDF.
  */
 #include "csv/csvread.h"
 #include "parity/common.h"
@@ -94,6 +94,39 @@ static void write_list(FILE *out, const report *rep, const char *table,
 		write_row(out, rep, table, list->rows[i], NULL);
 }
 
+/* The programme's event study as the report prints it: each indicator's
+ * terms (no counts; withheld terms as in the report). */
+static void write_programme(FILE *out, const report *rep)
+{
+	const parity_results *res = rep->results;
+	for (size_t i = 0; i < res->programme_count; i++) {
+		const parity_programme_row *row = &res->programme[i];
+		char ratio[32] = "", low[32] = "", high[32] = "", text[96];
+		const char *note;
+		int pretrend = !strcmp(row->term, "pretrend");
+		if (parity_publish_programme_hidden(rep->pub, row)) {
+			note = REPORT_SUPPRESSED;
+		} else if (!row->estimable) {
+			note = "no estimate";
+		} else if (pretrend) {
+			snprintf(text, sizeof text, "pre-trend test (Wald over the years "
+			         "before joining): p = %.3f", row->p);
+			note = text;
+		} else {
+			number(ratio, sizeof ratio, row->estimate);
+			number(low, sizeof low, row->ci_low);
+			number(high, sizeof high, row->ci_high);
+			note = "ratio of ratios (event study)";
+		}
+		const char *const cells[] = {"programme", row->indicator, "", "term", row->term,
+		                             res->programme_years, "", "", "", "", "", "", "",
+		                             "", ratio, low, high, ""};
+		for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++)
+			cell(out, cells[c], 0);
+		cell(out, note, 1);
+	}
+}
+
 int report_write_tables(const report *rep, const char *path)
 {
 	util_atomic_file file;
@@ -127,6 +160,7 @@ int report_write_tables(const report *rep, const char *path)
 		for (size_t i = 0; i < n; i++)
 			write_row(out, rep, "case_stages", stages[i], NULL);
 	}
+	write_programme(out, rep);
 	if (ferror(out)) {
 		util_atomic_abort(&file);
 		return parity_error_set(PARITY_EIO, "%s: cannot write", path);

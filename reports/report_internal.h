@@ -128,6 +128,19 @@ int report_cohort_hidden(const report *rep, const parity_cohort_result *c);
 const parity_result_row *report_row_like(const report *rep,
                                          const parity_result_row *trend);
 
+/* ---- a programme's roll-out (report_programme.c) ---------------------------- */
+
+/* The programme page: its cohorts, the effect per indicator (table and
+ * plain words, with the smallest detectable change and the pre-trend
+ * check) and each indicator's event-study chart. Nothing without
+ * results->programme. */
+void report_render_programme(draw_doc *doc, const report *rep);
+
+/* Write `out_dir`/STEM-event.png and .svg, `width` points wide, when the
+ * indicator's pooled programme effect is shown. 0 or an error. */
+int report_programme_chart_files(const report *rep, const parity_indicator_info *info,
+                                 const char *stem, double width, const char *out_dir);
+
 /* ---- how far formal cases went (report_stages.c) -------------------------- */
 
 /* The case-stage pipeline of `ind` (WRES 3: by ethnicity; WDES 3: by

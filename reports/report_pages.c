@@ -532,6 +532,7 @@ void report_render(draw_doc *doc, const report *rep)
 	report_render_organisations(doc, rep);
 	report_render_strata(doc, rep);
 	report_render_cohorts(doc, rep);
+	report_render_programme(doc, rep);
 	report_render_quality(doc, rep);
 	report_render_methods(doc, rep);
 	report_render_record(doc, rep);

@@ -143,6 +143,17 @@ static const double contract_share[3] = {0.86, 0.06, 0.08};
 
 #define COHORT_ROW "RMC1,Reciprocal mentoring cohort 1,R0A;R0B,2023-04-01,2024-03-31,30"
 
+/* The staggered roll-out (programme.csv): each organisation's first cohort
+ * starts in the financial year of join_year (an index, -1: never joins);
+ * from that year on its WRES 4 ratio is ROLLOUT_EFFECT times its own. R0A
+ * joins in 2022/23 and runs a second cohort in 2024/25. */
+#define ROLLOUT_EFFECT 0.75
+static const int join_year[ORGS] = {1, 3, 2, 2, 3, -1};
+static const char *const programme_rows[] = {
+	"RM22,Reciprocal mentoring 2022,R0A,2022-10-01,2023-09-30,12",
+	"RM23,Reciprocal mentoring 2023,R0C;R0D,2023-06-01,2024-05-31,25",
+	"RM24,Reciprocal mentoring 2024,R0B;R0E;R0A,2024-04-01,2025-03-31,",
+};
 /* ---- deterministic random numbers: xoshiro256** seeded by splitmix64 ----- */
 
 typedef struct rng {
@@ -667,8 +678,11 @@ static void write_staff_rows(FILE *workforce, FILE *training, const struct staff
 	const struct org *org = &orgs[o];
 	int year_end = FIRST_YEAR + 1 + (int)year;
 	int snapshot = year_start(year + 1) - 1;
-	const double trained[3] = {TRAINING_WHITE, TRAINING_WHITE / org->wres4,
-	                           TRAINING_WHITE * (1.0 + 1.0 / org->wres4) / 2.0};
+	double wres4 = org->wres4;
+	if (join_year[o] >= 0 && (int)year >= join_year[o])
+		wres4 *= ROLLOUT_EFFECT;
+	const double trained[3] = {TRAINING_WHITE, TRAINING_WHITE / wres4,
+	                           TRAINING_WHITE * (1.0 + 1.0 / wres4) / 2.0};
 	rng r;
 	rng_seed(&r, seed, DRAW_TRAINING, o, year);
 	for (size_t i = 0; i < s->count; i++) {
@@ -885,10 +899,10 @@ static void write_survey(FILE *fp)
 }
 
 enum { F_RECRUITMENT, F_WORKFORCE, F_DISCIPLINARY, F_TRAINING, F_COHORTS, F_BOARD,
-       F_SURVEY, FILES };
+       F_SURVEY, F_PROGRAMME, FILES };
 static const char *const file_name[FILES] = {
 	"recruitment.csv", "workforce.csv", "disciplinary.csv", "training.csv",
-	"cohorts.csv", "board.csv", "survey.csv"};
+	"cohorts.csv", "board.csv", "survey.csv", "programme.csv"};
 static const char *const file_header[FILES] = {
 	"application_id,organisation,date,ethnic_category,sex,disability,age_band,"
 	"pay_band,staff_group,shortlisted,appointed",
@@ -900,11 +914,12 @@ static const char *const file_header[FILES] = {
 	"pay_band,staff_group",
 	"cohort_id,name,organisations,start_date,end_date,pairs",
 	"member_id,organisation,date,ethnic_category,sex,disability,voting,executive",
-	"organisation,survey_year,question,group,respondents,positive,mean,sd"};
+	"organisation,survey_year,question,group,respondents,positive,mean,sd",
+	"cohort_id,name,organisations,start_date,end_date,pairs"};
 
 /*
- * Write the seven sample files into `dir`: every file goes to a temporary
- * name and all seven are renamed into place only when all succeeded.
+ * Write the eight sample files into `dir`: every file goes to a temporary
+ * name and all eight are renamed into place only when all succeeded.
  * Returns 0 or a sysexits status (message printed).
  */
 static int write_sample(const char *dir, uint64_t seed, double scale)
@@ -923,6 +938,8 @@ static int write_sample(const char *dir, uint64_t seed, double scale)
 		fprintf(out[f].fp, "%s\n", file_header[f]);
 	}
 	fprintf(out[F_COHORTS].fp, "%s\n", COHORT_ROW);
+	for (size_t k = 0; k < sizeof programme_rows / sizeof programme_rows[0]; k++)
+		fprintf(out[F_PROGRAMME].fp, "%s\n", programme_rows[k]);
 	for (unsigned o = 0; o < ORGS; o++)
 		rng_seed(&staff[o].r, seed, DRAW_STAFF, o, 0);
 

@@ -34,6 +34,8 @@ void parity_results_free(parity_results *results)
 	free(results->cohorts);
 	free(results->marks);
 	free(results->notes);
+	free(results->programme);
+	free(results->programme_cohorts);
 	free(results);
 }
 
@@ -203,6 +205,7 @@ typedef struct run_tallies {
 	tally cases;
 	trend_plan trend;
 	cohort_tallies cohorts;
+	programme_tallies programme;
 } run_tallies;
 
 static void run_tallies_free(run_tallies *rt)
@@ -212,6 +215,7 @@ static void run_tallies_free(run_tallies *rt)
 	tally_free(&rt->cases);
 	trend_free(&rt->trend);
 	cohorts_free(&rt->cohorts);
+	programme_free(&rt->programme);
 	plan_free(&rt->p);
 	values_free(&rt->vals);
 }
@@ -226,7 +230,9 @@ static int run_read(run_tallies *rt, parity_store *store, const parity_period *p
 	if ((rc = standard_plan(rt->main, &rt->p, period, options, 1)) ||
 	    (rc = stages_plan(&rt->cases, &rt->p, period, options)) ||
 	    (!options->no_trend && (rc = trend_plan_make(&rt->trend, &rt->p, store, options))) ||
-	    (options->cohorts && (rc = cohorts_plan(&rt->cohorts, &rt->p, options))))
+	    (options->cohorts && (rc = cohorts_plan(&rt->cohorts, &rt->p, options))) ||
+	    (options->programme &&
+	     (rc = programme_plan(&rt->programme, &rt->p, store, options))))
 		return rc;
 	return plan_run(&rt->p, store);
 }
@@ -315,6 +321,9 @@ int parity_analyse_run(parity_results **out, parity_store *store,
 	    (rc = cohorts_evaluate(results, store, &rt->cohorts, &options)))
 		goto fail;
 	cohorts_mark_trend(results);
+	if (options.programme &&
+	    (rc = programme_evaluate(results, &rt->programme, &options)))
+		goto fail;
 	run_tallies_free(rt);
 	free(rt);
 	*out = results;

@@ -15,7 +15,8 @@
  *   organisations), adjust.c (adjusted ratios), families.c (multiple
  *   comparisons), indicators.c (every characteristic's comparisons and
  *   intersections), stages.c (how far formal cases go), standard.c (the
- *   standard indicators and their trend), cohort.c (mentoring cohorts);
+ *   standard indicators and their trend), cohort.c (mentoring cohorts),
+ *   programme.c (a programme's event study);
  *   analyse.c       the driver: plans every analysis, runs the pass once,
  *                   then asks each analysis for its rows;
  *   results.c       writing the rows (CSV, JSON).
@@ -656,5 +657,23 @@ int cohorts_evaluate(parity_results *results, parity_store *store,
 
 /* Mark trend rows with the cohorts' phases (before/during/after). */
 void cohorts_mark_trend(parity_results *results);
+
+/* ---- a programme's event study (programme.c) --------------------------- */
+
+/* The tallies of every financial year the data reach (at most the newest
+ * thirty), each measure counted over its year alone (no rolling window):
+ * set up and registered by programme_plan(), read by programme_evaluate()
+ * into results->programme and programme_cohorts, freed by programme_free(). */
+#define PROGRAMME_YEARS 30 /* the most years an event study spans */
+typedef struct programme_tallies {
+	tally *items;               /* per year, per measure */
+	parity_period years[PROGRAMME_YEARS];
+	size_t year_count;
+} programme_tallies;
+int programme_plan(programme_tallies *out, plan *p, parity_store *store,
+                   const parity_analyse_options *options);
+int programme_evaluate(parity_results *results, const programme_tallies *pt,
+                       const parity_analyse_options *options);
+void programme_free(programme_tallies *pt);
 
 #endif

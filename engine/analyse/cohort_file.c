@@ -28,6 +28,7 @@ typedef struct reader {
 	int column[C_COLUMNS]; /* field index of each column, -1 absent */
 	size_t header_count;
 	int header_done;
+	int strict;           /* a programme: unknown organisations are errors */
 } reader;
 
 static void trim(char *s)
@@ -132,6 +133,12 @@ static int read_organisations(reader *r, parity_cohort *c, const char *text,
 			int known = 0;
 			for (size_t i = 0; i < r->known_count && !known; i++)
 				known = !strcmp(r->known[i], piece);
+			if (!known && r->strict)
+				return parity_error_set(PARITY_EDATA, "%s:%llu: column "
+				                        "'organisations': organisation %.63s has "
+				                        "no data in the database (check the code, "
+				                        "or ingest its extracts first)", r->path,
+				                        (unsigned long long)line, piece);
 			if (!known) {
 				int rc = add_warning(r->cohorts, "organisation %.63s has no data in "
 				                     "the database; it adds nothing to the cohort",
@@ -270,7 +277,7 @@ static int known_organisations(char ***out, size_t *count, parity_store *store)
 	return 0;
 }
 
-int parity_cohorts_load(parity_cohorts **out, const char *path, parity_store *store)
+static int load(parity_cohorts **out, const char *path, parity_store *store, int strict)
 {
 	reader r;
 	int rc;
@@ -279,6 +286,7 @@ int parity_cohorts_load(parity_cohorts **out, const char *path, parity_store *st
 		return parity_error_set(PARITY_EUSAGE, "no cohort file given");
 	memset(&r, 0, sizeof r);
 	r.path = path;
+	r.strict = strict;
 	r.cohorts = calloc(1, sizeof *r.cohorts);
 	if (!r.cohorts)
 		return parity_error_set(PARITY_ENOMEM, "out of memory");
@@ -304,6 +312,47 @@ done:
 	}
 	*out = r.cohorts;
 	return 0;
+}
+
+int parity_cohorts_load(parity_cohorts **out, const char *path, parity_store *store)
+{
+	return load(out, path, store, 0);
+}
+
+/* An organisation's cohorts must not overlap: the first one starts its
+ * programme, and two at once are most often a typing slip in a date. */
+static int check_overlaps(const parity_cohorts *cs, const char *path)
+{
+	for (size_t i = 0; i < cs->count; i++)
+		for (size_t j = i + 1; j < cs->count; j++) {
+			const parity_cohort *a = &cs->items[i], *b = &cs->items[j];
+			if (date_compare(&a->start, &b->end) > 0 ||
+			    date_compare(&b->start, &a->end) > 0)
+				continue;
+			for (size_t k = 0; k < b->organisation_count; k++)
+				for (size_t m = 0; m < a->organisation_count; m++)
+					if (!strcmp(a->organisations[m], b->organisations[k]))
+						return parity_error_set(
+							PARITY_EDATA, "%s:%llu: column 'start_date': "
+							"organisation %s is also in cohort %s (line "
+							"%llu) and the two overlap in time: an "
+							"organisation runs one cohort at a time (fix "
+							"the dates, or list the two as one cohort)",
+							path, (unsigned long long)b->line,
+							b->organisations[k], a->id,
+							(unsigned long long)a->line);
+		}
+	return 0;
+}
+
+int parity_programme_load(parity_cohorts **out, const char *path, parity_store *store)
+{
+	int rc = load(out, path, store, 1);
+	if (!rc && (rc = check_overlaps(*out, path))) {
+		parity_cohorts_free(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 void parity_cohorts_free(parity_cohorts *cohorts)

@@ -43,6 +43,11 @@ static void usage(FILE *out)
 	        "                        organisations,start_date,end_date[,pairs]\n"
 	        "  --cohort-window M     months before the start and after the end\n"
 	        "                        compared for each cohort (default 12)\n"
+	        "  --programme FILE      a programme rolled out over years (the cohorts\n"
+	        "                        file's columns; organisations join with their\n"
+	        "                        first cohort): event study by financial year\n"
+	        "                        against those not yet and never joined, into\n"
+	        "                        DIR/programme.csv and .json\n"
 	        "  --reference C=CODE    the reference category of characteristic C, e.g.\n"
 	        "                        age_band=35-44 (repeatable; defaults: ethnic\n"
 	        "                        category A, sex M, disability N, others the\n"
@@ -66,7 +71,7 @@ static void usage(FILE *out)
 }
 
 enum {
-	OPT_COHORTS = 0x200, OPT_REFERENCE, OPT_KLINE_FROM, OPT_NO_TREND,
+	OPT_COHORTS = 0x200, OPT_PROGRAMME, OPT_REFERENCE, OPT_KLINE_FROM, OPT_NO_TREND,
 	OPT_NO_COMPARISONS, OPT_FUNNEL_LIMITS, OPT_ADJUST,
 };
 
@@ -94,6 +99,7 @@ int cmd_analyse(int argc, char **argv)
 		{"period", required_argument, NULL, 'p'},
 		{"org", required_argument, NULL, 'g'},
 		{"cohorts", required_argument, NULL, OPT_COHORTS},
+		{"programme", required_argument, NULL, OPT_PROGRAMME},
 		{"reference", required_argument, NULL, OPT_REFERENCE},
 		{"kline-from", required_argument, NULL, OPT_KLINE_FROM},
 		{"no-trend", no_argument, NULL, OPT_NO_TREND},
@@ -105,9 +111,10 @@ int cmd_analyse(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *db_path = NULL, *out_dir = NULL, *cohorts_path = NULL;
+	const char *programme_path = NULL;
 	parity_analyse_options options;
 	parity_store *store = NULL;
-	parity_cohorts *cohorts = NULL;
+	parity_cohorts *cohorts = NULL, *programme = NULL;
 	int c;
 
 	parity_analyse_options_default(&options);
@@ -119,6 +126,7 @@ int cmd_analyse(int argc, char **argv)
 		case 'p': options.period = optarg; break;
 		case 'g': options.organisation = optarg; break;
 		case OPT_COHORTS: cohorts_path = optarg; break;
+		case OPT_PROGRAMME: programme_path = optarg; break;
 		case OPT_REFERENCE:
 			if (reference_option(&options, optarg))
 				return EX_USAGE;
@@ -168,8 +176,18 @@ int cmd_analyse(int argc, char **argv)
 		}
 		options.cohorts = cohorts;
 	}
+	if (programme_path) {
+		int status = cli_programme_load("analyse", programme_path, store, &programme);
+		if (status) {
+			parity_cohorts_free(cohorts);
+			parity_store_close(store);
+			return status;
+		}
+		options.programme = programme;
+	}
 	int status = cli_write_outputs("analyse", store, &options, NULL, out_dir, NULL);
 	parity_cohorts_free(cohorts);
+	parity_cohorts_free(programme);
 	parity_store_close(store);
 	return status;
 }

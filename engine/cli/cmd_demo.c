@@ -23,7 +23,10 @@ static void usage(FILE *out)
 	        "DIR/board-report.pdf and its accessible HTML twin board-report.html\n"
 	        "with the charts and results files, and the WRES and WDES return of\n"
 	        "the latest year: DIR/return.csv and the workbooks\n"
-	        "DIR/wres-YYYY-YY.xlsx and DIR/wdes-YYYY-YY.xlsx.\n"
+	        "DIR/wres-YYYY-YY.xlsx and DIR/wdes-YYYY-YY.xlsx. The sample's\n"
+	        "cohorts.csv is evaluated before and after (DIR/cohorts.csv), and its\n"
+	        "programme.csv, a staggered roll-out, as an event study\n"
+	        "(DIR/programme.csv and a report page).\n"
 	        "\n"
 	        "Options:\n"
 	        "  --out DIR             output folder (default: parity-demo)\n"
@@ -134,16 +137,32 @@ int cmd_demo(int argc, char **argv)
 		}
 		analyse.cohorts = cohorts;
 	}
+	/* The staggered roll-out: a second cohort file, so the single cohort's
+	 * outputs stay as they were. */
+	parity_cohorts *programme = NULL;
+	char programme_path[PATH_MAX];
+	snprintf(programme_path, sizeof programme_path, "%s/programme.csv", sample);
+	if (access(programme_path, R_OK) == 0) {
+		if ((rc = parity_programme_load(&programme, programme_path, store))) {
+			status = cli_fail("demo", rc);
+			parity_cohorts_free(cohorts);
+			parity_store_close(store);
+			return status;
+		}
+		analyse.programme = programme;
+	}
 	memset(&report, 0, sizeof report);
 	report.suppress_below = 5;
 	report.title = "Workforce equality board report (synthetic sample)";
 	report.cohorts_file = cohorts ? path : NULL; /* path: the cohort file */
+	report.programme_file = programme ? programme_path : NULL;
 	status = cli_write_outputs("demo", store, &analyse, &report, out_dir, NULL);
 	if (status == 0)
 		status = cli_write_return("demo", store, NULL, NULL,
 		                          PARITY_DISCLOSURE_THRESHOLD, report.suppress_below, 0,
 		                          out_dir);
 	parity_cohorts_free(cohorts);
+	parity_cohorts_free(programme);
 	parity_store_close(store);
 	if (status == 0) {
 		char absolute[PATH_MAX];

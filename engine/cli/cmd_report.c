@@ -43,6 +43,11 @@ static void usage(FILE *out)
 	        "                        organisations,start_date,end_date[,pairs]\n"
 	        "  --cohort-window M     months before the start and after the end\n"
 	        "                        compared for each cohort (default 12)\n"
+	        "  --programme FILE      a programme rolled out over years (the cohorts\n"
+	        "                        file's columns; organisations join with their\n"
+	        "                        first cohort): event study by financial year\n"
+	        "                        against those not yet and never joined, into\n"
+	        "                        DIR/programme.csv and .json and a report page\n"
 	        "  --window-years N      WRES 3 and WDES 3 count N periods ending with P\n"
 	        "                        (default 2; 1 turns the window off)\n"
 	        "  --include-bank        count bank staff (default: excluded)\n"
@@ -62,7 +67,7 @@ static void usage(FILE *out)
 }
 
 enum {
-	OPT_COHORTS = 0x200, OPT_AUTHOR, OPT_DISCLOSURE,
+	OPT_COHORTS = 0x200, OPT_PROGRAMME, OPT_AUTHOR, OPT_DISCLOSURE,
 };
 
 int cmd_report(int argc, char **argv)
@@ -77,15 +82,17 @@ int cmd_report(int argc, char **argv)
 		{"author", required_argument, NULL, OPT_AUTHOR},
 		{"disclosure", required_argument, NULL, OPT_DISCLOSURE},
 		{"cohorts", required_argument, NULL, OPT_COHORTS},
+		{"programme", required_argument, NULL, OPT_PROGRAMME},
 		CLI_ANALYSIS_LONGOPTS,
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *db_path = NULL, *out_dir = NULL, *cohorts_path = NULL;
+	const char *programme_path = NULL;
 	parity_analyse_options options;
 	parity_report_options report;
 	parity_store *store = NULL;
-	parity_cohorts *cohorts = NULL;
+	parity_cohorts *cohorts = NULL, *programme = NULL;
 	uint64_t suppress = 5;
 	int c;
 
@@ -111,6 +118,7 @@ int cmd_report(int argc, char **argv)
 				                       "or nhs-digital", optarg);
 			break;
 		case OPT_COHORTS: cohorts_path = optarg; break;
+		case OPT_PROGRAMME: programme_path = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case OPT_METHOD:
 		case OPT_LEVEL:
@@ -149,10 +157,21 @@ int cmd_report(int argc, char **argv)
 			return status;
 		}
 		options.cohorts = cohorts;
+	}
+	if (programme_path) {
+		int status = cli_programme_load("report", programme_path, store, &programme);
+		if (status) {
+			parity_cohorts_free(cohorts);
+			parity_store_close(store);
+			return status;
+		}
+		options.programme = programme;
+		report.programme_file = programme_path;
 		report.cohorts_file = cohorts_path;
 	}
 	int status = cli_write_outputs("report", store, &options, &report, out_dir, NULL);
 	parity_cohorts_free(cohorts);
+	parity_cohorts_free(programme);
 	parity_store_close(store);
 	return status;
 }

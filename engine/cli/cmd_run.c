@@ -626,7 +626,7 @@ int cmd_run(int argc, char **argv)
 	parity_run_lock *lock = NULL;
 	parity_log *log = NULL;
 	parity_store *store = NULL;
-	parity_cohorts *cohorts = NULL;
+	parity_cohorts *cohorts = NULL, *programme = NULL;
 	int64_t run_id = 0;
 	int outputs_called = 0;
 	parity_inbox_file *files = NULL;
@@ -741,6 +741,14 @@ int cmd_run(int argc, char **argv)
 			parity_log_write(log, PARITY_LOG_WARN, "%s", cohorts->warnings[i]);
 		analyse.cohorts = cohorts;
 	}
+	if (config.programme[0]) {
+		if ((rc = parity_programme_load(&programme, config.programme, store))) {
+			parity_log_write(log, PARITY_LOG_ERROR, "%s", parity_error_last());
+			status = parity_exit_status(rc);
+			goto done;
+		}
+		analyse.programme = programme;
+	}
 	analyse.settings.method = config.method;
 	analyse.settings.level = config.level;
 	analyse.organisation = config.organisation[0] ? config.organisation : NULL;
@@ -825,6 +833,7 @@ int cmd_run(int argc, char **argv)
 	report.organisation = analyse.organisation;
 	report.title = config.title[0] ? config.title : NULL;
 	report.cohorts_file = config.cohorts[0] ? config.cohorts : NULL;
+	report.programme_file = config.programme[0] ? config.programme : NULL;
 	report.changes_month = month;
 	/* changes.txt is written, and its lines reach the report, once the
 	 * analysis run is kept (cli_write_outputs_with calls the hook). */
@@ -866,6 +875,7 @@ done:
 		                                        : "failed",
 		                 tally.ingested, tally.corrected, tally.skipped, tally.quarantined);
 	parity_cohorts_free(cohorts);
+	parity_cohorts_free(programme);
 	parity_store_close(store);
 	if (scratch_db[0])
 		scratch_remove();

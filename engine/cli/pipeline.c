@@ -109,6 +109,13 @@ int cli_cohorts_load(const char *command, const char *path, parity_store *store,
 	return 0;
 }
 
+int cli_programme_load(const char *command, const char *path, parity_store *store,
+                       parity_cohorts **out)
+{
+	int rc = parity_programme_load(out, path, store);
+	return rc ? cli_fail(command, rc) : 0;
+}
+
 /* Write one results file; 0 or the library's error. */
 typedef int (*writer_fn)(const parity_results *results, const char *path);
 
@@ -306,6 +313,12 @@ int cli_write_outputs_with(const char *command, parity_store *store,
 	if (!rc && analyse_options && analyse_options->cohorts)
 		rc = write_file(parity_results_write_cohorts_json, results, out_dir,
 		                "cohorts.json");
+	if (!rc && analyse_options && analyse_options->programme)
+		rc = write_file(parity_results_write_programme_csv, results, out_dir,
+		                "programme.csv");
+	if (!rc && analyse_options && analyse_options->programme)
+		rc = write_file(parity_results_write_programme_json, results, out_dir,
+		                "programme.json");
 	/* The run is kept before the report is drawn, so that what changed
 	 * since the previous run can be told from the history. */
 	if (!rc)
@@ -333,6 +346,8 @@ int cli_write_outputs_with(const char *command, parity_store *store,
 	printf("trend: %s/trend.csv, %s/trend.json\n", out_dir, out_dir);
 	if (analyse_options && analyse_options->cohorts)
 		printf("cohorts: %s/cohorts.csv, %s/cohorts.json\n", out_dir, out_dir);
+	if (analyse_options && analyse_options->programme)
+		printf("programme: %s/programme.csv, %s/programme.json\n", out_dir, out_dir);
 	if (report_options)
 		printf("board report: %s/board-report.pdf, %s/board-report.html\n",
 		       out_dir, out_dir);

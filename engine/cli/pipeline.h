@@ -58,6 +58,11 @@ int cli_stats_option(const char *command, int option, const char *arg,
 int cli_analysis_option(const char *command, int option, const char *arg,
                         parity_analyse_options *options);
 
+/* Load the --programme file (parity_programme_load); 0 or the exit status
+ * after printing the error. */
+int cli_programme_load(const char *command, const char *path, parity_store *store,
+                       parity_cohorts **out);
+
 /* Read the cohort file `path` into *out, printing its warnings (an
  * organisation with no data) as "parity COMMAND: warning: ...". Returns 0,
  * or the exit status after printing the error. */

@@ -121,12 +121,13 @@ static int config_entry(void *user, const char *section, const char *name,
 			{"database", c->database}, {"inbox", c->inbox},
 			{"archive", c->archive}, {"quarantine", c->quarantine},
 			{"output", c->output}, {"log", c->log}, {"cohorts", c->cohorts},
+			{"programme", c->programme},
 		};
 		for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
 			if (!strcmp(name, paths[i].name))
 				return set_path(st, paths[i].field, value, line, section, name);
 		return config_fail(st, line, section, name, "unknown setting (use database, "
-		                   "inbox, archive, quarantine, output, log or cohorts)");
+		                   "inbox, archive, quarantine, output, log, cohorts or programme)");
 	}
 	if (!strcmp(section, "mappings")) {
 		parity_kind kind;
@@ -278,9 +279,9 @@ void parity_run_config_print(FILE *out, const parity_run_config *c)
 	fprintf(out, "; parity run configuration%s%s\n", c->config_path[0] ? ": " : "",
 	        c->config_path);
 	fprintf(out, "[paths]\ndatabase = %s\ninbox = %s\narchive = %s\n"
-	        "quarantine = %s\noutput = %s\nlog = %s\ncohorts = %s\n\n",
+	        "quarantine = %s\noutput = %s\nlog = %s\ncohorts = %s\nprogramme = %s\n\n",
 	        c->database, c->inbox, c->archive, c->quarantine, c->output, c->log,
-	        c->cohorts);
+	        c->cohorts, c->programme);
 	fprintf(out, "[mappings]\n");
 	for (unsigned k = 0; k < PARITY_KIND_COUNT_; k++)
 		fprintf(out, "%s = %s\n", parity_kind_name((parity_kind)k), c->mapping[k]);

@@ -156,6 +156,62 @@ typedef struct parity_cohort_result {
 	double mdr_high;       /**< the smallest above 1; NAN: none */
 } parity_cohort_result;
 
+/**
+ * A programme's cohort as the event study reads it (parity_programme_load):
+ * the cohort file's row and which of its organisations it is the first
+ * cohort of (their joining year).
+ */
+typedef struct parity_programme_cohort {
+	char cohort_id[64];      /**< "RM23" */
+	char name[128];          /**< the cohort's name */
+	char organisations[512]; /**< every organisation listed, ';'-separated */
+	char joiners[512];       /**< those whose first cohort this is, ';'-separated */
+	size_t organisation_count; /**< organisations listed */
+	size_t joiner_count;     /**< of them, joining with this cohort */
+	char start_date[16];     /**< "2023-04-01" */
+	char end_date[16];       /**< "2024-03-31" */
+	long pairs;              /**< mentoring pairs, -1 when not given */
+	char joining_year[16];   /**< financial year of the start ("2023/24") */
+	char note[160];          /**< "" or why the cohort has no estimate */
+} parity_programme_cohort;
+
+/**
+ * One term of a programme's event study for one indicator (see
+ * parity_did_compute): "overall", "cohort:ID", "event:E" or "pretrend".
+ */
+typedef struct parity_programme_row {
+	char indicator[16];      /**< "WRES2", ... */
+	char term[80];           /**< "overall", "cohort:RM23", "event:-1", "pretrend" */
+	int estimable;           /**< 0: no estimate (see note) */
+	double estimate;         /**< ratio of ratios, exp(log estimate) */
+	double ci_low, ci_high;  /**< its interval at the run's level */
+	double p;                /**< two-sided p for no change; pretrend: the Wald p */
+	double log_se;           /**< SE of the log estimate */
+	double statistic;        /**< pretrend: the Wald chi-square; else z */
+	unsigned df;             /**< pretrend: effects tested; else 0 */
+	double mde_low, mde_high; /**< smallest detectable ratio of ratios below and
+	                               above 1 (80% power, the run's level) */
+	char variance[16];       /**< "cluster" or "binomial": which variance served */
+	size_t organisations;    /**< distinct organisations whose counts enter */
+	size_t treated;          /**< of those, organisations in the programme */
+	size_t comparisons;      /**< group-time effects averaged */
+	parity_stratum counts;   /**< sums over the organisation-years entering */
+	uint64_t smallest;       /**< smallest non-zero count of one organisation-year
+	                              entering (either group's cases, non-cases or
+	                              base): what the disclosure gate checks */
+	char note[160];          /**< "" or why there is no estimate */
+} parity_programme_row;
+
+/**
+ * Read a programme's cohort file: the format of parity_cohorts_load()
+ * (the pairs column optional), with the checks a staggered roll-out
+ * needs: every organisation must hold data in `store` (when given) and an
+ * organisation's cohorts must not overlap in time. Errors name the file,
+ * line and column and say what to do. Returns 0 with *out for
+ * parity_cohorts_free(), PARITY_ENOINPUT or PARITY_EDATA.
+ */
+int parity_programme_load(parity_cohorts **out, const char *path, parity_store *store);
+
 /** A cohort's dates, copied into the results so trend charts can mark them. */
 typedef struct parity_cohort_mark {
 	char cohort_id[64];    /**< "RMC1" */
@@ -194,6 +250,12 @@ typedef struct parity_results {
 	size_t note_count;       /**< entries in `notes` */
 	char coverage_note[400]; /**< "" or, when data cover only part of the
 	                              period, which months they cover */
+	/* Added with the programme event study. */
+	parity_programme_row *programme; /**< owned: event-study terms per indicator */
+	size_t programme_count;  /**< entries in `programme` */
+	parity_programme_cohort *programme_cohorts; /**< owned: the programme's cohorts */
+	size_t programme_cohort_count; /**< entries in `programme_cohorts` */
+	char programme_years[40]; /**< financial years analysed ("2019/20 to 2025/26") */
 } parity_results;
 
 /** A reference category chosen for a characteristic. */
@@ -238,6 +300,10 @@ typedef struct parity_analyse_options {
 	 *  one's reference. Borrowed. */
 	const char *intersections[PARITY_MAX_INTERSECTIONS];
 	size_t intersection_count; /**< entries in `intersections` */
+	/** A programme rolled out over years (parity_programme_load): the
+	 *  event study by financial year against the not-yet and never joined,
+	 *  into results->programme. NULL: none. Borrowed. */
+	const parity_cohorts *programme;
 } parity_analyse_options;
 
 /**
@@ -329,6 +395,13 @@ int parity_results_write_cohorts_csv(const parity_results *results, const char *
 
 /** The cohort results and marks as JSON. */
 int parity_results_write_cohorts_json(const parity_results *results, const char *path);
+
+/** The programme's event study as CSV: one row per indicator and term,
+ *  raw counts (the internal output, like results.csv). */
+int parity_results_write_programme_csv(const parity_results *results, const char *path);
+
+/** The programme's event study and its cohorts as JSON. */
+int parity_results_write_programme_json(const parity_results *results, const char *path);
 
 /** Write a double as JSON to `out`: a number, "inf"/"-inf", or null for NaN. */
 void parity_json_double(FILE *out, double value);

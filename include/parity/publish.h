@@ -75,6 +75,13 @@ const parity_results *parity_publish_results(const parity_published *pub);
 unsigned parity_publish_threshold(const parity_published *pub);
 parity_disclosure parity_publish_policy(const parity_published *pub);
 
+/** Whether a programme event-study term (results->programme) is withheld:
+ *  some organisation-year behind it has a count from 1 to the threshold
+ *  less 1 (row->smallest). Its estimate, interval and p are then not
+ *  printed. 0 with no set or nothing hidden. */
+int parity_publish_programme_hidden(const parity_published *pub,
+                                    const parity_programme_row *row);
+
 /** The marks of the counts (n1, x1, n2, x2 in that order) of `row`, a
  *  row of the results' rows or trend. Unknown rows: all shown. */
 const unsigned char *parity_publish_row_marks(const parity_published *pub,

@@ -34,6 +34,7 @@ typedef struct parity_report_options {
 	const parity_return_published *return_now;    /**< the period's return (a
 	                                                    financial year), borrowed */
 	const parity_return_published *return_before; /**< the year before's, or NULL */
+	const char *programme_file; /**< the programme's cohort file, named in the appendix */
 } parity_report_options;
 
 /**
@@ -42,7 +43,8 @@ typedef struct parity_report_options {
  * - each standard indicator's charts as PNG and SVG: by organisation
  *   (wres2-by-organisation.png/.svg, with the pooled ratio), trend
  *   (wres2-trend) and, with several organisations, the funnel plot
- *   (wres2-funnel);
+ *   (wres2-funnel); with a programme (results->programme), the event study
+ *   (wres2-event) when its pooled effect is shown;
  * - report-tables.csv: every table of the report as printed (small counts
  *   suppressed), the file to publish beside the PDF.
  * The PDF has a summary (one line per indicator with its change since the

@@ -46,6 +46,8 @@ typedef struct parity_run_config {
 	double max_reject_share; /**< [ingest] max_rejects, per cent in the file (1) */
 	unsigned keep_outputs;   /**< [retention] keep_outputs: dated folders kept (24; 0 all) */
 	unsigned keep_archive_days; /**< [retention] keep_archive_days (0: keep all) */
+	char programme[PARITY_PATH_MAX];   /**< [paths] programme: a roll-out's cohorts
+	                                        CSV for the event study ("" for none) */
 } parity_run_config;
 
 /** Fill `out` with the defaults (paths relative to the current folder). */

@@ -650,6 +650,91 @@ int parity_mean_t(parity_estimate *out, double mean, double sd, uint64_t n, doub
 int parity_difference_welch(parity_estimate *out, double mean1, double sd1, uint64_t n1,
                             double mean2, double sd2, uint64_t n2, double level);
 
+/*
+ * ---- Staggered difference-in-differences on the log relative likelihood
+ * (Callaway & Sant'Anna, J Econometrics 2021;225:200) -----------------------
+ * Organisations join a programme in different years; each group of
+ * organisations that joined together is compared, year by year, against
+ * the organisations not yet treated and never treated at that time, with
+ * Mantel-Haenszel pooling over the organisations inside each comparison.
+ */
+
+/** Group value of an organisation that never joined. */
+#define PARITY_DID_NEVER (-1)
+
+/** The counts of a staggered roll-out, organisation by year. */
+typedef struct parity_did_input {
+	const parity_stratum *cells; /**< org_count * year_count, organisation-major;
+	                                  n1 == 0 or n2 == 0: no data that year */
+	size_t org_count;        /**< organisations */
+	size_t year_count;       /**< consecutive periods (years), oldest first */
+	const int *group;        /**< per organisation: its group, or PARITY_DID_NEVER */
+	const int *group_year;   /**< per group: index of its first treated year */
+	size_t group_count;      /**< groups */
+	double level;            /**< confidence level, 0 < level < 1 */
+} parity_did_input;
+
+/** What a term of the event study summarises. */
+typedef enum parity_did_kind {
+	PARITY_DID_OVERALL = 0,  /**< every group's post-joining years */
+	PARITY_DID_GROUP,        /**< one group's post-joining years */
+	PARITY_DID_EVENT         /**< every group at one event time e = t - g */
+} parity_did_kind;
+
+/** One estimate: a weighted mean of group-time effects ATT(g,t). */
+typedef struct parity_did_term {
+	parity_did_kind kind;    /**< overall, group or event */
+	int index;               /**< the group, or the event time e */
+	int estimable;           /**< 0: no group-time effect could be estimated */
+	size_t comparisons;      /**< group-time effects averaged */
+	double log_estimate;     /**< on the log ratio scale */
+	double se;               /**< its standard error (see `cluster`) */
+	double ratio;            /**< exp(log_estimate): a ratio of ratios */
+	double ci_low, ci_high;  /**< exp(log_estimate -+ z se) */
+	double z, p;             /**< Wald z and two-sided normal p for no change */
+	double mde_low, mde_high; /**< exp(-+(z_{1-a/2} + z_{0.80}) se): the smallest
+	                               change detectable with 80% power */
+	size_t organisations;    /**< distinct organisations whose counts enter */
+	size_t treated;          /**< of those, organisations of the groups treated */
+	parity_stratum counts;   /**< sums over the distinct organisation-years entering */
+	uint64_t smallest;       /**< the smallest non-zero count of any organisation-year
+	                              entering (x1, n1 - x1, x2, n2 - x2, n1, n2); 0: none */
+	int cluster;             /**< 1: se from the organisation-cluster variance;
+	                              0: from the binomial (delta-method) variance */
+} parity_did_term;
+
+/** An event study: its terms and the pre-trend test. */
+typedef struct parity_did {
+	parity_did_term *terms;  /**< owned: overall, each group, each event time */
+	size_t term_count;       /**< entries in `terms` */
+	double level;            /**< confidence level used */
+	int pretrend_estimable;  /**< 0: no pre-joining event effect estimable */
+	double pretrend_chi2;    /**< Wald statistic that every pre-joining effect is 0 */
+	unsigned pretrend_df;    /**< pre-joining event effects tested */
+	double pretrend_p;       /**< P(chi-square_df >= statistic) */
+} parity_did;
+
+/**
+ * The event study of `in`: every group-time effect ATT(g,t), the change in
+ * the Mantel-Haenszel log ratio of group g from its base year (g-1 after
+ * joining; t-1 before it, the "varying base") less the same change in the
+ * organisations not yet treated at t (and not joining in year g) and never
+ * treated, each comparison over the organisations with data in both of its
+ * years; aggregated to each group (mean over its years from g), overall
+ * (groups weighted by their organisations) and each event time (groups
+ * weighted by their organisations). Variance: for each term the larger of
+ * the organisation-cluster (influence-function, G/(G-1)) and binomial
+ * delta-method variances, both of which carry the covariance of
+ * organisation-years used in several comparisons. The pre-trend test is a
+ * Wald test over the estimable event times before 0. Returns 0 with *out
+ * for parity_did_free(), PARITY_EUSAGE (bad counts, groups or level) or
+ * PARITY_ENOMEM.
+ */
+int parity_did_compute(parity_did *out, const parity_did_input *in);
+
+/** Free the terms of `did` (the struct itself is the caller's); NULL allowed. */
+void parity_did_free(parity_did *did);
+
 #ifdef __cplusplus
 }
 #endif

@@ -43,12 +43,14 @@ R0D 1.50 1.52 1.54 1.56 1.58
 R0E 2.00 1.97 1.94 1.91 1.88
 R0F 1.60 1.60 1.60 1.60 1.60
 EOF
+# WRES 4 steps to 0.75 times its value from each organisation's joining year
+# in the staggered roll-out (sample-data/programme.csv; README table).
 cat > planted-wres4.txt <<'EOF'
-R0A 1.15 1.15 1.15 1.15 1.15
-R0B 1.12 1.12 1.12 1.12 1.12
-R0C 1.05 1.05 1.05 1.05 1.05
-R0D 1.10 1.10 1.10 1.10 1.10
-R0E 1.18 1.18 1.18 1.18 1.18
+R0A 1.15 0.8625 0.8625 0.8625 0.8625
+R0B 1.12 1.12 1.12 0.84 0.84
+R0C 1.05 1.05 0.7875 0.7875 0.7875
+R0D 1.10 1.10 0.825 0.825 0.825
+R0E 1.18 1.18 1.18 0.885 0.885
 R0F 1.08 1.08 1.08 1.08 1.08
 EOF
 cols out/trend.csv indicator stratum_kind pooled stratum period ci_low ci_high > trend.txt

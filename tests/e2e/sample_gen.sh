@@ -8,7 +8,7 @@ set -euo pipefail
 gen="$(dirname "$1")/parity-sample-gen"
 src="$2"
 scratch="$3"
-files="recruitment.csv workforce.csv disciplinary.csv training.csv cohorts.csv board.csv survey.csv"
+files="recruitment.csv workforce.csv disciplinary.csv training.csv cohorts.csv board.csv survey.csv programme.csv"
 
 fail() { echo "sample_gen: FAIL: $*" >&2; exit 1; }
 
