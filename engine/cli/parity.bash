@@ -19,9 +19,9 @@ _parity_options()
     ingest) echo "--db --kind --map --replace --delimiter --encoding --rejects-dir --max-rejects -q --quiet -h --help" ;;
     mapping) echo "--suggest -k --kind -o --out -f --force --encoding --delimiter --max-values -q --quiet -h --help" ;;
     quality) echo "--db --json -h --help" ;;
-    analyse) echo "--db --out --period --org --window-years --include-bank --cohorts --cohort-window --reference --intersect --kline-from --funnel-adjust --adjust --funnel-limits --no-trend --no-comparisons --method --level --low-count -h --help" ;;
+    analyse) echo "--db --out --period --org --window-years --include-bank --cohorts --cohort-window --programme --reference --intersect --kline-from --funnel-adjust --adjust --funnel-limits --no-trend --no-comparisons --method --level --low-count -h --help" ;;
     check) echo "-h --help" ;;
-    report) echo "--db --out --period --org --cohorts --cohort-window --window-years --include-bank --funnel-adjust --intersect --suppress --disclosure --title --author --method --level --low-count -h --help" ;;
+    report) echo "--db --out --period --org --cohorts --cohort-window --programme --window-years --include-bank --funnel-adjust --intersect --suppress --disclosure --title --author --method --level --low-count -h --help" ;;
     return) echo "--db --year --out --org --suppress --disclosure --target-year -h --help" ;;
     ratio) echo "-m --method -l --level --low-count -j --json -h --help" ;;
     pool) echo "-m --method -l --level --low-count -j --json -h --help" ;;
@@ -114,7 +114,7 @@ _parity()
         COMPREPLY=($(compgen -W "ethnic_category= sex= disability= age_band= sexual_orientation= religion=" -- "$cur"))
         compopt -o nospace 2>/dev/null
         return 0 ;;
-    --db|--map|--config|--cohorts|--counts)
+    --db|--map|--config|--cohorts|--programme|--counts)
         COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return 0 ;;
     --out|-o|--sample|--rejects-dir)
         if [[ $cmd == mapping ]]; then
