@@ -26,14 +26,15 @@ struct gate {
 	gate_policy policy;
 	uint64_t threshold;
 	char **keys;            /* into `blocks` */
-	uint64_t *hashes;       /* each key's hash: probes and regrowth skip the keys */
+	uint64_t *hashes;       /* each key's hash, for regrowing the slots */
 	char **blocks;          /* the keys' text, in blocks of GATE_KEY_BLOCK */
 	size_t block_count, block_room, block_used; /* bytes used of the last */
 	uint64_t *values;
 	unsigned char *printed;
 	unsigned char *marks;   /* suppress_mark */
 	size_t count, room;
-	size_t *slots;          /* hash: cell index + 1, 0 empty */
+	uint64_t *slots;        /* hash: the high half of the key's hash << 32 |
+	                         * cell index + 1; 0 empty */
 	size_t slot_count;      /* power of two */
 	relation *rels;
 	size_t rel_count, rel_room;
