@@ -86,15 +86,19 @@ static uint64_t hash(const char *s)
 }
 
 /*
- * The cells are found by their keys through an open-addressing table whose
- * slots hold each key's hash and where the key is: its text is kept in
- * blocks of GATE_KEY_BLOCK bytes, each key the index of its cell (four
- * bytes) and then its text, NUL-terminated; `where` is the block + 1 << 16
- * | the offset in it, 0 for an empty slot. At 16 million cells (100,000
- * organisations) every read is a cache miss: a probe past another key
- * reads only the slot, finding a key reads its slot and its text, and
- * doubling the table reads the slots in order and writes them nearly so.
+ * The cells are found by their keys through an open-addressing table of
+ * eight-byte slots: the low 32 bits of the key's hash (which also choose
+ * the slot: at most 2^32 slots) and where the key is. The keys are kept in
+ * blocks of GATE_KEY_BLOCK bytes, each the index of its cell (four bytes)
+ * and then its text, NUL-terminated; `where` is the block + 1 << 16 | the
+ * offset in it (at most 65,535 blocks: 4 GiB of keys), 0 for an empty
+ * slot. At 16 million cells (100,000 organisations) every read is a cache
+ * miss: a probe past another key nearly always reads only the slot,
+ * finding a key reads its slot and its text, and doubling the table reads
+ * the slots in order and writes them nearly so.
  */
+#define GATE_BLOCKS_MAX 65535u
+
 static const char *slot_key(const gate *g, const gate_slot *slot)
 {
 	return g->blocks[(size_t)(slot->where >> 16) - 1] + (slot->where & 0xffff);
@@ -109,9 +113,10 @@ static size_t slot_cell(const gate *g, const gate_slot *slot)
 
 static size_t slot_of(const gate *g, const char *key, uint64_t h)
 {
-	size_t mask = g->slot_count - 1, i = (size_t)h & mask;
+	uint32_t h32 = (uint32_t)h;
+	size_t mask = g->slot_count - 1, i = (size_t)h32 & mask;
 	while (g->slots[i].where &&
-	       (g->slots[i].hash != h || strcmp(slot_key(g, &g->slots[i]) + 4, key)))
+	       (g->slots[i].hash != h32 || strcmp(slot_key(g, &g->slots[i]) + 4, key)))
 		i = (i + 1) & mask;
 	return i;
 }
@@ -125,6 +130,8 @@ size_t gate_find(const gate *g, const char *key)
 static int grow_slots(gate *g)
 {
 	size_t old_count = g->slot_count, count = old_count * 2;
+	if (count > (size_t)UINT32_MAX + 1)
+		return -1;
 	gate_slot *old = g->slots, *slots = calloc(count, sizeof *slots);
 	if (!slots)
 		return -1;
@@ -170,7 +177,7 @@ static uint64_t key_copy(gate *g, const char *key, size_t cell)
 	if (4 + n > GATE_KEY_BLOCK)
 		return 0; /* keys are a few dozen bytes (KEY_MAX) */
 	if (!g->block_count || g->block_used + 4 + n > GATE_KEY_BLOCK) {
-		if (g->block_count >= (UINT64_C(1) << 47))
+		if (g->block_count >= GATE_BLOCKS_MAX)
 			return 0;
 		if (g->block_count == g->block_room) {
 			size_t room = g->block_room ? g->block_room * 2 : 16;
@@ -218,7 +225,7 @@ size_t gate_cell(gate *g, const char *key, uint64_t value, int printed)
 	g->values[i] = value;
 	g->printed[i] = printed != 0;
 	g->marks[i] = SUPPRESS_SHOWN;
-	g->slots[s] = (gate_slot){h, entry};
+	g->slots[s] = (gate_slot){(uint32_t)h, (uint32_t)entry};
 	return i;
 }
 

@@ -23,8 +23,8 @@ typedef struct relation {
 } relation;
 
 typedef struct gate_slot {
-	uint64_t hash;
-	uint64_t where;         /* block + 1 << 16 | offset; 0: empty */
+	uint32_t hash;          /* the key's hash's low 32 bits */
+	uint32_t where;         /* block + 1 << 16 | offset; 0: empty */
 } gate_slot;
 
 struct gate {
