@@ -46,10 +46,11 @@ int store_fail(parity_store *store, int rc, const char *what);
 /*
  * The cells of the count cube are stored in packs (schema 5): a row of
  * cell_packs holds up to STORE_PACK_CELLS cells of one file, kind and
- * month, as a JSON array of cells, each cell an array of its rows,
- * shortlisted and appointed counts and then its thirteen dimension values
- * (text, in the cells view's column order, from organisation to stage),
- * the empty values at the end left out. The view `cells` shows them one
+ * month as JSON text, each cell its rows, shortlisted and appointed counts
+ * and its thirteen dimension values (in the cells view's column order,
+ * from organisation to stage), the empty values at the end left out: the
+ * values themselves, or since schema 10 their indexes in the pack's
+ * dictionaries (the two forms are below). The view `cells` shows them one
  * row a cell. The n-th pack a file wrote has id file_id << 32 | n
  * (STORE_PACK_ID), so a file's packs are one range of the table;
  * STORE_PACKS_OF_FILE(f) is an SQL condition selecting the packs of the
