@@ -387,7 +387,8 @@ static int read_kind(const reader *r, sqlite3_stmt *stmt, int first, int last,
 	store_pack_batch batch;
 	while (!rc && store_stream_next(stream, &batch)) {
 		size_t at = (size_t)(batch.month - first);
-		if (batch.codes && (rc = code_dictionaries(r, dims[at], &batch, &pc)))
+		if (batch.codes && batch.count &&
+		    (rc = code_dictionaries(r, dims[at], &batch, &pc)))
 			break;
 		for (size_t c = 0; c < batch.count && !rc; c++) {
 			const store_cell *cell = &batch.cells[c];

@@ -418,32 +418,32 @@ static const char schema_v9[] =
 #define CELLS_VIEW_V10 \
 	"CREATE VIEW cells AS SELECT p.file_id AS file_id, p.kind AS kind," \
 	" p.month AS month," \
-	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value ->> 3 ELSE json_extract(p.dictionary," \
-	" '$[0][' || (c.value ->> 3) || ']') END, '') AS organisation," \
-	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value ->> 4 ELSE json_extract(p.dictionary," \
-	" '$[1][' || (c.value ->> 4) || ']') END, '') AS ethnic_category," \
-	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value ->> 5 ELSE json_extract(p.dictionary," \
-	" '$[2][' || (c.value ->> 5) || ']') END, '') AS sex," \
-	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value ->> 6 ELSE json_extract(p.dictionary," \
-	" '$[3][' || (c.value ->> 6) || ']') END, '') AS disability," \
-	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value ->> 7 ELSE json_extract(p.dictionary," \
-	" '$[4][' || (c.value ->> 7) || ']') END, '') AS age_band," \
-	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value ->> 8 ELSE json_extract(p.dictionary," \
-	" '$[5][' || (c.value ->> 8) || ']') END, '') AS pay_band," \
-	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value ->> 9 ELSE json_extract(p.dictionary," \
-	" '$[6][' || (c.value ->> 9) || ']') END, '') AS staff_group," \
-	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value ->> 10 ELSE json_extract(p.dictionary," \
-	" '$[7][' || (c.value ->> 10) || ']') END, '') AS contract," \
-	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value ->> 11 ELSE json_extract(p.dictionary," \
-	" '$[8][' || (c.value ->> 11) || ']') END, '') AS process," \
-	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value ->> 12 ELSE json_extract(p.dictionary," \
-	" '$[9][' || (c.value ->> 12) || ']') END, '') AS grounds," \
-	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value ->> 13 ELSE json_extract(p.dictionary," \
-	" '$[10][' || (c.value ->> 13) || ']') END, '') AS sexual_orientation," \
-	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value ->> 14 ELSE json_extract(p.dictionary," \
-	" '$[11][' || (c.value ->> 14) || ']') END, '') AS religion," \
-	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value ->> 15 ELSE json_extract(p.dictionary," \
-	" '$[12][' || (c.value ->> 15) || ']') END, '') AS stage," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>3 ELSE json_extract(p.dictionary," \
+	" '$[0][' || (c.value->>3) || ']') END, '') AS organisation," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>4 ELSE json_extract(p.dictionary," \
+	" '$[1][' || (c.value->>4) || ']') END, '') AS ethnic_category," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>5 ELSE json_extract(p.dictionary," \
+	" '$[2][' || (c.value->>5) || ']') END, '') AS sex," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>6 ELSE json_extract(p.dictionary," \
+	" '$[3][' || (c.value->>6) || ']') END, '') AS disability," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>7 ELSE json_extract(p.dictionary," \
+	" '$[4][' || (c.value->>7) || ']') END, '') AS age_band," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>8 ELSE json_extract(p.dictionary," \
+	" '$[5][' || (c.value->>8) || ']') END, '') AS pay_band," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>9 ELSE json_extract(p.dictionary," \
+	" '$[6][' || (c.value->>9) || ']') END, '') AS staff_group," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>10 ELSE json_extract(p.dictionary," \
+	" '$[7][' || (c.value->>10) || ']') END, '') AS contract," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>11 ELSE json_extract(p.dictionary," \
+	" '$[8][' || (c.value->>11) || ']') END, '') AS process," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>12 ELSE json_extract(p.dictionary," \
+	" '$[9][' || (c.value->>12) || ']') END, '') AS grounds," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>13 ELSE json_extract(p.dictionary," \
+	" '$[10][' || (c.value->>13) || ']') END, '') AS sexual_orientation," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>14 ELSE json_extract(p.dictionary," \
+	" '$[11][' || (c.value->>14) || ']') END, '') AS religion," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>15 ELSE json_extract(p.dictionary," \
+	" '$[12][' || (c.value->>15) || ']') END, '') AS stage," \
 	" c.value ->> 0 AS rows, c.value ->> 1 AS shortlisted, c.value ->> 2 AS appointed" \
 	" FROM cell_packs AS p, json_each(p.cells," \
 	" CASE WHEN p.dictionary IS NULL THEN '$' ELSE '$.c' END) AS c;"

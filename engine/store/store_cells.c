@@ -40,9 +40,11 @@ void store_pack_reset(store_pack *p)
 	p->dictionary_at = p->dictionary_length = 0;
 	/* A new generation: every id's index is stale. */
 	if (++p->generation == 0) {
-		for (int d = 0; d < STORE_DIMENSIONS; d++)
-			if (p->dims[d].stamp)
-				memset(p->dims[d].stamp, 0, p->dims[d].id_room * sizeof *p->dims[d].stamp);
+		for (int d = 0; d < STORE_DIMENSIONS; d++) {
+			store_pack_dim *dim = &p->dims[d];
+			if (dim->stamp)
+				memset(dim->stamp, 0, dim->id_room * sizeof *dim->stamp);
+		}
 		p->generation = 1;
 	}
 	for (int d = 0; d < STORE_DIMENSIONS; d++) {
@@ -589,6 +591,25 @@ static int take_word(store_pack_reader *r, const char *word)
 	return 1;
 }
 
+/* A value of a dictionary, added to r->values: 0, -1 when malformed, or
+ * PARITY_ENOMEM. */
+static int read_value(store_pack_reader *r)
+{
+	if (r->value_count == r->value_room) {
+		size_t room = r->value_room ? r->value_room * 2 : 256;
+		store_value *values = realloc(r->values, room * sizeof *values);
+		if (!values)
+			return PARITY_ENOMEM;
+		r->values = values;
+		r->value_room = room;
+	}
+	store_value *v = &r->values[r->value_count];
+	if (read_string(r, &v->text, &v->length))
+		return -1;
+	r->value_count++;
+	return 0;
+}
+
 /* The dictionaries of a pack with them, up to and including the '[' of
  * its cells. 0, or -1 when malformed (PARITY_ENOMEM when out of memory). */
 static int read_dictionaries(store_pack_reader *r)
@@ -604,18 +625,9 @@ static int read_dictionaries(store_pack_reader *r)
 			r->first[d] = r->value_count;
 			if (!take(r, ']')) {
 				do {
-					if (r->value_count == r->value_room) {
-						size_t room = r->value_room ? r->value_room * 2 : 256;
-						store_value *values = realloc(r->values, room * sizeof *values);
-						if (!values)
-							return PARITY_ENOMEM;
-						r->values = values;
-						r->value_room = room;
-					}
-					store_value *v = &r->values[r->value_count];
-					if (read_string(r, &v->text, &v->length))
-						return -1;
-					r->value_count++;
+					int rc = read_value(r);
+					if (rc)
+						return rc;
 				} while (take(r, ','));
 				if (!take(r, ']'))
 					return -1;
@@ -750,7 +762,8 @@ int store_pack_next(store_pack_reader *r, store_cell *cell)
 		if (r->at < r->end && *r->at == '{') {
 			int rc = read_dictionaries(r);
 			if (rc == PARITY_ENOMEM)
-				return parity_error_set(PARITY_ENOMEM, "out of memory reading counts");
+				return parity_error_set(PARITY_ENOMEM,
+				                        "out of memory reading counts");
 			if (rc)
 				goto damaged;
 		} else {

@@ -72,11 +72,11 @@ static int fill(struct store_stream *st, slot *s, int month)
 			store_cell *cells = realloc(s->cells, room * sizeof *cells);
 			if (cells)
 				s->cells = cells;
-			uint32_t *codes = cells ? realloc(s->codes, room * STORE_DIMENSIONS *
-			                                               sizeof *codes)
-			                        : NULL;
+			size_t code_bytes = room * STORE_DIMENSIONS * sizeof *s->codes;
+			uint32_t *codes = cells ? realloc(s->codes, code_bytes) : NULL;
 			if (!codes)
-				return parity_error_set(PARITY_ENOMEM, "out of memory reading counts");
+				return parity_error_set(PARITY_ENOMEM,
+				                        "out of memory reading counts");
 			s->codes = codes;
 			s->room = room;
 		}
@@ -175,10 +175,10 @@ int store_stream_next(store_stream *st, store_pack_batch *batch)
 		batch->count = s->count;
 		batch->month = s->month;
 		batch->codes = s->reader.dictionaries ? s->codes : NULL;
+		const store_pack_reader *pr = &s->reader;
 		for (int d = 0; d < STORE_DIMENSIONS; d++) {
-			batch->value_count[d] = s->reader.count[d];
-			batch->values[d] = s->reader.count[d] ? s->reader.values + s->reader.first[d]
-			                                      : NULL;
+			batch->value_count[d] = pr->count[d];
+			batch->values[d] = pr->count[d] ? pr->values + pr->first[d] : NULL;
 		}
 	}
 	pthread_mutex_unlock(&st->lock);

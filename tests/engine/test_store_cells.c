@@ -90,7 +90,8 @@ static void test_pack_text(void)
 				for (int d = 0; d < STORE_DIMENSIONS; d++) {
 					size_t n = store_json_quoted_length(cells[i]->dim[d],
 					                                    cells[i]->length[d]);
-					store_json_quote(buffer[d], cells[i]->dim[d], cells[i]->length[d]);
+					store_json_quote(buffer[d], cells[i]->dim[d],
+					                 cells[i]->length[d]);
 					quoted[d] = buffer[d];
 					length[d] = (uint32_t)n;
 					/* Ids as a caller's dictionary gives them: equal
@@ -152,7 +153,8 @@ static void test_sqlite_reads_pack(void)
 	sqlite3_stmt *stmt = NULL;
 	/* ?1 the pack, ?3 its dictionaries, as the view reads them. */
 	CHECK(sqlite3_prepare_v2(db,
-	                         "SELECT CASE WHEN ?2 < 3 THEN json_extract(?1, '$.c[0][' || ?2 || ']')"
+	                         "SELECT CASE WHEN ?2 < 3"
+	                         " THEN json_extract(?1, '$.c[0][' || ?2 || ']')"
 	                         " ELSE json_extract(?3, '$[' || (?2 - 3) || '][' ||"
 	                         " json_extract(?1, '$.c[0][' || ?2 || ']') || ']') END,"
 	                         " json_extract(?1, '$.v') = json(?3)", -1,
