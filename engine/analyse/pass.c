@@ -268,6 +268,10 @@ static int code_cell(const reader *r, unsigned dims, const store_cell *cell,
 typedef struct pack_codes {
 	uint32_t *map[D_COUNT];
 	size_t room[D_COUNT];
+	/* The pack's dimensions to code: dims[k] read at stored[k] (or, when
+	 * listed[k] is 0, the one empty value's code, map[dims[k]][0]). */
+	int dims[D_COUNT], stored[D_COUNT], listed[D_COUNT];
+	int count;
 } pack_codes;
 
 /* Code the dictionaries of `batch`'s dimensions `dims`, in their order (the
@@ -276,10 +280,14 @@ typedef struct pack_codes {
 static int code_dictionaries(const reader *r, unsigned dims, const store_pack_batch *batch,
                              pack_codes *pc)
 {
+	pc->count = 0;
 	for (int d = 0; d < D_COUNT; d++) {
 		if (!(dims >> d & 1u))
 			continue;
 		int s = stored_dimension[d];
+		pc->dims[pc->count] = d;
+		pc->stored[pc->count] = s;
+		pc->listed[pc->count++] = batch->value_count[s] != 0;
 		size_t n = batch->value_count[s] ? batch->value_count[s] : 1;
 		if (n > pc->room[d]) {
 			uint32_t *map = realloc(pc->map[d], n * sizeof *map);
@@ -303,15 +311,13 @@ static int code_dictionaries(const reader *r, unsigned dims, const store_pack_ba
 }
 
 /* The codes of cell `c` of a coded pack: a lookup a dimension. */
-static void code_coded_cell(unsigned dims, const store_pack_batch *batch, size_t c,
-                            const pack_codes *pc, uint32_t *code)
+static void code_coded_cell(const store_pack_batch *batch, size_t c, const pack_codes *pc,
+                            uint32_t *code)
 {
 	const uint32_t *index = &batch->codes[c * STORE_DIMENSIONS];
-	for (int d = 0; d < D_COUNT; d++) {
-		if (!(dims >> d & 1u))
-			continue;
-		int s = stored_dimension[d];
-		code[d] = pc->map[d][batch->value_count[s] ? index[s] : 0];
+	for (int k = 0; k < pc->count; k++) {
+		int d = pc->dims[k];
+		code[d] = pc->map[d][pc->listed[k] ? index[pc->stored[k]] : 0];
 	}
 }
 
@@ -393,7 +399,7 @@ static int read_kind(const reader *r, sqlite3_stmt *stmt, int first, int last,
 		for (size_t c = 0; c < batch.count && !rc; c++) {
 			const store_cell *cell = &batch.cells[c];
 			if (batch.codes)
-				code_coded_cell(dims[at], &batch, c, &pc, code);
+				code_coded_cell(&batch, c, &pc, code);
 			else if ((rc = code_cell(r, dims[at], cell, code)))
 				break;
 			for (size_t k = 0; k < counts[at] && !rc; k++)
