@@ -263,6 +263,64 @@ static int code_cell(const reader *r, unsigned dims, const store_cell *cell,
 	return 0;
 }
 
+/* The values of a pack with dictionaries, coded once for the pack: the
+ * code of index i of dimension d's dictionary is map[d][i]. */
+typedef struct pack_codes {
+	uint32_t *map[D_COUNT];
+	size_t room[D_COUNT];
+	/* The pack's dimensions to code: dims[k] read at stored[k] (or, when
+	 * listed[k] is 0, the one empty value's code, map[dims[k]][0]). */
+	int dims[D_COUNT], stored[D_COUNT], listed[D_COUNT];
+	int count;
+} pack_codes;
+
+/* Code the dictionaries of `batch`'s dimensions `dims`, in their order (the
+ * order the pack's cells first give them, as coding cell by cell would).
+ * 0 or PARITY_ENOMEM. */
+static int code_dictionaries(const reader *r, unsigned dims, const store_pack_batch *batch,
+                             pack_codes *pc)
+{
+	pc->count = 0;
+	for (int d = 0; d < D_COUNT; d++) {
+		if (!(dims >> d & 1u))
+			continue;
+		int s = stored_dimension[d];
+		pc->dims[pc->count] = d;
+		pc->stored[pc->count] = s;
+		pc->listed[pc->count++] = batch->value_count[s] != 0;
+		size_t n = batch->value_count[s] ? batch->value_count[s] : 1;
+		if (n > pc->room[d]) {
+			uint32_t *map = realloc(pc->map[d], n * sizeof *map);
+			if (!map)
+				return parity_error_set(PARITY_ENOMEM, "out of memory");
+			pc->map[d] = map;
+			pc->room[d] = n;
+		}
+		if (!batch->value_count[s]) { /* every cell's value is empty */
+			if (values_code(r->v, d, "", 0, &pc->map[d][0]))
+				return PARITY_ENOMEM;
+			continue;
+		}
+		for (size_t i = 0; i < n; i++) {
+			const store_value *value = &batch->values[s][i];
+			if (values_code(r->v, d, value->text, value->length, &pc->map[d][i]))
+				return PARITY_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* The codes of cell `c` of a coded pack: a lookup a dimension. */
+static void code_coded_cell(const store_pack_batch *batch, size_t c, const pack_codes *pc,
+                            uint32_t *code)
+{
+	const uint32_t *index = &batch->codes[c * STORE_DIMENSIONS];
+	for (int k = 0; k < pc->count; k++) {
+		int d = pc->dims[k];
+		code[d] = pc->map[d][pc->listed[k] ? index[pc->stored[k]] : 0];
+	}
+}
+
 /* An outcome cell of a month for target `g`. */
 static int outcome_cell(const reader *r, const target *g, const store_cell *cell,
                         const uint32_t *code)
@@ -329,13 +387,20 @@ static int read_kind(const reader *r, sqlite3_stmt *stmt, int first, int last,
 	}
 	store_stream *stream = NULL;
 	uint32_t code[D_COUNT] = {0};
+	pack_codes pc;
+	memset(&pc, 0, sizeof pc);
 	int rc = store_stream_start(&stream, r->store, stmt, first, last, wanted);
 	store_pack_batch batch;
 	while (!rc && store_stream_next(stream, &batch)) {
 		size_t at = (size_t)(batch.month - first);
+		if (batch.codes && batch.count &&
+		    (rc = code_dictionaries(r, dims[at], &batch, &pc)))
+			break;
 		for (size_t c = 0; c < batch.count && !rc; c++) {
 			const store_cell *cell = &batch.cells[c];
-			if ((rc = code_cell(r, dims[at], cell, code)))
+			if (batch.codes)
+				code_coded_cell(&batch, c, &pc, code);
+			else if ((rc = code_cell(r, dims[at], cell, code)))
 				break;
 			for (size_t k = 0; k < counts[at] && !rc; k++)
 				rc = headcount ? headcount_cell(r, &targets[at][k], cell, code)
@@ -343,6 +408,8 @@ static int read_kind(const reader *r, sqlite3_stmt *stmt, int first, int last,
 		}
 	}
 	int read = store_stream_finish(stream);
+	for (int d = 0; d < D_COUNT; d++)
+		free(pc.map[d]);
 	free(wanted);
 	free(dims);
 	return rc ? rc : read;

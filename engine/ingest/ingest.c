@@ -136,7 +136,7 @@ static int write_pack(ingest *in, int kind, int month)
 	if (!in->insert_pack &&
 	    (rc = store_prepare(in->store, &in->insert_pack,
 	                        "INSERT OR FAIL INTO cell_packs(id, file_id, kind, month, "
-	                        "cells) VALUES(?,?,?,?,?)")))
+	                        "cells, dictionary) VALUES(?,?,?,?,?,?)")))
 		return rc;
 	sqlite3_stmt *stmt = in->insert_pack;
 	sqlite3_bind_int64(stmt, 1, STORE_PACK_ID(in->file_id, in->next_pack));
@@ -144,6 +144,8 @@ static int write_pack(ingest *in, int kind, int month)
 	sqlite3_bind_text(stmt, 3, parity_kind_name((parity_kind)kind), -1, SQLITE_STATIC);
 	sqlite3_bind_int(stmt, 4, month);
 	sqlite3_bind_text(stmt, 5, in->pack.text, (int)in->pack.used, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, in->pack.text + in->pack.dictionary_at,
+	                  (int)in->pack.dictionary_length, SQLITE_STATIC);
 	int step = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
 	if (step != SQLITE_DONE)
@@ -186,8 +188,8 @@ int ingest_write_cells(ingest *in, const cell_table *table)
 			quoted[d] = dict_quoted(&in->values, e->key.dims[d]);
 			quoted_length[d] = dict_quoted_length(&in->values, e->key.dims[d]);
 		}
-		rc = store_pack_add_quoted(&in->pack, quoted, quoted_length, e->rows,
-		                           e->shortlisted, e->appointed);
+		rc = store_pack_add_quoted(&in->pack, quoted, quoted_length, e->key.dims,
+		                           e->rows, e->shortlisted, e->appointed);
 	}
 	if (!rc)
 		rc = write_pack(in, kind, month);
@@ -224,7 +226,7 @@ static int editor_open(ingest *in, pack_editor *e)
 	                       "SELECT kind, month, cells FROM cell_packs WHERE id = ?1");
 	if (!rc)
 		rc = store_prepare(in->store, &e->update,
-		                   "UPDATE cell_packs SET cells = ?2 WHERE id = ?1");
+		                   "UPDATE cell_packs SET cells = ?2, dictionary = ?3 WHERE id = ?1");
 	if (!rc)
 		rc = store_prepare(in->store, &e->erase, "DELETE FROM cell_packs WHERE id = ?1");
 	if (rc)
@@ -266,9 +268,12 @@ static int edit_pack(ingest *in, pack_editor *e, int64_t id, cell_filter filter,
 	}
 	if (!rc && out) {
 		sqlite3_stmt *stmt = in->pack.cells ? e->update : e->erase;
-		if (in->pack.cells && !(rc = store_pack_finish(&in->pack)))
+		if (in->pack.cells && !(rc = store_pack_finish(&in->pack))) {
 			sqlite3_bind_text(e->update, 2, in->pack.text, (int)in->pack.used,
 			                  SQLITE_STATIC);
+			sqlite3_bind_text(e->update, 3, in->pack.text + in->pack.dictionary_at,
+			                  (int)in->pack.dictionary_length, SQLITE_STATIC);
+		}
 		if (!rc) {
 			sqlite3_bind_int64(stmt, 1, id);
 			step = sqlite3_step(stmt);

@@ -42,8 +42,6 @@ void gate_free(gate *g)
 	for (size_t i = 0; i < g->block_count; i++)
 		free(g->blocks[i]);
 	free(g->blocks);
-	free(g->keys);
-	free(g->hashes);
 	free(g->values);
 	free(g->printed);
 	free(g->marks);
@@ -87,11 +85,38 @@ static uint64_t hash(const char *s)
 	return h;
 }
 
+/*
+ * The cells are found by their keys through an open-addressing table of
+ * eight-byte slots: the low 32 bits of the key's hash (which also choose
+ * the slot: at most 2^32 slots) and where the key is. The keys are kept in
+ * blocks of GATE_KEY_BLOCK bytes, each the index of its cell (four bytes)
+ * and then its text, NUL-terminated; `where` is the block + 1 << 16 | the
+ * offset in it (at most 65,535 blocks: 4 GiB of keys), 0 for an empty
+ * slot. At 16 million cells (100,000 organisations) every read is a cache
+ * miss: a probe past another key nearly always reads only the slot,
+ * finding a key reads its slot and its text, and doubling the table reads
+ * the slots in order and writes them nearly so.
+ */
+#define GATE_BLOCKS_MAX 65535u
+
+static const char *slot_key(const gate *g, const gate_slot *slot)
+{
+	return g->blocks[(size_t)(slot->where >> 16) - 1] + (slot->where & 0xffff);
+}
+
+static size_t slot_cell(const gate *g, const gate_slot *slot)
+{
+	uint32_t cell;
+	memcpy(&cell, slot_key(g, slot), sizeof cell);
+	return cell;
+}
+
 static size_t slot_of(const gate *g, const char *key, uint64_t h)
 {
-	size_t mask = g->slot_count - 1, i = (size_t)h & mask;
-	while (g->slots[i] && (g->hashes[g->slots[i] - 1] != h ||
-	                       strcmp(g->keys[g->slots[i] - 1], key)))
+	uint32_t h32 = (uint32_t)h;
+	size_t mask = g->slot_count - 1, i = (size_t)h32 & mask;
+	while (g->slots[i].where &&
+	       (g->slots[i].hash != h32 || strcmp(slot_key(g, &g->slots[i]) + 4, key)))
 		i = (i + 1) & mask;
 	return i;
 }
@@ -99,38 +124,35 @@ static size_t slot_of(const gate *g, const char *key, uint64_t h)
 size_t gate_find(const gate *g, const char *key)
 {
 	size_t s = slot_of(g, key, hash(key));
-	return g->slots[s] ? g->slots[s] - 1 : GATE_NONE;
+	return g->slots[s].where ? slot_cell(g, &g->slots[s]) : GATE_NONE;
 }
 
 static int grow_slots(gate *g)
 {
-	size_t old_count = g->slot_count, *old = g->slots;
-	g->slot_count *= 2;
-	g->slots = calloc(g->slot_count, sizeof *g->slots);
-	if (!g->slots) {
-		g->slots = old;
-		g->slot_count = old_count;
+	size_t old_count = g->slot_count, count = old_count * 2;
+	if (count > (size_t)UINT32_MAX + 1)
 		return -1;
-	}
+	gate_slot *old = g->slots, *slots = calloc(count, sizeof *slots);
+	if (!slots)
+		return -1;
 	/* The keys are distinct: each goes to the first free slot. */
-	size_t mask = g->slot_count - 1;
+	size_t mask = count - 1;
 	for (size_t i = 0; i < old_count; i++)
-		if (old[i]) {
-			size_t j = (size_t)g->hashes[old[i] - 1] & mask;
-			while (g->slots[j])
+		if (old[i].where) {
+			size_t j = (size_t)old[i].hash & mask;
+			while (slots[j].where)
 				j = (j + 1) & mask;
-			g->slots[j] = old[i];
+			slots[j] = old[i];
 		}
 	free(old);
+	g->slots = slots;
+	g->slot_count = count;
 	return 0;
 }
 
 static int grow_cells(gate *g)
 {
 	size_t room = g->room ? g->room * 2 : 256;
-	char **keys = realloc(g->keys, room * sizeof *keys);
-	if (keys)
-		g->keys = keys;
 	uint64_t *values = realloc(g->values, room * sizeof *values);
 	if (values)
 		g->values = values;
@@ -140,49 +162,52 @@ static int grow_cells(gate *g)
 	unsigned char *marks = realloc(g->marks, room);
 	if (marks)
 		g->marks = marks;
-	uint64_t *hashes = realloc(g->hashes, room * sizeof *hashes);
-	if (hashes)
-		g->hashes = hashes;
-	if (!keys || !values || !printed || !marks || !hashes)
+	if (!values || !printed || !marks)
 		return -1;
 	g->room = room;
 	return 0;
 }
 
-/* A copy of `key` in the gate's blocks (a million small allocations cost
- * more than the gate's work on a national run). NULL when out of memory. */
-static char *key_copy(gate *g, const char *key)
+/* Keep `key`, of cell `cell`, in the gate's blocks (a million small
+ * allocations cost more than the gate's work on a national run): where it
+ * is (a slot's `where`), or 0 when out of memory. */
+static uint64_t key_copy(gate *g, const char *key, size_t cell)
 {
 	size_t n = strlen(key) + 1;
-	if (n > GATE_KEY_BLOCK)
-		return NULL; /* keys are a few dozen bytes (KEY_MAX) */
-	if (!g->block_count || g->block_used + n > GATE_KEY_BLOCK) {
+	if (4 + n > GATE_KEY_BLOCK)
+		return 0; /* keys are a few dozen bytes (KEY_MAX) */
+	if (!g->block_count || g->block_used + 4 + n > GATE_KEY_BLOCK) {
+		if (g->block_count >= GATE_BLOCKS_MAX)
+			return 0;
 		if (g->block_count == g->block_room) {
 			size_t room = g->block_room ? g->block_room * 2 : 16;
 			char **blocks = realloc(g->blocks, room * sizeof *blocks);
 			if (!blocks)
-				return NULL;
+				return 0;
 			g->blocks = blocks;
 			g->block_room = room;
 		}
 		char *block = malloc(GATE_KEY_BLOCK);
 		if (!block)
-			return NULL;
+			return 0;
 		g->blocks[g->block_count++] = block;
 		g->block_used = 0;
 	}
 	char *copy = g->blocks[g->block_count - 1] + g->block_used;
-	memcpy(copy, key, n);
-	g->block_used += n;
-	return copy;
+	uint32_t index = (uint32_t)cell;
+	memcpy(copy, &index, 4);
+	memcpy(copy + 4, key, n);
+	uint64_t entry = (uint64_t)g->block_count << 16 | (uint64_t)g->block_used;
+	g->block_used += 4 + n;
+	return entry;
 }
 
 size_t gate_cell(gate *g, const char *key, uint64_t value, int printed)
 {
 	uint64_t h = hash(key);
 	size_t s = slot_of(g, key, h);
-	if (g->slots[s]) {
-		size_t i = g->slots[s] - 1;
+	if (g->slots[s].where) {
+		size_t i = slot_cell(g, &g->slots[s]);
 		g->printed[i] |= printed != 0;
 		return i;
 	}
@@ -191,18 +216,16 @@ size_t gate_cell(gate *g, const char *key, uint64_t value, int printed)
 			return GATE_NONE;
 		s = slot_of(g, key, h);
 	}
-	if (g->count == g->room && grow_cells(g))
+	if ((g->count == g->room && grow_cells(g)) || g->count >= UINT32_MAX)
 		return GATE_NONE;
-	char *copy = key_copy(g, key);
-	if (!copy)
+	uint64_t entry = key_copy(g, key, g->count);
+	if (!entry)
 		return GATE_NONE;
 	size_t i = g->count++;
-	g->keys[i] = copy;
-	g->hashes[i] = h;
 	g->values[i] = value;
 	g->printed[i] = printed != 0;
 	g->marks[i] = SUPPRESS_SHOWN;
-	g->slots[s] = i + 1;
+	g->slots[s] = (gate_slot){(uint32_t)h, (uint32_t)entry};
 	return i;
 }
 

@@ -22,18 +22,21 @@ typedef struct relation {
 	size_t count;   /* parts */
 } relation;
 
+typedef struct gate_slot {
+	uint32_t hash;          /* the key's hash's low 32 bits */
+	uint32_t where;         /* block + 1 << 16 | offset; 0: empty */
+} gate_slot;
+
 struct gate {
 	gate_policy policy;
 	uint64_t threshold;
-	char **keys;            /* into `blocks` */
-	uint64_t *hashes;       /* each key's hash: probes and regrowth skip the keys */
-	char **blocks;          /* the keys' text, in blocks of GATE_KEY_BLOCK */
+	char **blocks;          /* the keys (cell index, text), GATE_KEY_BLOCK bytes each */
 	size_t block_count, block_room, block_used; /* bytes used of the last */
 	uint64_t *values;
 	unsigned char *printed;
 	unsigned char *marks;   /* suppress_mark */
 	size_t count, room;
-	size_t *slots;          /* hash: cell index + 1, 0 empty */
+	gate_slot *slots;       /* hash: each key's hash and where it is (gate.c) */
 	size_t slot_count;      /* power of two */
 	relation *rels;
 	size_t rel_count, rel_room;

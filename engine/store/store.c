@@ -406,6 +406,54 @@ static const char schema_v9[] =
 	" PRIMARY KEY(organisation, survey_year, question, grp)) WITHOUT ROWID;"
 	"UPDATE meta SET value = '9' WHERE key = 'schema_version';";
 
+/*
+ * Schema version 10: packs with dictionaries (see store_internal.h). A
+ * pack's values are listed once per dimension and its cells give the
+ * index of each value, so that reading a pack reads small integers and an
+ * analysis codes each distinct value of a pack once; `dictionary` holds
+ * the dictionaries' text again, small, for the view (NULL for the packs
+ * written before, which stay as they are: every reader reads both
+ * forms). Adding the column rewrites nothing.
+ */
+#define CELLS_VIEW_V10 \
+	"CREATE VIEW cells AS SELECT p.file_id AS file_id, p.kind AS kind," \
+	" p.month AS month," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>3 ELSE json_extract(p.dictionary," \
+	" '$[0][' || (c.value->>3) || ']') END, '') AS organisation," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>4 ELSE json_extract(p.dictionary," \
+	" '$[1][' || (c.value->>4) || ']') END, '') AS ethnic_category," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>5 ELSE json_extract(p.dictionary," \
+	" '$[2][' || (c.value->>5) || ']') END, '') AS sex," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>6 ELSE json_extract(p.dictionary," \
+	" '$[3][' || (c.value->>6) || ']') END, '') AS disability," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>7 ELSE json_extract(p.dictionary," \
+	" '$[4][' || (c.value->>7) || ']') END, '') AS age_band," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>8 ELSE json_extract(p.dictionary," \
+	" '$[5][' || (c.value->>8) || ']') END, '') AS pay_band," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>9 ELSE json_extract(p.dictionary," \
+	" '$[6][' || (c.value->>9) || ']') END, '') AS staff_group," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>10 ELSE json_extract(p.dictionary," \
+	" '$[7][' || (c.value->>10) || ']') END, '') AS contract," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>11 ELSE json_extract(p.dictionary," \
+	" '$[8][' || (c.value->>11) || ']') END, '') AS process," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>12 ELSE json_extract(p.dictionary," \
+	" '$[9][' || (c.value->>12) || ']') END, '') AS grounds," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>13 ELSE json_extract(p.dictionary," \
+	" '$[10][' || (c.value->>13) || ']') END, '') AS sexual_orientation," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>14 ELSE json_extract(p.dictionary," \
+	" '$[11][' || (c.value->>14) || ']') END, '') AS religion," \
+	" ifnull(CASE WHEN p.dictionary IS NULL THEN c.value->>15 ELSE json_extract(p.dictionary," \
+	" '$[12][' || (c.value->>15) || ']') END, '') AS stage," \
+	" c.value ->> 0 AS rows, c.value ->> 1 AS shortlisted, c.value ->> 2 AS appointed" \
+	" FROM cell_packs AS p, json_each(p.cells," \
+	" CASE WHEN p.dictionary IS NULL THEN '$' ELSE '$.c' END) AS c;"
+
+static const char schema_v10[] =
+	"ALTER TABLE cell_packs ADD COLUMN dictionary TEXT;"
+	"DROP VIEW cells;"
+	CELLS_VIEW_V10
+	"UPDATE meta SET value = '10' WHERE key = 'schema_version';";
+
 /* Bring the schema up to PARITY_STORE_SCHEMA_VERSION in one transaction.
  * A database already up to date is only read: a reader opening it takes no
  * write lock, so it never waits for (or stalls) an ingest in progress. */
@@ -445,7 +493,9 @@ static int migrate(parity_store *store)
 		goto fail;
 	if (version < 9 && (rc = store_exec(store, schema_v9, "adding the survey")))
 		goto fail;
-	/* Later versions add their steps here: if (version < 10) ... */
+	if (version < 10 && (rc = store_exec(store, schema_v10, "adding pack dictionaries")))
+		goto fail;
+	/* Later versions add their steps here: if (version < 11) ... */
 	return store_commit(store, "saving the schema");
 fail:
 	store_rollback(store);

@@ -46,10 +46,11 @@ int store_fail(parity_store *store, int rc, const char *what);
 /*
  * The cells of the count cube are stored in packs (schema 5): a row of
  * cell_packs holds up to STORE_PACK_CELLS cells of one file, kind and
- * month, as a JSON array of cells, each cell an array of its rows,
- * shortlisted and appointed counts and then its thirteen dimension values
- * (text, in the cells view's column order, from organisation to stage),
- * the empty values at the end left out. The view `cells` shows them one
+ * month as JSON text, each cell its rows, shortlisted and appointed counts
+ * and its thirteen dimension values (in the cells view's column order,
+ * from organisation to stage), the empty values at the end left out: the
+ * values themselves, or since schema 10 their indexes in the pack's
+ * dictionaries (the two forms are below). The view `cells` shows them one
  * row a cell. The n-th pack a file wrote has id file_id << 32 | n
  * (STORE_PACK_ID), so a file's packs are one range of the table;
  * STORE_PACKS_OF_FILE(f) is an SQL condition selecting the packs of the
@@ -76,11 +77,49 @@ typedef struct store_cell {
 	int64_t rows, shortlisted, appointed;
 } store_cell;
 
-/* A pack being built: JSON text, NUL-terminated once finished. */
+/*
+ * Two forms of pack text, told apart by their first byte:
+ * - '[' (schema 5 to 9): [[rows,shortlisted,appointed,"value",...],...], each
+ *   cell with its own values;
+ * - '{' (schema 10, what parity writes): {"v":[[values],...],"c":[[rows,
+ *   shortlisted,appointed,i,...],...]}: for each dimension from the first
+ *   up to the last with a non-empty value in the pack, its distinct values
+ *   (a dictionary, in the order first met), and each cell its counts and
+ *   then, for each of those dimensions, the index of its value there (the
+ *   dimensions after them are empty). The dictionaries' text, "v"'s array,
+ *   is also the row's `dictionary` column, which the `cells` view reads
+ *   (a small value per pack, where looking values up in the whole pack
+ *   would parse it again for every value). Reading a cell is then reading
+ *   small integers, and an analysis codes each pack's values once, not
+ *   each cell's.
+ */
+
+/* A pack being built: the dictionaries and cells as they come, the text
+ * made by store_pack_finish. */
+typedef struct store_pack_dim {
+	char *quoted;                 /* the values' JSON strings, each after a comma */
+	size_t quoted_used, quoted_size;
+	uint32_t count;               /* values */
+	uint32_t *slots;              /* hash (of the quoted bytes): index + 1, 0 empty */
+	size_t slot_count;
+	uint64_t *hashes;             /* each value's hash */
+	uint32_t *offsets;            /* each value's start in `quoted` */
+	size_t room;
+	uint32_t *by_id, *stamp;      /* store_pack_add_quoted's ids: the index */
+	size_t id_room;
+	int nonempty;                 /* a value other than "" was added */
+} store_pack_dim;
+
 typedef struct store_pack {
-	char *text;
+	char *text;                   /* finished: the pack's text, NUL-terminated */
 	size_t used, size;
+	size_t dictionary_at, dictionary_length; /* the dictionaries within text */
 	size_t cells;
+	int64_t *counts;              /* 3 a cell */
+	uint32_t *codes;              /* STORE_DIMENSIONS a cell */
+	size_t cell_room;
+	uint32_t generation;          /* stamps of by_id valid for this pack */
+	store_pack_dim dims[STORE_DIMENSIONS];
 } store_pack;
 
 /* Empty the pack (keeping its memory). */
@@ -92,14 +131,24 @@ size_t store_json_quoted_length(const char *text, size_t length);
 /* Write that JSON string to `out` (store_json_quoted_length bytes). */
 void store_json_quote(char *out, const char *text, size_t length);
 /* Append a cell whose dimension values are given as JSON strings already
- * (store_json_quote). 0 or PARITY_ENOMEM. */
+ * (store_json_quote). With `ids` (may be NULL), ids[d] names the value of
+ * dimension d among the caller's values (equal ids, equal values; at most
+ * a few million), which saves hashing it. 0 or PARITY_ENOMEM. */
 int store_pack_add_quoted(store_pack *pack, const char *const quoted[STORE_DIMENSIONS],
-                          const uint32_t quoted_length[STORE_DIMENSIONS], int64_t rows,
-                          int64_t shortlisted, int64_t appointed);
-/* Close the array: pack->text, pack->used are then the pack to store.
- * 0 or PARITY_ENOMEM. */
+                          const uint32_t quoted_length[STORE_DIMENSIONS],
+                          const uint32_t *ids, int64_t rows, int64_t shortlisted,
+                          int64_t appointed);
+/* Write the pack's text: pack->text, pack->used are then the pack to store
+ * and text + dictionary_at, dictionary_length its dictionaries (the
+ * `dictionary` column). 0 or PARITY_ENOMEM. */
 int store_pack_finish(store_pack *pack);
 void store_pack_free(store_pack *pack);
+
+/* A value of a pack's dictionary. */
+typedef struct store_value {
+	const char *text;   /* not NUL-terminated */
+	size_t length;
+} store_value;
 
 /* Reading a pack's cells in turn. */
 typedef struct store_pack_reader {
@@ -109,6 +158,14 @@ typedef struct store_pack_reader {
 	int started;
 	const parity_store *store; /* where the pack is from, for messages */
 	int64_t id;
+	/* A pack with dictionaries ('{'): */
+	int dictionaries;     /* 1 when it has them */
+	int listed;           /* dimensions with a dictionary (the rest empty) */
+	store_value *values;  /* every dictionary's values, in turn */
+	size_t value_count, value_room;
+	size_t first[STORE_DIMENSIONS]; /* dimension d's dictionary: values + first[d] */
+	uint32_t count[STORE_DIMENSIONS]; /* its values (0: not listed) */
+	uint32_t code[STORE_DIMENSIONS];  /* the current cell's index of each */
 } store_pack_reader;
 
 /* Start reading the pack `text` (not copied: it must stay valid while
@@ -133,6 +190,12 @@ typedef struct store_pack_batch {
 	const store_cell *cells; /* one pack's cells */
 	size_t count;
 	int month;
+	/* A pack with dictionaries: dimension d's values are values[d]
+	 * (count[d] of them, 0 when every cell's is empty), and cell c's is
+	 * values[d][codes[c * STORE_DIMENSIONS + d]]. NULL otherwise. */
+	const uint32_t *codes;
+	const store_value *values[STORE_DIMENSIONS];
+	uint32_t value_count[STORE_DIMENSIONS];
 } store_pack_batch;
 
 /* Start reading `stmt` (bound, not yet stepped) in a thread of its own,

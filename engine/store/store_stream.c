@@ -23,6 +23,7 @@ typedef struct slot {
 	size_t text_size;
 	store_pack_reader reader; /* its scratch holds unescaped strings */
 	store_cell *cells;
+	uint32_t *codes;          /* a pack with dictionaries: each cell's indexes */
 	size_t count, room;
 	int month;
 } slot;
@@ -69,14 +70,22 @@ static int fill(struct store_stream *st, slot *s, int month)
 		if (s->count == s->room) {
 			size_t room = s->room ? s->room * 2 : 512;
 			store_cell *cells = realloc(s->cells, room * sizeof *cells);
-			if (!cells)
-				return parity_error_set(PARITY_ENOMEM, "out of memory reading counts");
-			s->cells = cells;
+			if (cells)
+				s->cells = cells;
+			size_t code_bytes = room * STORE_DIMENSIONS * sizeof *s->codes;
+			uint32_t *codes = cells ? realloc(s->codes, code_bytes) : NULL;
+			if (!codes)
+				return parity_error_set(PARITY_ENOMEM,
+				                        "out of memory reading counts");
+			s->codes = codes;
 			s->room = room;
 		}
 		rc = store_pack_next(&s->reader, &s->cells[s->count]);
 		if (rc != 1)
 			return rc;
+		if (s->reader.dictionaries)
+			memcpy(&s->codes[s->count * STORE_DIMENSIONS], s->reader.code,
+			       sizeof s->reader.code);
 		s->count++;
 	}
 }
@@ -165,6 +174,12 @@ int store_stream_next(store_stream *st, store_pack_batch *batch)
 		batch->cells = s->cells;
 		batch->count = s->count;
 		batch->month = s->month;
+		batch->codes = s->reader.dictionaries ? s->codes : NULL;
+		const store_pack_reader *pr = &s->reader;
+		for (int d = 0; d < STORE_DIMENSIONS; d++) {
+			batch->value_count[d] = pr->count[d];
+			batch->values[d] = pr->count[d] ? pr->values + pr->first[d] : NULL;
+		}
 	}
 	pthread_mutex_unlock(&st->lock);
 	return more;
@@ -189,6 +204,7 @@ int store_stream_finish(store_stream *st)
 	for (size_t i = 0; i < STREAM_SLOTS; i++) {
 		free(st->slots[i].text);
 		free(st->slots[i].cells);
+		free(st->slots[i].codes);
 		store_pack_reader_free(&st->slots[i].reader);
 	}
 	pthread_cond_destroy(&st->changed);

@@ -17,7 +17,7 @@ extern "C" {
 typedef struct parity_store parity_store;
 
 /** The schema version this build writes and migrates to. */
-#define PARITY_STORE_SCHEMA_VERSION 9
+#define PARITY_STORE_SCHEMA_VERSION 10
 
 /**
  * Open the store at `path`, creating it (mode 0600) when `create` is

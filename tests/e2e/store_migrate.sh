@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # store_migrate.sh: a database written by parity 0.x with schema 3 (the dump
 # tests/data/store/schema-v3.sql, made from the three CSV files beside it)
-# is brought to schema 9 when opened (packs at 5; stage, the view's last
-# dimension, at 8): every cell packed
+# is brought to schema 10 when opened (packs at 5; stage, the view's last
+# dimension, at 8; packs with dictionaries at 10): every cell packed
 # with the others of its file, kind and month into packs numbered in the
 # file's range of ids, the view `cells` showing them as the table did,
 # nothing lost, and the cube, the analyses and later ingests the same as in
@@ -27,8 +27,8 @@ do_cmd_test 1.2 0 "already ingested: would skip" \
 check 1.3 "dry run left the schema-3 database byte for byte" cmp -s old.db site/state/parity.db
 
 do_cmd_test 2.1 0 "" "$PARITY" export --db old.db --counts migrated.csv
-check 2.2 "schema 9 after opening" \
-    test "$(sqlite3 old.db "select value from meta where key='schema_version'")" = 9
+check 2.2 "schema 10 after opening" \
+    test "$(sqlite3 old.db "select value from meta where key='schema_version'")" = 10
 check 2.3 "no cell lost or changed" \
     test "$(sqlite3 old.db "select count(*), sum(rows), sum(shortlisted), sum(appointed) from cells")" = "$before"
 check 2.4 "every pack in its file's id range" \
@@ -38,16 +38,25 @@ check 2.5 "packs numbered from 0 in each file" \
 check 2.6 "integrity" test "$(sqlite3 old.db 'pragma integrity_check')" = ok
 # Packs: none empty or over 4,096 cells, each cell its 3 counts and up to
 # 12 values, and a file's kind and month in as few packs as will hold them.
+# Both forms of pack (see engine/store/store_internal.h): the migrated
+# ones as they were (no `dictionary`), each cell its counts and values; the
+# ones parity writes now with dictionaries, each cell its counts and an
+# index per listed dimension, and `dictionary` the pack's own.
+PACK_CELLS="json_array_length(cells, case when dictionary is null then '\$' else '\$.c' end)"
 packs_ok() {
-    test "$(sqlite3 "$1" "select count(*) from cell_packs where json_array_length(cells) not between 1 and 4096")" = 0 &&
-    test "$(sqlite3 "$1" "select count(*) from cell_packs p, json_each(p.cells) c
-        where json_array_length(c.value) not between 3 and 16 or json_type(c.value, '\$[0]') <> 'integer'
-        or json_type(c.value, '\$[2]') <> 'integer'")" = 0
+    test "$(sqlite3 "$1" "select count(*) from cell_packs where $PACK_CELLS not between 1 and 4096")" = 0 &&
+    test "$(sqlite3 "$1" "select count(*) from cell_packs p,
+        json_each(p.cells, case when p.dictionary is null then '\$' else '\$.c' end) c
+        where (p.dictionary is null and json_array_length(c.value) not between 3 and 16)
+        or (p.dictionary is not null and json_array_length(c.value) <> 3 + json_array_length(p.dictionary))
+        or json_type(c.value, '\$[0]') <> 'integer' or json_type(c.value, '\$[2]') <> 'integer'")" = 0 &&
+    test "$(sqlite3 "$1" "select count(*) from cell_packs where dictionary is not null
+        and (json(dictionary) <> json_extract(cells, '\$.v') or substr(cells, 1, 1) <> '{')")" = 0
 }
 check 2.8 "packs well formed" packs_ok old.db
 check 2.9 "one pack per file, kind and month when it holds under 4,096 cells" \
     test "$(sqlite3 old.db "select count(*) from (select file_id, kind, month from cell_packs
-        group by 1, 2, 3 having count(*) > 1 and sum(json_array_length(cells)) <= 4096)")" = 0
+        group by 1, 2, 3 having count(*) > 1 and sum($PACK_CELLS) <= 4096)")" = 0
 check 2.7 "cells is a view with the table's columns; old tables and indexes gone" \
     test "$(sqlite3 old.db "select type from sqlite_master where name = 'cells';
         select group_concat(name, ',') from pragma_table_info('cells');
@@ -78,6 +87,21 @@ check 4.2 "new packs in file 4's range" \
          "$(sqlite3 old.db "select count(*) from cell_packs where file_id = 4")"
 check 4.3 "all 200 rows stored" test "$(sqlite3 old.db "select sum(rows) from cells where file_id = 4")" = 200
 check 4.4 "packs well formed after an ingest" packs_ok old.db
+check 4.5 "a store of both forms: the migrated packs as they were, the new with dictionaries" \
+    test "$(sqlite3 old.db "select count(*) filter (where dictionary is null and file_id <= 3),
+        count(*) filter (where dictionary is not null and file_id = 4), count(*) from cell_packs")" = \
+        "$(sqlite3 old.db "select count(*) filter (where file_id <= 3), count(*) filter (where file_id = 4), count(*) from cell_packs")"
+# The store of both forms reads as the one this version wrote whole.
+"$PARITY" ingest --db new.db --kind recruitment later.csv >/dev/null
+for p in 2021/22 2022/23 all; do
+    rm -rf m-old m-new
+    "$PARITY" analyse --db old.db --out m-old --period "$p" >/dev/null
+    "$PARITY" analyse --db new.db --out m-new --period "$p" >/dev/null
+    check "4.6 $p" "results and trend of both forms equal ($p)" \
+        sh -c 'cmp -s m-old/results.csv m-new/results.csv && cmp -s m-old/trend.csv m-new/trend.csv'
+done
+check 4.7 "the cube of both forms equals this version's" \
+    sh -c '"$0" export --db old.db --counts mixed.csv >/dev/null && "$0" export --db new.db --counts whole.csv >/dev/null && cmp -s mixed.csv whole.csv' "$PARITY"
 
 # A corrected re-delivery replaces exactly the old file's cells.
 sed 's/,N$/,N/' later.csv > later-fixed.csv

@@ -1,9 +1,11 @@
 /*
  * test_store_cells.c: the stored form of cells (packs of JSON): what a
- * pack looks like for awkward values, that SQLite's own JSON functions read
- * a pack back as it was written (so the `cells` view shows what ingest
- * stored), that packs written by SQLite (as the schema 5 migration does)
- * are read back, and that damaged packs are refused, never misread.
+ * pack looks like for awkward values (its dictionaries and its cells'
+ * indexes), that SQLite's own JSON functions read a pack back as it was
+ * written (so the `cells` view shows what ingest stored), that packs of
+ * the form before dictionaries, as written by SQLite (the schema 5
+ * migration) or by earlier versions, are read back, and that damaged packs
+ * of either form are refused, never misread.
  */
 #include "harness.h"
 
@@ -36,9 +38,11 @@ static int same_value(const store_cell *c, int d, const char *expected, size_t l
 }
 
 /* The exact text of a pack, written out by hand from the JSON grammar
- * (RFC 8259): quote and backslash escaped, control characters as \u00XX,
- * UTF-8 and '/' left as they are; each cell its counts, then its values,
- * the empty ones at the end left out (an empty one before a value kept). */
+ * (RFC 8259) and the form in store_internal.h: quote and backslash
+ * escaped, control characters as \u00XX, UTF-8 and '/' left as they are;
+ * each dimension up to the last with a non-empty value its dictionary, in
+ * the order values are first met, each value once; each cell its counts
+ * and its value's index in each of those dictionaries. */
 static void test_pack_text(void)
 {
 	const char *const a[STORE_DIMENSIONS] = {"R0A", "A", "F", "N", "25-34", "5",
@@ -46,59 +50,93 @@ static void test_pack_text(void)
 	const char *const b[STORE_DIMENSIONS] = {"Say \"hi\"", "back\\slash", "tab\there",
 	                                         "caf\xc3\xa9", "a/b", "\x01", "", "", "",
 	                                         "", "", "", ""};
+	static const char expected[] =
+		"{\"v\":[[\"R0A\",\"Say \\\"hi\\\"\"],[\"A\",\"back\\\\slash\"],"
+		"[\"F\",\"tab\\u0009here\"],[\"N\",\"caf\xc3\xa9\"],[\"25-34\",\"a/b\"],"
+		"[\"5\",\"\\u0001\"],[\"Nursing\",\"\"]],"
+		"\"c\":[[3,2,1,0,0,0,0,0,0,0],[1234567890123,0,-7,1,1,1,1,1,1,1],"
+		"[4,0,0,0,0,0,0,0,0,0]]}";
 	store_pack pack;
 	memset(&pack, 0, sizeof pack);
 	store_pack_reset(&pack);
 	store_cell ca = cell_of(a, 3, 2, 1);
 	store_cell cb = cell_of(b, 1234567890123, 0, -7);
+	store_cell ca4 = cell_of(a, 4, 0, 0); /* a's values again: no new entries */
 	CHECK(store_pack_add(&pack, &ca) == 0);
 	CHECK(store_pack_add(&pack, &cb) == 0);
+	CHECK(store_pack_add(&pack, &ca4) == 0);
 	CHECK(store_pack_finish(&pack) == 0);
-	CHECK(pack.cells == 2);
-	CHECK_STR(pack.text,
-	          "[[3,2,1,\"R0A\",\"A\",\"F\",\"N\",\"25-34\",\"5\",\"Nursing\"],"
-	          "[1234567890123,0,-7,\"Say \\\"hi\\\"\",\"back\\\\slash\",\"tab\\u0009here\","
-	          "\"caf\xc3\xa9\",\"a/b\",\"\\u0001\"]]");
-	/* The same cells given as quoted values (as ingest gives them) are
-	 * written the same way. */
-	store_pack quoted_pack;
-	memset(&quoted_pack, 0, sizeof quoted_pack);
-	const store_cell *cells[2] = {&ca, &cb};
-	for (int i = 0; i < 2; i++) {
-		char buffer[STORE_DIMENSIONS][64];
-		const char *quoted[STORE_DIMENSIONS];
-		uint32_t length[STORE_DIMENSIONS];
-		for (int d = 0; d < STORE_DIMENSIONS; d++) {
-			size_t n = store_json_quoted_length(cells[i]->dim[d], cells[i]->length[d]);
-			store_json_quote(buffer[d], cells[i]->dim[d], cells[i]->length[d]);
-			quoted[d] = buffer[d];
-			length[d] = (uint32_t)n;
+	CHECK(pack.cells == 3);
+	CHECK_STR(pack.text, expected);
+	CHECK(pack.used == strlen(pack.text));
+	/* The dictionaries, for the `dictionary` column: "v"'s array. */
+	CHECK(pack.dictionary_at == 5);
+	const char *dictionaries = expected + 5;
+	size_t dictionaries_length = (size_t)(strstr(expected, ",\"c\":") - dictionaries);
+	CHECK(pack.dictionary_length == dictionaries_length);
+	CHECK(!memcmp(pack.text + pack.dictionary_at, dictionaries, dictionaries_length));
+	/* The same cells given as quoted values (as ingest gives them), with
+	 * and without the caller's ids, are written the same way. */
+	const store_cell *cells[3] = {&ca, &cb, &ca4};
+	for (int with_ids = 0; with_ids < 2; with_ids++) {
+		store_pack quoted_pack;
+		memset(&quoted_pack, 0, sizeof quoted_pack);
+		for (int round = 0; round < 2; round++) { /* the second after a reset */
+			store_pack_reset(&quoted_pack);
+			for (int i = 0; i < 3; i++) {
+				char buffer[STORE_DIMENSIONS][64];
+				const char *quoted[STORE_DIMENSIONS];
+				uint32_t length[STORE_DIMENSIONS], ids[STORE_DIMENSIONS];
+				for (int d = 0; d < STORE_DIMENSIONS; d++) {
+					size_t n = store_json_quoted_length(cells[i]->dim[d],
+					                                    cells[i]->length[d]);
+					store_json_quote(buffer[d], cells[i]->dim[d],
+					                 cells[i]->length[d]);
+					quoted[d] = buffer[d];
+					length[d] = (uint32_t)n;
+					/* Ids as a caller's dictionary gives them: equal
+					 * values, equal ids (cells 0 and 2 are the same). */
+					ids[d] = (uint32_t)(i == 1) * 1000 + (uint32_t)d;
+				}
+				CHECK(store_pack_add_quoted(&quoted_pack, quoted, length,
+				                            with_ids ? ids : NULL, cells[i]->rows,
+				                            cells[i]->shortlisted,
+				                            cells[i]->appointed) == 0);
+			}
+			CHECK(store_pack_finish(&quoted_pack) == 0);
+			CHECK_STR(quoted_pack.text, expected);
 		}
-		CHECK(store_pack_add_quoted(&quoted_pack, quoted, length, cells[i]->rows,
-		                            cells[i]->shortlisted, cells[i]->appointed) == 0);
+		store_pack_free(&quoted_pack);
 	}
-	CHECK(store_pack_finish(&quoted_pack) == 0);
-	CHECK_STR(quoted_pack.text, pack.text);
-	store_pack_free(&quoted_pack);
-	/* An empty value before a non-empty one stays. */
+	/* Empty values before a non-empty one are listed (one empty value). */
 	const char *const c[STORE_DIMENSIONS] = {"X", "", "", "", "", "", "", "", "", "",
 	                                         "", "Jewish", ""};
 	store_cell cc = cell_of(c, 1, 0, 0);
 	store_pack_reset(&pack);
 	CHECK(store_pack_add(&pack, &cc) == 0);
 	CHECK(store_pack_finish(&pack) == 0);
-	CHECK_STR(pack.text, "[[1,0,0,\"X\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\","
-	                     "\"Jewish\"]]");
-	CHECK(pack.used == strlen(pack.text));
-	/* An empty pack is an empty array. */
+	CHECK_STR(pack.text, "{\"v\":[[\"X\"],[\"\"],[\"\"],[\"\"],[\"\"],[\"\"],[\"\"],"
+	                     "[\"\"],[\"\"],[\"\"],[\"\"],[\"Jewish\"]],"
+	                     "\"c\":[[1,0,0,0,0,0,0,0,0,0,0,0,0,0,0]]}");
+	/* A cell of empty values only lists no dimension. */
+	const char *const e[STORE_DIMENSIONS] = {"", "", "", "", "", "", "", "", "", "",
+	                                         "", "", ""};
+	store_cell ce = cell_of(e, 2, 1, 0);
+	store_pack_reset(&pack);
+	CHECK(store_pack_add(&pack, &ce) == 0);
+	CHECK(store_pack_finish(&pack) == 0);
+	CHECK_STR(pack.text, "{\"v\":[],\"c\":[[2,1,0]]}");
+	/* An empty pack. */
 	store_pack_reset(&pack);
 	CHECK(store_pack_finish(&pack) == 0);
-	CHECK_STR(pack.text, "[]");
+	CHECK_STR(pack.text, "{\"v\":[],\"c\":[]}");
+	CHECK(pack.dictionary_length == 2);
 	store_pack_free(&pack);
 }
 
-/* SQLite's json_extract reads every value of a written pack as it was:
- * the `cells` view is built on it. */
+/* SQLite's json_extract reads every value of a written pack as it was,
+ * through the cell's index into its dimension's dictionary: the `cells`
+ * view is built on it. */
 static void test_sqlite_reads_pack(void)
 {
 	const char *const v[STORE_DIMENSIONS] = {"Trust \"X\"", "a\\b", "line\nbreak",
@@ -113,11 +151,19 @@ static void test_sqlite_reads_pack(void)
 	sqlite3 *db = NULL;
 	CHECK(sqlite3_open(":memory:", &db) == SQLITE_OK);
 	sqlite3_stmt *stmt = NULL;
-	CHECK(sqlite3_prepare_v2(db, "SELECT json_extract(?1, '$[0][' || ?2 || ']')", -1,
+	/* ?1 the pack, ?3 its dictionaries, as the view reads them. */
+	CHECK(sqlite3_prepare_v2(db,
+	                         "SELECT CASE WHEN ?2 < 3"
+	                         " THEN json_extract(?1, '$.c[0][' || ?2 || ']')"
+	                         " ELSE json_extract(?3, '$[' || (?2 - 3) || '][' ||"
+	                         " json_extract(?1, '$.c[0][' || ?2 || ']') || ']') END,"
+	                         " json_extract(?1, '$.v') = json(?3)", -1,
 	                         &stmt, NULL) == SQLITE_OK);
 	for (int i = 0; i < STORE_DIMENSIONS + 3; i++) {
 		sqlite3_bind_text(stmt, 1, pack.text, (int)pack.used, SQLITE_STATIC);
 		sqlite3_bind_int(stmt, 2, i);
+		sqlite3_bind_text(stmt, 3, pack.text + pack.dictionary_at,
+		                  (int)pack.dictionary_length, SQLITE_STATIC);
 		CHECK(sqlite3_step(stmt) == SQLITE_ROW);
 		if (i >= 3) {
 			const char *got = (const char *)sqlite3_column_text(stmt, 0);
@@ -126,6 +172,7 @@ static void test_sqlite_reads_pack(void)
 			CHECK(sqlite3_column_type(stmt, 0) == SQLITE_INTEGER);
 			CHECK(sqlite3_column_int64(stmt, 0) == 5 - i);
 		}
+		CHECK(sqlite3_column_int(stmt, 1) == 1);
 		sqlite3_reset(stmt);
 	}
 	sqlite3_finalize(stmt);
@@ -177,6 +224,43 @@ static void test_read_sqlite_pack(void)
 	CHECK(c.rows == 1);
 	CHECK(store_pack_next(&reader, &c) == 0);
 	CHECK(store_pack_open(&reader, "[]", 2) == 0);
+	CHECK(store_pack_next(&reader, &c) == 0);
+	store_pack_reader_free(&reader);
+}
+
+/* A pack with dictionaries, written by hand with white space between
+ * tokens: each cell's values and its indexes, the unlisted dimensions
+ * empty; and an old pack and a new one read in turn by one reader. */
+static void test_read_dictionaries(void)
+{
+	const char *text = " { \"v\" : [ [\"R1\", \"q\\\"b\"] , [\"\", \"A\"] ] , "
+	                   "\"c\" : [ [5, 4, 3, 1, 0] , [ 1,0,0, 0,1 ] ] } ";
+	store_pack_reader reader;
+	memset(&reader, 0, sizeof reader);
+	store_cell c;
+	CHECK(store_pack_open(&reader, text, strlen(text)) == 0);
+	CHECK(store_pack_next(&reader, &c) == 1);
+	CHECK(reader.dictionaries == 1 && reader.listed == 2);
+	CHECK(reader.count[0] == 2 && reader.count[1] == 2 && reader.count[2] == 0);
+	CHECK(reader.code[0] == 1 && reader.code[1] == 0);
+	CHECK(same_value(&c, 0, "q\"b", 3));
+	CHECK(same_value(&c, 1, "", 0));
+	CHECK(same_value(&c, 2, "", 0));
+	CHECK(same_value(&c, 12, "", 0));
+	CHECK(c.rows == 5 && c.shortlisted == 4 && c.appointed == 3);
+	CHECK(store_pack_next(&reader, &c) == 1);
+	CHECK(same_value(&c, 0, "R1", 2));
+	CHECK(same_value(&c, 1, "A", 1));
+	CHECK(c.rows == 1 && c.shortlisted == 0 && c.appointed == 0);
+	CHECK(store_pack_next(&reader, &c) == 0);
+	CHECK(store_pack_next(&reader, &c) == 0);
+	const char *old = "[[2,1,0,\"R2\"]]";
+	CHECK(store_pack_open(&reader, old, strlen(old)) == 0);
+	CHECK(store_pack_next(&reader, &c) == 1);
+	CHECK(reader.dictionaries == 0);
+	CHECK(same_value(&c, 0, "R2", 2) && c.rows == 2);
+	CHECK(store_pack_next(&reader, &c) == 0);
+	CHECK(store_pack_open(&reader, "{\"v\":[],\"c\":[]}", 15) == 0);
 	CHECK(store_pack_next(&reader, &c) == 0);
 	store_pack_reader_free(&reader);
 }
@@ -246,6 +330,21 @@ static void test_damaged(void)
 		"[[1,2,3,\"a]]",
 		"[[1,2,3,\"a\"],]",
 		"[[\"a\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",1,2,3]]",
+		/* packs with dictionaries */
+		"{\"v\":[],\"c\":[[1,2,3,0]]}",           /* an index with no dictionary */
+		"{\"v\":[[\"a\"]],\"c\":[[1,2,3,1]]}",    /* past the dictionary */
+		"{\"v\":[[\"a\"]],\"c\":[[1,2,3,-1]]}",
+		"{\"v\":[[\"a\"]],\"c\":[[1,2,3]]}",      /* an index missing */
+		"{\"v\":[[\"a\"]],\"c\":[[1,2,3,0,0]]}",  /* one too many */
+		"{\"v\":[[]],\"c\":[]}",                  /* an empty dictionary */
+		"{\"v\":[[\"a\"]],\"c\":[[1,2,3,0]]",     /* unclosed */
+		"{\"v\":[[\"a\"]],\"c\":[[1,2,3,0]]} x",
+		"{\"v\":[[\"a\"]],\"c\":[[1,2,3,\"a\"]]}",
+		"{\"c\":[],\"v\":[]}",
+		"{\"v\":[[1]],\"c\":[]}",
+		"{\"v\":[],\"c\":[[1,2,3]],}",
+		("{\"v\":[[\"\"],[\"\"],[\"\"],[\"\"],[\"\"],[\"\"],[\"\"],[\"\"],[\"\"],"
+		 "[\"\"],[\"\"],[\"\"],[\"\"],[\"\"]],\"c\":[]}"), /* fourteen dimensions */
 	};
 
 	store_pack_reader reader;
@@ -274,6 +373,7 @@ int main(void)
 	RUN(test_pack_text);
 	RUN(test_sqlite_reads_pack);
 	RUN(test_read_sqlite_pack);
+	RUN(test_read_dictionaries);
 	RUN(test_round_trip);
 	RUN(test_damaged);
 	return HARNESS_REPORT();

@@ -22,7 +22,9 @@ case $name in
     packs)   printf '[]' > "$work/seeds/empty"
              printf '[[3,2,1,"R0A","A","F","N","25-34","5","Nursing"]]' > "$work/seeds/one"
              printf '[[1,0,0,"q\\"b\\\\s\\u0007\\ud83d\\ude00","","","","","","","","","","","x"],[-1,20,9223372036854775807]]' \
-                 > "$work/seeds/escapes" ;;
+                 > "$work/seeds/escapes"
+             printf '{"v":[["R0A","q\\"b"],["A",""]],"c":[[3,2,1,0,1],[1,0,0,1,0]]}' \
+                 > "$work/seeds/dictionaries" ;;
 esac
 [ -n "$(ls -A "$work/seeds")" ] || { echo "FAIL: no seed for $name"; exit 1; }
 cd "$work"
