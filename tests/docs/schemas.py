@@ -3,8 +3,8 @@
 
 Usage: schemas.py SCHEMA_DIR NAME=FILE [NAME=FILE ...]
 
-NAME is a schema's name (results, trend, cohorts, quality, history, ratio,
-pool: docs/schema/NAME.schema.json); FILE is a JSON document, or for
+NAME is a schema's name (results, trend, cohorts, programme, quality,
+history, ratio, pool: docs/schema/NAME.schema.json); FILE is a JSON document, or for
 history, JSON lines (one document per line). Each schema is first checked as
 a schema (draft 2020-12); references between the schemas (urn:parity:...)
 are resolved from SCHEMA_DIR. Works with python3-jsonschema 4.10 (Debian 12)

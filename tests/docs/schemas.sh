@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # schemas.sh: every JSON output parity writes is valid against its schema in
-# docs/schema (tests/docs/schemas.py): results, trend and cohorts from the
-# demo and from an analysis with --adjust, --intersect and exact funnel
+# docs/schema (tests/docs/schemas.py): results, trend, cohorts and programme
+# from the demo and from an analysis with --adjust, --intersect and exact funnel
 # limits; quality, history, ratio and pool from their --json. Then the
 # schemas must refuse outputs broken on purpose, so the check can fail.
 source "$(dirname "$0")/../e2e/lib.sh"
@@ -29,10 +29,11 @@ sys.exit(0 if all(any(k in r for r in rows) for k in need) else 1)'
 
 do_cmd_test 4 0 "valid against results.schema.json" "${VALIDATE[@]}" \
     results=demo/results.json trend=demo/trend.json cohorts=demo/cohorts.json \
+    programme=demo/programme.json \
     results=adj/results.json trend=adj/trend.json cohorts=adj/cohorts.json \
     quality=quality.json history=history.jsonl ratio=ratio.json ratio=ratio-inf.json \
     pool=pool.json pool=pool-zeros.json
-check 5 "all twelve documents validated" test "$(grep -c '^ok ' out.4)" -eq 12
+check 5 "all thirteen documents validated" test "$(grep -c '^ok ' out.4)" -eq 13
 
 # Outputs broken on purpose: each must be refused, naming the place.
 mutate() {  # mutate IN OUT PYTHON-STATEMENT-ON-d
@@ -50,5 +51,7 @@ mutate demo/cohorts.json bad5.json 'd["results"][0]["verdict"] = "better"'
 do_cmd_test 10 1 "verdict" "${VALIDATE[@]}" cohorts=bad5.json
 mutate demo/results.json bad6.json 'd["publication"] = "public"'
 do_cmd_test 11 1 "publication" "${VALIDATE[@]}" results=bad6.json
+mutate demo/programme.json bad7.json 'd["terms"][0]["term"] = "event:soon"'
+do_cmd_test 12 1 "terms/0/term" "${VALIDATE[@]}" programme=bad7.json
 
 finish
