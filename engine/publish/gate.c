@@ -256,6 +256,12 @@ size_t gate_cell_count(const gate *g)
 	return g->count;
 }
 
+void gate_print(gate *g, size_t cell)
+{
+	if (cell < g->count)
+		g->printed[cell] = 1;
+}
+
 int gate_printed(const gate *g, size_t cell)
 {
 	return cell < g->count && g->printed[cell];

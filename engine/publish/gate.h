@@ -53,6 +53,10 @@ size_t gate_cell(gate *g, const char *key, uint64_t value, int printed);
 /* The index of the cell named `key`, or GATE_NONE. */
 size_t gate_find(const gate *g, const char *key);
 
+/* Mark cell `cell` printed: another document prints the same count (it
+ * is one cell, whatever name each document gives it). */
+void gate_print(gate *g, size_t cell);
+
 /* Record that cell `total` equals the sum of `parts` (a part may be an
  * unprinted cell for what the parts leave out). Returns 0 or
  * PARITY_ENOMEM. */

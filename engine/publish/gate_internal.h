@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define GATE_UNBOUNDED 1e18
-#define GATE_ELIMINATION_MAX 512 /* cells or sums in one system solved together */
+#define GATE_ELIMINATION_MAX 1024 /* cells or sums in one system solved together */
 
 #define GATE_KEY_BLOCK 65536 /* bytes of key text allocated at a time */
 
