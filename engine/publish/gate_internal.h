@@ -32,6 +32,7 @@ struct gate {
 	uint64_t *values;
 	unsigned char *printed;
 	unsigned char *marks;   /* suppress_mark */
+	unsigned char *fixed;   /* 1: another document decided its mark (gate_fix) */
 	size_t count, room;
 	size_t *slots;          /* hash: cell index + 1, 0 empty */
 	size_t slot_count;      /* power of two */

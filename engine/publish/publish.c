@@ -550,6 +550,11 @@ static int hide_pooled(parity_published *pub, const parity_result_row *rows,
 	return 0;
 }
 
+gate_policy gate_policy_of(const parity_published *pub)
+{
+	return pub->policy == PARITY_DISCLOSURE_NHS_DIGITAL ? GATE_ROUNDING : GATE_THRESHOLD;
+}
+
 void publish_rule_of(publish_rule *out, parity_disclosure policy, unsigned threshold)
 {
 	int nhs = policy == PARITY_DISCLOSURE_NHS_DIGITAL;
@@ -635,6 +640,9 @@ int parity_publish_build_year(parity_published **out, const parity_results *resu
 		rc = gate_run(pub->g);
 	if (rc)
 		goto done;
+	if (ret)
+		publish_finish_return(pub);
+
 	for (size_t i = 0; i < total; i++) {
 		for (int c = 0; c < C_COUNTS; c++) {
 			size_t cell = pub->cells[i * C_COUNTS + (size_t)c];
@@ -663,6 +671,7 @@ void parity_publish_free(parity_published *pub)
 		return;
 	gate_free(pub->g);
 	free(pub->return_cells);
+	free(pub->return_marks);
 	free(pub->report_printed);
 	free(pub->empty);
 	free(pub->cells);

@@ -44,7 +44,10 @@ struct parity_published {
 	unsigned char *hidden;  /* count + trend_count */
 	parity_results *empty;  /* owned: the results of a set built without */
 	const parity_return *ret; /* the year's return, or NULL */
-	size_t *return_cells;   /* ret->count_count: the cell of each count */
+	size_t *return_cells;   /* ret->count_count: the cell of each count in g,
+	                           or GATE_NONE (an organisation's own gate) */
+	unsigned char *return_marks; /* ret->count_count: suppress_mark of each */
+	int segmented;          /* 1: each organisation's return had its own gate */
 	size_t report_cells;    /* the report's cells, registered before the return's */
 	unsigned char *report_printed; /* report_cells: printed by the report */
 };
@@ -53,6 +56,13 @@ struct parity_published {
  * counts (a count the report also publishes is the report's cell), its
  * sums, and the sums that tie its counts to the report's. 0 or an error. */
 int publish_add_return(parity_published *pub, const parity_return *ret);
+
+/* The gate policy of `pub`'s disclosure policy. */
+gate_policy gate_policy_of(const parity_published *pub);
+
+/* After gate_run: the return's marks, one decision per shared count (a
+ * count hidden by either gate is hidden in both). */
+void publish_finish_return(parity_published *pub);
 
 /* The measure and window a row's counts belong to. */
 const char *publish_measure_of(const parity_result_row *row);

@@ -57,13 +57,14 @@ int parity_return_publish(parity_return_published **out, const parity_published 
 	memcpy(pub->small_mark, year->small_mark, sizeof pub->small_mark);
 	for (size_t i = 0; i < ret->count_count; i++) {
 		size_t cell = year->return_cells[i];
-		suppress_mark m = gate_mark(year->g, cell);
+		suppress_mark m = (suppress_mark)year->return_marks[i];
 		pub->marks[i] = m == SUPPRESS_PRIMARY     ? PARITY_COUNT_PRIMARY
 		                : m == SUPPRESS_SECONDARY ? PARITY_COUNT_SECONDARY
 		                                          : PARITY_COUNT_SHOWN;
-		if (!ret->counts[i].printed || seen[cell])
+		if (!ret->counts[i].printed || (cell != GATE_NONE && seen[cell]))
 			continue;
-		seen[cell] = 1;
+		if (cell != GATE_NONE)
+			seen[cell] = 1;
 		pub->printed++;
 		pub->primary += m == SUPPRESS_PRIMARY;
 		pub->secondary += m == SUPPRESS_SECONDARY;

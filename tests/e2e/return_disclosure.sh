@@ -13,7 +13,11 @@
 # BME staff are its bands' BME staff). Cases:
 #   1. the demo (report and return of 2025/26);
 #   2. the sample scaled down to 5%, so that most cells are small;
-#   3. the report and the return agree on every count they share.
+#   3. the report and the return agree on every count they share;
+#   4. 25 organisations of 100 staff and 10 board members each: past 20
+#      organisations each organisation's return has a gate of its own, tied
+#      to the report's gate by the organisation's part of each sum across
+#      organisations (the worst case assumed on its side).
 # Each attack is also shown able to fail: with every [c] count of return.csv
 # read as if printed it must recover a small count.
 source "$(dirname "$0")/lib.sh"
@@ -62,4 +66,48 @@ print("shared", bad)
 PY
     check "3.$d" "$d: the shared counts are decided alike" grep -qx "shared 0" "$d.shared"
 done
+
+# ---- 4. many organisations: a gate per organisation --------------------------
+python3 - <<'PY'
+import random
+random.seed(7)
+eth = "AAAAAABCDHJKMNRSZ"
+bands = ["2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9", "VSM", "Medical"]
+weights = [10, 14, 10, 16, 14, 10, 5, 3, 2, 1, 1, 1, 8]
+groups = ["Administrative and Clerical", "Estates and Ancillary",
+          "Nursing and Midwifery Registered", "Allied Health Professionals",
+          "Additional Clinical Services", "Healthcare Scientists"]
+with open("many_workforce.csv", "w") as w, open("many_board.csv", "w") as b, \
+        open("many_training.csv", "w") as t:
+    w.write("staff_id,organisation,snapshot_date,ethnic_category,sex,disability,"
+            "age_band,pay_band,staff_group,contract\n")
+    b.write("member_id,organisation,date,ethnic_category,sex,disability,voting,executive\n")
+    t.write("staff_id,organisation,date,ethnic_category,sex,disability,age_band,"
+            "pay_band,staff_group\n")
+    sid = 0
+    for o in range(25):
+        org = "X%04d" % o
+        for k in range(100):
+            sid += 1
+            band = random.choices(bands, weights)[0]
+            sg = "Medical and Dental" if band == "Medical" else random.choice(groups)
+            row = ("S%07d" % sid, org, "2026-03-31", random.choice(eth), random.choice("FM"),
+                   random.choice("NNNNNNNNYZ"), "35-44", band, sg)
+            w.write(",".join(row) + ",Permanent\n")
+            if random.random() < 0.4:
+                t.write(",".join((row[0], org, "2025-10-01") + row[3:]) + "\n")
+        for m in range(10):
+            b.write("B%04d%02d,%s,2026-03-31,%s,F,%s,%s,%s\n" % (
+                o, m, org, random.choice(eth), random.choice("NNNNY"),
+                "Y" if m < 7 else "N", "Y" if m % 2 else "N"))
+PY
+for k in workforce board training; do
+    "$PARITY" ingest -q --db many.db --kind $k many_$k.csv
+done
+do_cmd_test 4.1 0 "25 organisations" "$PARITY" return --db many.db --year 2025/26 --out many-ret
+do_cmd_test 4.2 0 "board report" "$PARITY" report --db many.db --period 2025/26 --out many-rep
+do_cmd_test 4.3 0 "wrote many-open/return.csv" \
+    "$PARITY" return --db many.db --year 2025/26 --out many-open --suppress 0
+do_cmd_test 4.4 0 "return attack:" "${ATTACK[@]}" many-rep many-ret many-open
+do_cmd_test 4.5 1 "RECOVERED" "${ATTACK[@]}" --reveal-secondaries many-rep many-ret many-open
 finish
