@@ -58,6 +58,11 @@ int cli_year_build(cli_year *y, parity_store *store, const char *year, const cha
                    const parity_results *results, const char *command);
 void cli_year_free(cli_year *y);
 
+/* Write OUT_DIR/return.csv and the two workbooks of `y` (the folder made
+ * when missing), saying what was written when `verbose`. 0 or the
+ * library's error. */
+int cli_year_write(const cli_year *y, const char *out_dir, int verbose);
+
 /* Compute the return for `year` (NULL: the latest financial year with a
  * workforce snapshot) from `store`, gate it under `policy` and `suppress`,
  * write OUT_DIR/return.csv and say what was written. Returns the exit

@@ -113,42 +113,31 @@ void cli_year_free(cli_year *y)
 	memset(y, 0, sizeof *y);
 }
 
-int cli_write_return(const char *command, parity_store *store, const char *year,
-                     const char *org, int policy, unsigned suppress, int target_year,
-                     const char *out_dir)
+int cli_year_write(const cli_year *y, const char *out_dir, int verbose)
 {
-	cli_year y;
+	const parity_return *ret = y->ret;
 	char path[4096], label[24];
-	int status = 0;
-	int rc = cli_year_build(&y, store, year, org, policy, suppress, target_year, NULL,
-	                        command);
-	if (rc)
-		return rc == PARITY_EUSAGE ? cli_usage_error(command, "%s", parity_error_last())
-		                           : cli_fail(command, rc);
-	const parity_return *ret = y.ret;
-	if (mkdir(out_dir, 0700) != 0 && errno != EEXIST) {
-		fprintf(stderr, "parity %s: %s: cannot create the folder: %s\n", command,
-		        out_dir, strerror(errno));
-		status = EX_CANTCREAT;
-		goto done;
-	}
+	int rc;
+	if (mkdir(out_dir, 0700) != 0 && errno != EEXIST)
+		return parity_error_set(PARITY_EIO, "%s: cannot create the folder: %s", out_dir,
+		                        strerror(errno));
 	snprintf(path, sizeof path, "%s/return.csv", out_dir);
-	if ((rc = parity_return_write_csv(y.ret_pub, y.pub, path))) {
-		status = cli_fail(command, rc);
-		goto done;
-	}
+	if ((rc = parity_return_write_csv(y->ret_pub, y->pub, path)))
+		return rc;
 	size_t printed, primary, secondary;
-	parity_return_publish_summary(y.ret_pub, &printed, &primary, &secondary);
-	printf("Return %s: %zu organisation%s (%zu with board data), workforce snapshot "
-	       "%s, %zu bank staff left out\n", ret->year, ret->organisations,
-	       ret->organisations == 1 ? "" : "s", ret->boards, ret->snapshot,
-	       (size_t)ret->bank_excluded);
-	printf("  NHS Staff Survey %d: %zu organisation%s with results; Model Employer "
-	       "target %d\n", ret->survey_year, ret->surveys, ret->surveys == 1 ? "" : "s",
-	       ret->target_year);
-	printf("  %zu figures; %zu counts printed, %zu hidden as small, %zu hidden "
-	       "besides\n", ret->row_count, printed, primary, secondary);
-	printf("  wrote %s\n", path);
+	parity_return_publish_summary(y->ret_pub, &printed, &primary, &secondary);
+	if (verbose) {
+		printf("Return %s: %zu organisation%s (%zu with board data), workforce "
+		       "snapshot %s, %zu bank staff left out\n", ret->year, ret->organisations,
+		       ret->organisations == 1 ? "" : "s", ret->boards, ret->snapshot,
+		       (size_t)ret->bank_excluded);
+		printf("  NHS Staff Survey %d: %zu organisation%s with results; Model "
+		       "Employer target %d\n", ret->survey_year, ret->surveys,
+		       ret->surveys == 1 ? "" : "s", ret->target_year);
+		printf("  %zu figures; %zu counts printed, %zu hidden as small, %zu hidden "
+		       "besides\n", ret->row_count, printed, primary, secondary);
+		printf("  wrote %s\n", path);
+	}
 	/* "2025/26" -> "2025-26" for the file names. */
 	snprintf(label, sizeof label, "%s", ret->year);
 	for (char *p = label; *p; p++)
@@ -157,15 +146,27 @@ int cli_write_return(const char *command, parity_store *store, const char *year,
 	static const char *const standards[2] = {"WRES", "WDES"};
 	for (int k = 0; k < 2; k++) {
 		snprintf(path, sizeof path, "%s/%s-%s.xlsx", out_dir, k ? "wdes" : "wres", label);
-		if ((rc = parity_return_write_workbook(y.ret_pub, y.pub, standards[k], path))) {
-			status = cli_fail(command, rc);
-			goto done;
-		}
-		printf("  wrote %s\n", path);
+		if ((rc = parity_return_write_workbook(y->ret_pub, y->pub, standards[k], path)))
+			return rc;
+		if (verbose)
+			printf("  wrote %s\n", path);
 	}
-done:
+	return 0;
+}
+
+int cli_write_return(const char *command, parity_store *store, const char *year,
+                     const char *org, int policy, unsigned suppress, int target_year,
+                     const char *out_dir)
+{
+	cli_year y;
+	int rc = cli_year_build(&y, store, year, org, policy, suppress, target_year, NULL,
+	                        command);
+	if (rc)
+		return rc == PARITY_EUSAGE ? cli_usage_error(command, "%s", parity_error_last())
+		                           : cli_fail(command, rc);
+	rc = cli_year_write(&y, out_dir, 1);
 	cli_year_free(&y);
-	return status;
+	return rc ? cli_fail(command, rc) : 0;
 }
 
 int cmd_return(int argc, char **argv)

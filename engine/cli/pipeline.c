@@ -96,6 +96,7 @@ int cli_analysis_option(const char *command, int option, const char *arg,
 }
 
 static int quiet_mode; /* set by cli_quiet_set */
+static int return_too; /* set by cli_return_with_report */
 
 int cli_cohorts_load(const char *command, const char *path, parity_store *store,
                      parity_cohorts **out)
@@ -200,6 +201,9 @@ static int write_report(const parity_results *results, parity_store *store,
 		}
 		rc = parity_report_write(results, &options, out_dir);
 	}
+	/* The return from the same set, so the two cannot differ. */
+	if (!rc && return_too && has_year[0])
+		rc = cli_year_write(&year[0], out_dir, !quiet_mode);
 	for (int k = 0; k < 2; k++)
 		if (has_year[k])
 			cli_year_free(&year[k]);
@@ -212,6 +216,11 @@ static int write_report(const parity_results *results, parity_store *store,
 void cli_quiet_set(int quiet)
 {
 	quiet_mode = quiet;
+}
+
+void cli_return_with_report(int on)
+{
+	return_too = on;
 }
 
 /* What the run printed about each standard indicator: its sentence, and
