@@ -592,6 +592,16 @@ int parity_return_write_workbook(const parity_return_published *pub,
 		sheet_model(&b);
 	sheet_definitions(&b);
 	sheet_narrative(&b);
+	/* Every sheet protected, without a password: the published figures
+	 * cannot be changed by a slip of the keyboard, the lead's narrative
+	 * cells (unlocked) can be filled in, and columns and rows can still be
+	 * resized. Unprotect the sheet (Review > Unprotect) to change more. */
+	lxw_protection protection = {0};
+	protection.format_columns = 1;
+	protection.format_rows = 1;
+	lxw_worksheet *sheet;
+	LXW_FOREACH_WORKSHEET(sheet, b.wb)
+		worksheet_protect(sheet, NULL, &protection);
 	lxw_error err = workbook_close(b.wb);
 	if (err != LXW_NO_ERROR) {
 		unlink(temp);
