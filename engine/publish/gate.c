@@ -18,6 +18,9 @@
 #define CANDIDATES_AROUND 48  /* cells around a leak tried as partners */
 #define STUCK_ROUNDS 24       /* rounds on one leak before hiding its ties */
 #define OWED_MAX 8            /* hidden cells still worked out, to free */
+#define CLEAN_UP_MAX 16384    /* cells of a component cleaned up at most: each
+                                 cell shown again re-reads its component, and a
+                                 hidden cell left hidden gives nothing away */
 
 gate *gate_new(gate_policy policy, uint64_t threshold)
 {
@@ -467,12 +470,15 @@ static int protect(gate *g, reader *v, size_t *cand)
 
 /* Clean-up, as tau-Argus does: a secondary cell whose showing leaks
  * nothing (one the reader works out anyway, or one a later cell made
- * unnecessary) is shown again, largest first. */
+ * unnecessary) is shown again, largest first; not in a component above
+ * CLEAN_UP_MAX cells (a national return's), where it would cost the square
+ * of its size. */
 static int clean_up(gate *g, reader *v, size_t *order)
 {
 	size_t n = 0, leaks = 0;
 	for (size_t i = 0; i < g->count; i++)
-		if (g->marks[i] == SUPPRESS_SECONDARY && !reader_sensitive(g, i) && !g->fixed[i])
+		if (g->marks[i] == SUPPRESS_SECONDARY && !reader_sensitive(g, i) && !g->fixed[i] &&
+		    v->comp_cell_at[v->comp[i] + 1] - v->comp_cell_at[v->comp[i]] <= CLEAN_UP_MAX)
 			order[n++] = i; /* a small count shown "[c]" stays hidden */
 	for (size_t a = 1; a < n; a++) /* insertion sort, largest first */
 		for (size_t b = a; b > 0 && g->values[order[b]] > g->values[order[b - 1]]; b--) {

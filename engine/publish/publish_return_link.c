@@ -90,10 +90,9 @@ static size_t gather(linking *l, const char *only, const char *middle,
 {
 	char key[KEY_MAX];
 	size_t n = 0;
-	for (size_t o = 0; o < l->org_count; o++) {
-		if (only && strcmp(only, l->orgs[o]))
-			continue;
-		snprintf(key, sizeof key, "%s|%s|%s %s", l->orgs[o], middle, grouping, group);
+	for (size_t o = 0; o < (only ? 1 : l->org_count); o++) {
+		snprintf(key, sizeof key, "%s|%s|%s %s", only ? only : l->orgs[o], middle,
+		         grouping, group);
 		size_t i = find(l->names, key);
 		if (i == GATE_NONE)
 			return 0;
