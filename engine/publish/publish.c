@@ -550,11 +550,6 @@ static int hide_pooled(parity_published *pub, const parity_result_row *rows,
 	return 0;
 }
 
-gate_policy gate_policy_of(const parity_published *pub)
-{
-	return pub->policy == PARITY_DISCLOSURE_NHS_DIGITAL ? GATE_ROUNDING : GATE_THRESHOLD;
-}
-
 void publish_rule_of(publish_rule *out, parity_disclosure policy, unsigned threshold)
 {
 	int nhs = policy == PARITY_DISCLOSURE_NHS_DIGITAL;

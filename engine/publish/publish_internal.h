@@ -57,9 +57,6 @@ struct parity_published {
  * sums, and the sums that tie its counts to the report's. 0 or an error. */
 int publish_add_return(parity_published *pub, const parity_return *ret);
 
-/* The gate policy of `pub`'s disclosure policy. */
-gate_policy gate_policy_of(const parity_published *pub);
-
 /* After gate_run: the return's marks, one decision per shared count (a
  * count hidden by either gate is hidden in both). */
 void publish_finish_return(parity_published *pub);

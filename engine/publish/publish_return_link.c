@@ -312,6 +312,12 @@ static size_t links_of(linking *l, const char *org, link_def *out)
 
 #define LINKS_MAX 64
 
+/* The gate policy of `pub`'s disclosure policy. */
+static gate_policy gate_policy_of(const parity_published *pub)
+{
+	return pub->policy == PARITY_DISCLOSURE_NHS_DIGITAL ? GATE_ROUNDING : GATE_THRESHOLD;
+}
+
 /* The gate of one organisation's counts [first, last): its sums and, as the
  * worst case, its link counts known (large) or small (1..threshold-1). Its
  * marks into pub->return_marks. */
