@@ -79,8 +79,10 @@ typedef struct report {
 	const char *period;             /* borrowed */
 	double level;                   /* confidence level of the intervals */
 	unsigned suppress_below;        /* smallest count shown; 0: none hidden */
-	parity_published *pub;          /* owned: the published set, the only
-	                                   source of what may be printed */
+	const parity_published *pub;    /* the published set, the only source
+	                                   of what may be printed: the caller's
+	                                   (opt.published) or owned_pub */
+	parity_published *owned_pub;    /* owned: built when the caller gave none */
 	unsigned char *kline_hidden;    /* results->count: Kline rows withheld
 	                                   because a band they multiply is */
 	report_indicator ind[REPORT_MAX_INDICATORS];

@@ -248,10 +248,15 @@ static const parity_result_row *band_row(const report_indicator *ind,
 static int disclose(report *rep)
 {
 	const parity_results *res = rep->results;
-	int rc = parity_publish_build(&rep->pub, res, (parity_disclosure)rep->opt.disclosure,
-	                              rep->opt.suppress_below);
+	/* The year's set, when the caller built it with the return (one gate
+	 * for both documents); else the report's own. */
+	int rc = rep->opt.published ? 0
+	         : parity_publish_build(&rep->owned_pub, res,
+	                                (parity_disclosure)rep->opt.disclosure,
+	                                rep->opt.suppress_below);
 	if (rc)
 		return rc;
+	rep->pub = rep->opt.published ? rep->opt.published : rep->owned_pub;
 	rep->suppress_below = parity_publish_threshold(rep->pub);
 	rep->kline_hidden = calloc(res->count + 1, 1);
 	if (!rep->kline_hidden)
@@ -416,9 +421,9 @@ void report_model_free(report *rep)
 	}
 	for (size_t k = 0; k < rep->meas_count; k++)
 		free(rep->meas[k].rows.rows);
-	parity_publish_free(rep->pub);
+	parity_publish_free(rep->owned_pub);
 	free(rep->kline_hidden);
-	rep->pub = NULL;
+	rep->pub = rep->owned_pub = NULL;
 	rep->kline_hidden = NULL;
 	rep->ind_count = rep->meas_count = 0;
 }

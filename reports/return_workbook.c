@@ -209,10 +209,19 @@ static void sheet_ratios(book *b)
 	snprintf(title, sizeof title, "%s %s: relative likelihoods (%s)", b->standard,
 	         b->wdes ? "2 and 3" : "2 to 4", b->ret->year);
 	worksheet_write_string(ws, 0, 0, title, b->title);
-	worksheet_write_string(ws, 1, 0, "Rate = outcome / base in per cent. A relative "
-	                       "likelihood above 1 means the second group is worse off "
-	                       "(as the standards publish it); 0.80-1.25 is the "
-	                       "non-adverse band.", NULL);
+	/* Each ratio is oriented as the standard publishes it: a favourable
+	 * outcome (appointment, training) puts the minority group second, an
+	 * adverse one (disciplinary, capability) puts it first; either way
+	 * above 1 is the minority group worse off. */
+	worksheet_write_string(ws, 1, 0, b->wdes ? "Rate = outcome / base in per cent. A relative "
+	                                           "likelihood above 1 means Disabled staff are "
+	                                           "worse off (as the standard publishes it); "
+	                                           "0.80-1.25 is the non-adverse band."
+	                                         : "Rate = outcome / base in per cent. A relative "
+	                                           "likelihood above 1 means BME staff are worse "
+	                                           "off (as the standard publishes it); 0.80-1.25 "
+	                                           "is the non-adverse band.",
+	                       NULL);
 	const char *names[14] = {"Indicator", "Organisation", "Group 1", "Outcome 1", "Base 1",
 	                         "Rate 1 %", "Group 2", "Outcome 2", "Base 2", "Rate 2 %",
 	                         "Relative likelihood", "95% CI low", "95% CI high",
@@ -592,6 +601,16 @@ int parity_return_write_workbook(const parity_return_published *pub,
 		sheet_model(&b);
 	sheet_definitions(&b);
 	sheet_narrative(&b);
+	/* Every sheet protected, without a password: the published figures
+	 * cannot be changed by a slip of the keyboard, the lead's narrative
+	 * cells (unlocked) can be filled in, and columns and rows can still be
+	 * resized. Unprotect the sheet (Review > Unprotect) to change more. */
+	lxw_protection protection = {0};
+	protection.format_columns = 1;
+	protection.format_rows = 1;
+	lxw_worksheet *sheet;
+	LXW_FOREACH_WORKSHEET(sheet, b.wb)
+		worksheet_protect(sheet, NULL, &protection);
 	lxw_error err = workbook_close(b.wb);
 	if (err != LXW_NO_ERROR) {
 		unlink(temp);

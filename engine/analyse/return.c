@@ -383,7 +383,7 @@ static int workforce_rows(parity_return *r, const org_tally *o, size_t from,
 				for (unsigned d = 0; d < GROUPS; d++)
 					side_sum += o->staff[s][b][e][d];
 		int show = s < 2 || side_sum > 0;
-		size_t band_total[BANDS], cluster_total[CLUSTERS];
+		size_t band_total[BANDS], cluster_total[CLUSTERS], cluster_group[CLUSTERS][GROUPS];
 		uint64_t cluster_dis[CLUSTERS][GROUPS];
 		memset(cluster_dis, 0, sizeof cluster_dis);
 		for (unsigned b = 0; b < BANDS; b++) {
@@ -422,7 +422,7 @@ static int workforce_rows(parity_return *r, const org_tally *o, size_t from,
 		for (unsigned c = 0; c < CLUSTERS; c++) {
 			snprintf(prefix, sizeof prefix, "%s|staff|%s|%s", o->code, side_names[s],
 			         cluster_names[c]);
-			size_t groups[GROUPS];
+			size_t *groups = cluster_group[c];
 			if ((rc = group_counts(r, from, prefix, "disability", cluster_dis[c], show,
 			                       &cluster_total[c], groups)))
 				return rc;
@@ -451,6 +451,19 @@ static int workforce_rows(parity_return *r, const org_tally *o, size_t from,
 		if (return_sum(r, side_total[s][0], band_total, BANDS) == GROW_FAILED ||
 		    return_sum(r, side_total[s][0], cluster_total, CLUSTERS) == GROW_FAILED)
 			return PARITY_ENOMEM;
+		/* And group by group: a side's BME staff are its bands' BME staff,
+		 * its Disabled staff its clusters' (the template says so to any
+		 * reader; without these sums the gate would not know it). */
+		for (unsigned g = 0; g < GROUPS; g++) {
+			size_t by_band[BANDS], by_cluster[CLUSTERS];
+			for (unsigned b = 0; b < BANDS; b++)
+				by_band[b] = bands_by_side[s][b][g];
+			for (unsigned c = 0; c < CLUSTERS; c++)
+				by_cluster[c] = cluster_group[c][g];
+			if (return_sum(r, side_eth[s][g], by_band, BANDS) == GROW_FAILED ||
+			    return_sum(r, side_dis[s][g], by_cluster, CLUSTERS) == GROW_FAILED)
+				return PARITY_ENOMEM;
+		}
 		snprintf(indicator, sizeof indicator, "1 %s all bands", side_names[s]);
 		for (unsigned g = 0; g < GROUPS; g++) {
 			all_eth[g] += side_e[g];
@@ -566,6 +579,19 @@ static int board_rows(parity_return *r, const org_tally *o, size_t from,
 				                    slice_group[s][g], slice_total[s])))
 					return rc;
 		}
+		/* Each way of splitting the board adds up to it, group by group:
+		 * voting and non-voting, executive and non-executive (also
+		 * implied by the crossed cells, but read at once by anyone). */
+		for (unsigned split = 1; split <= 3; split += 2)
+			for (unsigned g = 0; g <= GROUPS; g++) {
+				size_t halves[2];
+				for (unsigned h = 0; h < 2; h++)
+					halves[h] = g < GROUPS ? slice_group[split + h][g]
+					                       : slice_total[split + h];
+				size_t whole = g < GROUPS ? slice_group[0][g] : slice_total[0];
+				if (return_sum(r, whole, halves, 2) == GROW_FAILED)
+					return PARITY_ENOMEM;
+			}
 		snprintf(indicator, sizeof indicator, "%s workforce", number);
 		for (unsigned g = 0; g < GROUPS; g++)
 			if ((rc = return_share_row(r, standard, indicator, o->code, names[g], workforce[g],

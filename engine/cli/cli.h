@@ -35,6 +35,34 @@ int cmd_run(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_return(int argc, char **argv);
 
+/* A financial year as published: its return, the relative likelihoods and
+ * ONE published set over both (parity_publish_build_year), which `parity
+ * return`, `parity report` and `parity run` all build this way. */
+typedef struct cli_year {
+	parity_return *ret;               /* the year's return */
+	parity_results *results;          /* owned: the analysis, when not given */
+	parity_published *pub;            /* the year's published set */
+	parity_return_published *ret_pub; /* the return's marks in it */
+} cli_year;
+
+/* Build `y` for `year` (NULL: the year of the latest workforce snapshot) and
+ * `org` (NULL: all). `results` (borrowed) is the year's analysis when the
+ * caller has it (the report's); NULL analyses the year with the default
+ * options, printing a note as `command` when it has no relative
+ * likelihoods (`command` NULL: no note). Returns 0, or the library's error:
+ * PARITY_EDATA when the store has no workforce snapshot in the year,
+ * PARITY_EUSAGE when `year` is not a financial year; `y` is then empty.
+ * Free with cli_year_free(). */
+int cli_year_build(cli_year *y, parity_store *store, const char *year, const char *org,
+                   int policy, unsigned suppress, int target_year,
+                   const parity_results *results, const char *command);
+void cli_year_free(cli_year *y);
+
+/* Write OUT_DIR/return.csv and the two workbooks of `y` (the folder made
+ * when missing), saying what was written when `verbose`. 0 or the
+ * library's error. */
+int cli_year_write(const cli_year *y, const char *out_dir, int verbose);
+
 /* Compute the return for `year` (NULL: the latest financial year with a
  * workforce snapshot) from `store`, gate it under `policy` and `suppress`,
  * write OUT_DIR/return.csv and say what was written. Returns the exit

@@ -36,7 +36,9 @@ static void usage(FILE *out)
 	        "  Model Employer   BME staff at each band against the workforce's\n"
 	        "                   share, the shortfall and the appointments a year\n"
 	        "                   that close it by --target-year\n"
-	        "Small counts are hidden by the same disclosure gate as the report.\n"
+	        "The return and the board report of the same year are published from\n"
+	        "one disclosure gate: a count both print is hidden in both or in\n"
+	        "neither, and no hidden count can be worked out from the two together.\n"
 	        "\n"
 	        "Options:\n"
 	        "  --db DB               the database (required)\n"
@@ -59,82 +61,83 @@ static void usage(FILE *out)
 
 enum { OPT_DISCLOSURE = 0x200, OPT_TARGET_YEAR };
 
-/* The year's relative likelihoods (WRES 2-4, WDES 2-3) and their published
- * set, as `parity report` for the same year and organisation builds it. 0
- * with *results and *ratios, or 0 with both NULL and a note printed when the
- * year has no such data; a negative error otherwise. */
-static int year_ratios(parity_results **results, parity_published **ratios,
-                       parity_store *store, const char *year, const char *org,
-                       int policy, unsigned suppress, const char *command)
+/* The year's relative likelihoods (WRES 2-4, WDES 2-3), analysed as
+ * `parity report` analyses the same year and organisation by default. 0
+ * with *results, or 0 with *results NULL (and a note as `command`, if any)
+ * when the year has no such data; a negative error otherwise. */
+static int year_ratios(parity_results **results, const char *year, parity_store *store,
+                       const char *org, const char *command)
 {
 	parity_analyse_options options;
 	parity_analyse_options_default(&options);
 	options.period = year;
 	options.organisation = org;
 	*results = NULL;
-	*ratios = NULL;
 	int rc = parity_analyse_run(results, store, &options);
 	if (rc == PARITY_EDATA) {
-		fprintf(stderr, "parity %s: note: no relative likelihoods (WRES 2-4, WDES "
-		        "2-3) for %s: %s\n", command, year, parity_error_last());
+		if (command)
+			fprintf(stderr, "parity %s: note: no relative likelihoods (WRES 2-4, WDES "
+			        "2-3) for %s: %s\n", command, year, parity_error_last());
 		parity_error_clear();
 		return 0;
-	}
-	if (!rc)
-		rc = parity_publish_build(ratios, *results, (parity_disclosure)policy, suppress);
-	if (rc) {
-		parity_results_free(*results);
-		*results = NULL;
 	}
 	return rc;
 }
 
-int cli_write_return(const char *command, parity_store *store, const char *year,
-                     const char *org, int policy, unsigned suppress, int target_year,
-                     const char *out_dir)
+int cli_year_build(cli_year *y, parity_store *store, const char *year, const char *org,
+                   int policy, unsigned suppress, int target_year,
+                   const parity_results *results, const char *command)
 {
-	parity_return *ret = NULL;
-	parity_return_published *pub = NULL;
-	parity_results *results = NULL;
-	parity_published *ratios = NULL;
+	memset(y, 0, sizeof *y);
+	int rc = parity_return_compute(&y->ret, store, year, org, target_year);
+	if (!rc && !results) {
+		rc = year_ratios(&y->results, y->ret->year, store, org, command);
+		results = y->results;
+	}
+	if (!rc)
+		rc = parity_publish_build_year(&y->pub, results, y->ret,
+		                               (parity_disclosure)policy, suppress);
+	if (!rc)
+		rc = parity_return_publish(&y->ret_pub, y->pub);
+	if (rc)
+		cli_year_free(y);
+	return rc;
+}
+
+void cli_year_free(cli_year *y)
+{
+	parity_return_published_free(y->ret_pub);
+	parity_publish_free(y->pub);
+	parity_return_free(y->ret);
+	parity_results_free(y->results);
+	memset(y, 0, sizeof *y);
+}
+
+int cli_year_write(const cli_year *y, const char *out_dir, int verbose)
+{
+	const parity_return *ret = y->ret;
 	char path[4096], label[24];
-	int status = 0;
-	int rc = parity_return_compute(&ret, store, year, org, target_year);
-	if (rc) {
-		status = rc == PARITY_EUSAGE ? cli_usage_error(command, "%s",
-		                                                parity_error_last())
-		                             : cli_fail(command, rc);
-		goto done;
-	}
-	if ((rc = parity_return_publish(&pub, ret, (parity_disclosure)policy, suppress)) ||
-	    (rc = year_ratios(&results, &ratios, store, ret->year, org, policy, suppress,
-	                      command))) {
-		status = cli_fail(command, rc);
-		goto done;
-	}
-	if (mkdir(out_dir, 0700) != 0 && errno != EEXIST) {
-		fprintf(stderr, "parity %s: %s: cannot create the folder: %s\n", command,
-		        out_dir, strerror(errno));
-		status = EX_CANTCREAT;
-		goto done;
-	}
+	int rc;
+	if (mkdir(out_dir, 0700) != 0 && errno != EEXIST)
+		return parity_error_set(PARITY_EIO, "%s: cannot create the folder: %s", out_dir,
+		                        strerror(errno));
 	snprintf(path, sizeof path, "%s/return.csv", out_dir);
-	if ((rc = parity_return_write_csv(pub, ratios, path))) {
-		status = cli_fail(command, rc);
-		goto done;
-	}
+	if ((rc = parity_return_write_csv(y->ret_pub, y->pub, path)))
+		return rc;
 	size_t printed, primary, secondary;
-	parity_return_publish_summary(pub, &printed, &primary, &secondary);
-	printf("Return %s: %zu organisation%s (%zu with board data), workforce snapshot "
-	       "%s, %zu bank staff left out\n", ret->year, ret->organisations,
-	       ret->organisations == 1 ? "" : "s", ret->boards, ret->snapshot,
-	       (size_t)ret->bank_excluded);
-	printf("  NHS Staff Survey %d: %zu organisation%s with results; Model Employer "
-	       "target %d\n", ret->survey_year, ret->surveys, ret->surveys == 1 ? "" : "s",
-	       ret->target_year);
-	printf("  %zu figures; %zu counts printed, %zu hidden as small, %zu hidden "
-	       "besides\n", ret->row_count, printed, primary, secondary);
-	printf("  wrote %s\n", path);
+	parity_return_publish_summary(y->ret_pub, &printed, &primary, &secondary);
+	if (verbose) {
+		printf("Return %s: %zu organisation%s (%zu with board data), workforce "
+		       "snapshot %s, %zu bank staff left out\n", ret->year, ret->organisations,
+		       ret->organisations == 1 ? "" : "s", ret->boards, ret->snapshot,
+		       (size_t)ret->bank_excluded);
+		printf("  NHS Staff Survey %d: %zu organisation%s with results; Model "
+		       "Employer target %d\n", ret->survey_year, ret->surveys,
+		       ret->surveys == 1 ? "" : "s", ret->target_year);
+		printf("  %zu figures; %zu counts printed, %zu hidden as small, %zu hidden "
+		       "besides\n", ret->row_count, printed, primary, secondary);
+		printf("  wrote %s\n", path);
+	}
 	/* "2025/26" -> "2025-26" for the file names. */
 	snprintf(label, sizeof label, "%s", ret->year);
 	for (char *p = label; *p; p++)
@@ -143,18 +146,27 @@ int cli_write_return(const char *command, parity_store *store, const char *year,
 	static const char *const standards[2] = {"WRES", "WDES"};
 	for (int k = 0; k < 2; k++) {
 		snprintf(path, sizeof path, "%s/%s-%s.xlsx", out_dir, k ? "wdes" : "wres", label);
-		if ((rc = parity_return_write_workbook(pub, ratios, standards[k], path))) {
-			status = cli_fail(command, rc);
-			goto done;
-		}
-		printf("  wrote %s\n", path);
+		if ((rc = parity_return_write_workbook(y->ret_pub, y->pub, standards[k], path)))
+			return rc;
+		if (verbose)
+			printf("  wrote %s\n", path);
 	}
-done:
-	parity_return_published_free(pub);
-	parity_return_free(ret);
-	parity_publish_free(ratios);
-	parity_results_free(results);
-	return status;
+	return 0;
+}
+
+int cli_write_return(const char *command, parity_store *store, const char *year,
+                     const char *org, int policy, unsigned suppress, int target_year,
+                     const char *out_dir)
+{
+	cli_year y;
+	int rc = cli_year_build(&y, store, year, org, policy, suppress, target_year, NULL,
+	                        command);
+	if (rc)
+		return rc == PARITY_EUSAGE ? cli_usage_error(command, "%s", parity_error_last())
+		                           : cli_fail(command, rc);
+	rc = cli_year_write(&y, out_dir, 1);
+	cli_year_free(&y);
+	return rc ? cli_fail(command, rc) : 0;
 }
 
 int cmd_return(int argc, char **argv)

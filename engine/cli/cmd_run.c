@@ -31,10 +31,12 @@ static void usage(FILE *out)
 	        "moves to archive/YYYY-MM/; a refused file moves to quarantine/ with\n"
 	        "NAME.error.txt beside it. Then analyses the latest complete period and\n"
 	        "writes OUTPUT/YYYY-MM/ with the board report, charts, results files and\n"
-	        "changes.txt. Every folder it writes is made when missing and checked\n"
-	        "writable before anything changes. Every event is logged, with a\n"
-	        "timestamp and level, to\n"
-	        "stderr and to the log file. A file's kind comes from the inbox subfolder\n"
+	        "changes.txt, and, when the period is a financial year with a workforce\n"
+	        "snapshot, the year's return (return.csv and the WRES and WDES\n"
+	        "workbooks, as 'parity return' makes them). Every folder it writes is\n"
+	        "made when missing and checked writable before anything changes. Every\n"
+	        "event is logged, with a timestamp and level, to stderr and to the log\n"
+	        "file. A file's kind comes from the inbox subfolder\n"
 	        "it is in (inbox/recruitment/...) or the start of its name\n"
 	        "(recruitment-2026-10.csv).\n"
 	        "\n"
@@ -843,6 +845,7 @@ int cmd_run(int argc, char **argv)
 	                       tally.quarantined ? "partial" : "ok",
 	                       parity_log_warnings(log), &tally, 0};
 	outputs_called = 1;
+	cli_return_with_report(1); /* the year's return beside its report */
 	int out_status = cli_write_outputs_with("run", store, &analyse, &report, out_dir,
 	                                        &run_id, changes_for_report, &changes);
 	if (out_status) {
@@ -856,6 +859,11 @@ int cmd_run(int argc, char **argv)
 	}
 	parity_log_write(log, PARITY_LOG_INFO, "report written to %s/board-report.pdf",
 	                 out_dir);
+	char return_path[PARITY_PATH_MAX + 16];
+	snprintf(return_path, sizeof return_path, "%s/return.csv", out_dir);
+	if (access(return_path, F_OK) == 0)
+		parity_log_write(log, PARITY_LOG_INFO, "return written to %s (and the WRES "
+		                 "and WDES workbooks)", return_path);
 	apply_retention(&config, &date, log);
 	if (tally.quarantined)
 		status = EX_DATAERR;

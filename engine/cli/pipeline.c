@@ -96,6 +96,7 @@ int cli_analysis_option(const char *command, int option, const char *arg,
 }
 
 static int quiet_mode; /* set by cli_quiet_set */
+static int return_too; /* set by cli_return_with_report */
 
 int cli_cohorts_load(const char *command, const char *path, parity_store *store,
                      parity_cohorts **out)
@@ -147,19 +148,18 @@ static int write_report(const parity_results *results, parity_store *store,
 	parity_report_options options = *report_options;
 	parity_quality *quality = NULL;
 	char **lines = NULL;
-	parity_published *pub = NULL;
+	parity_published *own = NULL;
+	const parity_published *pub = NULL;
+	/* When the period is a financial year with a workforce snapshot, the
+	 * report and the return are published from ONE set, built as `parity
+	 * return` builds it (so they decide every shared count alike); the
+	 * glance shows this year's return beside the year before's, each from
+	 * its year's set. */
+	cli_year year[2];
+	memset(year, 0, sizeof year);
+	int has_year[2] = {0, 0};
 	int rc = parity_quality_read(&quality, store);
-	/* changes.txt quotes figures only as the report's published set
-	 * allows (the report builds the same set from the same results). */
-	if (!rc && changes)
-		rc = parity_publish_build(&pub, results, (parity_disclosure)options.disclosure,
-		                          options.suppress_below);
-	if (!rc && changes)
-		rc = changes(&lines, run_id, pub, context);
-	/* The whole return at a glance, when the period is a financial year
-	 * with a workforce snapshot: this year's and the year before's. */
-	parity_return *ret[2] = {NULL, NULL};
-	parity_return_published *ret_pub[2] = {NULL, NULL};
+	const char *org = results->organisation[0] ? results->organisation : NULL;
 	parity_period period, fy;
 	if (!rc && !parity_period_parse(&period, results->period)) {
 		parity_period_financial_year(&fy, period.first_month);
@@ -168,29 +168,31 @@ static int write_report(const parity_results *results, parity_store *store,
 			parity_period_previous(&before, &fy);
 			const char *years[2] = {fy.label, before.label};
 			for (int k = 0; k < 2 && !rc; k++) {
-				int got = parity_return_compute(&ret[k], store, years[k],
-				                                 results->organisation[0]
-				                                 ? results->organisation : NULL, 0);
+				int got = cli_year_build(&year[k], store, years[k], org,
+				                         options.disclosure, options.suppress_below, 0,
+				                         k ? NULL : results, NULL);
 				if (got == PARITY_EDATA || got == PARITY_EUSAGE) {
-					parity_error_clear(); /* no snapshot that year: no glance */
+					parity_error_clear(); /* no snapshot that year */
 					continue;
 				}
 				rc = got;
+				has_year[k] = !rc;
 				/* A line per organisation and indicator: for a board, not
 				 * for a region's hundreds (their workbooks hold them), and
-				 * the gate's work grows with every organisation. */
-				if (!rc && ret[k]->organisations > CLI_GLANCE_MAX_ORGS) {
-					parity_return_free(ret[k]);
-					ret[k] = NULL;
+				 * the year before is analysed only for the glance. */
+				if (!rc && !k && year[0].ret->organisations > CLI_GLANCE_MAX_ORGS)
 					break;
-				}
-				if (!rc)
-					rc = parity_return_publish(&ret_pub[k], ret[k],
-					                           (parity_disclosure)options.disclosure,
-					                           options.suppress_below);
 			}
 		}
 	}
+	if (!rc && !has_year[0])
+		rc = parity_publish_build(&own, results, (parity_disclosure)options.disclosure,
+		                          options.suppress_below);
+	pub = has_year[0] ? year[0].pub : own;
+	/* changes.txt quotes figures only as the report's published set
+	 * allows (the report draws from the same set). */
+	if (!rc && changes)
+		rc = changes(&lines, run_id, pub, context);
 	if (!rc)
 		parity_error_clear();
 	if (!rc) {
@@ -199,16 +201,21 @@ static int write_report(const parity_results *results, parity_store *store,
 		options.database = parity_store_path(store);
 		if (changes)
 			options.changes = (const char *const *)lines;
-		options.return_now = ret_pub[0];
-		options.return_before = ret_pub[0] ? ret_pub[1] : NULL;
+		options.published = pub;
+		if (has_year[0] && year[0].ret->organisations <= CLI_GLANCE_MAX_ORGS) {
+			options.return_now = year[0].ret_pub;
+			options.return_before = has_year[1] ? year[1].ret_pub : NULL;
+		}
 		rc = parity_report_write(results, &options, out_dir);
 	}
-	for (int k = 0; k < 2; k++) {
-		parity_return_published_free(ret_pub[k]);
-		parity_return_free(ret[k]);
-	}
+	/* The return from the same set, so the two cannot differ. */
+	if (!rc && return_too && has_year[0])
+		rc = cli_year_write(&year[0], out_dir, !quiet_mode);
+	for (int k = 0; k < 2; k++)
+		if (has_year[k])
+			cli_year_free(&year[k]);
 	parity_run_changes_free(lines);
-	parity_publish_free(pub);
+	parity_publish_free(own);
 	parity_quality_free(quality);
 	return rc;
 }
@@ -216,6 +223,11 @@ static int write_report(const parity_results *results, parity_store *store,
 void cli_quiet_set(int quiet)
 {
 	quiet_mode = quiet;
+}
+
+void cli_return_with_report(int on)
+{
+	return_too = on;
 }
 
 /* What the run printed about each standard indicator: its sentence, and

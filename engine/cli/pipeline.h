@@ -80,6 +80,12 @@ typedef int (*cli_changes_fn)(char ***lines, int64_t run_id,
  * cli_cohorts_load no warnings; errors are printed as ever. */
 void cli_quiet_set(int quiet);
 
+/* With `on`, cli_write_outputs also writes the year's return (return.csv
+ * and the workbooks) beside the report when the report's period is a
+ * financial year with a workforce snapshot, from the very published set
+ * the report drew (`parity run`). */
+void cli_return_with_report(int on);
+
 /* Analyse `store` (the run kept in its history), write results.csv,
  * results.json, trend.csv and trend.json into `out_dir` (cohorts.csv and
  * cohorts.json when the options carry cohorts), and the board report too

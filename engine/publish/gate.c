@@ -18,6 +18,9 @@
 #define CANDIDATES_AROUND 48  /* cells around a leak tried as partners */
 #define STUCK_ROUNDS 24       /* rounds on one leak before hiding its ties */
 #define OWED_MAX 8            /* hidden cells still worked out, to free */
+#define CLEAN_UP_MAX 16384    /* cells of a component cleaned up at most: each
+                                 cell shown again re-reads its component, and a
+                                 hidden cell left hidden gives nothing away */
 
 gate *gate_new(gate_policy policy, uint64_t threshold)
 {
@@ -45,6 +48,7 @@ void gate_free(gate *g)
 	free(g->values);
 	free(g->printed);
 	free(g->marks);
+	free(g->fixed);
 	free(g->slots);
 	free(g->rels);
 	free(g->parts);
@@ -162,7 +166,10 @@ static int grow_cells(gate *g)
 	unsigned char *marks = realloc(g->marks, room);
 	if (marks)
 		g->marks = marks;
-	if (!values || !printed || !marks)
+	unsigned char *fixed = realloc(g->fixed, room);
+	if (fixed)
+		g->fixed = fixed;
+	if (!values || !printed || !marks || !fixed)
 		return -1;
 	g->room = room;
 	return 0;
@@ -225,6 +232,7 @@ size_t gate_cell(gate *g, const char *key, uint64_t value, int printed)
 	g->values[i] = value;
 	g->printed[i] = printed != 0;
 	g->marks[i] = SUPPRESS_SHOWN;
+	g->fixed[i] = 0;
 	g->slots[s] = (gate_slot){(uint32_t)h, (uint32_t)entry};
 	return i;
 }
@@ -279,6 +287,27 @@ size_t gate_cell_count(const gate *g)
 	return g->count;
 }
 
+void gate_fix(gate *g, size_t cell, suppress_mark mark)
+{
+	if (cell >= g->count)
+		return;
+	g->printed[cell] = 1;
+	g->fixed[cell] = 1;
+	g->marks[cell] = (unsigned char)mark;
+}
+
+void gate_hide(gate *g, size_t cell)
+{
+	if (cell < g->count && g->marks[cell] == SUPPRESS_SHOWN)
+		g->marks[cell] = SUPPRESS_SECONDARY;
+}
+
+void gate_print(gate *g, size_t cell)
+{
+	if (cell < g->count)
+		g->printed[cell] = 1;
+}
+
 int gate_printed(const gate *g, size_t cell)
 {
 	return cell < g->count && g->printed[cell];
@@ -293,7 +322,7 @@ void gate_hidden_counts(const gate *g, size_t *primary, size_t *secondary)
 {
 	*primary = *secondary = 0;
 	for (size_t i = 0; i < g->count; i++) {
-		if (!g->printed[i])
+		if (!g->printed[i] || g->fixed[i])
 			continue;
 		*primary += g->marks[i] == SUPPRESS_PRIMARY;
 		*secondary += g->marks[i] == SUPPRESS_SECONDARY;
@@ -318,11 +347,11 @@ static int cheaper(const gate *g, size_t a, size_t b)
 /* The leak nearest its source: the one whose pinning sum holds the
  * fewest counts that were themselves worked out (a leak downstream often
  * closes with its source). */
-static size_t first_leak(const gate *g, const reader *v)
+static size_t first_leak(const gate *g, const reader *v, const unsigned char *lost)
 {
 	size_t best = GATE_NONE, best_derived = 0;
 	for (size_t i = 0; i < g->count; i++) {
-		if (!reader_leaking(g, v, i))
+		if (lost[i] || !reader_leaking(g, v, i))
 			continue;
 		size_t derived = reader_derived_in(g, v, v->why[i]);
 		if (best == GATE_NONE || derived < best_derived) {
@@ -384,9 +413,15 @@ static int protect(gate *g, reader *v, size_t *cand)
 {
 	size_t origin = GATE_NONE, spent = 0, owed[OWED_MAX], depth = 0, leaks = 0;
 	size_t *comp_leaks = calloc(g->count, sizeof *comp_leaks);
+	/* Leaks no printed cell can close (given up on, counted in
+	 * g->unprotected): the others are still protected. */
+	unsigned char *lost = calloc(g->count + 1, 1);
 	int rc = 0;
-	if (!comp_leaks)
+	if (!comp_leaks || !lost) {
+		free(comp_leaks);
+		free(lost);
 		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	}
 	/* Read every component once; after that only the one a cell was
 	 * hidden in changes, and only it is read again. */
 	for (size_t c = 0; c < g->count && !rc; c++)
@@ -400,7 +435,10 @@ static int protect(gate *g, reader *v, size_t *cand)
 			depth = 0; /* the leak the owed cells were for is closed */
 		while (depth && !reader_point(v, owed[depth - 1]))
 			depth--;
-		size_t leak = depth ? owed[depth - 1] : first_leak(g, v), comp = v->comp[leak];
+		size_t leak = depth ? owed[depth - 1] : first_leak(g, v, lost);
+		if (leak == GATE_NONE)
+			break; /* only leaks given up on are left */
+		size_t comp = v->comp[leak];
 		if (!depth && leak != origin) {
 			origin = leak;
 			spent = 0;
@@ -410,8 +448,10 @@ static int protect(gate *g, reader *v, size_t *cand)
 			for (size_t k = 0; k < n; k++)
 				g->marks[cand[k]] = SUPPRESS_SECONDARY;
 			if (!n) {
-				g->unprotected = leaks; /* nothing printed left to hide */
-				break;
+				lost[origin] = 1; /* nothing printed left to hide */
+				g->unprotected++;
+				spent = depth = 0;
+				continue;
 			}
 			spent = depth = 0;
 		} else {
@@ -430,8 +470,10 @@ static int protect(gate *g, reader *v, size_t *cand)
 					break;
 			}
 			if (pick == GATE_NONE) {
-				g->unprotected = leaks;
-				break;
+				lost[leak] = 1;
+				g->unprotected++;
+				spent = depth = 0;
+				continue;
 			}
 			g->marks[pick] = SUPPRESS_SECONDARY;
 		}
@@ -445,17 +487,21 @@ static int protect(gate *g, reader *v, size_t *cand)
 			owed[depth++] = pick; /* hidden, still worked out: free it next */
 	}
 	free(comp_leaks);
+	free(lost);
 	return rc;
 }
 
 /* Clean-up, as tau-Argus does: a secondary cell whose showing leaks
  * nothing (one the reader works out anyway, or one a later cell made
- * unnecessary) is shown again, largest first. */
+ * unnecessary) is shown again, largest first; not in a component above
+ * CLEAN_UP_MAX cells (a national return's), where it would cost the square
+ * of its size. */
 static int clean_up(gate *g, reader *v, size_t *order)
 {
 	size_t n = 0, leaks = 0;
 	for (size_t i = 0; i < g->count; i++)
-		if (g->marks[i] == SUPPRESS_SECONDARY && !reader_sensitive(g, i))
+		if (g->marks[i] == SUPPRESS_SECONDARY && !reader_sensitive(g, i) && !g->fixed[i] &&
+		    v->comp_cell_at[v->comp[i] + 1] - v->comp_cell_at[v->comp[i]] <= CLEAN_UP_MAX)
 			order[n++] = i; /* a small count shown "[c]" stays hidden */
 	for (size_t a = 1; a < n; a++) /* insertion sort, largest first */
 		for (size_t b = a; b > 0 && g->values[order[b]] > g->values[order[b - 1]]; b--) {
@@ -482,8 +528,9 @@ int gate_run(gate *g)
 	int rc = 0;
 	g->unprotected = 0;
 	for (size_t i = 0; i < g->count; i++)
-		g->marks[i] = g->threshold > 1 && reader_sensitive(g, i)
-		              ? SUPPRESS_PRIMARY : SUPPRESS_SHOWN;
+		if (!g->fixed[i])
+			g->marks[i] = g->threshold > 1 && reader_sensitive(g, i)
+			              ? SUPPRESS_PRIMARY : SUPPRESS_SHOWN;
 	if (g->policy != GATE_THRESHOLD || g->threshold < 2 || !g->count)
 		return 0;
 	if ((rc = reader_open(&v, g)))

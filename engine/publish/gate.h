@@ -53,6 +53,19 @@ size_t gate_cell(gate *g, const char *key, uint64_t value, int printed);
 /* The index of the cell named `key`, or GATE_NONE. */
 size_t gate_find(const gate *g, const char *key);
 
+/* Cell `cell` is printed by another document, which decided its mark:
+ * the gate reads it as shown there (known, "<N" or hidden) and never
+ * changes it; it is not counted as this document's. */
+void gate_fix(gate *g, size_t cell, suppress_mark mark);
+
+/* Hide cell `cell` (secondary) after gate_run when it is shown: another
+ * document hid the same count. Hiding more never gives anything away. */
+void gate_hide(gate *g, size_t cell);
+
+/* Mark cell `cell` printed: another document prints the same count (it
+ * is one cell, whatever name each document gives it). */
+void gate_print(gate *g, size_t cell);
+
 /* Record that cell `total` equals the sum of `parts` (a part may be an
  * unprinted cell for what the parts leave out). Returns 0 or
  * PARITY_ENOMEM. */

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define GATE_UNBOUNDED 1e18
-#define GATE_ELIMINATION_MAX 512 /* cells or sums in one system solved together */
+#define GATE_ELIMINATION_MAX 1024 /* cells or sums in one system solved together */
 
 #define GATE_KEY_BLOCK 65536 /* bytes of key text allocated at a time */
 
@@ -35,6 +35,7 @@ struct gate {
 	uint64_t *values;
 	unsigned char *printed;
 	unsigned char *marks;   /* suppress_mark */
+	unsigned char *fixed;   /* 1: another document decided its mark (gate_fix) */
 	size_t count, room;
 	gate_slot *slots;       /* hash: each key's hash and where it is (gate.c) */
 	size_t slot_count;      /* power of two */

@@ -31,7 +31,7 @@ int reader_point(const reader *v, size_t i)
 
 int reader_hideable(const gate *g, size_t i)
 {
-	return g->printed[i] && g->marks[i] != SUPPRESS_SECONDARY;
+	return g->printed[i] && g->marks[i] != SUPPRESS_SECONDARY && !g->fixed[i];
 }
 
 int reader_leaking(const gate *g, const reader *v, size_t i)

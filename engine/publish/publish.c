@@ -19,18 +19,6 @@
 
 #define NHS_DIGITAL_BELOW 8 /* NHS Digital: 1 to 7 are suppressed */
 
-struct parity_published {
-	const parity_results *results;
-	parity_disclosure policy;
-	unsigned threshold;
-	char small_mark[16];    /* "<5", "*" or "" */
-	gate *g;
-	size_t *cells;          /* (count + trend_count) x C_COUNTS */
-	size_t *excluded;       /* (count + trend_count) x PARITY_EXCLUDED_KINDS */
-	unsigned char *marks;   /* (count + trend_count) x C_COUNTS */
-	unsigned char *hidden;  /* count + trend_count */
-};
-
 /* ---- naming the counts ------------------------------------------------------- */
 
 const char *publish_measure_of(const parity_result_row *row)
@@ -577,12 +565,27 @@ void publish_rule_of(publish_rule *out, parity_disclosure policy, unsigned thres
 int parity_publish_build(parity_published **out, const parity_results *results,
                          parity_disclosure policy, unsigned threshold)
 {
+	return parity_publish_build_year(out, results, NULL, policy, threshold);
+}
+
+int parity_publish_build_year(parity_published **out, const parity_results *results,
+                              const parity_return *ret, parity_disclosure policy,
+                              unsigned threshold)
+{
+	if (!out || (!results && !ret))
+		return parity_error_set(PARITY_EUSAGE, "parity_publish_build_year: NULL "
+		                        "argument");
 	parity_published *pub = calloc(1, sizeof *pub);
 	sets s = {0};
 	int rc = 0;
 	*out = NULL;
 	if (!pub)
 		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	/* A year with a return but no relative likelihoods: no rows. */
+	if (!results && !(results = pub->empty = calloc(1, sizeof *pub->empty))) {
+		free(pub);
+		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	}
 	pub->results = results;
 	pub->policy = policy;
 	publish_rule rule;
@@ -625,10 +628,16 @@ int parity_publish_build(parity_published **out, const parity_results *results,
 		rc = publish_link_stages(pub->g, results->rows, results->count, pub->cells);
 	if (!rc)
 		rc = publish_link_stage_ladder(pub->g, results->rows, results->count, pub->cells);
+	/* The return's counts join the same gate, tied to the report's. */
+	if (!rc && ret)
+		rc = publish_add_return(pub, ret);
 	if (!rc)
 		rc = gate_run(pub->g);
 	if (rc)
 		goto done;
+	if (ret)
+		publish_finish_return(pub);
+
 	for (size_t i = 0; i < total; i++) {
 		for (int c = 0; c < C_COUNTS; c++) {
 			size_t cell = pub->cells[i * C_COUNTS + (size_t)c];
@@ -656,6 +665,10 @@ void parity_publish_free(parity_published *pub)
 	if (!pub)
 		return;
 	gate_free(pub->g);
+	free(pub->return_cells);
+	free(pub->return_marks);
+	free(pub->report_printed);
+	free(pub->empty);
 	free(pub->cells);
 	free(pub->excluded);
 	free(pub->marks);
@@ -749,9 +762,19 @@ void parity_publish_summarise(parity_publish_summary *out,
 	memset(out, 0, sizeof *out);
 	if (!pub)
 		return;
-	for (size_t i = 0; i < gate_cell_count(pub->g); i++)
-		out->counts += gate_printed(pub->g, i) != 0;
-	gate_hidden_counts(pub->g, &out->primary, &out->secondary);
+	/* The report's own counts: the return's are summed up by
+	 * parity_return_publish_summary. */
+	size_t cells = pub->report_printed ? pub->report_cells : gate_cell_count(pub->g);
+	for (size_t i = 0; i < cells; i++) {
+		int printed = pub->report_printed ? pub->report_printed[i]
+		                                  : gate_printed(pub->g, i);
+		if (!printed)
+			continue;
+		suppress_mark m = gate_mark(pub->g, i);
+		out->counts++;
+		out->primary += m == SUPPRESS_PRIMARY;
+		out->secondary += m == SUPPRESS_SECONDARY;
+	}
 	size_t total = pub->results->count + pub->results->trend_count;
 	for (size_t i = 0; i < total; i++)
 		out->rows_withheld += pub->hidden[i];

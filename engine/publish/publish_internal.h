@@ -8,6 +8,7 @@
 
 #include "gate.h"
 #include "parity/publish.h"
+#include "parity/return.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +29,37 @@ void publish_rule_of(publish_rule *out, parity_disclosure policy, unsigned thres
 
 /* A row's four counts, in the order its cells are kept. */
 enum { C_N1, C_X1, C_N2, C_X2, C_COUNTS };
+
+/* The published set of a year: the report's results and the return, one
+ * gate. */
+struct parity_published {
+	const parity_results *results;
+	parity_disclosure policy;
+	unsigned threshold;
+	char small_mark[16];    /* "<5", "*" or "" */
+	gate *g;
+	size_t *cells;          /* (count + trend_count) x C_COUNTS */
+	size_t *excluded;       /* (count + trend_count) x PARITY_EXCLUDED_KINDS */
+	unsigned char *marks;   /* (count + trend_count) x C_COUNTS */
+	unsigned char *hidden;  /* count + trend_count */
+	parity_results *empty;  /* owned: the results of a set built without */
+	const parity_return *ret; /* the year's return, or NULL */
+	size_t *return_cells;   /* ret->count_count: the cell of each count in g,
+	                           or GATE_NONE (an organisation's own gate) */
+	unsigned char *return_marks; /* ret->count_count: suppress_mark of each */
+	int segmented;          /* 1: each organisation's return had its own gate */
+	size_t report_cells;    /* the report's cells, registered before the return's */
+	unsigned char *report_printed; /* report_cells: printed by the report */
+};
+
+/* Register the return `ret` in pub's gate (publish_return_link.c): its
+ * counts (a count the report also publishes is the report's cell), its
+ * sums, and the sums that tie its counts to the report's. 0 or an error. */
+int publish_add_return(parity_published *pub, const parity_return *ret);
+
+/* After gate_run: the return's marks, one decision per shared count (a
+ * count hidden by either gate is hidden in both). */
+void publish_finish_return(parity_published *pub);
 
 /* The measure and window a row's counts belong to. */
 const char *publish_measure_of(const parity_result_row *row);

@@ -1,10 +1,9 @@
 /*
- * publish_return.c: disclosure control for the annual return (return.csv
- * and the workbooks). Every count the return prints, and every count it
- * leaves unprinted but that a sum ties to printed ones (the board's
- * voting-by-executive cells), goes through the one gate with the sums a
- * reader knows; a share or difference is printed only when no count it
- * reads is hidden. Organisations share no sum, so each has its own gate.
+ * publish_return.c: the annual return as published (return.csv and the
+ * workbooks): the marks of its counts, read from the year's one published
+ * set (parity_publish_build_year, publish_return_link.c), so the return
+ * and the board report decide every shared count alike; a share or
+ * difference is printed only when no count it reads is hidden.
  */
 #include "parity/return.h"
 
@@ -23,104 +22,54 @@
 struct parity_return_published {
 	const parity_return *ret;
 	parity_disclosure policy;
-	gate_policy gate;            /* the policy's gate (publish_rule_of) */
 	unsigned threshold;          /* smallest count shown as itself; 0: none hidden */
 	char small_mark[16];         /* "<5", "*" or "" */
 	unsigned char *marks;        /* per count: parity_count_mark */
-	size_t primary, secondary;   /* printed counts hidden */
+	size_t printed, primary, secondary; /* distinct printed counts, hidden */
 };
 
-/* The organisation part of a count's key ("R0A|..."): its length. */
-static size_t org_length(const char *key)
+const parity_return *parity_publish_return(const parity_published *pub)
 {
-	const char *bar = strchr(key, '|');
-	return bar ? (size_t)(bar - key) : strlen(key);
+	return pub ? pub->ret : NULL;
 }
 
-/* Gate counts [first, last) and the sums whose total is among them. */
-static int gate_segment(parity_return_published *pub, size_t first, size_t last)
+int parity_return_publish(parity_return_published **out, const parity_published *year)
 {
-	const parity_return *r = pub->ret;
-	gate *g = gate_new(pub->gate, pub->threshold);
-	size_t *parts = NULL;
-	int rc = 0;
-	if (!g)
-		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
-	for (size_t i = first; i < last; i++)
-		if (gate_cell(g, r->counts[i].key, r->counts[i].value, r->counts[i].printed) !=
-		    i - first) {
-			rc = parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
-			goto done;
-		}
-	for (size_t s = 0; s < r->sum_count && !rc; s++) {
-		const parity_return_sum *sum = &r->sums[s];
-		if (sum->total < first || sum->total >= last)
-			continue;
-		size_t *grown = realloc(parts, (sum->count + 1) * sizeof *parts);
-		if (!grown) {
-			rc = parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
-			goto done;
-		}
-		parts = grown;
-		for (size_t k = 0; k < sum->count; k++)
-			parts[k] = r->parts[sum->first + k] - first;
-		rc = gate_sum(g, sum->total - first, parts, sum->count);
-	}
-	if (!rc)
-		rc = gate_run(g);
-	for (size_t i = first; i < last && !rc; i++) {
-		suppress_mark m = gate_mark(g, i - first);
-		pub->marks[i] = m == SUPPRESS_PRIMARY     ? PARITY_COUNT_PRIMARY
-		                : m == SUPPRESS_SECONDARY ? PARITY_COUNT_SECONDARY
-		                                          : PARITY_COUNT_SHOWN;
-	}
-	if (!rc) {
-		size_t primary = 0, secondary = 0;
-		gate_hidden_counts(g, &primary, &secondary);
-		pub->primary += primary;
-		pub->secondary += secondary;
-	}
-done:
-	free(parts);
-	gate_free(g);
-	return rc;
-}
-
-int parity_return_publish(parity_return_published **out, const parity_return *ret,
-                          parity_disclosure policy, unsigned threshold)
-{
-	if (!out || !ret)
+	if (!out || !year)
 		return parity_error_set(PARITY_EUSAGE, "parity_return_publish: NULL argument");
 	*out = NULL;
+	const parity_return *ret = year->ret;
+	if (!ret)
+		return parity_error_set(PARITY_EUSAGE, "parity_return_publish: the published "
+		                        "set was built without the return");
 	parity_return_published *pub = calloc(1, sizeof *pub);
-	if (!pub || !(pub->marks = calloc(ret->count_count + 1, 1))) {
+	/* Which cells are the return's, once each (a cell may stand for a
+	 * count of both documents). */
+	unsigned char *seen = calloc(gate_cell_count(year->g) + 1, 1);
+	if (!pub || !seen || !(pub->marks = calloc(ret->count_count + 1, 1))) {
+		free(seen);
 		free(pub);
 		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
 	}
 	pub->ret = ret;
-	pub->policy = policy;
-	publish_rule rule;
-	publish_rule_of(&rule, policy, threshold);
-	pub->gate = rule.gate;
-	pub->threshold = rule.threshold;
-	memcpy(pub->small_mark, rule.small_mark, sizeof pub->small_mark);
-	int rc = 0;
-	size_t first = 0;
-	for (size_t i = 1; i <= ret->count_count && !rc; i++) {
-		const char *a = ret->counts[first].key;
-		if (i < ret->count_count) {
-			const char *b = ret->counts[i].key;
-			size_t n = org_length(a);
-			if (org_length(b) == n && !strncmp(a, b, n))
-				continue;
-		}
-		rc = gate_segment(pub, first, i);
-		first = i;
+	pub->policy = year->policy;
+	pub->threshold = year->threshold;
+	memcpy(pub->small_mark, year->small_mark, sizeof pub->small_mark);
+	for (size_t i = 0; i < ret->count_count; i++) {
+		size_t cell = year->return_cells[i];
+		suppress_mark m = (suppress_mark)year->return_marks[i];
+		pub->marks[i] = m == SUPPRESS_PRIMARY     ? PARITY_COUNT_PRIMARY
+		                : m == SUPPRESS_SECONDARY ? PARITY_COUNT_SECONDARY
+		                                          : PARITY_COUNT_SHOWN;
+		if (!ret->counts[i].printed || (cell != GATE_NONE && seen[cell]))
+			continue;
+		if (cell != GATE_NONE)
+			seen[cell] = 1;
+		pub->printed++;
+		pub->primary += m == SUPPRESS_PRIMARY;
+		pub->secondary += m == SUPPRESS_SECONDARY;
 	}
-	if (rc) {
-		parity_return_published_free(pub);
-		return rc;
-	}
+	free(seen);
 	*out = pub;
 	return 0;
 }
@@ -179,8 +128,7 @@ void parity_return_publish_summary(const parity_return_published *pub, size_t *p
 	*printed = *primary = *secondary = 0;
 	if (!pub)
 		return;
-	for (size_t i = 0; i < pub->ret->count_count; i++)
-		*printed += pub->ret->counts[i].printed != 0;
+	*printed = pub->printed;
 	*primary = pub->primary;
 	*secondary = pub->secondary;
 }

@@ -58,6 +58,28 @@ typedef struct parity_published parity_published;
 int parity_publish_build(parity_published **out, const parity_results *results,
                          parity_disclosure policy, unsigned threshold);
 
+typedef struct parity_return parity_return;
+
+/**
+ * The published set of a financial year: the board report's results
+ * (`results`, NULL when the year has no relative likelihoods) and the
+ * annual return (`ret`, parity_return_compute; NULL for none) through ONE
+ * disclosure gate. A count both publish (an organisation's White staff are
+ * the base of WRES 4 and a WRES 1 total) is one cell; the return's group
+ * totals, bands, clusters and sides are sums the gate knows, tied to the
+ * report's organisation, pay band, staff group and overall rows. So a
+ * reader holding the report and the return together can work out no count
+ * either hides. `parity report`, `parity return` and `parity run` build it
+ * alike; marks for the return: parity_return_publish(). Both arguments
+ * must outlive *out. Returns 0, PARITY_EUSAGE or PARITY_ENOMEM.
+ */
+int parity_publish_build_year(parity_published **out, const parity_results *results,
+                              const parity_return *ret, parity_disclosure policy,
+                              unsigned threshold);
+
+/** The return the set was built over (borrowed), or NULL. */
+const parity_return *parity_publish_return(const parity_published *pub);
+
 /** Free a published set; NULL is allowed. */
 void parity_publish_free(parity_published *pub);
 

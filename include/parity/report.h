@@ -35,6 +35,12 @@ typedef struct parity_report_options {
 	                                                    financial year), borrowed */
 	const parity_return_published *return_before; /**< the year before's, or NULL */
 	const char *programme_file; /**< the programme's cohort file, named in the appendix */
+	/** The published set to draw from (parity_publish_build_year over these
+	 *  results and the year's return, so that the report and the return
+	 *  decide every shared count alike), borrowed; NULL: the report builds
+	 *  its own from the results. Its policy and threshold are the ones
+	 *  used (they should match disclosure and suppress_below). */
+	const parity_published *published;
 } parity_report_options;
 
 /**

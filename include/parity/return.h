@@ -5,8 +5,8 @@
  * Change band or cluster, non-clinical and clinical, from the workforce
  * snapshot at the end of the year) and WRES 9 and WDES 10 (the board
  * against the workforce), computed from the count store; their counts are
- * protected by the same disclosure gate as the board report before
- * return.csv is written.
+ * protected by the year's one disclosure gate, the board report's
+ * (parity_publish_build_year), before return.csv is written.
  */
 #ifndef PARITY_RETURN_H
 #define PARITY_RETURN_H
@@ -122,14 +122,17 @@ void parity_return_free(parity_return *ret);
 typedef struct parity_return_published parity_return_published;
 
 /**
- * Run the disclosure gate over every count of `ret` and the sums between
- * them (bands add up to clusters and sides, sides to the workforce, groups
- * to their totals, board slices to the board) under `policy` and
- * `threshold` (as parity_publish_build). Returns 0 with *out (free with
- * parity_return_published_free) or PARITY_ENOMEM. `ret` must outlive it.
+ * The return's counts as `year` shows them: `year` is the year's published
+ * set, built with parity_publish_build_year() over the report's results and
+ * this return, so every count the return shares with the board report gets
+ * the same mark in both (one gate: bands add up to clusters and sides,
+ * sides to the workforce, groups to their totals, board slices to the
+ * board, and the workforce counts to the report's organisation, pay band,
+ * staff group and overall rows). Returns 0 with *out (free with
+ * parity_return_published_free), PARITY_EUSAGE when `year` holds no
+ * return, or PARITY_ENOMEM. `year` and its return must outlive *out.
  */
-int parity_return_publish(parity_return_published **out, const parity_return *ret,
-                          parity_disclosure policy, unsigned threshold);
+int parity_return_publish(parity_return_published **out, const parity_published *year);
 void parity_return_published_free(parity_return_published *pub);
 
 /** How count `index` of the return is shown. */

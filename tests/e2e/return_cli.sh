@@ -334,6 +334,22 @@ check 6.3 "WDES workbook equals return.csv" python3 "$SRC/tests/e2e/xlsx_check.p
     sample/wdes-2025-26.xlsx sample/return.csv WDES
 check 6.4 "hand-worked WRES workbook equals return.csv" python3 "$SRC/tests/e2e/xlsx_check.py" \
     open/wres-2025-26.xlsx open/return.csv WRES
+# 6o. A spreadsheet library, openpyxl (Debian python3-openpyxl, installed by
+#     .ci/install-deps), opens both workbooks and reads every cell as the
+#     check above does (numbers as numbers); every sheet is protected and
+#     only the Narrative sheet's cells for the lead are unlocked (the check
+#     above checks that too from the XML).
+PYXL=""
+for py in python3 /usr/bin/python3; do
+    if "$py" -c "import openpyxl" 2> /dev/null; then PYXL=$py; break; fi
+done
+check 6o.1 "openpyxl is installed (python3-openpyxl)" test -n "$PYXL"
+for std in wres wdes; do
+    check "6o.2$std" "openpyxl reads the $std workbook alike" \
+        "${PYXL:-false}" "$SRC/tests/e2e/xlsx_openpyxl.py" sample/$std-2025-26.xlsx
+done
+check 6o.3 "an unprotected sheet is caught" sh -c "! ${PYXL:-false} '$SRC/tests/e2e/xlsx_openpyxl.py' \
+    '$SRC/tests/data/return/unprotected.xlsx' > /dev/null"
 # A workbook changed behind the check's back is caught: a number made text.
 mkdir -p tamper && (cd tamper && python3 - "$SCRATCH/sample/wres-2025-26.xlsx" <<'PY'
 import re, sys, zipfile

@@ -50,6 +50,39 @@ def read_book(path):
     return sheets
 
 
+def protection(path):
+    """Every sheet protected; the Narrative sheet's cells for the lead (rows
+    4 on, columns B to E) unlocked, every figure elsewhere locked."""
+    bad = []
+    z = zipfile.ZipFile(path)
+    styles = ET.fromstring(z.read("xl/styles.xml"))
+    unlocked = []
+    for xf in styles.find("m:cellXfs", NS).findall("m:xf", NS):
+        p = xf.find("m:protection", NS)
+        unlocked.append(p is not None and p.get("locked") == "0")
+    rels = {r.get("Id"): r.get("Target") for r in
+            ET.fromstring(z.read("xl/_rels/workbook.xml.rels")).findall("p:Relationship", NS)}
+    for s in ET.fromstring(z.read("xl/workbook.xml")).find("m:sheets", NS):
+        name = s.get("name")
+        target = rels[s.get("{%s}id" % NS["r"])]
+        root = ET.fromstring(z.read("xl/" + target.lstrip("/").replace("xl/", "")))
+        prot = root.find("m:sheetProtection", NS)
+        if prot is None or prot.get("sheet") not in ("1", "true"):
+            bad.append("sheet %r is not protected" % name)
+        open_cells = 0
+        for c in root.iter("{%s}c" % NS["m"]):
+            m = re.match(r"([A-Z]+)(\d+)$", c.get("r"))
+            free = unlocked[int(c.get("s", "0"))]
+            lead = name == "Narrative" and int(m.group(2)) >= 4 and m.group(1) in "BCDE"
+            if free != lead:
+                bad.append("sheet %r cell %s is %s" % (name, c.get("r"),
+                                                      "unlocked" if free else "locked"))
+            open_cells += free
+        if name == "Narrative" and open_cells < 4 * 9:
+            bad.append("Narrative: %d cells for the lead" % open_cells)
+    return bad
+
+
 def rows_of(cells):
     by_row = {}
     for (r, c), v in cells.items():
@@ -163,6 +196,7 @@ def main():
     for name in ("Summary", "Definitions and data quality", "Narrative"):
         if name not in sheets:
             bad.append("sheet %r missing" % name)
+    bad += protection(book)
     print("%d figures compared (%d numeric)" % (checked, numeric))
     print("\n".join(bad[:15]))
     return 1 if bad or numeric < 50 else 0
