@@ -600,10 +600,10 @@ typedef int (*cell_filter)(ingest *in, void *context, int64_t file_id, int kind,
 int ingest_edit_packs(ingest *in, sqlite3_stmt *stmt, cell_filter filter,
                       void *context, uint64_t *taken);
 
-/* ingest_record.c: the reading thread's callback for each record (counts
+/* ingest_record.c: the callback csvread_file calls for each record (counts
  * each row into in->cells), moving the pending cells into in->cells, and
- * the rows already stored for this file's kind (before the read). */
-#define DEFAULT_FLUSH_CELLS 131072
+ * the rows of each kind the store holds before this file. */
+#define DEFAULT_FLUSH_CELLS 131072 /* cells a table holds, unless flush_cells says */
 int ingest_on_record(void *context, const csvread_record *record);
 int ingest_drain_pending(ingest *in);
 int ingest_stored_kind_rows(ingest *in);
@@ -632,7 +632,7 @@ void writer_stop(ingest *in);
 int ingest_uncount(ingest *in, const row *r);
 
 /* Lines that are no rows, as ingest and the mapping draft both see them
- * (ingest.c): a record whose every field is empty or blank (a
+ * (ingest_record.c): a record whose every field is empty or blank (a
  * spreadsheet's ";;;;;" rows), and a report's footer line (its first
  * filled field starts with Total, Report run, Printed, Page, ..., and it is
  * no full row for a header of `header_count` fields). */

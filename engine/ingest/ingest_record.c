@@ -1,5 +1,5 @@
 /*
- * ingest_record.c: one record at a time, as the reading thread hands them
+ * ingest_record.c: one record at a time, as csvread_file hands them
  * over. Notes checkpoints for re-reading, decodes and counts each row into
  * the pending cells, and tells bare and footer lines from rows.
  */
