@@ -577,7 +577,7 @@ int training_note(ingest *in, const csvread_record *record, const row *r);
 int training_resolve(ingest *in, int64_t *taken);
 void training_free(ingest *in);
 
-/* ingest.c: the store side. Write a table of cells (with `fixing`: counts
+/* ingest_pack.c: the store side. Write a table of cells (with `fixing`: counts
  * to take back from what this file wrote) and empty it. */
 int ingest_flush(ingest *in, cell_table *table, int fixing);
 /* Add what the cells of `table` hold to in->coverage and the not stated /
@@ -590,6 +590,30 @@ int ingest_save_new_coverage(ingest *in, size_t most);
 /* Write the cells of `table` to the store in sorted multi-row INSERTs,
  * numbering them as the file's next cells; the table is left as it was. */
 int ingest_write_cells(ingest *in, const cell_table *table);
+/* Whether a stored cell of a pack of `kind` and `month` is to leave its
+ * pack: 1 (the filter has taken its counts), 0, or an error. */
+typedef int (*cell_filter)(ingest *in, void *context, int64_t file_id, int kind,
+                           int month, const store_cell *cell);
+
+/* Run `filter` over the cells of every pack `stmt` selects, rewriting the
+ * packs that lose cells; finalizes `stmt`; *taken: cells taken. */
+int ingest_edit_packs(ingest *in, sqlite3_stmt *stmt, cell_filter filter,
+                      void *context, uint64_t *taken);
+
+/* ingest_record.c: the callback csvread_file calls for each record (counts
+ * each row into in->cells), moving the pending cells into in->cells, and
+ * the rows of each kind the store holds before this file. */
+#define DEFAULT_FLUSH_CELLS 131072 /* cells a table holds, unless flush_cells says */
+int ingest_on_record(void *context, const csvread_record *record);
+int ingest_drain_pending(ingest *in);
+int ingest_stored_kind_rows(ingest *in);
+
+/* ingest_redelivery.c: refuse or (with --replace) supersede earlier files'
+ * overlapping organisation-months; save this file's coverage and report
+ * its first and last month. */
+int ingest_handle_overlap(ingest *in);
+int ingest_save_coverage(ingest *in, int *first_month, int *last_month,
+                         int64_t *counted);
 
 /* The writer thread (ingest_writer.c). writer_start makes it, with a spare
  * table of `reserve` cells (made on first use) to swap with full ones; if
@@ -608,7 +632,7 @@ void writer_stop(ingest *in);
 int ingest_uncount(ingest *in, const row *r);
 
 /* Lines that are no rows, as ingest and the mapping draft both see them
- * (ingest.c): a record whose every field is empty or blank (a
+ * (ingest_record.c): a record whose every field is empty or blank (a
  * spreadsheet's ";;;;;" rows), and a report's footer line (its first
  * filled field starts with Total, Report run, Printed, Page, ..., and it is
  * no full row for a header of `header_count` fields). */
