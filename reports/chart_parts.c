@@ -118,6 +118,19 @@ size_t chart_log_ticks(double *out, size_t cap, cairo_t *cr, double lo,
 	return kept;
 }
 
+double chart_log_ticks_width(cairo_t *cr, const double *ticks, size_t count)
+{
+	double widest = 0;
+	for (size_t i = 0; i < count; i++) {
+		char text[16];
+		double tw = 0;
+		snprintf(text, sizeof text, "%g", ticks[i]);
+		draw_text_size(&tw, NULL, cr, 0, chart_small_font, 0, text);
+		widest = fmax(widest, tw);
+	}
+	return widest;
+}
+
 double chart_nice_step(double span, int max_ticks)
 {
 	if (!(span > 0) || !isfinite(span))

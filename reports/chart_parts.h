@@ -51,6 +51,10 @@ double chart_log_frac(double v, double lo, double hi);
 size_t chart_log_ticks(double *out, size_t cap, cairo_t *cr, double lo,
                        double hi, double length, int vertical);
 
+/* The width of the widest of `count` log-axis tick labels ("%g", in
+ * chart_small_font): the room the labels beside a vertical axis need. */
+double chart_log_ticks_width(cairo_t *cr, const double *ticks, size_t count);
+
 /* A step of 1, 2 or 5 x 10^k that cuts `span` into at most `max_ticks`
  * intervals (at least one). */
 double chart_nice_step(double span, int max_ticks);

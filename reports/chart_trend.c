@@ -368,14 +368,7 @@ void chart_trend_layout(geometry *g, cairo_t *cr, double x, double y,
 	/* Left: the rotated axis title, then the tick labels. */
 	g->tick_count = chart_log_ticks(g->ticks, CHART_MAX_TICKS, cr, g->lo,
 	                                g->hi, g->plot_h, 1);
-	double tick_w = 0;
-	for (size_t i = 0; i < g->tick_count; i++) {
-		char text[16];
-		double tw = 0;
-		snprintf(text, sizeof text, "%g", g->ticks[i]);
-		draw_text_size(&tw, NULL, cr, 0, chart_small_font, 0, text);
-		tick_w = fmax(tick_w, tw);
-	}
+	double tick_w = chart_log_ticks_width(cr, g->ticks, g->tick_count);
 	double title_lh = draw_line_height(cr, chart_label_bold);
 	g->ytitle_x = x + title_lh / 2;
 	g->plot_x = x + title_lh + 4 + tick_w + 6;

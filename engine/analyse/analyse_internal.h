@@ -386,6 +386,11 @@ void tally_init(tally *t, measure m, const cell_rule *rule, const values *v,
  * 0, or PARITY_EINTERNAL when the tally has no room for it. */
 int tally_want(tally *t, const axis *slots, size_t width);
 
+/* Ask for each standard indicator of t's measure by organisation: the
+ * cube (organisation, the indicator's grouping) that pools organisations'
+ * ratios (cohort windows, a programme's years). 0 or as tally_want(). */
+int tally_want_by_org(tally *t);
+
 void tally_free(tally *t);
 
 /* The text of stratum `key` of dimension `dim` in `t` ("" none). */

@@ -450,15 +450,7 @@ int cohorts_plan(cohort_tallies *out, plan *p, const parity_analyse_options *opt
 				tally_init(t, (measure)m, rule_of_measure((measure)m), p->vals,
 				           stretches, n);
 				/* Each arm pools its organisations' ratios. */
-				for (size_t k = 0; parity_indicator_info_at(k) && !rc; k++) {
-					const parity_indicator_info *info = parity_indicator_info_at(k);
-					if (strcmp(info->measure, measure_get((measure)m)->name))
-						continue;
-					grouping g;
-					grouping_standard(&g, info);
-					axis slots[2] = {{D_ORG, (axis_mode)AX_VALUE}, g.axes[0]};
-					rc = tally_want(t, slots, 2);
-				}
+				rc = tally_want_by_org(t);
 				if (!rc)
 					rc = plan_add(p, t);
 			}

@@ -64,15 +64,7 @@ int programme_plan(programme_tallies *out, plan *p, parity_store *store,
 			           &out->years[y], 1);
 			if (!measure_indicated((measure)m))
 				continue;
-			for (size_t k = 0; parity_indicator_info_at(k) && !rc; k++) {
-				const parity_indicator_info *info = parity_indicator_info_at(k);
-				if (strcmp(info->measure, measure_get((measure)m)->name))
-					continue;
-				grouping g;
-				grouping_standard(&g, info);
-				axis slots[2] = {{D_ORG, (axis_mode)AX_VALUE}, g.axes[0]};
-				rc = tally_want(t, slots, 2);
-			}
+			rc = tally_want_by_org(t);
 			if (!rc)
 				rc = plan_add(p, t);
 		}

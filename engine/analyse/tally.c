@@ -163,6 +163,21 @@ int tally_want(tally *t, const axis *slots, size_t width)
 	return 0;
 }
 
+int tally_want_by_org(tally *t)
+{
+	int rc = 0;
+	for (size_t k = 0; parity_indicator_info_at(k) && !rc; k++) {
+		const parity_indicator_info *info = parity_indicator_info_at(k);
+		if (strcmp(info->measure, measure_get(t->m)->name))
+			continue;
+		grouping g;
+		grouping_standard(&g, info);
+		axis slots[2] = {{D_ORG, (axis_mode)AX_VALUE}, g.axes[0]};
+		rc = tally_want(t, slots, 2);
+	}
+	return rc;
+}
+
 void tally_free(tally *t)
 {
 	for (size_t i = 0; i < t->cube_count; i++)
