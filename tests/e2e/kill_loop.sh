@@ -138,9 +138,23 @@ content() {
 # no_tmp DIR: no temporary file but a rejects file's (which the next ingest
 # of that file removes; it lies where the rejects go).
 no_tmp() { test -z "$(find "$1" -name '*.tmp*' ! -name '*.rejects.csv.tmp-*' -print -quit)"; }
+# same_workbook A B: two whole xlsx files with the same parts, byte for byte,
+# but docProps/core.xml (the workbook's creation date).
+same_workbook() {
+    python3 - "$1" "$2" <<'PY'
+import sys, zipfile
+def parts(path):
+    with zipfile.ZipFile(path) as z:
+        if z.testzip() is not None:
+            sys.exit(1)
+        return {n: z.read(n) for n in z.namelist() if n != 'docProps/core.xml'}
+sys.exit(0 if parts(sys.argv[1]) == parts(sys.argv[2]) else 1)
+PY
+}
 # whole_outputs DIR CLEAN: every file in DIR is the clean run's file of that
 # name byte for byte (the PDF, which carries the run id: a whole PDF; the
-# HTML report: the same but for its run id row).
+# HTML report: the same but for its run id row; a workbook: the same but for
+# its creation date).
 whole_outputs() {
     local f
     [ -d "$1" ] || return 0
@@ -150,6 +164,8 @@ whole_outputs() {
         *.pdf) tail -c 1024 "$f" | grep -q '%%EOF' || { echo "    $f is not whole"; return 1; } ;;
         *.html) cmp -s <(grep -v '>Run id' "$f") <(grep -v '>Run id' "$2/$(basename "$f")") ||
             { echo "    $f is not the clean run's (but for the run id)"; return 1; } ;;
+        *.xlsx) same_workbook "$f" "$2/$(basename "$f")" ||
+            { echo "    $f is not the clean run's (but for its creation date)"; return 1; } ;;
         *) cmp -s "$f" "$2/$(basename "$f")" || { echo "    $f is not the clean run's"; return 1; } ;;
         esac
     done
