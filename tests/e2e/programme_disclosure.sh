@@ -120,4 +120,26 @@ do_cmd_test 3.3 0 "board-report.pdf" \
     "$PARITY" report --db a.db --out nhs --period 2025/26 --programme prog.csv --disclosure nhs-digital
 check 3.4 "nhs-digital: published" \
     grep -q '^WRES2,event:0,1,0.6328125,.*,"internal; published"$' nhs/programme.csv
+
+# ---- 4. the sample scaled down to 5% ---------------------------------------------
+# WRES 4's event:3 is the change from 2021/22 to 2025/26 of R0A (RM22, joined
+# 2022/23) against R0F alone (every other organisation has joined by then).
+# R0F's BME staff in 2025/26 are hidden as a complement (R0C's are "<5"):
+# the rule before this one printed the term (its smallest count is 7); now
+# it is withheld, and nothing else changes.
+GEN="$(dirname "$PARITY")/parity-sample-gen"
+mkdir -p small
+"$GEN" --seed 3 --scale 0.05 --out small > /dev/null
+do_cmd_test 4.1 0 "board-report.pdf" "$PARITY" demo --sample small --out small-demo
+check 4.2 "R0F's BME staff in 2025/26 are a complement" \
+    grep -q '^by_organisation,WRES4,white_bme,organisation,R0F,2025/26,White,35,20,,BME,\[c\],8,' small-demo/report-tables.csv
+check 4.3 "WRES 4 event:3: smallest count 7, withheld: hidden count" \
+    grep -q '^WRES4,event:3,1,.*,7,2021/22 to 2025/26,,"internal; withheld: hidden count"$' small-demo/programme.csv
+check 4.4 "every other term decided as the rule before decided it" \
+    python3 -c '
+import csv, sys
+diff = [r["indicator"] + " " + r["term"] for r in csv.DictReader(open("small-demo/programme.csv"))
+        if (r["publication"] == "internal; published") !=
+           (r["estimable"] == "1" and not 1 <= int(r["smallest_count"]) < 5)]
+sys.exit(diff != ["WRES4 event:3"])'
 finish
