@@ -425,8 +425,9 @@ static int cells_register(parity_results *results, size_t *index,
 	return 0;
 }
 
-/* The cells of `row`: the organisation-years entering any term i for
- * which want(i) holds. 0 or PARITY_ENOMEM. */
+/* The cells of `row` (indexes into results->programme_cells): the
+ * organisation-years entering term `term`, or with `pre_only` any effect
+ * before joining (the pre-trend test's). 0 or PARITY_ENOMEM. */
 static int row_cells(parity_programme_row *row, const parity_did *did,
                      const size_t *index, size_t cells, int pre_only, size_t term)
 {
@@ -445,6 +446,9 @@ static int row_cells(parity_programme_row *row, const parity_did *did,
 			row->cells[n++] = index[k];
 	}
 	row->cell_count = n;
+	size_t *fit = realloc(row->cells, (n ? n : 1) * sizeof *fit);
+	if (fit) /* else the larger block serves as well */
+		row->cells = fit;
 	return 0;
 }
 
