@@ -30,8 +30,8 @@ is tried; a hidden count of 1 to 4 that only one value fits is recovered.
 it: from the internal programme.csv, printed unless a count of 1 to 4 lies
 behind it (its smallest_count), rounded to two decimals as the report rounds.
 
-Exit 1 listing each count recovered, else 0 with the values each hidden count
-may still take. Usage:
+Exit 1 listing each count recovered (a small count) or pinned (any other
+hidden count), else 0 with the values each hidden count may still take. Usage:
 
   programme_attack.py [--old-rule] [--indicator WRES2] NOW_DIR LAST_DIR
 """
@@ -170,6 +170,10 @@ def main():
         if small and len(got) == 1:
             recovered += 1
             print("RECOVERED %s %s of %s: %d (printed %s)" %
+                  (a.indicator, cell[1], cell[0], got[0], text))
+        elif len(got) == 1:  # a complement pinned gives its partner away
+            recovered += 1
+            print("PINNED %s %s of %s: %d (printed %s)" %
                   (a.indicator, cell[1], cell[0], got[0], text))
         else:
             print("hidden %s %s of %s (printed %s): may be %s" %

@@ -89,6 +89,7 @@ check 1.12 "parity analyse's programme.csv says the same as the report's" \
 check 1.13 "programme.json carries the decision per term" \
     grep -q '"term": "event:0", .*"publication": "internal; withheld: hidden count"}' now/programme.json
 do_cmd_test 1.14 0 "may be 1,2,3,4" "${ATTACK[@]}" now last
+check 1.14b "and R1C's complement between 8 and 11" grep -q "outcome2 of R1C (printed \[c\]): may be 8,9,10,11" out.1.14
 # The attack can succeed: with the effect printed as the old rule printed it,
 # the hidden 3 follows.
 do_cmd_test 1.15 1 "RECOVERED WRES2 outcome2 of R1N: 3" "${ATTACK[@]}" --old-rule now last
