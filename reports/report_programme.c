@@ -3,8 +3,8 @@
  * over years (results->programme, the event study): its cohorts, the
  * pooled effect per indicator in plain words with the smallest change it
  * could have detected, the pre-trend check, and the event-study charts.
- * Every estimate passes the disclosure gate first
- * (parity_publish_programme_hidden).
+ * Every estimate passes the disclosure gate first: the published set's
+ * decision on each term (parity_publish_programme).
  */
 #include "html.h"
 #include "parity/common.h"
@@ -182,10 +182,13 @@ static void indicator_sentence(draw_doc *doc, const report *rep,
 	if (!all || !all->estimable) {
 		snprintf(text, sizeof text, "%s: no estimate of the programme's effect (%s).",
 		         name, all && all->note[0] ? all->note : "no data");
-	} else if (hidden(rep, all)) {
+	} else if (parity_publish_programme(rep->pub, all) == PARITY_PROGRAMME_SMALL) {
 		snprintf(text, sizeof text, "%s: not shown, to protect small numbers (a "
 		         "count of 1 to %u lies behind it).", name,
 		         parity_publish_threshold(rep->pub) - 1);
+	} else if (hidden(rep, all)) {
+		snprintf(text, sizeof text, "%s: not shown, to protect small numbers (it "
+		         "rests on a count the report hides to protect a small one).", name);
 	} else if (all->ci_high < 1 || all->ci_low > 1) {
 		snprintf(text, sizeof text, "%s: after joining, the ratio %s by a factor of "
 		         "%.2f relative to the organisations not (yet) in the programme "

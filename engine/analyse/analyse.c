@@ -34,8 +34,11 @@ void parity_results_free(parity_results *results)
 	free(results->cohorts);
 	free(results->marks);
 	free(results->notes);
+	for (size_t i = 0; i < results->programme_count; i++)
+		free(results->programme[i].cells);
 	free(results->programme);
 	free(results->programme_cohorts);
+	free(results->programme_cells);
 	free(results);
 }
 

@@ -10,6 +10,7 @@
 #include "parity/common.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,8 @@ int programme_plan(programme_tallies *out, plan *p, parity_store *store,
 			last = to;
 		found = 1;
 	}
+	/* A measure without data (tally_span's 1) is no error. */
+	rc = 0;
 	if (!found)
 		return 0;
 	parity_period year;
@@ -385,6 +388,70 @@ static int add_term(parity_results *results, size_t *capacity,
 	return 0;
 }
 
+/* Register the organisation-years of `did` that enter some term into
+ * results->programme_cells; `index` (org_count * years) gets each one's
+ * index there, or SIZE_MAX. 0 or PARITY_ENOMEM. */
+static int cells_register(parity_results *results, size_t *index,
+                          const programme_tallies *pt, const parity_indicator_info *info,
+                          const study *s, const parity_did *did)
+{
+	size_t years = pt->year_count, cells = s->org_count * years, added = 0;
+	for (size_t k = 0; k < cells; k++) {
+		index[k] = SIZE_MAX;
+		for (size_t i = 0; i < did->term_count && index[k] == SIZE_MAX; i++)
+			if (did->used[i * cells + k])
+				index[k] = added++;
+	}
+	if (!added)
+		return 0;
+	parity_programme_cell *grown = realloc(results->programme_cells,
+	                                       (results->programme_cell_count + added) *
+	                                       sizeof *grown);
+	if (!grown)
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	results->programme_cells = grown;
+	for (size_t k = 0; k < cells; k++) {
+		if (index[k] == SIZE_MAX)
+			continue;
+		index[k] += results->programme_cell_count;
+		parity_programme_cell *c = &grown[index[k]];
+		memset(c, 0, sizeof *c);
+		text_copy(c->indicator, sizeof c->indicator, info->code);
+		text_copy(c->organisation, sizeof c->organisation, s->orgs[k / years]);
+		text_copy(c->year, sizeof c->year, pt->years[k % years].label);
+		c->counts = s->cells[k];
+	}
+	results->programme_cell_count += added;
+	return 0;
+}
+
+/* The cells of `row` (indexes into results->programme_cells): the
+ * organisation-years entering term `term`, or with `pre_only` any effect
+ * before joining (the pre-trend test's). 0 or PARITY_ENOMEM. */
+static int row_cells(parity_programme_row *row, const parity_did *did,
+                     const size_t *index, size_t cells, int pre_only, size_t term)
+{
+	size_t n = 0;
+	row->cells = malloc((cells ? cells : 1) * sizeof *row->cells);
+	if (!row->cells)
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	for (size_t k = 0; k < cells; k++) {
+		int in = 0;
+		for (size_t i = 0; i < did->term_count && !in; i++) {
+			const parity_did_term *t = &did->terms[i];
+			int want = pre_only ? t->kind == PARITY_DID_EVENT && t->index < 0 : i == term;
+			in = want && did->used[i * cells + k];
+		}
+		if (in && index[k] != SIZE_MAX)
+			row->cells[n++] = index[k];
+	}
+	row->cell_count = n;
+	size_t *fit = realloc(row->cells, (n ? n : 1) * sizeof *fit);
+	if (fit) /* else the larger block serves as well */
+		row->cells = fit;
+	return 0;
+}
+
 /* The event study of one indicator into result rows. */
 static int programme_indicator(parity_results *results, size_t *capacity,
                                const programme_tallies *pt,
@@ -399,10 +466,22 @@ static int programme_indicator(parity_results *results, size_t *capacity,
 	memset(&did, 0, sizeof did);
 	parity_did_input in = {s.cells, s.org_count, pt->year_count, s.group, s.group_year,
 	                       s.group_count, options->settings.level};
+	size_t cells = s.org_count * pt->year_count;
+	size_t *index = NULL;
 	if ((rc = parity_did_compute(&did, &in)))
 		goto done;
-	for (size_t i = 0; i < did.term_count && !rc; i++)
+	if (!(index = malloc((cells ? cells : 1) * sizeof *index))) {
+		rc = parity_error_set(PARITY_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = cells_register(results, index, pt, info, &s, &did)))
+		goto done;
+	for (size_t i = 0; i < did.term_count && !rc; i++) {
 		rc = add_term(results, capacity, info, &s, &did.terms[i], options);
+		if (!rc)
+			rc = row_cells(&results->programme[results->programme_count - 1], &did,
+			               index, cells, 0, i);
+	}
 	if (rc)
 		goto done;
 	parity_programme_row *row = row_new(results, capacity);
@@ -410,6 +489,8 @@ static int programme_indicator(parity_results *results, size_t *capacity,
 		rc = PARITY_ENOMEM;
 		goto done;
 	}
+	if ((rc = row_cells(row, &did, index, cells, 1, 0)))
+		goto done;
 	text_copy(row->indicator, sizeof row->indicator, info->code);
 	snprintf(row->term, sizeof row->term, "pretrend");
 	/* The test combines the effects before joining: it carries their
@@ -430,6 +511,7 @@ static int programme_indicator(parity_results *results, size_t *capacity,
 		snprintf(row->note, sizeof row->note, "no effect before joining could be "
 		         "estimated (it needs two years of data before a cohort starts)");
 done:
+	free(index);
 	parity_did_free(&did);
 	study_free(&s);
 	return rc;

@@ -45,7 +45,26 @@ static const char programme_header[] =
 	"df,mde_low,mde_high,variance,organisations,treated_organisations,"
 	"comparisons,x1,n1,x2,n2,smallest_count,years,note,publication\n";
 
+/* Row i's publication text: what the published set decided, or only
+ * "internal" without one. */
+static const char *publication_of(const char *const *publication, size_t i)
+{
+	return publication && publication[i] ? publication[i] : PROGRAMME_MARK;
+}
+
 int parity_results_write_programme_csv(const parity_results *results, const char *path)
+{
+	return parity_results_write_programme_csv_as(results, NULL, path);
+}
+
+int parity_results_write_programme_json(const parity_results *results, const char *path)
+{
+	return parity_results_write_programme_json_as(results, NULL, path);
+}
+
+int parity_results_write_programme_csv_as(const parity_results *results,
+                                          const char *const *publication,
+                                          const char *path)
 {
 	util_atomic_file file;
 	int rc = util_atomic_open(&file, path, 0600);
@@ -82,7 +101,8 @@ int parity_results_write_programme_csv(const parity_results *results, const char
 		next_u64(out, r->smallest);
 		next_text(out, results->programme_years);
 		next_text(out, r->note);
-		fputs("," PROGRAMME_MARK "\n", out);
+		next_text(out, publication_of(publication, i));
+		fputc('\n', out);
 	}
 	return util_atomic_commit(&file);
 }
@@ -112,7 +132,9 @@ static void field_u64(FILE *out, const char *name, uint64_t value, int comma)
 	fprintf(out, "%llu%s", (unsigned long long)value, comma ? ", " : "");
 }
 
-int parity_results_write_programme_json(const parity_results *results, const char *path)
+int parity_results_write_programme_json_as(const parity_results *results,
+                                           const char *const *publication,
+                                           const char *path)
 {
 	util_atomic_file file;
 	int rc = util_atomic_open(&file, path, 0600);
@@ -174,7 +196,8 @@ int parity_results_write_programme_json(const parity_results *results, const cha
 		field_u64(out, "n2", r->counts.n2, 0);
 		fputs("}, ", out);
 		field_u64(out, "smallest_count", r->smallest, 1);
-		field_text(out, "note", r->note, 0);
+		field_text(out, "note", r->note, 1);
+		field_text(out, "publication", publication_of(publication, i), 0);
 		fputc('}', out);
 	}
 	fputs("\n  ]\n}\n", out);

@@ -131,6 +131,38 @@ static int write_file(writer_fn writer, const parity_results *results,
 	return writer(results, path);
 }
 
+/* programme.csv and programme.json, each term's `publication` saying what
+ * the published set `pub` decided of it: the report's own set, so that
+ * the files and the report agree; NULL (`parity analyse`): a set built as
+ * `parity report` builds it by default (threshold 5). 0 or an error. */
+static int write_programme(const parity_results *results, const parity_published *pub,
+                           const char *out_dir)
+{
+	parity_published *own = NULL;
+	const char **texts = calloc(results->programme_count + 1, sizeof *texts);
+	char path[4096];
+	int rc = texts ? 0 : parity_error_set(PARITY_ENOMEM, "out of memory");
+	if (!rc && !pub && !(rc = parity_publish_build(&own, results,
+	                                               PARITY_DISCLOSURE_THRESHOLD, 5)))
+		pub = own;
+	for (size_t i = 0; !rc && i < results->programme_count; i++)
+		texts[i] = parity_publish_programme_text(pub, &results->programme[i]);
+	for (int json = 0; json < 2 && !rc; json++) {
+		int n = snprintf(path, sizeof path, "%s/programme.%s", out_dir,
+		                 json ? "json" : "csv");
+		if (n < 0 || (size_t)n >= sizeof path)
+			rc = parity_error_set(PARITY_EUSAGE, "%s: the output path is too long",
+			                      out_dir);
+		else if (json)
+			rc = parity_results_write_programme_json_as(results, texts, path);
+		else
+			rc = parity_results_write_programme_csv_as(results, texts, path);
+	}
+	free(texts);
+	parity_publish_free(own);
+	return rc;
+}
+
 /*
  * The board report: every row of the results (indicators, breakdowns,
  * comparisons, trend, cohorts), the store's data-quality summary and input
@@ -193,6 +225,8 @@ static int write_report(const parity_results *results, parity_store *store,
 	 * allows (the report draws from the same set). */
 	if (!rc && changes)
 		rc = changes(&lines, run_id, pub, context);
+	if (!rc && results->programme_cohorts)
+		rc = write_programme(results, pub, out_dir);
 	if (!rc)
 		parity_error_clear();
 	if (!rc) {
@@ -325,12 +359,8 @@ int cli_write_outputs_with(const char *command, parity_store *store,
 	if (!rc && analyse_options && analyse_options->cohorts)
 		rc = write_file(parity_results_write_cohorts_json, results, out_dir,
 		                "cohorts.json");
-	if (!rc && analyse_options && analyse_options->programme)
-		rc = write_file(parity_results_write_programme_csv, results, out_dir,
-		                "programme.csv");
-	if (!rc && analyse_options && analyse_options->programme)
-		rc = write_file(parity_results_write_programme_json, results, out_dir,
-		                "programme.json");
+	if (!rc && analyse_options && analyse_options->programme && !report_options)
+		rc = write_programme(results, NULL, out_dir);
 	/* The run is kept before the report is drawn, so that what changed
 	 * since the previous run can be told from the history. */
 	if (!rc)

@@ -650,6 +650,8 @@ int parity_publish_build_year(parity_published **out, const parity_results *resu
 	rc = hide_pooled(pub, results->rows, results->count, 0);
 	if (!rc && results->trend_count)
 		rc = hide_pooled(pub, results->trend, results->trend_count, results->count);
+	if (!rc)
+		rc = publish_programme_decide(pub);
 done:
 	sets_free(&s);
 	if (rc) {
@@ -668,6 +670,7 @@ void parity_publish_free(parity_published *pub)
 	free(pub->return_cells);
 	free(pub->return_marks);
 	free(pub->report_printed);
+	free(pub->programme);
 	free(pub->empty);
 	free(pub->cells);
 	free(pub->excluded);

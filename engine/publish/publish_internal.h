@@ -50,7 +50,13 @@ struct parity_published {
 	int segmented;          /* 1: each organisation's return had its own gate */
 	size_t report_cells;    /* the report's cells, registered before the return's */
 	unsigned char *report_printed; /* report_cells: printed by the report */
+	unsigned char *programme; /* results->programme_count: each event-study
+	                             term's parity_programme_publication */
 };
+
+/* Decide every programme event-study term of pub->results from the set's
+ * marks (publish_programme.c), after gate_run. 0 or PARITY_ENOMEM. */
+int publish_programme_decide(parity_published *pub);
 
 /* Register the return `ret` in pub's gate (publish_return_link.c): its
  * counts (a count the report also publishes is the report's cell), its

@@ -479,6 +479,12 @@ int parity_did_compute(parity_did *out, const parity_did_input *in)
 	}
 	terms_estimate(out, &run, grads);
 	rc = terms_infer(out, &run, grads);
+	/* Which organisation-years enter each term, for the disclosure gate. */
+	if (!rc && !(out->used = calloc(out->term_count * (cells ? cells : 1), 1)))
+		rc = parity_error_set(PARITY_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < out->term_count; i++)
+		for (size_t k = 0; k < cells; k++)
+			out->used[i * cells + k] = grads[i].used[k] != 0;
 done:
 	for (size_t i = 0; grads && i < out->term_count; i++) {
 		free(grads[i].dx1);
@@ -501,6 +507,8 @@ void parity_did_free(parity_did *did)
 	if (!did)
 		return;
 	free(did->terms);
+	free(did->used);
 	did->terms = NULL;
+	did->used = NULL;
 	did->term_count = 0;
 }

@@ -200,7 +200,24 @@ typedef struct parity_programme_row {
 	                              entering (either group's cases, non-cases or
 	                              base): what the disclosure gate checks */
 	char note[160];          /**< "" or why there is no estimate */
+	size_t *cells;           /**< owned: the organisation-years whose counts
+	                              enter the term, as indexes into
+	                              results->programme_cells (pretrend: those of
+	                              every effect before joining) */
+	size_t cell_count;       /**< entries in `cells` */
 } parity_programme_row;
+
+/**
+ * One organisation-year of a programme's event study: an indicator's
+ * counts for one organisation in one financial year, each year counted on
+ * its own. The disclosure gate checks every term against these.
+ */
+typedef struct parity_programme_cell {
+	char indicator[16];      /**< "WRES2", ... */
+	char organisation[64];   /**< organisation code */
+	char year[16];           /**< financial year, "2024/25" */
+	parity_stratum counts;   /**< x1, n1, x2, n2 as the indicator orients them */
+} parity_programme_cell;
 
 /**
  * Read a programme's cohort file: the format of parity_cohorts_load()
@@ -256,6 +273,9 @@ typedef struct parity_results {
 	parity_programme_cohort *programme_cohorts; /**< owned: the programme's cohorts */
 	size_t programme_cohort_count; /**< entries in `programme_cohorts` */
 	char programme_years[40]; /**< financial years analysed ("2019/20 to 2025/26") */
+	parity_programme_cell *programme_cells; /**< owned: every organisation-year
+	                              entering some term (parity_programme_row.cells) */
+	size_t programme_cell_count; /**< entries in `programme_cells` */
 } parity_results;
 
 /** A reference category chosen for a characteristic. */
@@ -402,6 +422,17 @@ int parity_results_write_programme_csv(const parity_results *results, const char
 
 /** The programme's event study and its cohorts as JSON. */
 int parity_results_write_programme_json(const parity_results *results, const char *path);
+
+/** The same two files with each term's `publication` (its last column; a
+ *  field of each term in the JSON) taken from `publication[i]` for row i of
+ *  results->programme: what the disclosure gate decided
+ *  (parity_publish_programme_text()); NULL, or a NULL entry: "internal". */
+int parity_results_write_programme_csv_as(const parity_results *results,
+                                          const char *const *publication,
+                                          const char *path);
+int parity_results_write_programme_json_as(const parity_results *results,
+                                           const char *const *publication,
+                                           const char *path);
 
 /** Write a double as JSON to `out`: a number, "inf"/"-inf", or null for NaN. */
 void parity_json_double(FILE *out, double value);

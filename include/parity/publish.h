@@ -97,12 +97,43 @@ const parity_results *parity_publish_results(const parity_published *pub);
 unsigned parity_publish_threshold(const parity_published *pub);
 parity_disclosure parity_publish_policy(const parity_published *pub);
 
-/** Whether a programme event-study term (results->programme) is withheld:
- *  some organisation-year behind it has a count from 1 to the threshold
- *  less 1 (row->smallest). Its estimate, interval and p are then not
- *  printed. 0 with no set or nothing hidden. */
+/** What the published set allows of a programme event-study term. */
+typedef enum parity_programme_publication {
+	/** its estimate, interval, p and smallest detectable change print */
+	PARITY_PROGRAMME_PUBLISHED = 0,
+	/** withheld: an organisation-year behind it holds a count (cases,
+	 *  non-cases or base of either group) from 1 to the threshold less 1 */
+	PARITY_PROGRAMME_SMALL,
+	/** withheld: a count behind it is one the gate hides elsewhere to
+	 *  protect a small count, or one that, known, would give a hidden
+	 *  count away (see docs/programme.md, Disclosure) */
+	PARITY_PROGRAMME_HIDDEN
+} parity_programme_publication;
+
+/**
+ * The set's decision on a programme event-study term (results->programme),
+ * made once when the set is built: every count of every organisation-year
+ * behind the term (row->cells) is taken as known to a reader once the
+ * term prints, and the gate, with every decision it made for the rest of
+ * the document fixed, is asked whether all of them may be known together
+ * without any hidden count following. A term rests on counts the gate
+ * shows, or it is withheld whole. PARITY_PROGRAMME_PUBLISHED with no set,
+ * a row not of its results, or nothing hidden.
+ */
+parity_programme_publication parity_publish_programme(const parity_published *pub,
+                                                      const parity_programme_row *row);
+
+/** Whether the term is withheld (parity_publish_programme() is not
+ *  PARITY_PROGRAMME_PUBLISHED): its estimate, interval and p are then not
+ *  printed. */
 int parity_publish_programme_hidden(const parity_published *pub,
                                     const parity_programme_row *row);
+
+/** The programme.csv / programme.json `publication` text of the term:
+ *  "internal; published", "internal; withheld: small count", "internal;
+ *  withheld: hidden count", or "internal; no estimate" (nothing to print). */
+const char *parity_publish_programme_text(const parity_published *pub,
+                                          const parity_programme_row *row);
 
 /** The marks of the counts (n1, x1, n2, x2 in that order) of `row`, a
  *  row of the results' rows or trend. Unknown rows: all shown. */

@@ -712,6 +712,9 @@ typedef struct parity_did {
 	double pretrend_chi2;    /**< Wald statistic that every pre-joining effect is 0 */
 	unsigned pretrend_df;    /**< pre-joining event effects tested */
 	double pretrend_p;       /**< P(chi-square_df >= statistic) */
+	unsigned char *used;     /**< owned: term_count x org_count x year_count,
+	                              1 where the organisation-year's counts enter
+	                              the term (what the disclosure gate checks) */
 } parity_did;
 
 /**

@@ -53,5 +53,8 @@ mutate demo/results.json bad6.json 'd["publication"] = "public"'
 do_cmd_test 11 1 "publication" "${VALIDATE[@]}" results=bad6.json
 mutate demo/programme.json bad7.json 'd["terms"][0]["term"] = "event:soon"'
 do_cmd_test 12 1 "terms/0/term" "${VALIDATE[@]}" programme=bad7.json
+# A term's publication is the gate's decision, one of four.
+mutate demo/programme.json bad8.json 'd["terms"][0]["publication"] = "internal; shown"'
+do_cmd_test 13 1 "terms/0/publication" "${VALIDATE[@]}" programme=bad8.json
 
 finish

@@ -130,4 +130,14 @@ check 6.4 "and its report has the programme page" \
     bash -c "pdftotext site/out/2026-05/board-report.pdf - | grep -q \"The programme's roll-out\""
 printf '[paths]\nprogramme = %s\n' "$PWD/overlap.csv" > site/bad.ini
 do_cmd_test 6.5 65 "column 'start_date'" "$PARITY" run --config site/bad.ini --date 2026-05-03
+
+# ---- 7. a store holding one kind ------------------------------------------------
+# Before this fix, a kind with no data was taken for an error: "parity analyse:
+# error: failed", exit 70, and no file.
+do_cmd_test 7.1 0 "stored" "$PARITY" ingest --db r.db --kind recruitment --rejects-dir rejr \
+    "$S/recruitment.csv"
+do_cmd_test 7.2 0 "programme: r/programme.csv" \
+    "$PARITY" analyse --db r.db --out r --programme "$S/programme.csv"
+check 7.3 "WRES 2's terms, and none of the kinds not held" \
+    bash -c "grep -q '^WRES2,overall,1,' r/programme.csv && grep -q '^WRES4,overall,0,' r/programme.csv"
 finish

@@ -67,6 +67,43 @@ static void test_did_hand_two_by_two(void)
 	parity_did_free(&d);
 }
 
+/* Which organisation-years enter each term (what the disclosure gate checks):
+ * three organisations over three years, one joining in year 2 (index 1:
+ * base year 0), one never, and one with no counts in year 0, which can
+ * enter no comparison with year 0 as its base (each comparison is
+ * restricted to organisations with both groups in both of its years).
+ * event:0 = ATT(year 1, base 0) uses years 0 and 1 of the first two;
+ * event:1 = ATT(year 2, base 0) years 0 and 2; overall both, so every
+ * year of the first two and none of the third organisation. */
+static void test_did_used_cells(void)
+{
+	const parity_stratum cells[] = {
+		{20, 100, 10, 100}, {15, 100, 10, 100}, {18, 100, 9, 100},
+		{10, 100, 10, 100}, {12, 100, 10, 100}, {11, 100, 10, 100},
+		{0, 0, 0, 0}, {10, 80, 3, 40}, {12, 90, 4, 40}};
+	const int group[] = {0, PARITY_DID_NEVER, PARITY_DID_NEVER};
+	const int group_year[] = {1};
+	parity_did_input in = {cells, 3, 3, group, group_year, 1, 0.95};
+	parity_did d;
+	CHECK(parity_did_compute(&d, &in) == 0);
+	CHECK(d.used != NULL);
+	for (size_t i = 0; d.used && i < d.term_count; i++) {
+		const unsigned char *u = &d.used[i * 9];
+		const parity_did_term *t = &d.terms[i];
+		int e0 = t->kind == PARITY_DID_EVENT && t->index == 0;
+		int e1 = t->kind == PARITY_DID_EVENT && t->index == 1;
+		int all = t->kind != PARITY_DID_EVENT;
+		for (size_t o = 0; o < 2; o++) {
+			CHECK(u[o * 3 + 0] == (e0 || e1 || all));
+			CHECK(u[o * 3 + 1] == (e0 || all));
+			CHECK(u[o * 3 + 2] == (e1 || all));
+		}
+		CHECK(!u[6] && !u[7] && !u[8]); /* never in a comparison */
+	}
+	parity_did_free(&d);
+	CHECK(d.used == NULL);
+}
+
 /* One group joining in year 1 of two, with two organisations in each arm:
  * the estimate is exactly the cohort evaluation's difference-in-differences
  * (each arm's Mantel-Haenszel after/before, then their ratio), as cohort.c
@@ -208,6 +245,7 @@ int main(void)
 {
 	parity_init();
 	RUN(test_did_hand_two_by_two);
+	RUN(test_did_used_cells);
 	RUN(test_did_reduces_to_before_after);
 	RUN(test_did_simulation_coverage_and_pretrend);
 	return HARNESS_REPORT();
