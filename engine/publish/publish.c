@@ -71,6 +71,26 @@ static void stem_text(char *buf, size_t size, const parity_result_row *row)
 	publish_key_add(buf, size, &at, row->stratum);
 }
 
+/* "\1" and `id` in lower-case hex into `buf`, as snprintf("\1%zx") would. */
+static void stem_short(char *buf, size_t size, size_t id)
+{
+	char digits[2 * sizeof id];
+	size_t n = 0, at = 0;
+	do {
+		digits[n++] = "0123456789abcdef"[id & 15];
+		id >>= 4;
+	} while (id);
+	if (size < 2) {
+		if (size)
+			buf[0] = '\0';
+		return;
+	}
+	buf[at++] = '\1';
+	while (n && at + 1 < size)
+		buf[at++] = digits[--n];
+	buf[at] = '\0';
+}
+
 /* The row's stem as it goes into keys: with `stems` (a gate used as a
  * dictionary) a short name for it, "\1" and its number, so that the keys of
  * a national run (millions of cells, each naming its table) stay short;
@@ -86,7 +106,7 @@ int publish_stem(gate *stems, char *buf, size_t size, const parity_result_row *r
 	size_t id = gate_cell(stems, text, 0, 0);
 	if (id == GATE_NONE)
 		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
-	snprintf(buf, size, "\1%zx", id);
+	stem_short(buf, size, id);
 	return 0;
 }
 
@@ -155,18 +175,29 @@ typedef struct sets {
 	gate *stems;            /* stem text -> its short name's number */
 	group_set *items;
 	size_t count, room;
+	char last_stem[STEM_MAX]; /* the last row's stem text ... */
+	char last_short[24];    /* ... and its short name ("" before the first) */
+	char last_set[KEY_MAX]; /* the last set's key ... */
+	size_t last_set_at;     /* ... and its index (GATE_NONE before the first) */
 } sets;
 
-static int set_add(sets *s, const parity_result_row *row, const size_t *cells,
-                   const size_t *excluded, gate *g)
+/* Add the row's groups (its stem `st`) to the set of its grouping in its
+ * table. 0 or PARITY_ENOMEM. */
+static int set_add(sets *s, const parity_result_row *row, const char *st,
+                   const size_t *cells, const size_t *excluded, gate *g)
 {
-	char key[KEY_MAX], st[sizeof ((group_set *)0)->stem];
-	if (publish_stem(s->stems, st, sizeof st, row))
-		return PARITY_ENOMEM;
-	snprintf(key, sizeof key, "%s|%s", st, row->grouping);
-	size_t i = gate_cell(s->dict, key, 0, 0);
-	if (i == GATE_NONE)
-		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	char key[KEY_MAX];
+	const char *const parts[] = {st, row->grouping};
+	publish_key_join(key, sizeof key, parts, 2);
+	/* The rows of one set mostly come one after another. */
+	size_t i = s->last_set_at;
+	if (i == GATE_NONE || strcmp(key, s->last_set)) {
+		i = gate_cell(s->dict, key, 0, 0);
+		if (i == GATE_NONE)
+			return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+		memcpy(s->last_set, key, strlen(key) + 1);
+		s->last_set_at = i;
+	}
 	if (i == s->count) {
 		if (s->count == s->room) {
 			size_t room = s->room ? s->room * 2 : 64;
@@ -178,7 +209,8 @@ static int set_add(sets *s, const parity_result_row *row, const size_t *cells,
 		}
 		group_set *set = &s->items[s->count++];
 		memset(set, 0, sizeof *set);
-		snprintf(set->stem, sizeof set->stem, "%s", st);
+		size_t at = 0;
+		publish_key_add(set->stem, sizeof set->stem, &at, st); /* short: fits */
 		snprintf(set->grouping, sizeof set->grouping, "%s", row->grouping);
 		memcpy(set->excluded, excluded, sizeof set->excluded);
 		set->sum_n = gate_value(g, excluded[PARITY_EXCLUDED_NOT_STATED_BASE]) +
@@ -230,6 +262,23 @@ static void sets_free(sets *s)
 	free(s->items);
 	gate_free(s->dict);
 	gate_free(s->stems);
+}
+
+/* The row's short stem (publish_stem() with the stems) into `buf`: the
+ * last row's again when it is of the same table. 0 or PARITY_ENOMEM. */
+static int row_stem(sets *s, char *buf, size_t size, const parity_result_row *row)
+{
+	char text[STEM_MAX];
+	stem_text(text, sizeof text, row);
+	if (!s->last_short[0] || strcmp(text, s->last_stem)) {
+		size_t id = gate_cell(s->stems, text, 0, 0);
+		if (id == GATE_NONE)
+			return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+		memcpy(s->last_stem, text, sizeof text);
+		stem_short(s->last_short, sizeof s->last_short, id);
+	}
+	snprintf(buf, size, "%s", s->last_short);
+	return 0;
 }
 
 /* The set of `grouping` in the table `stem_text`, or NULL. */
@@ -447,7 +496,7 @@ static int register_row(gate *g, sets *s, const parity_result_row *row,
 			excluded[k] = GATE_NONE;
 		return 0;
 	}
-	if (publish_stem(s->stems, st, sizeof st, row))
+	if (row_stem(s, st, sizeof st, row))
 		return PARITY_ENOMEM;
 	for (int side = 0; side < 2; side++) {
 		cells[side ? C_N2 : C_N1] = group_cell(g, row, st, side, 0, printed);
@@ -496,7 +545,7 @@ static int register_row(gate *g, sets *s, const parity_result_row *row,
 		}
 	}
 	if (!rc && !row->pooled)
-		rc = set_add(s, row, cells, excluded, g);
+		rc = set_add(s, row, st, cells, excluded, g);
 	return rc;
 }
 
@@ -529,13 +578,9 @@ static size_t row_slot(const parity_published *pub, const parity_result_row *row
 /* Pooled rows combine their strata: a hidden stratum hides them, since
  * the pooled estimate is a weighted sum that, with the other strata's
  * printed counts, can be solved for it. */
-static int hide_pooled(parity_published *pub, const parity_result_row *rows,
-                       size_t count, size_t base)
+static void hide_pooled(parity_published *pub, const parity_result_row *rows,
+                        size_t count, size_t base, const placed_row *sorted, size_t n)
 {
-	size_t n = 0;
-	placed_row *sorted = publish_sort_by_table(rows, count, &n);
-	if (!sorted)
-		return PARITY_ENOMEM;
 	for (size_t p = 0; p < count; p++) {
 		const parity_result_row *pooled = &rows[p];
 		if (!pooled->pooled)
@@ -546,8 +591,6 @@ static int hide_pooled(parity_published *pub, const parity_result_row *rows,
 			if (!sorted[k].row->pooled && pub->hidden[base + sorted[k].at])
 				pub->hidden[base + p] = 1;
 	}
-	free(sorted);
-	return 0;
 }
 
 void publish_rule_of(publish_rule *out, parity_disclosure policy, unsigned threshold)
@@ -577,6 +620,8 @@ int parity_publish_build_year(parity_published **out, const parity_results *resu
 		                        "argument");
 	parity_published *pub = calloc(1, sizeof *pub);
 	sets s = {0};
+	placed_row *sorted = NULL, *sorted_trend = NULL; /* by table, once */
+	size_t n_sorted = 0, n_sorted_trend = 0;
 	int rc = 0;
 	*out = NULL;
 	if (!pub)
@@ -596,6 +641,7 @@ int parity_publish_build_year(parity_published **out, const parity_results *resu
 	pub->g = gate_new(rule.gate, pub->threshold);
 	s.dict = gate_new(GATE_THRESHOLD, 0);
 	s.stems = gate_new(GATE_THRESHOLD, 0);
+	s.last_set_at = GATE_NONE;
 	pub->cells = malloc((total + 1) * C_COUNTS * sizeof *pub->cells);
 	pub->excluded = malloc((total + 1) * PARITY_EXCLUDED_KINDS * sizeof *pub->excluded);
 	pub->marks = calloc((total + 1) * C_COUNTS, 1);
@@ -619,11 +665,20 @@ int parity_publish_build_year(parity_published **out, const parity_results *resu
 		rc = link_partitions(pub->g, &s);
 	if (!rc)
 		rc = link_crossings(pub->g, &s);
+	if (!rc && !(sorted = publish_sort_by_table(results->rows, results->count,
+	                                            &n_sorted)))
+		rc = PARITY_ENOMEM;
+	if (!rc && results->trend_count &&
+	    !(sorted_trend = publish_sort_by_table(results->trend, results->trend_count,
+	                                           &n_sorted_trend)))
+		rc = PARITY_ENOMEM;
 	if (!rc)
-		rc = publish_link_breakdowns(pub->g, results->rows, results->count, pub->cells);
+		rc = publish_link_breakdowns(pub->g, results->rows, results->count, pub->cells,
+		                     sorted, n_sorted);
 	if (!rc && results->trend_count)
 		rc = publish_link_breakdowns(pub->g, results->trend, results->trend_count,
-		                     &pub->cells[results->count * C_COUNTS]);
+		                     &pub->cells[results->count * C_COUNTS], sorted_trend,
+		                     n_sorted_trend);
 	if (!rc)
 		rc = publish_link_stages(pub->g, results->rows, results->count, pub->cells);
 	if (!rc)
@@ -647,10 +702,13 @@ int parity_publish_build_year(parity_published **out, const parity_results *resu
 				pub->hidden[i] = 1;
 		}
 	}
-	rc = hide_pooled(pub, results->rows, results->count, 0);
-	if (!rc && results->trend_count)
-		rc = hide_pooled(pub, results->trend, results->trend_count, results->count);
+	hide_pooled(pub, results->rows, results->count, 0, sorted, n_sorted);
+	if (results->trend_count)
+		hide_pooled(pub, results->trend, results->trend_count, results->count,
+		            sorted_trend, n_sorted_trend);
 done:
+	free(sorted);
+	free(sorted_trend);
 	sets_free(&s);
 	if (rc) {
 		parity_publish_free(pub);

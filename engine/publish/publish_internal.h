@@ -99,9 +99,10 @@ void publish_table_run(const placed_row *sorted, size_t n, const char *kind,
                const parity_result_row *table, size_t *first, size_t *end);
 
 /* The sums between tables, over `rows[0..count)` whose cells are `cells`
- * (C_COUNTS a row). Each returns 0 or an error. */
+ * (C_COUNTS a row); the breakdowns also take those rows sorted by table
+ * (publish_sort_by_table). Each returns 0 or an error. */
 int publish_link_breakdowns(gate *g, const parity_result_row *rows, size_t count,
-                    const size_t *cells);
+                    const size_t *cells, const placed_row *sorted, size_t n_sorted);
 int publish_link_stages(gate *g, const parity_result_row *rows, size_t count,
                 const size_t *cells);
 int publish_link_stage_ladder(gate *g, const parity_result_row *rows, size_t count,
