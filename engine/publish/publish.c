@@ -19,97 +19,6 @@
 
 #define NHS_DIGITAL_BELOW 8 /* NHS Digital: 1 to 7 are suppressed */
 
-/* ---- naming the counts ------------------------------------------------------- */
-
-const char *publish_measure_of(const parity_result_row *row)
-{
-	return row->measure[0] ? row->measure : row->indicator;
-}
-
-const char *publish_window_of(const parity_result_row *row)
-{
-	return row->window[0] ? row->window : row->period;
-}
-
-/* The part of a key every count of one table shares: measure, window,
- * stratum (pooled rows are a table of their own). */
-/* Append `text` to the key being built in `buf` (`size` bytes, `*at` used),
- * cut to fit as snprintf would: the millions of keys of a national run
- * are built without printf. */
-void publish_key_add(char *buf, size_t size, size_t *at, const char *text)
-{
-	size_t n = strlen(text), room = size - 1 - *at;
-	if (n > room)
-		n = room;
-	memcpy(buf + *at, text, n);
-	*at += n;
-	buf[*at] = '\0';
-}
-
-/* `parts` joined by '|' into `buf`, as snprintf("%s|%s|...") would. */
-void publish_key_join(char *buf, size_t size, const char *const *parts, size_t count)
-{
-	size_t at = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < count; i++) {
-		if (i)
-			publish_key_add(buf, size, &at, "|");
-		publish_key_add(buf, size, &at, parts[i]);
-	}
-}
-
-static void stem_text(char *buf, size_t size, const parity_result_row *row)
-{
-	size_t at = 0;
-	buf[0] = '\0';
-	publish_key_add(buf, size, &at, publish_measure_of(row));
-	publish_key_add(buf, size, &at, "|");
-	publish_key_add(buf, size, &at, publish_window_of(row));
-	publish_key_add(buf, size, &at, "|");
-	publish_key_add(buf, size, &at, row->stratum_kind);
-	publish_key_add(buf, size, &at, row->pooled ? "+pooled|" : "|");
-	publish_key_add(buf, size, &at, row->stratum);
-}
-
-/* "\1" and `id` in lower-case hex into `buf`, as snprintf("\1%zx") would. */
-static void stem_short(char *buf, size_t size, size_t id)
-{
-	char digits[2 * sizeof id];
-	size_t n = 0, at = 0;
-	do {
-		digits[n++] = "0123456789abcdef"[id & 15];
-		id >>= 4;
-	} while (id);
-	if (size < 2) {
-		if (size)
-			buf[0] = '\0';
-		return;
-	}
-	buf[at++] = '\1';
-	while (n && at + 1 < size)
-		buf[at++] = digits[--n];
-	buf[at] = '\0';
-}
-
-/* The row's stem as it goes into keys: with `stems` (a gate used as a
- * dictionary) a short name for it, "\1" and its number, so that the keys of
- * a national run (millions of cells, each naming its table) stay short;
- * without, the text itself. 0, or PARITY_ENOMEM. */
-int publish_stem(gate *stems, char *buf, size_t size, const parity_result_row *row)
-{
-	char text[STEM_MAX];
-	if (!stems) {
-		stem_text(buf, size, row);
-		return 0;
-	}
-	stem_text(text, sizeof text, row);
-	size_t id = gate_cell(stems, text, 0, 0);
-	if (id == GATE_NONE)
-		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
-	stem_short(buf, size, id);
-	return 0;
-}
-
 /* The cell of one group's base or outcome; `s` is the row's stem. */
 static size_t group_cell(gate *g, const parity_result_row *row, const char *s,
                          int side, int outcome, int printed)
@@ -269,13 +178,13 @@ static void sets_free(sets *s)
 static int row_stem(sets *s, char *buf, size_t size, const parity_result_row *row)
 {
 	char text[STEM_MAX];
-	stem_text(text, sizeof text, row);
+	publish_stem_text(text, sizeof text, row);
 	if (!s->last_short[0] || strcmp(text, s->last_stem)) {
 		size_t id = gate_cell(s->stems, text, 0, 0);
 		if (id == GATE_NONE)
 			return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
 		memcpy(s->last_stem, text, sizeof text);
-		stem_short(s->last_short, sizeof s->last_short, id);
+		publish_stem_short(s->last_short, sizeof s->last_short, id);
 	}
 	snprintf(buf, size, "%s", s->last_short);
 	return 0;

@@ -70,6 +70,13 @@ const char *publish_window_of(const parity_result_row *row);
 void publish_key_add(char *buf, size_t size, size_t *at, const char *text);
 void publish_key_join(char *buf, size_t size, const char *const *parts, size_t count);
 
+/* The row's stem (its table) as text: measure|window|kind|stratum, with
+ * "+pooled" after the kind of a pooled row. */
+void publish_stem_text(char *buf, size_t size, const parity_result_row *row);
+
+/* "\1" and `id` in lower-case hex: a stem's short name. */
+void publish_stem_short(char *buf, size_t size, size_t id);
+
 /* The row's stem (its table) as keys carry it: short with `stems`, else the
  * text. 0 or PARITY_ENOMEM. */
 int publish_stem(gate *stems, char *buf, size_t size, const parity_result_row *row);
