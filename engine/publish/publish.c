@@ -71,6 +71,7 @@ int publish_sum_with_rest(gate *g, size_t total, size_t *parts, size_t count,
  * leave out. */
 typedef struct group_set {
 	char stem[24];          /* the short stem (publish_stem() with the stems) */
+	size_t table;           /* its number in the stems */
 	char grouping[64];
 	size_t *n, *x;          /* cells of each distinct group */
 	char (*label)[48];
@@ -85,14 +86,15 @@ typedef struct sets {
 	group_set *items;
 	size_t count, room;
 	char last_stem[STEM_MAX]; /* the last row's stem text ... */
-	char last_short[24];    /* ... and its short name ("" before the first) */
+	char last_short[24];    /* ... its short name ("" before the first) ... */
+	size_t last_id;         /* ... and its number in the stems */
 	char last_set[KEY_MAX]; /* the last set's key ... */
 	size_t last_set_at;     /* ... and its index (GATE_NONE before the first) */
 } sets;
 
-/* Add the row's groups (its stem `st`) to the set of its grouping in its
- * table. 0 or PARITY_ENOMEM. */
-static int set_add(sets *s, const parity_result_row *row, const char *st,
+/* Add the row's groups (its stem `st`, number `table` in the stems) to the
+ * set of its grouping in its table. 0 or PARITY_ENOMEM. */
+static int set_add(sets *s, const parity_result_row *row, const char *st, size_t table,
                    const size_t *cells, const size_t *excluded, gate *g)
 {
 	char key[KEY_MAX];
@@ -120,6 +122,7 @@ static int set_add(sets *s, const parity_result_row *row, const char *st,
 		memset(set, 0, sizeof *set);
 		size_t at = 0;
 		publish_key_add(set->stem, sizeof set->stem, &at, st); /* short: fits */
+		set->table = table;
 		snprintf(set->grouping, sizeof set->grouping, "%s", row->grouping);
 		memcpy(set->excluded, excluded, sizeof set->excluded);
 		set->sum_n = gate_value(g, excluded[PARITY_EXCLUDED_NOT_STATED_BASE]) +
@@ -184,6 +187,7 @@ static int row_stem(sets *s, char *buf, size_t size, const parity_result_row *ro
 		if (id == GATE_NONE)
 			return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
 		memcpy(s->last_stem, text, sizeof text);
+		s->last_id = id;
 		publish_stem_short(s->last_short, sizeof s->last_short, id);
 	}
 	snprintf(buf, size, "%s", s->last_short);
@@ -212,11 +216,9 @@ static int link_partitions(gate *g, sets *s)
 	size_t room = 16;
 	size_t *parts = malloc(room * sizeof *parts);
 	/* Everyone counted in each table: the largest of its groupings' sums,
-	 * found in one pass (a gate used as a dictionary of the tables). */
-	gate *tables = gate_new(GATE_THRESHOLD, 0);
-	uint64_t (*all)[2] = calloc(s->count + 1, sizeof *all);
-	size_t *table_of = calloc(s->count + 1, sizeof *table_of);
-	if (!parts || !tables || !all || !table_of) {
+	 * found in one pass (by the table's number in the stems). */
+	uint64_t (*all)[2] = calloc(gate_cell_count(s->stems) + 1, sizeof *all);
+	if (!parts || !all) {
 		rc = parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
 		goto done;
 	}
@@ -224,11 +226,7 @@ static int link_partitions(gate *g, sets *s)
 		const group_set *o = &s->items[i];
 		if (strchr(o->grouping, '*'))
 			continue;
-		size_t t = table_of[i] = gate_cell(tables, o->stem, 0, 0);
-		if (t == GATE_NONE) {
-			rc = parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
-			goto done;
-		}
+		size_t t = o->table;
 		all[t][0] = o->sum_n > all[t][0] ? o->sum_n : all[t][0];
 		all[t][1] = o->sum_x > all[t][1] ? o->sum_x : all[t][1];
 	}
@@ -236,7 +234,7 @@ static int link_partitions(gate *g, sets *s)
 		group_set *set = &s->items[i];
 		if (strchr(set->grouping, '*'))
 			continue;
-		uint64_t all_n = all[table_of[i]][0], all_x = all[table_of[i]][1];
+		uint64_t all_n = all[set->table][0], all_x = all[set->table][1];
 		if (set->count + 6 > room) {
 			room = set->count + 6;
 			size_t *p = realloc(parts, room * sizeof *p);
@@ -248,23 +246,23 @@ static int link_partitions(gate *g, sets *s)
 		}
 		for (int outcome = 0; outcome < 2 && !rc; outcome++) {
 			char key[KEY_MAX];
-			snprintf(key, sizeof key, "%s|everyone|%c", set->stem, outcome ? 'x' : 'n');
+			const char *side = outcome ? "x" : "n";
+			const char *const everyone[] = {set->stem, "everyone", side};
+			publish_key_join(key, sizeof key, everyone, 3);
 			size_t total = gate_cell(g, key, outcome ? all_x : all_n, 0);
 			size_t n = 0;
 			for (size_t k = 0; k < set->count; k++)
 				parts[n++] = outcome ? set->x[k] : set->n[k];
 			parts[n++] = set->excluded[outcome];
 			parts[n++] = set->excluded[2 + outcome];
-			snprintf(key, sizeof key, "%s|%s|rest|%c", set->stem, set->grouping,
-			         outcome ? 'x' : 'n');
+			const char *const rest[] = {set->stem, set->grouping, "rest", side};
+			publish_key_join(key, sizeof key, rest, 4);
 			rc = publish_sum_with_rest(g, total, parts, n, key);
 		}
 	}
 done:
 	free(parts);
 	free(all);
-	free(table_of);
-	gate_free(tables);
 	return rc;
 }
 
@@ -454,7 +452,7 @@ static int register_row(gate *g, sets *s, const parity_result_row *row,
 		}
 	}
 	if (!rc && !row->pooled)
-		rc = set_add(s, row, st, cells, excluded, g);
+		rc = set_add(s, row, st, s->last_id, cells, excluded, g);
 	return rc;
 }
 
