@@ -1,13 +1,14 @@
 /*
  * results.c: writes analysis results as machine-readable files (CSV and
  * JSON: the results, the trend series and the cohort results) for
- * researchers and downstream tools, and finds or selects rows for
- * renderers. Each file is written to a temporary name and renamed into
- * place.
+ * researchers and downstream tools (results_find.c finds or selects rows
+ * for renderers). Each file is written to a temporary name and renamed
+ * into place.
  */
 #include "parity/analyse.h"
 
 #include "csv/csvread.h"
+#include "outbuf.h"
 #include "parity/common.h"
 #include "util/util.h"
 
@@ -32,16 +33,16 @@ static size_t u64_digits(char *out, uint64_t value)
 	return n;
 }
 
-static void put_u64(FILE *out, uint64_t value)
+static void put_u64(outbuf *out, uint64_t value)
 {
 	char text[24];
-	fwrite(text, 1, u64_digits(text, value), out);
+	outbuf_put(out, text, u64_digits(text, value));
 }
 
-static void put_int(FILE *out, int value)
+static void put_int(outbuf *out, int value)
 {
 	if (value < 0)
-		fputc('-', out);
+		outbuf_putc(out, '-');
 	put_u64(out, value < 0 ? 0 - (uint64_t)value : (uint64_t)value);
 }
 
@@ -57,11 +58,12 @@ static int open_output(util_atomic_file *file, const char *path)
 }
 
 /* The shortest of %.15g, %.16g, %.17g that reads back as the same double,
- * so 0.95 prints as 0.95 and not 0.94999999999999996. A whole number
- * below 10^15 is what %.15g prints of it, its digits, written directly. */
+ * so 0.95 prints as 0.95 and not 0.94999999999999996 (util_double_text).
+ * A whole number below 10^15 is what %.15g prints of it, its digits,
+ * written directly. */
 static const char *shortest(double value)
 {
-	static _Thread_local char text[40];
+	static _Thread_local char text[UTIL_DOUBLE_TEXT_MAX];
 	if (value == floor(value) && fabs(value) < 1e15) {
 		size_t n = 0;
 		if (value < 0 || (value == 0 && signbit(value)))
@@ -70,161 +72,74 @@ static const char *shortest(double value)
 		text[n] = '\0';
 		return text;
 	}
-	for (int digits = 15; digits <= 17; digits++) {
-		snprintf(text, sizeof text, "%.*g", digits, value);
-		if (strtod(text, NULL) == value)
-			break;
-	}
+	util_double_text(text, value);
 	return text;
+}
+
+static void json_double(outbuf *out, double value)
+{
+	if (isnan(value))
+		outbuf_puts(out, "null");
+	else if (isinf(value))
+		outbuf_puts(out, value > 0 ? "\"inf\"" : "\"-inf\"");
+	else
+		outbuf_puts(out, shortest(value));
 }
 
 void parity_json_double(FILE *out, double value)
 {
-	if (isnan(value))
-		fputs("null", out);
-	else if (isinf(value))
-		fputs(value > 0 ? "\"inf\"" : "\"-inf\"", out);
-	else
-		fputs(shortest(value), out);
+	outbuf b;
+	b.file = out;
+	b.used = 0;
+	json_double(&b, value);
+	outbuf_flush(&b);
 }
 
 void parity_json_string(FILE *out, const char *text)
 {
-	fputc('"', out);
-	const unsigned char *run = (const unsigned char *)text, *p = run;
-	for (;; p++) {
-		if (*p >= 0x20 && *p != '"' && *p != '\\')
-			continue;
-		if (p > run)
-			fwrite(run, 1, (size_t)(p - run), out);
-		run = p + 1;
-		switch (*p) {
-		case '\0': fputc('"', out); return;
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
-		default: fprintf(out, "\\u%04x", *p);
-		}
-	}
-}
-
-/* ---- finding rows ------------------------------------------------------------- */
-
-static int matches(const char *want, const char *have)
-{
-	return !want || !strcmp(want, have);
-}
-
-const parity_result_row *parity_results_find(const parity_results *results,
-                                             const parity_result_row *after,
-                                             const char *indicator,
-                                             const char *stratum_kind,
-                                             const char *stratum,
-                                             const char *period, int pooled)
-{
-	if (!results || !results->count)
-		return NULL;
-	size_t start = 0;
-	if (after) {
-		if (after < results->rows || after >= results->rows + results->count)
-			return NULL;
-		start = (size_t)(after - results->rows) + 1;
-	}
-	for (size_t i = start; i < results->count; i++) {
-		const parity_result_row *row = &results->rows[i];
-		if (matches(indicator, row->indicator) &&
-		    matches(stratum_kind, row->stratum_kind) && matches(stratum, row->stratum) &&
-		    matches(period, row->period) && (pooled < 0 || row->pooled == !!pooled))
-			return row;
-	}
-	return NULL;
-}
-
-static int in_list(const char *const *list, const char *text)
-{
-	if (!list)
-		return 1;
-	for (; *list; list++)
-		if (!strcmp(*list, text))
-			return 1;
-	return 0;
-}
-
-int parity_results_select(parity_results **out, const parity_results *results,
-                          const char *const *indicators,
-                          const char *const *stratum_kinds, int keep_pooled)
-{
-	*out = NULL;
-	if (!results)
-		return parity_error_set(PARITY_EUSAGE, "parity_results_select: no results");
-	parity_results *view = calloc(1, sizeof *view);
-	if (!view)
-		return parity_error_set(PARITY_ENOMEM, "out of memory");
-	*view = *results;
-	view->rows = NULL;
-	view->count = view->capacity = 0;
-	view->trend = NULL;
-	view->trend_count = view->trend_capacity = 0;
-	view->cohorts = NULL;
-	view->cohort_count = view->cohort_capacity = 0;
-	view->marks = NULL;
-	view->mark_count = 0;
-	view->notes = NULL;
-	view->note_count = 0;
-	view->rows = calloc(results->count ? results->count : 1, sizeof *view->rows);
-	if (!view->rows) {
-		free(view);
-		return parity_error_set(PARITY_ENOMEM, "out of memory");
-	}
-	view->capacity = results->count ? results->count : 1;
-	for (size_t i = 0; i < results->count; i++) {
-		const parity_result_row *row = &results->rows[i];
-		if (in_list(indicators, row->indicator) &&
-		    in_list(stratum_kinds, row->stratum_kind) && (keep_pooled || !row->pooled))
-			view->rows[view->count++] = *row;
-	}
-	*out = view;
-	return 0;
+	outbuf b;
+	b.file = out;
+	b.used = 0;
+	outbuf_json_string(&b, text);
+	outbuf_flush(&b);
 }
 
 /* ---- CSV ---------------------------------------------------------------------- */
 
-static void csv_number(FILE *out, double value)
+static void csv_number(outbuf *out, double value)
 {
 	if (isnan(value))
 		return;
 	if (isinf(value))
-		fputs(value > 0 ? "inf" : "-inf", out);
+		outbuf_puts(out, value > 0 ? "inf" : "-inf");
 	else
-		fputs(shortest(value), out);
+		outbuf_puts(out, shortest(value));
 }
 
 /* ",value" with the comma first; NaN or `present` 0 leave it empty. */
-static void csv_next_number(FILE *out, double value, int present)
+static void csv_next_number(outbuf *out, double value, int present)
 {
-	fputc(',', out);
+	outbuf_putc(out, ',');
 	if (present)
 		csv_number(out, value);
 }
 
-static void csv_next_u64(FILE *out, uint64_t value)
+static void csv_next_u64(outbuf *out, uint64_t value)
 {
-	fputc(',', out);
+	outbuf_putc(out, ',');
 	put_u64(out, value);
 }
 
-static void csv_next_int(FILE *out, int value)
+static void csv_next_int(outbuf *out, int value)
 {
-	fputc(',', out);
+	outbuf_putc(out, ',');
 	put_int(out, value);
 }
 
-static void csv_next_text(FILE *out, const char *text)
+static void csv_next_text(outbuf *out, const char *text)
 {
-	fputc(',', out);
-	csvread_write_text(out, text);
+	outbuf_putc(out, ',');
+	outbuf_csv_text(out, text);
 }
 
 static double rate(uint64_t x, uint64_t n)
@@ -260,22 +175,22 @@ static const char results_header[] =
 	"re_units,shrunk_ratio,adj_ratio,adj_low,adj_high,adj_p,adj_log_se,"
 	"adj_covariates,adj_cells,adj_converged";
 
-static void csv_row(FILE *out, const parity_result_row *row, int trend)
+static void csv_row(outbuf *out, const parity_result_row *row, int trend)
 {
 	const parity_ratio *r = &row->ratio;
 	const char *text[] = {row->indicator, row->grouping, row->group1, row->group2,
 	                      row->stratum_kind, row->stratum, row->period};
 	for (size_t t = 0; t < sizeof text / sizeof text[0]; t++) {
-		csvread_write_text(out, text[t]);
-		fputc(',', out);
+		outbuf_csv_text(out, text[t]);
+		outbuf_putc(out, ',');
 	}
 	put_u64(out, r->x1);
 	csv_next_u64(out, r->n1);
-	fputc(',', out);
+	outbuf_putc(out, ',');
 	csv_number(out, rate(r->x1, r->n1));
 	csv_next_u64(out, r->x2);
 	csv_next_u64(out, r->n2);
-	fputc(',', out);
+	outbuf_putc(out, ',');
 	csv_number(out, rate(r->x2, r->n2));
 	csv_next_number(out, r->ratio, r->estimable);
 	csv_next_number(out, r->ci_low, r->estimable);
@@ -285,8 +200,8 @@ static void csv_row(FILE *out, const parity_result_row *row, int trend)
 	csv_next_number(out, r->p_fisher, 1);
 	csv_next_number(out, r->p_midp, 1);
 	csv_next_number(out, r->p_chisq, 1);
-	fputc(',', out);
-	fputs(parity_band_name(r->band), out);
+	outbuf_putc(out, ',');
+	outbuf_puts(out, parity_band_name(r->band));
 	csv_next_int(out, r->excludes_one);
 	csv_next_int(out, r->low_count);
 	csv_next_int(out, r->estimable);
@@ -302,12 +217,12 @@ static void csv_row(FILE *out, const parity_result_row *row, int trend)
 	/* A pooled ratio of 0 or infinity has no z test (README): no p. */
 	int tested = row->pooled && p->estimable && isfinite(p->log_se);
 	csv_next_number(out, p->p, tested);
-	fputc(',', out);
+	outbuf_putc(out, ',');
 	if (row->pooled)
 		put_u64(out, p->strata);
 	int homogeneity = row->pooled && p->homogeneity_estimable;
 	csv_next_number(out, p->q, homogeneity);
-	fputc(',', out);
+	outbuf_putc(out, ',');
 	if (homogeneity)
 		put_u64(out, p->df);
 	csv_next_number(out, p->p_homogeneity, homogeneity);
@@ -315,10 +230,10 @@ static void csv_row(FILE *out, const parity_result_row *row, int trend)
 
 	const parity_funnel_point *f = &row->funnel;
 	csv_next_number(out, f->z, row->funnel_placed);
-	fputc(',', out);
+	outbuf_putc(out, ',');
 	if (row->funnel_placed)
 		put_int(out, f->outside95);
-	fputc(',', out);
+	outbuf_putc(out, ',');
 	if (row->funnel_placed)
 		put_int(out, f->outside998);
 	csv_next_number(out, row->funnel_low95, row->funnel_placed);
@@ -351,7 +266,7 @@ static void csv_row(FILE *out, const parity_result_row *row, int trend)
 	csv_next_number(out, re->tau2, re->estimable);
 	csv_next_number(out, re->pi_low, re->prediction_estimable);
 	csv_next_number(out, re->pi_high, re->prediction_estimable);
-	fputc(',', out);
+	outbuf_putc(out, ',');
 	if (re->estimable)
 		put_u64(out, re->used);
 	csv_next_number(out, row->shrunk_ratio, row->shrunk_placed);
@@ -363,14 +278,14 @@ static void csv_row(FILE *out, const parity_result_row *row, int trend)
 	csv_next_number(out, adj->p, adj->estimable);
 	csv_next_number(out, adj->log_se, adj->estimable);
 	csv_next_text(out, fitted ? row->adjusted_for : "");
-	fputc(',', out);
+	outbuf_putc(out, ',');
 	if (fitted)
-		fprintf(out, "%zu,%d", adj->cells_used, adj->converged);
+		outbuf_printf(out, "%zu,%d", adj->cells_used, adj->converged);
 	else
-		fputc(',', out);
+		outbuf_putc(out, ',');
 	if (trend)
 		csv_next_text(out, row->cohorts);
-	fputs("," PUBLICATION_MARK "\n", out);
+	outbuf_puts(out, "," PUBLICATION_MARK "\n");
 }
 
 static int write_rows_csv(const parity_result_row *rows, size_t count, int trend,
@@ -380,10 +295,14 @@ static int write_rows_csv(const parity_result_row *rows, size_t count, int trend
 	int rc = open_output(&file, path);
 	if (rc)
 		return rc;
-	fputs(results_header, file.file);
-	fputs(trend ? ",cohorts,publication\n" : ",publication\n", file.file);
+	outbuf out;
+	out.file = file.file;
+	out.used = 0;
+	outbuf_puts(&out, results_header);
+	outbuf_puts(&out, trend ? ",cohorts,publication\n" : ",publication\n");
 	for (size_t i = 0; i < count; i++)
-		csv_row(file.file, &rows[i], trend);
+		csv_row(&out, &rows[i], trend);
+	outbuf_flush(&out);
 	return util_atomic_commit(&file);
 }
 
@@ -400,49 +319,49 @@ int parity_results_write_trend_csv(const parity_results *results, const char *pa
 /* ---- JSON --------------------------------------------------------------------- */
 
 /* "name": (the names are the program's own: nothing to escape) */
-static void json_name(FILE *out, const char *name)
+static void json_name(outbuf *out, const char *name)
 {
-	fputc('"', out);
-	fputs(name, out);
-	fputs("\": ", out);
+	outbuf_putc(out, '"');
+	outbuf_puts(out, name);
+	outbuf_puts(out, "\": ");
 }
 
-static void json_field_u64(FILE *out, const char *name, uint64_t value, int comma)
+static void json_field_u64(outbuf *out, const char *name, uint64_t value, int comma)
 {
 	json_name(out, name);
 	put_u64(out, value);
 	if (comma)
-		fputs(", ", out);
+		outbuf_puts(out, ", ");
 }
 
-static void json_field_double(FILE *out, const char *name, double value, int comma)
+static void json_field_double(outbuf *out, const char *name, double value, int comma)
 {
 	json_name(out, name);
-	parity_json_double(out, value);
+	json_double(out, value);
 	if (comma)
-		fputs(", ", out);
+		outbuf_puts(out, ", ");
 }
 
-static void json_field_text(FILE *out, const char *name, const char *value, int comma)
+static void json_field_text(outbuf *out, const char *name, const char *value, int comma)
 {
 	json_name(out, name);
-	parity_json_string(out, value);
+	outbuf_json_string(out, value);
 	if (comma)
-		fputs(", ", out);
+		outbuf_puts(out, ", ");
 }
 
-static void json_field_bool(FILE *out, const char *name, int value, int comma)
+static void json_field_bool(outbuf *out, const char *name, int value, int comma)
 {
 	json_name(out, name);
-	fputs(value ? "true" : "false", out);
+	outbuf_puts(out, value ? "true" : "false");
 	if (comma)
-		fputs(", ", out);
+		outbuf_puts(out, ", ");
 }
 
-static void json_row(FILE *out, const parity_result_row *row, int trend)
+static void json_row(outbuf *out, const parity_result_row *row, int trend)
 {
 	const parity_ratio *r = &row->ratio;
-	fputc('{', out);
+	outbuf_putc(out, '{');
 	json_field_text(out, "indicator", row->indicator, 1);
 	json_field_text(out, "grouping", row->grouping, 1);
 	json_field_text(out, "group1", row->group1, 1);
@@ -483,7 +402,7 @@ static void json_row(FILE *out, const parity_result_row *row, int trend)
 	json_field_bool(out, "pooled", row->pooled, 1);
 	if (row->pooled) {
 		const parity_pooled *p = &row->pool;
-		fputs("\"pool\": {", out);
+		outbuf_puts(out, "\"pool\": {");
 		int tested = p->estimable && isfinite(p->log_se);
 		json_field_double(out, "p", tested ? p->p : NAN, 1);
 		json_field_double(out, "z", tested ? p->z : NAN, 1);
@@ -496,21 +415,21 @@ static void json_row(FILE *out, const parity_result_row *row, int trend)
 		json_field_double(out, "p_homogeneity",
 		                  p->homogeneity_estimable ? p->p_homogeneity : NAN, 1);
 		json_field_bool(out, "direction_reversed", row->direction_reversed, 0);
-		fputs("}, ", out);
+		outbuf_puts(out, "}, ");
 	}
 	if (row->funnel_fit.target > 0) {
-		fputs("\"funnel_fit\": {", out);
+		outbuf_puts(out, "\"funnel_fit\": {");
 		json_field_double(out, "target", row->funnel_fit.target, 1);
 		json_field_u64(out, "units", row->funnel_fit.units, 1);
 		json_field_double(out, "phi", row->funnel_fit.phi, 1);
 		json_field_double(out, "p_overdispersion", row->funnel_fit.p_overdispersion, 1);
 		json_field_double(out, "tau2", row->funnel_fit.tau2, 1);
 		json_field_text(out, "limits", parity_funnel_limits_name(row->funnel_limits), 0);
-		fputs("}, ", out);
+		outbuf_puts(out, "}, ");
 	}
 	if (row->random.estimable) {
 		const parity_random_effects *re = &row->random;
-		fputs("\"random_effects\": {", out);
+		outbuf_puts(out, "\"random_effects\": {");
 		json_field_double(out, "ratio", re->ratio, 1);
 		json_field_double(out, "ci_low", re->ci_low, 1);
 		json_field_double(out, "ci_high", re->ci_high, 1);
@@ -520,13 +439,13 @@ static void json_row(FILE *out, const parity_result_row *row, int trend)
 		json_field_double(out, "pi_low", re->prediction_estimable ? re->pi_low : NAN, 1);
 		json_field_double(out, "pi_high", re->prediction_estimable ? re->pi_high : NAN, 1);
 		json_field_u64(out, "units", re->used, 0);
-		fputs("}, ", out);
+		outbuf_puts(out, "}, ");
 	}
 	if (row->shrunk_placed)
 		json_field_double(out, "shrunk_ratio", row->shrunk_ratio, 1);
 	if (row->adjusted.parameters > 0) {
 		const parity_adjusted *adj = &row->adjusted;
-		fputs("\"adjusted\": {", out);
+		outbuf_puts(out, "\"adjusted\": {");
 		json_field_text(out, "covariates", row->adjusted_for, 1);
 		json_field_bool(out, "estimable", adj->estimable, 1);
 		json_field_double(out, "ratio", adj->estimable ? adj->ratio : NAN, 1);
@@ -541,116 +460,119 @@ static void json_row(FILE *out, const parity_result_row *row, int trend)
 		json_field_u64(out, "aliased", adj->aliased, 1);
 		json_field_u64(out, "iterations", adj->iterations, 1);
 		json_field_bool(out, "converged", adj->converged, 0);
-		fputs("}, ", out);
+		outbuf_puts(out, "}, ");
 	}
 	if (row->funnel_placed) {
-		fputs("\"funnel\": {", out);
+		outbuf_puts(out, "\"funnel\": {");
 		json_field_double(out, "log_ratio", row->funnel.log_ratio, 1);
 		json_field_double(out, "se", row->funnel.se, 1);
 		json_field_double(out, "z", row->funnel.z, 1);
-		fprintf(out, "\"outside95\": %d, \"outside998\": %d, ", row->funnel.outside95,
+		outbuf_printf(out, "\"outside95\": %d, \"outside998\": %d, ", row->funnel.outside95,
 		        row->funnel.outside998);
 		json_field_double(out, "low95", row->funnel_low95, 1);
 		json_field_double(out, "high95", row->funnel_high95, 1);
 		json_field_double(out, "low998", row->funnel_low998, 1);
 		json_field_double(out, "high998", row->funnel_high998, 1);
 		json_field_text(out, "limits", parity_funnel_limits_name(row->funnel_limits), 0);
-		fputs("}, ", out);
+		outbuf_puts(out, "}, ");
 	}
 	if (row->steps[0]) {
-		fputs("\"kline\": {", out);
+		outbuf_puts(out, "\"kline\": {");
 		json_field_text(out, "steps", row->steps, 1);
 		json_field_u64(out, "adjusted_steps", row->compound.adjusted_steps, 1);
 		json_field_double(out, "log_se", row->compound.log_se, 0);
-		fputs("}, ", out);
+		outbuf_puts(out, "}, ");
 	}
-	fputs("\"exclusions\": {", out);
+	outbuf_puts(out, "\"exclusions\": {");
 	json_field_u64(out, "not_stated_base", row->excluded_not_stated_base, 1);
 	json_field_u64(out, "not_stated_outcome", row->excluded_not_stated_outcome, 1);
 	json_field_u64(out, "bank_base", row->excluded_bank_base, 1);
 	json_field_u64(out, "bank_outcome", row->excluded_bank_outcome, 1);
 	json_field_u64(out, "outcome_without_contract", row->outcome_without_contract, 0);
-	fputs("}, ", out);
+	outbuf_puts(out, "}, ");
 	if (trend)
 		json_field_text(out, "cohorts", row->cohorts, 1);
 	json_field_text(out, "flags", row->flags, 0);
-	fputc('}', out);
+	outbuf_putc(out, '}');
 }
 
-static void json_rows(FILE *out, const char *name, const parity_result_row *rows,
+static void json_rows(outbuf *out, const char *name, const parity_result_row *rows,
                       size_t count, int trend)
 {
-	fprintf(out, "\n  \"%s\": [", name);
+	outbuf_printf(out, "\n  \"%s\": [", name);
 	for (size_t i = 0; i < count; i++) {
-		fputs(i ? ",\n    " : "\n    ", out);
+		outbuf_puts(out, i ? ",\n    " : "\n    ");
 		json_row(out, &rows[i], trend);
 	}
-	fputs("\n  ]", out);
+	outbuf_puts(out, "\n  ]");
 }
 
-static void json_marks(FILE *out, const parity_results *results)
+static void json_marks(outbuf *out, const parity_results *results)
 {
-	fputs("\n  \"cohort_marks\": [", out);
+	outbuf_puts(out, "\n  \"cohort_marks\": [");
 	for (size_t i = 0; i < results->mark_count; i++) {
 		const parity_cohort_mark *m = &results->marks[i];
-		fputs(i ? ",\n    {" : "\n    {", out);
+		outbuf_puts(out, i ? ",\n    {" : "\n    {");
 		json_field_text(out, "cohort_id", m->cohort_id, 1);
 		json_field_text(out, "name", m->name, 1);
 		json_field_text(out, "organisations", m->organisations, 1);
 		json_field_text(out, "start_date", m->start_date, 1);
 		json_field_text(out, "end_date", m->end_date, 0);
-		fputc('}', out);
+		outbuf_putc(out, '}');
 	}
-	fputs("]", out);
+	outbuf_puts(out, "]");
 }
 
 /* The header fields every JSON file shares. */
-static void json_context(FILE *out, const parity_results *results)
+static void json_context(outbuf *out, const parity_results *results)
 {
 	json_field_text(out, "publication", PUBLICATION_NOTE, 1);
 	json_field_text(out, "engine_version", parity_version(), 1);
 	json_field_text(out, "period", results->period, 1);
 	json_field_text(out, "organisation", results->organisation, 1);
-	fputs("\n  \"settings\": {", out);
+	outbuf_puts(out, "\n  \"settings\": {");
 	json_field_text(out, "method", parity_ci_method_name(results->settings.method), 1);
 	json_field_double(out, "level", results->settings.level, 1);
 	json_field_u64(out, "low_count_min", results->settings.low_count_min, 1);
 	json_field_u64(out, "rolling_years", results->rolling_years, 1);
 	json_field_u64(out, "cohort_window_months", results->cohort_window_months, 1);
 	json_field_bool(out, "include_bank", results->include_bank, 0);
-	fputs("},\n  ", out);
+	outbuf_puts(out, "},\n  ");
 }
 
-/* Open `path` for a JSON file (owner-only, replaced whole when committed)
- * and write its opening brace and the run's context. 0 or an error. */
-static int json_begin(util_atomic_file *file, const char *path,
+/* Open `path` for a JSON file (owner-only, replaced whole when committed),
+ * `out` its buffer, and write its opening brace and the run's context. 0
+ * or an error. */
+static int json_begin(util_atomic_file *file, outbuf *out, const char *path,
                       const parity_results *results)
 {
 	int rc = open_output(file, path);
 	if (rc)
 		return rc;
-	fputs("{\n  ", file->file);
-	json_context(file->file, results);
+	out->file = file->file;
+	out->used = 0;
+	outbuf_puts(out, "{\n  ");
+	json_context(out, results);
 	return 0;
 }
 
 int parity_results_write_json(const parity_results *results, const char *path)
 {
 	util_atomic_file file;
-	int rc = json_begin(&file, path, results);
+	outbuf ob, *out = &ob;
+	int rc = json_begin(&file, out, path, results);
 	if (rc)
 		return rc;
-	FILE *out = file.file;
 	json_field_u64(out, "excluded_not_stated", results->excluded_not_stated, 1);
 	/* Every exclusion of each standard indicator's overall row. */
-	fputs("\n  \"exclusions\": [", out);
+	outbuf_puts(out, "\n  \"exclusions\": [");
 	int first = 1;
 	for (size_t i = 0; i < results->count; i++) {
 		const parity_result_row *row = &results->rows[i];
 		if (strcmp(row->stratum_kind, "overall") || !parity_indicator_info_find(row->indicator))
 			continue;
 		const parity_indicator_info *info = parity_indicator_info_find(row->indicator);
-		fputs(first ? "\n    {" : ",\n    {", out);
+		outbuf_puts(out, first ? "\n    {" : ",\n    {");
 		first = 0;
 		json_field_text(out, "indicator", row->indicator, 1);
 		json_field_text(out, "base", info->base_label, 1);
@@ -661,30 +583,32 @@ int parity_results_write_json(const parity_results *results, const char *path)
 		json_field_u64(out, "bank_outcome", row->excluded_bank_outcome, 1);
 		json_field_u64(out, "outcome_without_contract_counted",
 		               row->outcome_without_contract, 0);
-		fputc('}', out);
+		outbuf_putc(out, '}');
 	}
-	fputs("],\n  \"notes\": [", out);
+	outbuf_puts(out, "],\n  \"notes\": [");
 	for (size_t i = 0; i < results->note_count; i++) {
-		fputs(i ? ", " : "", out);
-		parity_json_string(out, results->notes[i]);
+		outbuf_puts(out, i ? ", " : "");
+		outbuf_json_string(out, results->notes[i]);
 	}
-	fputs("],", out);
+	outbuf_puts(out, "],");
 	json_rows(out, "rows", results->rows, results->count, 0);
-	fputs("\n}\n", out);
+	outbuf_puts(out, "\n}\n");
+	outbuf_flush(out);
 	return util_atomic_commit(&file);
 }
 
 int parity_results_write_trend_json(const parity_results *results, const char *path)
 {
 	util_atomic_file file;
-	int rc = json_begin(&file, path, results);
+	outbuf ob, *out = &ob;
+	int rc = json_begin(&file, out, path, results);
 	if (rc)
 		return rc;
-	FILE *out = file.file;
 	json_marks(out, results);
-	fputc(',', out);
+	outbuf_putc(out, ',');
 	json_rows(out, "rows", results->trend, results->trend_count, 1);
-	fputs("\n}\n", out);
+	outbuf_puts(out, "\n}\n");
+	outbuf_flush(out);
 	return util_atomic_commit(&file);
 }
 
@@ -698,7 +622,7 @@ static const char cohorts_header[] =
 	"log_diff,se,z,p,level,verdict,statement,note,mdr_low,mdr_high,publication\n";
 
 /* A pooled window: ratio and interval when estimable. */
-static void csv_pool(FILE *out, const parity_stratum *c, const parity_pooled *p,
+static void csv_pool(outbuf *out, const parity_stratum *c, const parity_pooled *p,
                      int present)
 {
 	if (present) {
@@ -707,7 +631,7 @@ static void csv_pool(FILE *out, const parity_stratum *c, const parity_pooled *p,
 		csv_next_u64(out, c->x2);
 		csv_next_u64(out, c->n2);
 	} else {
-		fputs(",,,,", out);
+		outbuf_puts(out, ",,,,");
 	}
 	int e = present && p->estimable;
 	csv_next_number(out, p->ratio, e);
@@ -721,13 +645,15 @@ int parity_results_write_cohorts_csv(const parity_results *results, const char *
 	int rc = open_output(&file, path);
 	if (rc)
 		return rc;
-	FILE *out = file.file;
-	fputs(cohorts_header, out);
+	outbuf ob, *out = &ob;
+	ob.file = file.file;
+	ob.used = 0;
+	outbuf_puts(out, cohorts_header);
 	for (size_t i = 0; i < results->cohort_count; i++) {
 		const parity_cohort_result *c = &results->cohorts[i];
 		int arm = strcmp(c->arm, "difference") != 0;
 		const parity_change *ch = &c->change;
-		csvread_write_text(out, c->cohort_id);
+		outbuf_csv_text(out, c->cohort_id);
 		csv_next_text(out, c->cohort_name);
 		csv_next_text(out, c->indicator);
 		csv_next_text(out, c->arm);
@@ -749,15 +675,16 @@ int parity_results_write_cohorts_csv(const parity_results *results, const char *
 		csv_next_text(out, c->note);
 		csv_next_number(out, c->mdr_low, !isnan(c->mdr_low));
 		csv_next_number(out, c->mdr_high, !isnan(c->mdr_high));
-		fputs("," PUBLICATION_MARK "\n", out);
+		outbuf_puts(out, "," PUBLICATION_MARK "\n");
 	}
+	outbuf_flush(out);
 	return util_atomic_commit(&file);
 }
 
-static void json_pool(FILE *out, const char *name, const parity_stratum *c,
+static void json_pool(outbuf *out, const char *name, const parity_stratum *c,
                       const parity_pooled *p)
 {
-	fprintf(out, "\"%s\": {", name);
+	outbuf_printf(out, "\"%s\": {", name);
 	json_field_u64(out, "x1", c->x1, 1);
 	json_field_u64(out, "n1", c->n1, 1);
 	json_field_u64(out, "x2", c->x2, 1);
@@ -766,22 +693,22 @@ static void json_pool(FILE *out, const char *name, const parity_stratum *c,
 	json_field_double(out, "ci_low", p->estimable ? p->ci_low : NAN, 1);
 	json_field_double(out, "ci_high", p->estimable ? p->ci_high : NAN, 1);
 	json_field_u64(out, "strata", p->strata, 0);
-	fputs("}, ", out);
+	outbuf_puts(out, "}, ");
 }
 
 int parity_results_write_cohorts_json(const parity_results *results, const char *path)
 {
 	util_atomic_file file;
-	int rc = json_begin(&file, path, results);
+	outbuf ob, *out = &ob;
+	int rc = json_begin(&file, out, path, results);
 	if (rc)
 		return rc;
-	FILE *out = file.file;
 	json_marks(out, results);
-	fputs(",\n  \"results\": [", out);
+	outbuf_puts(out, ",\n  \"results\": [");
 	for (size_t i = 0; i < results->cohort_count; i++) {
 		const parity_cohort_result *c = &results->cohorts[i];
 		const parity_change *ch = &c->change;
-		fputs(i ? ",\n    {" : "\n    {", out);
+		outbuf_puts(out, i ? ",\n    {" : "\n    {");
 		json_field_text(out, "cohort_id", c->cohort_id, 1);
 		json_field_text(out, "cohort_name", c->cohort_name, 1);
 		json_field_text(out, "indicator", c->indicator, 1);
@@ -805,8 +732,9 @@ int parity_results_write_cohorts_json(const parity_results *results, const char 
 		json_field_text(out, "note", c->note, 1);
 		json_field_double(out, "mdr_low", c->mdr_low, 1);
 		json_field_double(out, "mdr_high", c->mdr_high, 0);
-		fputc('}', out);
+		outbuf_putc(out, '}');
 	}
-	fputs("\n  ]\n}\n", out);
+	outbuf_puts(out, "\n  ]\n}\n");
+	outbuf_flush(out);
 	return util_atomic_commit(&file);
 }

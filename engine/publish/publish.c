@@ -19,77 +19,6 @@
 
 #define NHS_DIGITAL_BELOW 8 /* NHS Digital: 1 to 7 are suppressed */
 
-/* ---- naming the counts ------------------------------------------------------- */
-
-const char *publish_measure_of(const parity_result_row *row)
-{
-	return row->measure[0] ? row->measure : row->indicator;
-}
-
-const char *publish_window_of(const parity_result_row *row)
-{
-	return row->window[0] ? row->window : row->period;
-}
-
-/* The part of a key every count of one table shares: measure, window,
- * stratum (pooled rows are a table of their own). */
-/* Append `text` to the key being built in `buf` (`size` bytes, `*at` used),
- * cut to fit as snprintf would: the millions of keys of a national run
- * are built without printf. */
-void publish_key_add(char *buf, size_t size, size_t *at, const char *text)
-{
-	size_t n = strlen(text), room = size - 1 - *at;
-	if (n > room)
-		n = room;
-	memcpy(buf + *at, text, n);
-	*at += n;
-	buf[*at] = '\0';
-}
-
-/* `parts` joined by '|' into `buf`, as snprintf("%s|%s|...") would. */
-void publish_key_join(char *buf, size_t size, const char *const *parts, size_t count)
-{
-	size_t at = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < count; i++) {
-		if (i)
-			publish_key_add(buf, size, &at, "|");
-		publish_key_add(buf, size, &at, parts[i]);
-	}
-}
-
-static void stem_text(char *buf, size_t size, const parity_result_row *row)
-{
-	size_t at = 0;
-	buf[0] = '\0';
-	publish_key_add(buf, size, &at, publish_measure_of(row));
-	publish_key_add(buf, size, &at, "|");
-	publish_key_add(buf, size, &at, publish_window_of(row));
-	publish_key_add(buf, size, &at, "|");
-	publish_key_add(buf, size, &at, row->stratum_kind);
-	publish_key_add(buf, size, &at, row->pooled ? "+pooled|" : "|");
-	publish_key_add(buf, size, &at, row->stratum);
-}
-
-/* The row's stem as it goes into keys: with `stems` (a gate used as a
- * dictionary) a short name for it, "\1" and its number, so that the keys of
- * a national run (millions of cells, each naming its table) stay short;
- * without, the text itself. 0, or PARITY_ENOMEM. */
-int publish_stem(gate *stems, char *buf, size_t size, const parity_result_row *row)
-{
-	char text[STEM_MAX];
-	if (!stems) {
-		stem_text(buf, size, row);
-		return 0;
-	}
-	stem_text(text, sizeof text, row);
-	size_t id = gate_cell(stems, text, 0, 0);
-	if (id == GATE_NONE)
-		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
-	snprintf(buf, size, "\1%zx", id);
-	return 0;
-}
-
 /* The cell of one group's base or outcome; `s` is the row's stem. */
 static size_t group_cell(gate *g, const parity_result_row *row, const char *s,
                          int side, int outcome, int printed)
@@ -142,6 +71,7 @@ int publish_sum_with_rest(gate *g, size_t total, size_t *parts, size_t count,
  * leave out. */
 typedef struct group_set {
 	char stem[24];          /* the short stem (publish_stem() with the stems) */
+	size_t table;           /* its number in the stems */
 	char grouping[64];
 	size_t *n, *x;          /* cells of each distinct group */
 	char (*label)[48];
@@ -155,18 +85,30 @@ typedef struct sets {
 	gate *stems;            /* stem text -> its short name's number */
 	group_set *items;
 	size_t count, room;
+	char last_stem[STEM_MAX]; /* the last row's stem text ... */
+	char last_short[24];    /* ... its short name ("" before the first) ... */
+	size_t last_id;         /* ... and its number in the stems */
+	char last_set[KEY_MAX]; /* the last set's key ... */
+	size_t last_set_at;     /* ... and its index (GATE_NONE before the first) */
 } sets;
 
-static int set_add(sets *s, const parity_result_row *row, const size_t *cells,
-                   const size_t *excluded, gate *g)
+/* Add the row's groups (its stem `st`, number `table` in the stems) to the
+ * set of its grouping in its table. 0 or PARITY_ENOMEM. */
+static int set_add(sets *s, const parity_result_row *row, const char *st, size_t table,
+                   const size_t *cells, const size_t *excluded, gate *g)
 {
-	char key[KEY_MAX], st[sizeof ((group_set *)0)->stem];
-	if (publish_stem(s->stems, st, sizeof st, row))
-		return PARITY_ENOMEM;
-	snprintf(key, sizeof key, "%s|%s", st, row->grouping);
-	size_t i = gate_cell(s->dict, key, 0, 0);
-	if (i == GATE_NONE)
-		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	char key[KEY_MAX];
+	const char *const parts[] = {st, row->grouping};
+	publish_key_join(key, sizeof key, parts, 2);
+	/* The rows of one set mostly come one after another. */
+	size_t i = s->last_set_at;
+	if (i == GATE_NONE || strcmp(key, s->last_set)) {
+		i = gate_cell(s->dict, key, 0, 0);
+		if (i == GATE_NONE)
+			return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+		memcpy(s->last_set, key, strlen(key) + 1);
+		s->last_set_at = i;
+	}
 	if (i == s->count) {
 		if (s->count == s->room) {
 			size_t room = s->room ? s->room * 2 : 64;
@@ -178,7 +120,9 @@ static int set_add(sets *s, const parity_result_row *row, const size_t *cells,
 		}
 		group_set *set = &s->items[s->count++];
 		memset(set, 0, sizeof *set);
-		snprintf(set->stem, sizeof set->stem, "%s", st);
+		size_t at = 0;
+		publish_key_add(set->stem, sizeof set->stem, &at, st); /* short: fits */
+		set->table = table;
 		snprintf(set->grouping, sizeof set->grouping, "%s", row->grouping);
 		memcpy(set->excluded, excluded, sizeof set->excluded);
 		set->sum_n = gate_value(g, excluded[PARITY_EXCLUDED_NOT_STATED_BASE]) +
@@ -232,6 +176,24 @@ static void sets_free(sets *s)
 	gate_free(s->stems);
 }
 
+/* The row's short stem (publish_stem() with the stems) into `buf`: the
+ * last row's again when it is of the same table. 0 or PARITY_ENOMEM. */
+static int row_stem(sets *s, char *buf, size_t size, const parity_result_row *row)
+{
+	char text[STEM_MAX];
+	publish_stem_text(text, sizeof text, row);
+	if (!s->last_short[0] || strcmp(text, s->last_stem)) {
+		size_t id = gate_cell(s->stems, text, 0, 0);
+		if (id == GATE_NONE)
+			return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+		memcpy(s->last_stem, text, sizeof text);
+		s->last_id = id;
+		publish_stem_short(s->last_short, sizeof s->last_short, id);
+	}
+	snprintf(buf, size, "%s", s->last_short);
+	return 0;
+}
+
 /* The set of `grouping` in the table `stem_text`, or NULL. */
 static group_set *set_find(sets *s, const char *stem_text, const char *grouping)
 {
@@ -254,11 +216,9 @@ static int link_partitions(gate *g, sets *s)
 	size_t room = 16;
 	size_t *parts = malloc(room * sizeof *parts);
 	/* Everyone counted in each table: the largest of its groupings' sums,
-	 * found in one pass (a gate used as a dictionary of the tables). */
-	gate *tables = gate_new(GATE_THRESHOLD, 0);
-	uint64_t (*all)[2] = calloc(s->count + 1, sizeof *all);
-	size_t *table_of = calloc(s->count + 1, sizeof *table_of);
-	if (!parts || !tables || !all || !table_of) {
+	 * found in one pass (by the table's number in the stems). */
+	uint64_t (*all)[2] = calloc(gate_cell_count(s->stems) + 1, sizeof *all);
+	if (!parts || !all) {
 		rc = parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
 		goto done;
 	}
@@ -266,11 +226,7 @@ static int link_partitions(gate *g, sets *s)
 		const group_set *o = &s->items[i];
 		if (strchr(o->grouping, '*'))
 			continue;
-		size_t t = table_of[i] = gate_cell(tables, o->stem, 0, 0);
-		if (t == GATE_NONE) {
-			rc = parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
-			goto done;
-		}
+		size_t t = o->table;
 		all[t][0] = o->sum_n > all[t][0] ? o->sum_n : all[t][0];
 		all[t][1] = o->sum_x > all[t][1] ? o->sum_x : all[t][1];
 	}
@@ -278,7 +234,7 @@ static int link_partitions(gate *g, sets *s)
 		group_set *set = &s->items[i];
 		if (strchr(set->grouping, '*'))
 			continue;
-		uint64_t all_n = all[table_of[i]][0], all_x = all[table_of[i]][1];
+		uint64_t all_n = all[set->table][0], all_x = all[set->table][1];
 		if (set->count + 6 > room) {
 			room = set->count + 6;
 			size_t *p = realloc(parts, room * sizeof *p);
@@ -290,23 +246,23 @@ static int link_partitions(gate *g, sets *s)
 		}
 		for (int outcome = 0; outcome < 2 && !rc; outcome++) {
 			char key[KEY_MAX];
-			snprintf(key, sizeof key, "%s|everyone|%c", set->stem, outcome ? 'x' : 'n');
+			const char *side = outcome ? "x" : "n";
+			const char *const everyone[] = {set->stem, "everyone", side};
+			publish_key_join(key, sizeof key, everyone, 3);
 			size_t total = gate_cell(g, key, outcome ? all_x : all_n, 0);
 			size_t n = 0;
 			for (size_t k = 0; k < set->count; k++)
 				parts[n++] = outcome ? set->x[k] : set->n[k];
 			parts[n++] = set->excluded[outcome];
 			parts[n++] = set->excluded[2 + outcome];
-			snprintf(key, sizeof key, "%s|%s|rest|%c", set->stem, set->grouping,
-			         outcome ? 'x' : 'n');
+			const char *const rest[] = {set->stem, set->grouping, "rest", side};
+			publish_key_join(key, sizeof key, rest, 4);
 			rc = publish_sum_with_rest(g, total, parts, n, key);
 		}
 	}
 done:
 	free(parts);
 	free(all);
-	free(table_of);
-	gate_free(tables);
 	return rc;
 }
 
@@ -447,7 +403,7 @@ static int register_row(gate *g, sets *s, const parity_result_row *row,
 			excluded[k] = GATE_NONE;
 		return 0;
 	}
-	if (publish_stem(s->stems, st, sizeof st, row))
+	if (row_stem(s, st, sizeof st, row))
 		return PARITY_ENOMEM;
 	for (int side = 0; side < 2; side++) {
 		cells[side ? C_N2 : C_N1] = group_cell(g, row, st, side, 0, printed);
@@ -496,7 +452,7 @@ static int register_row(gate *g, sets *s, const parity_result_row *row,
 		}
 	}
 	if (!rc && !row->pooled)
-		rc = set_add(s, row, cells, excluded, g);
+		rc = set_add(s, row, st, s->last_id, cells, excluded, g);
 	return rc;
 }
 
@@ -529,13 +485,9 @@ static size_t row_slot(const parity_published *pub, const parity_result_row *row
 /* Pooled rows combine their strata: a hidden stratum hides them, since
  * the pooled estimate is a weighted sum that, with the other strata's
  * printed counts, can be solved for it. */
-static int hide_pooled(parity_published *pub, const parity_result_row *rows,
-                       size_t count, size_t base)
+static void hide_pooled(parity_published *pub, const parity_result_row *rows,
+                        size_t count, size_t base, const placed_row *sorted, size_t n)
 {
-	size_t n = 0;
-	placed_row *sorted = publish_sort_by_table(rows, count, &n);
-	if (!sorted)
-		return PARITY_ENOMEM;
 	for (size_t p = 0; p < count; p++) {
 		const parity_result_row *pooled = &rows[p];
 		if (!pooled->pooled)
@@ -546,8 +498,6 @@ static int hide_pooled(parity_published *pub, const parity_result_row *rows,
 			if (!sorted[k].row->pooled && pub->hidden[base + sorted[k].at])
 				pub->hidden[base + p] = 1;
 	}
-	free(sorted);
-	return 0;
 }
 
 void publish_rule_of(publish_rule *out, parity_disclosure policy, unsigned threshold)
@@ -577,6 +527,8 @@ int parity_publish_build_year(parity_published **out, const parity_results *resu
 		                        "argument");
 	parity_published *pub = calloc(1, sizeof *pub);
 	sets s = {0};
+	placed_row *sorted = NULL, *sorted_trend = NULL; /* by table, once */
+	size_t n_sorted = 0, n_sorted_trend = 0;
 	int rc = 0;
 	*out = NULL;
 	if (!pub)
@@ -596,6 +548,7 @@ int parity_publish_build_year(parity_published **out, const parity_results *resu
 	pub->g = gate_new(rule.gate, pub->threshold);
 	s.dict = gate_new(GATE_THRESHOLD, 0);
 	s.stems = gate_new(GATE_THRESHOLD, 0);
+	s.last_set_at = GATE_NONE;
 	pub->cells = malloc((total + 1) * C_COUNTS * sizeof *pub->cells);
 	pub->excluded = malloc((total + 1) * PARITY_EXCLUDED_KINDS * sizeof *pub->excluded);
 	pub->marks = calloc((total + 1) * C_COUNTS, 1);
@@ -619,11 +572,20 @@ int parity_publish_build_year(parity_published **out, const parity_results *resu
 		rc = link_partitions(pub->g, &s);
 	if (!rc)
 		rc = link_crossings(pub->g, &s);
+	if (!rc && !(sorted = publish_sort_by_table(results->rows, results->count,
+	                                            &n_sorted)))
+		rc = PARITY_ENOMEM;
+	if (!rc && results->trend_count &&
+	    !(sorted_trend = publish_sort_by_table(results->trend, results->trend_count,
+	                                           &n_sorted_trend)))
+		rc = PARITY_ENOMEM;
 	if (!rc)
-		rc = publish_link_breakdowns(pub->g, results->rows, results->count, pub->cells);
+		rc = publish_link_breakdowns(pub->g, results->rows, results->count, pub->cells,
+		                     sorted, n_sorted);
 	if (!rc && results->trend_count)
 		rc = publish_link_breakdowns(pub->g, results->trend, results->trend_count,
-		                     &pub->cells[results->count * C_COUNTS]);
+		                     &pub->cells[results->count * C_COUNTS], sorted_trend,
+		                     n_sorted_trend);
 	if (!rc)
 		rc = publish_link_stages(pub->g, results->rows, results->count, pub->cells);
 	if (!rc)
@@ -647,12 +609,15 @@ int parity_publish_build_year(parity_published **out, const parity_results *resu
 				pub->hidden[i] = 1;
 		}
 	}
-	rc = hide_pooled(pub, results->rows, results->count, 0);
-	if (!rc && results->trend_count)
-		rc = hide_pooled(pub, results->trend, results->trend_count, results->count);
+	hide_pooled(pub, results->rows, results->count, 0, sorted, n_sorted);
+	if (results->trend_count)
+		hide_pooled(pub, results->trend, results->trend_count, results->count,
+		            sorted_trend, n_sorted_trend);
 	if (!rc)
 		rc = publish_programme_decide(pub);
 done:
+	free(sorted);
+	free(sorted_trend);
 	sets_free(&s);
 	if (rc) {
 		parity_publish_free(pub);

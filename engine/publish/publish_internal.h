@@ -76,6 +76,13 @@ const char *publish_window_of(const parity_result_row *row);
 void publish_key_add(char *buf, size_t size, size_t *at, const char *text);
 void publish_key_join(char *buf, size_t size, const char *const *parts, size_t count);
 
+/* The row's stem (its table) as text: measure|window|kind|stratum, with
+ * "+pooled" after the kind of a pooled row. */
+void publish_stem_text(char *buf, size_t size, const parity_result_row *row);
+
+/* "\1" and `id` in lower-case hex: a stem's short name. */
+void publish_stem_short(char *buf, size_t size, size_t id);
+
 /* The row's stem (its table) as keys carry it: short with `stems`, else the
  * text. 0 or PARITY_ENOMEM. */
 int publish_stem(gate *stems, char *buf, size_t size, const parity_result_row *row);
@@ -105,9 +112,10 @@ void publish_table_run(const placed_row *sorted, size_t n, const char *kind,
                const parity_result_row *table, size_t *first, size_t *end);
 
 /* The sums between tables, over `rows[0..count)` whose cells are `cells`
- * (C_COUNTS a row). Each returns 0 or an error. */
+ * (C_COUNTS a row); the breakdowns also take those rows sorted by table
+ * (publish_sort_by_table). Each returns 0 or an error. */
 int publish_link_breakdowns(gate *g, const parity_result_row *rows, size_t count,
-                    const size_t *cells);
+                    const size_t *cells, const placed_row *sorted, size_t n_sorted);
 int publish_link_stages(gate *g, const parity_result_row *rows, size_t count,
                 const size_t *cells);
 int publish_link_stage_ladder(gate *g, const parity_result_row *rows, size_t count,

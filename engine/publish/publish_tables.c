@@ -115,22 +115,19 @@ void publish_table_run(const placed_row *sorted, size_t n, const char *kind,
 /*
  * Organisations, pay bands and staff groups add up (with a rest for those
  * not known) to the overall row; a pooled row's counts are its strata's
- * exact sum. Rows of `rows[0..count)` whose cells are `cells`. The
- * breakdown rows are sorted by table once, so each overall row finds its
- * own by binary search (no pass over every row per overall row).
+ * exact sum. Rows of `rows[0..count)` whose cells are `cells`, and
+ * `sorted` (n_sorted) those rows by table (publish_sort_by_table, made
+ * once for this and the pooled rows' hiding), so each overall row finds
+ * its own by binary search (no pass over every row per overall row).
  */
 int publish_link_breakdowns(gate *g, const parity_result_row *rows, size_t count,
-                           const size_t *cells)
+                           const size_t *cells, const placed_row *sorted, size_t n_sorted)
 {
 	static const char *const kinds[] = {"organisation", "pay_band", "staff_group"};
 	size_t *parts = malloc((count + 1) * sizeof *parts);
-	size_t n_sorted = 0;
-	placed_row *sorted = parts ? publish_sort_by_table(rows, count, &n_sorted) : NULL;
 	int rc = 0;
-	if (!parts || !sorted) {
-		free(parts);
+	if (!parts)
 		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
-	}
 	for (size_t o = 0; o < count && !rc; o++) {
 		const parity_result_row *overall = &rows[o];
 		if (strcmp(overall->stratum_kind, "overall") || overall->pooled)
@@ -162,7 +159,6 @@ int publish_link_breakdowns(gate *g, const parity_result_row *rows, size_t count
 		}
 	}
 	free(parts);
-	free(sorted);
 	return rc;
 }
 

@@ -79,4 +79,11 @@ void util_escape_controls(char *out, size_t size, const char *text);
  * returns `out`. */
 char *util_format_count(char *out, size_t size, uint64_t value);
 
+#define UTIL_DOUBLE_TEXT_MAX 32
+
+/* `value` as the shortest of printf's %.15g, %.16g and %.17g that strtod
+ * reads back as the same double (the same bytes as trying each in turn),
+ * into `out` (UTIL_DOUBLE_TEXT_MAX bytes); its length. numtext.c. */
+size_t util_double_text(char *out, double value);
+
 #endif
