@@ -10,13 +10,21 @@ D=$SRC/tests/data/return
 
 # 1. Usage and errors.
 do_cmd_test 1.1 0 "Usage: parity return" "$PARITY" return --help
-do_cmd_test 1.2 64 "--db DB, --year YEAR and --out DIR are required" "$PARITY" return --db r.db
+do_cmd_test 1.2 64 "--db DB and --out DIR are required" "$PARITY" return --db r.db
 do_cmd_test 1.3 64 "did you mean '--year'" "$PARITY" return --db r.db --yeer 2025/26 --out o
 do_cmd_test 1.4 66 "" "$PARITY" return --db missing.db --year 2025/26 --out o
 "$PARITY" ingest -q --db r.db --kind workforce "$D/workforce.csv"
 do_cmd_test 1.5 64 "financial year, such as 2025/26" "$PARITY" return --db r.db --year 2025-Q1 --out o
 do_cmd_test 1.6 64 "--year" "$PARITY" return --db r.db --year 20x5/26 --out o
 do_cmd_test 1.7 65 "no workforce snapshot in 2023/24" "$PARITY" return --db r.db --year 2023/24 --out o
+# --period as the report spells it; the two must not disagree; no year at
+# all is the report's default, here (no ratios to analyse) the year of the
+# latest snapshot.
+do_cmd_test 1.8 64 "--year and --period name one year" \
+    "$PARITY" return --db r.db --year 2025/26 --period 2024/25 --out o
+do_cmd_test 1.9 65 "no workforce snapshot in 2023/24" "$PARITY" return --db r.db --period 2023/24 --out o
+do_cmd_test 1.10 0 "Return 2025/26" "$PARITY" return --db r.db --out o-default
+do_cmd_test 1.11 64 "--window-years '0'" "$PARITY" return --db r.db --window-years 0 --out o
 
 # 2. The board kind: a missing column refuses the file; a bad flag is a
 #    reject with its line; the file is taken like any other kind.
