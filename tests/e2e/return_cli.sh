@@ -165,7 +165,7 @@ check 3m.11 "the Model Employer sheet equals return.csv" \
 
 # 3c. parity check takes the whole return: the return written above is
 #     clean; each figure altered by hand is caught with its line and kind.
-do_cmd_test 3c.1 0 "clean: 488 lines, every figure agrees with its counts" \
+do_cmd_test 3c.1 0 "clean: 512 lines, every figure agrees with its counts" \
     "$PARITY" check model/return.csv
 python3 - model/return.csv altered.csv <<'PY'
 import sys
@@ -184,7 +184,7 @@ for old, new in [
 text += "WRES,5,T01,BME,48,80,60.0000,49.0455,70.0382,0\n"
 open(sys.argv[2], "w").write(text)
 PY
-do_cmd_test 3c.2 65 "problems in 489 lines" "$PARITY" check altered.csv
+do_cmd_test 3c.2 65 "problems in 513 lines" "$PARITY" check altered.csv
 for kind in "1 non-clinical band 3, White: 55% printed, but 6 of 12 is 50.0000% [percent_mismatch]" \
             "1 clinical band 5, White: the groups add up to 21, not the total 20 [groups_do_not_add_up]" \
             "9 difference voting, BME: -20 printed, but 16.6667 - 45.2381 = -28.5714 [difference_mismatch]" \
@@ -255,6 +255,12 @@ def level(band, group):
 def side(band, group):
     if group in NONCLIN: return "non-clinical"
     return "clinical"
+# The medical and dental sub-groups of the sample's grades (sample-data/README.md).
+SUB = {"Consultant": "consultants", "Specialty Doctor": "non-consultant career grades",
+       "Associate Specialist": "non-consultant career grades",
+       "Foundation Year 1": "trainee grades", "Foundation Year 2": "trainee grades",
+       "Specialty Registrar": "trainee grades", "Core Trainee": "trainee grades",
+       "": "other"}
 def eth(c):
     if c in ("A","B","C"): return "White"
     if c in ("Z","99","X",""): return "Unknown"
@@ -276,6 +282,11 @@ for r in csv.DictReader(open(wf)):
         cnt[("WRES", "model employer " + l, o, "total")] += 1
     d = dis(r["disability"])
     cnt[("WDES", "1 workforce", o, d)] += 1
+    if l == "medical and dental":
+        ind = "1 %s medical and dental: %s" % (s, SUB[r["grade"]])
+        cnt[("WRES", ind, o, eth(r["ethnic_category"]))] += 1
+        cnt[("WRES", ind, o, "total")] += 1
+        cnt[("WDES", ind, o, d)] += 1
 bcnt = Counter()
 for r in csv.DictReader(open(board)):
     if r["date"] != "2026-03-31": continue
