@@ -392,9 +392,11 @@ static void sheet_definitions(book *b)
 		{"BME", "every other stated category (D to S)"},
 		{"Unknown", "ethnicity not stated (Z), not known (99, X) or blank"},
 		{"WRES 1", "percentage of staff in each Agenda for Change band 1-9 and VSM "
-		 "(including executive board members) and of medical and dental staff, "
-		 "non-clinical and clinical separately, against the overall workforce; "
-		 "from the workforce snapshot at 31 March, bank staff excluded"},
+		 "(including executive board members) and of medical and dental staff "
+		 "(and its sub-groups: consultants, non-consultant career grades, trainee "
+		 "grades, other), non-clinical and clinical separately, against the "
+		 "overall workforce; from the workforce snapshot at 31 March, bank staff "
+		 "excluded"},
 		{"WRES 2-4", "relative likelihoods: appointment from shortlisting (White vs "
 		 "BME), entering the formal disciplinary process (BME vs White, two-year "
 		 "rolling window), accessing non-mandatory training and CPD (White vs BME)"},
@@ -413,9 +415,10 @@ static void sheet_definitions(book *b)
 		{"Non-disabled", "disability recorded as No (NN)"},
 		{"Unknown", "not declared (ZZ) or blank"},
 		{"WDES 1", "percentage of staff in AfC pay band clusters (1: bands 1-4; 2: "
-		 "5-7; 3: 8a-8b; 4: 8c-9 and VSM) and medical and dental staff, "
-		 "non-clinical and clinical separately, against the overall workforce; "
-		 "from the workforce snapshot at 31 March, bank staff excluded"},
+		 "5-7; 3: 8a-8b; 4: 8c-9 and VSM) and medical and dental staff (and its "
+		 "sub-groups: consultants, non-consultant career grades, trainee grades, "
+		 "other), non-clinical and clinical separately, against the overall "
+		 "workforce; from the workforce snapshot at 31 March, bank staff excluded"},
 		{"WDES 2-3", "relative likelihoods: appointment from shortlisting "
 		 "(Non-disabled vs Disabled), entering the formal capability process on "
 		 "performance grounds (Disabled vs Non-disabled, two-year rolling window)"},
@@ -452,6 +455,18 @@ static void sheet_definitions(book *b)
 	                         "against about 18% in the NHS Staff Survey)"
 	                       : "see '1 Workforce', workforce rows, column Unknown %",
 	                       NULL);
+	worksheet_write_string(ws, row, 0, "Medical and dental grades", b->bold);
+	worksheet_write_string(ws, row++, 1, "Consultants include senior medical managers; "
+	                       "non-consultant career grades are specialty doctors, "
+	                       "associate specialists, staff grades, specialists, hospital "
+	                       "practitioners and clinical assistants; trainee grades are "
+	                       "foundation years 1-2, registrars, core and specialty "
+	                       "trainees, SHO and HO. Read from the extract's grade column, "
+	                       "or from a pay band that names the grade. Medical and dental "
+	                       "staff with no grade recorded, or a grade that is none of "
+	                       "these, are counted as 'other' (see '1 Workforce'; parity "
+	                       "ingest warns of each unrecognised grade): many in 'other' "
+	                       "means the extract's grades need mapping.", NULL);
 	size_t printed, primary, secondary;
 	parity_return_publish_summary(b->pub, &printed, &primary, &secondary);
 	worksheet_write_string(ws, row, 0, "Disclosure control", b->bold);

@@ -512,7 +512,33 @@ static void put_person(struct line *l, const struct person *p, int year_end)
 /* ---- the sample: five files over five years ----------------------------- */
 
 enum { DRAW_STAFF = 1, DRAW_CASES, DRAW_TRAINING, DRAW_RECRUITMENT,
-       DRAW_BENCH_ROW, DRAW_BENCH_CELL };
+       DRAW_BENCH_ROW, DRAW_BENCH_CELL, DRAW_GRADE };
+
+/* Medical and dental grades (WRES 1 / WDES 1's sub-groups), by ethnic group
+ * (White, BME, unknown), in per cent: BME doctors are fewer among
+ * consultants and more among specialty doctors (the pattern the WRES
+ * medical data show). The last, blank, is a doctor with no grade recorded
+ * (counted as "other"). Drawn once per person from a stream of their own,
+ * so no other draw of the sample moves. */
+#define GRADES 8
+static const char *const grade_label[GRADES] = {
+	"Consultant", "Specialty Doctor", "Associate Specialist", "Foundation Year 1",
+	"Foundation Year 2", "Specialty Registrar", "Core Trainee", ""};
+static const double grade_share[3][GRADES] = {
+	{42, 6, 2, 8, 8, 22, 8, 4},
+	{30, 12, 4, 9, 9, 24, 8, 4},
+	{36, 9, 3, 8.5, 8.5, 23, 8, 4}};
+
+/* The grade written for `p` (a person of organisation `o`): "" unless
+ * medical and dental. */
+static const char *grade_of(const struct person *p, unsigned o, uint64_t seed)
+{
+	if (p->band != BAND_MEDICAL)
+		return "";
+	rng r;
+	rng_seed(&r, seed, DRAW_GRADE, o, p->id);
+	return grade_label[pick(&r, grade_share[ethnic_group(p->ethnic)], GRADES)];
+}
 
 struct staff {
 	struct person *people;   /* in staff_id order */
@@ -693,6 +719,7 @@ static void write_staff_rows(FILE *workforce, FILE *training, const struct staff
 		put_date(&l, snapshot);
 		put_person(&l, p, year_end);
 		put(&l, contract_name[p->contract]);
+		put(&l, grade_of(p, o, seed));
 		emit(&l, workforce);
 		if (p->contract == BANK || !chance(&r, trained[ethnic_group(p->ethnic)]))
 			continue;
@@ -907,7 +934,7 @@ static const char *const file_header[FILES] = {
 	"application_id,organisation,date,ethnic_category,sex,disability,age_band,"
 	"pay_band,staff_group,shortlisted,appointed",
 	"staff_id,organisation,snapshot_date,ethnic_category,sex,disability,"
-	"age_band,pay_band,staff_group,contract",
+	"age_band,pay_band,staff_group,contract,grade",
 	"case_id,staff_id,organisation,date_entered,process,grounds,ethnic_category,"
 	"sex,disability,age_band,pay_band,staff_group",
 	"staff_id,organisation,date,ethnic_category,sex,disability,age_band,"

@@ -90,6 +90,9 @@ def main():
         p = staff.get((r["staff_id"], snap))
         if not p or p["organisation"] != r["organisation"] or p["contract"] == "Bank":
             problems.append(f"{r['case_id']}: not a non-bank staff member then")
+    for r in wf:
+        if r["grade"] and r["pay_band"] != "Medical":
+            problems.append(f"workforce: {r['staff_id']} has a grade but is not medical")
     seen = Counter((r["staff_id"], fy(r["date"])) for r in tr)
     if max(seen.values()) > 1:
         problems.append("training: a staff member twice in one year")
@@ -104,6 +107,17 @@ def main():
     print("workforce contract:", shares(wf, "contract"))
     print("workforce pay_band:", shares(wf, "pay_band"))
     print("applications disability:", shares(rec, "disability"))
+    # The medical and dental sub-groups (WRES 1 / WDES 1), by ethnic group.
+    sub = {"Consultant": "consultants", "Specialty Doctor": "career grades",
+           "Associate Specialist": "career grades", "Foundation Year 1": "trainees",
+           "Foundation Year 2": "trainees", "Specialty Registrar": "trainees",
+           "Core Trainee": "trainees", "": "no grade"}
+    for name, codes in (("White", WHITE), ("BME", BME)):
+        med = [r for r in wf if r["pay_band"] == "Medical" and r["ethnic_category"] in codes]
+        c = Counter(sub[r["grade"]] for r in med)
+        print(f"medical grades, {name}:", ", ".join(
+            f"{k} {100 * c[k] / len(med):.1f}%"
+            for k in ("consultants", "career grades", "trainees", "no grade")))
     for o in ORGS:
         rows = [r for r in wf if r["organisation"] == o]
         b = sum(r["ethnic_category"] in BME for r in rows) / len(rows)

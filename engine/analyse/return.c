@@ -76,6 +76,8 @@ typedef struct org_tally {
 	char code[64];
 	int workforce_month, board_month;         /* -1: none seen yet */
 	uint64_t staff[SIDES][BANDS][GROUPS][GROUPS]; /* side, band, ethnic, disability */
+	uint64_t medical[SIDES][RETURN_MEDICAL][GROUPS][GROUPS]; /* the medical band by
+	                                            sub-group (return_medical.c) */
 	uint64_t board[2][2][GROUPS][GROUPS];     /* voting, executive, ethnic, disability */
 	uint64_t bank;
 } org_tally;
@@ -222,7 +224,12 @@ static int read_kind(tallies *t, parity_store *store, const char *kind, int firs
 				continue;
 			}
 			unsigned band = band_of(&cell);
-			o->staff[side_of(&cell, band)][band][eg][dg] += rows;
+			unsigned side = side_of(&cell, band);
+			o->staff[side][band][eg][dg] += rows;
+			if (band == BAND_MEDICAL)
+				o->medical[side][return_medical_of(cell.dim[STORE_PROCESS],
+				                                   cell.length[STORE_PROCESS])][eg][dg] +=
+				        rows;
 		}
 		if (more < 0) {
 			rc = more;
@@ -340,9 +347,7 @@ static int difference_row(parity_return *r, const char *standard, const char *in
 	return 0;
 }
 
-/* Register a total and its three groups (printed), with their sum. Sets
- * total[0] and group[0..2]; 0 or PARITY_ENOMEM. */
-static int group_counts(parity_return *r, size_t from, const char *prefix,
+int return_group_counts(parity_return *r, size_t from, const char *prefix,
                         const char *grouping, const uint64_t values[GROUPS],
                         int printed, size_t *total, size_t groups[GROUPS])
 {
@@ -404,26 +409,29 @@ static int workforce_rows(parity_return *r, const org_tally *o, size_t from,
 			snprintf(prefix, sizeof prefix, "%s|staff|%s|%s", o->code, side_names[s],
 			         level_name);
 			size_t groups[GROUPS];
-			if ((rc = group_counts(r, from, prefix, "ethnic", eth, show, &band_total[b],
+			if ((rc = return_group_counts(r, from, prefix, "ethnic", eth, show, &band_total[b],
 			                       groups)))
 				return rc;
 			for (unsigned g = 0; g < GROUPS; g++)
 				bands_by_side[s][b][g] = groups[g];
 			bands_by_side[s][b][GROUPS] = band_total[b];
-			if (!show)
-				continue;
 			snprintf(indicator, sizeof indicator, "1 %s %s", side_names[s], level_name);
-			for (unsigned g = 0; g < GROUPS; g++)
+			for (unsigned g = 0; g < GROUPS && show; g++)
 				if ((rc = return_share_row(r, "WRES", indicator, o->code, ethnic_groups[g],
 				                    groups[g], band_total[b])))
 					return rc;
+			/* The medical and dental sub-groups, after their band. */
+			if (b == BAND_MEDICAL &&
+			    (rc = return_medical_rows(r, from, o->code, side_names[s], 0, show,
+			                              o->medical[s], band_total[b], groups)))
+				return rc;
 		}
 		/* WDES 1: clusters, each the sum of its bands' totals. */
 		for (unsigned c = 0; c < CLUSTERS; c++) {
 			snprintf(prefix, sizeof prefix, "%s|staff|%s|%s", o->code, side_names[s],
 			         cluster_names[c]);
 			size_t *groups = cluster_group[c];
-			if ((rc = group_counts(r, from, prefix, "disability", cluster_dis[c], show,
+			if ((rc = return_group_counts(r, from, prefix, "disability", cluster_dis[c], show,
 			                       &cluster_total[c], groups)))
 				return rc;
 			size_t bands[BANDS], n = 0;
@@ -432,20 +440,22 @@ static int workforce_rows(parity_return *r, const org_tally *o, size_t from,
 					bands[n++] = band_total[b];
 			if (return_sum(r, cluster_total[c], bands, n) == GROW_FAILED)
 				return PARITY_ENOMEM;
-			if (!show)
-				continue;
 			snprintf(indicator, sizeof indicator, "1 %s %s", side_names[s],
 			         cluster_names[c]);
-			for (unsigned g = 0; g < GROUPS; g++)
+			for (unsigned g = 0; g < GROUPS && show; g++)
 				if ((rc = return_share_row(r, "WDES", indicator, o->code, disability_groups[g],
 				                    groups[g], cluster_total[c])))
 					return rc;
+			if (c == cluster_of(BAND_MEDICAL) &&
+			    (rc = return_medical_rows(r, from, o->code, side_names[s], 1, show,
+			                              o->medical[s], cluster_total[c], groups)))
+				return rc;
 		}
 		/* The side: all its bands. */
 		snprintf(prefix, sizeof prefix, "%s|staff|%s|all bands", o->code, side_names[s]);
-		if ((rc = group_counts(r, from, prefix, "ethnic", side_e, show,
+		if ((rc = return_group_counts(r, from, prefix, "ethnic", side_e, show,
 		                       &side_total[s][0], side_eth[s])) ||
-		    (rc = group_counts(r, from, prefix, "disability", side_d, show,
+		    (rc = return_group_counts(r, from, prefix, "disability", side_d, show,
 		                       &side_total[s][1], side_dis[s])))
 			return rc;
 		if (return_sum(r, side_total[s][0], band_total, BANDS) == GROW_FAILED ||
@@ -483,9 +493,9 @@ static int workforce_rows(parity_return *r, const org_tally *o, size_t from,
 	/* The whole workforce (not bank). */
 	snprintf(prefix, sizeof prefix, "%s|staff|workforce", o->code);
 	size_t total_d;
-	if ((rc = group_counts(r, from, prefix, "ethnic", all_eth, 1, workforce_total,
+	if ((rc = return_group_counts(r, from, prefix, "ethnic", all_eth, 1, workforce_total,
 	                       workforce_eth)) ||
-	    (rc = group_counts(r, from, prefix, "disability", all_dis, 1, &total_d,
+	    (rc = return_group_counts(r, from, prefix, "disability", all_dis, 1, &total_d,
 	                       workforce_dis)))
 		return rc;
 	size_t sides[SIDES];
@@ -539,7 +549,7 @@ static int board_rows(parity_return *r, const org_tally *o, size_t from,
 						values[grouping ? b : a] += o->board[v][e][a][b];
 				snprintf(prefix, sizeof prefix, "%s|board|%s %s", o->code,
 				         v ? "voting" : "non-voting", e ? "executive" : "non-executive");
-				if ((rc = group_counts(r, from, prefix, grouping ? "disability" : "ethnic",
+				if ((rc = return_group_counts(r, from, prefix, grouping ? "disability" : "ethnic",
 				                       values, 0, &cross_total[v][e], cross[v][e])))
 					return rc;
 			}
@@ -565,7 +575,7 @@ static int board_rows(parity_return *r, const org_tally *o, size_t from,
 					n++;
 				}
 			snprintf(prefix, sizeof prefix, "%s|board|%s", o->code, slice_names[s]);
-			if ((rc = group_counts(r, from, prefix, grouping ? "disability" : "ethnic",
+			if ((rc = return_group_counts(r, from, prefix, grouping ? "disability" : "ethnic",
 			                       values, 1, &slice_total[s], slice_group[s])))
 				return rc;
 			for (unsigned g = 0; g < GROUPS; g++)

@@ -1,6 +1,6 @@
 /*
- * return_internal.h: what the return's files (return.c, return_survey.c)
- * share. Private to engine/analyse.
+ * return_internal.h: what the return's files (return.c, return_survey.c,
+ * return_model.c, return_medical.c) share. Private to engine/analyse.
  */
 #ifndef PARITY_RETURN_INTERNAL_H
 #define PARITY_RETURN_INTERNAL_H
@@ -16,6 +16,32 @@
 #define RETURN_AFC_BANDS 13
 #define RETURN_BANDS 15
 #define RETURN_GROUPS 3 /* White, BME, Unknown */
+#define RETURN_MEDICAL 4 /* consultants, career grades, trainees, other */
+
+/* Register a total and its three groups (printed when `printed`) under
+ * `prefix` for `grouping` ("ethnic" or "disability"), with their sum. Sets
+ * *total and groups[0..2]; 0 or PARITY_ENOMEM. */
+int return_group_counts(parity_return *r, size_t from, const char *prefix,
+                        const char *grouping, const uint64_t values[RETURN_GROUPS],
+                        int printed, size_t *total, size_t groups[RETURN_GROUPS]);
+
+/* The medical and dental sub-group (0 to RETURN_MEDICAL - 1) of a stored
+ * workforce cell's process value (return_medical.c): a grade none of the
+ * first three, or none recorded (and every store written before grades
+ * were kept), is the last, other. */
+unsigned return_medical_of(const char *process, size_t length);
+
+/* The medical and dental sub-groups of one staff side `side` of
+ * organisation `org` (return_medical.c), by ethnicity (`grouping` 0, WRES
+ * 1 rows) or disability (1, WDES 1): each sub-group's counts, that they add
+ * up to the medical band's `total` and, group by group, to its `groups`,
+ * and (when `show` and the side has medical staff) their share rows.
+ * `staff` is the side's tally by sub-group, ethnic group and disability
+ * group. 0 or PARITY_ENOMEM. */
+int return_medical_rows(parity_return *r, size_t from, const char *org, const char *side,
+                        int grouping, int show,
+                        const uint64_t staff[RETURN_MEDICAL][RETURN_GROUPS][RETURN_GROUPS],
+                        size_t total, const size_t groups[RETURN_GROUPS]);
 
 /* The count named `key` with `value`, made once among the counts from
  * index `from` on; printed if any caller prints it. Its index, or

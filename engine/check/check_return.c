@@ -4,6 +4,7 @@
  * group, numerator, denominator, value, ci_low, ci_high, suppressed), as a
  * lead may have edited it or keyed it by hand: every percentage against its
  * counts, groups that must add up to their total and percentages to 100,
+ * the medical and dental sub-groups to the medical total,
  * differences against the shares they subtract, relative likelihoods
  * against their groups' rates, the Model Employer's shortfall, and
  * impossible figures.
@@ -337,6 +338,44 @@ int check_is_return(const char *path)
 	return !strncmp(text, "standard,indicator,organisation,group,", 38);
 }
 
+/* WRES 1 / WDES 1's medical and dental sub-groups (consultants, career
+ * grades, trainees, other) make up the side's medical and dental staff:
+ * group by group, their counts add up to the medical line's, and so do
+ * their totals. Checked from the consultants' line of each group. */
+static int check_medical(reader *r, const line *l)
+{
+	static const char *const subgroups[] = {
+		"consultants", "non-consultant career grades", "trainee grades", "other",
+	};
+	const char *mark = strstr(l->indicator, " medical and dental: consultants");
+	if (!mark || strncmp(l->indicator, "1 ", 2) || !l->has_num || !l->has_den)
+		return 0;
+	char medical[64], name[96];
+	snprintf(medical, sizeof medical, "%.*s medical and dental",
+	         (int)(mark - l->indicator), l->indicator);
+	const line *whole = find(r, l, medical, l->group);
+	if (!whole || !whole->has_num || !whole->has_den)
+		return 0;
+	double num = 0, den = 0;
+	for (size_t k = 0; k < sizeof subgroups / sizeof subgroups[0]; k++) {
+		snprintf(name, sizeof name, "%s: %s", medical, subgroups[k]);
+		const line *part = find(r, l, name, l->group);
+		if (!part || !part->has_num || !part->has_den)
+			return 0; /* hidden or missing: nothing to add */
+		num += part->num;
+		den += part->den;
+	}
+	if (num != whole->num)
+		return add(r->report, l, "subgroups_do_not_add_up", "the medical and dental "
+		           "sub-groups' %s staff add up to %.0f, not the %.0f of line %llu",
+		           l->group, num, whole->num, (unsigned long long)whole->number);
+	if (den != whole->den)
+		return add(r->report, l, "subgroups_do_not_add_up", "the medical and dental "
+		           "sub-groups add up to %.0f staff, not the %.0f of line %llu", den,
+		           whole->den, (unsigned long long)whole->number);
+	return 0;
+}
+
 static int by_line(const void *a, const void *b)
 {
 	const parity_check_problem *x = a, *y = b;
@@ -368,6 +407,8 @@ int check_return_file(parity_check_report *report, const char *path)
 			rc = check_line(&r, l);
 		if (!rc)
 			rc = check_derived(&r, l);
+		if (!rc)
+			rc = check_medical(&r, l);
 	}
 	for (size_t i = 0; i < r.count && !rc;) {
 		size_t n = 1;

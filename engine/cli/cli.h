@@ -45,17 +45,20 @@ typedef struct cli_year {
 	parity_return_published *ret_pub; /* the return's marks in it */
 } cli_year;
 
-/* Build `y` for `year` (NULL: the year of the latest workforce snapshot) and
- * `org` (NULL: all). `results` (borrowed) is the year's analysis when the
- * caller has it (the report's); NULL analyses the year with the default
- * options, printing a note as `command` when it has no relative
- * likelihoods (`command` NULL: no note). Returns 0, or the library's error:
+/* Build `y` for `year` and `org` (NULL: all). `results` (borrowed) is the
+ * year's analysis when the caller has it (the report's); NULL analyses the
+ * year as the report would with `analysis` (borrowed; NULL: the default
+ * options; its period and organisation are replaced by `year` and `org`),
+ * printing a note as `command` when it has no relative likelihoods
+ * (`command` NULL: no note). `year` NULL with `results` NULL is the year
+ * the report chooses by default (the latest complete financial year), or
+ * when that is not one, the year of the latest workforce snapshot. Returns 0, or the library's error:
  * PARITY_EDATA when the store has no workforce snapshot in the year,
  * PARITY_EUSAGE when `year` is not a financial year; `y` is then empty.
  * Free with cli_year_free(). */
 int cli_year_build(cli_year *y, parity_store *store, const char *year, const char *org,
-                   int policy, unsigned suppress, int target_year,
-                   const parity_results *results, const char *command);
+                   const parity_analyse_options *analysis, int policy, unsigned suppress,
+                   int target_year, const parity_results *results, const char *command);
 void cli_year_free(cli_year *y);
 
 /* Write OUT_DIR/return.csv and the two workbooks of `y` (the folder made
@@ -63,13 +66,14 @@ void cli_year_free(cli_year *y);
  * library's error. */
 int cli_year_write(const cli_year *y, const char *out_dir, int verbose);
 
-/* Compute the return for `year` (NULL: the latest financial year with a
- * workforce snapshot) from `store`, gate it under `policy` and `suppress`,
- * write OUT_DIR/return.csv and say what was written. Returns the exit
+/* Compute the return for `year` (NULL: as cli_year_build) from `store`,
+ * with the relative likelihoods analysed under `analysis` (NULL: the
+ * defaults), gate it under `policy` and `suppress`, write OUT_DIR/return.csv
+ * and the workbooks and say what was written. Returns the exit
  * status; errors are printed as "parity COMMAND: ...". */
 int cli_write_return(const char *command, parity_store *store, const char *year,
-                     const char *org, int policy, unsigned suppress, int target_year,
-                     const char *out_dir);
+                     const char *org, const parity_analyse_options *analysis, int policy,
+                     unsigned suppress, int target_year, const char *out_dir);
 
 /* The closest of `candidates` (NULL-terminated) to `word` within a small
  * edit distance, or NULL when none is close. */

@@ -158,7 +158,7 @@ int cmd_demo(int argc, char **argv)
 	report.programme_file = programme ? programme_path : NULL;
 	status = cli_write_outputs("demo", store, &analyse, &report, out_dir, NULL);
 	if (status == 0)
-		status = cli_write_return("demo", store, NULL, NULL,
+		status = cli_write_return("demo", store, NULL, NULL, &analyse,
 		                          PARITY_DISCLOSURE_THRESHOLD, report.suppress_below, 0,
 		                          out_dir);
 	parity_cohorts_free(cohorts);

@@ -4,6 +4,7 @@
  * financial year, through the disclosure gate, written as return.csv.
  */
 #include "cli.h"
+#include "pipeline.h"
 
 #include <errno.h>
 #include <string.h>
@@ -13,8 +14,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-	        "Usage: parity return --db DB --year YEAR --out DIR [--org CODE]\n"
-	        "                     [--suppress N] [--disclosure threshold|nhs-digital]\n"
+	        "Usage: parity return --db DB --out DIR [--year YEAR] [options]\n"
 	        "\n"
 	        "Compute the WRES and WDES return for the financial year YEAR\n"
 	        "(2025/26) and write the workbooks DIR/wres-2025-26.xlsx and\n"
@@ -23,8 +23,11 @@ static void usage(FILE *out)
 	        "and DIR/return.csv (standard, indicator, organisation, group,\n"
 	        "numerator, denominator, value, ci_low, ci_high, suppressed):\n"
 	        "  WRES 1, WDES 1   each pay band and cluster, non-clinical and clinical,\n"
-	        "                   against the whole workforce (each organisation's\n"
-	        "                   latest workforce snapshot in the year, bank left out)\n"
+	        "                   and the medical and dental sub-groups (consultants,\n"
+	        "                   career grades, trainees, other; from the workforce's\n"
+	        "                   grade column), against the whole workforce (each\n"
+	        "                   organisation's latest workforce snapshot in the\n"
+	        "                   year, bank left out)\n"
 	        "  WRES 9, WDES 10  the board, voting and non-voting, executive and\n"
 	        "                   non-executive, against the workforce, in percentage\n"
 	        "                   points (from kind board)\n"
@@ -39,11 +42,20 @@ static void usage(FILE *out)
 	        "The return and the board report of the same year are published from\n"
 	        "one disclosure gate: a count both print is hidden in both or in\n"
 	        "neither, and no hidden count can be worked out from the two together.\n"
+	        "The relative likelihoods and the counts the gate sees are analysed as\n"
+	        "'parity report' analyses them: give the return the options the report\n"
+	        "was made with (--suppress, --disclosure, the period, --window-years,\n"
+	        "--include-bank, --intersect, --cohorts, --programme, --method...) and\n"
+	        "the two agree on every figure they share.\n"
 	        "\n"
 	        "Options:\n"
 	        "  --db DB               the database (required)\n"
-	        "  --year YEAR           financial year, e.g. 2025/26 (required)\n"
 	        "  --out DIR             output folder (required; created if missing)\n"
+	        "  --year YEAR           financial year, e.g. 2025/26 (default: the\n"
+	        "                        latest complete financial year, as 'parity\n"
+	        "                        report' chooses it)\n"
+	        "  --period YEAR         the same as --year, as 'parity report' spells\n"
+	        "                        it (a financial year only)\n"
 	        "  --org CODE            one organisation only\n"
 	        "  --suppress N          show counts from 1 to N-1 as \"<N\" and hide\n"
 	        "                        the counts that would give them away (default\n"
@@ -52,24 +64,41 @@ static void usage(FILE *out)
 	        "                        shown *, others rounded to the nearest 5)\n"
 	        "  --target-year YEAR    the Model Employer's target: BME staff at each\n"
 	        "                        band in the workforce's share by YEAR\n"
-	        "                        (default 2028)\n"
+	        "                        (default 2028)\n");
+	fprintf(out,
+	        "  --cohorts FILE        mentoring cohorts CSV (as 'parity report')\n"
+	        "  --cohort-window M     months compared for each cohort (default 12)\n"
+	        "  --programme FILE      a programme rolled out over years (as 'parity\n"
+	        "                        report')\n"
+	        "  --window-years N      WRES 3 and WDES 3 count N periods (default 2)\n"
+	        "  --include-bank        count bank staff in WRES 2-4 and WDES 2-3\n"
+	        "                        (WRES 1 and WDES 1 leave bank out, as the\n"
+	        "                        guidance says)\n"
+	        "  --funnel-adjust A     funnel limits: plain (default) or additive\n"
+	        CLI_INTERSECT_HELP
+	        CLI_STATS_HELP
 	        "  -h, --help            show this help\n"
 	        "\n"
 	        "Exit status: 0 written; 64 bad arguments; 65 no workforce snapshot in\n"
 	        "the year; 66 no such database; 74 I/O or database error.\n");
 }
 
-enum { OPT_DISCLOSURE = 0x200, OPT_TARGET_YEAR };
+enum { OPT_DISCLOSURE = 0x200, OPT_TARGET_YEAR, OPT_COHORTS, OPT_PROGRAMME };
 
 /* The year's relative likelihoods (WRES 2-4, WDES 2-3), analysed as
- * `parity report` analyses the same year and organisation by default. 0
- * with *results, or 0 with *results NULL (and a note as `command`, if any)
- * when the year has no such data; a negative error otherwise. */
+ * `parity report` analyses the same year and organisation with `analysis`
+ * (NULL: the defaults). 0 with *results, or 0 with *results NULL (and a
+ * note as `command`, if any) when the year has no such data; a negative
+ * error otherwise. */
 static int year_ratios(parity_results **results, const char *year, parity_store *store,
-                       const char *org, const char *command)
+                       const char *org, const parity_analyse_options *analysis,
+                       const char *command)
 {
 	parity_analyse_options options;
-	parity_analyse_options_default(&options);
+	if (analysis)
+		options = *analysis;
+	else
+		parity_analyse_options_default(&options);
 	options.period = year;
 	options.organisation = org;
 	*results = NULL;
@@ -84,14 +113,45 @@ static int year_ratios(parity_results **results, const char *year, parity_store 
 	return rc;
 }
 
+/* The year the report would choose when given no period: the period of
+ * its default analysis when that is a financial year, else NULL (the
+ * return then takes the year of the latest workforce snapshot). `buffer`
+ * holds the label. 0 or a negative error. */
+static int default_year(const char **year, char *buffer, size_t size,
+                        parity_store *store, const char *org,
+                        const parity_analyse_options *analysis)
+{
+	parity_results *results = NULL;
+	*year = NULL;
+	int rc = year_ratios(&results, NULL, store, org, analysis, NULL);
+	if (rc || !results)
+		return rc;
+	parity_period period, fy;
+	if (!parity_period_parse(&period, results->period)) {
+		parity_period_financial_year(&fy, period.first_month);
+		if (fy.first_month == period.first_month && fy.last_month == period.last_month) {
+			snprintf(buffer, size, "%s", fy.label);
+			*year = buffer;
+		}
+	}
+	parity_error_clear();
+	parity_results_free(results);
+	return 0;
+}
+
 int cli_year_build(cli_year *y, parity_store *store, const char *year, const char *org,
-                   int policy, unsigned suppress, int target_year,
-                   const parity_results *results, const char *command)
+                   const parity_analyse_options *analysis, int policy, unsigned suppress,
+                   int target_year, const parity_results *results, const char *command)
 {
 	memset(y, 0, sizeof *y);
-	int rc = parity_return_compute(&y->ret, store, year, org, target_year);
+	char label[32];
+	int rc = 0;
+	if (!year && !results)
+		rc = default_year(&year, label, sizeof label, store, org, analysis);
+	if (!rc)
+		rc = parity_return_compute(&y->ret, store, year, org, target_year);
 	if (!rc && !results) {
-		rc = year_ratios(&y->results, y->ret->year, store, org, command);
+		rc = year_ratios(&y->results, y->ret->year, store, org, analysis, command);
 		results = y->results;
 	}
 	if (!rc)
@@ -155,12 +215,12 @@ int cli_year_write(const cli_year *y, const char *out_dir, int verbose)
 }
 
 int cli_write_return(const char *command, parity_store *store, const char *year,
-                     const char *org, int policy, unsigned suppress, int target_year,
-                     const char *out_dir)
+                     const char *org, const parity_analyse_options *analysis, int policy,
+                     unsigned suppress, int target_year, const char *out_dir)
 {
 	cli_year y;
-	int rc = cli_year_build(&y, store, year, org, policy, suppress, target_year, NULL,
-	                        command);
+	int rc = cli_year_build(&y, store, year, org, analysis, policy, suppress,
+	                        target_year, NULL, command);
 	if (rc)
 		return rc == PARITY_EUSAGE ? cli_usage_error(command, "%s", parity_error_last())
 		                           : cli_fail(command, rc);
@@ -179,19 +239,45 @@ int cmd_return(int argc, char **argv)
 		{"suppress", required_argument, NULL, 's'},
 		{"disclosure", required_argument, NULL, OPT_DISCLOSURE},
 		{"target-year", required_argument, NULL, OPT_TARGET_YEAR},
+		{"period", required_argument, NULL, 'p'},
+		{"cohorts", required_argument, NULL, OPT_COHORTS},
+		{"programme", required_argument, NULL, OPT_PROGRAMME},
+		CLI_ANALYSIS_LONGOPTS,
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *db_path = NULL, *year = NULL, *out_dir = NULL, *org = NULL;
+	const char *cohorts_path = NULL, *programme_path = NULL;
+	parity_analyse_options analysis;
 	uint64_t suppress = 5;
 	int policy = PARITY_DISCLOSURE_THRESHOLD, c, target_year = 0;
 	uint64_t target = 0;
 
+	parity_analyse_options_default(&analysis);
 	optind = 0;
-	while ((c = cli_getopt("return", argc, argv, "d:y:o:g:s:h", longopts)) != -1) {
+	while ((c = cli_getopt("return", argc, argv, "d:y:p:o:g:s:h", longopts)) != -1) {
 		switch (c) {
 		case 'd': db_path = optarg; break;
-		case 'y': year = optarg; break;
+		case 'y':
+		case 'p':
+			if (year && strcmp(year, optarg))
+				return cli_usage_error("return", "--year and --period name one "
+				                       "year: give one of them");
+			year = optarg;
+			break;
+		case OPT_COHORTS: cohorts_path = optarg; break;
+		case OPT_PROGRAMME: programme_path = optarg; break;
+		case OPT_METHOD:
+		case OPT_LEVEL:
+		case OPT_LOW_COUNT:
+		case OPT_WINDOW_YEARS:
+		case OPT_INCLUDE_BANK:
+		case OPT_COHORT_WINDOW:
+		case OPT_FUNNEL:
+		case OPT_INTERSECT:
+			if (cli_analysis_option("return", c, optarg, &analysis))
+				return EX_USAGE;
+			break;
 		case 'o': out_dir = optarg; break;
 		case 'g': org = optarg; break;
 		case 's':
@@ -216,19 +302,30 @@ int cmd_return(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("return", "unexpected argument '%s'", argv[optind]);
-	if (!db_path || !year || !out_dir)
-		return cli_usage_error("return", "--db DB, --year YEAR and --out DIR are "
-		                       "required");
+	if (!db_path || !out_dir)
+		return cli_usage_error("return", "--db DB and --out DIR are required");
 	parity_period check;
-	if (parity_period_parse(&check, year))
+	if (year && parity_period_parse(&check, year))
 		return cli_usage_error("return", "--year: %s", parity_error_last());
+	analysis.organisation = org;
 
 	parity_store *store = NULL;
+	parity_cohorts *cohorts = NULL, *programme = NULL;
 	int rc = parity_store_open(&store, db_path, 0);
 	if (rc)
 		return cli_fail("return", rc);
-	int status = cli_write_return("return", store, year, org, policy,
-	                              (unsigned)suppress, target_year, out_dir);
+	int status = 0;
+	if (cohorts_path && !(status = cli_cohorts_load("return", cohorts_path, store,
+	                                                &cohorts)))
+		analysis.cohorts = cohorts;
+	if (!status && programme_path &&
+	    !(status = cli_programme_load("return", programme_path, store, &programme)))
+		analysis.programme = programme;
+	if (!status)
+		status = cli_write_return("return", store, year, org, &analysis, policy,
+		                          (unsigned)suppress, target_year, out_dir);
+	parity_cohorts_free(cohorts);
+	parity_cohorts_free(programme);
 	parity_store_close(store);
 	return status;
 }

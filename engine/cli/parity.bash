@@ -22,7 +22,7 @@ _parity_options()
     analyse) echo "--db --out --period --org --window-years --include-bank --cohorts --cohort-window --programme --reference --intersect --kline-from --funnel-adjust --adjust --funnel-limits --no-trend --no-comparisons --method --level --low-count -h --help" ;;
     check) echo "-h --help" ;;
     report) echo "--db --out --period --org --cohorts --cohort-window --programme --window-years --include-bank --funnel-adjust --intersect --suppress --disclosure --title --author --method --level --low-count -h --help" ;;
-    return) echo "--db --year --out --org --suppress --disclosure --target-year -h --help" ;;
+    return) echo "--db --year --period --out --org --suppress --disclosure --target-year --cohorts --cohort-window --programme --window-years --include-bank --funnel-adjust --intersect --method --level --low-count -h --help" ;;
     ratio) echo "-m --method -l --level --low-count -j --json -h --help" ;;
     pool) echo "-m --method -l --level --low-count -j --json -h --help" ;;
     export) echo "--db --counts --suppress --disclosure -q --quiet -h --help" ;;

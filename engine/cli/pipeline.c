@@ -173,6 +173,7 @@ static int write_programme(const parity_results *results, const parity_published
 #define CLI_GLANCE_MAX_ORGS 20
 
 static int write_report(const parity_results *results, parity_store *store,
+                        const parity_analyse_options *analyse_options,
                         const parity_report_options *report_options,
                         const char *out_dir, int64_t run_id,
                         cli_changes_fn changes, void *context)
@@ -201,7 +202,8 @@ static int write_report(const parity_results *results, parity_store *store,
 			const char *years[2] = {fy.label, before.label};
 			for (int k = 0; k < 2 && !rc; k++) {
 				int got = cli_year_build(&year[k], store, years[k], org,
-				                         options.disclosure, options.suppress_below, 0,
+				                         analyse_options, options.disclosure,
+				                         options.suppress_below, 0,
 				                         k ? NULL : results, NULL);
 				if (got == PARITY_EDATA || got == PARITY_EUSAGE) {
 					parity_error_clear(); /* no snapshot that year */
@@ -366,8 +368,8 @@ int cli_write_outputs_with(const char *command, parity_store *store,
 	if (!rc)
 		rc = parity_history_finish(store, run_id, results, "ok", NULL);
 	if (!rc && report_options)
-		rc = write_report(results, store, report_options, out_dir, run_id,
-		                  changes, context);
+		rc = write_report(results, store, analyse_options, report_options, out_dir,
+		                  run_id, changes, context);
 	if (rc) {
 		/* Keep the failure in the history; the first error is the one shown. */
 		char message[512];

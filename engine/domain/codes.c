@@ -595,6 +595,9 @@ int parity_code_pay_band(char *out, size_t size, const char *value)
 		if (range[0] >= 'a' && range[0] <= 'd' && !range[1])
 			return put_code(out, size, (char[3]){'8', range[0], '\0'});
 	}
+	/* ESR's medical pay scales name the grade, not a band. */
+	if (!parity_code_medical_grade(NULL, 0, value))
+		return put_code(out, size, "Medical");
 	return parity_error_set(PARITY_EDATA, "not a known pay band");
 }
 

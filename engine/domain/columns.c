@@ -30,7 +30,7 @@ static const parity_column workforce[] = {
 	{"sex", EXPECTED}, {"disability", EXPECTED}, {"age_band", EXPECTED},
 	{"pay_band", EXPECTED}, {"staff_group", EXPECTED},
 	{"contract", EXPECTED}, {"sexual_orientation", OPTIONAL},
-	{"religion", OPTIONAL}, {NULL, OPTIONAL},
+	{"religion", OPTIONAL}, {"grade", OPTIONAL}, {NULL, OPTIONAL},
 };
 
 static const parity_column disciplinary[] = {

@@ -87,6 +87,26 @@ static void warn_not_a_band(ingest *in)
 	}
 }
 
+/* Say how many medical rows have a grade that is none of the return's
+ * sub-groups (counted as "other" in WRES 1 and WDES 1). Names the column
+ * and the first line, never the value. */
+static void warn_not_a_grade(ingest *in)
+{
+	if (!in->not_a_grade || in->column_of[F_GRADE] < 0)
+		return;
+	char *warnings = in->summary->warnings;
+	size_t used = strlen(warnings);
+	snprintf(warnings + used, sizeof in->summary->warnings - used,
+	         "%s%s: column '%s' (grade): %llu medical or dental %s a grade that is "
+	         "not a known one (the first on line %llu), counted as other medical "
+	         "and dental staff in the return: map it in the mapping file's "
+	         "[grade] section to a consultant, specialty doctor or trainee grade",
+	         used ? "\n" : "", in->path, in->header[in->column_of[F_GRADE]],
+	         (unsigned long long)in->not_a_grade,
+	         in->not_a_grade == 1 ? "row has" : "rows have",
+	         (unsigned long long)in->not_a_grade_line);
+}
+
 static int bind_run(parity_store *store, const char *sql, int64_t a, int64_t b,
                     const char *text, const char *what)
 {
@@ -543,6 +563,7 @@ int parity_ingest_file(parity_ingest_summary *summary, parity_store *store,
 	in.delimiter = read.delimiter;
 	snprintf(summary->sha256, sizeof summary->sha256, "%s", read.sha256);
 	warn_not_a_band(&in);
+	warn_not_a_grade(&in);
 	if (!in.header_done) {
 		rc = parity_error_set(PARITY_EDATA, "%s: the file is empty: export it again "
 		                      "with its header and rows", path);

@@ -32,7 +32,8 @@ static const column_spec workforce_columns[] = {
 	{F_AGE, "age_band", EXPECTED}, {F_PAY, "pay_band", EXPECTED},
 	{F_GROUP, "staff_group", EXPECTED}, {F_CONTRACT, "contract", EXPECTED},
 	{F_ORIENTATION, "sexual_orientation", OPTIONAL},
-	{F_RELIGION, "religion", OPTIONAL}, {-1, NULL, OPTIONAL},
+	{F_RELIGION, "religion", OPTIONAL}, {F_GRADE, "grade", OPTIONAL},
+	{-1, NULL, OPTIONAL},
 };
 static const column_spec disciplinary_columns[] = {
 	{F_ID, "case_id", REQUIRED}, {F_STAFF_ID, "staff_id", OPTIONAL},
@@ -180,7 +181,9 @@ int ingest_resolve_header(ingest *in, const csvread_record *record)
 			    !ingest_attribute_expected(in->options->kind, attributes[k]) &&
 			    !(in->options->kind == PARITY_KIND_BOARD && attributes[k] == F_CONTRACT))
 				in->constant_empty |= 1u << attributes[k];
-		if (in->options->kind != PARITY_KIND_DISCIPLINARY)
+		/* A workforce cell's process is its medical sub-group. */
+		if (in->options->kind != PARITY_KIND_DISCIPLINARY &&
+		    in->options->kind != PARITY_KIND_WORKFORCE)
 			in->constant_empty |= 1u << F_PROCESS;
 	}
 	in->header_done = 1;

@@ -30,6 +30,7 @@ enum field {
 	F_ID = F_DIMENSIONS_, F_STAFF_ID, F_DATE, F_SHORTLISTED, F_APPOINTED,
 	F_VACANCY, F_KIND, F_MONTH, F_ROWS, F_INVESTIGATION, F_HEARING, F_OUTCOME,
 	F_VOTING, F_EXECUTIVE,         /* a board member's Y/N flags */
+	F_GRADE,                       /* a workforce row's medical grade */
 	F_COUNT_
 };
 
@@ -512,6 +513,9 @@ typedef struct ingest {
 	uint64_t not_a_band[3];       /* rows whose pay band, staff group, age band
 	                                 is not a known one (warned about) */
 	uint64_t not_a_band_line[3];  /* the first such row's line */
+	uint64_t not_a_grade;         /* medical rows whose grade is not a known
+	                                 one (counted as other; warned about) */
+	uint64_t not_a_grade_line;    /* the first such row's line */
 
 	sqlite3_stmt *insert_pack;    /* INSERT INTO cell_packs */
 	store_pack pack;              /* the pack being built (writer's) */
@@ -607,6 +611,12 @@ int ingest_edit_packs(ingest *in, sqlite3_stmt *stmt, cell_filter filter,
 int ingest_on_record(void *context, const csvread_record *record);
 int ingest_drain_pending(ingest *in);
 int ingest_stored_kind_rows(ingest *in);
+
+/* ingest_grade.c: set a workforce row's process value to its medical and
+ * dental sub-group (PARITY_GRADE_*, "" for no grade, and "" for a row that
+ * is not medical), from the grade column or a pay band naming a grade. 0 or
+ * a negative error; never refuses the row. */
+int ingest_code_grade(ingest *in, const csvread_record *record, row *out);
 
 /* ingest_redelivery.c: refuse or (with --replace) supersede earlier files'
  * overlapping organisation-months; save this file's coverage and report

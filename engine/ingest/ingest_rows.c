@@ -768,6 +768,8 @@ int ingest_decode(ingest *in, const csvread_record *record, row *out)
 
 	if (kind == PARITY_KIND_BOARD && (rc = code_board_member(in, record, out)) != 0)
 		return rc < 0 ? rc : refuse(out, "invalid board flag");
+	if (kind == PARITY_KIND_WORKFORCE && (rc = ingest_code_grade(in, record, out)) < 0)
+		return rc;
 
 	out->rows = 1;
 	out->shortlisted = shortlisted;

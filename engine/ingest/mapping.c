@@ -21,7 +21,7 @@ static const char *const canonical_columns[] = {
 	"date", "snapshot_date", "date_entered", "ethnic_category", "sex",
 	"disability", "age_band", "pay_band", "staff_group", "contract",
 	"process", "grounds", "shortlisted", "appointed", "sexual_orientation",
-	"religion", "investigation", "hearing", "outcome",
+	"religion", "investigation", "hearing", "outcome", "grade",
 	"member_id", "voting", "executive",                      /* board */
 	"survey_year", "question", "group", "respondents", "positive", "mean", "sd",
 	NULL,                                                    /* survey */

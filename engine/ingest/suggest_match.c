@@ -126,6 +126,9 @@ static const struct {
 	{"outcome", "Outcome of Case"}, {"outcome", "Hearing Outcome"},
 	{"outcome", "Final Outcome"},
 	{"religion", "Faith or Belief"}, {"religion", "Beliefs"},
+	{"grade", "Grade Code"}, {"grade", "Medical Grade"}, {"grade", "Grade Name"},
+	{"grade", "Doctor Grade"}, {"grade", "Medical and Dental Grade"},
+	{"grade", "Grade Description"},
 };
 
 /* Words (as key fragments) that, inside a longer header, point to a column:

@@ -124,10 +124,34 @@ int parity_code_yesno(int *out, const char *value);
  * Map an Agenda for Change pay band in the spellings ESR and NHS Jobs write
  * ("Band 5", "AfC Band 8a", "Band 8 - Range A", "Band 8A", "Agenda for
  * Change Band 6", "Medical and Dental", "VSM", "Non AfC Grade") to its
- * canonical code: "1"-"9", "8a"-"8d", "Medical", "VSM" or "Non-AfC".
+ * canonical code: "1"-"9", "8a"-"8d", "Medical", "VSM" or "Non-AfC". A
+ * medical or dental grade written as the band ("Consultant", "Specialty
+ * Doctor": parity_code_medical_grade) is "Medical".
  * Returns 0, or PARITY_EDATA when the value is not a known band.
  */
 int parity_code_pay_band(char *out, size_t size, const char *value);
+
+/* The medical and dental sub-groups of WRES 1 and WDES 1, as stored (in a
+ * workforce cell's `process` value): consultants (with senior medical
+ * managers), non-consultant career grades (specialty doctors, associate
+ * specialists, staff grades, specialists, hospital practitioners, clinical
+ * assistants), trainee grades (foundation years, registrars, core and
+ * specialty trainees, SHO and HO); PARITY_GRADE_OTHER a grade that is none
+ * of them, and "" a medical row with no grade. */
+#define PARITY_GRADE_CONSULTANT "consultant"
+#define PARITY_GRADE_CAREER "career grade"
+#define PARITY_GRADE_TRAINEE "trainee"
+#define PARITY_GRADE_OTHER "other"
+
+/**
+ * Map a medical or dental grade as HR systems and rotas write it
+ * ("Consultant", "Specialty Doctor", "Associate Specialist", "Foundation
+ * Year 1", "FY2", "Specialty Registrar", "ST3", "SHO") to its sub-group:
+ * PARITY_GRADE_CONSULTANT, _CAREER or _TRAINEE, written to `out` (may be
+ * NULL). Returns 0, or PARITY_EDATA when it is none of them (grade codes
+ * such as ESR's are named through a mapping's [grade] section).
+ */
+int parity_code_medical_grade(char *out, size_t size, const char *value);
 
 /**
  * Map an NHS staff group, in ESR's full or 30-character truncated name

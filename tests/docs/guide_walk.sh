@@ -69,6 +69,10 @@ check 11 "the return: R0A's voting members 10 White, <5 BME of [c]" \
 check 12 "the guide quotes those return figures" bash -c 'grep -qF "46.2% BME (919 of 1,991)" "$1" &&
     grep -qF "(122 of 405)" "$1" && grep -qF "(129 of 495)" "$1" && grep -qF "4.1 points, 95% CI −1.8" "$1" &&
     grep -qF "30 BME staff of 80 (37.5%)" "$1" && grep -qF "a shortfall of 7, or 4 appointments a year" "$1"' _ guide.txt
+check 14 "the return: R0A's consultants, 44 White of 77, the rest hidden; the guide quotes it" \
+    bash -c 'grep -q "^WRES,1 clinical medical and dental: consultants,R0A,White,44,77,57.14" "$1" &&
+             grep -q "^WRES,1 clinical medical and dental: consultants,R0A,BME,\[c\],77," "$1" &&
+             grep -qF "Of R0A'"'"'s 77 consultants, 44 are White (57.1%)" "$2"' _ board-2025-26/return.csv guide.txt
 # 13: what step 6 says the report folder holds, and that every file is the owner's only.
 check 13 "the report folder holds what step 6 lists, each file 0600" bash -c '
     cd board-2025-26 && for f in board-report.pdf board-report.html wres2-by-organisation.png \

@@ -17,16 +17,20 @@ check 1.3 "Band 8 - Range B stored as 8b" test "$(band_rows "pay_band = '8b'")" 
 check 1.4 "no 8rangea" test "$(band_rows "pay_band like '%range%'")" = ""
 check 1.5 "Band 5 and Agenda for Change Band 6" \
     test "$(band_rows "pay_band in ('5', '6')")" = 2
-check 1.6 "Medical and Dental, VSM, Non AfC Grade" \
-    test "$(band_rows "pay_band in ('Medical', 'VSM', 'Non-AfC')")" = 3
+check 1.6 "Medical and Dental, VSM, Non AfC Grade, and Consultant (a medical grade)" \
+    test "$(band_rows "pay_band in ('Medical', 'VSM', 'Non-AfC')")" = 4
+# A medical pay band that names the grade gives the return's sub-group
+# (S11 "Consultant"); "Medical and Dental" (S07) names none.
+check 1.6b "Consultant kept as the consultants' sub-group" \
+    test "$(band_rows "pay_band = 'Medical' and process = 'consultant'")" = 1
 check 1.7 "ESR's truncated staff group is the full name" \
     test "$(band_rows "staff_group = 'Additional Professional Scientific and Technical'")" = 1
 check 1.8 "ESR age bands: <=20 Years and >=71 Years" \
     test "$(band_rows "age_band in ('<=20', '71+', '21-25', '66-70')")" = 4
 # Values that are not known bands are kept as written but warned about,
 # with a count, the file and the column, never the value.
-check 1.9 "pay band warning: 2 rows (Band 11, Consultant), first on line 11" \
-    grep -qF "column 'pay_band' (pay_band): 2 rows hold a value that is not a known pay band (the first on line 11)" out.1.1
+check 1.9 "pay band warning: 1 row (Band 11; Consultant is a medical grade), first on line 11" \
+    grep -qF "column 'pay_band' (pay_band): 1 row holds a value that is not a known pay band (the first on line 11)" out.1.1
 check 1.10 "staff group warning" \
     grep -qF "column 'staff_group' (staff_group): 1 row holds a value that is not a known staff group (the first on line 11)" out.1.1
 check 1.11 "age band warning" \
@@ -40,7 +44,7 @@ cp "$D/bands.csv" site/inbox/workforce-bands.csv
 printf '[paths]\ndatabase = p.db\ninbox = inbox\narchive = archive\nquarantine = quarantine\noutput = out\nlog = parity.log\n' > site/parity.ini
 "$PARITY" run -q --config site/parity.ini --date 2026-01-05 > /dev/null 2>&1 || true
 check 1.13 "parity run logs the pay band warning" \
-    grep -qF "column 'pay_band' (pay_band): 2 rows hold a value that is not a known pay band" site/parity.log
+    grep -qF "column 'pay_band' (pay_band): 1 row holds a value that is not a known pay band" site/parity.log
 check 1.14 "and the log does not quote the values" \
     bash -c '! grep -q "Porters\|Consultant\|Band 11\|Adult" site/parity.log'
 

@@ -11,6 +11,8 @@ from the WRES / WDES templates themselves:
     + Non-disabled + Unknown);
   - a staff side's pay bands add up to the side (band 1 ... VSM, medical and
     dental, other), its WDES clusters to the side, each cluster to its bands;
+  - the medical and dental sub-groups (consultants, career grades, trainees,
+    other) add up to the side's medical and dental staff, group by group;
   - the sides add up to the workforce; the board's voting and non-voting
     members to the board, and its executive and non-executive members;
   - and, across the two documents: an organisation's White and BME staff in
@@ -49,6 +51,9 @@ CLUSTERS = {"cluster 1 (bands 1-4)": BANDS[0:4], "cluster 2 (bands 5-7)": BANDS[
 SIDES = ["non-clinical", "clinical", "staff group not recorded"]
 GROUPS = {"WRES": ["White", "BME", "Unknown"],
           "WDES": ["Disabled", "Non-disabled", "Unknown"]}
+# The medical and dental sub-groups: together, the side's medical and dental staff.
+MEDICAL = ["medical and dental: " + k for k in
+           ("consultants", "non-consultant career grades", "trainee grades", "other")]
 REPORT_BAND = {b: b.replace("band ", "") for b in BANDS[:12]}
 REPORT_BAND.update({"VSM": "VSM", "medical and dental": "Medical"})
 
@@ -162,6 +167,7 @@ def main():
                 places += [s + "|" + b for s in SIDES for b in BANDS]
             else:
                 places += [s + "|" + c for s in SIDES for c in CLUSTERS]
+            places += [s + "|" + m for s in SIDES for m in MEDICAL]
             for p in places:
                 reader.equal(n(p, "all"), [n(p, g) for g in groups])
             for g in groups + ["all"]:
@@ -170,6 +176,8 @@ def main():
                 reader.equal(n("board|board", g), [n("board|executive", g),
                                                    n("board|non-executive", g)])
                 for s in SIDES:
+                    reader.equal(n(s + "|medical and dental", g), [n(s + "|" + m, g)
+                                                                  for m in MEDICAL])
                     if std == "WRES":
                         reader.equal(n(s + "|all bands", g), [n(s + "|" + b, g) for b in BANDS])
                     else:

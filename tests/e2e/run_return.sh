@@ -50,4 +50,26 @@ check 2.2 "return.csv is the same file" cmp -s $O/return.csv alone/return.csv
 # 3. A later month with nothing new: the year's return again.
 do_cmd_test 3.1 0 "finished: success" "$PARITY" run --config site/parity.ini --date 2026-05-05
 check 3.2 "the return again" cmp -s $O/return.csv site/out/2026-05/return.csv
+
+# 4. A run configured away from the defaults passes its options to the
+#    report and the return alike: `parity return` given the same options
+#    writes the same return.csv, and the run's report and return agree on
+#    every figure they share (tests/e2e/return_agree.py). The return made
+#    with the default analysis differs (the check can fail).
+mkdir -p site2/inbox site2/state
+sed 's/^log = parity.log$/log = parity.log\n\n[report]\nsuppress = 10\nrolling_window = 1\nmethod = katz\nlevel = 0.9/' \
+    site/parity.ini > site2/parity.ini
+for k in recruitment workforce training disciplinary survey board; do
+    cp "$S/$k.csv" "site2/inbox/$k-2026-03.csv"
+done
+do_cmd_test 4.1 0 "finished: success" "$PARITY" run --config site2/parity.ini --date 2026-04-05
+O2=site2/out/2026-04
+do_cmd_test 4.2 0 "agree" python3 "$SRC/tests/e2e/return_agree.py" $O2 $O2
+do_cmd_test 4.3 0 "wrote" "$PARITY" return --db site2/state/parity.db --period 2025/26 \
+    --suppress 10 --window-years 1 --method katz --level 0.9 --out alone2
+check 4.4 "return.csv is the run's" cmp -s $O2/return.csv alone2/return.csv
+do_cmd_test 4.5 0 "wrote" "$PARITY" return --db site2/state/parity.db --year 2025/26 \
+    --suppress 10 --out default2
+check 4.6 "with the default analysis it is not" sh -c '! cmp -s "$0" "$1"' $O2/return.csv default2/return.csv
+do_cmd_test 4.7 1 "DIFFERENT" python3 "$SRC/tests/e2e/return_agree.py" $O2 default2
 finish

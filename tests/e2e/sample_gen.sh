@@ -50,7 +50,7 @@ expect_header() {
 check_headers() {
 	local d="$1"
 	expect_header "$d/recruitment.csv" "application_id,organisation,date,ethnic_category,sex,disability,age_band,pay_band,staff_group,shortlisted,appointed"
-	expect_header "$d/workforce.csv" "staff_id,organisation,snapshot_date,ethnic_category,sex,disability,age_band,pay_band,staff_group,contract"
+	expect_header "$d/workforce.csv" "staff_id,organisation,snapshot_date,ethnic_category,sex,disability,age_band,pay_band,staff_group,contract,grade"
 	expect_header "$d/disciplinary.csv" "case_id,staff_id,organisation,date_entered,process,grounds,ethnic_category,sex,disability,age_band,pay_band,staff_group"
 	expect_header "$d/training.csv" "staff_id,organisation,date,ethnic_category,sex,disability,age_band,pay_band,staff_group"
 	expect_header "$d/cohorts.csv" "cohort_id,name,organisations,start_date,end_date,pairs"

@@ -125,7 +125,47 @@ static void test_codes_pay_band_esr_spellings(void)
 	}
 	CHECK(parity_code_pay_band(out, sizeof out, "Band 10") == PARITY_EDATA);
 	CHECK(parity_code_pay_band(out, sizeof out, "Band 8 - Range E") == PARITY_EDATA);
-	CHECK(parity_code_pay_band(out, sizeof out, "Consultant") == PARITY_EDATA);
+	CHECK(parity_code_pay_band(out, sizeof out, "Porters") == PARITY_EDATA);
+	/* ESR's medical pay scales name the grade: the band is Medical. */
+	CHECK(parity_code_pay_band(out, sizeof out, "Consultant") == 0 &&
+	      !strcmp(out, "Medical"));
+	CHECK(parity_code_pay_band(out, sizeof out, "Specialty Registrar") == 0 &&
+	      !strcmp(out, "Medical"));
+	parity_error_clear();
+}
+
+/* The medical and dental sub-groups of WRES 1 / WDES 1, from the labels of
+ * the NHS England templates' definitions (consultants incl. senior medical
+ * managers; specialty doctors, associate specialists, staff grades,
+ * specialists, hospital practitioners, clinical assistants; foundation
+ * years, registrars, core and specialty trainees, SHO, HO). */
+static void test_codes_medical_grade(void)
+{
+	static const char *const cases[][2] = {
+		{"Consultant", "consultant"}, {"CONSULTANT", "consultant"},
+		{"Locum Consultant", "consultant"}, {"Senior Medical Manager", "consultant"},
+		{"Specialty Doctor", "career grade"}, {"Speciality Doctor", "career grade"},
+		{"Associate Specialist", "career grade"}, {"Staff Grade", "career grade"},
+		{"Specialist", "career grade"}, {"Hospital Practitioner", "career grade"},
+		{"Clinical Assistant", "career grade"},
+		{"Non-consultant career grade", "career grade"},
+		{"Foundation Year 1", "trainee"}, {"FY2", "trainee"}, {"F1", "trainee"},
+		{"Specialty Registrar", "trainee"}, {"Specialist Registrar", "trainee"},
+		{"ST3", "trainee"}, {"CT1", "trainee"}, {"Core Trainee", "trainee"},
+		{"SHO", "trainee"}, {"Senior House Officer", "trainee"},
+		{"GP Registrar", "trainee"}, {"Resident Doctor", "trainee"},
+	};
+	char out[32];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int rc = parity_code_medical_grade(out, sizeof out, cases[i][0]);
+		CHECK(rc == 0 && !strcmp(out, cases[i][1]));
+		if (rc || strcmp(out, cases[i][1]))
+			fprintf(stderr, "  grade \"%s\" -> \"%s\"\n", cases[i][0], out);
+	}
+	/* None of them: counted as other by the return, never guessed. */
+	static const char *const others[] = {"", "Wizard", "ST9", "Band 5", "XR24", "Doctor"};
+	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+		CHECK(parity_code_medical_grade(out, sizeof out, others[i]) == PARITY_EDATA);
 	parity_error_clear();
 }
 
@@ -290,6 +330,7 @@ int main(void)
 	RUN(test_codes_disability_and_sex);
 	RUN(test_codes_edit_distance);
 	RUN(test_codes_pay_band_esr_spellings);
+	RUN(test_codes_medical_grade);
 	RUN(test_codes_staff_group_esr_names);
 	RUN(test_codes_age_band_esr_spellings);
 	RUN(test_codes_sexual_orientation_nhs_codes_and_labels);
