@@ -384,10 +384,21 @@ static int best_partner(size_t *pick, size_t *left, gate *g, reader *v,
 		int rc = reader_scope(g, v, c, &before);
 		if (rc)
 			return rc;
+		/* Once a pick frees the leak, is useful and leaves no leak, only
+		 * one as good can beat it: a trial that leaves a leak is cut short
+		 * (before the first is pinned, or at it). */
+		int cut = *pick != GATE_NONE && pick_freed && pick_useful && !*left;
+		if (cut && before < comp_leaks)
+			continue; /* leaks outside its scope stay */
 		reader_save(v);
 		g->marks[c] = SUPPRESS_SECONDARY;
-		rc = reader_reread(g, v, 0, &moved);
+		rc = reader_reread(g, v, cut, &moved);
 		size_t after = comp_leaks - before + moved;
+		if (!rc && cut && moved) {
+			g->marks[c] = was;
+			reader_restore(v);
+			continue; /* it leaves a leak: no better */
+		}
 		int freed = !reader_point(v, leak), useful = !reader_point(v, c);
 		g->marks[c] = was;
 		reader_restore(v);
@@ -519,6 +530,20 @@ static int protect(gate *g, reader *v, size_t *cand)
 	return rc;
 }
 
+/* The clean-up's order: larger value first, then lower index (the order
+ * the cells were listed in), so the order is total and the same on every
+ * platform's qsort. */
+static _Thread_local const uint64_t *clean_up_values;
+
+static int larger_first(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	uint64_t vx = clean_up_values[x], vy = clean_up_values[y];
+	if (vx != vy)
+		return vx > vy ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
 /* Clean-up, as tau-Argus does: a secondary cell whose showing leaks
  * nothing (one the reader works out anyway, or one a later cell made
  * unnecessary) is shown again, largest first; not in a component above
@@ -531,12 +556,8 @@ static int clean_up(gate *g, reader *v, size_t *order)
 		if (g->marks[i] == SUPPRESS_SECONDARY && !reader_sensitive(g, i) && !g->fixed[i] &&
 		    v->comp_cell_at[v->comp[i] + 1] - v->comp_cell_at[v->comp[i]] <= CLEAN_UP_MAX)
 			order[n++] = i; /* a small count shown "[c]" stays hidden */
-	for (size_t a = 1; a < n; a++) /* insertion sort, largest first */
-		for (size_t b = a; b > 0 && g->values[order[b]] > g->values[order[b - 1]]; b--) {
-			size_t t = order[b];
-			order[b] = order[b - 1];
-			order[b - 1] = t;
-		}
+	clean_up_values = g->values; /* largest first; equal ones by index */
+	qsort(order, n, sizeof *order, larger_first);
 	/* The leaks of each component now (none, unless protect gave up
 	 * after its last round). */
 	size_t *comp_leaks = calloc(g->count, sizeof *comp_leaks);
