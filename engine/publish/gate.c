@@ -363,26 +363,45 @@ static size_t first_leak(const gate *g, const reader *v, const unsigned char *lo
 }
 
 /*
- * Try each of `cand[0..n)` hidden, reading only the leak's component, and
- * return the best in *pick (GATE_NONE when there is none): one that frees
- * the leak; else one the reader cannot work out once hidden (hiding a cell
- * the reader still works out cuts nothing); then the one that leaves the
- * fewest leaks in the component; then the cheapest. *left gets that count.
+ * Try each of `cand[0..n)` hidden, reading only what it moves in the
+ * leak's component (whose leaks are `comp_leaks` now), and return the best
+ * in *pick (GATE_NONE when there is none): one that frees the leak; else
+ * one the reader cannot work out once hidden (hiding a cell the reader
+ * still works out cuts nothing); then the one that leaves the fewest leaks
+ * in the component; then the cheapest. *left gets that count. Each trial is
+ * undone: the reader is left as it was.
  */
 static int best_partner(size_t *pick, size_t *left, gate *g, reader *v,
-                        size_t comp, size_t leak, const size_t *cand, size_t n)
+                        size_t comp_leaks, size_t leak, const size_t *cand, size_t n)
 {
 	int pick_freed = 0, pick_useful = 0;
 	*pick = GATE_NONE;
 	for (size_t k = 0; k < n; k++) {
-		size_t after = 0, c = cand[k];
+		size_t before = 0, moved = 0, c = cand[k];
 		unsigned char was = g->marks[c];
 		if (was == SUPPRESS_SECONDARY)
 			continue; /* listed twice */
+		int rc = reader_scope(g, v, c, &before);
+		if (rc)
+			return rc;
+		/* Once a pick frees the leak, is useful and leaves no leak, only
+		 * one as good can beat it: a trial that leaves a leak is cut short
+		 * (before the first is pinned, or at it). */
+		int cut = *pick != GATE_NONE && pick_freed && pick_useful && !*left;
+		if (cut && before < comp_leaks)
+			continue; /* leaks outside its scope stay */
+		reader_save(v);
 		g->marks[c] = SUPPRESS_SECONDARY;
-		int rc = reader_read(g, v, comp, &after);
+		rc = reader_reread(g, v, cut, &moved);
+		size_t after = comp_leaks - before + moved;
+		if (!rc && cut && moved) {
+			g->marks[c] = was;
+			reader_restore(v);
+			continue; /* it leaves a leak: no better */
+		}
 		int freed = !reader_point(v, leak), useful = !reader_point(v, c);
 		g->marks[c] = was;
+		reader_restore(v);
 		if (rc)
 			return rc;
 		int better = *pick == GATE_NONE || freed > pick_freed ||
@@ -396,6 +415,24 @@ static int best_partner(size_t *pick, size_t *left, gate *g, reader *v,
 			pick_useful = useful;
 		}
 	}
+	return 0;
+}
+
+/* Mark cell `cell` `mark` and read again what that moves (kept by
+ * reader_save: reader_restore undoes it); *leaks gets the component's leaks
+ * after, from `comp_leaks` before. 0 or PARITY_ENOMEM. */
+static int remark(gate *g, reader *v, size_t cell, unsigned char mark,
+                  size_t comp_leaks, size_t *leaks)
+{
+	size_t before = 0, moved = 0;
+	int rc = reader_scope(g, v, cell, &before);
+	if (rc)
+		return rc;
+	reader_save(v);
+	g->marks[cell] = mark;
+	if ((rc = reader_reread(g, v, 0, &moved)))
+		return rc;
+	*leaks = comp_leaks - before + moved;
 	return 0;
 }
 
@@ -459,14 +496,13 @@ static int protect(gate *g, reader *v, size_t *cand)
 			 * with none (bounds pinned it), the cells around it. */
 			n = reader_derivation(g, v, leak, cand, g->count);
 			left = comp_leaks[comp];
-			if ((rc = best_partner(&pick, &left, g, v, comp, leak, cand, n)))
+			if ((rc = best_partner(&pick, &left, g, v, comp_leaks[comp], leak, cand, n)))
 				break;
 			if (pick == GATE_NONE) {
-				if ((rc = reader_read(g, v, comp, &left)))
-					break;
 				n = reader_around(g, v, leak, cand, CANDIDATES_AROUND);
 				left = comp_leaks[comp];
-				if ((rc = best_partner(&pick, &left, g, v, comp, leak, cand, n)))
+				if ((rc = best_partner(&pick, &left, g, v, comp_leaks[comp], leak, cand,
+				                       n)))
 					break;
 			}
 			if (pick == GATE_NONE) {
@@ -475,10 +511,13 @@ static int protect(gate *g, reader *v, size_t *cand)
 				spent = depth = 0;
 				continue;
 			}
-			g->marks[pick] = SUPPRESS_SECONDARY;
 		}
 		size_t now = 0;
-		if ((rc = reader_read(g, v, comp, &now)))
+		if (pick == GATE_NONE)
+			rc = reader_read(g, v, comp, &now); /* hidden all at once, above */
+		else
+			rc = remark(g, v, pick, SUPPRESS_SECONDARY, comp_leaks[comp], &now);
+		if (rc)
 			break;
 		leaks = leaks - comp_leaks[comp] + now;
 		comp_leaks[comp] = now;
@@ -491,6 +530,20 @@ static int protect(gate *g, reader *v, size_t *cand)
 	return rc;
 }
 
+/* The clean-up's order: larger value first, then lower index (the order
+ * the cells were listed in), so the order is total and the same on every
+ * platform's qsort. */
+static _Thread_local const uint64_t *clean_up_values;
+
+static int larger_first(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	uint64_t vx = clean_up_values[x], vy = clean_up_values[y];
+	if (vx != vy)
+		return vx > vy ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
 /* Clean-up, as tau-Argus does: a secondary cell whose showing leaks
  * nothing (one the reader works out anyway, or one a later cell made
  * unnecessary) is shown again, largest first; not in a component above
@@ -498,27 +551,44 @@ static int protect(gate *g, reader *v, size_t *cand)
  * of its size. */
 static int clean_up(gate *g, reader *v, size_t *order)
 {
-	size_t n = 0, leaks = 0;
+	size_t n = 0;
 	for (size_t i = 0; i < g->count; i++)
 		if (g->marks[i] == SUPPRESS_SECONDARY && !reader_sensitive(g, i) && !g->fixed[i] &&
 		    v->comp_cell_at[v->comp[i] + 1] - v->comp_cell_at[v->comp[i]] <= CLEAN_UP_MAX)
 			order[n++] = i; /* a small count shown "[c]" stays hidden */
-	for (size_t a = 1; a < n; a++) /* insertion sort, largest first */
-		for (size_t b = a; b > 0 && g->values[order[b]] > g->values[order[b - 1]]; b--) {
-			size_t t = order[b];
-			order[b] = order[b - 1];
-			order[b - 1] = t;
-		}
-	for (size_t k = 0; k < n; k++) {
-		size_t c = order[k];
+	clean_up_values = g->values; /* largest first; equal ones by index */
+	qsort(order, n, sizeof *order, larger_first);
+	/* The leaks of each component now (none, unless protect gave up
+	 * after its last round). */
+	size_t *comp_leaks = calloc(g->count, sizeof *comp_leaks);
+	if (!comp_leaks)
+		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	for (size_t i = 0; i < g->count; i++)
+		comp_leaks[v->comp[i]] += reader_leaking(g, v, i) != 0;
+	/* Whether showing a cell leaks is all that is asked: leaks left
+	 * elsewhere in its component say so at once, and a reading stops at
+	 * the first leak (each step only pins more); a reading that leaks is
+	 * undone. */
+	int rc = 0;
+	for (size_t k = 0; k < n && !rc; k++) {
+		size_t c = order[k], comp = v->comp[c], before = 0, leaks = 0;
+		if ((rc = reader_scope(g, v, c, &before)))
+			break;
+		if (comp_leaks[comp] > before)
+			continue;
+		reader_save(v);
 		g->marks[c] = SUPPRESS_SHOWN;
-		int rc = reader_read(g, v, v->comp[c], &leaks);
-		if (rc)
-			return rc;
-		if (leaks)
+		if ((rc = reader_reread(g, v, 1, &leaks)))
+			break;
+		if (leaks) {
 			g->marks[c] = SUPPRESS_SECONDARY;
+			reader_restore(v);
+		} else {
+			comp_leaks[comp] -= before; /* those it had were in the scope */
+		}
 	}
-	return 0;
+	free(comp_leaks);
+	return rc;
 }
 
 int gate_run(gate *g)
@@ -545,6 +615,8 @@ int gate_run(gate *g)
 	if (!g->unprotected && (rc = clean_up(g, &v, cand)))
 		goto done;
 done:
+	g->checked += v.checked;
+	g->check_failures += v.check_failures;
 	free(cand);
 	reader_close(&v);
 	return rc;

@@ -44,9 +44,16 @@ struct gate {
 	size_t *parts;
 	size_t part_count, part_room;
 	size_t unprotected;
+	/* Tests: each partial reading is checked against the whole one, each
+	 * system solved sparse against the dense elimination and each
+	 * remembered one against solving it again (slow). */
+	int check;
+	size_t checked, check_failures; /* readings and systems checked; unequal */
 };
 
 #define READER_SCRATCH 9
+
+typedef struct gate_solver gate_solver; /* gate_solve.c */
 
 /*
  * What the reader can know of every cell, and which sum told them. The
@@ -70,6 +77,14 @@ typedef struct reader {
 	size_t *todo;           /* scratch, one per cell */
 	unsigned char *seen;    /* scratch, one per cell */
 	size_t *scratch[READER_SCRATCH]; /* for elimination, one per cell or sum */
+	gate_solver *solver;    /* the elimination's matrix, made when first needed */
+	size_t *scope_cells;    /* reader_scope: the cells one mark moves, ascending */
+	size_t *scope_rels;     /* ... and their sums, ascending */
+	size_t scope_cell_count, scope_rel_count;
+	size_t scope_cell_room, scope_rel_room;
+	double *saved_lo, *saved_hi; /* reader_save: the scope's bounds ... */
+	size_t *saved_why;      /* ... and pinning sums */
+	size_t checked, check_failures; /* gate->check: what was compared */
 } reader;
 
 #define READ_ALL ((size_t)-1)
@@ -81,6 +96,37 @@ void reader_close(reader *v);
  * the sums solved together, bounds again. *leaks counts the small counts
  * pinned there. Returns 0 or PARITY_ENOMEM. */
 int reader_read(const gate *g, reader *v, size_t comp, size_t *leaks);
+
+/* The root of `a` in the union-find forest `parent` (paths halved). */
+size_t reader_find(size_t *parent, size_t a);
+
+/* gate_solve.c: the sums `rels` solved together over the cells `cells`
+ * the bounds left open; each cell some combination of sums leaves alone is
+ * set to its value. With `leaked`, stops after the first system that pins
+ * a small count (reader_leaking), setting *leaked (else 0). Returns 0 or
+ * PARITY_ENOMEM. */
+int gate_eliminate(const gate *g, reader *v, const size_t *cells, size_t ncell,
+                   const size_t *rels, size_t nrel, int *leaked);
+void gate_solver_free(gate_solver *s);
+/* Reduced row echelon form of the nr x width matrix `m` (row-major) over
+ * its first `nc` columns, partial pivoting; the pivot columns into piv[].
+ * Returns the rank. */
+size_t gate_reduce_dense(double *m, size_t nr, size_t nc, size_t width, size_t *piv);
+
+/*
+ * The scope of cell `cell`: the cells a change of its mark can move (it,
+ * and the counts the reader does not know tied to it through such counts),
+ * and their sums; *leaks gets the small counts pinned among them now. After
+ * the mark changes, reader_reread reads the scope alone, which gives what
+ * reader_read of the whole component would (gate_reader.c says why), or
+ * with `first_leak` stops at the first small count it pins (*leaks 1);
+ * reader_save and reader_restore keep and put back the scope's bounds (a
+ * trial undone). Returns 0 or PARITY_ENOMEM (no scope then).
+ */
+int reader_scope(const gate *g, reader *v, size_t cell, size_t *leaks);
+int reader_reread(const gate *g, reader *v, int first_leak, size_t *leaks);
+void reader_save(reader *v);
+void reader_restore(reader *v);
 
 int reader_sensitive(const gate *g, size_t i);
 int reader_known(const gate *g, size_t i);

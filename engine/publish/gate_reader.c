@@ -43,7 +43,7 @@ int reader_leaking(const gate *g, const reader *v, size_t i)
 
 /* ---- opening: who sums with whom -------------------------------------------- */
 
-static size_t find(size_t *parent, size_t a)
+size_t reader_find(size_t *parent, size_t a)
 {
 	while (parent[a] != a)
 		a = parent[a] = parent[parent[a]];
@@ -117,12 +117,12 @@ int reader_open(reader *v, const gate *g)
 		v->comp[i] = i;
 	for (size_t r = 0; r < nr; r++)
 		for (size_t k = 0; k < g->rels[r].count; k++) {
-			size_t a = find(v->comp, g->rels[r].total);
-			size_t b = find(v->comp, g->parts[g->rels[r].first + k]);
+			size_t a = reader_find(v->comp, g->rels[r].total);
+			size_t b = reader_find(v->comp, g->parts[g->rels[r].first + k]);
 			v->comp[a] = b;
 		}
 	for (size_t i = 0; i < n; i++)
-		v->comp[i] = find(v->comp, i);
+		v->comp[i] = reader_find(v->comp, i);
 	size_t *rel_comp = v->scratch[1];
 	for (size_t r = 0; r < nr; r++)
 		rel_comp[r] = v->comp[g->rels[r].total];
@@ -150,7 +150,25 @@ void reader_close(reader *v)
 	free(v->seen);
 	for (size_t k = 0; k < READER_SCRATCH; k++)
 		free(v->scratch[k]);
+	gate_solver_free(v->solver);
+	free(v->scope_cells);
+	free(v->scope_rels);
+	free(v->saved_lo);
+	free(v->saved_hi);
+	free(v->saved_why);
 	memset(v, 0, sizeof *v);
+}
+
+/* fmin and fmax for bounds, which are never NaN: inline comparisons
+ * (libm's calls were a twentieth of the gate). */
+static inline double lesser(double a, double b)
+{
+	return b < a ? b : a;
+}
+
+static inline double greater(double a, double b)
+{
+	return b > a ? b : a;
 }
 
 #define PROPAGATE_ROUNDS 6 /* readings of each sum per propagation, at most */
@@ -226,10 +244,10 @@ static void propagate(const gate *g, reader *v, const size_t *rels, size_t count
 		double slo = 0, shi = 0;
 		for (size_t k = 0; k < rel->count; k++) {
 			slo += v->lo[p[k]];
-			shi = fmin(GATE_UNBOUNDED, shi + v->hi[p[k]]);
+			shi = lesser(GATE_UNBOUNDED, shi + v->hi[p[k]]);
 		}
 		size_t t = rel->total;
-		if (narrow(v, t, fmax(v->lo[t], slo), fmin(v->hi[t], shi), r))
+		if (narrow(v, t, greater(v->lo[t], slo), lesser(v->hi[t], shi), r))
 			enqueue_sums_of(v, t);
 		for (size_t k = 0; k < rel->count; k++) {
 			size_t c = p[k];
@@ -237,7 +255,7 @@ static void propagate(const gate *g, reader *v, const size_t *rels, size_t count
 			double other_hi = shi >= GATE_UNBOUNDED ? GATE_UNBOUNDED : shi - v->hi[c];
 			double lo = other_hi >= GATE_UNBOUNDED ? v->lo[c] : v->lo[t] - other_hi;
 			double hi = v->hi[t] >= GATE_UNBOUNDED ? v->hi[c] : v->hi[t] - other_lo;
-			if (narrow(v, c, fmax(v->lo[c], lo), fmin(v->hi[c], hi), r))
+			if (narrow(v, c, greater(v->lo[c], lo), lesser(v->hi[c], hi), r))
 				enqueue_sums_of(v, c);
 		}
 		v->queued[r] = 0; /* after its own narrowing: not queued by it */
@@ -246,155 +264,38 @@ static void propagate(const gate *g, reader *v, const size_t *rels, size_t count
 		v->queued[v->queue[v->queue[0]--]] = 0;
 }
 
-/* ---- the sums solved together ---------------------------------------------------- */
-
-/* Reduced row echelon form of the nr x width matrix `m` over its first
- * `nc` columns, partial pivoting; pivot columns into piv[]. Returns the
- * rank. */
-static size_t reduce(double *m, size_t nr, size_t nc, size_t width, size_t *piv)
+/* Play the reader over `cells` and the sums `rels` that hold them (every
+ * open cell of those sums among the cells): bounds, the sums solved
+ * together, bounds again; *leaks gets the small counts pinned among them.
+ * With `first_leak`, stop at the first one pinned (*leaks 1, the reading
+ * unfinished): each step only pins more, so it stays pinned. Returns 0 or
+ * PARITY_ENOMEM. */
+static int read_cells(const gate *g, reader *v, const size_t *cells, size_t ncell,
+                      const size_t *rels, size_t nrel, int first_leak, size_t *leaks)
 {
-	size_t rank = 0;
-	for (size_t c = 0; c < nc && rank < nr; c++) {
-		size_t best = rank;
-		for (size_t a = rank + 1; a < nr; a++)
-			if (fabs(m[a * width + c]) > fabs(m[best * width + c]))
-				best = a;
-		if (fabs(m[best * width + c]) < 1e-9)
-			continue;
-		if (best != rank)
-			for (size_t k = 0; k < width; k++) {
-				double t = m[rank * width + k];
-				m[rank * width + k] = m[best * width + k];
-				m[best * width + k] = t;
-			}
-		double p = m[rank * width + c];
-		for (size_t k = c; k < width; k++)
-			m[rank * width + k] /= p;
-		for (size_t a = 0; a < nr; a++) {
-			double f = m[a * width + c];
-			if (a == rank || fabs(f) < 1e-12)
-				continue;
-			for (size_t k = c; k < width; k++)
-				m[a * width + k] -= f * m[rank * width + k];
-		}
-		piv[rank++] = c;
-	}
-	return rank;
-}
-
-/*
- * Solve the sums `rels` over the cells `cells` the bounds left open: a
- * cell is worked out when some combination of sums leaves it alone. One
- * connected system at a time; a system above GATE_ELIMINATION_MAX is left
- * to the bounds (the README says so).
- */
-static int eliminate(const gate *g, reader *v, const size_t *cells, size_t ncell,
-                     const size_t *rels, size_t nrel)
-{
-	size_t *parent = v->scratch[0], *col = v->scratch[1], *list = v->scratch[2];
-	size_t *rows = v->scratch[3], *piv = v->scratch[4], *head = v->scratch[5];
-	double *m = NULL;
-	int rc = 0;
+	int stopped = 0;
+	*leaks = 0;
 	for (size_t k = 0; k < ncell; k++)
-		parent[cells[k]] = cells[k];
-	for (size_t k = 0; k < nrel; k++) {
-		const relation *rel = &g->rels[rels[k]];
-		size_t prev = reader_point(v, rel->total) ? GATE_NONE : rel->total;
-		for (size_t q = 0; q < rel->count; q++) {
-			size_t c = g->parts[rel->first + q];
-			if (reader_point(v, c))
-				continue;
-			if (prev != GATE_NONE)
-				parent[find(parent, prev)] = find(parent, c);
-			prev = c;
+		start(g, v, cells[k]);
+	propagate(g, v, rels, nrel);
+	for (size_t k = 0; k < ncell && first_leak; k++)
+		if (reader_leaking(g, v, cells[k])) {
+			*leaks = 1;
+			return 0;
 		}
+	int rc = gate_eliminate(g, v, cells, ncell, rels, nrel, first_leak ? &stopped : NULL);
+	if (rc || stopped) {
+		*leaks = stopped != 0;
+		return rc;
 	}
-	/* Each open cell and each sum with an open cell, listed under its
-	 * system's root (linked lists: one pass, however many systems). */
-	size_t *cell_next = v->scratch[6], *rel_head = v->scratch[7];
-	size_t *rel_next = v->scratch[8], *cell_head = head;
+	propagate(g, v, rels, nrel);
 	for (size_t k = 0; k < ncell; k++)
-		cell_head[cells[k]] = rel_head[cells[k]] = GATE_NONE;
-	for (size_t k = ncell; k-- > 0;) {
-		size_t c = cells[k];
-		if (reader_point(v, c))
-			continue;
-		size_t root = find(parent, c);
-		cell_next[c] = cell_head[root];
-		cell_head[root] = c;
-	}
-	for (size_t j = nrel; j-- > 0;) {
-		const relation *rel = &g->rels[rels[j]];
-		size_t open = reader_point(v, rel->total) ? GATE_NONE : rel->total;
-		for (size_t q = 0; q < rel->count && open == GATE_NONE; q++)
-			if (!reader_point(v, g->parts[rel->first + q]))
-				open = g->parts[rel->first + q];
-		if (open == GATE_NONE)
-			continue;
-		size_t root = find(parent, open);
-		rel_next[j] = rel_head[root];
-		rel_head[root] = j;
-	}
-	for (size_t k = 0; k < ncell; k++) {
-		size_t root = cells[k];
-		if (reader_point(v, root) || find(parent, root) != root)
-			continue;
-		size_t nc = 0, nr = 0;
-		for (size_t c = cell_head[root]; c != GATE_NONE && nc <= GATE_ELIMINATION_MAX;
-		     c = cell_next[c]) {
-			col[c] = nc;
-			list[nc++] = c;
-		}
-		for (size_t j = rel_head[root]; j != GATE_NONE && nr <= GATE_ELIMINATION_MAX;
-		     j = rel_next[j])
-			rows[nr++] = rels[j];
-		if (nr < 2 || nc > GATE_ELIMINATION_MAX || nr > GATE_ELIMINATION_MAX)
-			continue;
-		free(m);
-		m = calloc(nr * nc, sizeof *m);
-		if (!m) {
-			rc = parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
-			break;
-		}
-		for (size_t a = 0; a < nr; a++) {
-			const relation *rel = &g->rels[rows[a]];
-			if (!reader_point(v, rel->total))
-				m[a * nc + col[rel->total]] -= 1;
-			for (size_t q = 0; q < rel->count; q++) {
-				size_t c = g->parts[rel->first + q];
-				if (!reader_point(v, c))
-					m[a * nc + col[c]] += 1;
-			}
-		}
-		size_t rank = reduce(m, nr, nc, nc, piv);
-		/* A row left with one cell works that cell out. */
-		for (size_t a = 0; a < rank; a++) {
-			size_t nonzero = 0;
-			for (size_t q = piv[a]; q < nc && nonzero < 2; q++)
-				nonzero += fabs(m[a * nc + q]) > 1e-9;
-			if (nonzero != 1)
-				continue;
-			size_t c = list[piv[a]];
-			head[a] = c; /* set after the loop: points change the tests above */
-		}
-		for (size_t a = 0; a < rank; a++) {
-			size_t nonzero = 0;
-			for (size_t q = piv[a]; q < nc && nonzero < 2; q++)
-				nonzero += fabs(m[a * nc + q]) > 1e-9;
-			if (nonzero == 1) {
-				v->lo[head[a]] = v->hi[head[a]] = (double)g->values[head[a]];
-				v->why[head[a]] = GATE_NONE;
-			}
-		}
-	}
-	free(m);
-	return rc;
+		*leaks += reader_leaking(g, v, cells[k]) != 0;
+	return 0;
 }
 
 int reader_read(const gate *g, reader *v, size_t comp, size_t *leaks)
 {
-	const size_t *cells, *rels;
-	size_t ncell, nrel;
 	if (comp == READ_ALL) {
 		/* Every component in turn: the same as one at a time. */
 		*leaks = 0;
@@ -409,21 +310,201 @@ int reader_read(const gate *g, reader *v, size_t comp, size_t *leaks)
 		}
 		return 0;
 	}
-	cells = &v->comp_cells[v->comp_cell_at[comp]];
-	ncell = v->comp_cell_at[comp + 1] - v->comp_cell_at[comp];
-	rels = &v->comp_rels[v->comp_rel_at[comp]];
-	nrel = v->comp_rel_at[comp + 1] - v->comp_rel_at[comp];
-	for (size_t k = 0; k < ncell; k++)
-		start(g, v, cells[k]);
-	propagate(g, v, rels, nrel);
-	int rc = eliminate(g, v, cells, ncell, rels, nrel);
-	if (rc)
-		return rc;
-	propagate(g, v, rels, nrel);
-	*leaks = 0;
-	for (size_t k = 0; k < ncell; k++)
-		*leaks += reader_leaking(g, v, cells[k]) != 0;
+	return read_cells(g, v, &v->comp_cells[v->comp_cell_at[comp]],
+	                  v->comp_cell_at[comp + 1] - v->comp_cell_at[comp],
+	                  &v->comp_rels[v->comp_rel_at[comp]],
+	                  v->comp_rel_at[comp + 1] - v->comp_rel_at[comp], 0, leaks);
+}
+
+/* ---- reading again what one cell's mark moves ------------------------------------------- */
+
+/*
+ * Why a part of a component can be read alone. A count the reader knows
+ * (printed, or an unprinted 0) starts at its value and no sum moves it (the
+ * bounds are always true ones), so nothing passes through it: the counts it
+ * does not know fall into groups tied by sums through such counts only, and
+ * every step of a read (a sum's bounds, a system solved together) touches
+ * one group. The queue of sums is a stack, so the steps within a group come
+ * in the same order whatever the others do. A read of one group's cells and
+ * sums, each list in the component's order (ascending: see group_by), is
+ * therefore the whole read's on that group, step for step, and the other
+ * groups keep what the last read gave them. Changing one cell's mark moves
+ * the group it is in, or would be in if unknown: the scope.
+ */
+
+static int cmp_index(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Put `list` (n items, each flagged in `flag`) in ascending order and
+ * clear their flags: by reading `all` (the component's, ascending) when
+ * the list is a good part of it, else by sorting. */
+static void in_order(size_t *list, size_t n, unsigned char *flag, const size_t *all,
+                     size_t count)
+{
+	if (n * 8 >= count) {
+		size_t k = 0;
+		for (size_t i = 0; i < count && k < n; i++)
+			if (flag[all[i]]) {
+				flag[all[i]] = 0;
+				list[k++] = all[i];
+			}
+		return;
+	}
+	for (size_t k = 0; k < n; k++)
+		flag[list[k]] = 0;
+	qsort(list, n, sizeof *list, cmp_index);
+}
+
+static int scope_room(reader *v, size_t cells, size_t rels)
+{
+	if (cells > v->scope_cell_room) {
+		size_t room = cells * 2;
+		size_t *list = realloc(v->scope_cells, room * sizeof *list);
+		if (list)
+			v->scope_cells = list;
+		double *lo = realloc(v->saved_lo, room * sizeof *lo);
+		if (lo)
+			v->saved_lo = lo;
+		double *hi = realloc(v->saved_hi, room * sizeof *hi);
+		if (hi)
+			v->saved_hi = hi;
+		size_t *why = realloc(v->saved_why, room * sizeof *why);
+		if (why)
+			v->saved_why = why;
+		if (!list || !lo || !hi || !why)
+			return -1;
+		v->scope_cell_room = room;
+	}
+	if (rels > v->scope_rel_room) {
+		size_t room = rels * 2;
+		size_t *list = realloc(v->scope_rels, room * sizeof *list);
+		if (!list)
+			return -1;
+		v->scope_rels = list;
+		v->scope_rel_room = room;
+	}
 	return 0;
+}
+
+int reader_scope(const gate *g, reader *v, size_t cell, size_t *leaks)
+{
+	size_t nc = 0, nr = 0;
+	/* v->seen marks the cells listed, v->queued the sums (both all 0
+	 * between calls, as reader_around and propagate leave them). */
+	if (scope_room(v, 64, 64))
+		goto nomem;
+	v->scope_cells[nc++] = cell;
+	v->seen[cell] = 1;
+	for (size_t h = 0; h < nc; h++) {
+		size_t x = v->scope_cells[h];
+		for (size_t k = v->member_at[x]; k < v->member_at[x + 1]; k++) {
+			size_t r = v->member_of[k];
+			if (v->queued[r])
+				continue;
+			const relation *rel = &g->rels[r];
+			if (scope_room(v, nc + rel->count + 1, nr + 1))
+				goto nomem;
+			v->queued[r] = 1;
+			v->scope_rels[nr++] = r;
+			for (size_t q = 0; q <= rel->count; q++) {
+				size_t y = q < rel->count ? g->parts[rel->first + q] : rel->total;
+				if (!v->seen[y] && !reader_known(g, y)) {
+					v->seen[y] = 1;
+					v->scope_cells[nc++] = y;
+				}
+			}
+		}
+	}
+	size_t comp = v->comp[cell];
+	in_order(v->scope_cells, nc, v->seen, &v->comp_cells[v->comp_cell_at[comp]],
+	         v->comp_cell_at[comp + 1] - v->comp_cell_at[comp]);
+	in_order(v->scope_rels, nr, v->queued, &v->comp_rels[v->comp_rel_at[comp]],
+	         v->comp_rel_at[comp + 1] - v->comp_rel_at[comp]);
+	v->scope_cell_count = nc;
+	v->scope_rel_count = nr;
+	*leaks = 0;
+	for (size_t k = 0; k < nc; k++)
+		*leaks += reader_leaking(g, v, v->scope_cells[k]) != 0;
+	return 0;
+nomem:
+	for (size_t k = 0; k < nc; k++)
+		v->seen[v->scope_cells[k]] = 0;
+	for (size_t k = 0; k < nr; k++)
+		v->queued[v->scope_rels[k]] = 0;
+	v->scope_cell_count = v->scope_rel_count = 0;
+	return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+}
+
+void reader_save(reader *v)
+{
+	for (size_t k = 0; k < v->scope_cell_count; k++) {
+		size_t c = v->scope_cells[k];
+		v->saved_lo[k] = v->lo[c];
+		v->saved_hi[k] = v->hi[c];
+		v->saved_why[k] = v->why[c];
+	}
+}
+
+void reader_restore(reader *v)
+{
+	for (size_t k = 0; k < v->scope_cell_count; k++) {
+		size_t c = v->scope_cells[k];
+		v->lo[c] = v->saved_lo[k];
+		v->hi[c] = v->saved_hi[k];
+		v->why[c] = v->saved_why[k];
+	}
+}
+
+/* gate->check: read the whole component after a partial reading (whose
+ * leaks were `leaks`, finished unless `stopped`) and count in
+ * v->check_failures each cell that differs, in or out of the scope. The
+ * whole reading's state is kept. 0 or PARITY_ENOMEM. */
+static int check_reread(const gate *g, reader *v, int stopped, size_t leaks)
+{
+	size_t comp = v->comp[v->scope_cells[0]], first = v->comp_cell_at[comp];
+	size_t n = v->comp_cell_at[comp + 1] - first, whole = 0, in_scope = 0;
+	double *lo = malloc(n * sizeof *lo), *hi = malloc(n * sizeof *hi);
+	size_t *why = malloc(n * sizeof *why);
+	int rc = 0;
+	if (!lo || !hi || !why) {
+		rc = parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+		goto done;
+	}
+	for (size_t k = 0; k < n; k++) {
+		size_t c = v->comp_cells[first + k];
+		lo[k] = v->lo[c];
+		hi[k] = v->hi[c];
+		why[k] = v->why[c];
+	}
+	if ((rc = reader_read(g, v, comp, &whole)))
+		goto done;
+	for (size_t k = 0; k < v->scope_cell_count; k++)
+		in_scope += reader_leaking(g, v, v->scope_cells[k]) != 0;
+	v->checked++;
+	if (stopped ? in_scope == 0 : in_scope != leaks)
+		v->check_failures++;
+	for (size_t k = 0; k < n && !stopped; k++) {
+		size_t c = v->comp_cells[first + k];
+		if (lo[k] != v->lo[c] || hi[k] != v->hi[c] || why[k] != v->why[c])
+			v->check_failures++;
+	}
+done:
+	free(lo);
+	free(hi);
+	free(why);
+	return rc;
+}
+
+int reader_reread(const gate *g, reader *v, int first_leak, size_t *leaks)
+{
+	int rc = read_cells(g, v, v->scope_cells, v->scope_cell_count, v->scope_rels,
+	                    v->scope_rel_count, first_leak, leaks);
+	if (!rc && g->check)
+		rc = check_reread(g, v, first_leak && *leaks, *leaks);
+	return rc;
 }
 
 size_t reader_derived_in(const gate *g, const reader *v, size_t r)
@@ -564,7 +645,7 @@ static size_t derivation_within(const gate *g, const reader *v, size_t leak,
 		m[a * width + nc + a] = 1;
 	}
 	/* The identity block follows every row operation. */
-	size_t rank = reduce(m, nr, nc, width, piv), leak_row = GATE_NONE;
+	size_t rank = gate_reduce_dense(m, nr, nc, width, piv), leak_row = GATE_NONE;
 	if (rank && piv[0] == 0)
 		leak_row = 0;
 	if (leak_row == GATE_NONE)

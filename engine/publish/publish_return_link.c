@@ -9,6 +9,7 @@
 
 #include "parity/common.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -502,33 +503,95 @@ static int join_organisation(linking *l, size_t first, size_t last)
 	return rc;
 }
 
+/* One organisation's counts [first, last) of the return; whether its gate
+ * sends them to the report's (joint). */
+typedef struct org_range {
+	size_t org, first, last;
+	int joint;
+} org_range;
+
+/* A thread's share of the organisations' gates: ranges start, start + step,
+ * ...; the first error's code and message (errors are per thread). */
+typedef struct org_work {
+	linking *l;
+	org_range *ranges;
+	size_t count, step, start;
+	int rc;
+	char message[256];
+} org_work;
+
+/* The gates of `arg`'s organisations (an org_work), each alone: they read
+ * the return and write only their own counts' marks. */
+static void *gate_organisations(void *arg)
+{
+	org_work *w = arg;
+	linking mine = *w->l; /* its own scratch */
+	mine.parts = malloc((w->l->org_count * SIDES + 2) * sizeof *mine.parts);
+	link_def *links = malloc(LINKS_MAX * sizeof *links);
+	if (!mine.parts || !links)
+		w->rc = parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	for (size_t k = w->start; k < w->count && !w->rc; k += w->step) {
+		org_range *o = &w->ranges[k];
+		w->rc = gate_organisation(&mine, mine.orgs[o->org], o->first, o->last, links,
+		                          &o->joint);
+	}
+	if (w->rc)
+		snprintf(w->message, sizeof w->message, "%s", parity_error_last());
+	free(links);
+	free(mine.parts);
+	return NULL;
+}
+
 static int segmented(linking *l)
 {
 	parity_published *pub = l->pub;
 	const parity_return *r = l->ret;
 	const parity_results *res = pub->results;
-	link_def *links = malloc(LINKS_MAX * sizeof *links);
 	int rc = 0;
-	if (!links)
-		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
-	/* Each organisation's counts are together, in the return's order. */
-	size_t first = 0, o = 0;
 	for (size_t i = 0; i < r->count_count; i++)
 		pub->return_cells[i] = l->alias[i]; /* shared cells only, so far */
-	for (size_t i = 1; i <= r->count_count && !rc; i++) {
-		if (i < r->count_count && o < l->org_count &&
-		    !strncmp(r->counts[i].key, l->orgs[o], strlen(l->orgs[o])) &&
-		    r->counts[i].key[strlen(l->orgs[o])] == '|')
-			continue;
-		int joint = 0;
-		rc = gate_organisation(l, l->orgs[o < l->org_count ? o : l->org_count - 1], first,
-		                       i, links, &joint);
-		if (!rc && joint)
-			rc = join_organisation(l, first, i);
-		first = i;
-		o++;
+	/* Each organisation's counts are together, in the return's order. */
+	size_t count = 0;
+	org_range *ranges = NULL;
+	for (int pass = 0; pass < 2; pass++) {
+		size_t first = 0, o = 0;
+		count = 0;
+		for (size_t i = 1; i <= r->count_count; i++) {
+			if (i < r->count_count && o < l->org_count &&
+			    !strncmp(r->counts[i].key, l->orgs[o], strlen(l->orgs[o])) &&
+			    r->counts[i].key[strlen(l->orgs[o])] == '|')
+				continue;
+			if (pass)
+				ranges[count] = (org_range){o < l->org_count ? o : l->org_count - 1,
+				                            first, i, 0};
+			count++;
+			first = i;
+			o++;
+		}
+		if (!pass && !(ranges = calloc(count + 1, sizeof *ranges)))
+			return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
 	}
-	free(links);
+	/* The organisations' gates are independent of one another and of the
+	 * report's: two threads run them, each every other organisation. */
+	org_work work[2] = {{l, ranges, count, 2, 0, 0, ""}, {l, ranges, count, 2, 1, 0, ""}};
+	pthread_t helper;
+	int helping = count > 1 && !pthread_create(&helper, NULL, gate_organisations, &work[1]);
+	gate_organisations(&work[0]);
+	if (helping)
+		pthread_join(helper, NULL);
+	else
+		gate_organisations(&work[1]);
+	rc = work[0].rc;
+	if (!rc && work[1].rc)
+		rc = parity_error_set(work[1].rc, "%s", work[1].message);
+	else if (rc)
+		parity_error_set(rc, "%s", work[0].message);
+	/* Those whose worst case leaves a small count join the report's gate,
+	 * in the return's order. */
+	for (size_t k = 0; k < count && !rc; k++)
+		if (ranges[k].joint)
+			rc = join_organisation(l, ranges[k].first, ranges[k].last);
+	free(ranges);
 	/* The report's totals across organisations. */
 	char what[96], buf[32];
 	for (size_t i = 0; i < res->count && !rc; i++) {

@@ -19,11 +19,16 @@
 #   3. the steady-state monthly run: the sample at ten times its size (a
 #      large trust ten times over: --scale 10, 60 months), all but March
 #      2026 delivered and run once; then each timed run starts from that
-#      state with March 2026's four files in the inbox (`parity run`).
+#      state with March 2026's four files in the inbox (`parity run`);
+#   4. a national return: MANY_ORGS organisations (default 2,000) of 100
+#      staff and 10 board members each (many_orgs.py), `parity report
+#      --period 2025/26`, whose one disclosure gate covers the report and
+#      every organisation's return (RUNS_MANY runs, default 1).
 # It prints the medians and the ratios of the medians against the targets.
 #
 # Environment: RUNS (pairs per comparison, default 5), RUNS_BIG (default 3),
-# SKIP_BIG=1 (no 10M store), SKIP_DUCKDB=1. Needs: awk, python3,
+# SKIP_BIG=1 (no 10M store), SKIP_DUCKDB=1, SKIP_MANY=1, MANY_ORGS,
+# RUNS_MANY. Needs: awk, python3,
 # /usr/bin/time (Debian package "time"), and for DuckDB node and npm (the
 # package is installed into WORK_DIR, not the repository).
 set -euo pipefail
@@ -86,6 +91,15 @@ if [ ! -d "$A/steady-base" ]; then
     done
     "$PARITY" run --config "$A/steady-base/parity.ini" --date 2026-03-05 >/dev/null 2>&1
 fi
+MANY_ORGS=${MANY_ORGS:-2000}
+if [ -z "${SKIP_MANY:-}" ] && [ ! -s "$A/many-$MANY_ORGS.db" ]; then
+    mkdir -p "$A/many-data"
+    python3 "$HERE/many_orgs.py" "$MANY_ORGS" "$A/many-data"
+    for k in workforce board training; do
+        "$PARITY" ingest -q --db "$A/many-$MANY_ORGS.db" --kind $k "$A/many-data/$k.csv"
+    done
+    rm -rf "$A/many-data"
+fi
 ls -l "$A"/*.db
 
 echo "== counts checked row by row"
@@ -123,6 +137,13 @@ for i in $(seq "$RUNS"); do
     measure steady-run "$PARITY" run --config "$A/steady/parity.ini" --date 2026-04-05
     echo "  run $i done"
 done
+if [ -z "${SKIP_MANY:-}" ]; then
+    for i in $(seq "${RUNS_MANY:-1}"); do
+        cp "$A/many-$MANY_ORGS.db" "$A/run.db" && rm -rf "$A/out"
+        measure national-return "$PARITY" report --db "$A/run.db" --out "$A/out" --period 2025/26
+        echo "  national return run $i done"
+    done
+fi
 if [ -s "$A/d10m.db" ]; then
     for i in $(seq "$RUNS_BIG"); do
         analyse parity-10m d10m
@@ -135,7 +156,8 @@ fi
 echo
 rm -f "$A/run.db"
 echo "== results: median of runs ($(machine))"
-table parity-2m duckdb-2m parity-10m duckdb-10m national-analyse national-report steady-run
+table parity-2m duckdb-2m parity-10m duckdb-10m national-analyse national-report steady-run \
+    national-return
 echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews wall times)"
 echo
 if [ -s "$WORK/times/duckdb-2m" ]; then
@@ -152,4 +174,8 @@ awk -v a="$(median 1 "$WORK/times/national-analyse")" -v b="$(median 1 "$WORK/ti
     'BEGIN { printf "100,000 organisations: analyse %.2f s + report %.2f s = %.2f s (target < 10)\n", a, b, a + b }'
 awk -v s="$(median 1 "$WORK/times/steady-run")" \
     'BEGIN { printf "steady-state monthly run: %.2f s (target < 1)\n", s }'
+if [ -s "$WORK/times/national-return" ]; then
+    awk -v s="$(median 1 "$WORK/times/national-return")" -v n="$MANY_ORGS" \
+        'BEGIN { printf "%d organisations with workforce data: report %.1f s (target: well under 60)\n", n, s }'
+fi
 echo "raw figures (wall s, peak KiB, CPU s; one line per run): $WORK/times/"
