@@ -214,7 +214,7 @@ static void csv_row(outbuf *out, const parity_result_row *row, int trend)
 	csv_next_text(out, row->estimate);
 	csv_next_int(out, row->pooled);
 	const parity_pooled *p = &row->pool;
-	/* A pooled ratio of 0 or infinity has no z test (README): no p. */
+	/* A pooled ratio of 0 or infinity has no z test (docs/methods.md): no p. */
 	int tested = row->pooled && p->estimable && isfinite(p->log_se);
 	csv_next_number(out, p->p, tested);
 	outbuf_putc(out, ',');

@@ -1,6 +1,6 @@
 /*
  * columns.c: the canonical columns of each extract kind and how much each
- * kind needs them (README, "Extract kinds and canonical columns"). One table
+ * kind needs them (docs/reference.md, "Extract kinds and canonical columns"). One table
  * for every module that must know them: mapping suggestions today, ingest's
  * header resolution later.
  */

@@ -456,7 +456,7 @@ static void check_same(reader *v, const size_t *a, size_t na, const size_t *b, s
  * Solve the sums `rels` over the cells `cells` the bounds left open: a
  * cell is worked out when some combination of sums leaves it alone. One
  * connected system at a time; a system above GATE_ELIMINATION_MAX is left
- * to the bounds (the README says so).
+ * to the bounds (docs/methods.md says so).
  */
 int gate_eliminate(const gate *g, reader *v, const size_t *cells, size_t ncell,
                    const size_t *rels, size_t nrel, int *leaked)

@@ -53,7 +53,7 @@ typedef struct parity_column {
 } parity_column;
 
 /**
- * The canonical columns of `kind`, in the README's order, ending with an
+ * The canonical columns of `kind`, in docs/reference.md's order, ending with an
  * entry whose name is NULL; NULL for an unknown kind. Static storage.
  */
 const parity_column *parity_kind_columns(parity_kind kind);

@@ -56,7 +56,7 @@ typedef struct parity_return_row {
 	int has_numerator;      /**< the positive count is a figure of the row */
 	int has_denominator;    /**< the respondents are a figure of the row */
 	int has_ci;             /**< ci_low and ci_high hold the interval */
-	double ci_low, ci_high; /**< 95%: Wilson, Newcombe, t or Welch (README) */
+	double ci_low, ci_high; /**< 95%: Wilson, Newcombe, t or Welch (docs/methods.md) */
 	int withheld;           /**< a group has under 11 respondents */
 } parity_return_row;
 

@@ -2,7 +2,7 @@
  * parity/stats.h: relative likelihood ratios with confidence intervals,
  * significance tests, the non-adverse band, the low-count rule, and (see
  * below) pooling, change between ratios, funnel limits and Kline's compound
- * ratio. Formulas and references: DOMAIN.md sections 3-5 and the README.
+ * ratio. Formulas and references: DOMAIN.md sections 3-5 and docs/methods.md.
  *
  * Notation follows the papers: x1 of n1 in group 1 (the numerator rate)
  * against x2 of n2 in group 2. Infinite values are IEEE INFINITY; a missing

@@ -3,7 +3,7 @@
 # taken independently from sample-data/*.csv with awk, and ratios computed
 # in awk from those counts. Period 2025/26 (the default: the latest complete
 # financial year). The definitions, written out here from DOMAIN.md and the
-# README rather than from the engine:
+# docs/methods.md rather than from the engine:
 #   White = A, B, C; BME = every other stated code; Z, 99, X, blank excluded.
 #   Disabled = Y, non-disabled = N; Z excluded.
 #   WRES2/WDES2: appointed of shortlisted, applications dated in the year.

@@ -151,7 +151,7 @@ check 4.22 "40 rows" test "$(sum_rows edge2.db)" = 40
 # Monthly deliveries. may.csv: TRN-01..10 at R0A in May 2024. june.csv:
 # TRN-05..14 at R0A (6 already counted in May, 4 new) and TRN-01 at R0B
 # (another organisation: counted there). Before: 10 + 11 = 21 (each
-# delivery counted on its own). Now 10 + 4 + 1 = 15, as the README's rule
+# delivery counted on its own). Now 10 + 4 + 1 = 15, as the rule of docs/reference.md
 # (one person, one organisation, one financial year) gives.
 trn() { # trn FILE ORG YYYY-MM FIRST LAST
     [ -f "$1" ] || echo "$TRN" > "$1"

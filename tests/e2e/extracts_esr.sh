@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 D=$SRC/tests/data/esr
 
 # 1. Bands, staff groups and age bands in ESR's and NHS Jobs' spellings are
-#    stored under one code each (README "Codes and labels"; Kline's ladder
+#    stored under one code each (docs/reference.md "Codes and labels"; Kline's ladder
 #    uses 5, 6, 7, 8a ... 9). bands.csv, by hand: 8a is rows S02 "AfC Band
 #    8a", S03 "Band 8 - Range A", S04 "Band 8A" = 3; 8b is S06 = 1.
 do_cmd_test 1.1 0 "11 rows read, 11 stored, 0 rejected" \

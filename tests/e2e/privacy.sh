@@ -8,7 +8,7 @@
 #   2. no id appears in the database, the PDF text, any CSV, JSON, SVG,
 #      text or log file, or anything printed (the rejects files, which list
 #      the refused rows so that they can be fixed, are the documented
-#      exception: see README "Reliability");
+#      exception: see docs/operations.md "Reliability");
 #   3. a cell starting with =, +, -, @, a tab or a CR reaches no CSV output
 #      unneutralised, and stripping the leading ' gives the original back;
 #   4. SQL and shell metacharacters in organisation codes and file names

@@ -144,7 +144,7 @@ run 7 34 1 34 --json
 expect_json excludes_one true
 expect_near p_score 0.0239258435 1e-8
 # minimum detectable ratios, from an independent Python calculation of the
-# README's definition (NormalDist, walk and bisection): 0.0447234484, 22.3596354
+# definition in docs/methods.md (NormalDist, walk and bisection): 0.0447234484, 22.3596354
 expect_near mdr_low 0.0447234484 1e-6
 expect_near mdr_high 22.3596354 1e-6
 

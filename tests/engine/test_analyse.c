@@ -449,7 +449,7 @@ static void test_analyse_pooled_zero_has_no_p(void)
 {
 	/* No White applicant appointed in either organisation: R = 0, the
 	 * pooled ratio is 0, Greenland-Robins' variance is undefined and no z
-	 * test is made (README), so results.csv leaves p_pooled empty. Was:
+	 * test is made (docs/methods.md), so results.csv leaves p_pooled empty. Was:
 	 * p_pooled = 1. */
 	fx_open();
 	fx_apps("P", "2024-06-01", "A", "F", "N", "5", 30, 30, 0);

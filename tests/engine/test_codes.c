@@ -103,7 +103,7 @@ static void test_codes_edit_distance(void)
 }
 
 /* Issue 13: ESR wrote "Band 8 - Range A", which was stored as "8rangea" and
- * so missed by every band figure. The canonical codes are the README's
+ * so missed by every band figure. The canonical codes are docs/reference.md's
  * ("pay_band: one per pay band (Medical, VSM ...)") and Kline's ladder's
  * ("2" .. "7", "8a" .. "8d", "9"); the spellings are ESR's and NHS Jobs'. */
 static void test_codes_pay_band_esr_spellings(void)
@@ -170,7 +170,7 @@ static void test_codes_medical_grade(void)
 }
 
 /* ESR truncates staff group names at 30 characters; the full names are the
- * ones the sample data and the README's breakdowns use. */
+ * ones the sample data and the breakdowns of docs/reference.md use. */
 static void test_codes_staff_group_esr_names(void)
 {
 	static const char *const cases[][2] = {

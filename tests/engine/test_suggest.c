@@ -553,7 +553,7 @@ static void test_kind_columns(void)
 	CHECK(c != NULL);
 	for (; c && c[n].name; n++)
 		required += c[n].need == PARITY_COLUMN_REQUIRED;
-	/* README: case_id, organisation, date_entered, process and
+	/* docs/reference.md: case_id, organisation, date_entered, process and
 	 * ethnic_category are required; 13 more, ending with the optional
 	 * stage columns investigation, hearing and outcome. */
 	CHECK(n == 18 && required == 5);

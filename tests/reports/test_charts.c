@@ -609,7 +609,7 @@ static void test_ratio_suppressed_and_headings(void)
 	c.style.level = 0.95;
 	chart_fns f = {ratio_measure, ratio_paint, &c};
 	check_chart("ratio-suppressed-headings", &f, WIDTH);
-	/* It says so twice (README "Small numbers": the figure column and a
+	/* It says so twice (docs/methods.md "Small numbers": the figure column and a
 	 * note on the axis both read "suppressed (small numbers)") and shows
 	 * none of its figures, 40 (10 to 100); the shown row's figures are
 	 * there, so the text was read at all. */
