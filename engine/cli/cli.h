@@ -35,6 +35,14 @@ int cmd_run(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_return(int argc, char **argv);
 
+/* `parity run`'s dated folders (run_folders.c): make folder `dir` and mark
+ * it as parity's (0 or the error); and the retention, which removes only
+ * marked folders: output folders past config->keep_outputs, archive months
+ * ended more than config->keep_archive_days before `date`. */
+int cli_run_mark_folder(const char *dir);
+void cli_run_retention(const parity_run_config *config, const parity_date *date,
+                       parity_log *log);
+
 /* A financial year as published: its return, the relative likelihoods and
  * ONE published set over both (parity_publish_build_year), which `parity
  * return`, `parity report` and `parity run` all build this way. */
