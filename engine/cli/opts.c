@@ -14,6 +14,18 @@
 #include <string.h>
 #include <sysexits.h>
 
+/* Is `a` `b` with two neighbouring letters swapped ("yaer", "year")? */
+static int one_swap(const char *a, const char *b)
+{
+	size_t n = strlen(a), i = 0;
+	if (n != strlen(b) || n < 2)
+		return 0;
+	while (i < n && a[i] == b[i])
+		i++;
+	return i + 1 < n && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+	       strcmp(a + i + 2, b + i + 2) == 0;
+}
+
 const char *cli_closest(const char *word, const char *const *candidates)
 {
 	const char *best = NULL;
@@ -24,6 +36,9 @@ const char *cli_closest(const char *word, const char *const *candidates)
 		size_t d = parity_edit_distance(word, candidates[i]);
 		/* A prefix of a candidate counts as close too ("--meth"). */
 		if (len >= 3 && strncmp(word, candidates[i], len) == 0)
+			d = 1;
+		/* So does a swap of two neighbouring letters, the commonest slip. */
+		if (d > 1 && one_swap(word, candidates[i]))
 			d = 1;
 		if (d < best_distance) {
 			best_distance = d;

@@ -15,6 +15,10 @@ do_cmd_test 2.6 64 "unknown --method 'kopman'; did you mean 'koopman'?" \
     "$PARITY" analyse --db x --out y --method kopman
 do_cmd_test 2.7 64 "unknown period" "$PARITY" report --db x --out y --period lastyear
 do_cmd_test 2.8 66 "no such database" "$PARITY" analyse --db missing.db --out y
+# Two neighbouring letters swapped: one slip, not two edits.
+do_cmd_test 2.9 64 "unknown option '--yaer'; did you mean '--year'?" \
+    "$PARITY" return --db x --yaer 2025/26 --out y
+do_cmd_test 2.10 64 "unknown command 'reprot'; did you mean 'report'?" "$PARITY" reprot
 for c in demo run history ingest mapping quality analyse check report ratio pool export; do
     do_cmd_test "3.$c" 0 "Usage: parity $c" "$PARITY" "$c" --help
 done
