@@ -274,6 +274,27 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path ? path : "";
 }
 
+/* A file read for this report (not stored): its name, what it is and its
+ * SHA-256 ("unreadable" when it cannot be read now). Nothing without one. */
+static void draw_read_file(draw_doc *doc, const char *path, const char *what)
+{
+	if (!path)
+		return;
+	char sha[65];
+	if (sha256_file_hex(path, sha) != 0) {
+		parity_error_clear();
+		snprintf(sha, sizeof sha, "unreadable");
+	}
+	char *text = g_markup_printf_escaped("<b>%s</b> (%s; read for this report)\n"
+	                                     "<span size=\"smaller\">SHA-256 %s</span>",
+	                                     base_name(path), what, sha);
+	if (text) {
+		draw_doc_text(doc, report_small, DRAW_MARKUP, DRAW_BLACK, text);
+		g_free(text);
+		doc->y += 3;
+	}
+}
+
 void report_render_record(draw_doc *doc, const report *rep)
 {
 	const parity_results *res = rep->results;
@@ -361,54 +382,27 @@ void report_render_record(draw_doc *doc, const report *rep)
 	                 "marked and not counted.");
 	for (size_t i = 0; i < q->file_count; i++) {
 		const parity_quality_file *f = &q->files[i];
-		char first[8] = "", last[8] = "", day[16];
+		char first[8] = "", last[8] = "", span[32] = "", day[16];
 		if (f->first_month > 0)
 			parity_month_label(first, f->first_month);
 		if (f->last_month > 0)
 			parity_month_label(last, f->last_month);
+		/* A kind without months (the survey, by year) names none. */
+		if (first[0] && last[0])
+			snprintf(span, sizeof span, "; %s to %s", first, last);
 		/* The day only: the time of ingest adds nothing a reader needs. */
 		snprintf(day, sizeof day, "%.10s", f->ingested_at);
 		char *text = g_markup_printf_escaped(
-			"<b>%s</b> (%s; %s to %s; ingested %s)%s\n"
+			"<b>%s</b> (%s%s; ingested %s)%s\n"
 			"<span size=\"smaller\">SHA-256 %s</span>",
-			base_name(f->path), f->kind, first, last, day,
+			base_name(f->path), f->kind, span, day,
 			f->active ? "" : " \u2014 replaced by a later delivery, not counted",
 			f->sha256);
 		draw_doc_text(doc, report_small, DRAW_MARKUP, DRAW_BLACK, text);
 		g_free(text);
 		doc->y += 3;
 	}
-	if (rep->opt.cohorts_file) {
-		/* The cohort file is an input too, read at report time. */
-		char sha[65];
-		if (sha256_file_hex(rep->opt.cohorts_file, sha) != 0) {
-			parity_error_clear();
-			snprintf(sha, sizeof sha, "unreadable");
-		}
-		char *text = g_markup_printf_escaped(
-			"<b>%s</b> (mentoring cohorts; read for this report)\n"
-			"<span size=\"smaller\">SHA-256 %s</span>",
-			base_name(rep->opt.cohorts_file), sha);
-		if (text) {
-			draw_doc_text(doc, report_small, DRAW_MARKUP, DRAW_BLACK, text);
-			g_free(text);
-			doc->y += 3;
-		}
-	}
-	if (rep->opt.programme_file) {
-		char sha[65];
-		if (sha256_file_hex(rep->opt.programme_file, sha) != 0) {
-			parity_error_clear();
-			snprintf(sha, sizeof sha, "unreadable");
-		}
-		char *text = g_markup_printf_escaped(
-			"<b>%s</b> (the programme's cohorts; read for this report)\n"
-			"<span size=\"smaller\">SHA-256 %s</span>",
-			base_name(rep->opt.programme_file), sha);
-		if (text) {
-			draw_doc_text(doc, report_small, DRAW_MARKUP, DRAW_BLACK, text);
-			g_free(text);
-			doc->y += 3;
-		}
-	}
+	/* The cohort and programme files are inputs too, read at report time. */
+	draw_read_file(doc, rep->opt.cohorts_file, "mentoring cohorts");
+	draw_read_file(doc, rep->opt.programme_file, "the programme's cohorts");
 }
