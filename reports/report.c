@@ -328,25 +328,27 @@ int parity_report_write(const parity_results *results,
 	rc = util_mkdirs(out_dir, 0700);
 	if (rc)
 		goto done;
-	rc = util_path_join(path, sizeof path, out_dir, REPORT_FILE);
-	if (rc)
-		goto done;
-	html = html_doc_new();
-	if (!html) {
-		rc = parity_error_set(PARITY_ENOMEM, "report: out of memory");
-		goto done;
-	}
-	rc = write_pdf(&rep, path, html);
-	if (!rc)
-		rc = util_path_join(path, sizeof path, out_dir, HTML_FILE);
-	if (!rc)
-		rc = html_doc_write(html, path, rep.title, rep.footer);
+	/* The chart files and the tables first: they do not show the year
+	 * before's return, which may still be being made. */
 	for (size_t i = 0; !rc && i < rep.ind_count; i++)
 		rc = write_charts(&rep, &rep.ind[i], out_dir);
 	if (!rc)
 		rc = util_path_join(path, sizeof path, out_dir, TABLES_FILE);
 	if (!rc)
 		rc = report_write_tables(&rep, path);
+	if (!rc && options && options->return_before_wait)
+		rc = options->return_before_wait(options->return_before_context,
+		                                 &rep.opt.return_before);
+	if (!rc)
+		rc = util_path_join(path, sizeof path, out_dir, REPORT_FILE);
+	if (!rc && !(html = html_doc_new()))
+		rc = parity_error_set(PARITY_ENOMEM, "report: out of memory");
+	if (!rc)
+		rc = write_pdf(&rep, path, html);
+	if (!rc)
+		rc = util_path_join(path, sizeof path, out_dir, HTML_FILE);
+	if (!rc)
+		rc = html_doc_write(html, path, rep.title, rep.footer);
 	if (!rc && draw_memory_failed())
 		rc = parity_error_set(PARITY_ENOMEM, "%s: out of memory while drawing the "
 		                      "report", out_dir);

@@ -44,37 +44,55 @@ void cli_run_retention(const parity_run_config *config, const parity_date *date,
                        parity_log *log);
 
 /* A financial year as published: its return, the relative likelihoods and
- * ONE published set over both (parity_publish_build_year), which `parity
+ * ONE published set over both (parity_publish_build_year_memo), which `parity
  * return`, `parity report` and `parity run` all build this way. */
 typedef struct cli_year {
 	parity_return *ret;               /* the year's return */
 	parity_results *results;          /* owned: the analysis, when not given */
+	const parity_results *ratios;     /* the analysis: results, or the caller's */
 	parity_published *pub;            /* the year's published set */
 	parity_return_published *ret_pub; /* the return's marks in it */
+	struct cli_year_job *job;         /* publishing on another thread, or NULL */
+	parity_gate_memo *memo;           /* clean-ups remembered (borrowed), or NULL */
 } cli_year;
 
-/* Build `y` for `year` and `org` (NULL: all). `results` (borrowed) is the
- * year's analysis when the caller has it (the report's); NULL analyses the
- * year as the report would with `analysis` (borrowed; NULL: the default
- * options; its period and organisation are replaced by `year` and `org`),
- * printing a note as `command` when it has no relative likelihoods
- * (`command` NULL: no note). `year` NULL with `results` NULL is the year
- * the report chooses by default (the latest complete financial year), or
- * when that is not one, the year of the latest workforce snapshot. Returns 0, or the library's error:
- * PARITY_EDATA when the store has no workforce snapshot in the year,
- * PARITY_EUSAGE when `year` is not a financial year; `y` is then empty.
- * Free with cli_year_free(). */
-int cli_year_build(cli_year *y, parity_store *store, const char *year, const char *org,
-                   const parity_analyse_options *analysis, int policy, unsigned suppress,
-                   int target_year, const parity_results *results, const char *command);
 void cli_year_free(cli_year *y);
+
+/* Read `y` for `year` and `org` (NULL: all) from the store: the year's
+ * return and its analysis. `results` (borrowed) is the year's analysis
+ * when the caller has it (the report's); NULL analyses the year as the
+ * report would with `analysis` (borrowed; NULL: the default options; its
+ * period and organisation are replaced by `year` and `org`), printing a
+ * note as `command` when it has no relative likelihoods (`command` NULL:
+ * no note). `year` NULL with `results` NULL is the year the report chooses
+ * by default (the latest complete financial year), or when that is not
+ * one, the year of the latest workforce snapshot. Returns 0, or the
+ * library's error: PARITY_EDATA when the store has no workforce snapshot
+ * in the year, PARITY_EUSAGE when `year` is not a financial year; `y` is
+ * then empty. Then cli_year_publish makes the published set over them
+ * (under `policy` and `suppress`, with y->memo when set), reading nothing
+ * but `y`: 0 or the library's error. Free with cli_year_free(). */
+int cli_year_read(cli_year *y, parity_store *store, const char *year, const char *org,
+                  const parity_analyse_options *analysis, int target_year,
+                  const parity_results *results, const char *command);
+int cli_year_publish(cli_year *y, int policy, unsigned suppress);
+/* The store's memo of the gate's clean-ups (parity/store.h), read; NULL
+ * when it cannot be (a cache: the gate then works everything out). Keep
+ * what it learned with cli_memo_done, which frees it. */
+parity_gate_memo *cli_memo_open(parity_store *store);
+void cli_memo_done(parity_gate_memo *memo, parity_store *store);
+/* cli_year_publish on another thread (here when none can be started: 0 or
+ * its error); `y` is the thread's until cli_year_publish_wait (0 or its
+ * error), which cli_year_free calls (saying nothing of its error) when it was not. */
+int cli_year_publish_start(cli_year *y, int policy, unsigned suppress);
+int cli_year_publish_wait(cli_year *y);
 
 /* Write OUT_DIR/return.csv and the two workbooks of `y` (the folder made
  * when missing), saying what was written when `verbose`. 0 or the
  * library's error. */
 int cli_year_write(const cli_year *y, const char *out_dir, int verbose);
 
-/* Compute the return for `year` (NULL: as cli_year_build) from `store`,
+/* Compute the return for `year` (NULL: as cli_year_read) from `store`,
  * with the relative likelihoods analysed under `analysis` (NULL: the
  * defaults), gate it under `policy` and `suppress`, write OUT_DIR/return.csv
  * and the workbooks and say what was written. Returns the exit

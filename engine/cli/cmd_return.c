@@ -7,6 +7,8 @@
 #include "pipeline.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
@@ -139,9 +141,9 @@ static int default_year(const char **year, char *buffer, size_t size,
 	return 0;
 }
 
-int cli_year_build(cli_year *y, parity_store *store, const char *year, const char *org,
-                   const parity_analyse_options *analysis, int policy, unsigned suppress,
-                   int target_year, const parity_results *results, const char *command)
+int cli_year_read(cli_year *y, parity_store *store, const char *year, const char *org,
+                  const parity_analyse_options *analysis, int target_year,
+                  const parity_results *results, const char *command)
 {
 	memset(y, 0, sizeof *y);
 	char label[32];
@@ -154,18 +156,104 @@ int cli_year_build(cli_year *y, parity_store *store, const char *year, const cha
 		rc = year_ratios(&y->results, y->ret->year, store, org, analysis, command);
 		results = y->results;
 	}
-	if (!rc)
-		rc = parity_publish_build_year(&y->pub, results, y->ret,
-		                               (parity_disclosure)policy, suppress);
-	if (!rc)
-		rc = parity_return_publish(&y->ret_pub, y->pub);
+	y->ratios = results;
 	if (rc)
 		cli_year_free(y);
 	return rc;
 }
 
+int cli_year_publish(cli_year *y, int policy, unsigned suppress)
+{
+	int rc = parity_publish_build_year_memo(&y->pub, y->ratios, y->ret,
+	                                        (parity_disclosure)policy, suppress, y->memo);
+	if (!rc)
+		rc = parity_return_publish(&y->ret_pub, y->pub);
+	return rc;
+}
+
+parity_gate_memo *cli_memo_open(parity_store *store)
+{
+	parity_gate_memo *memo = parity_gate_memo_new();
+	if (memo && parity_gate_memo_load(memo, store)) {
+		parity_error_clear(); /* a cache: without it the gate works it all out */
+		parity_gate_memo_free(memo);
+		memo = NULL;
+	}
+	return memo;
+}
+
+void cli_memo_done(parity_gate_memo *memo, parity_store *store)
+{
+	if (memo && parity_gate_memo_save(memo, store))
+		parity_error_clear(); /* a cache: the next run works it out again */
+	parity_gate_memo_free(memo);
+}
+
+/* ---- publishing on another thread ------------------------------------------ */
+
+/* The year's gate needs nothing but the year's return and analysis, which
+ * the thread alone reads until it is joined: its error comes back as text
+ * (the error state is the thread's own). */
+struct cli_year_job {
+	pthread_t thread;
+	int policy;
+	unsigned suppress;
+	int rc;
+	char message[2048]; /* as long as the error state holds */
+};
+
+static void *publish_job(void *arg)
+{
+	cli_year *y = arg;
+	struct cli_year_job *job = y->job;
+	job->rc = cli_year_publish(y, job->policy, job->suppress);
+	if (job->rc)
+		snprintf(job->message, sizeof job->message, "%s", parity_error_last());
+	return NULL;
+}
+
+int cli_year_publish_start(cli_year *y, int policy, unsigned suppress)
+{
+	struct cli_year_job *job = calloc(1, sizeof *job);
+	if (!job)
+		return parity_error_set(PARITY_ENOMEM, "out of memory");
+	job->policy = policy;
+	job->suppress = suppress;
+	y->job = job;
+	if (pthread_create(&job->thread, NULL, publish_job, y) != 0) {
+		/* No thread to be had: publish here, now. */
+		y->job = NULL;
+		free(job);
+		return cli_year_publish(y, policy, suppress);
+	}
+	return 0;
+}
+
+/* Join the thread: its status, its error made this thread's when `say`. */
+static int join(cli_year *y, int say)
+{
+	struct cli_year_job *job = y->job;
+	if (!job)
+		return 0;
+	pthread_join(job->thread, NULL);
+	y->job = NULL;
+	int rc = job->rc;
+	if (rc && say)
+		parity_error_set(rc, "%s", job->message);
+	free(job);
+	return rc;
+}
+
+int cli_year_publish_wait(cli_year *y)
+{
+	return join(y, 1);
+}
+
 void cli_year_free(cli_year *y)
 {
+	/* A thread never waited for: the caller failed first, and its error
+	 * is the one to keep. */
+	(void)join(y, 0);
 	parity_return_published_free(y->ret_pub);
 	parity_publish_free(y->pub);
 	parity_return_free(y->ret);
@@ -219,13 +307,21 @@ int cli_write_return(const char *command, parity_store *store, const char *year,
                      unsigned suppress, int target_year, const char *out_dir)
 {
 	cli_year y;
-	int rc = cli_year_build(&y, store, year, org, analysis, policy, suppress,
-	                        target_year, NULL, command);
-	if (rc)
+	int rc = cli_year_read(&y, store, year, org, analysis, target_year, NULL, command);
+	parity_gate_memo *memo = NULL;
+	if (!rc) {
+		y.memo = memo = cli_memo_open(store);
+		if ((rc = cli_year_publish(&y, policy, suppress)))
+			cli_year_free(&y);
+	}
+	if (rc) {
+		parity_gate_memo_free(memo);
 		return rc == PARITY_EUSAGE ? cli_usage_error(command, "%s", parity_error_last())
 		                           : cli_fail(command, rc);
+	}
 	rc = cli_year_write(&y, out_dir, 1);
 	cli_year_free(&y);
+	cli_memo_done(memo, store);
 	return rc ? cli_fail(command, rc) : 0;
 }
 

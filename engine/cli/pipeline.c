@@ -163,6 +163,15 @@ static int write_programme(const parity_results *results, const parity_published
 	return rc;
 }
 
+/* The report's return_before_wait: the year before's set, once made. */
+static int year_before_wait(void *context, const parity_return_published **before)
+{
+	cli_year *y = context;
+	int rc = cli_year_publish_wait(y);
+	*before = rc ? NULL : y->ret_pub;
+	return rc;
+}
+
 /*
  * The board report: every row of the results (indicators, breakdowns,
  * comparisons, trend, cohorts), the store's data-quality summary and input
@@ -189,6 +198,7 @@ static int write_report(const parity_results *results, parity_store *store,
 	 * glance shows this year's return beside the year before's, each from
 	 * its year's set. */
 	cli_year year[2];
+	parity_gate_memo *memo = NULL;
 	memset(year, 0, sizeof year);
 	int has_year[2] = {0, 0};
 	int rc = parity_quality_read(&quality, store);
@@ -201,10 +211,8 @@ static int write_report(const parity_results *results, parity_store *store,
 			parity_period_previous(&before, &fy);
 			const char *years[2] = {fy.label, before.label};
 			for (int k = 0; k < 2 && !rc; k++) {
-				int got = cli_year_build(&year[k], store, years[k], org,
-				                         analyse_options, options.disclosure,
-				                         options.suppress_below, 0,
-				                         k ? NULL : results, NULL);
+				int got = cli_year_read(&year[k], store, years[k], org,
+				                        analyse_options, 0, k ? NULL : results, NULL);
 				if (got == PARITY_EDATA || got == PARITY_EUSAGE) {
 					parity_error_clear(); /* no snapshot that year */
 					continue;
@@ -217,6 +225,18 @@ static int write_report(const parity_results *results, parity_store *store,
 				if (!rc && !k && year[0].ret->organisations > CLI_GLANCE_MAX_ORGS)
 					break;
 			}
+			/* The year before's set is needed only once the pages are
+			 * laid out: it is made on another thread meanwhile. Both
+			 * apply the clean-ups earlier runs remember. */
+			if (!rc && (has_year[0] || has_year[1]))
+				memo = cli_memo_open(store);
+			year[0].memo = year[1].memo = memo;
+			if (!rc && has_year[1])
+				rc = cli_year_publish_start(&year[1], options.disclosure,
+				                            options.suppress_below);
+			if (!rc && has_year[0])
+				rc = cli_year_publish(&year[0], options.disclosure,
+				                      options.suppress_below);
 		}
 	}
 	if (!rc && !has_year[0])
@@ -240,7 +260,11 @@ static int write_report(const parity_results *results, parity_store *store,
 		options.published = pub;
 		if (has_year[0] && year[0].ret->organisations <= CLI_GLANCE_MAX_ORGS) {
 			options.return_now = year[0].ret_pub;
-			options.return_before = has_year[1] ? year[1].ret_pub : NULL;
+			options.return_before = NULL;
+			if (has_year[1]) {
+				options.return_before_wait = year_before_wait;
+				options.return_before_context = &year[1];
+			}
 		}
 		rc = parity_report_write(results, &options, out_dir);
 	}
@@ -250,6 +274,7 @@ static int write_report(const parity_results *results, parity_store *store,
 	for (int k = 0; k < 2; k++)
 		if (has_year[k])
 			cli_year_free(&year[k]);
+	cli_memo_done(memo, store);
 	parity_run_changes_free(lines);
 	parity_publish_free(own);
 	parity_quality_free(quality);

@@ -18,9 +18,6 @@
 #define CANDIDATES_AROUND 48  /* cells around a leak tried as partners */
 #define STUCK_ROUNDS 24       /* rounds on one leak before hiding its ties */
 #define OWED_MAX 8            /* hidden cells still worked out, to free */
-#define CLEAN_UP_MAX 16384    /* cells of a component cleaned up at most: each
-                                 cell shown again re-reads its component, and a
-                                 hidden cell left hidden gives nothing away */
 
 gate *gate_new(gate_policy policy, uint64_t threshold)
 {
@@ -30,6 +27,7 @@ gate *gate_new(gate_policy policy, uint64_t threshold)
 	g->policy = policy;
 	g->threshold = threshold;
 	g->slot_count = 64;
+	g->memo_work = GATE_MEMO_WORK;
 	g->slots = calloc(g->slot_count, sizeof *g->slots);
 	if (!g->slots) {
 		free(g);
@@ -53,6 +51,11 @@ void gate_free(gate *g)
 	free(g->rels);
 	free(g->parts);
 	free(g);
+}
+
+void gate_set_memo(gate *g, struct parity_gate_memo *memo)
+{
+	g->memo = memo;
 }
 
 uint64_t gate_rounded(uint64_t value)
@@ -530,67 +533,6 @@ static int protect(gate *g, reader *v, size_t *cand)
 	return rc;
 }
 
-/* The clean-up's order: larger value first, then lower index (the order
- * the cells were listed in), so the order is total and the same on every
- * platform's qsort. */
-static _Thread_local const uint64_t *clean_up_values;
-
-static int larger_first(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	uint64_t vx = clean_up_values[x], vy = clean_up_values[y];
-	if (vx != vy)
-		return vx > vy ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
-/* Clean-up, as tau-Argus does: a secondary cell whose showing leaks
- * nothing (one the reader works out anyway, or one a later cell made
- * unnecessary) is shown again, largest first; not in a component above
- * CLEAN_UP_MAX cells (a national return's), where it would cost the square
- * of its size. */
-static int clean_up(gate *g, reader *v, size_t *order)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < g->count; i++)
-		if (g->marks[i] == SUPPRESS_SECONDARY && !reader_sensitive(g, i) && !g->fixed[i] &&
-		    v->comp_cell_at[v->comp[i] + 1] - v->comp_cell_at[v->comp[i]] <= CLEAN_UP_MAX)
-			order[n++] = i; /* a small count shown "[c]" stays hidden */
-	clean_up_values = g->values; /* largest first; equal ones by index */
-	qsort(order, n, sizeof *order, larger_first);
-	/* The leaks of each component now (none, unless protect gave up
-	 * after its last round). */
-	size_t *comp_leaks = calloc(g->count, sizeof *comp_leaks);
-	if (!comp_leaks)
-		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
-	for (size_t i = 0; i < g->count; i++)
-		comp_leaks[v->comp[i]] += reader_leaking(g, v, i) != 0;
-	/* Whether showing a cell leaks is all that is asked: leaks left
-	 * elsewhere in its component say so at once, and a reading stops at
-	 * the first leak (each step only pins more); a reading that leaks is
-	 * undone. */
-	int rc = 0;
-	for (size_t k = 0; k < n && !rc; k++) {
-		size_t c = order[k], comp = v->comp[c], before = 0, leaks = 0;
-		if ((rc = reader_scope(g, v, c, &before)))
-			break;
-		if (comp_leaks[comp] > before)
-			continue;
-		reader_save(v);
-		g->marks[c] = SUPPRESS_SHOWN;
-		if ((rc = reader_reread(g, v, 1, &leaks)))
-			break;
-		if (leaks) {
-			g->marks[c] = SUPPRESS_SECONDARY;
-			reader_restore(v);
-		} else {
-			comp_leaks[comp] -= before; /* those it had were in the scope */
-		}
-	}
-	free(comp_leaks);
-	return rc;
-}
-
 int gate_run(gate *g)
 {
 	reader v;
@@ -612,7 +554,7 @@ int gate_run(gate *g)
 	}
 	if ((rc = protect(g, &v, cand)))
 		goto done;
-	if (!g->unprotected && (rc = clean_up(g, &v, cand)))
+	if (!g->unprotected && (rc = gate_clean_up(g, &v, cand)))
 		goto done;
 done:
 	g->checked += v.checked;

@@ -38,6 +38,12 @@ uint64_t gate_rounded(uint64_t value);
 gate *gate_new(gate_policy policy, uint64_t threshold);
 void gate_free(gate *g);
 
+/* Remember the clean-ups of large components in `memo` (parity/store.h),
+ * and apply those it remembers (NULL: none). Borrowed: it outlives the
+ * gate's runs. */
+struct parity_gate_memo;
+void gate_set_memo(gate *g, struct parity_gate_memo *memo);
+
 /* Forget every cell and sum, keeping the memory, for the next table. */
 void gate_reset(gate *g);
 

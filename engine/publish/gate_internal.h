@@ -15,6 +15,9 @@
 #define GATE_ELIMINATION_MAX 1024 /* cells or sums in one system solved together */
 
 #define GATE_KEY_BLOCK 65536 /* bytes of key text allocated at a time */
+/* The clean-up's work (its trials times its component's cells) from which
+ * it is remembered across runs (gate->memo, gate_clean.c). */
+#define GATE_MEMO_WORK ((size_t)1 << 16)
 
 typedef struct relation {
 	size_t total;   /* cell index */
@@ -49,6 +52,9 @@ struct gate {
 	 * remembered one against solving it again (slow). */
 	int check;
 	size_t checked, check_failures; /* readings and systems checked; unequal */
+	struct parity_gate_memo *memo; /* clean-ups remembered (gate_set_memo), or NULL */
+	size_t memo_work;       /* GATE_MEMO_WORK (tests: 0, every clean-up) */
+	size_t memo_found, memo_kept; /* clean-ups applied from the memo; kept in it */
 };
 
 #define READER_SCRATCH 9
@@ -90,6 +96,11 @@ typedef struct reader {
 #define READ_ALL ((size_t)-1)
 
 int reader_open(reader *v, const gate *g);
+
+/* gate_clean.c: the clean-up after the protection (gate_run): secondary
+ * cells that protect nothing shown again, largest first; `order` has room
+ * for every cell. 0 or PARITY_ENOMEM. */
+int gate_clean_up(gate *g, reader *v, size_t *order);
 void reader_close(reader *v);
 
 /* Play the reader over component `comp` (READ_ALL: every cell): bounds,

@@ -104,6 +104,7 @@ struct gate_solver {
 	size_t perm[SOLVE_MAX];    /* the row at each position (the dense row order) */
 	size_t pos[SOLVE_MAX];     /* the position of each row */
 	size_t stamp[SOLVE_MAX];   /* the column (+ 1) that last updated each row */
+	size_t at[SOLVE_MAX];      /* each row's entries before the column reached */
 	uint32_t col_head[SOLVE_MAX];
 	col_node *nodes;
 	size_t node_used, node_room;
@@ -177,9 +178,25 @@ static size_t first_from(const gate_solver *s, size_t row, size_t col)
 	return lo;
 }
 
-static double value_at(const gate_solver *s, size_t row, size_t col)
+/* The index in row `row` of its first entry at column `col` or after, `col`
+ * the column the elimination is at. The columns come in order, and a row
+ * gains and loses entries only at the pivot's column and after (its entries
+ * before stay where they are), so each row's place only moves forward: no
+ * search. */
+static size_t place(gate_solver *s, size_t row, size_t col)
 {
-	size_t i = first_from(s, row, col);
+	const entry *e = &s->pool[s->row_at[row]];
+	size_t i = s->at[row], n = s->row_len[row];
+	while (i < n && e[i].col < col)
+		i++;
+	s->at[row] = i;
+	return i;
+}
+
+/* Row `row`'s entry at column `col`, the column the elimination is at. */
+static double value_at(gate_solver *s, size_t row, size_t col)
+{
+	size_t i = place(s, row, col);
 	const entry *e = &s->pool[s->row_at[row]];
 	return i < s->row_len[row] && e[i].col == col ? e[i].value : 0.0;
 }
@@ -253,7 +270,7 @@ static size_t reduce_sparse(gate_solver *s, size_t nr, size_t nc, size_t *piv)
 		s->pos[best] = rank;
 		s->perm[at] = was;
 		s->pos[was] = at;
-		size_t from = first_from(s, best, c);
+		size_t from = place(s, best, c);
 		entry *e = &s->pool[s->row_at[best]];
 		double p = e[from].value;
 		for (size_t k = from; k < s->row_len[best]; k++)
@@ -288,6 +305,7 @@ static int load(gate_solver *s, const gate *g, const reader *v, const size_t *ro
 		size_t n = 0;
 		s->perm[a] = s->pos[a] = a;
 		s->stamp[a] = 0;
+		s->at[a] = 0;
 		s->row_at[a] = s->pool_used;
 		s->row_len[a] = s->row_room[a] = 0;
 		if (row_room(s, a, rel->count + 1))

@@ -522,6 +522,13 @@ int parity_publish_build_year(parity_published **out, const parity_results *resu
                               const parity_return *ret, parity_disclosure policy,
                               unsigned threshold)
 {
+	return parity_publish_build_year_memo(out, results, ret, policy, threshold, NULL);
+}
+
+int parity_publish_build_year_memo(parity_published **out, const parity_results *results,
+                                   const parity_return *ret, parity_disclosure policy,
+                                   unsigned threshold, parity_gate_memo *memo)
+{
 	if (!out || (!results && !ret))
 		return parity_error_set(PARITY_EUSAGE, "parity_publish_build_year: NULL "
 		                        "argument");
@@ -546,6 +553,8 @@ int parity_publish_build_year(parity_published **out, const parity_results *resu
 	memcpy(pub->small_mark, rule.small_mark, sizeof pub->small_mark);
 	size_t total = results->count + results->trend_count;
 	pub->g = gate_new(rule.gate, pub->threshold);
+	if (pub->g)
+		gate_set_memo(pub->g, memo);
 	s.dict = gate_new(GATE_THRESHOLD, 0);
 	s.stems = gate_new(GATE_THRESHOLD, 0);
 	s.last_set_at = GATE_NONE;

@@ -454,6 +454,17 @@ static const char schema_v10[] =
 	CELLS_VIEW_V10
 	"UPDATE meta SET value = '10' WHERE key = 'schema_version';";
 
+/*
+ * Schema version 11: the disclosure gate's clean-ups remembered across
+ * runs (store_memo.c): the outcome of each large one under a digest of
+ * everything it depends on, so that a monthly run does not work again a
+ * closed year's hundreds of trials. A cache: emptied, nothing is lost.
+ */
+static const char schema_v11[] =
+	"CREATE TABLE gate_memo(key TEXT PRIMARY KEY, result BLOB NOT NULL,"
+	" used INTEGER NOT NULL) WITHOUT ROWID;"
+	"UPDATE meta SET value = '11' WHERE key = 'schema_version';";
+
 /* Bring the schema up to PARITY_STORE_SCHEMA_VERSION in one transaction.
  * A database already up to date is only read: a reader opening it takes no
  * write lock, so it never waits for (or stalls) an ingest in progress. */
@@ -495,7 +506,9 @@ static int migrate(parity_store *store)
 		goto fail;
 	if (version < 10 && (rc = store_exec(store, schema_v10, "adding pack dictionaries")))
 		goto fail;
-	/* Later versions add their steps here: if (version < 11) ... */
+	if (version < 11 && (rc = store_exec(store, schema_v11, "adding the gate's memo")))
+		goto fail;
+	/* Later versions add their steps here: if (version < 12) ... */
 	return store_commit(store, "saving the schema");
 fail:
 	store_rollback(store);

@@ -77,6 +77,13 @@ int parity_publish_build_year(parity_published **out, const parity_results *resu
                               const parity_return *ret, parity_disclosure policy,
                               unsigned threshold);
 
+/** parity_publish_build_year, applying the clean-ups `memo` remembers and
+ *  remembering the new ones (parity/store.h; NULL: none). The same set
+ *  either way. */
+int parity_publish_build_year_memo(parity_published **out, const parity_results *results,
+                                   const parity_return *ret, parity_disclosure policy,
+                                   unsigned threshold, parity_gate_memo *memo);
+
 /** The return the set was built over (borrowed), or NULL. */
 const parity_return *parity_publish_return(const parity_published *pub);
 

@@ -17,7 +17,7 @@ extern "C" {
 typedef struct parity_store parity_store;
 
 /** The schema version this build writes and migrates to. */
-#define PARITY_STORE_SCHEMA_VERSION 10
+#define PARITY_STORE_SCHEMA_VERSION 11
 
 /**
  * Open the store at `path`, creating it (mode 0600) when `create` is
@@ -33,6 +33,27 @@ void parity_store_close(parity_store *store);
 
 /** The path the store was opened with. Borrowed. */
 const char *parity_store_path(const parity_store *store);
+
+/**
+ * The disclosure gate's clean-ups remembered across runs. The gate's last
+ * step (showing again each hidden count that protects nothing) tries its
+ * counts one at a time; where that is long, its outcome is kept under the
+ * SHA-256 of everything it depends on (the counts of the table's component,
+ * their marks and sums), so that next month's run, whose closed year is
+ * the same, applies it instead of trying again (and checks it still
+ * protects every small count). Safe to share between two threads.
+ */
+typedef struct parity_gate_memo parity_gate_memo;
+
+/** A new, empty memo; NULL when out of memory. */
+parity_gate_memo *parity_gate_memo_new(void);
+void parity_gate_memo_free(parity_gate_memo *memo);
+/** Read the store's remembered clean-ups into `memo`. 0 or an error. */
+int parity_gate_memo_load(parity_gate_memo *memo, parity_store *store);
+/** Keep in the store what `memo` learned and used (one transaction), and
+ *  forget the oldest beyond the last PARITY_GATE_MEMO_KEEP. 0 or an error. */
+int parity_gate_memo_save(parity_gate_memo *memo, parity_store *store);
+#define PARITY_GATE_MEMO_KEEP 64
 
 /** What an aggregate export wrote. */
 typedef struct parity_export_summary {

@@ -18,8 +18,10 @@
 #      `parity analyse` then `parity report` (each on a fresh copy);
 #   3. the steady-state monthly run: the sample at ten times its size (a
 #      large trust ten times over: --scale 10, 60 months), all but March
-#      2026 delivered and run once; then each timed run starts from that
-#      state with March 2026's four files in the inbox (`parity run`);
+#      2026 delivered and run once by the parity measured (so that what a
+#      run keeps for the next, the gate's memo, is its own); then each
+#      timed run starts from that state with March 2026's four files in
+#      the inbox (`parity run`);
 #   4. a national return: MANY_ORGS organisations (default 2,000) of 100
 #      staff and 10 board members each (many_orgs.py), `parity report
 #      --period 2025/26`, whose one disclosure gate covers the report and
@@ -75,23 +77,25 @@ echo "== inputs"
 store d2m 2000000 --orgs 80 --months 24
 [ -n "${SKIP_BIG:-}" ] || store d10m 10000000 --orgs 80 --months 24
 SKIP_DUCKDB=1 store national 300000 --orgs 100000
-if [ ! -d "$A/steady-base" ]; then
+if [ ! -s "$A/steady-data/workforce-2026-03.csv" ]; then
     rm -rf "$A/steady-data" && mkdir -p "$A/steady-data"
     "$GEN" --scale 10 --out "$A/steady-data" >/dev/null
-    mkdir -p "$A/steady-base/inbox" "$A/steady-base/state"
-    printf '[paths]\ndatabase = state/parity.db\ninbox = inbox\narchive = archive\nquarantine = quarantine\noutput = out\nlog = parity.log\n' \
-        >"$A/steady-base/parity.ini"
     # The date column of each kind; March 2026 is the month delivered.
     for kc in recruitment:3 disciplinary:4 training:3 workforce:3; do
         k=${kc%:*} c=${kc#*:}
         awk -F, -v c="$c" 'NR == 1 || $c < "2026-03-01"' "$A/steady-data/$k.csv" \
-            >"$A/steady-base/inbox/$k-history.csv"
+            >"$A/steady-data/$k-history.csv"
         awk -F, -v c="$c" 'NR == 1 || $c >= "2026-03-01"' "$A/steady-data/$k.csv" \
             >"$A/steady-data/$k-2026-03.csv"
     done
-    "$PARITY" run --config "$A/steady-base/parity.ini" --date 2026-03-05 >/dev/null 2>&1
 fi
-MANY_ORGS=${MANY_ORGS:-2000}
+# The month before's run, made by the parity measured: what a run keeps
+# for the next (the gate's memo of clean-ups) is then its own.
+rm -rf "$A/steady-base" && mkdir -p "$A/steady-base/inbox" "$A/steady-base/state"
+printf '[paths]\ndatabase = state/parity.db\ninbox = inbox\narchive = archive\nquarantine = quarantine\noutput = out\nlog = parity.log\n' \
+    >"$A/steady-base/parity.ini"
+cp "$A"/steady-data/*-history.csv "$A/steady-base/inbox/"
+"$PARITY" run --config "$A/steady-base/parity.ini" --date 2026-03-05 >/dev/null 2>&1
 if [ -z "${SKIP_MANY:-}" ] && [ ! -s "$A/many-$MANY_ORGS.db" ]; then
     mkdir -p "$A/many-data"
     python3 "$HERE/many_orgs.py" "$MANY_ORGS" "$A/many-data"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # store_migrate.sh: a database written by parity 0.x with schema 3 (the dump
 # tests/data/store/schema-v3.sql, made from the three CSV files beside it)
-# is brought to schema 10 when opened (packs at 5; stage, the view's last
-# dimension, at 8; packs with dictionaries at 10): every cell packed
-# with the others of its file, kind and month into packs numbered in the
+# is brought to schema 11 when opened (packs at 5; stage, the view's last
+# dimension, at 8; packs with dictionaries at 10; the gate's memo at 11):
+# every cell packed with the others of its file, kind and month into packs numbered in the
 # file's range of ids, the view `cells` showing them as the table did,
 # nothing lost, and the cube, the analyses and later ingests the same as in
 # a database made from the same files by this version. Also checks that a
@@ -27,8 +27,8 @@ do_cmd_test 1.2 0 "already ingested: would skip" \
 check 1.3 "dry run left the schema-3 database byte for byte" cmp -s old.db site/state/parity.db
 
 do_cmd_test 2.1 0 "" "$PARITY" export --db old.db --counts migrated.csv
-check 2.2 "schema 10 after opening" \
-    test "$(sqlite3 old.db "select value from meta where key='schema_version'")" = 10
+check 2.2 "schema 11 after opening" \
+    test "$(sqlite3 old.db "select value from meta where key='schema_version'")" = 11
 check 2.3 "no cell lost or changed" \
     test "$(sqlite3 old.db "select count(*), sum(rows), sum(shortlisted), sum(appointed) from cells")" = "$before"
 check 2.4 "every pack in its file's id range" \

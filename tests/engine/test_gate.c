@@ -11,8 +11,11 @@
 #include "publish/gate.h"
 #include "publish/gate_internal.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A table: parts named p0.. with their values, and a total, all printed;
  * returns the gate (the caller frees). cells[] gets the indexes, the
@@ -291,63 +294,81 @@ static uint32_t next_number(uint64_t *state)
  * grand totals; a third of the counts 1 to 4, some 0; in some tables the
  * layer totals unprinted) must give none, over thousands of readings.
  */
+/* Random table `t` of the stream `state` (see below), its gate not yet
+ * run; `check`: the gate's check mode. */
+static gate *random_table(uint64_t *state, int t, int check)
+{
+	size_t layers = 1 + (size_t)t % 3, rows = 3 + next_number(state) % 3;
+	size_t cols = 3 + next_number(state) % 4;
+	int hide_totals = t % 4 == 3;
+	gate *g = gate_new(GATE_THRESHOLD, 5);
+	g->check = check;
+	/* value[l][r][c], l == layers: the sum over layers; r == rows, c
+	 * == cols: the margins. */
+	uint64_t value[4][8][8];
+	size_t cell[4][8][8], parts[8];
+	memset(value, 0, sizeof value);
+	for (size_t l = 0; l < layers; l++)
+		for (size_t r = 0; r < rows; r++)
+			for (size_t c = 0; c < cols; c++) {
+				uint32_t u = next_number(state) % 6;
+				uint64_t v = u < 2 ? 1 + next_number(state) % 4
+				             : u == 2 ? 0 : 5 + next_number(state) % 40;
+				value[l][r][c] = v;
+				value[l][r][cols] += v;
+				value[l][rows][c] += v;
+				value[l][rows][cols] += v;
+			}
+	for (size_t r = 0; r <= rows; r++)
+		for (size_t c = 0; c <= cols; c++)
+			for (size_t l = 0; l < layers; l++)
+				value[layers][r][c] += value[l][r][c];
+	for (size_t l = 0; l <= layers; l++)
+		for (size_t r = 0; r <= rows; r++)
+			for (size_t c = 0; c <= cols; c++) {
+				char key[32];
+				snprintf(key, sizeof key, "%zu|%zu|%zu", l, r, c);
+				int total = r == rows && c == cols;
+				cell[l][r][c] = gate_cell(g, key, value[l][r][c],
+				                          !(hide_totals && total && l < layers));
+			}
+	for (size_t l = 0; l <= layers; l++) {
+		for (size_t r = 0; r <= rows; r++) {
+			for (size_t c = 0; c < cols; c++)
+				parts[c] = cell[l][r][c];
+			CHECK(gate_sum(g, cell[l][r][cols], parts, cols) == 0);
+		}
+		for (size_t c = 0; c <= cols; c++) {
+			for (size_t r = 0; r < rows; r++)
+				parts[r] = cell[l][r][c];
+			CHECK(gate_sum(g, cell[l][rows][c], parts, rows) == 0);
+		}
+	}
+	for (size_t r = 0; r <= rows && layers > 1; r++)
+		for (size_t c = 0; c <= cols; c++) {
+			for (size_t l = 0; l < layers; l++)
+				parts[l] = cell[l][r][c];
+			CHECK(gate_sum(g, cell[layers][r][c], parts, layers) == 0);
+		}
+	return g;
+}
+
+/*
+ * The gate reads again only the part of a component a change of mark can
+ * move, solves its systems sparsely and remembers them; with g->check it
+ * also reads the whole component after every such reading, solves every
+ * system densely and again, and counts each difference. Here 40 tables
+ * (layers of crossed rows and columns with every margin: row and column
+ * totals per layer, the cells and margins added over the layers, the
+ * grand totals; a third of the counts 1 to 4, some 0; in some tables the
+ * layer totals unprinted) must give none, over thousands of readings.
+ */
 static void test_gate_partial_reads_equal_whole(void)
 {
 	uint64_t state = 20261207;
 	size_t checked = 0, failures = 0, hidden = 0;
 	for (int t = 0; t < 40; t++) {
-		size_t layers = 1 + (size_t)t % 3, rows = 3 + next_number(&state) % 3;
-		size_t cols = 3 + next_number(&state) % 4;
-		int hide_totals = t % 4 == 3;
-		gate *g = gate_new(GATE_THRESHOLD, 5);
-		g->check = 1;
-		/* value[l][r][c], l == layers: the sum over layers; r == rows, c
-		 * == cols: the margins. */
-		uint64_t value[4][8][8];
-		size_t cell[4][8][8], parts[8];
-		memset(value, 0, sizeof value);
-		for (size_t l = 0; l < layers; l++)
-			for (size_t r = 0; r < rows; r++)
-				for (size_t c = 0; c < cols; c++) {
-					uint32_t u = next_number(&state) % 6;
-					uint64_t v = u < 2 ? 1 + next_number(&state) % 4
-					             : u == 2 ? 0 : 5 + next_number(&state) % 40;
-					value[l][r][c] = v;
-					value[l][r][cols] += v;
-					value[l][rows][c] += v;
-					value[l][rows][cols] += v;
-				}
-		for (size_t r = 0; r <= rows; r++)
-			for (size_t c = 0; c <= cols; c++)
-				for (size_t l = 0; l < layers; l++)
-					value[layers][r][c] += value[l][r][c];
-		for (size_t l = 0; l <= layers; l++)
-			for (size_t r = 0; r <= rows; r++)
-				for (size_t c = 0; c <= cols; c++) {
-					char key[32];
-					snprintf(key, sizeof key, "%zu|%zu|%zu", l, r, c);
-					int total = r == rows && c == cols;
-					cell[l][r][c] = gate_cell(g, key, value[l][r][c],
-					                          !(hide_totals && total && l < layers));
-				}
-		for (size_t l = 0; l <= layers; l++) {
-			for (size_t r = 0; r <= rows; r++) {
-				for (size_t c = 0; c < cols; c++)
-					parts[c] = cell[l][r][c];
-				CHECK(gate_sum(g, cell[l][r][cols], parts, cols) == 0);
-			}
-			for (size_t c = 0; c <= cols; c++) {
-				for (size_t r = 0; r < rows; r++)
-					parts[r] = cell[l][r][c];
-				CHECK(gate_sum(g, cell[l][rows][c], parts, rows) == 0);
-			}
-		}
-		for (size_t r = 0; r <= rows && layers > 1; r++)
-			for (size_t c = 0; c <= cols; c++) {
-				for (size_t l = 0; l < layers; l++)
-					parts[l] = cell[l][r][c];
-				CHECK(gate_sum(g, cell[layers][r][c], parts, layers) == 0);
-			}
+		gate *g = random_table(&state, t, 1);
 		CHECK(gate_run(g) == 0);
 		size_t primary, secondary;
 		gate_hidden_counts(g, &primary, &secondary);
@@ -358,6 +379,150 @@ static void test_gate_partial_reads_equal_whole(void)
 	}
 	CHECK(failures == 0);
 	CHECK(checked > 2000 && hidden > 100); /* the tables did make the gate work */
+}
+
+/*
+ * A large clean-up's outcome is remembered (gate->memo) under a digest of
+ * its component and applied when the same component comes again: the
+ * marks must be the ones working it out gives. The 40 tables, each gated
+ * from scratch, then with an empty memo (which learns) and again with it
+ * (which applies): the same marks every time, and the third applies the
+ * memo and learns nothing. Other tables (another stream) have clean-ups of
+ * their own to learn.
+ */
+static void test_gate_memo_gives_the_same_marks(void)
+{
+	parity_gate_memo *memo = parity_gate_memo_new();
+	uint64_t s0 = 4242, s1 = 4242, s2 = 4242, other = 99, other0 = 99;
+	size_t differ = 0, found = 0, kept = 0, strangers = 0;
+	CHECK(memo != NULL);
+	for (int t = 0; t < 40 && memo; t++) {
+		gate *scratch = random_table(&s0, t, 0);
+		gate *learn = random_table(&s1, t, 0);
+		gate *apply = random_table(&s2, t, 0);
+		gate *stranger = random_table(&other, t, 0);
+		gate *stranger0 = random_table(&other0, t, 0);
+		gate *with[3] = {learn, apply, stranger};
+		for (int k = 0; k < 3; k++) {
+			with[k]->memo_work = 0;
+			gate_set_memo(with[k], memo);
+		}
+		CHECK(gate_run(scratch) == 0 && gate_run(learn) == 0 && gate_run(apply) == 0 &&
+		      gate_run(stranger) == 0 && gate_run(stranger0) == 0);
+		for (size_t i = 0; i < gate_cell_count(scratch); i++)
+			differ += gate_mark(scratch, i) != gate_mark(learn, i) ||
+			          gate_mark(scratch, i) != gate_mark(apply, i);
+		for (size_t i = 0; i < gate_cell_count(stranger); i++)
+			differ += gate_mark(stranger0, i) != gate_mark(stranger, i);
+		/* The second learns nothing: every clean-up was remembered (a
+		 * component seen in an earlier table too is found at once). */
+		CHECK(apply->memo_kept == 0);
+		CHECK(apply->memo_found == learn->memo_found + learn->memo_kept);
+		found += apply->memo_found;
+		kept += learn->memo_kept;
+		strangers += stranger->memo_kept;
+		gate_free(scratch);
+		gate_free(learn);
+		gate_free(apply);
+		gate_free(stranger);
+		gate_free(stranger0);
+	}
+	CHECK(differ == 0);
+	CHECK(kept >= 20 && found >= kept && strangers >= 20);
+	parity_gate_memo_free(memo);
+}
+
+/* A 2 x 2 table with every margin (a b / c d, rows, columns, total), a
+ * small and d as given: the gate, not yet run; clean-ups remembered from
+ * any size. */
+static gate *two_by_two(uint64_t d)
+{
+	static const char *const keys[] = {"a", "b", "c", "d", "r1", "r2", "k1", "k2", "t"};
+	const uint64_t values[] = {2, 30, 40, d, 32, 40 + d, 42, 30 + d, 72 + d};
+	size_t c[9];
+	gate *g = gate_new(GATE_THRESHOLD, 5);
+	g->memo_work = 0;
+	for (size_t i = 0; i < 9; i++)
+		c[i] = gate_cell(g, keys[i], values[i], 1);
+	size_t r1[2] = {c[0], c[1]}, r2[2] = {c[2], c[3]}, k1[2] = {c[0], c[2]};
+	size_t k2[2] = {c[1], c[3]}, rows[2] = {c[4], c[5]};
+	CHECK(gate_sum(g, c[4], r1, 2) == 0 && gate_sum(g, c[5], r2, 2) == 0 &&
+	      gate_sum(g, c[6], k1, 2) == 0 && gate_sum(g, c[7], k2, 2) == 0 &&
+	      gate_sum(g, c[8], rows, 2) == 0);
+	return g;
+}
+
+/*
+ * A remembered outcome is found only for the same counts (the same table
+ * with d 60 instead of 50 finds nothing), and applied only if the counts
+ * it shows were hidden besides and showing them leaks nothing: one kept in
+ * a store and changed there (every hidden count shown again, the table's
+ * small count then worked out from its row) is refused, and the gate works
+ * the clean-up out instead, giving the marks it gives from scratch.
+ */
+static void test_gate_memo_is_checked(void)
+{
+	gate *scratch = two_by_two(50), *learn = two_by_two(50), *same = two_by_two(50);
+	gate *other = two_by_two(60), *tampered_run = two_by_two(50);
+	parity_gate_memo *memo = parity_gate_memo_new(), *again = parity_gate_memo_new();
+	parity_store *store = NULL;
+	char dir[] = "/tmp/parity-gate-memo-XXXXXX", path[64];
+	CHECK(memo && again && mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/memo.db", dir);
+	CHECK(parity_store_open(&store, path, 1) == 0);
+	CHECK(gate_run(scratch) == 0);
+	gate_set_memo(learn, memo);
+	gate_set_memo(same, memo);
+	gate_set_memo(other, memo);
+	CHECK(gate_run(learn) == 0 && learn->memo_kept == 1);
+	CHECK(gate_run(same) == 0 && same->memo_found == 1);
+	CHECK(gate_run(other) == 0 && other->memo_found == 0 && other->memo_kept == 1);
+	CHECK(parity_gate_memo_save(memo, store) == 0);
+	/* The d = 50 outcome kept, with every count still hidden besides
+	 * shown too. */
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	unsigned char tampered[64];
+	size_t len = 0, hidden = 0;
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_prepare_v2(db, "SELECT result FROM gate_memo ORDER BY used LIMIT 1", -1,
+	                         &st, NULL) == SQLITE_OK);
+	CHECK(sqlite3_step(st) == SQLITE_ROW);
+	len = (size_t)sqlite3_column_bytes(st, 0);
+	CHECK(len <= 36);
+	if (len <= 36)
+		memcpy(tampered, sqlite3_column_blob(st, 0), len);
+	sqlite3_finalize(st);
+	for (uint32_t i = 0; i < 9; i++)
+		if (gate_mark(scratch, i) == SUPPRESS_SECONDARY && len + 4 <= sizeof tampered) {
+			memcpy(&tampered[len], &i, 4); /* little-endian, as kept */
+			len += 4;
+			hidden++;
+		}
+	CHECK(hidden >= 2); /* a's row and column partners at least */
+	CHECK(sqlite3_prepare_v2(db, "UPDATE gate_memo SET result = ?", -1, &st, NULL) ==
+	      SQLITE_OK);
+	sqlite3_bind_blob(st, 1, tampered, (int)len, SQLITE_STATIC);
+	CHECK(sqlite3_step(st) == SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	CHECK(parity_gate_memo_load(again, store) == 0);
+	gate_set_memo(tampered_run, again);
+	CHECK(gate_run(tampered_run) == 0);
+	CHECK(tampered_run->memo_found == 0);
+	for (size_t i = 0; i < 9; i++)
+		CHECK(gate_mark(tampered_run, i) == gate_mark(scratch, i) &&
+		      gate_mark(same, i) == gate_mark(scratch, i));
+	gate_free(scratch);
+	gate_free(learn);
+	gate_free(same);
+	gate_free(other);
+	gate_free(tampered_run);
+	parity_gate_memo_free(memo);
+	parity_gate_memo_free(again);
+	parity_store_close(store);
+	unlink(path);
+	rmdir(dir);
 }
 
 int main(void)
@@ -377,5 +542,7 @@ int main(void)
 	RUN(test_gate_rounding_policy_hides_no_partner);
 	RUN(test_gate_clean_up_shows_what_protects_nothing);
 	RUN(test_gate_partial_reads_equal_whole);
+	RUN(test_gate_memo_gives_the_same_marks);
+	RUN(test_gate_memo_is_checked);
 	return HARNESS_REPORT();
 }
