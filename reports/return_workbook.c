@@ -10,6 +10,7 @@
 #include "parity/return.h"
 
 #include "parity/common.h"
+#include "util/util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -557,12 +558,15 @@ int parity_return_write_workbook(const parity_return_published *pub,
 	if (strcmp(standard, "WRES") && strcmp(standard, "WDES"))
 		return parity_error_set(PARITY_EUSAGE, "workbook: unknown standard '%s' (WRES "
 		                        "or WDES)", standard);
-	char temp[4200];
-	snprintf(temp, sizeof temp, "%s.tmp-XXXXXX", path);
-	int fd = mkstemp(temp);
-	if (fd < 0)
-		return parity_error_set(PARITY_EIO, "%s: cannot create the workbook", path);
-	close(fd);
+	/* Written under a temporary name held locked while it is written, so
+	 * that a run killed part-way leaves a file the next one removes
+	 * (util_atomic_open_named), then put in place whole. The workbook
+	 * library writes the file by its name. */
+	util_atomic_file out;
+	int rc = util_atomic_open_named(&out, path, 0600);
+	if (rc)
+		return rc;
+	const char *temp = out.temp;
 	book b = {0};
 	b.pub = pub;
 	b.ret = parity_return_published_return(pub);
@@ -572,7 +576,7 @@ int parity_return_write_workbook(const parity_return_published *pub,
 	lxw_workbook_options options = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
 	b.wb = workbook_new_opt(temp, &options);
 	if (!b.wb) {
-		unlink(temp);
+		util_atomic_abort(&out);
 		return parity_error_set(PARITY_ENOMEM, "%s: cannot start the workbook", path);
 	}
 	b.title = workbook_add_format(b.wb);
@@ -628,14 +632,9 @@ int parity_return_write_workbook(const parity_return_published *pub,
 		worksheet_protect(sheet, NULL, &protection);
 	lxw_error err = workbook_close(b.wb);
 	if (err != LXW_NO_ERROR) {
-		unlink(temp);
+		util_atomic_abort(&out);
 		return parity_error_set(PARITY_EIO, "%s: cannot write the workbook: %s", path,
 		                        lxw_strerror(err));
 	}
-	if (chmod(temp, 0600) != 0 || rename(temp, path) != 0) {
-		unlink(temp);
-		return parity_error_set(PARITY_EIO, "%s: cannot put the workbook in place",
-		                        path);
-	}
-	return 0;
+	return util_atomic_commit(&out);
 }
