@@ -91,7 +91,12 @@ _parity()
     --level|-l)
         COMPREPLY=($(compgen -W "0.95 0.99 0.90" -- "$cur")); return 0 ;;
     --period)
-        COMPREPLY=($(compgen -W "$(_parity_periods)" -- "$cur")); return 0 ;;
+        if [[ $cmd == return ]]; then # another name for --year: financial years only
+            COMPREPLY=($(compgen -W "$(_parity_periods | tr ' ' '\n' | grep '^[0-9]*/[0-9]*$')" -- "$cur"))
+        else
+            COMPREPLY=($(compgen -W "$(_parity_periods)" -- "$cur"))
+        fi
+        return 0 ;;
     --year)
         COMPREPLY=($(compgen -W "$(_parity_periods | tr ' ' '\n' | grep '^[0-9]*/[0-9]*$')" -- "$cur"))
         return 0 ;;
