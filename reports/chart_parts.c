@@ -407,10 +407,15 @@ static cairo_status_t svg_gather(void *closure, const unsigned char *data,
 }
 
 /* Append `text` to `out` with every id and reference to one prefixed with
- * `id`, so that several charts can share one HTML page. */
+ * `id`, so that several charts can share one HTML page. cairo names some
+ * ids "surface" and a number counted across the whole process, which
+ * would make a chart's bytes depend on what was drawn before it (and on
+ * another thread): those are numbered afresh, 1, 2, ... in the order they
+ * first appear. */
 static void prefix_ids(GString *out, const char *text, const char *id)
 {
 	static const char *const marks[] = {"id=\"", "url(#", "href=\"#"};
+	GArray *seen = g_array_new(FALSE, FALSE, sizeof(unsigned long));
 	const char *p = text;
 	while (*p) {
 		size_t best = (size_t)-1, which = 0;
@@ -423,13 +428,25 @@ static void prefix_ids(GString *out, const char *text, const char *id)
 		}
 		if (best == (size_t)-1) {
 			g_string_append(out, p);
-			return;
+			break;
 		}
 		size_t mark = strlen(marks[which]);
 		g_string_append_len(out, p, (gssize)(best + mark));
 		g_string_append_printf(out, "%s-", id);
 		p += best + mark;
+		if (strncmp(p, "surface", 7) || !g_ascii_isdigit(p[7]))
+			continue;
+		char *end;
+		unsigned long number = strtoul(p + 7, &end, 10);
+		guint k = 0;
+		while (k < seen->len && g_array_index(seen, unsigned long, k) != number)
+			k++;
+		if (k == seen->len)
+			g_array_append_val(seen, number);
+		g_string_append_printf(out, "surface%u", k + 1);
+		p = end;
 	}
+	g_array_free(seen, TRUE);
 }
 
 char *chart_svg_text(double width, chart_measure_fn measure, chart_paint_fn paint,

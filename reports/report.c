@@ -14,6 +14,7 @@
 #include <cairo-pdf.h>
 #include <glib.h>
 #include <pango/pangocairo.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,6 +310,46 @@ static int write_charts(const report *rep, const report_indicator *ind,
 	return rc;
 }
 
+/* The chart files and report-tables.csv, which show nothing the pages do
+ * not and need nothing they draw: written on a second thread while the
+ * pages are laid out. Its error (the error state is per thread) comes back
+ * as text. */
+typedef struct file_job {
+	const report *rep;
+	const char *out_dir;
+	int rc;
+	char message[1024];
+} file_job;
+
+static void *write_files(void *arg)
+{
+	file_job *job = arg;
+	char path[4096];
+	int rc = 0;
+	for (size_t i = 0; !rc && i < job->rep->ind_count; i++)
+		rc = write_charts(job->rep, &job->rep->ind[i], job->out_dir);
+	if (!rc)
+		rc = util_path_join(path, sizeof path, job->out_dir, TABLES_FILE);
+	if (!rc)
+		rc = report_write_tables(job->rep, path);
+	if (!rc && draw_memory_failed())
+		rc = parity_error_set(PARITY_ENOMEM, "%s: out of memory while drawing the "
+		                      "charts", job->out_dir);
+	job->rc = rc;
+	if (rc)
+		snprintf(job->message, sizeof job->message, "%s", parity_error_last());
+	return NULL;
+}
+
+/* write_files on its own thread: its font map (pango's default is per
+ * thread) dropped before the thread ends. */
+static void *write_files_thread(void *arg)
+{
+	write_files(arg);
+	pango_cairo_font_map_set_default(NULL);
+	return NULL;
+}
+
 int parity_report_write(const parity_results *results,
                         const parity_report_options *options,
                         const char *out_dir)
@@ -328,14 +369,11 @@ int parity_report_write(const parity_results *results,
 	rc = util_mkdirs(out_dir, 0700);
 	if (rc)
 		goto done;
-	/* The chart files and the tables first: they do not show the year
-	 * before's return, which may still be being made. */
-	for (size_t i = 0; !rc && i < rep.ind_count; i++)
-		rc = write_charts(&rep, &rep.ind[i], out_dir);
-	if (!rc)
-		rc = util_path_join(path, sizeof path, out_dir, TABLES_FILE);
-	if (!rc)
-		rc = report_write_tables(&rep, path);
+	/* The chart files and the tables meanwhile (they do not show the year
+	 * before's return either, which may still be being made). */
+	file_job files = {&rep, out_dir, 0, ""};
+	pthread_t thread;
+	int threaded = !pthread_create(&thread, NULL, write_files_thread, &files);
 	if (!rc && options && options->return_before_wait)
 		rc = options->return_before_wait(options->return_before_context,
 		                                 &rep.opt.return_before);
@@ -352,6 +390,12 @@ int parity_report_write(const parity_results *results,
 	if (!rc && draw_memory_failed())
 		rc = parity_error_set(PARITY_ENOMEM, "%s: out of memory while drawing the "
 		                      "report", out_dir);
+	if (threaded)
+		pthread_join(thread, NULL);
+	else if (!rc)
+		write_files(&files); /* no thread to be had: here, after */
+	if (!rc && files.rc)
+		rc = parity_error_set(files.rc, "%s", files.message);
 done:
 	html_doc_free(html);
 	report_model_free(&rep);
