@@ -72,8 +72,38 @@ static int placed_order(const void *x, const void *y)
 	return c ? c : (a->at > b->at) - (a->at < b->at);
 }
 
+/* By hash, then place: placed_order's order when no two tables share a
+ * hash. */
+static int hash_place_order(const void *x, const void *y)
+{
+	const placed_row *a = x, *b = y;
+	if (a->h != b->h)
+		return a->h < b->h ? -1 : 1;
+	return (a->at > b->at) - (a->at < b->at);
+}
+
+/* Whether the rows `sorted[0..n)`, sorted by hash, have each hash for one
+ * table only. */
+static int hashes_distinct(const placed_row *sorted, size_t n)
+{
+	size_t first = 0;
+	for (size_t i = 1; i < n; i++) {
+		if (sorted[i].h != sorted[first].h)
+			first = i;
+		else if (kind_table_order(sorted[i].h, sorted[i].row->stratum_kind, sorted[i].row,
+		                          sorted[first].h, sorted[first].row->stratum_kind,
+		                          sorted[first].row))
+			return 0;
+	}
+	return 1;
+}
+
 /* The rows of `rows[0..count)` that are not overall rows, sorted by
- * table and place; *n their number. NULL when out of memory (error set). */
+ * table and place; *n their number. NULL when out of memory (error set).
+ * The rows of a national table (100,000 organisations) share one hash:
+ * sorted by hash and place, and each run of one hash checked once to be
+ * one table, they compare no text; only if two tables share a hash are
+ * they sorted again comparing their text. */
 placed_row *publish_sort_by_table(const parity_result_row *rows, size_t count, size_t *n)
 {
 	placed_row *sorted = malloc((count + 1) * sizeof *sorted);
@@ -86,7 +116,9 @@ placed_row *publish_sort_by_table(const parity_result_row *rows, size_t count, s
 		if (strcmp(rows[i].stratum_kind, "overall"))
 			sorted[(*n)++] = (placed_row){&rows[i], i,
 			                              table_hash(rows[i].stratum_kind, &rows[i])};
-	qsort(sorted, *n, sizeof *sorted, placed_order);
+	qsort(sorted, *n, sizeof *sorted, hash_place_order);
+	if (!hashes_distinct(sorted, *n))
+		qsort(sorted, *n, sizeof *sorted, placed_order);
 	return sorted;
 }
 
