@@ -48,6 +48,8 @@ void gate_free(gate *g)
 	free(g->marks);
 	free(g->fixed);
 	free(g->slots);
+	free(g->links);
+	free(g->chains);
 	free(g->rels);
 	free(g->parts);
 	free(g);
@@ -72,18 +74,27 @@ void gate_reset(gate *g)
 	g->block_used = 0;
 	g->count = g->rel_count = g->part_count = 0;
 	g->unprotected = 0;
+	g->slot_used = 0;
 	memset(g->slots, 0, g->slot_count * sizeof *g->slots);
+	if (g->chains)
+		memset(g->chains, 0, g->chain_room * sizeof *g->chains);
 }
 
-static uint64_t hash(const char *s)
+/* The hash of the `n` bytes of key `s`, eight at a time (a national run
+ * hashes millions of keys of a few dozen bytes), each word folded in by a
+ * multiply and a shift; a final mix (MurmurHash3's) spreads every bit over
+ * the low ones, which the slots take. */
+static uint64_t hash(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	/* FNV-1a's low bits mix poorly (a product's low bits see only the low
-	 * bits of its factors) and the table takes the low bits: keys that
-	 * differ in a digit or two clustered into long probe chains. A final
-	 * mix (MurmurHash3's) spreads every bit over the low ones. */
+	uint64_t h = UINT64_C(1469598103934665603) ^ n, w;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * UINT64_C(0x9e3779b97f4a7c15);
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * UINT64_C(0x9e3779b97f4a7c15);
 	h ^= h >> 33;
 	h *= UINT64_C(0xff51afd7ed558ccd);
 	h ^= h >> 33;
@@ -93,22 +104,37 @@ static uint64_t hash(const char *s)
 }
 
 /*
- * The cells are found by their keys through an open-addressing table of
- * eight-byte slots: the low 32 bits of the key's hash (which also choose
- * the slot: at most 2^32 slots) and where the key is. The keys are kept in
- * blocks of GATE_KEY_BLOCK bytes, each the index of its cell (four bytes)
- * and then its text, NUL-terminated; `where` is the block + 1 << 16 | the
- * offset in it (at most 65,535 blocks: 4 GiB of keys), 0 for an empty
- * slot. At 16 million cells (100,000 organisations) every read is a cache
- * miss: a probe past another key nearly always reads only the slot,
- * finding a key reads its slot and its text, and doubling the table reads
- * the slots in order and writes them nearly so.
+ * The cells are found by their keys in one of two ways. The keys are kept
+ * in blocks of GATE_KEY_BLOCK bytes, each the index of its cell (four
+ * bytes) and then its text, NUL-terminated; a key's `where` is the block
+ * + 1 << 16 | the offset in it (at most 65,535 blocks: 4 GiB of keys).
+ *
+ * A key that names a table's count ("\1", the table's number in hex, '|'
+ * and the rest: publish_stem_short) goes in its table's chain: the cells
+ * of that table, newest first, linked through `links` (the low 32 bits of
+ * each key's hash, the cell before it and its `where`), up to
+ * GATE_CHAIN_MAX a table; a table's cells are mostly registered together,
+ * so its chain lies in a few cache lines, where a hash table of 4 million
+ * cells (100,000 organisations) cost a cache miss for every key.
+ *
+ * Any other key, and a table's keys past GATE_CHAIN_MAX, go in an
+ * open-addressing table of eight-byte slots: the low 32 bits of the key's
+ * hash (which also choose the slot: at most 2^32 slots) and its `where`, 0
+ * for an empty slot. Which way a key goes depends on its text alone, so
+ * the same text always finds the same cell.
  */
 #define GATE_BLOCKS_MAX 65535u
+#define GATE_CHAIN_MAX 64u       /* cells of one table in its chain */
+#define GATE_CHAINS_MAX (1u << 22) /* tables with a chain; later ones: the slots */
+
+static const char *where_key(const gate *g, uint32_t where)
+{
+	return g->blocks[(size_t)(where >> 16) - 1] + (where & 0xffff);
+}
 
 static const char *slot_key(const gate *g, const gate_slot *slot)
 {
-	return g->blocks[(size_t)(slot->where >> 16) - 1] + (slot->where & 0xffff);
+	return where_key(g, slot->where);
 }
 
 static size_t slot_cell(const gate *g, const gate_slot *slot)
@@ -128,10 +154,59 @@ static size_t slot_of(const gate *g, const char *key, uint64_t h)
 	return i;
 }
 
+/* The table a key names ("\1", at most six hex digits, '|'), or GATE_NONE. */
+static size_t table_of(const char *key)
+{
+	size_t t = 0, n = 0;
+	if (key[0] != '\1')
+		return GATE_NONE;
+	for (const char *p = key + 1;; p++, n++) {
+		int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
+		        : -1;
+		if (d < 0)
+			return n && *p == '|' && t < GATE_CHAINS_MAX ? t : GATE_NONE;
+		if (n == 6)
+			return GATE_NONE;
+		t = t << 4 | (size_t)d;
+	}
+}
+
+/* The cell of `key` (hash `h`, table `t`) in its table's chain, or GATE_NONE. */
+static size_t chain_find(const gate *g, size_t t, const char *key, uint64_t h)
+{
+	uint32_t h32 = (uint32_t)h;
+	if (t >= g->chain_room)
+		return GATE_NONE;
+	for (uint32_t c = g->chains[t].head; c; c = g->links[c - 1].next) {
+		const gate_link *l = &g->links[c - 1];
+		if (l->hash == h32 && !strcmp(where_key(g, l->where) + 4, key))
+			return c - 1;
+	}
+	return GATE_NONE;
+}
+
+/* Whether the cells of `key`'s table `t` may be in the slots: not a
+ * table's key, or its chain is full. */
+static int in_slots(const gate *g, size_t t)
+{
+	return t == GATE_NONE || (t < g->chain_room && g->chains[t].count >= GATE_CHAIN_MAX);
+}
+
+/* The cell named `key` (hash `h`, table `t`), or GATE_NONE. */
+static size_t cell_of(const gate *g, const char *key, uint64_t h, size_t t)
+{
+	size_t i = t == GATE_NONE ? GATE_NONE : chain_find(g, t, key, h);
+	if (i == GATE_NONE && in_slots(g, t)) {
+		size_t s = slot_of(g, key, h);
+		if (g->slots[s].where)
+			i = slot_cell(g, &g->slots[s]);
+	}
+	return i;
+}
+
 size_t gate_find(const gate *g, const char *key)
 {
-	size_t s = slot_of(g, key, hash(key));
-	return g->slots[s].where ? slot_cell(g, &g->slots[s]) : GATE_NONE;
+	return cell_of(g, key, hash(key, strlen(key)), table_of(key));
 }
 
 static int grow_slots(gate *g)
@@ -172,18 +247,21 @@ static int grow_cells(gate *g)
 	unsigned char *fixed = realloc(g->fixed, room);
 	if (fixed)
 		g->fixed = fixed;
-	if (!values || !printed || !marks || !fixed)
+	gate_link *links = realloc(g->links, room * sizeof *links);
+	if (links)
+		g->links = links;
+	if (!values || !printed || !marks || !fixed || !links)
 		return -1;
 	g->room = room;
 	return 0;
 }
 
-/* Keep `key`, of cell `cell`, in the gate's blocks (a million small
- * allocations cost more than the gate's work on a national run): where it
- * is (a slot's `where`), or 0 when out of memory. */
-static uint64_t key_copy(gate *g, const char *key, size_t cell)
+/* Keep `key` (`length` bytes), of cell `cell`, in the gate's blocks (a
+ * million small allocations cost more than the gate's work on a national
+ * run): where it is (a slot's `where`), or 0 when out of memory. */
+static uint64_t key_copy(gate *g, const char *key, size_t length, size_t cell)
 {
-	size_t n = strlen(key) + 1;
+	size_t n = length + 1;
 	if (4 + n > GATE_KEY_BLOCK)
 		return 0; /* keys are a few dozen bytes (KEY_MAX) */
 	if (!g->block_count || g->block_used + 4 + n > GATE_KEY_BLOCK) {
@@ -212,31 +290,55 @@ static uint64_t key_copy(gate *g, const char *key, size_t cell)
 	return entry;
 }
 
+/* Room in the chains for table `t`. 0, or -1 when out of memory. */
+static int grow_chains(gate *g, size_t t)
+{
+	size_t room = g->chain_room ? g->chain_room : 256;
+	while (room <= t)
+		room *= 2;
+	gate_chain *chains = realloc(g->chains, room * sizeof *chains);
+	if (!chains)
+		return -1;
+	memset(chains + g->chain_room, 0, (room - g->chain_room) * sizeof *chains);
+	g->chains = chains;
+	g->chain_room = room;
+	return 0;
+}
+
 size_t gate_cell(gate *g, const char *key, uint64_t value, int printed)
 {
-	uint64_t h = hash(key);
-	size_t s = slot_of(g, key, h);
-	if (g->slots[s].where) {
-		size_t i = slot_cell(g, &g->slots[s]);
+	size_t n = strlen(key);
+	uint64_t h = hash(key, n);
+	size_t t = table_of(key);
+	size_t i = cell_of(g, key, h, t);
+	if (i != GATE_NONE) {
 		g->printed[i] |= printed != 0;
 		return i;
 	}
-	if ((g->count + 1) * 2 > g->slot_count) {
-		if (grow_slots(g))
-			return GATE_NONE;
-		s = slot_of(g, key, h);
-	}
+	if (t != GATE_NONE && t >= g->chain_room && grow_chains(g, t))
+		return GATE_NONE;
+	int slotted = in_slots(g, t);
+	if (slotted && (g->slot_used + 1) * 2 > g->slot_count && grow_slots(g))
+		return GATE_NONE;
 	if ((g->count == g->room && grow_cells(g)) || g->count >= UINT32_MAX)
 		return GATE_NONE;
-	uint64_t entry = key_copy(g, key, g->count);
+	uint64_t entry = key_copy(g, key, n, g->count);
 	if (!entry)
 		return GATE_NONE;
-	size_t i = g->count++;
+	i = g->count++;
 	g->values[i] = value;
 	g->printed[i] = printed != 0;
 	g->marks[i] = SUPPRESS_SHOWN;
 	g->fixed[i] = 0;
-	g->slots[s] = (gate_slot){(uint32_t)h, (uint32_t)entry};
+	g->links[i] = (gate_link){(uint32_t)h, 0, (uint32_t)entry};
+	if (slotted) {
+		g->slots[slot_of(g, key, h)] = (gate_slot){(uint32_t)h, (uint32_t)entry};
+		g->slot_used++;
+	} else {
+		g->links[i].next = g->chains[t].head;
+		g->chains[t].head = (uint32_t)i + 1;
+		g->chains[t].count++;
+	}
 	return i;
 }
 

@@ -30,6 +30,19 @@ typedef struct gate_slot {
 	uint32_t where;         /* block + 1 << 16 | offset; 0: empty */
 } gate_slot;
 
+/* A cell in the chain of its table's cells (gate.c: keys "\1<hex>|..."). */
+typedef struct gate_link {
+	uint32_t hash;          /* the key's hash's low 32 bits */
+	uint32_t next;          /* the table's cell registered before it + 1; 0: none */
+	uint32_t where;         /* its key, as a slot's `where` */
+} gate_link;
+
+/* One table's chain: its newest cell and how many it holds. */
+typedef struct gate_chain {
+	uint32_t head;          /* newest cell + 1; 0: none */
+	uint32_t count;         /* cells in the chain (at most GATE_CHAIN_MAX) */
+} gate_chain;
+
 struct gate {
 	gate_policy policy;
 	uint64_t threshold;
@@ -42,6 +55,10 @@ struct gate {
 	size_t count, room;
 	gate_slot *slots;       /* hash: each key's hash and where it is (gate.c) */
 	size_t slot_count;      /* power of two */
+	size_t slot_used;       /* cells found through the slots */
+	gate_link *links;       /* room: each cell's place in its table's chain */
+	gate_chain *chains;     /* by table number: the chains (gate.c) */
+	size_t chain_room;
 	relation *rels;
 	size_t rel_count, rel_room;
 	size_t *parts;

@@ -72,9 +72,9 @@ int publish_sum_with_rest(gate *g, size_t total, size_t *parts, size_t count,
 typedef struct group_set {
 	char stem[24];          /* the short stem (publish_stem() with the stems) */
 	size_t table;           /* its number in the stems */
-	char grouping[64];
+	const char *grouping;   /* its first row's (the rows outlive the sets) */
 	size_t *n, *x;          /* cells of each distinct group */
-	char (*label)[48];
+	const char **label;     /* each group's name, its row's */
 	size_t count, room;
 	size_t excluded[4];     /* not stated base/outcome, bank base/outcome */
 	uint64_t sum_n, sum_x;  /* groups plus excluded */
@@ -123,7 +123,7 @@ static int set_add(sets *s, const parity_result_row *row, const char *st, size_t
 		size_t at = 0;
 		publish_key_add(set->stem, sizeof set->stem, &at, st); /* short: fits */
 		set->table = table;
-		snprintf(set->grouping, sizeof set->grouping, "%s", row->grouping);
+		set->grouping = row->grouping;
 		memcpy(set->excluded, excluded, sizeof set->excluded);
 		set->sum_n = gate_value(g, excluded[PARITY_EXCLUDED_NOT_STATED_BASE]) +
 		             gate_value(g, excluded[PARITY_EXCLUDED_BANK_BASE]);
@@ -139,14 +139,16 @@ static int set_add(sets *s, const parity_result_row *row, const char *st, size_t
 		if (seen)
 			continue;
 		if (set->count == set->room) {
-			size_t room = set->room ? set->room * 2 : 8;
+			/* Most sets are one row's two groups: a national run has
+			 * 300,000 of them. */
+			size_t room = set->room ? set->room * 2 : 2;
 			size_t *nn = realloc(set->n, room * sizeof *nn);
 			if (nn)
 				set->n = nn;
 			size_t *xx = realloc(set->x, room * sizeof *xx);
 			if (xx)
 				set->x = xx;
-			char (*ll)[48] = realloc(set->label, room * sizeof *ll);
+			const char **ll = realloc(set->label, room * sizeof *ll);
 			if (ll)
 				set->label = ll;
 			if (!nn || !xx || !ll)
@@ -155,8 +157,7 @@ static int set_add(sets *s, const parity_result_row *row, const char *st, size_t
 		}
 		set->n[set->count] = n;
 		set->x[set->count] = x;
-		snprintf(set->label[set->count], sizeof set->label[0], "%s",
-		         side ? row->group2 : row->group1);
+		set->label[set->count] = side ? row->group2 : row->group1;
 		set->count++;
 		set->sum_n += gate_value(g, n);
 		set->sum_x += gate_value(g, x);

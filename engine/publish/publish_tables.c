@@ -72,8 +72,38 @@ static int placed_order(const void *x, const void *y)
 	return c ? c : (a->at > b->at) - (a->at < b->at);
 }
 
+/* By hash, then place: placed_order's order when no two tables share a
+ * hash. */
+static int hash_place_order(const void *x, const void *y)
+{
+	const placed_row *a = x, *b = y;
+	if (a->h != b->h)
+		return a->h < b->h ? -1 : 1;
+	return (a->at > b->at) - (a->at < b->at);
+}
+
+/* Whether the rows `sorted[0..n)`, sorted by hash, have each hash for one
+ * table only. */
+static int hashes_distinct(const placed_row *sorted, size_t n)
+{
+	size_t first = 0;
+	for (size_t i = 1; i < n; i++) {
+		if (sorted[i].h != sorted[first].h)
+			first = i;
+		else if (kind_table_order(sorted[i].h, sorted[i].row->stratum_kind, sorted[i].row,
+		                          sorted[first].h, sorted[first].row->stratum_kind,
+		                          sorted[first].row))
+			return 0;
+	}
+	return 1;
+}
+
 /* The rows of `rows[0..count)` that are not overall rows, sorted by
- * table and place; *n their number. NULL when out of memory (error set). */
+ * table and place; *n their number. NULL when out of memory (error set).
+ * The rows of a national table (100,000 organisations) share one hash:
+ * sorted by hash and place, and each run of one hash checked once to be
+ * one table, they compare no text; only if two tables share a hash are
+ * they sorted again comparing their text. */
 placed_row *publish_sort_by_table(const parity_result_row *rows, size_t count, size_t *n)
 {
 	placed_row *sorted = malloc((count + 1) * sizeof *sorted);
@@ -86,16 +116,46 @@ placed_row *publish_sort_by_table(const parity_result_row *rows, size_t count, s
 		if (strcmp(rows[i].stratum_kind, "overall"))
 			sorted[(*n)++] = (placed_row){&rows[i], i,
 			                              table_hash(rows[i].stratum_kind, &rows[i])};
-	qsort(sorted, *n, sizeof *sorted, placed_order);
+	qsort(sorted, *n, sizeof *sorted, hash_place_order);
+	if (!hashes_distinct(sorted, *n))
+		qsort(sorted, *n, sizeof *sorted, placed_order);
 	return sorted;
 }
 
+/* The first of sorted[0..n) whose hash is not below `h` (`above`: above
+ * `h`). */
+static size_t hash_bound(const placed_row *sorted, size_t n, uint64_t h, int above)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sorted[mid].h < h || (above && sorted[mid].h == h))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* The run sorted[*first..*end) of stratum kind `kind` in the table of
- * `table` (binary search). */
+ * `table` (binary search). The rows of one hash are sorted by table, so
+ * when the first and the last of them are of `table` they all are: a
+ * national table's 100,000 rows are then found by their hash alone, not
+ * compared one by one. */
 void publish_table_run(const placed_row *sorted, size_t n, const char *kind,
                       const parity_result_row *table, size_t *first, size_t *end)
 {
 	uint64_t h = table_hash(kind, table);
+	size_t from = hash_bound(sorted, n, h, 0), to = hash_bound(sorted, n, h, 1);
+	if (from < to &&
+	    !kind_table_order(sorted[from].h, sorted[from].row->stratum_kind, sorted[from].row,
+	                      h, kind, table) &&
+	    !kind_table_order(sorted[to - 1].h, sorted[to - 1].row->stratum_kind,
+	                      sorted[to - 1].row, h, kind, table)) {
+		*first = from;
+		*end = to;
+		return;
+	}
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -162,20 +222,47 @@ int publish_link_breakdowns(gate *g, const parity_result_row *rows, size_t count
 	return rc;
 }
 
+/* A hash of what a shortlisting row and its appointment row share. */
+static uint64_t stage_hash(const parity_result_row *r)
+{
+	uint64_t h = UINT64_C(1469598103934665603);
+	h = hash_text(h, r->stratum_kind);
+	h = hash_text(h, r->stratum);
+	h = hash_text(h, r->grouping);
+	h = hash_text(h, r->group1);
+	h = hash_text(h, r->group2);
+	return hash_text(h, publish_window_of(r));
+}
+
 /* Recruitment's stages share a count: the shortlisted of a shortlisting
- * row are the base of the appointment row of the same groups. */
+ * row are the base of the appointment row of the same groups. The
+ * appointment rows are listed once, in order, with their hashes, so a
+ * national run's shortlisting rows do not each read every row again. */
 int publish_link_stages(gate *g, const parity_result_row *rows, size_t count,
                        const size_t *cells)
 {
 	int rc = 0;
+	size_t n = 0;
+	size_t *at = malloc((count + 1) * sizeof *at);
+	uint64_t *hashes = malloc((count + 1) * sizeof *hashes);
+	if (!at || !hashes) {
+		rc = parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+		goto done;
+	}
+	for (size_t j = 0; j < count; j++)
+		if (!strcmp(rows[j].measure, "appointment") && !rows[j].pooled) {
+			at[n] = j;
+			hashes[n++] = stage_hash(&rows[j]);
+		}
 	for (size_t i = 0; i < count && !rc; i++) {
 		const parity_result_row *s = &rows[i];
 		if (strcmp(s->measure, "shortlisting") || s->pooled)
 			continue;
-		for (size_t j = 0; j < count && !rc; j++) {
+		uint64_t h = stage_hash(s);
+		for (size_t k = 0; k < n && !rc; k++) {
+			size_t j = at[k];
 			const parity_result_row *a = &rows[j];
-			if (strcmp(a->measure, "appointment") || a->pooled ||
-			    strcmp(a->stratum_kind, s->stratum_kind) ||
+			if (hashes[k] != h || strcmp(a->stratum_kind, s->stratum_kind) ||
 			    strcmp(a->stratum, s->stratum) || strcmp(a->grouping, s->grouping) ||
 			    strcmp(a->group1, s->group1) || strcmp(a->group2, s->group2) ||
 			    strcmp(publish_window_of(a), publish_window_of(s)))
@@ -186,6 +273,9 @@ int publish_link_stages(gate *g, const parity_result_row *rows, size_t count,
 			}
 		}
 	}
+done:
+	free(at);
+	free(hashes);
 	return rc;
 }
 

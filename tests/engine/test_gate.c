@@ -525,6 +525,44 @@ static void test_gate_memo_is_checked(void)
 	rmdir(dir);
 }
 
+/* Every key finds the cell it was registered as, however it is kept: a
+ * table's keys ("\1", its number in hex, '|') in the table's own chain
+ * and, past 64 of one table, in the hash table with the others; keys that
+ * only look like a table's (seven digits, no '|', not hex) with the others.
+ * Cells are numbered in the order first registered; registering a key
+ * again gives its cell (printed if either says so); a reset forgets all. */
+static void test_gate_keys_find_their_cells(void)
+{
+	static const char *const prefixes[] = {"\1" "0|", "\1" "1f|", "\1" "abcdef|",
+	                                       "\1" "1234567|", "\1" "xyz|", "\1" "|",
+	                                       "\1" "ab", "plain|", "\1" "00|"};
+	enum { PREFIXES = sizeof prefixes / sizeof prefixes[0], PER = 150 };
+	gate *g = gate_new(GATE_THRESHOLD, 5);
+	char key[64];
+	size_t n = 0;
+	for (size_t k = 0; k < PER; k++)
+		for (size_t p = 0; p < PREFIXES; p++, n++) {
+			snprintf(key, sizeof key, "%sk%zu", prefixes[p], k);
+			CHECK(gate_cell(g, key, k, 0) == n);
+		}
+	CHECK(gate_cell_count(g) == PREFIXES * PER);
+	/* Again, backwards: the same cells, now printed. */
+	for (size_t k = PER; k-- > 0;)
+		for (size_t p = PREFIXES; p-- > 0;) {
+			snprintf(key, sizeof key, "%sk%zu", prefixes[p], k);
+			size_t want = k * PREFIXES + p;
+			CHECK(gate_find(g, key) == want);
+			CHECK(gate_cell(g, key, 0, 1) == want);
+			CHECK(gate_printed(g, want) && gate_value(g, want) == k);
+		}
+	CHECK(gate_cell_count(g) == PREFIXES * PER);
+	CHECK(gate_find(g, "\1" "0|k150") == GATE_NONE && gate_find(g, "\1" "0|") == GATE_NONE);
+	gate_reset(g);
+	CHECK(gate_cell_count(g) == 0 && gate_find(g, "\1" "1f|k3") == GATE_NONE);
+	CHECK(gate_cell(g, "\1" "1f|k3", 2, 1) == 0 && gate_find(g, "\1" "1f|k3") == 0);
+	gate_free(g);
+}
+
 int main(void)
 {
 	parity_init();
@@ -544,5 +582,6 @@ int main(void)
 	RUN(test_gate_partial_reads_equal_whole);
 	RUN(test_gate_memo_gives_the_same_marks);
 	RUN(test_gate_memo_is_checked);
+	RUN(test_gate_keys_find_their_cells);
 	return HARNESS_REPORT();
 }
