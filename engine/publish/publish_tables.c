@@ -288,16 +288,25 @@ done:
 int publish_link_stage_ladder(gate *g, const parity_result_row *rows, size_t count,
                              const size_t *cells)
 {
+	/* The stage rows (a few per grouping, whatever the organisations), so
+	 * that the pairs below are read among them, not among every row. */
+	size_t *stage = malloc((count + 1) * sizeof *stage), n = 0;
+	if (!stage)
+		return parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	for (size_t i = 0; i < count; i++)
+		if (!strcmp(rows[i].stratum_kind, "stage"))
+			stage[n++] = i;
 	int rc = 0;
-	for (size_t i = 0; i < count && !rc; i++) {
+	for (size_t ai = 0; ai < n && !rc; ai++) {
+		size_t i = stage[ai];
 		const parity_result_row *a = &rows[i];
 		int rank = parity_case_stage_rank(a->stratum);
-		if (strcmp(a->stratum_kind, "stage") || rank < 0)
+		if (rank < 0)
 			continue;
-		for (size_t j = 0; j < count && !rc; j++) {
+		for (size_t bj = 0; bj < n && !rc; bj++) {
+			size_t j = stage[bj];
 			const parity_result_row *b = &rows[j];
-			if (strcmp(b->stratum_kind, "stage") || strcmp(a->indicator, b->indicator) ||
-			    strcmp(a->grouping, b->grouping) ||
+			if (strcmp(a->indicator, b->indicator) || strcmp(a->grouping, b->grouping) ||
 			    strcmp(publish_window_of(a), publish_window_of(b)))
 				continue;
 			if (b->pooled && !a->pooled && !strcmp(a->stratum, b->stratum)) {
@@ -310,13 +319,14 @@ int publish_link_stage_ladder(gate *g, const parity_result_row *rows, size_t cou
 				continue;
 			/* The next stage recorded after a's. */
 			int next = 1;
-			for (size_t k = 0; k < count && next; k++)
-				next = !(!rows[k].pooled && !strcmp(rows[k].stratum_kind, "stage") &&
-				         !strcmp(rows[k].grouping, a->grouping) &&
-				         !strcmp(publish_window_of(&rows[k]), publish_window_of(a)) &&
-				         parity_case_stage_rank(rows[k].stratum) > rank &&
-				         parity_case_stage_rank(rows[k].stratum) <
+			for (size_t kk = 0; kk < n && next; kk++) {
+				const parity_result_row *k = &rows[stage[kk]];
+				next = !(!k->pooled && !strcmp(k->grouping, a->grouping) &&
+				         !strcmp(publish_window_of(k), publish_window_of(a)) &&
+				         parity_case_stage_rank(k->stratum) > rank &&
+				         parity_case_stage_rank(k->stratum) <
 				         parity_case_stage_rank(b->stratum));
+			}
 			if (!next)
 				continue;
 			for (int side = 0; side < 2 && !rc; side++) {
@@ -334,5 +344,6 @@ int publish_link_stage_ladder(gate *g, const parity_result_row *rows, size_t cou
 			}
 		}
 	}
+	free(stage);
 	return rc;
 }
