@@ -131,7 +131,8 @@ static int config_entry(void *user, const char *section, const char *name,
 	}
 	if (!strcmp(section, "mappings")) {
 		parity_kind kind;
-		if (parity_kind_parse(&kind, name) != 0) {
+		/* "counts" parses as a kind but has no mapping (nor a slot for one). */
+		if (parity_kind_parse(&kind, name) != 0 || (unsigned)kind >= PARITY_KIND_COUNT_) {
 			parity_error_clear();
 			return config_fail(st, line, section, name, "not an extract kind (use "
 			                   "recruitment, workforce, disciplinary or training)");

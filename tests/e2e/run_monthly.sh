@@ -100,6 +100,10 @@ do_cmd_test 6.1 0 "suppress = 5" "$PARITY" run --config site/parity.ini --print-
 do_cmd_test 6.2 0 "method = koopman" "$PARITY" run --print-config
 printf '[report]\nsupress = 5\n' > bad.ini
 do_cmd_test 6.3 65 "bad.ini:2: [report] supress: unknown setting" "$PARITY" run --config bad.ini
+# "counts" is a kind to ingest, not one with a mapping (it once wrote past
+# the end of the mappings; found by fuzz_config).
+printf '[mappings]\ncounts = maps.ini\n' > counts.ini
+do_cmd_test 6.31 65 "counts.ini:2: [mappings] counts: not an extract kind" "$PARITY" run --config counts.ini
 printf '[paths]\ninbox = nowhere\n' > noinbox.ini
 do_cmd_test 6.4 66 "cannot read the inbox" "$PARITY" run --config noinbox.ini
 do_cmd_test 6.5 66 "cannot open the configuration" "$PARITY" run --config missing.ini
