@@ -531,8 +531,19 @@ static int scan(parity_inbox_file **files, size_t *count, size_t *capacity,
 		}
 		if (S_ISDIR(st.st_mode)) {
 			parity_kind sub;
-			if (depth == 0 && parity_kind_parse(&sub, e->d_name) == 0)
+			/* A kind's folder: the kinds a file's name can give (not
+			 * "counts", which has no mapping and is not delivered to the
+			 * inbox: its files are then of no kind, as by name). */
+			if (depth == 0 && parity_kind_parse(&sub, e->d_name) == 0 &&
+			    (unsigned)sub < PARITY_KIND_COUNT_)
 				rc = scan(files, count, capacity, path, 1, 1, sub);
+			else /* listed, so the run says it left it, not silently */
+				rc = add_file(files, count, capacity, dir, e->d_name, 0, kind,
+				              depth ? "a folder inside a kind's folder: its files "
+				                      "are not read (put them in the kind's folder)"
+				                    : "a folder not named for a kind: its files are "
+				                      "not read (name it recruitment, workforce, "
+				                      "disciplinary, training, board or survey)");
 			parity_error_clear();
 			continue;
 		}

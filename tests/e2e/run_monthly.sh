@@ -104,6 +104,19 @@ do_cmd_test 6.3 65 "bad.ini:2: [report] supress: unknown setting" "$PARITY" run 
 # the end of the mappings; found by fuzz_config).
 printf '[mappings]\ncounts = maps.ini\n' > counts.ini
 do_cmd_test 6.31 65 "counts.ini:2: [mappings] counts: not an extract kind" "$PARITY" run --config counts.ini
+# An inbox folder that is no kind's ("counts" parses as a kind to ingest but
+# is not one a delivery has: its files once ran with a mapping read from past
+# the end of the mappings, a crash) is left alone, and said.
+mkdir -p other/inbox/counts other/inbox/recruitment/late other/state
+printf '[paths]\ndatabase = state/parity.db\ninbox = inbox\narchive = archive\nquarantine = quarantine\noutput = out\nlog = parity.log\n' > other/parity.ini
+printf 'kind,month\n' > other/inbox/counts/c.csv
+printf 'kind,month\n' > other/inbox/recruitment/late/r.csv
+do_cmd_test 6.32 0 "counts: skipped: a folder not named for a kind" \
+    "$PARITY" run --config other/parity.ini --date 2026-04-05
+check 6.33 "a folder inside a kind's folder is said too" \
+    grep -q "late: skipped: a folder inside a kind's folder" other/parity.log
+check 6.34 "their files left where they were" \
+    test -f other/inbox/counts/c.csv -a -f other/inbox/recruitment/late/r.csv
 printf '[paths]\ninbox = nowhere\n' > noinbox.ini
 do_cmd_test 6.4 66 "cannot read the inbox" "$PARITY" run --config noinbox.ini
 do_cmd_test 6.5 66 "cannot open the configuration" "$PARITY" run --config missing.ini
