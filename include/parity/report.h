@@ -34,9 +34,9 @@ typedef struct parity_report_options {
 	const parity_return_published *return_now;    /**< the period's return (a
 	                                                    financial year), borrowed */
 	const parity_return_published *return_before; /**< the year before's, or NULL */
-	/** When the year before's return is still being made (`parity run`
-	 *  makes it on another thread while the chart files are drawn): called
-	 *  once, before the pages are laid out, with return_before_context; it
+	/** When the year before's return is still being made (`parity report`
+	 *  and `parity run` make it on another thread meanwhile): called once,
+	 *  before the pages are laid out, with return_before_context; it
 	 *  sets *before (NULL: none) and returns 0, or the library's error, which
 	 *  the report then returns. NULL: return_before is ready. */
 	int (*return_before_wait)(void *context, const parity_return_published **before);
