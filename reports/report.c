@@ -312,13 +312,12 @@ static int write_charts(const report *rep, const report_indicator *ind,
 
 /* The chart files and report-tables.csv, which show nothing the pages do
  * not and need nothing they draw: written on a second thread while the
- * pages are laid out. Its error (the error state is per thread) comes back
- * as text. */
+ * pages are laid out. Its error is carried back (the error state is per
+ * thread). */
 typedef struct file_job {
 	const report *rep;
 	const char *out_dir;
-	int rc;
-	char message[1024];
+	parity_error_carried error;
 } file_job;
 
 static void *write_files(void *arg)
@@ -335,9 +334,7 @@ static void *write_files(void *arg)
 	if (!rc && draw_memory_failed())
 		rc = parity_error_set(PARITY_ENOMEM, "%s: out of memory while drawing the "
 		                      "charts", job->out_dir);
-	job->rc = rc;
-	if (rc)
-		snprintf(job->message, sizeof job->message, "%s", parity_error_last());
+	parity_error_carry(&job->error, rc);
 	return NULL;
 }
 
@@ -371,7 +368,7 @@ int parity_report_write(const parity_results *results,
 		goto done;
 	/* The chart files and the tables meanwhile (they do not show the year
 	 * before's return either, which may still be being made). */
-	file_job files = {&rep, out_dir, 0, ""};
+	file_job files = {&rep, out_dir, {0, ""}};
 	pthread_t thread;
 	int threaded = !pthread_create(&thread, NULL, write_files_thread, &files);
 	if (!rc && options && options->return_before_wait)
@@ -394,8 +391,8 @@ int parity_report_write(const parity_results *results,
 		pthread_join(thread, NULL);
 	else if (!rc)
 		write_files(&files); /* no thread to be had: here, after */
-	if (!rc && files.rc)
-		rc = parity_error_set(files.rc, "%s", files.message);
+	if (!rc)
+		rc = parity_error_raise(&files.error);
 done:
 	html_doc_free(html);
 	report_model_free(&rep);

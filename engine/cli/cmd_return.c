@@ -192,23 +192,20 @@ void cli_memo_done(parity_gate_memo *memo, parity_store *store)
 /* ---- publishing on another thread ------------------------------------------ */
 
 /* The year's gate needs nothing but the year's return and analysis, which
- * the thread alone reads until it is joined: its error comes back as text
- * (the error state is the thread's own). */
+ * the thread alone reads until it is joined: its error is carried back
+ * (parity_error_carry: the error state is the thread's own). */
 struct cli_year_job {
 	pthread_t thread;
 	int policy;
 	unsigned suppress;
-	int rc;
-	char message[2048]; /* as long as the error state holds */
+	parity_error_carried error;
 };
 
 static void *publish_job(void *arg)
 {
 	cli_year *y = arg;
 	struct cli_year_job *job = y->job;
-	job->rc = cli_year_publish(y, job->policy, job->suppress);
-	if (job->rc)
-		snprintf(job->message, sizeof job->message, "%s", parity_error_last());
+	parity_error_carry(&job->error, cli_year_publish(y, job->policy, job->suppress));
 	return NULL;
 }
 
@@ -237,9 +234,7 @@ static int join(cli_year *y, int say)
 		return 0;
 	pthread_join(job->thread, NULL);
 	y->job = NULL;
-	int rc = job->rc;
-	if (rc && say)
-		parity_error_set(rc, "%s", job->message);
+	int rc = say ? parity_error_raise(&job->error) : job->error.code;
 	free(job);
 	return rc;
 }

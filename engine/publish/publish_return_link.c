@@ -511,13 +511,12 @@ typedef struct org_range {
 } org_range;
 
 /* A thread's share of the organisations' gates: ranges start, start + step,
- * ...; the first error's code and message (errors are per thread). */
+ * ...; the first error, carried back (errors are per thread). */
 typedef struct org_work {
 	linking *l;
 	org_range *ranges;
 	size_t count, step, start;
-	int rc;
-	char message[256];
+	parity_error_carried error;
 } org_work;
 
 /* The gates of `arg`'s organisations (an org_work), each alone: they read
@@ -528,15 +527,15 @@ static void *gate_organisations(void *arg)
 	linking mine = *w->l; /* its own scratch */
 	mine.parts = malloc((w->l->org_count * SIDES + 2) * sizeof *mine.parts);
 	link_def *links = malloc(LINKS_MAX * sizeof *links);
+	int rc = 0;
 	if (!mine.parts || !links)
-		w->rc = parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
-	for (size_t k = w->start; k < w->count && !w->rc; k += w->step) {
+		rc = parity_error_set(PARITY_ENOMEM, "disclosure: out of memory");
+	for (size_t k = w->start; k < w->count && !rc; k += w->step) {
 		org_range *o = &w->ranges[k];
-		w->rc = gate_organisation(&mine, mine.orgs[o->org], o->first, o->last, links,
-		                          &o->joint);
+		rc = gate_organisation(&mine, mine.orgs[o->org], o->first, o->last, links,
+		                       &o->joint);
 	}
-	if (w->rc)
-		snprintf(w->message, sizeof w->message, "%s", parity_error_last());
+	parity_error_carry(&w->error, rc);
 	free(links);
 	free(mine.parts);
 	return NULL;
@@ -573,7 +572,7 @@ static int segmented(linking *l)
 	}
 	/* The organisations' gates are independent of one another and of the
 	 * report's: two threads run them, each every other organisation. */
-	org_work work[2] = {{l, ranges, count, 2, 0, 0, ""}, {l, ranges, count, 2, 1, 0, ""}};
+	org_work work[2] = {{l, ranges, count, 2, 0, {0, ""}}, {l, ranges, count, 2, 1, {0, ""}}};
 	pthread_t helper;
 	int helping = count > 1 && !pthread_create(&helper, NULL, gate_organisations, &work[1]);
 	gate_organisations(&work[0]);
@@ -581,11 +580,9 @@ static int segmented(linking *l)
 		pthread_join(helper, NULL);
 	else
 		gate_organisations(&work[1]);
-	rc = work[0].rc;
-	if (!rc && work[1].rc)
-		rc = parity_error_set(work[1].rc, "%s", work[1].message);
-	else if (rc)
-		parity_error_set(rc, "%s", work[0].message);
+	rc = parity_error_raise(&work[0].error);
+	if (!rc)
+		rc = parity_error_raise(&work[1].error);
 	/* Those whose worst case leaves a small count join the report's gate,
 	 * in the return's order. */
 	for (size_t k = 0; k < count && !rc; k++)

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <sysexits.h>
 
-static _Thread_local char last_message[2048];
+static _Thread_local char last_message[PARITY_ERROR_MAX];
 static _Thread_local int last_code;
 
 const char *parity_version(void)
@@ -46,6 +46,20 @@ void parity_error_clear(void)
 {
 	last_message[0] = '\0';
 	last_code = PARITY_OK;
+}
+
+void parity_error_carry(parity_error_carried *carried, int code)
+{
+	carried->code = code;
+	snprintf(carried->message, sizeof carried->message, "%s",
+	         code ? last_message : "");
+}
+
+int parity_error_raise(const parity_error_carried *carried)
+{
+	if (carried->code)
+		parity_error_set(carried->code, "%s", carried->message);
+	return carried->code;
 }
 
 int parity_exit_status(int code)

@@ -50,6 +50,23 @@ int parity_error_code(void);
 /** Forget the calling thread's last error. */
 void parity_error_clear(void);
 
+/** The longest error message kept, with its NUL. */
+#define PARITY_ERROR_MAX 2048
+
+/** An error carried from the thread it happened on to another (each
+ *  thread has its own last error): parity_error_carry on the first,
+ *  parity_error_raise on the one that joins it. */
+typedef struct parity_error_carried {
+	int code;                        /**< PARITY_OK: none */
+	char message[PARITY_ERROR_MAX];
+} parity_error_carried;
+
+/** Keep `code` and, when it is an error, the calling thread's message. */
+void parity_error_carry(parity_error_carried *carried, int code);
+/** Make the carried error the calling thread's (none: nothing changes);
+ *  returns its code. */
+int parity_error_raise(const parity_error_carried *carried);
+
 /** Map a parity_error code to a sysexits.h exit status (0 for PARITY_OK). */
 int parity_exit_status(int code);
 
