@@ -558,15 +558,28 @@ int parity_return_write_workbook(const parity_return_published *pub,
 	if (strcmp(standard, "WRES") && strcmp(standard, "WDES"))
 		return parity_error_set(PARITY_EUSAGE, "workbook: unknown standard '%s' (WRES "
 		                        "or WDES)", standard);
-	/* Written under a temporary name held locked while it is written, so
-	 * that a run killed part-way leaves a file the next one removes
-	 * (util_atomic_open_named), then put in place whole. The workbook
-	 * library writes the file by its name. */
+	/* Written as every output is (util_atomic_open): into a file with no
+	 * name until it is whole, so a run killed part-way leaves nothing; the
+	 * workbook library writes by name, so it is given the file's name in
+	 * /proc. Without O_TMPFILE or /proc: a temporary name, locked while it
+	 * is written, which the next writer removes when a kill left it. */
 	util_atomic_file out;
-	int rc = util_atomic_open_named(&out, path, 0600);
+	char proc[64];
+	int rc = util_atomic_open(&out, path, 0600);
 	if (rc)
 		return rc;
 	const char *temp = out.temp;
+	if (!temp[0]) {
+		struct stat st;
+		snprintf(proc, sizeof proc, "/proc/self/fd/%d", fileno(out.file));
+		temp = proc;
+		if (stat(proc, &st) != 0) {
+			util_atomic_abort(&out);
+			if ((rc = util_atomic_open_named(&out, path, 0600)))
+				return rc;
+			temp = out.temp;
+		}
+	}
 	book b = {0};
 	b.pub = pub;
 	b.ret = parity_return_published_return(pub);
